@@ -1,0 +1,185 @@
+"""Building blocks shared by every model: bilingual labels, exact money, labelled enums."""
+
+from __future__ import annotations
+
+import enum
+import unicodedata
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
+from typing_extensions import Self
+
+__all__ = [
+    "FEN",
+    "LabelledEnum",
+    "UnionModel",
+    "Yuan",
+    "field_labels",
+    "labelled",
+    "parse_bool",
+    "parse_yuan",
+    "round_yuan",
+    "today_from",
+]
+
+FEN = Decimal("0.01")
+_YUAN_MAX = Decimal("999999999999.99")
+
+_TRUE = frozenset({"1", "true", "yes", "y", "t", "是", "有", "对", "√", "✓"})
+_FALSE = frozenset({"0", "false", "no", "n", "f", "否", "无", "没有", "×", ""})
+
+
+def labelled(zh: str, en: str, **kwargs: Any) -> Any:
+    """
+    Return a pydantic ``Field`` carrying a Chinese and an English label.
+
+    The English label becomes the JSON Schema ``title``; both appear as
+    ``x-label-zh`` / ``x-label-en`` so forms and reports can show either.
+    """
+    extra = dict(kwargs.pop("json_schema_extra", None) or {})
+    extra.update({"x-label-zh": zh, "x-label-en": en})
+    return Field(title=en, description=kwargs.pop("description", f"{zh} / {en}"),
+                 json_schema_extra=extra, **kwargs)
+
+
+def field_labels(model: type[BaseModel]) -> dict[str, tuple[str, str]]:
+    """Return ``{field name: (zh label, en label)}`` for every labelled field of *model*."""
+    out: dict[str, tuple[str, str]] = {}
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra
+        if isinstance(extra, dict):
+            zh, en = extra.get("x-label-zh"), extra.get("x-label-en")
+            if isinstance(zh, str) and isinstance(en, str):
+                out[name] = (zh, en)
+    return out
+
+
+class LabelledEnum(enum.StrEnum):
+    """
+    A string enum whose members carry a Chinese and an English label.
+
+    Members are declared as ``NAME = "value", "中文", "English"``. Parsing
+    accepts the value or either label, case-insensitively.
+    """
+
+    _label_zh: str
+    _label_en: str
+
+    def __new__(cls, value: str, zh: str = "", en: str = "") -> Self:
+        obj = str.__new__(cls, value)
+        obj._value_ = value
+        obj._label_zh = zh or value
+        obj._label_en = en or value
+        return obj
+
+    @property
+    def label_zh(self) -> str:
+        """The Chinese label."""
+        return self._label_zh
+
+    @property
+    def label_en(self) -> str:
+        """The English label."""
+        return self._label_en
+
+    def label(self, lang: str = "zh") -> str:
+        """The label in *lang* (``"zh"`` or ``"en"``)."""
+        return self._label_zh if lang == "zh" else self._label_en
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if isinstance(value, str):
+            key = unicodedata.normalize("NFKC", value).strip().casefold()
+            for member in cls:
+                if key in (member.value.casefold(), member._label_zh.casefold(),
+                           member._label_en.casefold()):
+                    return member
+        return None
+
+
+def parse_yuan(value: object) -> Decimal:
+    """
+    Convert a money cell to exact ``Decimal`` yuan with two places.
+
+    Accepts ``Decimal``, ``int``, text such as ``"5,000.50"``, ``"¥5000"`` or
+    ``"5000元"``, and floats through their shortest text form (never binary
+    arithmetic). More than two decimal places is an error, not a rounding.
+
+    Raises:
+        ValueError: The value is not an amount of money.
+    """
+    if isinstance(value, bool):
+        raise ValueError("an amount of money cannot be a yes/no value / 金额不能是是/否")
+    if isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, int):
+        amount = Decimal(value)
+    elif isinstance(value, float):
+        amount = Decimal(repr(value))
+    elif isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        for junk in (",", "¥", "￥", "元", "RMB", " "):
+            text = text.replace(junk, "")
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise ValueError("not an amount of money / 不是有效金额") from None
+    else:
+        raise ValueError("not an amount of money / 不是有效金额")
+    if not amount.is_finite():
+        raise ValueError("not a finite amount / 金额必须是有限数")
+    if amount != amount.quantize(FEN, rounding=ROUND_HALF_UP):
+        raise ValueError("more than two decimal places (fen) / 金额最多精确到分（两位小数）")
+    if abs(amount) > _YUAN_MAX:
+        raise ValueError("amount too large / 金额过大")
+    return amount.quantize(FEN)
+
+
+def round_yuan(amount: Decimal) -> Decimal:
+    """Round *amount* to fen, half up (四舍五入), as union finance does."""
+    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def parse_bool(value: object) -> bool:
+    """Read a yes/no cell: ``是``/``否``, ``true``/``false``, ``1``/``0``, ``√`` …"""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        key = unicodedata.normalize("NFKC", value).strip().casefold()
+        if key in _TRUE:
+            return True
+        if key in _FALSE:
+            return False
+    raise ValueError("expected yes or no (是/否) / 应为“是”或“否”")
+
+
+Yuan = Annotated[Decimal, BeforeValidator(parse_yuan)]
+"""Exact money in yuan, two decimal places; never a float."""
+
+
+def today_from(info: ValidationInfo) -> date:
+    """The reference date for validation: ``context={"today": date}`` or the real today."""
+    ctx = info.context
+    if isinstance(ctx, dict):
+        today = ctx.get("today")
+        if isinstance(today, date):
+            return today
+    return date.today()
+
+
+class UnionModel(BaseModel):
+    """Base of every unionkit model: unknown fields are errors, text is stripped."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        frozen=True,
+        populate_by_name=True,
+        use_enum_values=False,
+        # pydantic echoes the raw input in its errors; ours may be an ID number.
+        hide_input_in_errors=True,
+    )

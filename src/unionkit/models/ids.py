@@ -1,0 +1,413 @@
+"""Personal identifiers (resident ID numbers, mobile numbers) that never print whole."""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from datetime import date
+from typing import Any, ClassVar, Literal
+
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+
+from unionkit.errors import InvalidIdNumber
+
+__all__ = [
+    "MaskingFilter",
+    "MobileNumber",
+    "ResidentId",
+    "SexCode",
+    "id_check_digit",
+    "mask_raw",
+    "mask_text",
+    "scrub",
+]
+
+SexCode = Literal["male", "female"]
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK_CHARS = "10X98765432"
+# GB/T 2260 province-level codes, plus 71 (Taiwan), 81/82/83 (residence permits of
+# Hong Kong, Macau and Taiwan residents) and 9x (2023 foreigner permanent residence).
+_PROVINCES = frozenset(
+    {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46}
+    | {50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83}
+    | set(range(91, 100))
+)
+_MAX_AGE_YEARS = 120
+
+
+def _normalise(raw: str) -> str:
+    # HR exports carry full-width digits, the ideographic space and stray separators.
+    text = unicodedata.normalize("NFKC", raw).strip().replace(" ", "").replace("-", "")
+    return text.upper()
+
+
+def id_check_digit(first17: str) -> str:
+    """
+    Return the GB 11643-1999 (ISO 7064 MOD 11-2) check character for 17 digits.
+
+    Args:
+        first17: The first seventeen digits of an 18-digit resident ID number.
+
+    Returns:
+        ``"0"``–``"9"`` or ``"X"``.
+    """
+    if len(first17) != 17 or not first17.isdigit():
+        raise InvalidIdNumber(
+            "format", "需要17位数字才能计算校验码", "need 17 digits to compute a check digit"
+        )
+    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
+    return _CHECK_CHARS[total % 11]
+
+
+def mask_text(value: str, keep_start: int, keep_end: int) -> str:
+    """
+    Mask the middle of *value*, keeping *keep_start* leading and *keep_end* trailing characters.
+
+    Short values are masked entirely but for their last character, so that no
+    personal value ever appears whole.
+    """
+    n = len(value)
+    if n <= keep_start + keep_end:
+        return "*" * max(n - 1, 0) + value[-1:] if n > 1 else "*"
+    return value[:keep_start] + "*" * (n - keep_start - keep_end) + value[n - keep_end :]
+
+
+def mask_raw(raw: object) -> str:
+    """Mask a raw cell value that failed to parse as an ID or phone number, for error reports."""
+    text = str(raw)
+    return mask_text(text, 4, 4) if len(text) > 8 else mask_text(text, 0, 1)
+
+
+class ResidentId:
+    """
+    An 18-digit Chinese resident identity number (居民身份证号), validated and masked.
+
+    ``str()``, ``repr()``, f-strings and logging show the masked form
+    (``1101**********1234``); :meth:`reveal` is the only way to the full number.
+    Region, birth date and sex are derived from the number.
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    @classmethod
+    def parse(
+        cls,
+        raw: object,
+        *,
+        legacy: Literal["convert", "reject"] = "convert",
+        today: date | None = None,
+    ) -> ResidentId:
+        """
+        Validate *raw* and return a :class:`ResidentId`.
+
+        Args:
+            raw: The number as text (full-width digits, spaces and a lower-case ``x``
+                are accepted). Numbers are refused: Excel has already lost digits.
+            legacy: What to do with a 15-digit number issued before 1999: convert it to
+                18 digits (the century is 19) or reject it.
+            today: The date against which a future birth date is judged.
+
+        Raises:
+            InvalidIdNumber: With a ``code`` of ``format``, ``excel_number``,
+                ``legacy``, ``region``, ``birth_date`` or ``checksum``.
+        """
+        if isinstance(raw, ResidentId):
+            return raw
+        if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+            raise InvalidIdNumber(
+                "format", "身份证号必须是文本", "an ID number must be text"
+            )
+        if isinstance(raw, (int, float)):
+            raise InvalidIdNumber(
+                "excel_number",
+                "身份证号以数字存储，Excel 已丢失末几位；请把该列设为“文本”格式",
+                "the ID number was stored as a number and Excel has lost its last digits; "
+                "format the ID column as Text",
+            )
+        text = _normalise(raw)
+        if text.endswith("E+17") or "E+" in text or re.fullmatch(r"\d{15}0{3}", text):
+            raise InvalidIdNumber(
+                "excel_number",
+                "身份证号疑似被 Excel 当作数字保存（科学计数法或末三位为000）；请把该列设为“文本”格式",
+                "the ID number looks like an Excel number (scientific notation or ending 000); "
+                "format the ID column as Text",
+            )
+        if len(text) == 15 and text.isdigit():
+            if legacy == "reject":
+                raise InvalidIdNumber(
+                    "legacy",
+                    "15位旧身份证号不被接受，请提供18位号码",
+                    "15-digit legacy ID numbers are not accepted; give the 18-digit number",
+                )
+            body = text[:6] + "19" + text[6:]
+            text = body + id_check_digit(body)
+        if len(text) != 18 or not text[:17].isdigit() or text[17] not in "0123456789X":
+            raise InvalidIdNumber(
+                "format",
+                f"身份证号应为18位（17位数字加校验位），实际为{len(text)}位",
+                f"an ID number has 18 characters (17 digits and a check character), "
+                f"got {len(text)}",
+            )
+        if int(text[:2]) not in _PROVINCES:
+            raise InvalidIdNumber(
+                "region",
+                f"身份证号的地区码 {text[:2]} 不存在",
+                f"region code {text[:2]} does not exist",
+            )
+        try:
+            born = date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+        except ValueError:
+            raise InvalidIdNumber(
+                "birth_date",
+                "身份证号中的出生日期不存在",
+                "the birth date inside the ID number is not a real date",
+            ) from None
+        ref = today or date.today()
+        if born > ref:
+            raise InvalidIdNumber(
+                "birth_date",
+                "身份证号中的出生日期在未来",
+                "the birth date inside the ID number is in the future",
+            )
+        if ref.year - born.year > _MAX_AGE_YEARS:
+            raise InvalidIdNumber(
+                "birth_date",
+                f"身份证号中的出生年份 {born.year} 早于{_MAX_AGE_YEARS}年前",
+                f"the birth year {born.year} is more than {_MAX_AGE_YEARS} years ago",
+            )
+        if id_check_digit(text[:17]) != text[17]:
+            raise InvalidIdNumber(
+                "checksum",
+                "身份证号校验位不正确（若来自 Excel，请把该列设为“文本”格式）",
+                "the ID number's check digit is wrong (if it came from Excel, "
+                "format the ID column as Text)",
+            )
+        return cls(text)
+
+    def reveal(self) -> str:
+        """Return the full number. Call only where the full number is needed (export, joins)."""
+        return self._value
+
+    @property
+    def masked(self) -> str:
+        """The number with its middle ten characters hidden, e.g. ``1101**********1234``."""
+        return mask_text(self._value, 4, 4)
+
+    @property
+    def region_code(self) -> str:
+        """The six-digit administrative division code of the issuing place."""
+        return self._value[:6]
+
+    @property
+    def birth_date(self) -> date:
+        """The birth date encoded in the number."""
+        v = self._value
+        return date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
+
+    @property
+    def sex(self) -> SexCode:
+        """The sex encoded in the 17th digit (odd: male)."""
+        return "male" if int(self._value[16]) % 2 else "female"
+
+    def __str__(self) -> str:
+        return self.masked
+
+    def __repr__(self) -> str:
+        return f"ResidentId({self.masked!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ResidentId) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(("ResidentId", self._value))
+
+    _json_pattern: ClassVar[str] = r"^[0-9]{6}(\*{8}|[0-9]{8})[0-9]{3}[0-9Xx*]$"
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            _validate_resident_id,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                _serialise_pii, info_arg=True
+            ),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "minLength": 15,
+            "maxLength": 18,
+            "title": "Resident ID / 居民身份证号",
+            "description": "18-digit GB 11643 number; serialised masked unless "
+            "context={'reveal_pii': True}",
+        }
+
+
+class MobileNumber:
+    """
+    A mainland China mobile number (手机号), stored as 11 digits, shown masked (``138****8000``).
+
+    :meth:`reveal` returns the full national number; :attr:`e164` the ``+86`` form.
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    @classmethod
+    def parse(cls, raw: object) -> MobileNumber:
+        """
+        Validate *raw* as a mainland China mobile number.
+
+        ``+86``/``0086`` prefixes, spaces and dashes are accepted.
+
+        Raises:
+            InvalidIdNumber: With ``code`` ``format`` or ``not_mobile``.
+        """
+        if isinstance(raw, MobileNumber):
+            return raw
+        if not isinstance(raw, str):
+            raise InvalidIdNumber("format", "手机号必须是文本", "a mobile number must be text")
+        text = _normalise(raw)
+        if text.startswith("+86"):
+            text = text[3:]
+        elif text.startswith("0086"):
+            text = text[4:]
+        if not text.isdigit():
+            raise InvalidIdNumber(
+                "format", "手机号只能包含数字", "a mobile number contains digits only"
+            )
+        if len(text) != 11 or not text.startswith("1"):
+            raise InvalidIdNumber(
+                "not_mobile",
+                f"手机号应为以1开头的11位数字，实际为{len(text)}位",
+                f"a mobile number has 11 digits starting with 1, got {len(text)} digits",
+            )
+        # Imported here: phonenumbers' metadata costs ~30 ms and most runs never need it.
+        import phonenumbers
+
+        parsed = phonenumbers.parse(text, "CN")
+        kind = phonenumbers.number_type(parsed)
+        mobile_kinds = (
+            phonenumbers.PhoneNumberType.MOBILE,
+            phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+        )
+        if not phonenumbers.is_valid_number(parsed) or kind not in mobile_kinds:
+            raise InvalidIdNumber(
+                "not_mobile",
+                f"号段 {text[:3]} 不是有效的手机号段",
+                f"prefix {text[:3]} is not an assigned mobile range",
+            )
+        return cls(text)
+
+    def reveal(self) -> str:
+        """Return the full 11-digit number."""
+        return self._value
+
+    @property
+    def e164(self) -> str:
+        """The number in E.164 form, ``+86`` and 11 digits."""
+        return "+86" + self._value
+
+    @property
+    def masked(self) -> str:
+        """The number with digits 4–7 hidden."""
+        return mask_text(self._value, 3, 4)
+
+    def __str__(self) -> str:
+        return self.masked
+
+    def __repr__(self) -> str:
+        return f"MobileNumber({self.masked!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, MobileNumber) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(("MobileNumber", self._value))
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            _validate_mobile,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                _serialise_pii, info_arg=True
+            ),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "title": "Mobile number / 手机号",
+            "description": "11-digit mainland mobile number; serialised masked unless "
+            "context={'reveal_pii': True}",
+        }
+
+
+def _validate_resident_id(value: object) -> ResidentId:
+    try:
+        return ResidentId.parse(value)
+    except InvalidIdNumber as exc:
+        # pydantic puts ValueError text in its error; ours is already free of the number.
+        raise ValueError(str(exc)) from exc
+
+
+def _validate_mobile(value: object) -> MobileNumber:
+    try:
+        return MobileNumber.parse(value)
+    except InvalidIdNumber as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def _serialise_pii(value: ResidentId | MobileNumber, info: Any) -> str:
+    context = getattr(info, "context", None)
+    if isinstance(context, dict) and context.get("reveal_pii"):
+        return value.reveal()
+    return value.masked
+
+
+_ID_RE = re.compile(r"(?<![0-9])([1-9][0-9]{5})([0-9]{8})([0-9]{3}[0-9Xx])(?![0-9])")
+_MOBILE_RE = re.compile(r"(?<![0-9])(1[3-9][0-9])([0-9]{4})([0-9]{4})(?![0-9])")
+
+
+def scrub(text: str) -> str:
+    """Mask anything in *text* that looks like a resident ID or a mobile number."""
+    text = _ID_RE.sub(lambda m: m.group(1)[:4] + "*" * 10 + m.group(3)[-4:], text)
+    return _MOBILE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+
+
+class MaskingFilter(logging.Filter):
+    """
+    A logging filter that masks resident IDs and mobile numbers in every record.
+
+    Install it on a handler (``handler.addFilter(MaskingFilter())``) so that a
+    number passed by mistake to a log call never reaches the log whole.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's message with personal numbers masked; always keep it."""
+        message = record.getMessage()
+        masked = scrub(message)
+        if masked != message:
+            record.msg = masked
+            record.args = None
+        return True
+

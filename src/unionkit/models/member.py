@@ -1,0 +1,220 @@
+"""Members (会员/职工) and the relatives that make up their households."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, ValidationInfo, field_validator, model_validator
+from typing_extensions import Self
+
+from unionkit.models.base import LabelledEnum, UnionModel, Yuan, labelled, parse_bool, today_from
+from unionkit.models.ids import MobileNumber, ResidentId, mask_text
+
+__all__ = [
+    "EmploymentType",
+    "HouseholdRole",
+    "Member",
+    "MemberStatus",
+    "Sex",
+]
+
+MIN_WORKING_AGE = 16
+
+Flag = Annotated[bool, BeforeValidator(parse_bool)]
+
+
+class Sex(LabelledEnum):
+    """Sex as recorded by HR (性别)."""
+
+    MALE = "male", "男", "male"
+    FEMALE = "female", "女", "female"
+
+
+class EmploymentType(LabelledEnum):
+    """How the person is employed (用工性质)."""
+
+    PERMANENT = "permanent", "在编", "permanent"
+    CONTRACT = "contract", "合同制", "contract"
+    DISPATCHED = "dispatched", "劳务派遣", "dispatched"
+    MIGRANT = "migrant", "农民工", "migrant worker"
+    RETIRED = "retired", "退休", "retired"
+
+
+class MemberStatus(LabelledEnum):
+    """Whether the member is active in the union (会籍状态)."""
+
+    ACTIVE = "active", "在册", "active"
+    SUSPENDED = "suspended", "暂停", "suspended"
+    LEFT = "left", "已转出", "left"
+
+
+class HouseholdRole(LabelledEnum):
+    """A person's place in a household (家庭角色)."""
+
+    LEADER = "leader", "户主", "leader"
+    MEMBER = "member", "职工", "member"
+    RELATIVE = "relative", "家属", "relative"
+
+
+def _blank_to_none(value: object) -> object:
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+Opt = BeforeValidator(_blank_to_none)
+
+
+class Member(UnionModel):
+    """
+    One person on a roster: a union member, or a relative in a member's household.
+
+    Relatives (``is_member=False``) belong to a household so that household
+    rules (size, earners, per-capita income) can count them; they have no
+    department or hire date. Personal fields are masked in ``repr`` and in
+    serialisation unless ``context={"reveal_pii": True}`` is given.
+
+    .. versionadded:: 0.1.0
+    """
+
+    member_id: str = labelled("人员编号", "member id", min_length=1, max_length=32)
+    name: str = labelled("姓名", "name", min_length=1, max_length=64, repr=False)
+    is_member: Annotated[Flag, Opt] = labelled("是否会员", "union member", default=True)
+    national_id: Annotated[ResidentId | None, Opt] = labelled(
+        "身份证号", "resident ID number", default=None, repr=False
+    )
+    sex: Annotated[Sex | None, Opt] = labelled("性别", "sex", default=None)
+    birth_date: Annotated[date | None, Opt] = labelled("出生日期", "birth date", default=None)
+    phone: Annotated[MobileNumber | None, Opt] = labelled(
+        "手机号", "mobile number", default=None, repr=False
+    )
+    department: Annotated[str | None, Opt] = labelled(
+        "科室", "department", default=None, max_length=64
+    )
+    union_group_id: Annotated[str | None, Opt] = labelled(
+        "工会小组", "union group", default=None, max_length=64
+    )
+    household_id: Annotated[str | None, Opt] = labelled(
+        "家庭编号", "household", default=None, max_length=64
+    )
+    household_role: Annotated[HouseholdRole | None, Opt] = labelled(
+        "家庭角色", "household role", default=None
+    )
+    hire_date: Annotated[date | None, Opt] = labelled("入职日期", "hire date", default=None)
+    employment_type: Annotated[EmploymentType | None, Opt] = labelled(
+        "用工性质", "employment type", default=None
+    )
+    position: Annotated[str | None, Opt] = labelled("岗位", "position", default=None, max_length=64)
+    frontline: Annotated[Flag, Opt] = labelled("一线岗位", "front-line post", default=False)
+    monthly_salary: Annotated[Yuan | None, Opt] = labelled(
+        "月工资（元）", "monthly salary (yuan)", default=None, repr=False
+    )
+    annual_income: Annotated[Yuan | None, Opt] = labelled(
+        "年可支配收入（元）", "annual disposable income (yuan)", default=None, repr=False
+    )
+    rigid_spending: Annotated[Yuan | None, Opt] = labelled(
+        "年刚性支出（元）", "annual rigid spending (yuan)", default=None, repr=False
+    )
+    sick_leave_days: Annotated[int | None, Opt] = labelled(
+        "本年病假天数", "sick-leave days this year", default=None, ge=0, le=366, repr=False
+    )
+    serious_illness: Annotated[Flag, Opt] = labelled(
+        "重大疾病", "serious illness", default=False, repr=False
+    )
+    status: Annotated[MemberStatus, Opt] = labelled(
+        "会籍状态", "membership status", default=MemberStatus.ACTIVE
+    )
+
+    @field_validator("monthly_salary", "annual_income", "rigid_spending")
+    @classmethod
+    def _not_negative(cls, value: Decimal | None) -> Decimal | None:
+        if value is not None and value < 0:
+            raise ValueError("must not be negative / 不能为负数")
+        return value
+
+    @field_validator("birth_date")
+    @classmethod
+    def _born_in_the_past(cls, value: date | None, info: ValidationInfo) -> date | None:
+        if value is not None:
+            today = today_from(info)
+            if value > today:
+                raise ValueError("birth date is in the future / 出生日期在未来")
+            if today.year - value.year > 120:
+                raise ValueError("birth date more than 120 years ago / 出生日期早于120年前")
+        return value
+
+    @field_validator("hire_date")
+    @classmethod
+    def _hired_in_the_past(cls, value: date | None, info: ValidationInfo) -> date | None:
+        if value is not None and value > today_from(info):
+            raise ValueError("hire date is in the future / 入职日期在未来")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        nid = self.national_id
+        if nid is not None:
+            if self.birth_date is not None and self.birth_date != nid.birth_date:
+                raise ValueError(
+                    "birth_date disagrees with the birth date in the ID number / "
+                    "出生日期与身份证号中的出生日期不一致"
+                )
+            if self.sex is not None and self.sex.value != nid.sex:
+                raise ValueError(
+                    "sex disagrees with the ID number / 性别与身份证号不一致"
+                )
+        born = self.birth_date or (nid.birth_date if nid is not None else None)
+        if born is not None and self.hire_date is not None:
+            if _years_between(born, self.hire_date) < MIN_WORKING_AGE:
+                raise ValueError(
+                    f"hired before age {MIN_WORKING_AGE} / 入职时未满{MIN_WORKING_AGE}周岁"
+                )
+        return self
+
+    @property
+    def derived_birth_date(self) -> date | None:
+        """The stated birth date, or the one in the ID number."""
+        if self.birth_date is not None:
+            return self.birth_date
+        return self.national_id.birth_date if self.national_id is not None else None
+
+    @property
+    def derived_sex(self) -> Sex | None:
+        """The stated sex, or the one in the ID number."""
+        if self.sex is not None:
+            return self.sex
+        return Sex(self.national_id.sex) if self.national_id is not None else None
+
+    @property
+    def masked_name(self) -> str:
+        """The name with all but the surname hidden (``张*``, ``欧阳**``)."""
+        return mask_text(self.name, 1, 0) if len(self.name) > 1 else "*"
+
+    def __repr_args__(self) -> Any:
+        yield from super().__repr_args__()
+        yield "name", self.masked_name
+
+    def to_row(self) -> dict[str, Any]:
+        """
+        Return the member as a flat dict of plain values for the rules engine.
+
+        Personal numbers are left out; dates stay ``date``, money stays ``Decimal``.
+        """
+        row = {k: getattr(self, k) for k in type(self).model_fields
+               if k not in ("national_id", "phone", "name")}
+        row["birth_date"] = self.derived_birth_date
+        derived = self.derived_sex
+        row["sex"] = derived.value if derived is not None else None
+        for key in ("household_role", "employment_type", "status"):
+            value = row[key]
+            row[key] = value.value if value is not None else None
+        return row
+
+
+def _years_between(start: date, end: date) -> int:
+    years = end.year - start.year
+    if (end.month, end.day) < (start.month, start.day):
+        years -= 1
+    return years

@@ -1,0 +1,1 @@
+"""The rules engine: dated parameters and rules written once, run per member or per roster."""
