@@ -1,0 +1,15 @@
+"""The typer application; each area registers its commands from its own module."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="unionkit",
+    help="unionkit: 工会会员、诉求、福利与资格规则 / members, demands, benefits and eligibility rules.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Each area's module adds its commands to `app` when imported; keep one line per area.
