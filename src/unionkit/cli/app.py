@@ -6,7 +6,7 @@ import typer
 
 app = typer.Typer(
     name="unionkit",
-    help="unionkit: 工会会员、诉求、福利与资格规则 / members, demands, benefits and eligibility rules.",
+    help="unionkit: 工会会员、诉求、福利与资格规则 / union members, demands, benefits, rules.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

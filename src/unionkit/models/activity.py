@@ -1,11 +1,11 @@
-"""Activities (活动/赛事): sports meets, contests, lectures, childcare, with registrations and attendance."""
+"""Activities (活动/赛事) with their registrations and attendance."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Self
 
 from pydantic import model_validator
-from typing_extensions import Self
 
 from unionkit.models.base import LabelledEnum, UnionModel, labelled
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Self
 
 from pydantic import Field, field_validator, model_validator
-from typing_extensions import Self
 
 from unionkit.models.base import LabelledEnum, UnionModel, Yuan, labelled
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Self
 
 from pydantic import Field, model_validator
-from typing_extensions import Self
 
 from unionkit.models.base import LabelledEnum, UnionModel, labelled
 

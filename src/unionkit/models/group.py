@@ -1,12 +1,11 @@
-"""Groups (union committee, branch, union group, small home, association, household) and memberships."""
+"""Groups (committee, branch, union group, small home, association, household), memberships."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Self
 
 from pydantic import BeforeValidator, model_validator
-from typing_extensions import Self
 
 from unionkit.models.base import LabelledEnum, UnionModel, labelled
 

@@ -45,6 +45,15 @@ def _normalise(raw: str) -> str:
     return text.upper()
 
 
+def _excel_number_error() -> InvalidIdNumber:
+    return InvalidIdNumber(
+        "excel_number",
+        "身份证号疑似被 Excel 当作数字保存（科学计数法或末三位变为000）；请把该列设为“文本”格式",
+        "the ID number looks like an Excel number (scientific notation, or last digits "
+        "turned to 000); format the ID column as Text",
+    )
+
+
 def id_check_digit(first17: str) -> str:
     """
     Return the GB 11643-1999 (ISO 7064 MOD 11-2) check character for 17 digits.
@@ -125,20 +134,10 @@ class ResidentId:
                 "format", "身份证号必须是文本", "an ID number must be text"
             )
         if isinstance(raw, (int, float)):
-            raise InvalidIdNumber(
-                "excel_number",
-                "身份证号以数字存储，Excel 已丢失末几位；请把该列设为“文本”格式",
-                "the ID number was stored as a number and Excel has lost its last digits; "
-                "format the ID column as Text",
-            )
+            raise _excel_number_error()
         text = _normalise(raw)
-        if text.endswith("E+17") or "E+" in text or re.fullmatch(r"\d{15}0{3}", text):
-            raise InvalidIdNumber(
-                "excel_number",
-                "身份证号疑似被 Excel 当作数字保存（科学计数法或末三位为000）；请把该列设为“文本”格式",
-                "the ID number looks like an Excel number (scientific notation or ending 000); "
-                "format the ID column as Text",
-            )
+        if "E+" in text:
+            raise _excel_number_error()
         if len(text) == 15 and text.isdigit():
             if legacy == "reject":
                 raise InvalidIdNumber(
@@ -183,6 +182,9 @@ class ResidentId:
                 f"the birth year {born.year} is more than {_MAX_AGE_YEARS} years ago",
             )
         if id_check_digit(text[:17]) != text[17]:
+            if text.endswith("000"):
+                # Excel keeps 15 significant digits: a long number comes back ending in 000.
+                raise _excel_number_error()
             raise InvalidIdNumber(
                 "checksum",
                 "身份证号校验位不正确（若来自 Excel，请把该列设为“文本”格式）",

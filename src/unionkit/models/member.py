@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from pydantic import BeforeValidator, ValidationInfo, field_validator, model_validator
-from typing_extensions import Self
 
 from unionkit.models.base import LabelledEnum, UnionModel, Yuan, labelled, parse_bool, today_from
 from unionkit.models.ids import MobileNumber, ResidentId, mask_text
@@ -166,11 +165,14 @@ class Member(UnionModel):
                     "sex disagrees with the ID number / 性别与身份证号不一致"
                 )
         born = self.birth_date or (nid.birth_date if nid is not None else None)
-        if born is not None and self.hire_date is not None:
-            if _years_between(born, self.hire_date) < MIN_WORKING_AGE:
-                raise ValueError(
-                    f"hired before age {MIN_WORKING_AGE} / 入职时未满{MIN_WORKING_AGE}周岁"
-                )
+        if (
+            born is not None
+            and self.hire_date is not None
+            and _years_between(born, self.hire_date) < MIN_WORKING_AGE
+        ):
+            raise ValueError(
+                f"hired before age {MIN_WORKING_AGE} / 入职时未满{MIN_WORKING_AGE}周岁"
+            )
         return self
 
     @property
