@@ -12,14 +12,17 @@ __all__ = [
     "InvalidMemberData",
     "NotFound",
     "ParameterError",
+    "PluginConflict",
     "PluginError",
     "PluginLoadError",
+    "QuotaExceeded",
     "Rejected",
     "RosterFormatError",
     "RuleDefinitionError",
     "RuleEvaluationError",
     "StoreError",
     "UnionkitError",
+    "UnionkitPluginWarning",
 ]
 
 
@@ -120,6 +123,49 @@ class StoreError(UnionkitError, RuntimeError):
 
 class Rejected(UnionkitError, ValueError):
     """A plugin's validation hook vetoed an operation."""
+
+
+class QuotaExceeded(Rejected):
+    """A member's choice would take them over their quota for a benefit and period."""
+
+
+class UnionkitPluginWarning(UserWarning):
+    """A plugin was skipped (for example its ``UNIONKIT_REQUIRES`` does not match)."""
+
+
+_KIND_ZH = {
+    "rule": "规则",
+    "parameter": "参数",
+    "field": "字段",
+    "hardship criterion": "困难认定标准",
+    "care trigger": "关怀触发条件",
+    "deadline": "办理时限",
+    "calendar year": "节假日安排",
+    "welfare provider": "福利供应商",
+}
+
+
+class PluginConflict(UnionkitError, ValueError):
+    """
+    Two plugins define the same rule, parameter or setting and neither declares an override.
+
+    Args:
+        kind: What clashes (``"rule"``, ``"parameter"``, ``"field"`` ...).
+        name: The clashing name.
+        plugins: The plugins that define it, in registration order.
+    """
+
+    def __init__(self, kind: str, name: str, plugins: Sequence[str]) -> None:
+        self.kind = kind
+        self.name = name
+        self.plugins = tuple(plugins)
+        both = " and ".join(repr(p) for p in self.plugins)
+        super().__init__(
+            f"Plugins {both} both define {kind} {name!r}; "
+            f"declare an override in one of them\n"
+            f"插件{'、'.join(self.plugins)}重复定义了{_KIND_ZH.get(kind, kind)} {name!r}，"
+            f"须在其中一个插件中声明覆盖"
+        )
 
 
 class PluginLoadError(UnionkitError, ImportError):
