@@ -100,7 +100,7 @@ def test_member_derives_birth_date_and_sex_from_the_id() -> None:
         ({"phone": "010-88888888"}, "phone", "mobile"),
         ({"frontline": "maybe"}, "frontline", "yes or no"),
         ({"salary": "100"}, "salary", "Extra inputs"),
-        ({"member_id": ""}, "member_id", "at least 1"),
+        ({"member_id": " "}, "member_id", "required"),
     ],
 )
 def test_member_bad_input_names_the_field_and_the_reason(

@@ -13,11 +13,13 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationIn
 __all__ = [
     "FEN",
     "LabelledEnum",
+    "NonNegativeYuan",
     "UnionModel",
     "Yuan",
     "field_labels",
     "labelled",
     "parse_bool",
+    "parse_nonnegative_yuan",
     "parse_yuan",
     "round_yuan",
     "today_from",
@@ -89,13 +91,20 @@ class LabelledEnum(enum.StrEnum):
 
     @classmethod
     def _missing_(cls, value: object) -> Any:
-        if isinstance(value, str):
-            key = unicodedata.normalize("NFKC", value).strip().casefold()
+        if not isinstance(value, str):
+            return None
+        lookup = _LABEL_LOOKUPS.get(cls)
+        if lookup is None:
+            # Built once per enum: rosters repeat the same few labels thousands of times.
+            lookup = {}
             for member in cls:
-                if key in (member.value.casefold(), member._label_zh.casefold(),
-                           member._label_en.casefold()):
-                    return member
-        return None
+                for text in (member.value, member._label_zh, member._label_en):
+                    lookup.setdefault(text.casefold(), member)
+            _LABEL_LOOKUPS[cls] = lookup
+        return lookup.get(unicodedata.normalize("NFKC", value).strip().casefold())
+
+
+_LABEL_LOOKUPS: dict[type[LabelledEnum], dict[str, LabelledEnum]] = {}
 
 
 def parse_yuan(value: object) -> Decimal:
@@ -118,22 +127,26 @@ def parse_yuan(value: object) -> Decimal:
     elif isinstance(value, float):
         amount = Decimal(repr(value))
     elif isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value).strip()
-        for junk in (",", "¥", "￥", "元", "RMB", " "):
-            text = text.replace(junk, "")
         try:
-            amount = Decimal(text)
+            amount = Decimal(value)
         except InvalidOperation:
-            raise ValueError("not an amount of money / 不是有效金额") from None
+            text = unicodedata.normalize("NFKC", value).strip()
+            for junk in (",", "¥", "￥", "元", "RMB", " "):
+                text = text.replace(junk, "")
+            try:
+                amount = Decimal(text)
+            except InvalidOperation:
+                raise ValueError("not an amount of money / 不是有效金额") from None
     else:
         raise ValueError("not an amount of money / 不是有效金额")
     if not amount.is_finite():
         raise ValueError("not a finite amount / 金额必须是有限数")
-    if amount != amount.quantize(FEN, rounding=ROUND_HALF_UP):
-        raise ValueError("more than two decimal places (fen) / 金额最多精确到分（两位小数）")
     if abs(amount) > _YUAN_MAX:
         raise ValueError("amount too large / 金额过大")
-    return amount.quantize(FEN)
+    in_fen = amount.quantize(FEN)
+    if in_fen != amount:
+        raise ValueError("more than two decimal places (fen) / 金额最多精确到分（两位小数）")
+    return in_fen
 
 
 def round_yuan(amount: Decimal) -> Decimal:
@@ -156,8 +169,19 @@ def parse_bool(value: object) -> bool:
     raise ValueError("expected yes or no (是/否) / 应为“是”或“否”")
 
 
+def parse_nonnegative_yuan(value: object) -> Decimal:
+    """Like :func:`parse_yuan`, and refuse a negative amount."""
+    amount = parse_yuan(value)
+    if amount < 0:
+        raise ValueError("must not be negative / 不能为负数")
+    return amount
+
+
 Yuan = Annotated[Decimal, BeforeValidator(parse_yuan)]
 """Exact money in yuan, two decimal places; never a float."""
+
+NonNegativeYuan = Annotated[Decimal, BeforeValidator(parse_nonnegative_yuan)]
+"""Exact money in yuan that cannot be negative (salaries, incomes)."""
 
 
 def today_from(info: ValidationInfo) -> date:

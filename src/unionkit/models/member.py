@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Annotated, Any, Self
 
 from pydantic import BeforeValidator, ValidationInfo, field_validator, model_validator
 
-from unionkit.models.base import LabelledEnum, UnionModel, Yuan, labelled, parse_bool, today_from
+from unionkit.models.base import (
+    LabelledEnum,
+    NonNegativeYuan,
+    UnionModel,
+    labelled,
+    parse_bool,
+    today_from,
+)
 from unionkit.models.ids import MobileNumber, ResidentId, mask_text
 
 __all__ = [
@@ -57,13 +63,6 @@ class HouseholdRole(LabelledEnum):
     RELATIVE = "relative", "家属", "relative"
 
 
-def _blank_to_none(value: object) -> object:
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value
-
-
-Opt = BeforeValidator(_blank_to_none)
 
 
 class Member(UnionModel):
@@ -80,58 +79,62 @@ class Member(UnionModel):
 
     member_id: str = labelled("人员编号", "member id", min_length=1, max_length=32)
     name: str = labelled("姓名", "name", min_length=1, max_length=64, repr=False)
-    is_member: Annotated[Flag, Opt] = labelled("是否会员", "union member", default=True)
-    national_id: Annotated[ResidentId | None, Opt] = labelled(
+    is_member: Flag = labelled("是否会员", "union member", default=True)
+    national_id: ResidentId | None = labelled(
         "身份证号", "resident ID number", default=None, repr=False
     )
-    sex: Annotated[Sex | None, Opt] = labelled("性别", "sex", default=None)
-    birth_date: Annotated[date | None, Opt] = labelled("出生日期", "birth date", default=None)
-    phone: Annotated[MobileNumber | None, Opt] = labelled(
+    sex: Sex | None = labelled("性别", "sex", default=None)
+    birth_date: date | None = labelled("出生日期", "birth date", default=None)
+    phone: MobileNumber | None = labelled(
         "手机号", "mobile number", default=None, repr=False
     )
-    department: Annotated[str | None, Opt] = labelled(
+    department: str | None = labelled(
         "科室", "department", default=None, max_length=64
     )
-    union_group_id: Annotated[str | None, Opt] = labelled(
+    union_group_id: str | None = labelled(
         "工会小组", "union group", default=None, max_length=64
     )
-    household_id: Annotated[str | None, Opt] = labelled(
+    household_id: str | None = labelled(
         "家庭编号", "household", default=None, max_length=64
     )
-    household_role: Annotated[HouseholdRole | None, Opt] = labelled(
+    household_role: HouseholdRole | None = labelled(
         "家庭角色", "household role", default=None
     )
-    hire_date: Annotated[date | None, Opt] = labelled("入职日期", "hire date", default=None)
-    employment_type: Annotated[EmploymentType | None, Opt] = labelled(
+    hire_date: date | None = labelled("入职日期", "hire date", default=None)
+    employment_type: EmploymentType | None = labelled(
         "用工性质", "employment type", default=None
     )
-    position: Annotated[str | None, Opt] = labelled("岗位", "position", default=None, max_length=64)
-    frontline: Annotated[Flag, Opt] = labelled("一线岗位", "front-line post", default=False)
-    monthly_salary: Annotated[Yuan | None, Opt] = labelled(
+    position: str | None = labelled("岗位", "position", default=None, max_length=64)
+    frontline: Flag = labelled("一线岗位", "front-line post", default=False)
+    monthly_salary: NonNegativeYuan | None = labelled(
         "月工资（元）", "monthly salary (yuan)", default=None, repr=False
     )
-    annual_income: Annotated[Yuan | None, Opt] = labelled(
+    annual_income: NonNegativeYuan | None = labelled(
         "年可支配收入（元）", "annual disposable income (yuan)", default=None, repr=False
     )
-    rigid_spending: Annotated[Yuan | None, Opt] = labelled(
+    rigid_spending: NonNegativeYuan | None = labelled(
         "年刚性支出（元）", "annual rigid spending (yuan)", default=None, repr=False
     )
-    sick_leave_days: Annotated[int | None, Opt] = labelled(
+    sick_leave_days: int | None = labelled(
         "本年病假天数", "sick-leave days this year", default=None, ge=0, le=366, repr=False
     )
-    serious_illness: Annotated[Flag, Opt] = labelled(
+    serious_illness: Flag = labelled(
         "重大疾病", "serious illness", default=False, repr=False
     )
-    status: Annotated[MemberStatus, Opt] = labelled(
+    status: MemberStatus = labelled(
         "会籍状态", "membership status", default=MemberStatus.ACTIVE
     )
 
-    @field_validator("monthly_salary", "annual_income", "rigid_spending")
+    @model_validator(mode="before")
     @classmethod
-    def _not_negative(cls, value: Decimal | None) -> Decimal | None:
-        if value is not None and value < 0:
-            raise ValueError("must not be negative / 不能为负数")
-        return value
+    def _blank_cells_are_missing(cls, data: Any) -> Any:
+        # Spreadsheets leave empty cells as "": one pass here instead of a validator per field.
+        if isinstance(data, dict):
+            return {
+                k: v for k, v in data.items()
+                if not (isinstance(v, str) and (not v or v.isspace()))
+            }
+        return data
 
     @field_validator("birth_date")
     @classmethod
