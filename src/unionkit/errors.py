@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
+    "CalendarDataError",
     "CalendarDataMissing",
     "ConflictError",
     "IllegalTransition",
+    "InvalidDemandData",
+    "InvalidBranch",
     "InvalidIdNumber",
     "InvalidMemberData",
     "NotFound",
@@ -20,6 +23,7 @@ __all__ = [
     "RosterFormatError",
     "RuleDefinitionError",
     "RuleEvaluationError",
+    "RuleSyntaxError",
     "StoreError",
     "UnionkitError",
     "UnionkitPluginWarning",
@@ -79,6 +83,22 @@ class RuleDefinitionError(UnionkitError, ValueError):
     """A rule, expression or rule file is invalid (unknown field, type mismatch, cycle, syntax)."""
 
 
+class RuleSyntaxError(RuleDefinitionError):
+    """
+    An expression of the rule language cannot be parsed.
+
+    Args:
+        message: What was expected, in English and Chinese, with the position.
+        line: The 1-based line within the expression.
+        column: The 1-based column within the expression.
+    """
+
+    def __init__(self, message: str, *, line: int, column: int) -> None:
+        self.line = line
+        self.column = column
+        super().__init__(message)
+
+
 class RuleEvaluationError(UnionkitError, RuntimeError):
     """A rule could not be evaluated on the given data (missing column, wrong dtype)."""
 
@@ -102,6 +122,26 @@ class CalendarDataMissing(UnionkitError, LookupError):
         )
 
 
+class CalendarDataError(UnionkitError, ValueError):
+    """A year's holiday arrangement (a calendar data file or ``CalendarYear``) is invalid."""
+
+
+class InvalidDemandData(UnionkitError, ValueError):
+    """
+    A demand or one of its actions carries invalid data; nothing was stored.
+
+    Args:
+        record: Which demand (its id, or ``"new demand"``) the problems belong to.
+        problems: Human-readable problem lines naming the field and the reason.
+    """
+
+    def __init__(self, record: str, problems: Sequence[str]) -> None:
+        self.record = record
+        self.problems = list(problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(f"Invalid data for demand {record!r} / 诉求数据有误:\n{lines}")
+
+
 class IllegalTransition(UnionkitError, ValueError):
     """A demand was asked to make a transition its current state does not allow."""
 
@@ -123,6 +163,10 @@ class StoreError(UnionkitError, RuntimeError):
 
 class Rejected(UnionkitError, ValueError):
     """A plugin's validation hook vetoed an operation."""
+
+
+class InvalidBranch(UnionkitError, ValueError):
+    """A branch slug is not a short lowercase name."""
 
 
 class QuotaExceeded(Rejected):

@@ -1,0 +1,307 @@
+"""Working days in mainland China: official holidays, make-up working days (调休) and deadlines."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from types import MappingProxyType
+from typing import Literal, Protocol, runtime_checkable
+
+from attrs import field, frozen
+
+from unionkit.errors import CalendarDataError, CalendarDataMissing
+
+__all__ = [
+    "CalendarYear",
+    "Deadline",
+    "WorkCalendar",
+    "WorkdayCalendar",
+]
+
+_SATURDAY = 5
+Fallback = Literal["error", "weekends"]
+
+
+def _frozen_holidays(value: Mapping[date, str]) -> Mapping[date, str]:
+    return MappingProxyType(dict(sorted(value.items())))
+
+
+def _frozen_days(value: Iterable[date]) -> frozenset[date]:
+    return frozenset(value)
+
+
+@frozen(hash=False)
+class CalendarYear:
+    """
+    One year's official arrangement: the days off and the make-up working days.
+
+    Args:
+        year: The calendar year the arrangement covers.
+        holidays: Every day off that falls on what would otherwise be a working day or a
+            weekend inside a holiday period, mapped to the holiday's name.
+        workdays: The weekend days that are working days (调休上班).
+        source: Where the data comes from, e.g. the State Council notice's number.
+
+    Raises:
+        CalendarDataError: A date lies outside *year*, a day is both a holiday and a
+            working day, or a make-up working day is not a Saturday or Sunday.
+
+    .. versionadded:: 0.1.0
+    """
+
+    year: int
+    holidays: Mapping[date, str] = field(converter=_frozen_holidays)
+    workdays: frozenset[date] = field(converter=_frozen_days)
+    source: str
+
+    def __attrs_post_init__(self) -> None:
+        where = f"calendar year {self.year} ({self.source})"
+        for day in [*self.holidays, *self.workdays]:
+            if day.year != self.year:
+                raise CalendarDataError(
+                    f"{where}: {day.isoformat()} is not in {self.year} / "
+                    f"{day.isoformat()}不在{self.year}年内"
+                )
+        both = sorted(set(self.holidays) & self.workdays)
+        if both:
+            raise CalendarDataError(
+                f"{where}: {both[0].isoformat()} is both a holiday and a working day / "
+                f"{both[0].isoformat()}既是假日又是调休工作日"
+            )
+        for day in sorted(self.workdays):
+            if day.weekday() < _SATURDAY:
+                raise CalendarDataError(
+                    f"{where}: make-up working day {day.isoformat()} is a weekday; "
+                    f"only a Saturday or Sunday can be one / "
+                    f"调休工作日{day.isoformat()}不是周六或周日"
+                )
+        if not self.source.strip():
+            raise CalendarDataError(f"{where}: the source is empty / 未注明数据来源")
+
+
+@frozen
+class Deadline:
+    """
+    A due date, and whether it is only a weekends-only estimate.
+
+    ``estimated`` is true when a year on the way had no official arrangement and the
+    caller opted in to skipping weekends only; the real date may differ.
+
+    .. versionadded:: 0.1.0
+    """
+
+    date: date
+    estimated: bool = False
+
+
+@runtime_checkable
+class WorkdayCalendar(Protocol):
+    """
+    What the demand lifecycle needs from a working-day calendar.
+
+    :class:`WorkCalendar` is the default implementation; a branch may pass its own.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def is_workday(self, day: date, *, estimate: bool = False) -> bool:
+        """Whether *day* is a working day."""
+        ...
+
+    def add_workdays(self, start: date, n: int, *, estimate: bool = False) -> Deadline:
+        """The *n*-th working day after *start*."""
+        ...
+
+    def workdays_between(self, start: date, end: date, *, estimate: bool = False) -> int:
+        """Working days after *start* up to and including *end*."""
+        ...
+
+
+class WorkCalendar:
+    """
+    China's working-day calendar: chinesecalendar's data plus years added as data.
+
+    A day is a working day when it is a make-up working day (调休), or a Monday to
+    Friday that is not an official holiday. A year without official data raises
+    :class:`~unionkit.errors.CalendarDataMissing` unless the caller opts in with
+    ``estimate=True`` (or the calendar was built with ``fallback="weekends"``), in
+    which case weekends alone are skipped and deadlines come back marked estimated.
+
+    Args:
+        years: Arrangements to start with (see :meth:`default` for the usual set).
+        fallback: ``"error"`` (the default) or ``"weekends"`` to estimate every missing
+            year without being asked each time.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, years: Iterable[CalendarYear] = (), *, fallback: Fallback = "error") -> None:
+        if fallback not in ("error", "weekends"):
+            raise ValueError(f"fallback must be 'error' or 'weekends', not {fallback!r}")
+        self._fallback: Fallback = fallback
+        self._lock = threading.Lock()
+        self._years: dict[int, CalendarYear] = {}
+        self._holidays: dict[date, str] = {}
+        self._workdays: set[date] = set()
+        for year in years:
+            self.add_year(year)
+
+    @classmethod
+    def default(cls, *, fallback: Fallback = "error") -> WorkCalendar:
+        """
+        Build the calendar from chinesecalendar's data and unionkit's shipped years.
+
+        Years shipped in ``unionkit/calendar/data/*.yaml`` replace chinesecalendar's for
+        the same year, so a unionkit release can correct or extend it.
+
+        Args:
+            fallback: As for the constructor.
+
+        Returns:
+            A new calendar; later :meth:`add_year` calls affect only it.
+        """
+        from unionkit.calendar._data import chinesecalendar_years, shipped_years
+
+        calendar = cls(chinesecalendar_years(), fallback=fallback)
+        for year in shipped_years():
+            calendar.add_year(year, replace=True)
+        return calendar
+
+    @property
+    def years(self) -> frozenset[int]:
+        """The years that have official data."""
+        return frozenset(self._years)
+
+    def covers(self, year: int) -> bool:
+        """Whether *year* has official data."""
+        return year in self._years
+
+    def source(self, year: int) -> str:
+        """
+        Where *year*'s data comes from.
+
+        Raises:
+            CalendarDataMissing: *year* has no data.
+        """
+        try:
+            return self._years[year].source
+        except KeyError:
+            raise CalendarDataMissing(year) from None
+
+    def add_year(self, year: CalendarYear, *, replace: bool = False) -> None:
+        """
+        Add (or, with *replace*, swap in) one year's official arrangement.
+
+        Args:
+            year: The arrangement, for example from :func:`load_calendar_years`.
+            replace: Allow replacing a year that already has data.
+
+        Raises:
+            CalendarDataError: The year already has data and *replace* is false.
+        """
+        with self._lock:
+            old = self._years.get(year.year)
+            if old is not None:
+                if not replace:
+                    raise CalendarDataError(
+                        f"calendar year {year.year} already has data ({old.source}); "
+                        f"pass replace=True to replace it / {year.year}年已有节假日数据"
+                    )
+                for day in old.holidays:
+                    self._holidays.pop(day, None)
+                self._workdays.difference_update(old.workdays)
+            self._years[year.year] = year
+            self._holidays.update(year.holidays)
+            self._workdays.update(year.workdays)
+
+    def holiday_name(self, day: date) -> str | None:
+        """
+        The holiday *day* belongs to, or ``None``.
+
+        Raises:
+            CalendarDataMissing: *day*'s year has no data.
+        """
+        self._require(day.year, estimate=False)
+        return self._holidays.get(day)
+
+    def is_workday(self, day: date, *, estimate: bool = False) -> bool:
+        """
+        Whether *day* is a working day.
+
+        Args:
+            day: The day to check.
+            estimate: For a year without data, answer from weekends alone.
+
+        Raises:
+            CalendarDataMissing: *day*'s year has no data and no estimate was asked for.
+        """
+        if self._require(day.year, estimate=estimate):
+            if day in self._workdays:
+                return True
+            if day in self._holidays:
+                return False
+        return day.weekday() < _SATURDAY
+
+    def add_workdays(self, start: date, n: int, *, estimate: bool = False) -> Deadline:
+        """
+        Return the *n*-th working day after *start* (*start* itself is not counted).
+
+        ``add_workdays(friday, 1)`` is the next Monday on an ordinary week;
+        ``n == 0`` returns *start* unchanged.
+
+        Args:
+            start: The day the count starts from, e.g. the day a demand was accepted.
+            n: How many working days; not negative.
+            estimate: Skip weekends only in years without data, and mark the result.
+
+        Returns:
+            The date, with ``estimated`` set when a year without data was crossed.
+
+        Raises:
+            ValueError: *n* is negative.
+            CalendarDataMissing: The count reaches a year without data and no estimate
+                was asked for.
+        """
+        if n < 0:
+            raise ValueError(f"n must not be negative, got {n} / 工作日数不能为负")
+        day = start
+        estimated = False
+        left = n
+        while left:
+            day += timedelta(days=1)
+            if not self._require(day.year, estimate=estimate):
+                estimated = True
+            if self.is_workday(day, estimate=estimate):
+                left -= 1
+        return Deadline(day, estimated)
+
+    def workdays_between(self, start: date, end: date, *, estimate: bool = False) -> int:
+        """
+        Count working days after *start* up to and including *end*.
+
+        It is the inverse of :meth:`add_workdays`: ``workdays_between(d,
+        add_workdays(d, n).date) == n``. When *end* is before *start* the count is
+        negative (the working days from *end* up to *start*, excluding *end*).
+
+        Raises:
+            CalendarDataMissing: The range touches a year without data and no estimate
+                was asked for.
+        """
+        if end < start:
+            return -self.workdays_between(end, start, estimate=estimate)
+        count = 0
+        day = start + timedelta(days=1)
+        while day <= end:
+            if self.is_workday(day, estimate=estimate):
+                count += 1
+            day += timedelta(days=1)
+        return count
+
+    def _require(self, year: int, *, estimate: bool) -> bool:
+        """True when *year* has data; False when it may be estimated; else raise."""
+        if year in self._years:
+            return True
+        if estimate or self._fallback == "weekends":
+            return False
+        raise CalendarDataMissing(year)
