@@ -143,7 +143,21 @@ class InvalidDemandData(UnionkitError, ValueError):
 
 
 class IllegalTransition(UnionkitError, ValueError):
-    """A demand was asked to make a transition its current state does not allow."""
+    """
+    A demand was asked to make a transition its current state does not allow.
+
+    Args:
+        demand_id: The demand.
+        state: Its current state's value, e.g. ``"closed"``.
+        action: The refused action's value, e.g. ``"resolve"``.
+        message: The full bilingual message.
+    """
+
+    def __init__(self, demand_id: str, state: str, action: str, message: str) -> None:
+        self.demand_id = demand_id
+        self.state = state
+        self.action = action
+        super().__init__(message)
 
 
 class ConflictError(UnionkitError, RuntimeError):
