@@ -255,3 +255,20 @@ def test_agrees_with_a_demand_by_demand_reference_on_random_data(seed: int) -> N
         "satisfied": t.satisfied, "key_proposals": t.key_supervised_proposals,
         "by_category": {r.key: r.received for r in figures.by_category},
     }
+
+
+def test_the_real_calendar_skips_national_day_and_flags_years_it_lacks() -> None:
+    from unionkit.calendar import WorkCalendar
+
+    # 2025-10-01..08 are off; Thursday 2025-10-09 is the first working day after 30 September.
+    facts = DemandFacts.from_demands([
+        demand(1, R, DemandState.RESOLVED, at(2025, 9, 30), resolved_at=at(2025, 10, 9)),
+    ])
+
+    real = compute_demand_figures(facts, ReportPeriod.year(2025), calendar=WorkCalendar.default())
+    lenient = compute_demand_figures(facts, ReportPeriod.year(2025),
+                                     calendar=WorkCalendar(fallback="weekends"))
+
+    assert (1.0, ()) == (real.total.working_days_median, real.working_days_estimated_years)
+    assert (7.0, (2025,)) == (lenient.total.working_days_median,
+                              lenient.working_days_estimated_years)

@@ -375,8 +375,13 @@ def _workday_index(lo: np.datetime64, hi: np.datetime64, calendar: Workdays | No
     estimated: list[int] = []
     if calendar is not None:
         years = span.astype("datetime64[Y]").astype(np.int64) + 1970
+        covers = getattr(calendar, "covers", None)
         for year in np.unique(years).tolist():
             where = np.flatnonzero(years == year)
+            # A calendar built with a weekends fallback answers without raising; ask it.
+            if callable(covers) and not covers(year):
+                estimated.append(int(year))
+                continue
             try:
                 flags = [calendar.is_workday(d) for d in span[where].astype(date).tolist()]
             except (CalendarDataMissing, NotImplementedError):
