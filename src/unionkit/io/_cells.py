@@ -1,0 +1,182 @@
+"""Turning one raw roster cell into a Member field value, or a reason it cannot be one."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+
+from attrs import frozen
+
+from unionkit.errors import InvalidIdNumber
+from unionkit.models import EmploymentType, HouseholdRole, MemberStatus, Sex
+from unionkit.models.base import LabelledEnum, parse_bool
+from unionkit.models.ids import MobileNumber, ResidentId
+
+__all__ = ["Fail", "cell_text", "converters"]
+
+
+@frozen
+class Fail:
+    """Why a cell could not be converted: a code and the reason in both languages."""
+
+    code: str
+    zh: str
+    en: str
+
+
+Converter = Callable[[object], object]
+
+_DATE_RE = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0{1,2}:0{2}(?::0{2})?)?"
+)
+_COMPACT_DATE_RE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+
+
+def cell_text(value: object) -> str:
+    """
+    Return a spreadsheet cell as the text a person would type.
+
+    Whole numbers lose their ``.0`` (``1001.0`` -> ``"1001"``); dates become ISO text.
+    """
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _parse_date(raw: object) -> object:
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, (int, float)):
+        return Fail(
+            "invalid_date",
+            "日期被存成了数字；请把该列设为“日期”格式或写成 2024-03-01",
+            "the date is stored as a number; format the column as Date or write 2024-03-01",
+        )
+    text = str(raw).strip()
+    match = _DATE_RE.fullmatch(text) or _COMPACT_DATE_RE.fullmatch(text)
+    if match is None:
+        return Fail(
+            "invalid_date",
+            "无法识别的日期；请写成 2024-03-01、2024/3/1 或 2024年3月1日",
+            "not a date; write it as 2024-03-01, 2024/3/1 or 2024年3月1日",
+        )
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return Fail("invalid_date", "日期不存在（如2月30日）", "no such date (e.g. 30 February)")
+
+
+def _parse_id(today: date) -> Converter:
+    def convert(raw: object) -> object:
+        try:
+            return ResidentId.parse(raw, today=today)
+        except InvalidIdNumber as exc:
+            code = exc.code if exc.code == "excel_number" else f"id_{exc.code}"
+            return Fail(code, exc.message_zh, exc.message_en)
+
+    return convert
+
+
+def _parse_phone() -> Converter:
+    # phonenumbers costs ~30 µs a number, most of an import's time. Whether a plain
+    # 11-digit number is a valid mobile depends only on its 7-digit block (号段),
+    # which is how the ranges are allocated, so one check per block is enough.
+    blocks: dict[str, bool] = {}
+
+    def convert(raw: object) -> object:
+        if isinstance(raw, float) and raw.is_integer():
+            raw = str(int(raw))
+        if isinstance(raw, str) and len(raw) == 11 and raw.isascii() and raw.isdigit():
+            known = blocks.get(raw[:7])
+            if known is True:
+                return MobileNumber(raw)
+            if known is None:
+                try:
+                    number = MobileNumber.parse(raw)
+                except InvalidIdNumber as exc:
+                    blocks[raw[:7]] = False
+                    return Fail(f"phone_{exc.code}", exc.message_zh, exc.message_en)
+                blocks[raw[:7]] = True
+                return number
+        try:
+            return MobileNumber.parse(raw)
+        except InvalidIdNumber as exc:
+            return Fail(f"phone_{exc.code}", exc.message_zh, exc.message_en)
+
+    return convert
+
+
+def _cached(convert: Converter) -> Converter:
+    # Dates, yes/no and choices repeat endlessly on a roster; parse each text once.
+    cache: dict[object, object] = {}
+
+    def lookup(raw: object) -> object:
+        try:
+            return cache[raw]
+        except KeyError:
+            value = cache[raw] = convert(raw)
+            return value
+        except TypeError:
+            return convert(raw)
+
+    return lookup
+
+
+def _parse_flag(raw: object) -> object:
+    try:
+        return parse_bool(raw if isinstance(raw, (str, bool, int)) else cell_text(raw))
+    except ValueError:
+        return Fail("invalid_bool", "应为“是”或“否”", "expected yes or no (是/否)")
+
+
+def _parse_choice(enum: type[LabelledEnum]) -> Converter:
+    zh_choices = "、".join(m.label_zh for m in enum)
+    en_choices = ", ".join(m.label_en for m in enum)
+
+    def convert(raw: object) -> object:
+        try:
+            return enum(cell_text(raw))
+        except ValueError:
+            return Fail(
+                "invalid_choice", f"应为以下之一：{zh_choices}", f"expected one of: {en_choices}"
+            )
+
+    return convert
+
+
+def _as_text(raw: object) -> object:
+    return cell_text(raw)
+
+
+def converters(today: date) -> dict[str, Converter]:
+    """
+    Return a fresh converter per field that needs one; other fields take the text as is.
+
+    Each converter returns the field's value, or a :class:`Fail`.
+    """
+    dates = _cached(_parse_date)
+    return {
+        "national_id": _parse_id(today),
+        "phone": _parse_phone(),
+        "birth_date": dates,
+        "hire_date": dates,
+        "is_member": _cached(_parse_flag),
+        "frontline": _cached(_parse_flag),
+        "serious_illness": _cached(_parse_flag),
+        "sex": _cached(_parse_choice(Sex)),
+        "household_role": _cached(_parse_choice(HouseholdRole)),
+        "employment_type": _cached(_parse_choice(EmploymentType)),
+        "status": _cached(_parse_choice(MemberStatus)),
+        "sick_leave_days": _as_text,
+    }
