@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from unionkit.io.arrays import MONEY_FIELDS, members_to_columns, to_frame
+from unionkit.io.codes import ERROR_CODES, WARNING_CODES
 from unionkit.io.columns import COLUMNS, DEFAULT_MAPPING, REQUIRED_FIELDS, Column
 from unionkit.io.reader import PERSONAL_FIELDS, read_roster
 from unionkit.io.result import RosterImport, RosterSummary, RosterWarning, RowError
@@ -12,9 +13,11 @@ from unionkit.io.writer import write_roster
 __all__ = [
     "COLUMNS",
     "DEFAULT_MAPPING",
+    "ERROR_CODES",
     "MONEY_FIELDS",
     "PERSONAL_FIELDS",
     "REQUIRED_FIELDS",
+    "WARNING_CODES",
     "Column",
     "RosterImport",
     "RosterSummary",

@@ -11,9 +11,10 @@ from pydantic import ValidationError
 
 from unionkit.io._cells import Fail, cell_text, converters
 from unionkit.io._source import open_table
-from unionkit.io.columns import COLUMNS, HeaderPlan, plan_headers
+from unionkit.io.columns import HeaderPlan, plan_headers
 from unionkit.io.result import RosterImport, RosterWarning, RowError
 from unionkit.models import Member
+from unionkit.models.base import field_labels
 from unionkit.models.ids import mask_raw, mask_text
 
 __all__ = ["PERSONAL_FIELDS", "mask_value", "read_roster"]
@@ -41,7 +42,7 @@ _VALUE_ERRORS: tuple[tuple[str, str, str | None], ...] = (
     ("hired before age", "hire_before_16", "hire_date"),
 )
 
-_LABELS = {c.field: (c.zh, c.en) for c in COLUMNS}
+_LABELS = field_labels(Member)
 
 
 def mask_value(field: str, raw: object) -> str:

@@ -246,7 +246,8 @@ def _spoil(row: dict[str, str], kind: str, previous_id: str, rng: random.Random)
         wrong = "0123456789X".replace(nid[-1], "")
         row["national_id"] = nid[:-1] + rng.choice(wrong)
     elif kind == "birth_date_future":
-        row["birth_date"] = (REFERENCE_DATE + timedelta(days=400)).isoformat()
+        # Far ahead, so that the row stays wrong for decades whatever today is.
+        row["birth_date"] = REFERENCE_DATE.replace(year=REFERENCE_DATE.year + 60).isoformat()
         row["national_id"] = ""
     elif kind == "negative_amount":
         row["monthly_salary"] = "-" + row["monthly_salary"]
