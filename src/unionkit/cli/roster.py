@@ -50,7 +50,7 @@ _TEXT = {
     "warnings": ("警告数", "warnings"),
     "by_code": ("按类型统计的错误", "Errors by kind"),
     "row_errors": ("行错误", "Row errors"),
-    "row": ("行", "row"),
+    "row": ("第 {n} 行", "row {n}"),
     "column": ("列", "column"),
     "value": ("值", "value"),
     "reason": ("原因", "reason"),
@@ -114,7 +114,8 @@ def _progress(
 def _print_report(result: RosterImport, lang: Lang, quiet: bool) -> None:
     console = Console(highlight=False, soft_wrap=False)
     summary = result.summary()
-    table = Table(title=f"{_t('title', lang)}: {result.source}", show_header=False)
+    console.print(f"[bold]{_t('title', lang)}[/bold]: {result.source}", markup=True)
+    table = Table(show_header=False)
     table.add_column(justify="left")
     table.add_column(justify="right")
     counts = summary.as_dict()
@@ -137,14 +138,14 @@ def _print_report(result: RosterImport, lang: Lang, quiet: bool) -> None:
     if not result.errors:
         console.print(_t("clean", lang))
         return
-    rows = Table(title=_t("row_errors", lang))
-    for key in ("row", "column", "value", "code"):
-        rows.add_column(_t(key, lang), no_wrap=True)
-    rows.add_column(_t("reason", lang), overflow="fold")
+    # One line per error rather than a table: long reasons stay whole and grep works.
+    console.print(f"[bold]{_t('row_errors', lang)}[/bold]")
     for error in result.errors[:_SHOWN_ERRORS]:
-        rows.add_row(str(error.row), error.column, error.value, error.code,
-                     error.message(lang.value))
-    console.print(rows)
+        console.print(
+            f"{_t('row', lang).format(n=error.row)} | {error.column or '-'} | {error.value or '-'} | "
+            f"{error.code} | {error.message(lang.value)}",
+            markup=False, overflow="ignore", crop=False,
+        )
     hidden = len(result.errors) - _SHOWN_ERRORS
     if hidden > 0:
         console.print(_t("more", lang).format(n=hidden))
@@ -167,7 +168,7 @@ def _json_report(result: RosterImport) -> str:
 
 @roster_app.command("check")
 def check(
-    file: Annotated[Path, typer.Argument(help="花名册文件（CSV、xlsx、xls） / the roster file.")],
+    file: Annotated[Path, typer.Argument(help="花名册文件（CSV、xlsx、xls） / roster file.")],
     *,
     as_json: Annotated[
         bool, typer.Option("--json", help="输出 JSON / print machine-readable JSON.")

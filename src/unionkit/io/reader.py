@@ -58,6 +58,8 @@ def mask_value(field: str, raw: object) -> str:
         return text
     if field == "name":
         return mask_text(text, 1, 0) if len(text) > 1 else "*"
+    if field == "phone" and len(text) <= 13:
+        return mask_text(text, 3, 4) if len(text) > 7 else mask_text(text, 0, 1)
     if field in ("national_id", "phone"):
         return mask_raw(text)
     return "*" * len(text)
