@@ -13,7 +13,8 @@ if [ -n "$PGBIN" ]; then
   chown "$PGUSER_RUN" "$PGDATA_DIR"
   as_pg() { if [ "$(id -un)" = "$PGUSER_RUN" ]; then "$@"; else su "$PGUSER_RUN" -s /bin/sh -c "$(printf '%q ' "$@")"; fi; }
   as_pg "$PGBIN/initdb" -D "$PGDATA_DIR/data" -U unionkit --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-  PGPORT_RUN=${UNIONKIT_PG_PORT:-54329}
+  # A free port unless one is asked for: several checkouts may run their tests at once.
+  PGPORT_RUN=${UNIONKIT_PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
   as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR/data" -l "$PGDATA_DIR/log" -w \
     -o "-p $PGPORT_RUN -k $PGDATA_DIR -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
   as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT_RUN" -U unionkit unionkit_test

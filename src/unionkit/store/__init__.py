@@ -1,0 +1,7 @@
+"""Persistence on SQLite (embedded default) or PostgreSQL, with migrations at open."""
+
+from __future__ import annotations
+
+from unionkit.store._store import ANONYMOUS_NAME, DemandRow, EventRow, Store, open_store
+
+__all__ = ["ANONYMOUS_NAME", "DemandRow", "EventRow", "Store", "open_store"]

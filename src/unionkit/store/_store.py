@@ -1,0 +1,909 @@
+"""The store: members, groups, demands with their append-only history, and grants."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from pydantic import ValidationError
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import Row
+from sqlalchemy.exc import IntegrityError, OperationalError
+from typing_extensions import Unpack
+
+from unionkit.demands import OPEN_STATES, WORKING_STATES, ActionData, Workflow
+from unionkit.errors import (
+    ConflictError,
+    InvalidDemandData,
+    InvalidMemberData,
+    NotFound,
+    StoreError,
+)
+from unionkit.models.base import FEN
+from unionkit.models.benefit import Grant
+from unionkit.models.demand import Demand, DemandAction, DemandEvent, DemandKind, DemandState
+from unionkit.models.group import Group, Membership
+from unionkit.models.ids import scrub
+from unionkit.models.member import Member
+from unionkit.store._schema import demand_events, demands, grants, groups, members, memberships
+
+__all__ = ["ANONYMOUS_NAME", "DemandRow", "EventRow", "Store", "open_store"]
+
+ANONYMOUS_NAME = "匿名"
+"""The name an anonymised member is returned with."""
+
+_PERSONAL = frozenset(
+    {
+        "name", "national_id", "phone", "birth_date", "sex", "hire_date", "household_id",
+        "household_role", "monthly_salary", "annual_income", "rigid_spending",
+        "sick_leave_days", "serious_illness",
+    }
+)
+_IDENTIFIERS = frozenset({"member_id", "name", "national_id", "phone"})
+_MIGRATION_LOCK = 0x756E696F6E6B6974 & 0x7FFFFFFFFFFFFFFF  # "unionkit", for pg_advisory_xact_lock
+_TABLES = (members, groups, memberships, demands, demand_events, grants)
+
+class DemandRow(NamedTuple):
+    """
+    One demand as plain column values, for reports over many demands.
+
+    States, kinds and grades are their string values; times are China wall-clock.
+
+    .. versionadded:: 0.1.0
+    """
+
+    demand_id: str
+    kind: str
+    member_id: str
+    category: str | None
+    department: str | None
+    state: str
+    submitted_at: datetime
+    deadline: date | None
+    deadline_estimated: bool
+    key_supervision: bool
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    satisfaction: str | None
+    reopened_count: int
+    version: int
+
+class EventRow(NamedTuple):
+    """
+    One history row as plain column values (``data`` stays JSON text).
+
+    .. versionadded:: 0.1.0
+    """
+
+    demand_id: str
+    seq: int
+    action: str
+    from_state: str | None
+    to_state: str
+    actor: str
+    at: datetime
+    data: str
+
+_ROW_COLUMNS = [demands.c[name] for name in DemandRow._fields]
+_EVENT_COLUMNS = [demand_events.c[name] for name in EventRow._fields]
+
+def open_store(
+    target: str | os.PathLike[str],
+    *,
+    workflow: Workflow | None = None,
+    schema: str | None = None,
+    migrate: bool = True,
+) -> Store:
+    """
+    Open (and create or migrate) a store.
+
+    Args:
+        target: A SQLite file path (created if missing), a ``sqlite:///`` URL, or a
+            PostgreSQL URL (``postgresql://`` or ``postgresql+psycopg://``).
+        workflow: The lifecycle to apply (deadline policy, calendar, router,
+            notifier); the default :class:`~unionkit.demands.Workflow` otherwise.
+        schema: PostgreSQL only: the schema to keep the tables in (must exist).
+        migrate: Bring the schema up to date (the default). Migrations run under a
+            lock, so several processes may open the same new database at once.
+
+    Returns:
+        An open :class:`Store`; close it, or use it as a context manager.
+
+    Raises:
+        StoreError: The database cannot be opened or migrated.
+
+    .. versionadded:: 0.1.0
+    """
+    url = _url(target)
+    try:
+        if url.startswith("sqlite"):
+            engine = _sqlite_engine(url)
+        else:
+            connect_args: dict[str, Any] = {}
+            if schema is not None:
+                if not schema.isidentifier():
+                    raise StoreError(f"schema name {schema!r} is not a plain identifier")
+                connect_args["options"] = f"-c search_path={schema}"
+            engine = create_engine(url, connect_args=connect_args, pool_pre_ping=True)
+        store = Store(engine, workflow or Workflow())
+        if migrate:
+            store.migrate()
+    except OperationalError as exc:
+        raise StoreError(
+            f"cannot open the store at {_safe_url(url)} / 无法打开数据库: {exc.orig}"
+        ) from exc
+    return store
+
+def _url(target: str | os.PathLike[str]) -> str:
+    value = os.fspath(target)
+    if "://" not in value:
+        if value == ":memory:":
+            raise StoreError("use a file path: an in-memory SQLite store is not shared "
+                             "between connections / 请使用数据库文件路径")
+        return f"sqlite:///{Path(value).resolve()}"
+    if value.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + value.split("://", 1)[1]
+    return value
+
+def _safe_url(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
+    return url
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": 60})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
+        # Let SQLAlchemy's begin event issue BEGIN itself (pysqlite's own is deferred
+        # and skipped for DDL); WAL lets readers run beside the one writer.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        # A writer takes the write lock up front, so two writers never deadlock
+        # upgrading read locks; readers stay deferred and never block in WAL.
+        writing = connection.get_execution_options().get("unionkit_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+    return engine
+
+class Store:
+    """
+    Members, groups, demands with their history, and grants, in SQLite or PostgreSQL.
+
+    Every write is one transaction. A demand's change and its history row commit
+    together or not at all; ``transition`` checks the version the caller read, so two
+    writers never silently overwrite each other. History rows are only ever inserted;
+    the one exception is anonymisation, which replaces the member's id in them.
+
+    Build it with :func:`open_store`.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, engine: Engine, workflow: Workflow) -> None:
+        self._engine = engine
+        self.workflow = workflow
+
+    # --- Lifetime ---
+
+    @property
+    def dialect(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self._engine.dialect.name
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def migrate(self) -> str:
+        """
+        Bring the schema up to the newest revision; return that revision.
+
+        Safe to call again and from several processes at once: it takes a lock
+        (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQL) first.
+
+        Raises:
+            StoreError: A migration failed; the schema is left as it was.
+        """
+        from alembic import command
+        from alembic.config import Config
+        from alembic.script import ScriptDirectory
+
+        config = Config()
+        config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+        head = ScriptDirectory.from_config(config).get_current_head() or ""
+        try:
+            with self._write() as conn:
+                if self.dialect == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
+                if self.schema_version(conn) != head:
+                    config.attributes["connection"] = conn
+                    command.upgrade(config, "head")
+        except (OperationalError, IntegrityError) as exc:
+            raise StoreError(f"migration failed / 数据库迁移失败: {exc.orig}") from exc
+        return head
+
+    def schema_version(self, conn: Connection | None = None) -> str | None:
+        """The schema revision the database is at, or ``None`` when it is empty."""
+        from alembic.migration import MigrationContext
+
+        if conn is None:
+            with self._read() as own:
+                return MigrationContext.configure(own).get_current_revision()
+        return MigrationContext.configure(conn).get_current_revision()
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self._engine.connect() as conn:
+            conn.execution_options(unionkit_write=True)
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._engine.connect() as conn, conn.begin():
+            yield conn
+
+    def count_rows(self) -> dict[str, int]:
+        """Rows per table, e.g. to check that a refused write stored nothing."""
+        with self._read() as conn:
+            return {
+                t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one())
+                for t in _TABLES
+            }
+
+    # --- Members and groups ---
+
+    def add_members(self, people: Iterable[Member]) -> int:
+        """
+        Add members in one transaction; return how many.
+
+        Raises:
+            InvalidMemberData: A member id is already stored (names the id); nothing
+                of the batch is stored.
+        """
+        rows = [_member_row(m) for m in people]
+        if not rows:
+            return 0
+        with self._write() as conn:
+            ids = [r["member_id"] for r in rows]
+            taken = set(
+                conn.execute(select(members.c.member_id).where(members.c.member_id.in_(ids)))
+                .scalars()
+            )
+            duplicates = sorted(taken | {i for i in ids if ids.count(i) > 1})
+            if duplicates:
+                raise InvalidMemberData(
+                    duplicates[0], ["member_id: already stored / 人员编号已存在"]
+                )
+            conn.execute(insert(members), rows)
+        return len(rows)
+
+    def get_member(self, member_id: str) -> Member:
+        """
+        Return a member (personal fields included; they print masked).
+
+        Raises:
+            NotFound: No such member, or it was deleted.
+        """
+        with self._read() as conn:
+            row = conn.execute(
+                select(members).where(members.c.member_id == member_id, ~members.c.deleted)
+            ).first()
+        if row is None:
+            raise NotFound(f"member {member_id!r} not found / 找不到该会员")
+        record = json.loads(row.record)
+        record.update(member_id=row.member_id, name=row.name or ANONYMOUS_NAME,
+                      national_id=row.national_id, phone=row.phone)
+        return Member.model_validate(record)
+
+    def anonymise_member(self, member_id: str) -> str:
+        """
+        Remove a member's personal data; keep their demands, history and grants.
+
+        The member gets a new random id (``anon-…``) everywhere: the member row,
+        their demands (also as a co-signer), the history rows they acted in,
+        memberships and grants. Name, ID number, phone, dates, household, income and
+        health facts are dropped; ID and phone numbers in demand text are masked.
+
+        Returns:
+            The new id.
+
+        Raises:
+            NotFound: No such member.
+        """
+        return self._erase(member_id, deleted=False)
+
+    def delete_member(self, member_id: str) -> str:
+        """
+        Delete a member: anonymise them and hide the row from :meth:`get_member`.
+
+        Their demands, history and grants stay, under the new ``anon-…`` id
+        (a row without personal fields remains, so history keeps its reference).
+
+        Returns:
+            The new id under which their records remain.
+
+        Raises:
+            NotFound: No such member.
+        """
+        return self._erase(member_id, deleted=True)
+
+    def _erase(self, member_id: str, *, deleted: bool) -> str:
+        new_id = f"anon-{secrets.token_hex(8)}"
+        with self._write() as conn:
+            row = conn.execute(
+                select(members).where(members.c.member_id == member_id, ~members.c.deleted)
+            ).first()
+            if row is None:
+                raise NotFound(f"member {member_id!r} not found / 找不到该会员")
+            record = {k: v for k, v in json.loads(row.record).items() if k not in _PERSONAL}
+            conn.execute(insert(members).values(
+                member_id=new_id, name=None, national_id=None, phone=None,
+                department=row.department, status=row.status, record=json.dumps(record),
+                anonymised=True, deleted=deleted,
+            ))
+            for table in (demands, memberships, grants):
+                conn.execute(
+                    update(table).where(table.c.member_id == member_id).values(member_id=new_id)
+                )
+            conn.execute(
+                update(demand_events)
+                .where(demand_events.c.actor == member_id)
+                .values(actor=new_id)
+            )
+            for d in conn.execute(
+                select(demands.c.demand_id, demands.c.title, demands.c.content,
+                       demands.c.co_signers)
+                .where((demands.c.member_id == new_id)
+                       | demands.c.co_signers.contains(json.dumps(member_id)))
+            ):
+                signers = [new_id if s == member_id else s for s in json.loads(d.co_signers)]
+                conn.execute(
+                    update(demands).where(demands.c.demand_id == d.demand_id).values(
+                        title=scrub(d.title), content=scrub(d.content),
+                        co_signers=json.dumps(signers),
+                    )
+                )
+            conn.execute(delete(members).where(members.c.member_id == member_id))
+        return new_id
+
+    def add_group(self, group: Group) -> None:
+        """Add one group (see :meth:`add_groups`)."""
+        self.add_groups([group])
+
+    def add_groups(self, items: Iterable[Group]) -> int:
+        """
+        Add groups in one transaction; return how many.
+
+        Raises:
+            InvalidMemberData: A group id is already stored; nothing is stored.
+        """
+        rows = [
+            {"group_id": g.group_id, "kind": g.kind.value, "name": g.name,
+             "parent_id": g.parent_id,
+             "parent_kind": g.parent_kind.value if g.parent_kind else None,
+             "rating": g.rating.value if g.rating else None}
+            for g in items
+        ]
+        if not rows:
+            return 0
+        with self._write() as conn:
+            ids: list[str] = [str(r["group_id"]) for r in rows]
+            taken = sorted(conn.execute(
+                select(groups.c.group_id).where(groups.c.group_id.in_(ids))).scalars())
+            if taken or len(set(ids)) != len(ids):
+                first = taken[0] if taken else next(i for i in ids if ids.count(i) > 1)
+                raise InvalidMemberData(first, ["group_id: already stored / 组织编号已存在"])
+            conn.execute(insert(groups), rows)
+        return len(rows)
+
+    def get_group(self, group_id: str) -> Group:
+        """
+        Return a group.
+
+        Raises:
+            NotFound: No such group.
+        """
+        with self._read() as conn:
+            row = conn.execute(select(groups).where(groups.c.group_id == group_id)).first()
+        if row is None:
+            raise NotFound(f"group {group_id!r} not found / 找不到该组织")
+        return Group.model_validate(row._asdict())
+
+    def add_memberships(self, items: Iterable[Membership]) -> int:
+        """
+        Add memberships in one transaction; return how many.
+
+        Raises:
+            NotFound: A member or group does not exist; nothing is stored.
+        """
+        given = list(items)
+        if not given:
+            return 0
+        rows = [
+            {"member_id": m.member_id, "group_id": m.group_id, "role": m.role.value,
+             "since": m.since, "until": m.until}
+            for m in given
+        ]
+        wanted = {m.group_id for m in given}
+        with self._write() as conn:
+            self._require_members(conn, {m.member_id for m in given})
+            known = set(conn.execute(select(groups.c.group_id).where(
+                groups.c.group_id.in_(wanted))).scalars())
+            missing = sorted(wanted - known)
+            if missing:
+                raise NotFound(f"group {missing[0]!r} not found / 找不到该组织")
+            conn.execute(insert(memberships), rows)
+        return len(rows)
+
+    def _require_members(self, conn: Connection, ids: set[str]) -> None:
+        known = set(conn.execute(
+            select(members.c.member_id).where(members.c.member_id.in_(ids), ~members.c.deleted)
+        ).scalars())
+        missing = sorted(ids - known)
+        if missing:
+            raise NotFound(f"member {missing[0]!r} not found / 找不到该会员")
+
+    # --- Demands ---
+
+    def submit_demand(
+        self,
+        *,
+        member_id: str,
+        kind: DemandKind | str,
+        title: str,
+        content: str,
+        demand_id: str | None = None,
+        actor: str | None = None,
+        at: datetime | None = None,
+        category: str | None = None,
+        co_signers: Sequence[str] = (),
+        note: str | None = None,
+    ) -> Demand:
+        """
+        Record a new demand (state ``submitted``, version 1) and its first history row.
+
+        Args:
+            member_id: The member who brings it; must be stored.
+            kind: Request, suggestion or congress proposal.
+            title: Short title (up to 200 characters).
+            content: The text (up to ``MAX_TEXT`` characters).
+            demand_id: Its id; a new ``D<date>-<random>`` one by default.
+            actor: Who records it (the member by default).
+            at: When (China wall-clock); now by default.
+            category: The category, if known at submission.
+            co_signers: Member ids co-signing a congress proposal; must be stored.
+            note: A note for the history row.
+
+        Returns:
+            The stored demand.
+
+        Raises:
+            InvalidDemandData: A field is missing, too long or inconsistent, or the id is
+                taken.
+            NotFound: The member or a co-signer does not exist.
+        """
+        when = at
+        new_id = demand_id or f"D{(when or datetime.now()):%Y%m%d}-{secrets.token_hex(4)}"
+        result = self.workflow.submit(
+            demand_id=new_id, member_id=member_id, kind=kind, title=title, content=content,
+            actor=actor, at=when, category=category, co_signers=co_signers, note=note,
+        )
+        with self._write() as conn:
+            self._require_members(conn, {member_id, *result.demand.co_signers})
+            if conn.execute(
+                select(demands.c.demand_id).where(demands.c.demand_id == new_id)
+            ).first():
+                raise InvalidDemandData(new_id, ["demand_id: already stored / 诉求编号已存在"])
+            conn.execute(insert(demands).values(_demand_row(result.demand)))
+            conn.execute(insert(demand_events).values(_event_row(result.event)))
+        self.workflow.notified(result)
+        return result.demand
+
+    def transition(
+        self,
+        demand_id: str,
+        action: DemandAction | str,
+        actor: str,
+        expected_version: int,
+        *,
+        at: datetime | None = None,
+        note: str | None = None,
+        **data: Unpack[ActionData],
+    ) -> Demand:
+        """
+        Apply an action to a stored demand, in one transaction with its history row.
+
+        The demand is updated only if its stored version is still
+        *expected_version* (the version the caller read); then the notifier runs.
+
+        Args:
+            demand_id: The demand.
+            action: The action (see :data:`unionkit.demands.TRANSITIONS`).
+            actor: Who does it.
+            expected_version: The ``version`` of the demand the caller decided on.
+            at: When (China wall-clock); now by default.
+            note: Free text for the history row.
+            **data: The action's details (:class:`~unionkit.demands.ActionData`).
+
+        Returns:
+            The demand as stored now (``version == expected_version + 1``).
+
+        Raises:
+            NotFound: No such demand, or a merge target does not exist.
+            ConflictError: Someone else changed the demand since *expected_version*.
+            IllegalTransition: The demand's state does not allow the action.
+            InvalidDemandData: A detail is missing or invalid.
+            CalendarDataMissing: The deadline crosses a year without holiday data.
+        """
+        with self._write() as conn:
+            row = conn.execute(select(demands).where(demands.c.demand_id == demand_id)).first()
+            if row is None:
+                raise NotFound(f"demand {demand_id!r} not found / 找不到该诉求")
+            if row.version != expected_version:
+                raise _conflict(demand_id, expected_version, row.version)
+            result = self.workflow.apply(
+                _demand_from(row), action, actor=actor, at=at, note=note, **data
+            )
+            if result.event.action is DemandAction.MERGE:
+                self._check_merge_target(conn, result.demand)
+            changed = conn.execute(
+                update(demands)
+                .where(demands.c.demand_id == demand_id, demands.c.version == expected_version)
+                .values(_demand_row(result.demand))
+            )
+            if changed.rowcount != 1:
+                current = conn.execute(
+                    select(demands.c.version).where(demands.c.demand_id == demand_id)
+                ).scalar_one()
+                raise _conflict(demand_id, expected_version, current)
+            try:
+                conn.execute(insert(demand_events).values(_event_row(result.event)))
+            except IntegrityError as exc:
+                raise _conflict(demand_id, expected_version, None) from exc
+        self.workflow.notified(result)
+        return result.demand
+
+    def _check_merge_target(self, conn: Connection, demand: Demand) -> None:
+        target = conn.execute(
+            select(demands.c.state).where(demands.c.demand_id == demand.merged_into)
+        ).first()
+        if target is None:
+            raise NotFound(f"demand {demand.merged_into!r} to merge into not found / "
+                           f"找不到合并目标诉求")
+        if DemandState(target.state) not in OPEN_STATES:
+            raise InvalidDemandData(
+                demand.demand_id,
+                [f"into: {demand.merged_into!r} is {target.state}; merge only into an open "
+                 f"demand / 只能合并到未办结的诉求"],
+            )
+
+    def get_demand(self, demand_id: str) -> Demand:
+        """
+        Return a demand.
+
+        Raises:
+            NotFound: No such demand.
+        """
+        with self._read() as conn:
+            row = conn.execute(select(demands).where(demands.c.demand_id == demand_id)).first()
+        if row is None:
+            raise NotFound(f"demand {demand_id!r} not found / 找不到该诉求")
+        return _demand_from(row)
+
+    def history(self, demand_id: str) -> list[DemandEvent]:
+        """
+        Return a demand's history, oldest first.
+
+        Raises:
+            NotFound: No such demand.
+        """
+        with self._read() as conn:
+            rows = conn.execute(
+                select(demand_events)
+                .where(demand_events.c.demand_id == demand_id)
+                .order_by(demand_events.c.seq)
+            ).all()
+        if not rows:
+            raise NotFound(f"demand {demand_id!r} not found / 找不到该诉求")
+        return [_event_from(r) for r in rows]
+
+    def list_demands(
+        self,
+        *,
+        state: DemandState | str | None = None,
+        category: str | None = None,
+        department: str | None = None,
+        member_id: str | None = None,
+        key_supervision: bool | None = None,
+        overdue_on: date | None = None,
+        due_within: tuple[date, int] | None = None,
+        limit: int | None = None,
+    ) -> list[Demand]:
+        """
+        Return demands matching every filter given, by deadline then submission time.
+
+        Args:
+            state: Only this state.
+            category: Only this category.
+            department: Only this handling department.
+            member_id: Only this member's demands.
+            key_supervision: Only demands under (or not under) key supervision.
+            overdue_on: Only demands still being worked on (accepted or in progress)
+                whose deadline is before this day.
+            due_within: ``(day, n)``: demands still being worked on whose deadline
+                falls from *day* up to *n* working days after it (the store's calendar).
+            limit: At most this many.
+
+        Raises:
+            InvalidDemandData: *state* is not a demand state.
+            CalendarDataMissing: *due_within* crosses a year without holiday data.
+        """
+        query = select(demands)
+        if state is not None:
+            try:
+                query = query.where(demands.c.state == DemandState(state).value)
+            except ValueError:
+                raise InvalidDemandData(
+                    "query",
+                    [f"state: unknown state {state!r}; use one of "
+                     f"{', '.join(s.value for s in DemandState)} / 未知状态"],
+                ) from None
+        for column, value in (("category", category), ("department", department),
+                              ("member_id", member_id)):
+            if value is not None:
+                query = query.where(demands.c[column] == value)
+        if key_supervision is not None:
+            query = query.where(demands.c.key_supervision == key_supervision)
+        working = [s.value for s in WORKING_STATES]
+        if overdue_on is not None:
+            query = query.where(demands.c.state.in_(working), demands.c.deadline < overdue_on)
+        if due_within is not None:
+            day, n = due_within
+            until = self.workflow.calendar.add_workdays(day, n).date
+            query = query.where(demands.c.state.in_(working),
+                                demands.c.deadline >= day, demands.c.deadline <= until)
+        query = query.order_by(demands.c.deadline, demands.c.submitted_at, demands.c.demand_id)
+        if limit is not None:
+            query = query.limit(limit)
+        with self._read() as conn:
+            return [_demand_from(r) for r in conn.execute(query)]
+
+    def import_demands(self, items: Iterable[tuple[Demand, Sequence[DemandEvent]]]) -> int:
+        """
+        Store finished demands with their full histories in one transaction (bulk load).
+
+        For generators and migrations from another system: each demand's history must
+        be complete (``seq`` 1..``version``, ending in the demand's state). Members must
+        exist. Nothing is stored if any item is invalid.
+
+        Returns:
+            The number of demands stored.
+
+        Raises:
+            InvalidDemandData: A history does not match its demand.
+            NotFound: A member does not exist.
+        """
+        demand_rows: list[dict[str, Any]] = []
+        event_rows: list[dict[str, Any]] = []
+        people: set[str] = set()
+        for demand, events in items:
+            seqs = [e.seq for e in events]
+            if (seqs != list(range(1, demand.version + 1))
+                    or any(e.demand_id != demand.demand_id for e in events)
+                    or events[-1].to_state is not demand.state):
+                raise InvalidDemandData(
+                    demand.demand_id,
+                    ["history: events must be numbered 1..version and end in the demand's "
+                     "state / 历史记录须从1编号到版本号并以当前状态结束"],
+                )
+            people.add(demand.member_id)
+            demand_rows.append(_demand_row(demand))
+            event_rows.extend(_event_row(e) for e in events)
+        if not demand_rows:
+            return 0
+        with self._write() as conn:
+            self._require_members(conn, people)
+            try:
+                conn.execute(insert(demands), demand_rows)
+                conn.execute(insert(demand_events), event_rows)
+            except IntegrityError as exc:
+                raise InvalidDemandData(
+                    "import", [f"demand_id: already stored or duplicated / 诉求编号重复: "
+                               f"{type(exc.orig).__name__}"]
+                ) from exc
+        return len(demand_rows)
+
+    def demand_rows(
+        self, start: date | None = None, end: date | None = None
+    ) -> list[DemandRow]:
+        """
+        Plain rows of the demands submitted from *start* up to (not including) *end*.
+
+        This is the bulk read for reports: one query, no model validation.
+        ``demand_rows(date(2025, 1, 1), date(2026, 1, 1))`` is the year 2025.
+        """
+        query = select(*_ROW_COLUMNS)
+        if start is not None:
+            query = query.where(demands.c.submitted_at >= _midnight(start))
+        if end is not None:
+            query = query.where(demands.c.submitted_at < _midnight(end))
+        with self._read() as conn:
+            return [DemandRow(*r) for r in conn.execute(query.order_by(demands.c.demand_id))]
+
+    def event_rows(self, start: date | None = None, end: date | None = None) -> list[EventRow]:
+        """Plain history rows with ``at`` from *start* up to (not including) *end*."""
+        query = select(*_EVENT_COLUMNS)
+        if start is not None:
+            query = query.where(demand_events.c.at >= _midnight(start))
+        if end is not None:
+            query = query.where(demand_events.c.at < _midnight(end))
+        query = query.order_by(demand_events.c.demand_id, demand_events.c.seq)
+        with self._read() as conn:
+            return [EventRow(*r) for r in conn.execute(query)]
+
+    # --- Grants ---
+
+    def add_grant(self, grant: Grant) -> None:
+        """Add one grant (see :meth:`add_grants`)."""
+        self.add_grants([grant])
+
+    def add_grants(self, items: Iterable[Grant]) -> int:
+        """
+        Add grants in one transaction; amounts are kept as integer fen.
+
+        Raises:
+            NotFound: A member does not exist; nothing is stored.
+            InvalidMemberData: A grant id is already stored; nothing is stored.
+        """
+        given = list(items)
+        rows = [
+            {"grant_id": g.grant_id, "benefit_id": g.benefit_id, "member_id": g.member_id,
+             "amount_fen": _to_fen(g.amount), "granted_on": g.granted_on, "form": g.form.value,
+             "reason": g.reason, "rule_version": g.rule_version}
+            for g in given
+        ]
+        if not rows:
+            return 0
+        with self._write() as conn:
+            self._require_members(conn, {g.member_id for g in given})
+            ids = [g.grant_id for g in given]
+            taken = sorted(conn.execute(
+                select(grants.c.grant_id).where(grants.c.grant_id.in_(ids))).scalars())
+            if taken or len(set(ids)) != len(ids):
+                first = taken[0] if taken else next(i for i in ids if ids.count(i) > 1)
+                raise InvalidMemberData(first, ["grant_id: already stored / 发放编号已存在"])
+            conn.execute(insert(grants), rows)
+        return len(rows)
+
+    def grants_for(self, member_id: str) -> list[Grant]:
+        """A member's grants, oldest first (an unknown member has none)."""
+        with self._read() as conn:
+            rows = conn.execute(
+                select(grants).where(grants.c.member_id == member_id)
+                .order_by(grants.c.granted_on, grants.c.grant_id)
+            ).all()
+        return [
+            Grant.model_validate({**{k: v for k, v in r._asdict().items() if k != "amount_fen"},
+                                  "amount": _from_fen(r.amount_fen)})
+            for r in rows
+        ]
+
+def _conflict(demand_id: str, expected: int, stored: int | None) -> ConflictError:
+    now = f"; it is at version {stored}" if stored is not None else ""
+    return ConflictError(
+        f"Demand {demand_id!r} was changed by someone else since version {expected}{now}; "
+        f"read it again and retry / 诉求已被他人修改，请刷新后重试"
+    )
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day)
+
+
+def _to_fen(amount: Decimal) -> int:
+    fen = amount.quantize(FEN) * 100
+    if fen != fen.to_integral_value():
+        raise ValueError(f"amount {amount} has more than two decimal places")
+    return int(fen)
+
+def _from_fen(fen: int) -> Decimal:
+    return (Decimal(fen) / 100).quantize(FEN)
+
+def _member_row(member: Member) -> dict[str, Any]:
+    record = member.model_dump(mode="json", exclude=set(_IDENTIFIERS))
+    return {
+        "member_id": member.member_id,
+        "name": member.name,
+        "national_id": member.national_id.reveal() if member.national_id else None,
+        "phone": member.phone.reveal() if member.phone else None,
+        "department": member.department,
+        "status": member.status.value,
+        "record": json.dumps(record, ensure_ascii=False),
+        "anonymised": False,
+        "deleted": False,
+    }
+
+def _demand_row(demand: Demand) -> dict[str, Any]:
+    return {
+        "demand_id": demand.demand_id,
+        "kind": demand.kind.value,
+        "member_id": demand.member_id,
+        "title": demand.title,
+        "content": demand.content,
+        "category": demand.category,
+        "submitted_at": demand.submitted_at,
+        "state": demand.state.value,
+        "department": demand.department,
+        "deadline": demand.deadline,
+        "deadline_estimated": demand.deadline_estimated,
+        "key_supervision": demand.key_supervision,
+        "co_signers": json.dumps(list(demand.co_signers)),
+        "merged_into": demand.merged_into,
+        "rejection_reason": demand.rejection_reason,
+        "answer": demand.answer,
+        "satisfaction": demand.satisfaction.value if demand.satisfaction else None,
+        "resolved_at": demand.resolved_at,
+        "closed_at": demand.closed_at,
+        "reopened_count": demand.reopened_count,
+        "version": demand.version,
+    }
+
+def _demand_from(row: Row[Any]) -> Demand:
+    values: dict[str, Any] = row._asdict()
+    values["co_signers"] = tuple(json.loads(values["co_signers"]))
+    try:
+        return Demand.model_validate(values)
+    except ValidationError as exc:
+        raise StoreError(f"stored demand {values['demand_id']!r} is invalid: {exc}") from exc
+
+def _event_row(ev: DemandEvent) -> dict[str, Any]:
+    return {
+        "demand_id": ev.demand_id,
+        "seq": ev.seq,
+        "action": ev.action.value,
+        "from_state": ev.from_state.value if ev.from_state else None,
+        "to_state": ev.to_state.value,
+        "actor": ev.actor,
+        "at": ev.at,
+        "note": ev.note,
+        "data": json.dumps(dict(ev.data), ensure_ascii=False),
+    }
+
+def _event_from(row: Row[Any]) -> DemandEvent:
+    values: Mapping[str, Any] = row._asdict()
+    return DemandEvent.model_validate({**values, "data": json.loads(values["data"])})
+
