@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
 from unionkit.errors import RuleSyntaxError
+
+if TYPE_CHECKING:
+    from unionkit.rules import Expr
 
 __all__ = [
     "FUNCTIONS",
@@ -19,7 +23,9 @@ __all__ = [
     "MAX_STRING_LENGTH",
     "Syntax",
     "describe_functions",
+    "parse_expression",
     "parse_syntax",
+    "to_expr",
 ]
 
 MAX_LENGTH = 10_000
@@ -218,7 +224,8 @@ def _tokenize(text: str) -> list[_Token]:
             raise _fail(text, i, f"unexpected {ch!r}: {en}", f"不能使用 {ch!r}：{zh}")
         else:
             raise _fail(text, i, f"unexpected character {ch!r}", f"无法识别的字符 {ch!r}")
-    tokens.append(_Token("end", "", n))
+    # point "found the end" errors at the last written character, not at trailing blank lines
+    tokens.append(_Token("end", "", len(text.rstrip())))
     return tokens
 
 
@@ -622,6 +629,120 @@ def parse_syntax(text: str) -> Syntax:
             line=1, column=1,
         )
     return _Parser(text, _tokenize(text)).parse()
+
+
+_BINARY: dict[str, Callable[[Expr, Expr], Expr]] = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "==": lambda a, b: a.eq(b),
+    "!=": lambda a, b: a.ne(b),
+    "and": lambda a, b: a & b,
+    "or": lambda a, b: a | b,
+}
+
+
+def _literal(tree: Syntax) -> int | Decimal | str | bool | date:
+    value = tree.value
+    if value is None:
+        raise RuleSyntaxError("a literal has no value / 字面值为空", line=tree.line,
+                              column=tree.column)
+    return value
+
+
+def to_expr(tree: Syntax) -> Expr:
+    """
+    Turn a syntax tree into the rules engine's expression, through its public builders.
+
+    Args:
+        tree: A tree from :func:`parse_syntax`.
+
+    Returns:
+        The equivalent :class:`unionkit.rules.Expr`; identifiers become
+        ``name(...)``, resolved to a rule or a field when the rule set is built.
+
+    .. versionadded:: 0.1.0
+    """
+    from unionkit import rules as r
+
+    kind = tree.kind
+    if kind in ("number", "text", "bool", "date"):
+        return r.lit(_literal(tree))
+    if kind == "name":
+        return r.name(str(tree.value))
+    if kind == "param":
+        return r.param(str(tree.value))
+    if kind == "unary":
+        operand = to_expr(tree.args[0])
+        return ~operand if tree.value == "not" else -operand
+    if kind == "binary":
+        return _BINARY[str(tree.value)](to_expr(tree.args[0]), to_expr(tree.args[1]))
+    if kind != "call":
+        raise RuleSyntaxError(f"unexpected {kind} node / 意外的语法节点", line=tree.line,
+                              column=tree.column)
+    fname = str(tree.value)
+    args = [to_expr(a) for a in tree.args if a.kind != "list"]
+    kw = dict(tree.keywords)
+    by = str(kw["by"].value) if "by" in kw else ""
+    if fname == "where":
+        return r.where(args[0], args[1], args[2])
+    if fname == "min":
+        return r.minimum(*args)
+    if fname == "max":
+        return r.maximum(*args)
+    if fname == "clip":
+        return r.clip(args[0], args[1], args[2])
+    if fname == "between":
+        return r.between(args[0], args[1], args[2])
+    if fname == "isin":
+        return r.isin(args[0], [_literal(item) for item in tree.args[1].args])
+    if fname == "years_since":
+        return r.years_since(args[0])
+    if fname == "months_since":
+        return r.months_since(args[0])
+    if fname == "days_since":
+        return r.days_since(args[0])
+    if fname == "group_sum":
+        return r.group_sum(args[0], by=by)
+    if fname == "group_count":
+        cond = to_expr(kw["where"]) if "where" in kw else (args[0] if args else None)
+        return r.group_count(by=by, where=cond)
+    if fname == "group_any":
+        return r.group_any(args[0], by=by)
+    if fname == "group_all":
+        return r.group_all(args[0], by=by)
+    if fname == "group_max":
+        return r.group_max(args[0], by=by)
+    if fname == "group_min":
+        return r.group_min(args[0], by=by)
+    if fname == "scale":
+        return r.scale_lookup(str(tree.args[0].value), args[1])
+    raise RuleSyntaxError(f"unknown function {fname!r} / 未知函数", line=tree.line,
+                          column=tree.column)
+
+
+def parse_expression(text: str) -> Expr:
+    """
+    Parse an expression of the rule language into a rules-engine ``Expr``.
+
+    Args:
+        text: The expression, e.g. ``'sick_leave_days >= $hardship.sick_leave_days'``.
+
+    Returns:
+        The expression tree.
+
+    Raises:
+        RuleSyntaxError: The text is not a valid expression (a
+            :class:`~unionkit.errors.RuleDefinitionError`).
+
+    .. versionadded:: 0.1.0
+    """
+    return to_expr(parse_syntax(text))
 
 
 def describe_functions() -> Sequence[str]:

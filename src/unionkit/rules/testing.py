@@ -1,1 +1,384 @@
-"""Declarative YAML rule tests, collected by pytest (registered under the ``pytest11`` entry point)."""
+"""Declarative YAML rule tests, run by pytest (a plugin registered under ``pytest11``)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+import pytest
+
+if TYPE_CHECKING:
+    import numpy as np
+    from _pytest._code.code import ExceptionInfo, TerminalRepr
+
+    from unionkit.rules import RuleSet, ValueType
+    from unionkit.rules.yamlfile import RuleTestCaseSpec, RuleTestFileSpec, YamlDocument
+
+__all__ = [
+    "MEMBER_DEFAULTS",
+    "RuleCaseFailure",
+    "RuleTestFile",
+    "RuleTestItem",
+    "is_rule_test_file",
+    "pytest_collect_file",
+    "rows_to_columns",
+]
+
+SUFFIXES = (".ruletest.yaml", ".ruletest.yml")
+"""A file whose name ends with one of these is a YAML rule test."""
+
+MEMBER_DEFAULTS: Mapping[str, object] = {
+    "is_member": True,
+    "frontline": False,
+    "serious_illness": False,
+    "status": "active",
+}
+"""Values a test member gets when the case leaves them out (as ``unionkit.models.Member`` does)."""
+
+
+def is_rule_test_file(path: Path) -> bool:
+    """Return whether *path* is named like a YAML rule test (``*.ruletest.yaml``)."""
+    return path.name.endswith(SUFFIXES)
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> RuleTestFile | None:
+    """Collect ``*.ruletest.yaml`` files as rule tests; everything else is left to pytest."""
+    if is_rule_test_file(file_path):
+        return RuleTestFile.from_parent(parent, path=file_path)
+    return None
+
+
+class RuleCaseFailure(AssertionError):
+    """A YAML rule test case gave values other than those expected."""
+
+
+class _Loaded:
+    """A test file's rule set, built once and shared by its cases."""
+
+    def __init__(self, ruleset: RuleSet, fields: Mapping[str, ValueType]) -> None:
+        self.ruleset = ruleset
+        self.fields = fields
+
+
+class RuleTestFile(pytest.File):
+    """
+    A ``*.ruletest.yaml`` file: which rules to load, and the cases to run against them.
+
+    .. versionadded:: 0.1.0
+    """
+
+    _loaded: _Loaded | None = None
+
+    def collect(self) -> Iterator[RuleTestItem]:
+        """Read the file strictly and yield one item per case."""
+        from unionkit.rules.yamlfile import RuleTestFileSpec, read_yaml, validate
+
+        self.doc = read_yaml(self.path)
+        self.spec = validate(self.doc, RuleTestFileSpec)
+        seen: dict[str, int] = {}
+        for i, case in enumerate(self.spec.cases):
+            line = self.doc.line_of(("cases", i))
+            if case.name in seen:
+                from unionkit.errors import RuleDefinitionError
+
+                raise RuleDefinitionError(
+                    f"{self.doc.name}, line {line}: case name {case.name!r} is used twice "
+                    f"(first on line {seen[case.name]}) / 用例名称重复"
+                )
+            seen[case.name] = line
+            yield RuleTestItem.from_parent(self, name=case.name, index=i, line=line)
+
+    def loaded(self) -> _Loaded:
+        """Build (once) the rule set the file asks for."""
+        if self._loaded is None:
+            ruleset, fields = _build(self.path, self.doc, self.spec)
+            self._loaded = _Loaded(ruleset, fields)
+        return self._loaded
+
+    def repr_failure(
+        self, excinfo: ExceptionInfo[BaseException], style: Any = None
+    ) -> str | TerminalRepr:
+        """Show a broken test file as its message, not a traceback into unionkit."""
+        from unionkit.errors import UnionkitError
+
+        if isinstance(excinfo.value, UnionkitError):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+
+class RuleTestItem(pytest.Item):
+    """
+    One case of a YAML rule test: members, an evaluation date and expected values.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, *, index: int, line: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.index = index
+        self.line = line
+
+    def runtest(self) -> None:
+        """Evaluate the case in batch and one member at a time; compare with what is expected."""
+        parent = self.parent
+        assert isinstance(parent, RuleTestFile)
+        loaded = parent.loaded()
+        case = parent.spec.cases[self.index]
+        problems = _run_case(parent.doc, self.index, case, loaded.ruleset, loaded.fields)
+        if problems:
+            raise RuleCaseFailure("\n".join(problems))
+
+    def repr_failure(
+        self, excinfo: ExceptionInfo[BaseException], style: Any = None
+    ) -> str | TerminalRepr:
+        """Show the per-member, per-rule differences instead of a traceback."""
+        from unionkit.errors import UnionkitError
+
+        if isinstance(excinfo.value, RuleCaseFailure | UnionkitError):
+            return f"{self.path}, line {self.line}, case {self.name!r}:\n{excinfo.value}"
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        """Point reports at the case's line in the YAML file."""
+        return self.path, self.line - 1, f"rule case: {self.name}"
+
+
+def rows_to_columns(
+    rows: Sequence[Mapping[str, object]], fields: Mapping[str, ValueType]
+) -> dict[str, np.ndarray[Any, Any]]:
+    """
+    Turn member rows (plain values) into the rules engine's column input.
+
+    Every field in *fields* gets a column, with the same conventions as
+    ``unionkit.io.members_to_columns``: text as ``object`` arrays with None,
+    dates as ``datetime64[D]`` with NaT, booleans as ``bool`` and integers as
+    ``int64`` (masked where missing), numbers as ``float64`` with NaN, and
+    money as ``object`` arrays of exact ``Decimal`` yuan with None.
+
+    Args:
+        rows: One mapping per member; money in yuan (``int`` or ``Decimal``).
+        fields: The columns to build and their types.
+
+    Returns:
+        ``{field: array}``.
+
+    .. versionadded:: 0.1.0
+    """
+    import numpy as np
+
+    n = len(rows)
+    out: dict[str, np.ndarray[Any, Any]] = {}
+    for name, vtype in fields.items():
+        raw = [row.get(name) for row in rows]
+        missing = np.fromiter((v is None for v in raw), dtype=bool, count=n)
+        kind = str(vtype)
+        if kind == "text":
+            arr = np.empty(n, dtype=object)
+            arr[:] = [None if v is None else str(v) for v in raw]
+            out[name] = arr
+        elif kind == "money":
+            # exact Decimal yuan: the engine's documented money input, free of fen/yuan doubt
+            arr = np.empty(n, dtype=object)
+            arr[:] = [None if v is None else Decimal(v) for v in raw]  # type: ignore[arg-type]
+            out[name] = arr
+        elif kind == "date":
+            out[name] = np.array(
+                [np.datetime64("NaT") if v is None else np.datetime64(cast(date, v), "D")
+                 for v in raw],
+                dtype="datetime64[D]",
+            ).reshape(n)
+        elif kind == "number":
+            out[name] = np.array([math.nan if v is None else float(v)  # type: ignore[arg-type]
+                                  for v in raw], dtype=np.float64).reshape(n)
+        else:
+            if kind == "bool":
+                data = np.array([bool(v) for v in raw], dtype=bool).reshape(n)
+            else:
+                data = np.array([0 if v is None else int(v) for v in raw],  # type: ignore[call-overload]
+                                dtype=np.int64).reshape(n)
+            out[name] = np.ma.MaskedArray(data, mask=missing) if missing.any() else data
+    return out
+
+
+def _build(
+    path: Path, doc: YamlDocument, spec: RuleTestFileSpec
+) -> tuple[RuleSet, dict[str, ValueType]]:
+    from unionkit.rules import MEMBER_FIELDS, Parameters
+    from unionkit.rules.library import standard_bundle
+    from unionkit.rules.yamlfile import (
+        build_ruleset,
+        combine,
+        empty_bundle,
+        load_parameters,
+        make_parameter,
+        read_rule_files,
+    )
+
+    bundle = standard_bundle() if spec.standard else empty_bundle()
+    if spec.rule_files:
+        bundle = combine(bundle, read_rule_files([path.parent / f for f in spec.rule_files],
+                                                 source=path.name))
+    overlay = Parameters()
+    if spec.parameter_files:
+        overlay = load_parameters([path.parent / f for f in spec.parameter_files],
+                                  source=path.name)
+    if spec.parameters:
+        inline = Parameters()
+        for name, pspec in spec.parameters.items():
+            inline.add(make_parameter(name, pspec, path.name, doc.where(("parameters", name))))
+        overlay = overlay.overlay(inline)
+    ruleset = build_ruleset(bundle, overlay if len(overlay) else None)
+    return ruleset, {**MEMBER_FIELDS, **bundle.fields}
+
+
+def _check_member(
+    doc: YamlDocument, at: tuple[str | int, ...], row: Mapping[str, object],
+    fields: Mapping[str, ValueType],
+) -> list[str]:
+    problems = []
+    for key, value in row.items():
+        where = doc.where((*at, key))
+        vtype = fields.get(key)
+        if vtype is None:
+            known = ", ".join(sorted(fields))
+            problems.append(f"{where}: unknown field {key!r} (known: {known}) / 未知字段 {key!r}")
+            continue
+        if value is None or _fits(value, str(vtype)):
+            continue
+        problems.append(f"{where}: field {key!r} needs a {vtype} value, not {value!r} / "
+                        f"字段 {key!r} 应为{vtype.label_zh}")
+    if row.get("member_id") is None:
+        problems.append(f"{doc.where(at)}: every member needs a member_id / "
+                        "每个成员都需要 member_id")
+    return problems
+
+
+def _fits(value: object, kind: str) -> bool:
+    if kind == "bool":
+        return isinstance(value, bool)
+    if isinstance(value, bool):
+        return False
+    if kind == "int":
+        return isinstance(value, int)
+    if kind == "money":
+        return isinstance(value, int) or (
+            isinstance(value, Decimal) and value == value.quantize(Decimal("0.01"))
+        )
+    if kind == "number":
+        return isinstance(value, int | Decimal)
+    if kind == "date":
+        return isinstance(value, date)
+    return isinstance(value, str | int)
+
+
+def _cell(column: Any, i: int, kind: str) -> object:
+    import numpy as np
+
+    if isinstance(column, np.ma.MaskedArray) and bool(np.ma.getmaskarray(column)[i]):
+        return None
+    value = column[i]
+    if value is None:
+        return None
+    if kind == "money":
+        if isinstance(value, float | np.floating) and math.isnan(value):
+            return None
+        if isinstance(value, Decimal):
+            return value
+        return (Decimal(int(value)) / 100).quantize(Decimal("0.01"))
+    if kind == "bool":
+        return bool(value)
+    if kind == "int":
+        if isinstance(value, float | np.floating) and math.isnan(value):
+            return None
+        return int(value)
+    if kind == "number":
+        return None if math.isnan(float(value)) else float(value)
+    if kind == "date":
+        if isinstance(value, np.datetime64):
+            if np.isnat(value):
+                return None
+            return date.fromisoformat(str(value.astype("datetime64[D]")))
+        return value
+    return str(value)
+
+
+def _same(want: object, got: object, kind: str) -> bool:
+    if want is None or got is None:
+        return want is None and got is None
+    if kind == "bool":
+        return want is got or (isinstance(want, bool) and want == got)
+    if kind == "money":
+        return isinstance(want, int | Decimal) and not isinstance(want, bool) \
+            and Decimal(want) == Decimal(str(got))
+    if kind == "number":
+        return isinstance(want, int | Decimal) and math.isclose(
+            float(want), float(str(got)), rel_tol=1e-9, abs_tol=1e-9)
+    if kind == "int":
+        return isinstance(want, int) and not isinstance(want, bool) and want == got
+    return want == got
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _run_case(
+    doc: YamlDocument, index: int, case: RuleTestCaseSpec, ruleset: RuleSet,
+    fields: Mapping[str, ValueType],
+) -> list[str]:
+    from unionkit.errors import RuleDefinitionError
+
+    at: tuple[str | int, ...] = ("cases", index)
+    problems: list[str] = []
+    rows = []
+    for j, member in enumerate(case.members):
+        problems += _check_member(doc, (*at, "members", j), member, fields)
+        rows.append({**MEMBER_DEFAULTS, **member})
+    ids = [str(row.get("member_id")) for row in rows]
+    if len(set(ids)) != len(ids):
+        problems.append(f"{doc.where((*at, 'members'))}: member_id values must be unique / "
+                        "member_id 不能重复")
+    rules = ruleset.rules
+    for member_id, expected in case.expect.items():
+        if member_id not in ids:
+            problems.append(f"{doc.where((*at, 'expect', member_id))}: no member {member_id!r} "
+                            "in this case / 本用例中没有该成员")
+        for rule in expected:
+            if rule not in rules:
+                problems.append(f"{doc.where((*at, 'expect', member_id, rule))}: unknown rule "
+                                f"{rule!r} / 未知规则 {rule!r}")
+    if problems:
+        raise RuleDefinitionError("\n".join(problems))
+    wanted = sorted({rule for expected in case.expect.values() for rule in expected})
+    data = rows_to_columns(rows, fields)
+    frame = ruleset.evaluate(data, as_of=case.as_of, rules=wanted).frame
+    lines: list[tuple[str, str, str, str]] = []
+    explained: list[str] = []
+    for member_id, expected in case.expect.items():
+        j = ids.index(member_id)
+        for rule, want in expected.items():
+            kind = str(rules[rule].value_type)
+            got = _cell(frame[rule], j, kind)
+            single = ruleset.explain(data, rule, as_of=case.as_of, member=member_id, lang="en")
+            if not _same(want, got, kind):
+                lines.append((member_id, rule, _show(want), _show(got)))
+                explained.append(f"--- why {rule} for {member_id} ---\n{single}")
+            elif not _same(got, single.value, kind):
+                lines.append((member_id, rule, f"{_show(want)} (batch)",
+                              f"{_show(single.value)} (explain)"))
+    if not lines:
+        return []
+    head = ("member", "rule", "expected", "actual")
+    widths = [max(len(r[k]) for r in [head, *lines]) for k in range(4)]
+    table = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+             for r in [head, *lines]]
+    return [f"as of {case.as_of}: {len(lines)} value(s) differ / {len(lines)} 个结果与预期不符",
+            *table, "", *explained]
