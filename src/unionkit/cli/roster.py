@@ -142,8 +142,8 @@ def _print_report(result: RosterImport, lang: Lang, quiet: bool) -> None:
     console.print(f"[bold]{_t('row_errors', lang)}[/bold]")
     for error in result.errors[:_SHOWN_ERRORS]:
         console.print(
-            f"{_t('row', lang).format(n=error.row)} | {error.column or '-'} | {error.value or '-'} | "
-            f"{error.code} | {error.message(lang.value)}",
+            f"{_t('row', lang).format(n=error.row)} | {error.column or '-'} | "
+            f"{error.value or '-'} | {error.code} | {error.message(lang.value)}",
             markup=False, overflow="ignore", crop=False,
         )
     hidden = len(result.errors) - _SHOWN_ERRORS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
@@ -112,10 +113,18 @@ def read_roster(
         )
         for h in plan.unknown
     ]
-    members, errors, rows_read, blank = _validate_rows(
-        table.rows, header_row=table.header_row, plan=plan, today=today, progress=progress,
-        text_only=table.format == "csv",
-    )
+    # A roster makes millions of small acyclic objects; the cyclic collector would rescan
+    # all of them again and again (import time growing faster than the row count).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        members, errors, rows_read, blank = _validate_rows(
+            table.rows, header_row=table.header_row, plan=plan, today=today, progress=progress,
+            text_only=table.format == "csv",
+        )
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     if blank:
         warnings.append(RosterWarning(
             "blank_rows", f"跳过了 {blank} 个空行", f"skipped {blank} blank rows"
