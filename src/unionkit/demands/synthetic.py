@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
@@ -13,15 +13,19 @@ from unionkit.calendar import WorkCalendar
 from unionkit.demands._lifecycle import Workflow
 from unionkit.errors import CalendarDataMissing
 from unionkit.models.demand import Demand, DemandAction, DemandEvent, DemandKind, Satisfaction
+from unionkit.models.member import Member
+
+if TYPE_CHECKING:
+    from unionkit.store import Store
 
 __all__ = [
     "DEPARTMENT_NAMES",
     "HOSPITAL_MEMBERS",
-    "DemandSink",
     "GeneratedYear",
     "PlannedDemand",
     "Step",
     "generate_year",
+    "hospital_members",
     "member_ids",
     "plan_year",
     "simulate",
@@ -88,6 +92,22 @@ _UNION = "union-office"
 def member_ids(n: int = HOSPITAL_MEMBERS) -> list[str]:
     """The generator's member ids: ``H00001`` … for *n* members."""
     return [f"H{i:05d}" for i in range(1, n + 1)]
+
+
+def hospital_members(n: int = HOSPITAL_MEMBERS) -> list[Member]:
+    """
+    Made-up members for :func:`member_ids` (no ID or phone numbers), to add to a store.
+
+    Departments follow the hospital's size: mostly clinical and nursing staff.
+    """
+    departments = ("clinical", "nursing", "medical_technology", "administration", "logistics")
+    weights = (40, 35, 12, 8, 5)
+    rng = random.Random(f"unionkit-members-{n}")
+    return [
+        Member(member_id=mid, name=f"职工{mid[1:]}",
+               department=rng.choices(departments, weights=weights)[0])
+        for mid in member_ids(n)
+    ]
 
 
 @frozen
@@ -207,7 +227,8 @@ def plan_year(
         drawn.append((min(clock.workday_on_or_after(start), last), kind))
     drawn.sort(key=lambda pair: pair[0])
     weights = [c[1] for c in _CATEGORIES]
-    recent: dict[str, list[str]] = {}
+    # Per category, recent demands and until when each stays open (a merge target must be).
+    recent: dict[str, list[tuple[str, datetime]]] = {}
     for n, (day, kind) in enumerate(drawn, 1):
         category, _, department, titles = rng.choices(_CATEGORIES, weights=weights)[0]
         member = rng.choice(people)
@@ -221,9 +242,8 @@ def plan_year(
         steps = _lifecycle(rng, clock, kind=kind, category=category, department=department,
                            submitted=submitted, duplicates_of=recent.get(category, []))
         kept = tuple(s for s in steps if s.at <= cutoff)
-        if kind is not DemandKind.PROPOSAL and not any(
-                s.action in (A.MERGE, A.REJECT) for s in kept):
-            recent.setdefault(category, []).append(demand_id)
+        if kind is not DemandKind.PROPOSAL:
+            recent.setdefault(category, []).append((demand_id, _open_until(kept)))
             del recent[category][:-20]
         title = rng.choice(titles)
         yield PlannedDemand(
@@ -240,7 +260,8 @@ def plan_year(
 
 
 def _lifecycle(rng: random.Random, clock: _Clock, *, kind: DemandKind, category: str,
-               department: str, submitted: datetime, duplicates_of: Sequence[str],
+               department: str, submitted: datetime,
+               duplicates_of: Sequence[tuple[str, datetime]],
                ) -> list[Step]:
     steps: list[Step] = []
 
@@ -252,9 +273,12 @@ def _lifecycle(rng: random.Random, clock: _Clock, *, kind: DemandKind, category:
         return at
 
     roll = rng.random()
-    if duplicates_of and kind is not DemandKind.PROPOSAL and roll < 0.03:
-        add(A.MERGE, _UNION, rng.randint(0, 1), into=rng.choice(duplicates_of))
-        return steps
+    if kind is not DemandKind.PROPOSAL and roll < 0.03:
+        at = _moment(rng, clock.add(submitted.date(), rng.randint(0, 1)), submitted)
+        targets = [d for d, until in duplicates_of if until > at]
+        if targets:
+            steps.append(Step(A.MERGE, _UNION, at, {"into": rng.choice(targets)}))
+            return steps
     if roll < 0.08:
         add(A.REJECT, _UNION, rng.randint(1, 3), reason=rng.choice(_REJECT_REASONS))
         return steps
@@ -282,17 +306,16 @@ def _lifecycle(rng: random.Random, clock: _Clock, *, kind: DemandKind, category:
     return steps
 
 
-class DemandSink(Protocol):
-    """What :func:`generate_year` writes through: the store's lifecycle methods."""
-
-    def submit_demand(self, **kwargs: Any) -> Any:
-        """Record a new demand and its first history row."""
-        ...
-
-    def transition(self, demand_id: str, action: DemandAction | str, actor: str,
-                   expected_version: int, **kwargs: Any) -> Any:
-        """Apply one action to a stored demand, checking its version."""
-        ...
+def _open_until(steps: Sequence[Step]) -> datetime:
+    """When a demand with these steps leaves the open states (never, if it does not)."""
+    if steps:
+        last = steps[-1]
+        closing = last.action in (A.CLOSE, A.REJECT, A.MERGE) or (
+            last.action is A.FEEDBACK
+            and last.data.get("satisfaction") is not Satisfaction.UNSATISFIED)
+        if closing:
+            return last.at
+    return datetime.max
 
 
 @frozen
@@ -306,7 +329,7 @@ class GeneratedYear:
 
 
 def generate_year(
-    store: DemandSink,
+    store: Store,
     year: int = 2025,
     *,
     seed: int = 0,
@@ -320,7 +343,9 @@ def generate_year(
 
     Every demand is submitted with ``store.submit_demand`` and moved on with
     ``store.transition`` (with the version check), so the history rows are the
-    ones the store writes. The members must already exist in the store.
+    ones the store writes. Actions of all demands are applied in time order, as
+    they would have happened. The members must already exist in the store
+    (see :func:`hospital_members`).
 
     Args:
         store: An open store (:func:`unionkit.store.open_store`).
@@ -336,35 +361,37 @@ def generate_year(
 
     .. versionadded:: 0.1.0
     """
-    demands = events = estimated = 0
-    for planned in plan_year(year, seed=seed, n_demands=n_demands, members=members,
-                             as_of=as_of):
-        current = store.submit_demand(
-            demand_id=planned.demand_id, member_id=planned.member_id, kind=planned.kind,
-            title=planned.title, content=planned.content, at=planned.submitted_at,
-            category=planned.category, co_signers=planned.co_signers,
-        )
+    plans = list(plan_year(year, seed=seed, n_demands=n_demands, members=members,
+                           as_of=as_of))
+    # Every action of every demand in time order, as the office would have made them:
+    # a merge then finds its target still open, as the store requires.
+    timeline = sorted(
+        (at, n, k)
+        for n, planned in enumerate(plans)
+        for k, at in enumerate([planned.submitted_at, *(s.at for s in planned.steps)])
+    )
+    current: dict[int, Demand] = {}
+    events = done = 0
+    for _, n, k in timeline:
+        planned = plans[n]
+        if k == 0:
+            current[n] = store.submit_demand(
+                demand_id=planned.demand_id, member_id=planned.member_id, kind=planned.kind,
+                title=planned.title, content=planned.content, at=planned.submitted_at,
+                category=planned.category, co_signers=planned.co_signers,
+            )
+        else:
+            current[n] = _apply(store, current[n], planned.steps[k - 1])
         events += 1
-        for step in planned.steps:
-            current = _apply(store, _demand_of(current), step)
-            events += 1
-        if _demand_of(current).deadline_estimated:
-            estimated += 1
-        demands += 1
-        if progress is not None:
-            progress(demands, n_demands)
-    return GeneratedYear(year, demands, events, estimated)
+        if k == len(planned.steps):
+            done += 1
+            if progress is not None:
+                progress(done, len(plans))
+    estimated = sum(d.deadline_estimated for d in current.values())
+    return GeneratedYear(year, len(plans), events, estimated)
 
 
-def _demand_of(result: Any) -> Demand:
-    """The stored demand from a store result (a ``Demand`` or a ``Transition``)."""
-    demand = getattr(result, "demand", result)
-    if not isinstance(demand, Demand):
-        raise TypeError(f"store returned {type(result).__name__}, not a demand")
-    return demand
-
-
-def _apply(store: DemandSink, demand: Demand, step: Step) -> Any:
+def _apply(store: Store, demand: Demand, step: Step) -> Demand:
     kwargs = dict(step.data)
     try:
         return store.transition(demand.demand_id, step.action, step.actor, demand.version,

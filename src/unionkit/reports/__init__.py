@@ -12,6 +12,7 @@ from unionkit.reports.demands import (
     ReportPeriod,
     Workdays,
     compute_demand_figures,
+    demand_figures,
     format_rate,
 )
 
@@ -25,5 +26,6 @@ __all__ = [
     "ReportPeriod",
     "Workdays",
     "compute_demand_figures",
+    "demand_figures",
     "format_rate",
 ]

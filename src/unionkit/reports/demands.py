@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 from attrs import field, frozen
@@ -14,6 +14,9 @@ from numpy.typing import NDArray
 from unionkit.errors import CalendarDataMissing
 from unionkit.models.base import LabelledEnum
 from unionkit.models.demand import Demand, DemandKind, DemandState, Satisfaction
+
+if TYPE_CHECKING:
+    from unionkit.store import Store
 
 __all__ = [
     "DEFAULT_SATISFIED_GRADES",
@@ -25,6 +28,7 @@ __all__ = [
     "ReportPeriod",
     "Workdays",
     "compute_demand_figures",
+    "demand_figures",
     "format_rate",
 ]
 
@@ -622,3 +626,37 @@ def compute_demand_figures(
         working_days_estimated_years=estimated_years,
     )
 
+
+
+def demand_figures(
+    store: Store,
+    period: ReportPeriod,
+    *,
+    closure_basis: ClosureBasis = ClosureBasis.ACCEPTED,
+    satisfied_grades: Collection[Satisfaction] = DEFAULT_SATISFIED_GRADES,
+    calendar: Workdays | None = None,
+    as_of: date | None = None,
+) -> DemandFigures:
+    """
+    Read a period's demands from *store* in one query and compute their figures.
+
+    Args:
+        store: An open store (SQLite or PostgreSQL).
+        period: Which submission dates to count.
+        closure_basis: The closure rate's denominator.
+        satisfied_grades: The grades counted as satisfied.
+        calendar: Working days; the store's own calendar (its workflow's) by default.
+        as_of: The day "open past the deadline" is judged on (default: the period's end).
+
+    Returns:
+        The figures (see :func:`compute_demand_figures`).
+
+    .. versionadded:: 0.1.0
+    """
+    from unionkit.store.queries_reports import read_demand_facts
+
+    facts = read_demand_facts(store, period.start, period.end)
+    return compute_demand_figures(
+        facts, period, closure_basis=closure_basis, satisfied_grades=satisfied_grades,
+        calendar=calendar if calendar is not None else store.workflow.calendar, as_of=as_of,
+    )
