@@ -1,0 +1,124 @@
+"""Care proposals: who, this month, is due a visit or a payment under the branch's triggers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from attrs import frozen
+
+from unionkit.care.triggers import CareAction, CareTrigger
+from unionkit.models import BenefitKind
+
+if TYPE_CHECKING:
+    from unionkit.hooks import Branch, PluginHost
+    from unionkit.rules import RuleSet
+
+__all__ = ["BIRTHDAY_FIELD", "CareProposal", "birthday_this_month", "branch_care", "propose_care"]
+
+BIRTHDAY_FIELD = "birthday_this_month"
+"""Derived input column: the member's birthday falls in the month of the evaluation date."""
+
+_FEN = Decimal("0.01")
+
+
+@frozen
+class CareProposal:
+    """
+    One proposed visit or payment: which member, which trigger, what, how much.
+
+    .. versionadded:: 0.1.0
+    """
+
+    member_id: str
+    trigger: str
+    label_zh: str
+    label_en: str
+    action: CareAction
+    benefit_kind: BenefitKind
+    amount: Decimal | None
+    must_visit: bool
+
+    def label(self, lang: str = "zh") -> str:
+        """The trigger's label in *lang*."""
+        return self.label_zh if lang == "zh" else self.label_en
+
+
+def birthday_this_month(birth_dates: Sequence[date | None] | np.ndarray, as_of: date) -> np.ndarray:
+    """
+    Return, for each birth date, whether the birthday falls in *as_of*'s month.
+
+    A 29 February birthday falls in February every year. Missing dates give ``False``.
+    """
+    values = np.asarray(birth_dates)
+    if values.dtype.kind == "M":
+        months = values.astype("datetime64[M]").astype(np.int64) % 12 + 1
+        return np.asarray((months == as_of.month) & ~np.isnat(values))
+    return np.array([d is not None and d.month == as_of.month for d in values.tolist()],
+                    dtype=bool)
+
+
+def propose_care(
+    ruleset: RuleSet,
+    triggers: Mapping[str, CareTrigger],
+    data: Mapping[str, Any],
+    as_of: date,
+) -> list[CareProposal]:
+    """
+    Evaluate every care trigger over a roster and list the resulting proposals.
+
+    The triggers are evaluated as rules of *ruleset* in one batch (no call per
+    member). If the rule set reads ``birthday_this_month`` and *data* lacks it,
+    it is derived from ``birth_date`` and *as_of*.
+
+    Args:
+        ruleset: A rule set built with the triggers (``PluginHost.build_ruleset``).
+        triggers: The branch's triggers by key (``PluginHost.assemble(...).care_triggers``).
+        data: Columns: ``member_id`` plus whatever the triggers read, as numpy arrays or lists.
+        as_of: The evaluation date (the month being looked at).
+
+    Returns:
+        Proposals ordered by trigger key, then roster order.
+
+    .. versionadded:: 0.1.0
+    """
+    columns: dict[str, Any] = {k: np.asarray(v) for k, v in data.items()}
+    if BIRTHDAY_FIELD not in columns and "birth_date" in columns:
+        columns[BIRTHDAY_FIELD] = birthday_this_month(columns["birth_date"], as_of)
+    wanted = [name for t in triggers.values()
+              for name in (t.rule_name, t.amount_rule_name) if name is not None]
+    if not wanted:
+        return []
+    frame = ruleset.evaluate(columns, as_of=as_of, rules=wanted).frame
+    ids = [str(x) for x in columns["member_id"].tolist()]
+    out: list[CareProposal] = []
+    for key in sorted(triggers):
+        trigger = triggers[key]
+        fired = np.asarray(frame[trigger.rule_name])
+        amounts = (np.asarray(frame[trigger.amount_rule_name])
+                   if trigger.amount_rule_name is not None else None)
+        for i in np.flatnonzero(fired.astype(bool)):
+            amount = None
+            if amounts is not None:
+                amount = (Decimal(int(amounts[i])) * _FEN).quantize(_FEN)
+            out.append(CareProposal(
+                member_id=ids[i], trigger=key, label_zh=trigger.label_zh,
+                label_en=trigger.label_en, action=trigger.action,
+                benefit_kind=trigger.benefit_kind, amount=amount, must_visit=trigger.must_visit,
+            ))
+    return out
+
+
+def branch_care(
+    host: PluginHost, branch: Branch | str, data: Mapping[str, Any], as_of: date
+) -> list[CareProposal]:
+    """
+    Propose care for *branch*: build its rule set from the plugins, then :func:`propose_care`.
+
+    .. versionadded:: 0.1.0
+    """
+    assembly = host.assemble(branch, as_of)
+    return propose_care(host.build_ruleset(branch, as_of), assembly.care_triggers, data, as_of)

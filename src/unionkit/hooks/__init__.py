@@ -1,0 +1,22 @@
+"""Branch plugins: the hook specifications and the plugin host that calls them."""
+
+from __future__ import annotations
+
+from unionkit.hooks.branch import Branch, as_branch
+from unionkit.hooks.manager import BUILTIN, Assembly, DiffEntry, PluginHost, PluginInfo
+from unionkit.hooks.results import HardshipCriterion, ParameterSet, RuleEntry
+from unionkit.hooks.specs import hookimpl
+
+__all__ = [
+    "BUILTIN",
+    "Assembly",
+    "Branch",
+    "DiffEntry",
+    "HardshipCriterion",
+    "ParameterSet",
+    "PluginHost",
+    "PluginInfo",
+    "RuleEntry",
+    "as_branch",
+    "hookimpl",
+]
