@@ -1,0 +1,225 @@
+"""The monthly dual link (双联通): HR and insurance records become help nobody asked for."""
+
+from __future__ import annotations
+
+import calendar
+import os
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from attrs import frozen
+
+from unionkit.errors import UnionkitError
+from unionkit_postal.exports import read_hospital_stays, read_sick_leave
+from unionkit_postal.state import DualLinkState, StoredProposal
+
+if TYPE_CHECKING:
+    from unionkit.hooks import PluginHost
+
+__all__ = ["DualLinkResult", "Proposal", "month_end", "run_dual_link"]
+
+_FEN = Decimal("0.01")
+KIND_LABELS = {
+    "sick_leave_visit": ("长病假走访", "long sick-leave visit"),
+    "hospital_visit": ("住院探望", "hospital visit"),
+    "hospitalisation_subsidy": ("住院补助", "hospitalisation subsidy"),
+}
+
+
+@frozen
+class Proposal:
+    """
+    One proposed visit or subsidy, and the record that triggered it.
+
+    Args:
+        key: What triggered it, stable across runs (member, kind, record).
+        member_id: The member's staff number (工号).
+        kind: ``sick_leave_visit``, ``hospital_visit`` or ``hospitalisation_subsidy``.
+        amount: Exact yuan for a subsidy, else ``None``.
+        reason_zh: Why, in Chinese.
+        reason_en: Why, in English.
+    """
+
+    key: str
+    member_id: str
+    kind: str
+    amount: Decimal | None
+    reason_zh: str
+    reason_en: str
+
+    def label(self, lang: str = "zh") -> str:
+        """The kind of help in *lang*."""
+        zh, en = KIND_LABELS[self.kind]
+        return zh if lang == "zh" else en
+
+
+@frozen
+class DualLinkResult:
+    """
+    What one run found: the new proposals, how many were already proposed, what did not match.
+
+    Args:
+        month: The month looked at (``YYYY-MM``).
+        run_id: The run's number in the state file.
+        proposals: Proposals this run made for the first time.
+        already_proposed: Proposals found again but made by an earlier run.
+        unmatched_rows: Insurance-export rows whose ID number is not on the roster.
+        roster_errors: Roster rows left out because they are invalid.
+        ruleset_version: The version of the rule set that decided.
+    """
+
+    month: str
+    run_id: int
+    proposals: tuple[Proposal, ...]
+    already_proposed: int
+    unmatched_rows: tuple[int, ...]
+    roster_errors: int
+    ruleset_version: str
+
+    @property
+    def total_subsidy(self) -> Decimal:
+        """The sum of the new subsidies, exact yuan."""
+        return sum((p.amount for p in self.proposals if p.amount is not None), Decimal("0.00"))
+
+
+class DualLinkError(UnionkitError, ValueError):
+    """The dual-link run was asked for something it cannot do (a malformed month)."""
+
+
+def month_end(month: str) -> date:
+    """
+    Return the last day of *month* (``YYYY-MM``).
+
+    Raises:
+        DualLinkError: *month* is not ``YYYY-MM``.
+    """
+    try:
+        year, mon = (int(x) for x in month.split("-"))
+        return date(year, mon, calendar.monthrange(year, mon)[1])
+    except (ValueError, TypeError):
+        raise DualLinkError(
+            f"month must look like 2026-05, not {month!r} / 月份格式应为 2026-05"
+        ) from None
+
+
+def run_dual_link(
+    host: PluginHost,
+    *,
+    roster: str | os.PathLike[str],
+    sick_leave: str | os.PathLike[str],
+    insurance: str | os.PathLike[str],
+    state: str | os.PathLike[str],
+    month: str,
+    branch: str = "postal",
+) -> DualLinkResult:
+    """
+    Run the dual link for *month*: propose visits and subsidies for every trigger crossed.
+
+    Reads the roster, HR's sick-leave export and the medical-insurance
+    hospitalisation export; evaluates the branch's dual-link rules (from the
+    plugins, in one batch) over one row per candidate record; stores the
+    proposals not made before. Running twice proposes nothing new.
+
+    Args:
+        host: The plugin host whose rules decide (the postal plugin must be active).
+        roster: The roster file (CSV or Excel, as ``unionkit roster check`` reads).
+        sick_leave: HR's leave export (CSV, GB18030 or UTF-8).
+        insurance: The medical-insurance hospitalisation export (CSV).
+        state: The SQLite state file remembering earlier proposals.
+        month: ``YYYY-MM``; records up to the end of this month count.
+        branch: The branch whose rules apply.
+
+    Returns:
+        The new proposals and what was skipped.
+
+    Raises:
+        DualLinkError: The month is malformed.
+        RosterFormatError: An export cannot be read (row and column named).
+    """
+    from unionkit.io import read_roster
+
+    as_of = month_end(month)
+    imported = read_roster(roster, today=as_of)
+    members = {m.member_id: m for m in imported.members}
+    by_id = {m.national_id.reveal(): m.member_id for m in imported.members
+             if m.national_id is not None}
+
+    sick_days: dict[str, int] = defaultdict(int)
+    for leave in read_sick_leave(sick_leave):
+        if leave.start.year == as_of.year and leave.start <= as_of and leave.member_id in members:
+            sick_days[leave.member_id] += leave.days
+
+    rows: list[dict[str, Any]] = []
+    unmatched: list[int] = []
+    for member_id, days in sorted(sick_days.items()):
+        rows.append({"member_id": member_id, "year_sick_leave_days": days, "hospitalised": False,
+                     "hospital_self_paid": Decimal("0"),
+                     "key": f"sick_leave_visit|{member_id}|{as_of.year}", "what": None})
+    for stay in read_hospital_stays(insurance):
+        if stay.admitted > as_of:
+            continue
+        matched = by_id.get(stay.national_id.reveal())
+        if matched is None:
+            unmatched.append(stay.row)
+            continue
+        rows.append({"member_id": matched, "year_sick_leave_days": 0, "hospitalised": True,
+                     "hospital_self_paid": stay.self_paid,
+                     "key": f"{matched}|{stay.admitted.isoformat()}|{stay.hospital}",
+                     "what": stay})
+
+    ruleset = host.build_ruleset(branch, as_of)
+    proposals: list[Proposal] = []
+    if rows:
+        columns = {
+            "member_id": np.array([r["member_id"] for r in rows]),
+            "is_member": np.array([members[r["member_id"]].is_member for r in rows]),
+            "status": np.array([members[r["member_id"]].status.value for r in rows]),
+            "year_sick_leave_days": np.array([r["year_sick_leave_days"] for r in rows]),
+            "hospitalised": np.array([r["hospitalised"] for r in rows]),
+            "hospital_self_paid": np.array([r["hospital_self_paid"] for r in rows], dtype=object),
+        }
+        frame = ruleset.evaluate(
+            columns, as_of=as_of,
+            rules=["postal_sick_leave_visit", "postal_hospital_visit", "postal_hospital_subsidy"],
+        ).frame
+        sick_visit = np.asarray(frame["postal_sick_leave_visit"]).astype(bool)
+        hosp_visit = np.asarray(frame["postal_hospital_visit"]).astype(bool)
+        subsidy = np.asarray(frame["postal_hospital_subsidy"])
+        for i, row in enumerate(rows):
+            mid = row["member_id"]
+            if row["what"] is None and sick_visit[i]:
+                days = row["year_sick_leave_days"]
+                proposals.append(Proposal(
+                    row["key"], mid, "sick_leave_visit", None,
+                    f"{as_of.year}年累计病假{days}天", f"{days} sick-leave days in {as_of.year}"))
+            elif row["what"] is not None and hosp_visit[i]:
+                stay = row["what"]
+                when = f"{stay.admitted.isoformat()}—{stay.discharged.isoformat()}"
+                proposals.append(Proposal(
+                    f"hospital_visit|{row['key']}", mid, "hospital_visit", None,
+                    f"{stay.hospital}住院 {when}", f"in hospital ({stay.hospital}) {when}"))
+                amount = (Decimal(int(subsidy[i])) * _FEN).quantize(_FEN)
+                if amount > 0:
+                    proposals.append(Proposal(
+                        f"hospitalisation_subsidy|{row['key']}", mid, "hospitalisation_subsidy",
+                        amount, f"住院个人自付{stay.self_paid}元",
+                        f"paid {stay.self_paid} yuan of the hospital costs"))
+
+    known = DualLinkState(state).known(p.key for p in proposals)
+    fresh = [p for p in proposals if p.key not in known]
+    stored = [
+        StoredProposal(p.key, p.member_id, p.kind,
+                       int(p.amount * 100) if p.amount is not None else None, p.reason_zh)
+        for p in fresh
+    ]
+    run_id, inserted = DualLinkState(state).record(month, ruleset.version, stored)
+    # A run racing this one may have stored some of them first: report only what we stored.
+    fresh = [p for p in fresh if p.key in inserted]
+    return DualLinkResult(
+        month=month, run_id=run_id, proposals=tuple(fresh),
+        already_proposed=len(proposals) - len(fresh), unmatched_rows=tuple(unmatched),
+        roster_errors=len({e.row for e in imported.errors}), ruleset_version=ruleset.version,
+    )
