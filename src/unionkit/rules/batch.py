@@ -284,7 +284,11 @@ def convert(arr: Any, vtype: ValueType, column: str) -> tuple[Array, Array | Non
     """
     if isinstance(arr, np.ma.MaskedArray):
         mask = np.ma.getmaskarray(arr)
-        base = np.asarray(arr.filled(arr.fill_value if arr.dtype.kind != "O" else None))
+        base = np.array(arr.data, copy=True)
+        if base.dtype.kind == "O":
+            base[mask] = None
+        elif base.dtype.kind in "iufb":
+            base[mask] = 0
         values, extra = convert(base, vtype, column)
         full = mask | extra if extra is not None else mask
         return values, (full if full.any() else None)
