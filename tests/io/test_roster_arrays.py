@@ -56,7 +56,7 @@ def test_money_is_exact_fen_with_a_mask_for_gaps(members: list[Member]) -> None:
     assert salary.dtype == np.int64
     assert int(salary[0]) == 850055
     assert np.ma.getmaskarray(salary).tolist() == [False, True]
-    assert salary.filled(-1).tolist() == [850055, -1]
+    assert np.ma.filled(salary, -1).tolist() == [850055, -1]
     assert int(cols["annual_income"][0]) == 1
     assert np.ma.getmaskarray(cols["sick_leave_days"]).tolist() == [False, True]
 

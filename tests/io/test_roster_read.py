@@ -28,10 +28,6 @@ def good_row(member_id: str = "H001", national_id: str = GOOD_ID, **over: str) -
     return [row[h] for h in HEADER]
 
 
-def read(path: Path, **kwargs: object) -> object:
-    return read_roster(path, today=TODAY, **kwargs)  # type: ignore[arg-type]
-
-
 def only_error(path: Path) -> RowError:
     result = read_roster(path, today=TODAY)
     assert len(result.errors) == 1, result.errors
