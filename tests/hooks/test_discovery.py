@@ -169,3 +169,23 @@ def test_misspelt_hook_is_a_load_error_naming_the_plugin(install: Callable[..., 
 
     with pytest.raises(PluginLoadError, match="fake-unknown-hook"):
         PluginHost()
+
+
+def test_select_keeps_only_the_chosen_plugins(install: Callable[..., None]) -> None:
+    install("good", "clash_a")
+    host = PluginHost()
+
+    host.select(only=["fake-good"])
+
+    names = {i.name for i in host.describe()}
+    assert "fake-good" in names
+    assert "fake-clash-a" not in names
+    assert "unionkit" in names
+
+
+def test_select_refuses_an_unknown_plugin_name(install: Callable[..., None]) -> None:
+    install("good")
+    host = PluginHost()
+
+    with pytest.raises(PluginLoadError, match="fake-goood"):
+        host.select(exclude=["fake-goood"])

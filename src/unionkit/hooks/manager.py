@@ -363,6 +363,29 @@ class PluginHost:
         self.unregister(name)
         self.pm.set_blocked(name)
 
+    def select(self, only: Iterable[str] = (), exclude: Iterable[str] = ()) -> None:
+        """
+        Keep only the plugins named in *only* (if any) and block those in *exclude*.
+
+        What ``--plugin NAME`` / ``--no-plugin NAME`` on the command line do; the
+        built-in standard rules always stay.
+
+        Raises:
+            PluginLoadError: A name in *only* or *exclude* is not an installed plugin.
+        """
+        wanted, unwanted = set(only), set(exclude)
+        known = {name for name, plugin in self.pm.list_name_plugin() if plugin is not None}
+        unknown = sorted((wanted | unwanted) - known - set(self._skipped))
+        if unknown:
+            raise PluginLoadError(
+                f"No installed plugin named {', '.join(unknown)}; installed: "
+                f"{', '.join(sorted(known - {BUILTIN})) or '(none)'}"
+                f" / 未安装插件：{'、'.join(unknown)}"
+            )
+        for name in sorted(known - {BUILTIN}):
+            if name in unwanted or (wanted and name not in wanted):
+                self.block(name)
+
     def set_branches(self, name: str, branches: Iterable[str] | None) -> None:
         """
         Choose the branches plugin *name* applies to (``None``: every branch).
@@ -605,10 +628,10 @@ class PluginHost:
             PluginError: A plugin failed, or its rules do not validate (naming the plugin).
             PluginConflict: Two plugins define one rule or parameter without an override.
         """
-        from unionkit.rules import MEMBER_FIELDS, RuleSet
+        from unionkit.rules import RuleSet
 
         assembly = self.assemble(branch, as_of)
-        fields = {**MEMBER_FIELDS, **assembly.fields}
+        fields = self.input_fields(branch, as_of)
         try:
             return RuleSet(list(assembly.rules.values()), assembly.parameters, fields)
         except RuleDefinitionError as exc:
@@ -616,6 +639,12 @@ class PluginHost:
             if culprit is None:
                 raise
             raise PluginError(culprit[0], culprit[1], exc) from exc
+
+    def input_fields(self, branch: Branch | str, as_of: date | None = None) -> dict[str, FieldType]:
+        """Return every input column *branch*'s rule set may read: the roster's and the plugins'."""
+        from unionkit.rules import MEMBER_FIELDS
+
+        return {**MEMBER_FIELDS, **self.assemble(branch, as_of).fields}
 
     # --- Workflows: plain callables for the demands lifecycle ---
 
