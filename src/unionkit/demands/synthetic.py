@@ -228,7 +228,7 @@ def plan_year(
     drawn.sort(key=lambda pair: pair[0])
     weights = [c[1] for c in _CATEGORIES]
     # Per category, recent demands and until when each stays open (a merge target must be).
-    recent: dict[str, list[tuple[str, datetime]]] = {}
+    recent: dict[str, list[tuple[str, datetime, datetime]]] = {}
     for n, (day, kind) in enumerate(drawn, 1):
         category, _, department, titles = rng.choices(_CATEGORIES, weights=weights)[0]
         member = rng.choice(people)
@@ -243,7 +243,7 @@ def plan_year(
                            submitted=submitted, duplicates_of=recent.get(category, []))
         kept = tuple(s for s in steps if s.at <= cutoff)
         if kind is not DemandKind.PROPOSAL:
-            recent.setdefault(category, []).append((demand_id, _open_until(kept)))
+            recent.setdefault(category, []).append((demand_id, submitted, _open_until(kept)))
             del recent[category][:-20]
         title = rng.choice(titles)
         yield PlannedDemand(
@@ -261,7 +261,7 @@ def plan_year(
 
 def _lifecycle(rng: random.Random, clock: _Clock, *, kind: DemandKind, category: str,
                department: str, submitted: datetime,
-               duplicates_of: Sequence[tuple[str, datetime]],
+               duplicates_of: Sequence[tuple[str, datetime, datetime]],
                ) -> list[Step]:
     steps: list[Step] = []
 
@@ -275,7 +275,7 @@ def _lifecycle(rng: random.Random, clock: _Clock, *, kind: DemandKind, category:
     roll = rng.random()
     if kind is not DemandKind.PROPOSAL and roll < 0.03:
         at = _moment(rng, clock.add(submitted.date(), rng.randint(0, 1)), submitted)
-        targets = [d for d, until in duplicates_of if until > at]
+        targets = [d for d, since, until in duplicates_of if since < at < until]
         if targets:
             steps.append(Step(A.MERGE, _UNION, at, {"into": rng.choice(targets)}))
             return steps

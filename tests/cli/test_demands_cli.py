@@ -1,0 +1,200 @@
+"""``unionkit demands …`` and ``unionkit report demands`` on real SQLite files and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import StoreTarget
+from unionkit.cli.app import app
+from unionkit.demands.synthetic import hospital_members
+from unionkit.models.demand import DemandKind, DemandState, Satisfaction
+from unionkit.store import open_store
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def db(store_target: StoreTarget) -> Iterator[str]:
+    """What a user passes to ``--db``: a SQLite file path, or a PostgreSQL URL (own schema)."""
+    if store_target.schema is None:
+        yield store_target.target
+        return
+    sep = "&" if "?" in store_target.target else "?"
+    yield f"{store_target.target}{sep}options=-csearch_path%3D{store_target.schema}"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def with_members(db: str, n: int = 5) -> None:
+    with open_store(db) as store:
+        store.add_members(hospital_members(n))
+
+
+def test_submit_list_transition_and_show_with_history(db: str) -> None:
+    with_members(db)
+    code, out, _ = run("demands", "submit", "--db", db, "--id", "Q1", "--member", "H00001",
+                       "--kind", "诉求", "--title", "夜班餐", "--content", "延长夜班餐供应时间",
+                       "--category", "canteen", "--at", "2025-03-03T09:00")
+    assert 0 == code, out
+    assert "Q1" in out
+    steps = [
+        ("accept", "--department", "logistics", "--at", "2025-03-03T10:00"),
+        ("start", "--at", "2025-03-04T09:00"),
+        ("resolve", "--answer", "已延长至21点", "--at", "2025-03-06T16:00"),
+        ("feedback", "--satisfaction", "very_satisfied", "--at", "2025-03-07T10:00"),
+    ]
+    for action, *extra in steps:
+        code, out, err = run("demands", "transition", "Q1", action, "--actor", "office",
+                             "--db", db, "--lang", "en", *extra)
+        assert 0 == code, out + err
+    code, listed, _ = run("demands", "list", "--db", db, "--json")
+    code_show, shown, _ = run("demands", "show", "Q1", "--db", db, "--lang", "en")
+    code_json, shown_json, _ = run("demands", "show", "Q1", "--db", db, "--json")
+    history = json.loads(shown_json)["history"]
+
+    assert (0, 0, 0) == (code, code_show, code_json)
+    assert [("Q1", "closed")] == [(d["demand_id"], d["state"]) for d in json.loads(listed)]
+    assert ["submit", "accept", "start", "resolve", "feedback"] == [e["action"] for e in history]
+    assert "very satisfied" in shown and "History" in shown
+    assert "2025-03-06 16:00" in shown
+
+
+def test_errors_exit_1_with_the_reason_and_store_nothing(db: str) -> None:
+    with_members(db)
+    run("demands", "submit", "--db", db, "--id", "Q2", "--member", "H00002", "--kind",
+        "request", "--title", "t", "--content", "c", "--at", "2025-03-03T09:00")
+
+    illegal = run("demands", "transition", "Q2", "resolve", "--actor", "x", "--answer", "a",
+                  "--db", db)
+    stale = run("demands", "transition", "Q2", "accept", "--actor", "x", "--category",
+                "canteen", "--department", "logistics", "--version", "7", "--db", db)
+    unknown_member = run("demands", "submit", "--db", db, "--member", "H09999", "--kind",
+                         "request", "--title", "t", "--content", "c")
+    missing = run("demands", "show", "NOPE", "--db", db)
+
+    assert 1 == illegal[0] and "cannot resolve" in illegal[2]
+    assert 1 == stale[0] and "7" in stale[2]
+    assert 1 == unknown_member[0] and "H09999" in unknown_member[2]
+    assert 1 == missing[0] and "NOPE" in missing[2]
+    with open_store(db) as store:
+        assert 1 == store.count_rows()["demands"]
+        assert 1 == len(store.history("Q2"))
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    path = str(tmp_path / "u.sqlite3")
+    with_members(path)
+
+    assert 2 == run("report", "demands", "--db", path)[0]  # neither --year nor --from/--to
+    assert 2 == run("report", "demands", "--year", "2025", "--db", path,
+                    "--satisfied-grades", "happy")[0]
+    assert 2 == run("report", "demands", "--year", "2025", "--db", path,
+                    "--closure-denominator", "everything")[0]
+    assert 2 == run("demands", "list", "--overdue-on", "soon", "--db", path)[0]
+
+
+def test_a_missing_sqlite_file_is_an_error_not_a_new_empty_database(tmp_path: Path) -> None:
+    target = tmp_path / "absent.sqlite3"
+
+    code, _, err = run("report", "demands", "--year", "2025", "--db", str(target))
+
+    assert 1 == code
+    assert "absent.sqlite3" in err
+    assert not target.exists()
+
+
+def test_report_on_generated_data_prints_and_writes_markdown_and_html(
+        db: str, tmp_path: Path) -> None:
+    code, out, err = run("demands", "generate", "--year", "2025", "--n", "60", "--members",
+                         "40", "--db", db, "-q")
+    assert 0 == code, out + err
+    md, page = tmp_path / "r.md", tmp_path / "r.html"
+
+    code, out, err = run("report", "demands", "--year", "2025", "--db", db, "--markdown",
+                         str(md), "--html", str(page))
+    en_md = tmp_path / "en.md"
+    en_code, _, _ = run("report", "demands", "--year", "2025", "--db", db, "--lang", "en",
+                        "--closure-denominator", "received", "--satisfied-grades",
+                        "very_satisfied,satisfied", "--markdown", str(en_md))
+    en_out = en_md.read_text(encoding="utf-8")  # the terminal table wraps long cells
+
+    assert (0, 0) == (code, en_code), out + err
+    with open_store(db) as store:
+        stored = store.list_demands()
+    handled = sum(d.state in {DemandState.ACCEPTED, DemandState.IN_PROGRESS,
+                              DemandState.RESOLVED, DemandState.CLOSED} for d in stored)
+    closed = sum(d.state is DemandState.CLOSED for d in stored)
+    assert re.search(rf"受理办理\s*│\s*{handled}\s", out)
+    assert f"({closed} / {handled}; 口径：办结数 ÷ 受理数)" in out
+    assert f"({closed} / 60; basis: closed ÷ received)" in en_out
+    top = sum(d.satisfaction in {Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED}
+              for d in stored)
+    assert f"{top} of " in en_out and "counted as satisfied: very satisfied, satisfied)" in en_out
+    assert md.read_text(encoding="utf-8").startswith("# 2025年职工诉求办理情况")
+    assert page.read_text(encoding="utf-8").count("data:image/png;base64,") == 4
+
+
+def pg_or_sqlite_year(db: str) -> str:
+    code, out, err = run("demands", "generate", "--year", "2025", "--db", db, "-q")
+    assert 0 == code, out + err
+    code, out, err = run("report", "demands", "--year", "2025", "--db", db, "--lang", "en")
+    assert 0 == code, out + err
+    return out
+
+
+@pytest.mark.slow
+def test_done_when_a_hospital_year_through_the_store_gives_the_seed_figures(db: str) -> None:
+    out = pg_or_sqlite_year(db)
+
+    with open_store(db) as store:
+        stored = store.list_demands()
+        members = store.count_rows()["members"]
+        events = store.count_rows()["demand_events"]
+    proposals = [d for d in stored if d.kind is DemandKind.PROPOSAL]
+    key = sum(d.key_supervision for d in proposals)
+    handled = sum(d.state in {DemandState.ACCEPTED, DemandState.IN_PROGRESS,
+                              DemandState.RESOLVED, DemandState.CLOSED} for d in stored)
+    closed = sum(d.state is DemandState.CLOSED for d in stored)
+    rated = [d.satisfaction for d in stored if d.satisfaction is not None]
+    satisfied = sum(g is not Satisfaction.UNSATISFIED for g in rated)
+
+    assert 5400 == members
+    assert 620 == len(stored)
+    assert events > 4 * len(stored)  # full histories, not just submissions
+    assert re.search(rf"Handled \(accepted and beyond\)\s*│\s*{handled}\s", out)
+    assert f"({closed} / {handled}; basis: closed ÷ accepted (handled))" in out
+    assert re.search(rf"Congress proposals\s*│\s*{len(proposals)}\s", out)
+    assert re.search(rf"of which under key supervision\s*│\s*{key}\s", out)
+    assert f"({satisfied} of {len(rated)} ratings" in out
+    # The seed hospital's order of magnitude: ~126 proposals, ~1/3 key-supervised.
+    assert 100 <= len(proposals) <= 150 and 0.2 < key / len(proposals) < 0.5
+
+
+def test_the_installed_command_runs_as_a_real_process(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    env = {**os.environ, "UNIONKIT_DB": str(path)}
+    gen = subprocess.run([sys.executable, "-m", "unionkit", "demands", "generate", "--n", "20",
+                          "--members", "10", "-q"], capture_output=True, text=True, env=env,
+                         timeout=120, check=False)
+    rep = subprocess.run([sys.executable, "-m", "unionkit", "report", "demands", "--year",
+                          "2025", "--lang", "en"], capture_output=True, text=True, env=env,
+                         timeout=120, check=False)
+    bad = subprocess.run([sys.executable, "-m", "unionkit", "report", "demands"],
+                         capture_output=True, text=True, env=env, timeout=120, check=False)
+
+    assert 0 == gen.returncode, gen.stderr
+    assert 0 == rep.returncode, rep.stderr
+    assert "Demands received" in rep.stdout
+    assert 2 == bad.returncode
