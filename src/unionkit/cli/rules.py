@@ -1,0 +1,488 @@
+"""``unionkit evaluate`` and ``unionkit explain``: run the rule set over a roster file."""
+
+from __future__ import annotations
+
+import enum
+import json
+import math
+import os
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from unionkit.cli.app import app
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from unionkit.io import RosterImport
+    from unionkit.rules import BatchResult, RuleSet
+    from unionkit.rules.yamlfile import RuleBundle
+
+__all__ = ["evaluate", "explain", "format_fen", "roster_columns"]
+
+SHOWN_ROW_ERRORS = 5
+"""How many row errors ``evaluate`` and ``explain`` list on stderr before only counting."""
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class Lang(enum.StrEnum):
+    """Output language."""
+
+    zh = "zh"
+    en = "en"
+
+
+_TEXT = {
+    "title": ("规则评估", "Rule evaluation"),
+    "rule": ("规则", "rule"),
+    "label": ("名称", "label"),
+    "result": ("结果", "result"),
+    "unknown": ("未知", "unknown"),
+    "eligible": ("是：{n} 人", "yes: {n}"),
+    "total": ("合计 {amount} 元", "total {amount} yuan"),
+    "evaluated": ("评估人数", "people evaluated"),
+    "union_members": ("其中会员", "of whom union members"),
+    "as_of": ("评估日期", "as of"),
+    "version": ("规则集版本", "rule set version"),
+    "written": ("结果已写入", "results written to"),
+    "row_errors": ("名册中有 {n} 行有错误，已跳过（其余成员照常评估）：",
+                   "{n} roster rows have errors and were left out (the others were evaluated):"),
+    "more_errors": ("……另有 {n} 个错误；用 unionkit roster check 查看全部",
+                    "... {n} more errors; run unionkit roster check to see them all"),
+    "nothing": ("名册中没有可评估的有效成员", "the roster has no valid member to evaluate"),
+    "bad_date": ("日期应为 YYYY-MM-DD，而不是 {value!r}",
+                 "a date must be YYYY-MM-DD, not {value!r}"),
+    "no_file": ("找不到文件 {path}", "file not found: {path}"),
+    "bad_out": ("输出文件须以 .csv 或 .parquet 结尾：{path}",
+                "the output file must end in .csv or .parquet: {path}"),
+    "no_parquet": ("写 parquet 需要 [frames] 扩展：pip install 'unionkit[frames]'（{error}）",
+                   "writing parquet needs the [frames] extra: pip install 'unionkit[frames]' "
+                   "({error})"),
+    "unknown_rule": ("未知规则 {name!r}；已有规则：{known}",
+                     "unknown rule {name!r}; the rules are: {known}"),
+    "no_rules": ("--rules 未列出任何规则", "--rules lists no rule"),
+    "unknown_member": ("名册中没有成员 {member!r}", "no member {member!r} in the roster"),
+    "member_row_errors": ("成员 {member!r} 所在行有错误，未被读入：",
+                          "member {member!r} was not read because its row has errors:"),
+}
+
+
+def _t(key: str, lang: Lang) -> str:
+    zh, en = _TEXT[key]
+    return zh if lang is Lang.zh else en
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+def _parse_date(value: str, lang: Lang) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise _fail(f"--as-of: {_t('bad_date', lang).format(value=value)}", EXIT_USAGE) from None
+
+
+def _require_files(paths: Sequence[Path], lang: Lang) -> None:
+    for path in paths:
+        if not path.is_file():
+            raise _fail(_t("no_file", lang).format(path=path), EXIT_USAGE)
+
+
+def format_fen(fen: int) -> str:
+    """
+    Write an amount of fen as yuan with two decimals, exactly (``850050`` -> ``"8500.50"``).
+
+    Args:
+        fen: The amount in fen (分).
+
+    Returns:
+        The amount in yuan, as text with exactly two decimals and no separators.
+
+    .. versionadded:: 0.1.0
+    """
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(fen), 100)
+    return f"{sign}{whole}.{cents:02d}"
+
+
+def roster_columns(
+    result: RosterImport, extra_fields: Mapping[str, object] = {}
+) -> dict[str, np.ndarray[Any, Any]]:
+    """
+    Build the rules engine's input from a roster import, with money as exact ``Decimal`` yuan.
+
+    ``members_to_columns`` gives money as ``int64`` fen, while the engine reads a
+    plain integer money column as yuan; handing it ``Decimal`` yuan leaves no doubt.
+    Every extra field (declared by a rule file, such as ``homes_owned``) that the
+    roster cannot supply is a column of ``None``: unknown for every member.
+
+    Args:
+        result: The roster import; only its valid members are used.
+        extra_fields: Extra input fields the rules may read (names; values ignored).
+
+    Returns:
+        ``{field: array}``, one entry per member in roster order.
+
+    .. versionadded:: 0.1.0
+    """
+    import numpy as np
+
+    from unionkit.io import MONEY_FIELDS, members_to_columns
+
+    columns = members_to_columns(result.members)
+    n = len(result.members)
+    for name in MONEY_FIELDS:
+        fen = columns[name]
+        missing = np.ma.getmaskarray(fen).tolist()
+        yuan = np.empty(n, dtype=object)
+        yuan[:] = [None if gone else Decimal(value).scaleb(-2)
+                   for value, gone in zip(np.ma.getdata(fen).tolist(), missing, strict=True)]
+        columns[name] = yuan
+    for name in extra_fields:
+        if name not in columns:
+            columns[name] = np.full(n, None, dtype=object)
+    return columns
+
+
+def _read(roster: Path, lang: Lang) -> RosterImport:
+    from unionkit.errors import RosterFormatError
+    from unionkit.io import read_roster
+
+    _require_files([roster], lang)
+    try:
+        return read_roster(roster)
+    except RosterFormatError as exc:
+        message = exc.message_zh if lang is Lang.zh else exc.message_en
+        raise _fail(f"{exc.path}: {message}", EXIT_USAGE) from exc
+
+
+def _report_row_errors(result: RosterImport, lang: Lang) -> None:
+    if not result.errors:
+        return
+    rows = len({e.row for e in result.errors})
+    typer.echo(_t("row_errors", lang).format(n=rows), err=True)
+    # The message and the column only: a cell's value may be personal data.
+    for error in result.errors[:SHOWN_ROW_ERRORS]:
+        where = f"row {error.row}" if lang is Lang.en else f"第 {error.row} 行"
+        typer.echo(f"  {where}, {error.column or error.field}: {error.message(lang.value)}",
+                   err=True)
+    hidden = len(result.errors) - SHOWN_ROW_ERRORS
+    if hidden > 0:
+        typer.echo("  " + _t("more_errors", lang).format(n=hidden), err=True)
+
+
+def _bundle(rule_files: Sequence[Path]) -> RuleBundle:
+    from unionkit.rules.library import standard_bundle
+    from unionkit.rules.yamlfile import combine, read_rule_files
+
+    bundle = standard_bundle()
+    for path in rule_files:
+        bundle = combine(bundle, read_rule_files(path, source=path.name))
+    return bundle
+
+
+def _ruleset(bundle: RuleBundle, params: Sequence[Path]) -> RuleSet:
+    from unionkit.rules.yamlfile import build_ruleset, load_parameters
+
+    overlay = None
+    for path in params:
+        layer = load_parameters(path, source=path.name)
+        overlay = layer if overlay is None else overlay.overlay(layer)
+    return build_ruleset(bundle, overlay)
+
+
+def _rule_names(ruleset: RuleSet, wanted: str | None, lang: Lang) -> list[str]:
+    if wanted is None:
+        return list(ruleset.rules)
+    names = [n.strip() for n in wanted.split(",") if n.strip()]
+    if not names:
+        raise _fail(_t("no_rules", lang), EXIT_USAGE)
+    for n in names:
+        _check_rule(ruleset, n, lang)
+    return list(dict.fromkeys(names))
+
+
+def _check_rule(ruleset: RuleSet, name: str, lang: Lang) -> None:
+    if name not in ruleset.rules:
+        known = ", ".join(sorted(ruleset.rules))
+        raise _fail(_t("unknown_rule", lang).format(name=name, known=known), EXIT_FAILED)
+
+
+def _cells(column: Any, kind: str) -> list[object]:
+    """One column of a batch result as plain Python values (None where unknown)."""
+    import numpy as np
+
+    missing = np.ma.getmaskarray(column).tolist()
+    data = np.ma.getdata(column)
+    if kind == "date":
+        values: list[object] = [None if np.isnat(d) else d.item() for d in data]
+    else:
+        values = data.tolist()
+    out: list[object] = []
+    for value, gone in zip(values, missing, strict=True):
+        if gone or value is None or (isinstance(value, float) and math.isnan(value)):
+            out.append(None)
+        else:
+            out.append(value)
+    return out
+
+
+def _csv_text(value: object, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == "bool":
+        return "true" if value else "false"
+    if kind == "money":
+        return format_fen(int(value))  # type: ignore[call-overload]
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _write_atomically(out: Path, write: Callable[[Path], object]) -> None:
+    # Write beside the target and rename, so a failed run never leaves half a results file.
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    os.close(handle)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_csv(out: Path, ids: list[object], columns: Mapping[str, tuple[str, list[object]]]
+               ) -> None:
+    import csv
+
+    def write(path: Path) -> None:
+        # utf-8-sig so that Excel opens Chinese text correctly
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["member_id", *columns])
+            cols = [[_csv_text(v, kind) for v in values] for kind, values in columns.values()]
+            for i, member_id in enumerate(ids):
+                writer.writerow([member_id, *(col[i] for col in cols)])
+
+    _write_atomically(out, write)
+
+
+def _write_parquet(out: Path, ids: list[object], columns: Mapping[str, tuple[str, list[object]]]
+                   ) -> None:
+    import polars as pl
+
+    types: dict[str, Any] = {"bool": pl.Boolean, "int": pl.Int64, "number": pl.Float64,
+                             "date": pl.Date, "text": pl.String}
+    series = [pl.Series("member_id", ids, dtype=pl.String)]
+    for name, (kind, values) in columns.items():
+        if kind == "money":
+            # exact yuan with two places, not float: Decimal(18, 2)
+            yuan = [None if v is None else Decimal(int(v)).scaleb(-2)  # type: ignore[call-overload]
+                    for v in values]
+            series.append(pl.Series(name, yuan, dtype=pl.Decimal(18, 2)))
+        else:
+            series.append(pl.Series(name, values, dtype=types.get(kind, pl.String)))
+    frame = pl.DataFrame(series)
+    _write_atomically(out, frame.write_parquet)
+
+
+def _summary(
+    ruleset: RuleSet, batch: BatchResult, columns: Mapping[str, tuple[str, list[object]]],
+    result: RosterImport, out: Path,
+) -> dict[str, Any]:
+    rules = []
+    for name, (kind, values) in columns.items():
+        rule = ruleset.rules[name]
+        known = [v for v in values if v is not None]
+        entry: dict[str, Any] = {
+            "name": name, "label_zh": rule.label_zh, "label_en": rule.label_en,
+            "type": kind, "unknown": len(values) - len(known),
+        }
+        if kind == "bool":
+            entry["eligible"] = sum(1 for v in known if v)
+        elif kind == "money":
+            entry["total_yuan"] = format_fen(sum(int(v) for v in known))  # type: ignore[call-overload]
+        rules.append(entry)
+    return {
+        "roster": str(result.source),
+        "as_of": batch.as_of.isoformat(),
+        "version": batch.version,
+        "evaluated": len(result.members),
+        "union_members": sum(1 for m in result.members if m.is_member),
+        "rows_with_errors": len({e.row for e in result.errors}),
+        "out": str(out),
+        "rules": rules,
+    }
+
+
+def _print_summary(summary: Mapping[str, Any], lang: Lang) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False, soft_wrap=False)
+    if not console.is_terminal:
+        # piped or captured output has no width of its own: do not squeeze the labels to 80
+        console = Console(highlight=False, soft_wrap=False, width=120)
+    shown = [e for e in summary["rules"] if e["type"] in ("bool", "money")]
+    table = Table(title=_t("title", lang))
+    # rule names are what --rules takes: never cut them; the labels may wrap instead
+    longest = max((len(e["name"]) for e in shown), default=4)
+    table.add_column(_t("rule", lang), no_wrap=True, min_width=longest)
+    table.add_column(_t("label", lang), overflow="fold")
+    table.add_column(_t("result", lang), justify="right", no_wrap=True)
+    table.add_column(_t("unknown", lang), justify="right", no_wrap=True)
+    for entry in shown:
+        if entry["type"] == "bool":
+            result = _t("eligible", lang).format(n=entry["eligible"])
+        else:
+            result = _t("total", lang).format(amount=entry["total_yuan"])
+        label = entry["label_zh"] if lang is Lang.zh else entry["label_en"]
+        table.add_row(entry["name"], label, result, str(entry["unknown"]))
+    console.print(table)
+    for key, value in (("evaluated", summary["evaluated"]),
+                       ("union_members", summary["union_members"]),
+                       ("as_of", summary["as_of"]), ("version", summary["version"]),
+                       ("written", summary["out"])):
+        console.print(f"{_t(key, lang)}: {value}", markup=False, overflow="ignore", crop=False)
+
+
+_RosterArg = Annotated[Path, typer.Argument(help="花名册文件（CSV、xlsx、xls） / roster file.",
+                                            show_default=False)]
+_AsOf = Annotated[str, typer.Option("--as-of", help="评估日期 YYYY-MM-DD / evaluation date.",
+                                    show_default=False)]
+_LangOpt = Annotated[Lang, typer.Option("--lang", help="输出语言 / output language.")]
+_Params = Annotated[list[Path] | None, typer.Option(
+    "--params", help="参数覆盖 YAML（可多次） / parameter overlay YAML (repeatable).")]
+_RuleFiles = Annotated[list[Path] | None, typer.Option(
+    "--rule-file", help="附加规则 YAML（可多次） / extra rule file YAML (repeatable).")]
+
+
+def _definitions(
+    rule_file: Sequence[Path], params: Sequence[Path], lang: Lang
+) -> tuple[RuleBundle, RuleSet]:
+    from unionkit.errors import RuleDefinitionError
+
+    _require_files([*rule_file, *params], lang)
+    try:
+        bundle = _bundle(rule_file)
+        return bundle, _ruleset(bundle, params)
+    except RuleDefinitionError as exc:
+        raise _fail(str(exc), EXIT_FAILED) from exc
+
+
+@app.command("evaluate")
+def evaluate(
+    roster: _RosterArg,
+    *,
+    as_of: _AsOf,
+    out: Annotated[Path, typer.Option(
+        "--out", help="结果文件 .csv 或 .parquet / results file (.csv or .parquet).",
+        show_default=False)],
+    rules: Annotated[str | None, typer.Option(
+        "--rules", help="只评估这些规则，逗号分隔 / only these rules, comma-separated.")] = None,
+    params: _Params = None,
+    rule_file: _RuleFiles = None,
+    lang: _LangOpt = Lang.zh,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="摘要输出为 JSON / print the summary as JSON.")] = False,
+) -> None:
+    """
+    按评估日期对花名册运行规则，写出每人每条规则的结果 / Evaluate the rules over a roster.
+
+    Rows with errors are listed on stderr and left out; the others are evaluated.
+    Exit codes: 0 evaluated (even if some rows were invalid), 1 nothing could be
+    evaluated (no valid member, an unknown rule, an invalid rule or parameter file),
+    2 misuse (a bad date, a missing file, an unknown option or output type).
+    """
+    from unionkit.errors import ParameterError, RuleEvaluationError
+
+    when = _parse_date(as_of, lang)
+    suffix = out.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise _fail(_t("bad_out", lang).format(path=out), EXIT_USAGE)
+    if suffix == ".parquet":
+        try:
+            import polars  # noqa: F401
+        except ImportError as exc:
+            raise _fail(_t("no_parquet", lang).format(error=exc), EXIT_USAGE) from exc
+    bundle, ruleset = _definitions(rule_file or [], params or [], lang)
+    names = _rule_names(ruleset, rules, lang)
+    result = _read(roster, lang)
+    _report_row_errors(result, lang)
+    if not result.members:
+        raise _fail(_t("nothing", lang), EXIT_FAILED)
+    data = roster_columns(result, bundle.fields)
+    try:
+        batch = ruleset.evaluate(data, as_of=when, rules=names)
+    except (RuleEvaluationError, ParameterError) as exc:
+        raise _fail(str(exc), EXIT_FAILED) from exc
+    columns = {
+        name: (str(batch.value_types[name]), _cells(batch.frame[name],
+                                                    str(batch.value_types[name])))
+        for name in batch.rules
+    }
+    ids = list(data["member_id"].tolist())
+    if suffix == ".parquet":
+        _write_parquet(out, ids, columns)
+    else:
+        _write_csv(out, ids, columns)
+    summary = _summary(ruleset, batch, columns, result, out)
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        _print_summary(summary, lang)
+
+
+@app.command("explain")
+def explain(
+    roster: _RosterArg,
+    *,
+    member: Annotated[str, typer.Option("--member", help="工号 / member id.",
+                                        show_default=False)],
+    rule: Annotated[str, typer.Option("--rule", help="规则名 / rule name.",
+                                      show_default=False)],
+    as_of: _AsOf,
+    params: _Params = None,
+    rule_file: _RuleFiles = None,
+    lang: _LangOpt = Lang.zh,
+) -> None:
+    """
+    解释一名成员某条规则的结果及原因 / Explain one rule's value for one member, and why.
+
+    Household and group rules see the member's whole household from the roster.
+    Health and income facts are masked. Exit codes: 0 explained, 1 an unknown member
+    or rule (or the member's row has errors), 2 misuse (a bad date, a missing file).
+    """
+    from unionkit.errors import ParameterError, RuleEvaluationError
+
+    when = _parse_date(as_of, lang)
+    bundle, ruleset = _definitions(rule_file or [], params or [], lang)
+    _check_rule(ruleset, rule, lang)
+    result = _read(roster, lang)
+    if not any(m.member_id == member for m in result.members):
+        own = [e for e in result.errors if e.member_id == member]
+        if own:
+            typer.echo(_t("member_row_errors", lang).format(member=member), err=True)
+            for error in own[:SHOWN_ROW_ERRORS]:
+                typer.echo(f"  {error.column or error.field}: {error.message(lang.value)}",
+                           err=True)
+            raise typer.Exit(EXIT_FAILED)
+        raise _fail(_t("unknown_member", lang).format(member=member), EXIT_FAILED)
+    data = roster_columns(result, bundle.fields)
+    try:
+        why = ruleset.explain(data, rule, as_of=when, member=member, lang=lang.value)
+    except (RuleEvaluationError, ParameterError) as exc:
+        raise _fail(str(exc), EXIT_FAILED) from exc
+    typer.echo(str(why))
