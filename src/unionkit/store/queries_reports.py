@@ -106,6 +106,9 @@ def read_demand_facts(store: Store | Engine, start: date, end: date) -> DemandFa
                   d.submitted_at < datetime.combine(date.fromordinal(end.toordinal() + 1),
                                                     time.min))
     with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            # The code lists and the rows must come from one snapshot.
+            conn.execution_options(isolation_level="REPEATABLE READ")
         categories = sorted(
             v for v in conn.execute(select(d.category).where(period).distinct()).scalars()
             if v is not None)
