@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["unionkit.testing"]
+# Imported, not listed in pytest_plugins: pytest allows that only in the top-level conftest.
+from unionkit.testing import make_branch, make_member, plugin_host, register_plugin
+
+__all__ = ["install", "make_branch", "make_member", "plugin_host", "register_plugin"]
 
 FAKES = Path(__file__).resolve().parent.parent / "plugins"
 
