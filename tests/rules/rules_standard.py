@@ -47,7 +47,8 @@ def standard_parameters() -> Parameters:
     for key, weight in WEIGHTS.items():
         p.add(Parameter(f"hardship.weight.{key}", "points", f"困难评分权重（{key}）",
                         f"hardship score weight ({key})", [ParameterValue(since, weight)]))
-    p.add(Parameter("hardship.subsidy_brackets", "yuan", "困难补助分档", "hardship subsidy brackets",
+    p.add(Parameter("hardship.subsidy_brackets", "yuan", "困难补助分档",
+                    "hardship subsidy brackets",
                     [ParameterValue(since, Scale([Bracket(t, a) for t, a in BRACKETS]))]))
     return p
 

@@ -274,7 +274,7 @@ def test_money_inputs_of_every_kind_give_the_same_fen() -> None:
         "m"].tolist()
 
 
-ROSTER = {
+ROSTER: dict[str, list[Any]] = {
     "member_id": ["m1", "m2", "m3", "m4", "m5"],
     "household_id": ["h1", "h1", "h1", "h2", "h3"],
     "birth_date": [date(1980, 1, 1), date(1985, 6, 2), date(2004, 2, 29), None, date(1960, 5, 5)],

@@ -31,7 +31,7 @@ def test_a_value_holds_from_its_effective_date_until_the_next() -> None:
 
 
 def test_a_date_before_the_first_value_is_an_error_not_a_default() -> None:
-    with pytest.raises(ParameterError, match="2022-12-31.*2023-01-01"):
+    with pytest.raises(ParameterError, match=r"2022-12-31.*2023-01-01"):
         threshold().value("hardship.income_threshold", date(2022, 12, 31))
 
 

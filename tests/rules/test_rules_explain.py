@@ -1,0 +1,258 @@
+"""Explain: the value equals batch's for every member, and the tree says why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rules_standard import standard_parameters, standard_rules, standard_ruleset
+
+from unionkit.errors import RuleEvaluationError
+from unionkit.rules import (
+    ExplainNode,
+    Missing,
+    Rule,
+    RuleSet,
+    clip,
+    field,
+    group_max,
+    group_min,
+    isin,
+    maximum,
+    months_since,
+    ref,
+    where,
+    years_since,
+)
+
+AS_OF = date(2025, 6, 1)
+HH = "household_id"
+
+EXTRA = [
+    Rule("per_head_money", (field("annual_income") - field("rigid_spending")) / 7,
+         "人均", "per head", "money", missing=Missing.propagate),
+    Rule("oldest_age", years_since(group_min(field("birth_date"), by=HH)),
+         "家中最长者年龄", "oldest in household", "int", missing=Missing.propagate),
+    Rule("max_leave", group_max(field("sick_leave_days"), by=HH), "最长病假", "max leave", "int"),
+    Rule("capped", clip(field("sick_leave_days") * 3, 5, 40) + months_since(field("hire_date")),
+         "封顶", "capped", "int", missing=Missing.propagate),
+    Rule("mixed", maximum(field("annual_income") * 0.37, field("rigid_spending") / 3)
+         + where(ref("hospital_subsidy"), Decimal("0.5") * field("annual_income"), 1),
+         "混合", "mixed", "number", missing=Missing.propagate),
+    Rule("in_group", isin(field("sick_leave_days"), [0, 15, 16]) | ~ref("sole_earner"),
+         "分组", "in group", "bool", missing=Missing.propagate),
+]
+
+
+def ruleset() -> RuleSet:
+    return RuleSet([*standard_rules(), *EXTRA], standard_parameters())
+
+
+RS = ruleset()
+TOP = ["subsidy_amount", "screening_eligible", "long_tenure", *(r.name for r in EXTRA)]
+DATES = [date(2024, 2, 29), date(2024, 12, 31), date(2025, 1, 1), date(2025, 2, 28),
+         date(2025, 3, 1), AS_OF]
+
+
+def near(years: int) -> st.SearchStrategy[date]:
+    """Birth or hire dates close to a threshold for some evaluation date, and leap days."""
+    exact = st.sampled_from(DATES).map(lambda d: d.replace(year=d.year - years)
+                                       if (d.month, d.day) != (2, 29) else
+                                       date(d.year - years, 3, 1))
+    return st.one_of(
+        exact.flatmap(lambda d: st.integers(-2, 2).map(lambda k: d + timedelta(days=k))),
+        st.sampled_from([date(1984, 2, 29), date(1996, 2, 29), date(1980, 3, 1)]),
+        st.dates(date(1955, 1, 1), date(2005, 12, 31)),
+    )
+
+
+money = st.one_of(st.none(), st.just(Decimal("0")),
+                  st.decimals(min_value=0, max_value=300000, places=2),
+                  st.sampled_from([Decimal("24000"), Decimal("72000"), Decimal("71999.99")]))
+
+
+@st.composite
+def rosters(draw: st.DrawFn) -> tuple[dict[str, list[Any]], date]:
+    n = draw(st.integers(1, 10))
+    households = st.one_of(st.none(), st.sampled_from(["h1", "h2", "h3", "h4"]))
+    roster: dict[str, list[Any]] = {
+        "member_id": [f"m{i}" for i in range(n)],
+        HH: draw(st.lists(households, min_size=n, max_size=n)),
+        "birth_date": draw(st.lists(st.one_of(st.none(), near(40)), min_size=n, max_size=n)),
+        "hire_date": draw(st.lists(st.one_of(st.none(), near(30)), min_size=n, max_size=n)),
+        "annual_income": draw(st.lists(money, min_size=n, max_size=n)),
+        "rigid_spending": draw(st.lists(money, min_size=n, max_size=n)),
+        "sick_leave_days": draw(st.lists(st.one_of(st.none(), st.integers(0, 40),
+                                                   st.sampled_from([14, 15, 16])),
+                                         min_size=n, max_size=n)),
+        "serious_illness": draw(st.lists(st.one_of(st.none(), st.booleans()),
+                                         min_size=n, max_size=n)),
+    }
+    return roster, draw(st.sampled_from(DATES))
+
+
+def rule_nodes(node: ExplainNode) -> Iterator[ExplainNode]:
+    if node.kind == "rule":
+        yield node
+    for child in node.children:
+        yield from rule_nodes(child)
+
+
+def batch_value(col: Any, i: int) -> Any:
+    if isinstance(col, np.ma.MaskedArray) and np.ma.getmaskarray(col)[i]:
+        return None
+    value = col[i]
+    return value.item() if hasattr(value, "item") else value
+
+
+def explained(node: ExplainNode) -> Any:
+    if node.value_type.value == "money" and node.value is not None:
+        return int(node.value * 100)
+    return node.value
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rosters())
+def test_explain_equals_batch_for_every_member_and_rule(case: tuple[dict[str, list[Any]],
+                                                                    date]) -> None:
+    roster, as_of = case
+    batch = RS.evaluate(roster, as_of).frame
+
+    for i, member in enumerate(roster["member_id"]):
+        for top in TOP:
+            tree = RS.explain(roster, top, as_of, member=member).tree
+            for node in rule_nodes(tree):
+                assert batch_value(batch[node.text], i) == explained(node), (member, node.text)
+
+
+def test_a_single_row_can_be_explained_without_a_roster() -> None:
+    rs = standard_ruleset()
+    row = {"member_id": "m1", "sick_leave_days": 12}
+
+    e = rs.explain(row, "hospital_subsidy", AS_OF, lang="en", reveal=True)
+
+    assert e.value is False
+    assert "3 sick-leave days short of 15" in str(e)
+    assert "m1" == e.member
+    assert rs.version == e.version
+
+
+def test_the_chinese_reason_says_how_many_days_are_missing() -> None:
+    e = standard_ruleset().explain({"sick_leave_days": 12}, "hospital_subsidy", AS_OF,
+                                   reveal=True)
+
+    assert "病假天数距15天还差3天" in str(e)
+
+
+def test_an_age_threshold_says_when_the_member_becomes_eligible() -> None:
+    rs = standard_ruleset()
+    row = {"birth_date": date(1986, 3, 2)}
+
+    en = rs.explain(row, "screening_eligible", date(2025, 1, 1), lang="en")
+    zh = rs.explain(row, "screening_eligible", date(2025, 1, 1))
+
+    assert "turns 40 on 2026-03-02, eligible from then" in str(en)
+    assert "2026-03-02 年满40周岁，届时符合" in str(zh)
+
+
+def test_a_leap_day_birthday_turns_a_year_older_on_march_first_in_common_years() -> None:
+    rs = RuleSet([Rule("over_41", years_since(field("birth_date")) >= 41, "满41", "41 or over",
+                       "bool")], standard_parameters())
+    row = {"birth_date": date(1984, 2, 29)}
+
+    before = rs.explain(row, "over_41", date(2025, 2, 28), lang="en")
+    on = rs.explain(row, "over_41", date(2025, 3, 1), lang="en")
+    leap = standard_ruleset().explain(row, "screening_eligible", date(2023, 6, 1), lang="en")
+
+    assert before.value is False
+    assert "turns 41 on 2025-03-01" in str(before)
+    assert on.value is True
+    assert "turns 40 on 2024-02-29" in str(leap)
+
+
+def test_personal_facts_are_masked_unless_revealed() -> None:
+    rs = standard_ruleset()
+    row = {"sick_leave_days": 12, "annual_income": Decimal("31234.56"), "household_id": "h",
+           "rigid_spending": Decimal("0")}
+
+    masked = rs.explain(row, "hardship_eligible", AS_OF, lang="en")
+    shown = masked.render(reveal=True)
+
+    assert "31,234.56" not in str(masked)
+    assert "＊＊＊" in str(masked)
+    assert "3 sick-leave days short" not in str(masked)
+    assert "sick-leave days below 15" in str(masked)
+    assert "31,234.56" in shown
+    assert "3 sick-leave days short of 15" in shown
+
+
+def test_parameters_show_value_effective_date_and_source() -> None:
+    rs = standard_ruleset()
+    row = {"annual_income": Decimal("12000"), "rigid_spending": Decimal("0"),
+           "household_id": "h"}
+
+    e = rs.explain(row, "low_income_hardship", date(2024, 6, 1), lang="en")
+
+    assert "1,800.00 yuan (parameter, effective 2023-01-01, source: unionkit" in str(e)
+    params = [n for n in walk(e.tree) if n.kind == "param"]
+    assert [("2023-01-01", "unionkit")] == [(n.detail["effective"], n.detail["source"])
+                                           for n in params]
+
+
+def walk(node: ExplainNode) -> Iterator[ExplainNode]:
+    yield node
+    for child in node.children:
+        yield from walk(child)
+
+
+def test_household_rules_see_the_other_members_when_given_the_roster() -> None:
+    rs = standard_ruleset()
+    roster = {"member_id": ["a", "b", "c", "d"], HH: ["h", "h", "h", "x"],
+              "annual_income": [Decimal("30000"), Decimal("0"), Decimal("0"), Decimal("9")],
+              "rigid_spending": [Decimal("0")] * 4}
+
+    alone = rs.explain({"annual_income": Decimal("30000"), "rigid_spending": 0, HH: "h"},
+                       "sole_earner", AS_OF)
+    together = rs.explain(roster, "sole_earner", AS_OF, member="a")
+
+    assert alone.value is False
+    assert together.value is True
+
+
+def test_models_with_to_row_and_html() -> None:
+    class Member:
+        def to_row(self) -> dict[str, Any]:
+            return {"member_id": "m9", "sick_leave_days": 20}
+
+    e = standard_ruleset().explain(Member(), "hospital_subsidy", AS_OF, lang="en")
+
+    assert e.value is True
+    html = e._repr_html_()
+    assert html.startswith("<div") and "hospitalisation subsidy" in html
+    assert "＊＊＊" in html
+
+
+def test_unknown_member_and_missing_member_argument_are_errors() -> None:
+    rs = standard_ruleset()
+    roster = {"member_id": ["a"], "sick_leave_days": [3]}
+
+    with pytest.raises(RuleEvaluationError, match="'zz' not found"):
+        rs.explain(roster, "hospital_subsidy", AS_OF, member="zz")
+    with pytest.raises(RuleEvaluationError, match="member="):
+        rs.explain([{"member_id": "a"}], "hospital_subsidy", AS_OF)
+
+
+def test_unknown_values_are_shown_as_unknown() -> None:
+    rs = RuleSet([Rule("r", field("sick_leave_days") > 3, "r", "r", "bool",
+                       missing=Missing.propagate)], standard_parameters())
+
+    e = rs.explain({}, "r", AS_OF, lang="en", reveal=True)
+
+    assert e.value is None
+    assert "= unknown" in str(e)
