@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 from typer.testing import CliRunner
 
 from unionkit.cli.app import app
+
+EXAMPLE_ROSTER = Path(__file__).resolve().parents[2] / "examples" / "roster.csv"
 
 
 def test_plugins_lists_installed_plugin_with_version_branches_and_hooks(
@@ -45,3 +48,36 @@ def test_plugins_reports_a_broken_plugin_and_exits_1(install: Callable[..., None
 
     assert 1 == result.exit_code
     assert "fake-unimportable" in result.output
+
+
+def test_evaluate_with_a_plugin_uses_its_rules_for_its_branch(
+    install: Callable[..., None], tmp_path: Path
+) -> None:
+    install("good")
+    roster = tmp_path / "roster.csv"
+    with open(EXAMPLE_ROSTER, encoding="utf-8-sig") as src:
+        head = [next(src) for _ in range(4)]
+    roster.write_text("".join(head), encoding="utf-8")
+    out = tmp_path / "out.csv"
+
+    result = CliRunner().invoke(app, [
+        "evaluate", str(roster), "--as-of", "2026-06-01", "--out", str(out),
+        "--plugin", "fake-good", "--rules", "fake_long_sick", "--json"])
+    without = CliRunner().invoke(app, [
+        "evaluate", str(roster), "--as-of", "2026-06-01", "--out", str(out),
+        "--rules", "fake_long_sick"])
+
+    assert 0 == result.exit_code, result.output
+    assert "fake_long_sick" in out.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert 0 != without.exit_code  # the standard rules alone have no such rule
+
+
+def test_evaluate_refuses_an_unknown_plugin(install: Callable[..., None], tmp_path: Path) -> None:
+    install("good")
+
+    result = CliRunner().invoke(app, [
+        "evaluate", str(EXAMPLE_ROSTER), "--as-of", "2026-06-01", "--out",
+        str(tmp_path / "o.csv"), "--plugin", "nonesuch"])
+
+    assert 1 == result.exit_code
+    assert "nonesuch" in result.output

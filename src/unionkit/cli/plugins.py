@@ -12,7 +12,80 @@ from unionkit.cli.app import app
 from unionkit.errors import UnionkitError
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from datetime import date
+    from pathlib import Path
+
     from unionkit.hooks import PluginHost
+    from unionkit.rules import FieldType, RuleSet
+
+BranchOpt = Annotated[str | None, typer.Option(
+    "--branch", help="按该分工会启用的插件评估 / use the plugins active for this branch.")]
+PluginOpt = Annotated[list[str] | None, typer.Option(
+    "--plugin", help="只用这些插件（可多次） / use only these plugins (repeatable).")]
+NoPluginOpt = Annotated[list[str] | None, typer.Option(
+    "--no-plugin", help="不用这些插件（可多次） / leave these plugins out (repeatable).")]
+
+
+def branch_definitions(
+    rule_files: Sequence[Path],
+    params: Sequence[Path],
+    *,
+    branch: str | None,
+    plugins: Sequence[str],
+    no_plugins: Sequence[str],
+    as_of: date,
+) -> tuple[Mapping[str, FieldType], RuleSet] | None:
+    """
+    Build the rule set for ``evaluate``/``explain`` from the installed plugins, if asked to.
+
+    Without ``--branch`` or ``--plugin`` this returns ``None`` and the commands use the
+    standard rules alone. With ``--plugin`` and no ``--branch``, the branch is the one
+    the chosen plugins declare, when they declare exactly one. Extra ``--rule-file``
+    rules are added and ``--params`` files overlaid on top of the plugins'.
+
+    Returns:
+        The input fields (roster plus plugin columns) and the rule set, or ``None``.
+
+    Raises:
+        typer.Exit: With code 1 and the error on stderr when a plugin fails or is unknown,
+            or 2 when the branch cannot be inferred.
+    """
+    if branch is None and not plugins:
+        return None
+    from unionkit.hooks import PluginHost
+    from unionkit.rules.yamlfile import load_parameters, read_rule_files
+
+    try:
+        host = PluginHost()
+        host.select(only=plugins, exclude=no_plugins)
+        if branch is None:
+            declared = {b for i in host.describe() if i.name in plugins and i.branches
+                        for b in i.branches}
+            if len(declared) != 1:
+                sys.stderr.write(
+                    "请用 --branch 指定分工会 / name the branch with --branch "
+                    f"(the plugins declare: {', '.join(sorted(declared)) or 'every branch'})\n"
+                )
+                raise typer.Exit(2)
+            branch = declared.pop()
+        ruleset = host.build_ruleset(branch, as_of)
+        fields: dict[str, FieldType] = dict(host.input_fields(branch, as_of))
+        if rule_files:
+            bundle = read_rule_files(list(rule_files), source="rule-file")
+            fields.update(bundle.fields)
+            from unionkit.rules import RuleSet
+
+            ruleset = RuleSet(
+                [*ruleset.rules.values(), *bundle.rules],
+                ruleset.parameters.overlay(bundle.parameters), fields,
+            )
+        for path in params:
+            ruleset = ruleset.with_parameters(load_parameters(path, source=path.name))
+    except UnionkitError as exc:
+        sys.stderr.write(f"{exc}\n")
+        raise typer.Exit(1) from exc
+    return fields, ruleset
 
 
 def _branches_of(host: PluginHost) -> list[str]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from unionkit.cli.app import app
+from unionkit.cli.plugins import BranchOpt, NoPluginOpt, PluginOpt, branch_definitions
 
 if TYPE_CHECKING:
     import numpy as np
@@ -382,6 +383,19 @@ def _definitions(
         raise _fail(str(exc), EXIT_FAILED) from exc
 
 
+def _chosen(
+    rule_file: Sequence[Path], params: Sequence[Path], lang: Lang, *, branch: str | None,
+    plugin: Sequence[str] | None, no_plugin: Sequence[str] | None, when: date,
+) -> tuple[Mapping[str, object], RuleSet]:
+    # --branch / --plugin build the rule set from the installed plugins (issue 5).
+    chosen = branch_definitions(rule_file, params, branch=branch, plugins=plugin or [],
+                                no_plugins=no_plugin or [], as_of=when)
+    if chosen is not None:
+        return chosen
+    bundle, ruleset = _definitions(rule_file, params, lang)
+    return bundle.fields, ruleset
+
+
 @app.command("evaluate")
 def evaluate(
     roster: _RosterArg,
@@ -394,6 +408,9 @@ def evaluate(
         "--rules", help="只评估这些规则，逗号分隔 / only these rules, comma-separated.")] = None,
     params: _Params = None,
     rule_file: _RuleFiles = None,
+    branch: BranchOpt = None,
+    plugin: PluginOpt = None,
+    no_plugin: NoPluginOpt = None,
     lang: _LangOpt = Lang.zh,
     as_json: Annotated[bool, typer.Option(
         "--json", help="摘要输出为 JSON / print the summary as JSON.")] = False,
@@ -417,13 +434,14 @@ def evaluate(
             import polars  # noqa: F401
         except ImportError as exc:
             raise _fail(_t("no_parquet", lang).format(error=exc), EXIT_USAGE) from exc
-    bundle, ruleset = _definitions(rule_file or [], params or [], lang)
+    fields, ruleset = _chosen(rule_file or [], params or [], lang, branch=branch,
+                              plugin=plugin, no_plugin=no_plugin, when=when)
     names = _rule_names(ruleset, rules, lang)
     result = _read(roster, lang)
     _report_row_errors(result, lang)
     if not result.members:
         raise _fail(_t("nothing", lang), EXIT_FAILED)
-    data = roster_columns(result, bundle.fields)
+    data = roster_columns(result, fields)
     try:
         batch = ruleset.evaluate(data, as_of=when, rules=names)
     except (RuleEvaluationError, ParameterError) as exc:
@@ -456,6 +474,9 @@ def explain(
     as_of: _AsOf,
     params: _Params = None,
     rule_file: _RuleFiles = None,
+    branch: BranchOpt = None,
+    plugin: PluginOpt = None,
+    no_plugin: NoPluginOpt = None,
     lang: _LangOpt = Lang.zh,
 ) -> None:
     """
@@ -468,7 +489,8 @@ def explain(
     from unionkit.errors import ParameterError, RuleEvaluationError
 
     when = _parse_date(as_of, lang)
-    bundle, ruleset = _definitions(rule_file or [], params or [], lang)
+    fields, ruleset = _chosen(rule_file or [], params or [], lang, branch=branch,
+                              plugin=plugin, no_plugin=no_plugin, when=when)
     _check_rule(ruleset, rule, lang)
     result = _read(roster, lang)
     if not any(m.member_id == member for m in result.members):
@@ -480,7 +502,7 @@ def explain(
                            err=True)
             raise typer.Exit(EXIT_FAILED)
         raise _fail(_t("unknown_member", lang).format(member=member), EXIT_FAILED)
-    data = roster_columns(result, bundle.fields)
+    data = roster_columns(result, fields)
     try:
         why = ruleset.explain(data, rule, as_of=when, member=member, lang=lang.value)
     except (RuleEvaluationError, ParameterError) as exc:
