@@ -14,15 +14,19 @@ if TYPE_CHECKING:
         InvalidMemberData,
         NotFound,
         ParameterError,
+        PluginConflict,
         PluginError,
         PluginLoadError,
+        QuotaExceeded,
         Rejected,
         RosterFormatError,
         RuleDefinitionError,
         RuleEvaluationError,
         StoreError,
         UnionkitError,
+        UnionkitPluginWarning,
     )
+    from unionkit.hooks import Branch, PluginHost, hookimpl
     from unionkit.models import (
         Activity,
         Benefit,
@@ -57,11 +61,15 @@ _LAZY: dict[str, str] = {
         ],
         "unionkit.models",
     ),
+    **dict.fromkeys(["PluginConflict", "QuotaExceeded", "UnionkitPluginWarning"],
+                    "unionkit.errors"),
+    **dict.fromkeys(["Branch", "PluginHost", "hookimpl"], "unionkit.hooks"),
 }
 
 __all__ = [
     "Activity",
     "Benefit",
+    "Branch",
     "CalendarDataMissing",
     "ConflictError",
     "Demand",
@@ -77,8 +85,11 @@ __all__ = [
     "MobileNumber",
     "NotFound",
     "ParameterError",
+    "PluginConflict",
     "PluginError",
+    "PluginHost",
     "PluginLoadError",
+    "QuotaExceeded",
     "Rejected",
     "ResidentId",
     "RosterFormatError",
@@ -88,7 +99,9 @@ __all__ = [
     "Survey",
     "SurveyResponse",
     "UnionkitError",
+    "UnionkitPluginWarning",
     "__version__",
+    "hookimpl",
 ]
 
 
