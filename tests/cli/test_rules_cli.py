@@ -310,6 +310,17 @@ def test_a_failed_run_keeps_the_previous_results_file(roster: Path, tmp_path: Pa
     assert out.read_text(encoding="utf-8") == "previous results\n"
 
 
+def test_an_unwritable_output_is_reported_not_a_traceback(roster: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory", encoding="utf-8")
+
+    code, _, stderr = evaluate(str(roster), "--as-of", "2025-06-01",
+                               "--out", str(blocker / "r.csv"), "--lang", "en")
+
+    assert code == 1
+    assert "cannot write" in stderr
+
+
 def test_explain_prints_the_tree_in_english(roster: Path) -> None:
     result = runner.invoke(app, ["explain", str(roster), "--member", "M1", "--rule",
                                  "tumor_screening_eligible", "--as-of", "2025-06-01",

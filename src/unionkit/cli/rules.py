@@ -71,6 +71,7 @@ _TEXT = {
     "unknown_rule": ("未知规则 {name!r}；已有规则：{known}",
                      "unknown rule {name!r}; the rules are: {known}"),
     "no_rules": ("--rules 未列出任何规则", "--rules lists no rule"),
+    "cannot_write": ("无法写入 {path}：{reason}", "cannot write {path}: {reason}"),
     "unknown_member": ("名册中没有成员 {member!r}", "no member {member!r} in the roster"),
     "member_row_errors": ("成员 {member!r} 所在行有错误，未被读入：",
                           "member {member!r} was not read because its row has errors:"),
@@ -452,10 +453,14 @@ def evaluate(
         for name in batch.rules
     }
     ids = list(data["member_id"].tolist())
-    if suffix == ".parquet":
-        _write_parquet(out, ids, columns)
-    else:
-        _write_csv(out, ids, columns)
+    try:
+        if suffix == ".parquet":
+            _write_parquet(out, ids, columns)
+        else:
+            _write_csv(out, ids, columns)
+    except OSError as exc:
+        raise _fail(_t("cannot_write", lang).format(path=out, reason=exc.strerror or exc),
+                    EXIT_FAILED) from exc
     summary = _summary(ruleset, batch, columns, result, out)
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
