@@ -44,7 +44,7 @@ ROWS = [
     ("M5", "陈静", "是", "", "1990-02-28", "H5", "2015-07-01", "6000", "90000", "0", "0"),
     # two bad rows: a wrong check digit, a negative salary; both members would be over 40
     ("M6", "孙丽", "是", BAD_ID, "1970-01-01", "H6", "1990-01-01", "7000", "80000", "0", "0"),
-    ("M7", "周杰", "是", "", "1970-01-01", "H7", "1990-01-01", "-5", "80000", "0", "0"),
+    ("M7", "周杰", "是", "", "1970-01-01", "H7", "1990-01-01", "-98765", "80000", "0", "0"),
 ]
 BAD_MEMBERS = {"M6", "M7"}
 
@@ -175,7 +175,7 @@ def test_row_errors_are_counted_on_stderr_without_personal_data(
     assert code == 0
     assert "2 roster rows have errors" in stderr
     assert "row 8" in stderr and "row 9" in stderr  # M6 and M7, the header being row 1
-    for secret in (BAD_ID, BAD_ID[6:14], "孙丽", "周杰", "-5"):
+    for secret in (BAD_ID, BAD_ID[6:14], "孙丽", "周杰", "98765"):
         assert secret not in stderr + stdout
     assert "eligible for tumor screening" in stdout
 
