@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import StoreTarget
+from store_support import StoreTarget
 from unionkit.cli.app import app
 from unionkit.demands.synthetic import hospital_members
 from unionkit.models.demand import DemandKind, DemandState, Satisfaction

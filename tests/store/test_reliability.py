@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from conftest import MONDAY, StoreTarget
+from store_support import MONDAY, StoreTarget
 from unionkit.errors import ConflictError
 from unionkit.models import Member
 from unionkit.store import Store

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import MONDAY, StoreTarget
+from store_support import MONDAY, StoreTarget
 from unionkit.errors import (
     ConflictError,
     IllegalTransition,
@@ -239,7 +239,7 @@ def test_migration_is_idempotent_and_reopens(store_target: StoreTarget) -> None:
 def test_notifier_failure_does_not_undo_the_commit(store_target: StoreTarget) -> None:
     from attrs import evolve
 
-    from conftest import make_workflow
+    from store_support import make_workflow
 
     def boom(demand: object, event: object) -> None:
         raise RuntimeError("mail server down")
