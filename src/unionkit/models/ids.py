@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import abc
 import logging
 import operator
 import re
 import unicodedata
 from datetime import date
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, Self
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
@@ -18,6 +19,7 @@ from unionkit.errors import InvalidIdNumber
 __all__ = [
     "MaskingFilter",
     "MobileNumber",
+    "PersonalNumber",
     "ResidentId",
     "SexCode",
     "id_check_digit",
@@ -92,7 +94,77 @@ def mask_raw(raw: object) -> str:
     return mask_text(text, 4, 4) if len(text) > 8 else mask_text(text, 0, 1)
 
 
-class ResidentId:
+class PersonalNumber(abc.ABC):
+    """
+    A validated personal number that prints masked and is revealed only on request.
+
+    Subclasses say how to parse and how much of the number a mask keeps.
+    """
+
+    __slots__ = ("_value",)
+    _keep: ClassVar[tuple[int, int]]
+    _schema: ClassVar[dict[str, Any]]
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    @classmethod
+    @abc.abstractmethod
+    def parse(cls, raw: object) -> Self:
+        """Validate *raw* and return the number, or raise :class:`InvalidIdNumber`."""
+
+    def reveal(self) -> str:
+        """Return the full number. Call only where it is needed (export, joins, contact)."""
+        return self._value
+
+    @property
+    def masked(self) -> str:
+        """The number with its middle hidden."""
+        return mask_text(self._value, *self._keep)
+
+    def __str__(self) -> str:
+        return self.masked
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.masked!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, PersonalNumber)
+            and type(other) is type(self)
+            and other._value == self._value
+        )
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._value))
+
+    @classmethod
+    def _validate(cls, value: object) -> Self:
+        try:
+            return cls.parse(value)
+        except InvalidIdNumber as exc:
+            # pydantic puts ValueError text in its error; ours is already free of the number.
+            raise ValueError(str(exc)) from exc
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls._validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                _serialise_pii, info_arg=True
+            ),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "string", **cls._schema}
+
+
+class ResidentId(PersonalNumber):
     """
     An 18-digit Chinese resident identity number (居民身份证号), validated and masked.
 
@@ -101,10 +173,15 @@ class ResidentId:
     Region, birth date and sex are derived from the number.
     """
 
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
+    __slots__ = ()
+    _keep = (4, 4)
+    _schema: ClassVar[dict[str, Any]] = {
+        "minLength": 15,
+        "maxLength": 18,
+        "title": "Resident ID / 居民身份证号",
+        "description": "18-digit GB 11643 number; serialised masked unless "
+        "context={'reveal_pii': True}",
+    }
 
     @classmethod
     def parse(
@@ -113,7 +190,7 @@ class ResidentId:
         *,
         legacy: Literal["convert", "reject"] = "convert",
         today: date | None = None,
-    ) -> ResidentId:
+    ) -> Self:
         """
         Validate *raw* and return a :class:`ResidentId`.
 
@@ -128,7 +205,7 @@ class ResidentId:
             InvalidIdNumber: With a ``code`` of ``format``, ``excel_number``,
                 ``legacy``, ``region``, ``birth_date`` or ``checksum``.
         """
-        if isinstance(raw, ResidentId):
+        if isinstance(raw, cls):
             return raw
         if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
             raise InvalidIdNumber(
@@ -194,15 +271,6 @@ class ResidentId:
             )
         return cls(text)
 
-    def reveal(self) -> str:
-        """Return the full number. Call only where the full number is needed (export, joins)."""
-        return self._value
-
-    @property
-    def masked(self) -> str:
-        """The number with its middle ten characters hidden, e.g. ``1101**********1234``."""
-        return mask_text(self._value, 4, 4)
-
     @property
     def region_code(self) -> str:
         """The six-digit administrative division code of the issuing place."""
@@ -219,59 +287,25 @@ class ResidentId:
         """The sex encoded in the 17th digit (odd: male)."""
         return "male" if int(self._value[16]) % 2 else "female"
 
-    def __str__(self) -> str:
-        return self.masked
-
-    def __repr__(self) -> str:
-        return f"ResidentId({self.masked!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, ResidentId) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(("ResidentId", self._value))
-
-    _json_pattern: ClassVar[str] = r"^[0-9]{6}(\*{8}|[0-9]{8})[0-9]{3}[0-9Xx*]$"
-
-    @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.no_info_plain_validator_function(
-            _validate_resident_id,
-            serialization=core_schema.plain_serializer_function_ser_schema(
-                _serialise_pii, info_arg=True
-            ),
-        )
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        return {
-            "type": "string",
-            "minLength": 15,
-            "maxLength": 18,
-            "title": "Resident ID / 居民身份证号",
-            "description": "18-digit GB 11643 number; serialised masked unless "
-            "context={'reveal_pii': True}",
-        }
 
 
-class MobileNumber:
+class MobileNumber(PersonalNumber):
     """
     A mainland China mobile number (手机号), stored as 11 digits, shown masked (``138****8000``).
 
     :meth:`reveal` returns the full national number; :attr:`e164` the ``+86`` form.
     """
 
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
+    __slots__ = ()
+    _keep = (3, 4)
+    _schema: ClassVar[dict[str, Any]] = {
+        "title": "Mobile number / 手机号",
+        "description": "11-digit mainland mobile number; serialised masked unless "
+        "context={'reveal_pii': True}",
+    }
 
     @classmethod
-    def parse(cls, raw: object) -> MobileNumber:
+    def parse(cls, raw: object) -> Self:
         """
         Validate *raw* as a mainland China mobile number.
 
@@ -280,7 +314,7 @@ class MobileNumber:
         Raises:
             InvalidIdNumber: With ``code`` ``format`` or ``not_mobile``.
         """
-        if isinstance(raw, MobileNumber):
+        if isinstance(raw, cls):
             return raw
         if not isinstance(raw, str):
             raise InvalidIdNumber("format", "手机号必须是文本", "a mobile number must be text")
@@ -307,53 +341,11 @@ class MobileNumber:
             )
         return cls(text)
 
-    def reveal(self) -> str:
-        """Return the full 11-digit number."""
-        return self._value
-
     @property
     def e164(self) -> str:
         """The number in E.164 form, ``+86`` and 11 digits."""
         return "+86" + self._value
 
-    @property
-    def masked(self) -> str:
-        """The number with digits 4–7 hidden."""
-        return mask_text(self._value, 3, 4)
-
-    def __str__(self) -> str:
-        return self.masked
-
-    def __repr__(self) -> str:
-        return f"MobileNumber({self.masked!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, MobileNumber) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(("MobileNumber", self._value))
-
-    @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.no_info_plain_validator_function(
-            _validate_mobile,
-            serialization=core_schema.plain_serializer_function_ser_schema(
-                _serialise_pii, info_arg=True
-            ),
-        )
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        return {
-            "type": "string",
-            "title": "Mobile number / 手机号",
-            "description": "11-digit mainland mobile number; serialised masked unless "
-            "context={'reveal_pii': True}",
-        }
 
 
 _RANGE_SAMPLES = ("0000000", "1234567", "3141592", "5555555", "7654321", "9999999")
@@ -383,22 +375,7 @@ def _is_assigned_mobile(number: str) -> bool:
     return _phonenumbers_says_mobile(number) if verdict is None else verdict
 
 
-def _validate_resident_id(value: object) -> ResidentId:
-    try:
-        return ResidentId.parse(value)
-    except InvalidIdNumber as exc:
-        # pydantic puts ValueError text in its error; ours is already free of the number.
-        raise ValueError(str(exc)) from exc
-
-
-def _validate_mobile(value: object) -> MobileNumber:
-    try:
-        return MobileNumber.parse(value)
-    except InvalidIdNumber as exc:
-        raise ValueError(str(exc)) from exc
-
-
-def _serialise_pii(value: ResidentId | MobileNumber, info: Any) -> str:
+def _serialise_pii(value: PersonalNumber, info: Any) -> str:
     context = getattr(info, "context", None)
     if isinstance(context, dict) and context.get("reveal_pii"):
         return value.reveal()
