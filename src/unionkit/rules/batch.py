@@ -108,10 +108,14 @@ def yuan_to_fen(x: Array) -> Array:
     is rounded as written.
     """
     y = np.asarray(x, dtype=np.float64) * 100.0
-    a = np.abs(y)
+    negative = bool(len(y)) and bool(y.min() < 0)
+    a = np.abs(y) if negative else y
     f = np.floor(a)
-    r = f + (a - f >= 0.5 - 1e-6)
-    out: Array = np.copysign(r, y).astype(np.int64)
+    frac = np.subtract(a, f, out=a if not negative else None)
+    f += frac >= 0.5 - 1e-6
+    if negative:
+        np.copysign(f, y, out=f)
+    out: Array = f.astype(np.int64)
     return out
 
 
@@ -337,7 +341,7 @@ def convert(arr: Any, vtype: ValueType, column: str) -> tuple[Array, Array | Non
                 return yuan_to_fen(filled.astype(np.float64)), omask
     elif vtype is V.date:
         if kind == "M":
-            d = a.astype("datetime64[D]")
+            d = a.astype("datetime64[D]", copy=False)
             mask = np.isnat(d)
             if mask.any():
                 return np.where(mask, _EPOCH, d), mask
@@ -591,6 +595,15 @@ def ymd(d: Array) -> tuple[Array, Array, Array]:
     return years + 1970, m, day
 
 
+def _elapsed(d: Array, unit: str, a: dt.date) -> Array:
+    y, m, day = ymd(d)
+    if unit == "years":
+        out: Array = a.year - y - ((a.month * 100 + a.day) < (m * 100 + day))
+    else:
+        out = (a.year - y) * 12 + (a.month - m) - (a.day < day)
+    return out
+
+
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
     "==": np.equal, "!=": np.not_equal,
@@ -800,16 +813,18 @@ class _Batch:
     def _since(self, e: Since) -> _V:
         v = self.full(self.eval(e.operand))
         d = v.values
-        a = self.as_of
         if e.unit == "days":
-            values = (np.datetime64(a, "D") - d).astype(np.int64)
-        else:
-            y, m, day = ymd(d)
-            if e.unit == "years":
-                values = a.year - y - ((a.month * 100 + a.day) < (m * 100 + day))
-            else:
-                values = (a.year - y) * 12 + (a.month - m) - (a.day < day)
-        return _V(values, v.missing)
+            return _V((np.datetime64(self.as_of, "D") - d).astype(np.int64), v.missing)
+        days = d.view(np.int64)
+        if len(days) > 64:
+            lo, hi = int(days.min()), int(days.max())
+            if hi - lo <= len(days):
+                # A roster spans a few tens of thousands of distinct days: tabulate the
+                # calendar arithmetic once per day and gather, instead of once per member.
+                span = np.arange(lo, hi + 1, dtype=np.int64).view("datetime64[D]")
+                table = _elapsed(span, e.unit, self.as_of)
+                return _V(table[days - lo], v.missing)
+        return _V(_elapsed(d, e.unit, self.as_of), v.missing)
 
     def _group(self, e: GroupAgg) -> _V:
         g = self.group(e.by)
@@ -869,7 +884,14 @@ class _Batch:
         if scale.kind == "amount":
             thresholds, amounts = scale_table(scale, x_type, out)
             table = np.array([0, *amounts], dtype=np.int64 if out is V.money else np.float64)
-            idx = np.searchsorted(np.array(thresholds), v.values, side="right")
+            x = v.values
+            if np.ndim(x) and len(thresholds) <= 16:
+                # A handful of brackets: counting passed thresholds beats a binary search.
+                idx = np.zeros(len(x), dtype=np.intp)
+                for t in thresholds:
+                    idx += x >= t
+            else:
+                idx = np.searchsorted(np.array(thresholds), x, side="right")
             return _V(table[idx], v.missing, v.by)
         x = to_type(v.values, x_type, V.number) if x_type is not V.number else v.values
         if x_type is V.int:
