@@ -192,6 +192,16 @@ def test_personal_facts_are_masked_unless_revealed() -> None:
     assert "3 sick-leave days short of 15" in shown
 
 
+def test_a_health_flag_is_masked_but_the_outcome_it_decides_is_shown() -> None:
+    e = standard_ruleset().explain({"serious_illness": True}, "hardship_eligible", AS_OF,
+                                   lang="en")
+    lines = str(e).splitlines()
+
+    assert any("serious illness (serious_illness) = ＊＊＊" in line for line in lines)
+    assert any("hardship eligible [hardship_eligible] = yes" in line for line in lines)
+    assert "serious illness (serious_illness) = yes" in e.render(reveal=True)
+
+
 def test_parameters_show_value_effective_date_and_source() -> None:
     rs = standard_ruleset()
     row = {"annual_income": Decimal("12000"), "rigid_spending": Decimal("0"),

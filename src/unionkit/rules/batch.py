@@ -286,7 +286,8 @@ def convert(arr: Any, vtype: ValueType, column: str) -> tuple[Array, Array | Non
         RuleEvaluationError: A cell cannot be read; the message names the
             column and the row.
     """
-    if isinstance(arr, np.ma.MaskedArray):
+    # numpy.ma is imported lazily and costs ~15 ms: only look at it if someone loaded it.
+    if "numpy.ma" in sys.modules and isinstance(arr, np.ma.MaskedArray):
         mask = np.ma.getmaskarray(arr)
         base = np.array(arr.data, copy=True)
         if base.dtype.kind == "O":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import html
 from collections.abc import Mapping
 from decimal import Decimal
@@ -137,7 +138,7 @@ class Explanation:
             head = (f"{self.tree.label_en} for {who} as of {self.as_of.isoformat()} "
                     f"(rule set version {self.version[:12]})")
         lines = [head]
-        _render(self.tree, lang, reveal, 1, lines)
+        _render(self.tree, lang, reveal, 1, lines, set())
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -175,10 +176,17 @@ def _line(node: ExplainNode, lang: str, reveal: bool) -> str:
     return text
 
 
-def _render(node: ExplainNode, lang: str, reveal: bool, depth: int, out: list[str]) -> None:
-    out.append("  " * depth + "- " + _line(node, lang, reveal))
+def _render(node: ExplainNode, lang: str, reveal: bool, depth: int, out: list[str],
+            seen: set[str]) -> None:
+    line = "  " * depth + "- " + _line(node, lang, reveal)
+    if node.kind == "rule":
+        if node.text in seen:
+            out.append(line + ("（见上）" if lang == "zh" else " (see above)"))
+            return
+        seen.add(node.text)
+    out.append(line)
     for child in node.children:
-        _render(child, lang, reveal, depth + 1, out)
+        _render(child, lang, reveal, depth + 1, out, seen)
 
 
 def _html(node: ExplainNode, lang: str, reveal: bool) -> str:
@@ -429,8 +437,14 @@ def _field_label(name: str) -> tuple[str, str, str, str]:
     return FIELD_LABELS.get(name, (name, name, "", ""))
 
 
+@functools.lru_cache(maxsize=8192)
 def _personal(e: Expr) -> bool:
     return any(isinstance(n, Field) and n.name in PERSONAL_FIELDS for n in walk(e))
+
+
+@functools.lru_cache(maxsize=8192)
+def _text(e: Expr) -> str:
+    return to_text(e)
 
 
 def _display(value: Any, vtype: ValueType) -> Any:
@@ -441,6 +455,7 @@ def _display(value: Any, vtype: ValueType) -> Any:
     return value
 
 
+@functools.lru_cache(maxsize=8192)
 def _member_side(e: Expr) -> bool:
     return any(isinstance(n, Field | Ref | GroupAgg) for n in walk(e))
 
@@ -460,6 +475,7 @@ class _Builder:
         self.s = scalar
         self.rs = scalar.rs
         self.i = i
+        self.built: dict[str, ExplainNode] = {}
 
     def labels(self, e: Expr) -> tuple[str, str, str, str]:
         if isinstance(e, Field):
@@ -487,7 +503,9 @@ class _Builder:
         detail: dict[str, Any] = {}
         kids: list[ExplainNode] = []
         kind = "expr"
-        personal = t is not V.bool and _personal(e)
+        # Raw health and income facts, and figures computed from them, are personal; a yes/no
+        # computed from them is the outcome being explained and stays visible.
+        personal = _personal(e) and (t is not V.bool or isinstance(e, Field))
         if isinstance(e, Field):
             kind = "field"
             detail = {"field": e.name}
@@ -510,10 +528,16 @@ class _Builder:
                 kind = "group"
             kids = [self.node(c) for c in children(e) if not isinstance(c, Lit)]
         reasons = self.reason(e) if isinstance(e, Compare) else ("", "", "", "")
-        return ExplainNode(kind, to_text(e), zh, en, value, t, personal, *reasons,
+        return ExplainNode(kind, _text(e), zh, en, value, t, personal, *reasons,
                            detail, tuple(kids))
 
     def rule(self, name: str) -> ExplainNode:
+        built = self.built.get(name)
+        if built is None:
+            built = self.built[name] = self._rule(name)
+        return built
+
+    def _rule(self, name: str) -> ExplainNode:
         r = self.rs.rules[name]
         value = _display(self.s.rule(name, self.i), r.value_type)
         body = self.node(r.expr)
@@ -535,7 +559,7 @@ class _Builder:
         if outcome is None or x is None or limit is None or target is None:
             return "", "", "", ""
         zh, en, unit_zh, unit_en = self.labels(left)
-        zh, en = zh or to_text(left), en or to_text(left)
+        zh, en = zh or _text(left), en or _text(left)
         shown_t = target
         gap = abs(x - limit)
 
@@ -561,7 +585,10 @@ class _Builder:
                         f"reaches {need} years on {when}, eligible from then")
             return text[0], text[1], text[0], text[1]
         if op in (">=", ">"):
-            if outcome:
+            if outcome and op == ">":
+                full = (f"{zh}超过{lim_zh}", f"{en} is over {lim_en}")
+                masked = full
+            elif outcome:
                 full = (f"{zh}已达到{lim_zh}", f"{en} reaches {lim_en}")
                 masked = full
             else:

@@ -263,6 +263,15 @@ class RuleSet:
 
     def inputs(self, rules: Iterable[str] | None = None) -> tuple[frozenset[str], frozenset[str]]:
         """The fields read and the grouping columns used by *rules* and their dependencies."""
+        key = None if rules is None else tuple(rules)
+        cache: dict[tuple[str, ...] | None, tuple[frozenset[str], frozenset[str]]]
+        cache = self.__dict__.setdefault("_input_cache", {})
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = self._inputs(key)
+        return found
+
+    def _inputs(self, rules: Iterable[str] | None) -> tuple[frozenset[str], frozenset[str]]:
         fields: set[str] = set()
         groups: set[str] = set()
         for n in self.needed(rules):
