@@ -138,7 +138,7 @@ class Explanation:
             head = (f"{self.tree.label_en} for {who} as of {self.as_of.isoformat()} "
                     f"(rule set version {self.version[:12]})")
         lines = [head]
-        _render(self.tree, lang, reveal, 1, lines, set())
+        _render(self.tree, lang, reveal, 1, out=lines, seen=set())
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -176,7 +176,7 @@ def _line(node: ExplainNode, lang: str, reveal: bool) -> str:
     return text
 
 
-def _render(node: ExplainNode, lang: str, reveal: bool, depth: int, out: list[str],
+def _render(node: ExplainNode, lang: str, reveal: bool, depth: int, *, out: list[str],
             seen: set[str]) -> None:
     line = "  " * depth + "- " + _line(node, lang, reveal)
     if node.kind == "rule":
@@ -186,7 +186,7 @@ def _render(node: ExplainNode, lang: str, reveal: bool, depth: int, out: list[st
         seen.add(node.text)
     out.append(line)
     for child in node.children:
-        _render(child, lang, reveal, depth + 1, out, seen)
+        _render(child, lang, reveal, depth + 1, out=out, seen=seen)
 
 
 def _html(node: ExplainNode, lang: str, reveal: bool) -> str:
