@@ -235,6 +235,22 @@ def test_household_rules_see_the_other_members_when_given_the_roster() -> None:
     assert together.value is True
 
 
+def test_frames_and_integer_member_ids_can_be_explained() -> None:
+    import pandas as pd
+    import polars as pl
+
+    rs = standard_ruleset()
+    roster: dict[str, list[Any]] = {"member_id": [101, 102, 103], HH: ["h", "h", "h"],
+              "annual_income": [30000.0, 0.0, 0.0], "rigid_spending": [0.0, 0.0, 0.0]}
+    batch = rs.evaluate(roster, AS_OF, ["sole_earner"]).frame["sole_earner"].tolist()
+
+    for data in (roster, pd.DataFrame(roster), pl.DataFrame(roster)):
+        got = [rs.explain(data, "sole_earner", AS_OF, member=str(m)).value
+               for m in roster["member_id"]]
+        assert batch == got
+    assert [True, False, False] == batch
+
+
 def test_models_with_to_row_and_html() -> None:
     class Member:
         def to_row(self) -> dict[str, Any]:

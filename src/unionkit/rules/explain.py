@@ -654,7 +654,7 @@ def explain(
             )
         full = Columns(data_or_row, rs.fields, needed)
         ids, id_missing = full.get("member_id")
-        hits = np.flatnonzero(ids == member)
+        hits = np.flatnonzero((ids if ids.dtype.kind == "O" else ids.astype(str)) == str(member))
         if id_missing is not None:
             hits = hits[~id_missing[hits]]
         if len(hits) != 1:
