@@ -440,6 +440,27 @@ class Columns:
             self._cache[name] = got
         return got
 
+    def group_key(self, name: str) -> tuple[Array, Array | None]:
+        """Integer keys for grouping by the column *name* (text is factorized by the frame)."""
+        if self.kind == "pandas":
+            s = self._data[name]
+            if s.dtype.kind not in "iu":
+                import pandas as pd
+
+                codes, _ = pd.factorize(s)
+                missing = codes < 0
+                return codes.astype(np.int64), (missing if missing.any() else None)
+        elif self.kind == "polars":
+            s = self._data[name]
+            if not s.dtype.is_integer():
+                import polars as pl
+
+                physical = s.cast(pl.String).cast(pl.Categorical).to_physical()
+                missing = physical.is_null().to_numpy()
+                codes = physical.fill_null(0).to_numpy().astype(np.int64)
+                return codes, (missing if missing.any() else None)
+        return self.get(name)
+
     def take(self, rows: Array, names: Sequence[str]) -> Columns:
         """A new input holding only *rows* (positions) of the columns *names*."""
         data = {}
@@ -631,7 +652,7 @@ class _Batch:
     def group(self, by: str) -> _Groups:
         g = self.groups.get(by)
         if g is None:
-            g = _Groups(*self.cols.get(by))
+            g = _Groups(*self.cols.group_key(by))
             self.groups[by] = g
         return g
 
