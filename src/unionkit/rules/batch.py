@@ -347,14 +347,6 @@ def convert(arr: Any, vtype: ValueType, column: str) -> tuple[Array, Array | Non
             if mask.any():
                 return np.where(mask, _EPOCH, d), mask
             return d, None
-        if kind == "O":
-            types = {type(v) for v in a.tolist()}
-            if types <= {dt.date, type(None)}:
-                d = np.array(a, dtype="datetime64[D]")
-                mask = np.isnat(d)
-                if mask.any():
-                    return np.where(mask, _EPOCH, d), mask
-                return d, None
     elif vtype is V.text:
         if kind in "US":
             return a.astype(object), None
@@ -368,8 +360,41 @@ def convert(arr: Any, vtype: ValueType, column: str) -> tuple[Array, Array | Non
             filled[tmask] = ""
             return filled, tmask
     if kind == "O":
+        fast = _plain_objects(a, vtype)
+        if fast is not None:
+            return fast
         return _slow(a, vtype, column)
     return _slow(a.astype(object), vtype, column)
+
+
+_PLAIN: dict[ValueType, frozenset[type]] = {
+    V.bool: frozenset({bool, np.bool_}),
+    V.int: frozenset({int, np.int64}),
+    V.number: frozenset({int, float, Decimal}),
+    V.date: frozenset({dt.date}),
+}
+
+
+def _plain_objects(a: Array, vtype: ValueType) -> tuple[Array, Array | None] | None:
+    """Convert an object column of plain Python values (and None) without a call per cell."""
+    allowed = _PLAIN.get(vtype)
+    if allowed is None:
+        return None
+    cells = a.tolist()
+    types = set(map(type, cells))
+    missing: Array | None = None
+    if type(None) in types:
+        types.discard(type(None))
+        missing = np.fromiter((c is None for c in cells), dtype=bool, count=len(cells))
+        fill = dt.date(1970, 1, 1) if vtype is V.date else 0
+        cells = [fill if c is None else c for c in cells]
+    if not types <= allowed:
+        return None
+    if vtype is V.date:
+        days = np.fromiter((c.toordinal() for c in cells), dtype=np.int64, count=len(cells))
+        return (days - 719163).view("datetime64[D]"), missing
+    dtype = {V.bool: np.bool_, V.int: np.int64, V.number: np.float64}[vtype]
+    return np.array(cells, dtype=dtype), missing
 
 
 def rows_to_columns(rows: Sequence[Any], names: Sequence[str]) -> dict[str, Array]:
