@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         UnionkitPluginWarning,
     )
     from unionkit.hooks import Branch, PluginHost, hookimpl
+    from unionkit.io import read_roster, write_roster
     from unionkit.models import (
         Activity,
         Benefit,
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
         Survey,
         SurveyResponse,
     )
+    from unionkit.rules import Parameters, Rule, RuleSet
+    from unionkit.store import open_store
 
 # Names resolve on first use so that `import unionkit` stays cheap for CLI runs.
 _LAZY: dict[str, str] = {
@@ -64,6 +67,9 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(["PluginConflict", "QuotaExceeded", "UnionkitPluginWarning"],
                     "unionkit.errors"),
     **dict.fromkeys(["Branch", "PluginHost", "hookimpl"], "unionkit.hooks"),
+    **dict.fromkeys(["read_roster", "write_roster"], "unionkit.io"),
+    **dict.fromkeys(["Parameters", "Rule", "RuleSet"], "unionkit.rules"),
+    "open_store": "unionkit.store",
 }
 
 __all__ = [
@@ -85,6 +91,7 @@ __all__ = [
     "MobileNumber",
     "NotFound",
     "ParameterError",
+    "Parameters",
     "PluginConflict",
     "PluginError",
     "PluginHost",
@@ -93,8 +100,10 @@ __all__ = [
     "Rejected",
     "ResidentId",
     "RosterFormatError",
+    "Rule",
     "RuleDefinitionError",
     "RuleEvaluationError",
+    "RuleSet",
     "StoreError",
     "Survey",
     "SurveyResponse",
@@ -102,6 +111,9 @@ __all__ = [
     "UnionkitPluginWarning",
     "__version__",
     "hookimpl",
+    "open_store",
+    "read_roster",
+    "write_roster",
 ]
 
 
