@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
+
+from unionkit.labels import LabelledEnum as _Labelled
 
 __all__ = [
     "FIELD_LABELS",
@@ -15,34 +15,6 @@ __all__ = [
     "Missing",
     "ValueType",
 ]
-
-
-class _Labelled(enum.StrEnum):
-    """A string enum whose members carry a Chinese and an English label."""
-
-    _label_zh: str
-    _label_en: str
-
-    def __new__(cls, value: str, zh: str = "", en: str = "") -> Any:
-        obj = str.__new__(cls, value)
-        obj._value_ = value
-        obj._label_zh = zh or value
-        obj._label_en = en or value
-        return obj
-
-    @property
-    def label_zh(self) -> str:
-        """The Chinese label."""
-        return self._label_zh
-
-    @property
-    def label_en(self) -> str:
-        """The English label."""
-        return self._label_en
-
-    def label(self, lang: str = "zh") -> str:
-        """The label in *lang* (``"zh"`` or ``"en"``)."""
-        return self._label_zh if lang == "zh" else self._label_en
 
 
 class ValueType(_Labelled):
