@@ -17,7 +17,7 @@ from unionkit.reports.demands import (
 )
 from unionkit.store import Store
 from unionkit.store._schema import demands
-from unionkit.store.queries_reports import _engine, read_demand_facts
+from unionkit.store.queries_reports import read_demand_facts
 
 
 def test_the_query_agrees_with_the_stored_demands_read_one_by_one(store: Store) -> None:
@@ -60,7 +60,7 @@ def test_a_state_unionkit_does_not_know_is_named_with_its_demand(store: Store) -
     store.add_members(hospital_members(3))
     store.submit_demand(demand_id="X1", member_id="H00002", kind="request", title="t",
                         content="c", at=datetime(2025, 5, 5, 9))
-    with _engine(store).begin() as conn:
+    with store.engine.begin() as conn:
         conn.execute(update(demands).values(state="archived"))
 
     with pytest.raises(ValueError, match=r"demand 'X1': field 'state': unknown value 'archived'"):

@@ -33,7 +33,7 @@ def hang(target: str, schema: str, demand_id: str) -> None:
     """Stop forever inside the transaction that changes *demand_id*."""
     store = _open(target, schema)
 
-    @event.listens_for(store._engine, "after_cursor_execute")
+    @event.listens_for(store.engine, "after_cursor_execute")
     def _stop(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         if statement.lstrip().upper().startswith("INSERT INTO DEMAND_EVENTS"):
             print("READY", flush=True)

@@ -252,3 +252,15 @@ def test_notifier_failure_does_not_undo_the_commit(store_target: StoreTarget) ->
         assert 1 == opened.get_demand(demand).version
     finally:
         opened.close()
+
+
+def test_engine_is_public_read_only_and_reads_what_the_store_wrote(seeded: Store) -> None:
+    import sqlalchemy as sa
+
+    with seeded.engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT count(*) FROM members")).scalar_one()
+
+    assert 3 == stored
+    assert seeded.dialect == seeded.engine.dialect.name
+    with pytest.raises(AttributeError):
+        seeded.engine = seeded.engine  # type: ignore[misc]

@@ -214,6 +214,18 @@ class Store:
     # --- Lifetime ---
 
     @property
+    def engine(self) -> Engine:
+        """
+        The SQLAlchemy engine, for read-only queries such as reports.
+
+        Writes must go through the store's methods, which keep each change and its
+        history row in one transaction.
+
+        .. versionadded:: 0.1.0
+        """
+        return self._engine
+
+    @property
     def dialect(self) -> str:
         """``"sqlite"`` or ``"postgresql"``."""
         return self._engine.dialect.name

@@ -68,16 +68,6 @@ def _days(values: Sequence[int]) -> NDArray[np.datetime64]:
                     raw.astype("datetime64[D]")).astype("datetime64[D]")
 
 
-def _engine(store: Store | Engine) -> Engine:
-    if isinstance(store, Engine):
-        return store
-    # Store keeps its engine private; the report's single query needs it (see module doc).
-    engine = getattr(store, "engine", None) or store._engine
-    if not isinstance(engine, Engine):
-        raise TypeError("read_demand_facts needs a unionkit Store or an SQLAlchemy Engine")
-    return engine
-
-
 def read_demand_facts(store: Store | Engine, start: date, end: date) -> DemandFacts:
     """
     Read the demands submitted from *start* to *end* (both included) as report columns.
@@ -100,7 +90,7 @@ def read_demand_facts(store: Store | Engine, start: date, end: date) -> DemandFa
 
     .. versionadded:: 0.1.0
     """
-    engine = _engine(store)
+    engine = store if isinstance(store, Engine) else store.engine
     d = demands.c
     period = and_(d.submitted_at >= datetime.combine(start, time.min),
                   d.submitted_at < datetime.combine(date.fromordinal(end.toordinal() + 1),
