@@ -406,6 +406,56 @@ def test_duplicate_id_numbers_name_both_rows_and_stay_masked(tmp_path: Path) -> 
     no_pii_anywhere(result.errors, GOOD_ID)
 
 
+def test_same_person_under_two_member_ids_is_reported_when_the_first_row_is_bad_too(
+    tmp_path: Path,
+) -> None:
+    # Row 2 fails on its phone; row 3 is otherwise clean but is the same person (same
+    # ID number) under another member id: fixing row 2 must not be the first time we hear.
+    path = write_csv(tmp_path / "r.csv", HEADER,
+                     [good_row("H001", 手机号="10012345678"), good_row("H002")])
+
+    result = read_roster(path, today=TODAY)
+
+    assert result.members == []
+    assert [(e.row, e.code, e.member_id) for e in result.errors] == [
+        (2, "phone_not_mobile", "H001"), (3, "duplicate_national_id", "H002")]
+    assert "H001" in result.errors[1].message_en
+    no_pii_anywhere(result.errors, GOOD_ID)
+
+
+def test_duplicate_member_id_is_reported_on_a_row_with_other_errors(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "r.csv", HEADER,
+                     [good_row("H001"), good_row("H001", OTHER_ID, 性别="女",
+                                                 出生日期="1988-05-12", 月工资="-1")])
+
+    result = read_roster(path, today=TODAY)
+
+    assert {(e.row, e.code) for e in result.errors} == {
+        (3, "negative_amount"), (3, "duplicate_member_id")}
+
+
+def test_a_bad_cell_does_not_hide_a_hire_before_sixteen(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "r.csv", HEADER,
+                     [good_row(入职日期="2005-03-06", 月工资="-5")])
+
+    result = read_roster(path, today=TODAY)
+
+    assert {(e.column, e.code) for e in result.errors} == {
+        ("月工资", "negative_amount"), ("入职日期", "hire_before_16")}
+
+
+def test_every_disagreement_with_the_id_number_is_reported(tmp_path: Path) -> None:
+    # GOOD_ID says male, born 1990-03-07; the row says female, born 1991, hired in 2000.
+    path = write_csv(tmp_path / "r.csv", HEADER,
+                     [good_row(性别="女", 出生日期="1991-03-07", 入职日期="2000-01-01")])
+
+    result = read_roster(path, today=TODAY)
+
+    assert {(e.column, e.code) for e in result.errors} == {
+        ("出生日期", "birth_date_mismatch"), ("性别", "sex_mismatch"),
+        ("入职日期", "hire_before_16")}
+
+
 def test_row_with_more_cells_than_header(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "r.csv", HEADER, [[*good_row(), "stray"]])
 
@@ -425,7 +475,7 @@ def test_personal_values_never_appear_in_errors(tmp_path: Path) -> None:
     result = read_roster(path, today=TODAY)
 
     assert [(e.row, e.code) for e in result.errors] == [
-        (2, "phone_not_mobile"), (3, "hire_before_16")]
+        (2, "phone_not_mobile"), (3, "hire_before_16"), (4, "duplicate_national_id")]
     assert result.errors[0].value == "100****5678"
     no_pii_anywhere(result.errors, GOOD_ID, make_id(seq="125"), "10012345678", bad_phone)
 

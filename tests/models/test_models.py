@@ -33,7 +33,8 @@ from unionkit.models import (
     parse_yuan,
 )
 from unionkit.models.base import round_yuan
-from unionkit.models.ids import id_check_digit
+from unionkit.models.ids import ResidentId, id_check_digit
+from unionkit.models.member import consistency_problems
 
 TODAY = date(2026, 11, 23)
 CTX = {"today": TODAY}
@@ -278,10 +279,38 @@ def test_parse_yuan_is_exact(raw: object, expected: str) -> None:
     assert Decimal(expected) == parse_yuan(raw)
 
 
-@pytest.mark.parametrize("raw", ["1.005", True, "NaN", "Infinity", [], "1e20"])
+@pytest.mark.parametrize("raw", ["1.005", True, "NaN", "Infinity", [], "1e20", "1e3", "５Ｅ2",
+                                 "1.5E+3"])
 def test_parse_yuan_refuses(raw: object) -> None:
     with pytest.raises(ValueError):
         parse_yuan(raw)
+
+
+def test_text_money_with_an_exponent_is_refused_with_a_hint() -> None:
+    with pytest.raises(ValueError, match="1e3"):
+        parse_yuan("1e3")
+
+
+def test_consistency_problems_lists_every_disagreement_with_the_id() -> None:
+    nid = ResidentId.parse(an_id(born="19850612", seq="123"))  # odd sequence digit: male
+
+    problems = consistency_problems(national_id=nid, birth_date=date(1985, 6, 13),
+                                    sex=Sex.FEMALE, hire_date=date(2001, 6, 12))
+
+    assert [("birth_date_mismatch", "birth_date"), ("sex_mismatch", "sex"),
+            ("hire_before_16", "hire_date")] == [(p.code, p.field) for p in problems]
+
+
+def test_consistency_problems_takes_the_birth_date_from_the_id_when_none_is_stated() -> None:
+    nid = ResidentId.parse(an_id(born="19850612", seq="123"))
+
+    on_sixteenth_birthday = consistency_problems(
+        national_id=nid, birth_date=None, sex=Sex.MALE, hire_date=date(2001, 6, 12))
+    day_before = consistency_problems(
+        national_id=nid, birth_date=None, sex=None, hire_date=date(2001, 6, 11))
+
+    assert [] == on_sixteenth_birthday
+    assert ["hire_before_16"] == [p.code for p in day_before]
 
 
 def test_round_yuan_is_half_up_not_bankers() -> None:

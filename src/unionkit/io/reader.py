@@ -14,9 +14,10 @@ from unionkit.io._cells import Fail, cell_text, converters
 from unionkit.io._source import open_table
 from unionkit.io.columns import HeaderPlan, plan_headers
 from unionkit.io.result import RosterImport, RosterWarning, RowError
-from unionkit.models import Member
+from unionkit.models import Member, Sex
 from unionkit.models.base import field_labels
-from unionkit.models.ids import mask_raw, mask_text
+from unionkit.models.ids import ResidentId, mask_raw, mask_text
+from unionkit.models.member import consistency_problems
 
 __all__ = ["PERSONAL_FIELDS", "mask_value", "read_roster"]
 
@@ -29,18 +30,16 @@ PERSONAL_FIELDS = frozenset(
 _PROGRESS_EVERY = 2048
 
 # Model validators raise ValueError("english / 中文"); the English part says which rule failed.
-_VALUE_ERRORS: tuple[tuple[str, str, str | None], ...] = (
-    ("must not be negative", "negative_amount", None),
-    ("decimal places", "money_precision", None),
-    ("amount too large", "money_too_large", None),
-    ("amount of money", "money_format", None),
-    ("finite amount", "money_format", None),
-    ("birth date is in the future", "birth_date_future", None),
-    ("birth date more than", "birth_date_too_old", None),
-    ("hire date is in the future", "hire_date_future", None),
-    ("birth_date disagrees", "birth_date_mismatch", "birth_date"),
-    ("sex disagrees", "sex_mismatch", "sex"),
-    ("hired before age", "hire_before_16", "hire_date"),
+# Cross-field problems are not parsed from text: consistency_problems() gives them whole.
+_VALUE_ERRORS: tuple[tuple[str, str], ...] = (
+    ("must not be negative", "negative_amount"),
+    ("decimal places", "money_precision"),
+    ("amount too large", "money_too_large"),
+    ("amount of money", "money_format"),
+    ("finite amount", "money_format"),
+    ("birth date is in the future", "birth_date_future"),
+    ("birth date more than", "birth_date_too_old"),
+    ("hire date is in the future", "hire_date_future"),
 )
 
 _LABELS = field_labels(Member)
@@ -195,7 +194,7 @@ def _validate_rows(
     members: list[Member] = []
     errors: list[RowError] = []
     seen_ids: dict[str, int] = {}
-    seen_national: dict[str, tuple[int, str]] = {}
+    seen_national: dict[str, tuple[int, str | None]] = {}
     total = len(rows)
     rows_read = blank = 0
     for j, values in enumerate(zip(*columns, strict=True)):
@@ -241,12 +240,16 @@ def _validate_rows(
             member = None
         raw_id = data.get("member_id")
         member_id = raw_id if isinstance(raw_id, str) and raw_id else None
-        if member is not None and row_errors is None:
-            row_errors = _duplicates(member, rowno, plan, seen_ids, seen_national)
-            if row_errors is None:
-                members.append(member)
-        elif member_id is not None and member_id not in seen_ids:
-            seen_ids[member_id] = rowno
+        raw_nid = data.get("national_id")
+        national_id = raw_nid if isinstance(raw_nid, ResidentId) else None
+        # Rows with other errors take part too: the same person twice is worth knowing
+        # even when one of the two rows is also wrong in another way.
+        duplicates = _duplicates(member_id, national_id, rowno=rowno, plan=plan,
+                                 seen_ids=seen_ids, seen_national=seen_national)
+        if duplicates:
+            row_errors = [*(row_errors or []), *duplicates]
+        if member is not None and not row_errors:
+            members.append(member)
         if row_errors:
             errors.extend(_with_member(e, member_id) for e in row_errors)
     if progress is not None:
@@ -262,41 +265,38 @@ def _with_member(error: RowError, member_id: str | None) -> RowError:
 
 
 def _duplicates(
-    member: Member,
+    member_id: str | None,
+    national_id: ResidentId | None,
+    *,
     rowno: int,
     plan: HeaderPlan,
     seen_ids: dict[str, int],
-    seen_national: dict[str, tuple[int, str]],
-) -> list[RowError] | None:
+    seen_national: dict[str, tuple[int, str | None]],
+) -> list[RowError]:
     found: list[RowError] = []
-    first = seen_ids.get(member.member_id)
-    if first is not None:
-        found.append(RowError(
-            rowno, plan.header_of("member_id"), "member_id", member.member_id,
-            "duplicate_member_id",
-            f"工号与第 {first} 行重复；本行未导入",
-            f"member id already used on row {first}; this row left out",
-            member.member_id,
-        ))
-    nid = member.national_id
-    if nid is not None:
-        previous = seen_national.get(nid.reveal())
-        if previous is not None:
-            prev_row, prev_id = previous
+    if member_id is not None:
+        first = seen_ids.setdefault(member_id, rowno)
+        if first != rowno:
             found.append(RowError(
-                rowno, plan.header_of("national_id"), "national_id", nid.masked,
-                "duplicate_national_id",
-                f"身份证号与第 {prev_row} 行（工号 {prev_id}）重复；本行未导入",
-                f"ID number already used on row {prev_row} (member id {prev_id}); "
-                f"this row left out",
-                member.member_id,
+                rowno, plan.header_of("member_id"), "member_id", member_id,
+                "duplicate_member_id",
+                f"工号与第 {first} 行重复；本行未导入",
+                f"member id already used on row {first}; this row left out",
+                member_id,
             ))
-    if found:
-        return found
-    seen_ids[member.member_id] = rowno
-    if nid is not None:
-        seen_national[nid.reveal()] = (rowno, member.member_id)
-    return None
+    if national_id is not None:
+        prev_row, prev_id = seen_national.setdefault(national_id.reveal(), (rowno, member_id))
+        if prev_row != rowno:
+            of_zh = f"（工号 {prev_id}）" if prev_id else ""
+            of_en = f" (member id {prev_id})" if prev_id else ""
+            found.append(RowError(
+                rowno, plan.header_of("national_id"), "national_id", national_id.masked,
+                "duplicate_national_id",
+                f"身份证号与第 {prev_row} 行{of_zh}重复；本行未导入",
+                f"ID number already used on row {prev_row}{of_en}; this row left out",
+                member_id,
+            ))
+    return found
 
 
 def _pydantic_errors(
@@ -310,20 +310,37 @@ def _pydantic_errors(
     fields: Sequence[str],
 ) -> list[RowError]:
     out: list[RowError] = []
-    for err in exc.errors(include_url=False, include_input=False):
+    details = exc.errors(include_url=False, include_input=False)
+    # pydantic skips the model's cross-field check once a field fails, so a bad salary
+    # would hide a hire date before 16: run the same check on the cells that did parse.
+    failed = {str(err["loc"][0]) for err in details if err["loc"]}
+
+    def parsed(field: str, kind: type[object]) -> Any:
+        value = data.get(field)
+        return value if field not in failed and isinstance(value, kind) else None
+
+    problems = consistency_problems(
+        national_id=parsed("national_id", ResidentId), birth_date=parsed("birth_date", date),
+        sex=parsed("sex", Sex), hire_date=parsed("hire_date", date),
+    )
+    for err in details:
         loc = err["loc"]
+        if not loc and problems:
+            continue
         field = str(loc[0]) if loc else ""
         code, zh, en = _describe(err, field)
-        if not loc:
-            field = _MODEL_FIELDS.get(code, "")
         raw = cells[indexes[fields.index(field)]] if field in data else ""
         out.append(RowError(
             rowno, plan.header_of(field), field, mask_value(field, raw), code, zh, en,
         ))
+    for problem in problems:
+        field = problem.field
+        raw = cells[indexes[fields.index(field)]] if field in data else ""
+        out.append(RowError(
+            rowno, plan.header_of(field), field, mask_value(field, raw), problem.code,
+            problem.message_zh, problem.message_en,
+        ))
     return out
-
-
-_MODEL_FIELDS = {code: field for _, code, field in _VALUE_ERRORS if field is not None}
 
 
 def _describe(err: Any, field: str) -> tuple[str, str, str]:
@@ -347,7 +364,7 @@ def _describe(err: Any, field: str) -> tuple[str, str, str]:
     if kind == "value_error":
         message = str(err["msg"]).removeprefix("Value error, ")
         en, _, zh = message.partition(" / ")
-        for needle, code, _field in _VALUE_ERRORS:
+        for needle, code in _VALUE_ERRORS:
             if needle in en:
                 if code.startswith(("money_", "negative_")):
                     return code, f"{label_zh}：{zh or en}", f"{label_en}: {en}"

@@ -78,6 +78,12 @@ def parse_yuan(value: object) -> Decimal:
     elif isinstance(value, float):
         amount = Decimal(repr(value))
     elif isinstance(value, str):
+        if "e" in unicodedata.normalize("NFKC", value).casefold():
+            # Decimal reads "1e3" as 1000: in a salary cell it is a typo or a mangled export.
+            raise ValueError(
+                "not an amount of money in plain digits (no exponent such as 1e3) / "
+                "金额应为普通数字，不能用科学计数法（如 1e3）"
+            )
         try:
             amount = Decimal(value)
         except InvalidOperation:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Self
 
+from attrs import frozen
 from pydantic import BeforeValidator, ValidationInfo, field_validator, model_validator
 
 from unionkit.models.base import (
@@ -20,9 +21,11 @@ from unionkit.models.ids import MobileNumber, ResidentId, mask_text
 __all__ = [
     "EmploymentType",
     "HouseholdRole",
+    "Inconsistency",
     "Member",
     "MemberStatus",
     "Sex",
+    "consistency_problems",
 ]
 
 MIN_WORKING_AGE = 16
@@ -63,6 +66,70 @@ class HouseholdRole(LabelledEnum):
     RELATIVE = "relative", "家属", "relative"
 
 
+@frozen
+class Inconsistency:
+    """
+    Two of a member's facts that cannot both be true.
+
+    Args:
+        code: ``birth_date_mismatch``, ``sex_mismatch`` or ``hire_before_16``.
+        field: The field reported as wrong (the ID number is taken as the reference).
+        message_zh: The reason in Chinese.
+        message_en: The reason in English.
+    """
+
+    code: str
+    field: str
+    message_zh: str
+    message_en: str
+
+
+def consistency_problems(
+    *,
+    national_id: ResidentId | None,
+    birth_date: date | None,
+    sex: Sex | None,
+    hire_date: date | None,
+) -> list[Inconsistency]:
+    """
+    Return every disagreement between a member's ID number, birth date, sex and hire date.
+
+    :class:`Member` refuses a record with any of them; the roster reader calls this
+    directly so that a row with another bad cell still gets these reported too.
+    Pass ``None`` for a fact that is missing or itself invalid.
+
+    Args:
+        national_id: The resident ID number.
+        birth_date: The stated birth date.
+        sex: The stated sex.
+        hire_date: The hire date.
+
+    Returns:
+        The problems found, in a fixed order; empty when the facts agree.
+
+    .. versionadded:: 0.1.0
+    """
+    found: list[Inconsistency] = []
+    if national_id is not None:
+        if birth_date is not None and birth_date != national_id.birth_date:
+            found.append(Inconsistency(
+                "birth_date_mismatch", "birth_date",
+                "出生日期与身份证号中的出生日期不一致",
+                "birth_date disagrees with the birth date in the ID number",
+            ))
+        if sex is not None and sex.value != national_id.sex:
+            found.append(Inconsistency(
+                "sex_mismatch", "sex", "性别与身份证号不一致", "sex disagrees with the ID number",
+            ))
+    born = birth_date or (national_id.birth_date if national_id is not None else None)
+    if born is not None and hire_date is not None and _years_between(born, hire_date) < (
+        MIN_WORKING_AGE
+    ):
+        found.append(Inconsistency(
+            "hire_before_16", "hire_date",
+            f"入职时未满{MIN_WORKING_AGE}周岁", f"hired before age {MIN_WORKING_AGE}",
+        ))
+    return found
 
 
 class Member(UnionModel):
@@ -156,26 +223,13 @@ class Member(UnionModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        nid = self.national_id
-        if nid is not None:
-            if self.birth_date is not None and self.birth_date != nid.birth_date:
-                raise ValueError(
-                    "birth_date disagrees with the birth date in the ID number / "
-                    "出生日期与身份证号中的出生日期不一致"
-                )
-            if self.sex is not None and self.sex.value != nid.sex:
-                raise ValueError(
-                    "sex disagrees with the ID number / 性别与身份证号不一致"
-                )
-        born = self.birth_date or (nid.birth_date if nid is not None else None)
-        if (
-            born is not None
-            and self.hire_date is not None
-            and _years_between(born, self.hire_date) < MIN_WORKING_AGE
-        ):
-            raise ValueError(
-                f"hired before age {MIN_WORKING_AGE} / 入职时未满{MIN_WORKING_AGE}周岁"
-            )
+        problems = consistency_problems(
+            national_id=self.national_id, birth_date=self.birth_date, sex=self.sex,
+            hire_date=self.hire_date,
+        )
+        if problems:
+            first = problems[0]
+            raise ValueError(f"{first.message_en} / {first.message_zh}")
         return self
 
     @property
