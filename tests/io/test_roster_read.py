@@ -234,6 +234,33 @@ def test_blank_rows_are_skipped_but_row_numbers_stay_true(tmp_path: Path) -> Non
     assert result.errors[0].row == 5
 
 
+@pytest.mark.parametrize("delimiter", ["\t", ";"])
+def test_tab_and_semicolon_separated_files_are_read(tmp_path: Path, delimiter: str) -> None:
+    path = tmp_path / "r.csv"
+    lines = [delimiter.join(HEADER), delimiter.join(good_row(月工资="8500,50"))]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = read_roster(path, today=TODAY)
+
+    # "8500,50" is one cell here: a decimal comma, refused rather than read as 850,050 yuan.
+    assert [(e.row, e.column, e.code) for e in result.errors] == [(2, "月工资", "money_format")]
+    assert "thousands" in result.errors[0].message_en
+    assert "千位" in result.errors[0].message_zh
+
+
+def test_utf16_with_bom_and_mixed_line_endings(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    text = ",".join(HEADER) + "\r\n" + ",".join(good_row("H001")) + "\n" + ",".join(
+        good_row("H002", OTHER_ID, 性别="女", 出生日期="1988-05-12")) + "\r\n"
+    path.write_bytes(text.encode("utf-16"))
+
+    result = read_roster(path, today=TODAY)
+
+    assert result.encoding == "utf-16"
+    assert ["H001", "H002"] == [m.member_id for m in result.members]
+    assert result.ok
+
+
 def test_text_file_objects_are_accepted(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "r.csv", HEADER, [good_row()])
 

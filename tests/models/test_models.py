@@ -273,14 +273,17 @@ def test_survey_response_checked_against_its_survey() -> None:
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [("5,000.50", "5000.50"), ("¥5000", "5000.00"), ("5000元", "5000.00"), (0.1, "0.10"),
+     ("1,234,567", "1234567.00"), ("-12.5", "-12.50"), (" ￥ 1,000 ", "1000.00"),
+     ("RMB 99.9", "99.90"), (".5", "0.50"),
      (1200, "1200.00"), ("１２００", "1200.00"), (Decimal("3.1"), "3.10")],
 )
 def test_parse_yuan_is_exact(raw: object, expected: str) -> None:
     assert Decimal(expected) == parse_yuan(raw)
 
 
-@pytest.mark.parametrize("raw", ["1.005", True, "NaN", "Infinity", [], "1e20", "1e3", "５Ｅ2",
-                                 "1.5E+3"])
+@pytest.mark.parametrize("raw", ["1.005", True, "NaN", "Infinity", "-inf", [], "1e20", "1e3",
+                                 "５Ｅ2", "1.5E+3", "8500,50", "1,00", "12,3456.00", "1_000",
+                                 "0x10", "", "--5"])
 def test_parse_yuan_refuses(raw: object) -> None:
     with pytest.raises(ValueError):
         parse_yuan(raw)

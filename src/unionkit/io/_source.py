@@ -134,7 +134,8 @@ def _csv_table(source: str, text: str, encoding: str) -> RawTable:
     if not text.strip():
         raise RosterFormatError(source, "文件为空", "the file is empty")
     first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    # European-locale Excel saves "CSV" with semicolons; tab-separated is Excel's text export.
+    delimiter = max((",", "\t", ";"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header_row = 0
     header: list[str] = []

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
@@ -64,7 +65,9 @@ def parse_yuan(value: object) -> Decimal:
 
     Accepts ``Decimal``, ``int``, text such as ``"5,000.50"``, ``"¥5000"`` or
     ``"5000元"``, and floats through their shortest text form (never binary
-    arithmetic). More than two decimal places is an error, not a rounding.
+    arithmetic). More than two decimal places is an error, not a rounding; so are
+    an exponent (``"1e3"``) and a comma that is not a thousands separator
+    (``"8500,50"``), which would otherwise be read as a very different amount.
 
     Raises:
         ValueError: The value is not an amount of money.
@@ -78,22 +81,7 @@ def parse_yuan(value: object) -> Decimal:
     elif isinstance(value, float):
         amount = Decimal(repr(value))
     elif isinstance(value, str):
-        if "e" in unicodedata.normalize("NFKC", value).casefold():
-            # Decimal reads "1e3" as 1000: in a salary cell it is a typo or a mangled export.
-            raise ValueError(
-                "not an amount of money in plain digits (no exponent such as 1e3) / "
-                "金额应为普通数字，不能用科学计数法（如 1e3）"
-            )
-        try:
-            amount = Decimal(value)
-        except InvalidOperation:
-            text = unicodedata.normalize("NFKC", value).strip()
-            for junk in (",", "¥", "￥", "元", "RMB", " "):
-                text = text.replace(junk, "")
-            try:
-                amount = Decimal(text)
-            except InvalidOperation:
-                raise ValueError("not an amount of money / 不是有效金额") from None
+        amount = _parse_money_text(value)
     else:
         raise ValueError("not an amount of money / 不是有效金额")
     if not amount.is_finite():
@@ -104,6 +92,36 @@ def parse_yuan(value: object) -> Decimal:
     if in_fen != amount:
         raise ValueError("more than two decimal places (fen) / 金额最多精确到分（两位小数）")
     return in_fen
+
+
+_MONEY_TEXT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+_NOT_FINITE = frozenset({"nan", "inf", "infinity"})
+
+
+def _parse_money_text(value: str) -> Decimal:
+    text = unicodedata.normalize("NFKC", value).strip()
+    for junk in ("¥", "元", "RMB", " "):
+        text = text.replace(junk, "")
+    if text.lstrip("+-").casefold() in _NOT_FINITE:
+        raise ValueError("not a finite amount / 金额必须是有限数")
+    if "e" in text.casefold():
+        # Decimal reads "1e3" as 1000: in a salary cell it is a typo or a mangled export.
+        raise ValueError(
+            "not an amount of money in plain digits (no exponent such as 1e3) / "
+            "金额应为普通数字，不能用科学计数法（如 1e3）"
+        )
+    if "," in text:
+        # "8500,50" is a decimal comma, not 850,050 yuan: commas only as thousands separators.
+        if _GROUPED.fullmatch(text) is None:
+            raise ValueError(
+                "not an amount of money: a comma may only separate thousands (5,000.50) / "
+                "不是有效金额：逗号只能用作千位分隔符（如 5,000.50）"
+            )
+        text = text.replace(",", "")
+    if _MONEY_TEXT.fullmatch(text) is None:
+        raise ValueError("not an amount of money / 不是有效金额")
+    return Decimal(text)
 
 
 def round_yuan(amount: Decimal) -> Decimal:
