@@ -83,7 +83,7 @@ def test_money_division_rounds_half_up_including_negative_amounts() -> None:
 
 
 def test_division_by_zero_is_unknown_not_a_crash() -> None:
-    data = {"sick_leave_days": [4, 0], "annual_income": [100, 100]}
+    data = {"sick_leave_days": [4, 0], "annual_income": [Decimal(100), Decimal(100)]}
 
     assert [25.0, None] == one(field("annual_income") / field("sick_leave_days"), data, "number")
     assert [25.0, 0.0] == one(field("annual_income") / field("sick_leave_days"), data, "number",
@@ -214,7 +214,8 @@ def test_scale_lookup_amount_and_marginal() -> None:
     rs = RuleSet(rules, params, fields={"n": ValueType.number,
                                         "annual_income": ValueType.money})
     data = {"n": [0.0, 0.3, 0.59, 0.6, 2.0],
-            "annual_income": [0, 500, 1000, 1500, Decimal("2000.50")]}
+            "annual_income": [Decimal(0), Decimal(500), Decimal(1000), Decimal(1500),
+                              Decimal("2000.50")]}
 
     out = rs.evaluate(data, AS_OF).frame
 
@@ -270,8 +271,35 @@ def test_money_inputs_of_every_kind_give_the_same_fen() -> None:
     results = [rs.evaluate({"annual_income": k}, AS_OF).frame["m"].tolist() for k in kinds]
 
     assert [[101, 250, 0]] * 3 == results
-    assert [300, 100] == rs.evaluate({"annual_income": np.array([3, 1])}, AS_OF).frame[
+
+
+
+def test_integer_money_columns_are_fen_unless_told_they_are_yuan() -> None:
+    rs = RuleSet([Rule("m", field("annual_income") + 0, "m", "m", "money")], Parameters())
+    ints = {"annual_income": np.array([850050, 1, -7])}
+    python_ints = [{"annual_income": 850050}, {"annual_income": 1}, {"annual_income": -7}]
+
+    assert [850050, 1, -7] == rs.evaluate(ints, AS_OF).frame["m"].tolist()
+    assert [850050, 1, -7] == rs.evaluate(python_ints, AS_OF).frame["m"].tolist()
+    assert [85005000, 100, -700] == rs.evaluate(ints, AS_OF, money_unit="yuan").frame[
         "m"].tolist()
+    assert [85005000, 100, -700] == rs.evaluate(python_ints, AS_OF, money_unit="yuan").frame[
+        "m"].tolist()
+    with pytest.raises(RuleEvaluationError, match="money_unit"):
+        rs.evaluate(ints, AS_OF, money_unit="jiao")  # type: ignore[arg-type]
+
+
+def test_decimal_money_converts_to_fen_exactly_beyond_float_precision() -> None:
+    rs = RuleSet([Rule("m", field("annual_income") + 0, "m", "m", "money",
+                       missing=Missing.propagate)], Parameters())
+    # 2**53 + 1 fen cannot be held by a float64: a float detour would lose the last fen.
+    big = Decimal(2**53 + 1).scaleb(-2)
+    cells = [big, Decimal("0.125"), Decimal("-0.125"), Decimal("1E+3"), None]
+
+    out = rs.evaluate({"annual_income": cells}, AS_OF).frame["m"]
+
+    assert [2**53 + 1, 13, -13, 100000, 0] == np.ma.getdata(out).tolist()
+    assert [False, False, False, False, True] == np.ma.getmaskarray(out).tolist()
 
 
 ROSTER: dict[str, list[Any]] = {

@@ -122,12 +122,12 @@ def roster_columns(
     result: RosterImport, extra_fields: Mapping[str, object] = {}
 ) -> dict[str, np.ndarray[Any, Any]]:
     """
-    Build the rules engine's input from a roster import, with money as exact ``Decimal`` yuan.
+    Build the rules engine's input from a roster import.
 
-    ``members_to_columns`` gives money as ``int64`` fen, while the engine reads a
-    plain integer money column as yuan; handing it ``Decimal`` yuan leaves no doubt.
-    Every extra field (declared by a rule file, such as ``homes_owned``) that the
-    roster cannot supply is a column of ``None``: unknown for every member.
+    The columns are ``members_to_columns``'s, money as ``int64`` fen, which is
+    what the engine reads an integer money column as. Every extra field
+    (declared by a rule file, such as ``homes_owned``) that the roster cannot
+    supply is a column of ``None``: unknown for every member.
 
     Args:
         result: The roster import; only its valid members are used.
@@ -136,21 +136,15 @@ def roster_columns(
     Returns:
         ``{field: array}``, one entry per member in roster order.
 
-    .. versionadded:: 0.1.0
+    .. versionchanged:: 0.1.0
+       Money stays integer fen instead of being turned into ``Decimal`` yuan.
     """
     import numpy as np
 
-    from unionkit.io import MONEY_FIELDS, members_to_columns
+    from unionkit.io import members_to_columns
 
     columns = members_to_columns(result.members)
     n = len(result.members)
-    for name in MONEY_FIELDS:
-        fen = columns[name]
-        missing = np.ma.getmaskarray(fen).tolist()
-        yuan = np.empty(n, dtype=object)
-        yuan[:] = [None if gone else Decimal(value).scaleb(-2)
-                   for value, gone in zip(np.ma.getdata(fen).tolist(), missing, strict=True)]
-        columns[name] = yuan
     for name in extra_fields:
         if name not in columns:
             columns[name] = np.full(n, None, dtype=object)

@@ -7,7 +7,7 @@ import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from attrs import frozen
@@ -40,13 +40,39 @@ from unionkit.rules.schema import Missing, ValueType
 if TYPE_CHECKING:
     from unionkit.rules.ruleset import RuleSet
 
-__all__ = ["BatchResult", "Columns", "evaluate", "evaluate_arrays", "rows_to_columns"]
+__all__ = [
+    "BatchResult",
+    "Columns",
+    "MoneyUnit",
+    "evaluate",
+    "evaluate_arrays",
+    "rows_to_columns",
+]
 
 V = ValueType
 Array = np.ndarray[Any, Any]
 _EPOCH = np.datetime64("1970-01-01", "D")
 _TRUE_TEXT = frozenset({"1", "true", "yes", "y", "t", "是", "有", "对"})
 _FALSE_TEXT = frozenset({"0", "false", "no", "n", "f", "否", "无", "没有", ""})
+
+MoneyUnit = Literal["fen", "yuan"]
+"""What an integer money input holds: fen (分, the default) or whole yuan."""
+
+
+def check_money_unit(unit: object) -> MoneyUnit:
+    """
+    Return *unit* if it is ``"fen"`` or ``"yuan"``.
+
+    Raises:
+        RuleEvaluationError: Any other value.
+    """
+    if unit == "fen":
+        return "fen"
+    if unit == "yuan":
+        return "yuan"
+    raise RuleEvaluationError(
+        f"money_unit must be 'fen' or 'yuan', not {unit!r} / money_unit 只能是 fen 或 yuan"
+    )
 
 
 @frozen
@@ -137,14 +163,23 @@ def to_type(values: Any, source: ValueType, target: ValueType) -> Any:
     raise RuleEvaluationError(f"cannot convert {source.value} to {target.value}")
 
 
-def money_cell(value: object) -> int | None:
-    """Convert one money cell (yuan) to fen, or None when it is missing."""
+def money_cell(value: object, unit: MoneyUnit = "fen") -> int | None:
+    """
+    Convert one money cell to fen, or None when it is missing.
+
+    An integer is fen, or whole yuan when *unit* is ``"yuan"``; a ``Decimal``,
+    a text (``"¥2,000.50"``) or a float is yuan, rounded half up to the fen.
+    """
     if _absent(value):
         return None
     if isinstance(value, bool):
         raise ValueError("a yes/no value is not money")
     if isinstance(value, int):
-        return value * 100
+        return value * 100 if unit == "yuan" else value
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return None
+        return int(value.scaleb(2).to_integral_value(ROUND_HALF_UP))
     if isinstance(value, float):
         return int(yuan_to_fen(np.array([value]))[0])
     text = str(value)
@@ -224,6 +259,10 @@ def _text_cell(value: object) -> str | None:
     return str(value)
 
 
+def _money_cell_yuan(value: object) -> int | None:
+    return money_cell(value, "yuan")
+
+
 _CELL: dict[ValueType, tuple[Callable[[object], Any], Any, Any]] = {
     V.bool: (_bool_cell, False, np.bool_),
     V.int: (_int_cell, 0, np.int64),
@@ -234,8 +273,11 @@ _CELL: dict[ValueType, tuple[Callable[[object], Any], Any, Any]] = {
 }
 
 
-def _slow(arr: Array, vtype: ValueType, column: str) -> tuple[Array, Array | None]:
+def _slow(arr: Array, vtype: ValueType, column: str,
+          unit: MoneyUnit = "fen") -> tuple[Array, Array | None]:
     parse, fill, dtype = _CELL[vtype]
+    if vtype is V.money and unit == "yuan":
+        parse = _money_cell_yuan
     out: list[Any] = []
     missing = np.zeros(len(arr), dtype=bool)
     for i, cell in enumerate(arr.tolist()):
@@ -273,14 +315,17 @@ def _object_mask(arr: Array) -> Array | None:
     return mask if mask.any() else None
 
 
-def convert(arr: Any, vtype: ValueType, column: str) -> tuple[Array, Array | None]:
+def convert(arr: Any, vtype: ValueType, column: str,
+            money_unit: MoneyUnit = "fen") -> tuple[Array, Array | None]:
     """
     Convert one raw column to the engine's representation and a missing mask.
 
-    bool -> ``bool``; int -> ``int64``; number -> ``float64``; money (yuan in)
-    -> ``int64`` fen, floats rounded half up; date -> ``datetime64[D]``;
-    text -> ``object``. Missing cells are filled (0, False, epoch, "") and
-    flagged in the mask.
+    bool -> ``bool``; int -> ``int64``; number -> ``float64``; date ->
+    ``datetime64[D]``; text -> ``object``. Money becomes ``int64`` fen:
+    integers are fen already (whole yuan, times 100, when *money_unit* is
+    ``"yuan"``); ``Decimal`` and text are yuan, converted exactly and rounded
+    half up; floats are yuan rounded half up as written. Missing cells are
+    filled (0, False, epoch, "") and flagged in the mask.
 
     Raises:
         RuleEvaluationError: A cell cannot be read; the message names the
@@ -294,7 +339,7 @@ def convert(arr: Any, vtype: ValueType, column: str) -> tuple[Array, Array | Non
             base[mask] = None
         elif base.dtype.kind in "iufb":
             base[mask] = 0
-        values, extra = convert(base, vtype, column)
+        values, extra = convert(base, vtype, column, money_unit)
         full = mask | extra if extra is not None else mask
         return values, (full if full.any() else None)
     a = np.asarray(arr)
@@ -329,17 +374,17 @@ def convert(arr: Any, vtype: ValueType, column: str) -> tuple[Array, Array | Non
             return f, None
     elif vtype is V.money:
         if kind in "iu":
-            return a.astype(np.int64) * 100, None
+            fen = a.astype(np.int64, copy=False)
+            return (fen * 100 if money_unit == "yuan" else fen), None
         if kind == "f":
             mask = np.isnan(a)
             if mask.any():
                 return yuan_to_fen(np.where(mask, 0.0, a)), mask
             return yuan_to_fen(a), None
         if kind == "O":
-            omask = _object_mask(a)
-            filled = a if omask is None else np.where(omask, 0, a)
-            if {type(v) for v in filled.tolist()} <= {Decimal, int, float}:
-                return yuan_to_fen(filled.astype(np.float64)), omask
+            money = _money_objects(a, money_unit)
+            if money is not None:
+                return money
     elif vtype is V.date:
         if kind == "M":
             d = a.astype("datetime64[D]", copy=False)
@@ -363,8 +408,41 @@ def convert(arr: Any, vtype: ValueType, column: str) -> tuple[Array, Array | Non
         fast = _plain_objects(a, vtype)
         if fast is not None:
             return fast
-        return _slow(a, vtype, column)
-    return _slow(a.astype(object), vtype, column)
+        return _slow(a, vtype, column, money_unit)
+    return _slow(a.astype(object), vtype, column, money_unit)
+
+
+def _money_objects(a: Array, unit: MoneyUnit) -> tuple[Array, Array | None] | None:
+    """
+    Convert an object column of ``Decimal``, ``int`` or ``float`` money (and None) to fen.
+
+    Decimal yuan is scaled exactly, one cell at a time (about a microsecond
+    each), never through a binary float. Returns None for anything else
+    (text, a mixture of kinds, a non-finite Decimal): the cell-by-cell path
+    reads those and names a bad row.
+    """
+    cells = a.tolist()
+    types = set(map(type, cells))
+    missing: Array | None = None
+    if type(None) in types:
+        types.discard(type(None))
+        missing = np.fromiter((c is None for c in cells), dtype=bool, count=len(cells))
+    try:
+        if types <= {Decimal}:
+            rounding = ROUND_HALF_UP
+            fen = [0 if d is None else int(d.scaleb(2).to_integral_value(rounding))
+                   for d in cells]
+            return np.array(fen, dtype=np.int64), missing
+        if types <= {int}:
+            ints = np.array([0 if c is None else c for c in cells], dtype=np.int64)
+            return (ints * 100 if unit == "yuan" else ints), missing
+        if types <= {float}:
+            floats = np.array([np.nan if c is None else c for c in cells], dtype=np.float64)
+            nan = np.isnan(floats)
+            return yuan_to_fen(np.where(nan, 0.0, floats)), (nan if nan.any() else None)
+    except (ValueError, OverflowError, ArithmeticError):
+        return None
+    return None
 
 
 _PLAIN: dict[ValueType, frozenset[type]] = {
@@ -418,8 +496,9 @@ class Columns:
     """The input of an evaluation: raw columns, converted on first use and cached."""
 
     def __init__(self, data: Any, fields: Mapping[str, ValueType],
-                 needed: Sequence[str] = ()) -> None:
+                 needed: Sequence[str] = (), money_unit: MoneyUnit = "fen") -> None:
         self.fields = fields
+        self.money_unit = check_money_unit(money_unit)
         self.kind = _kind(data)
         self.index: Any = None
         self._cache: dict[str, tuple[Array, Array | None]] = {}
@@ -461,7 +540,7 @@ class Columns:
         """The converted column *name* and its missing mask."""
         got = self._cache.get(name)
         if got is None:
-            got = convert(self.raw(name), self.fields[name], name)
+            got = convert(self.raw(name), self.fields[name], name, self.money_unit)
             self._cache[name] = got
         return got
 
@@ -493,7 +572,7 @@ class Columns:
             values, missing = self.get(n)
             sub = values[rows]
             data[n] = sub if missing is None else np.ma.MaskedArray(sub, missing[rows])
-        out = Columns(data, self.fields)
+        out = Columns(data, self.fields, money_unit=self.money_unit)
         for n in names:
             values, missing = self.get(n)
             out._cache[n] = (values[rows], None if missing is None else missing[rows])
@@ -1008,10 +1087,14 @@ def _output(kind: str, index: Any, names: Sequence[str], values: Mapping[str, _V
 
 
 def evaluate_arrays(
-    rs: RuleSet, data: Any, as_of: dt.date, rules: Sequence[str] | None = None
+    rs: RuleSet, data: Any, as_of: dt.date, rules: Sequence[str] | None = None,
+    *, money_unit: MoneyUnit = "fen",
 ) -> tuple[dict[str, tuple[Array, Array | None]], Columns]:
     """
     Evaluate *rules* and return per-member ``(values, missing)`` arrays and the input columns.
+
+    *money_unit* says what integer money columns hold (see :meth:`RuleSet.evaluate`);
+    it is ignored when *data* is already a :class:`Columns`.
 
     Raises:
         RuleEvaluationError: A needed column is absent or cannot be read.
@@ -1022,7 +1105,8 @@ def evaluate_arrays(
     wanted = list(rs.rules) if rules is None else list(rules)
     needed = rs.needed(wanted)
     fields, _ = rs.inputs(wanted)
-    cols = data if isinstance(data, Columns) else Columns(data, rs.fields, sorted(fields))
+    cols = data if isinstance(data, Columns) else Columns(data, rs.fields, sorted(fields),
+                                                          money_unit)
     for f in sorted(fields):
         if not cols.has(f):
             raise RuleEvaluationError(
@@ -1039,7 +1123,8 @@ def evaluate_arrays(
 
 
 def evaluate(rs: RuleSet, data: Any, as_of: dt.date,
-             rules: Sequence[str] | None = None) -> BatchResult:
+             rules: Sequence[str] | None = None, *,
+             money_unit: MoneyUnit = "fen") -> BatchResult:
     """
     Evaluate *rules* of *rs* over *data*; see :meth:`RuleSet.evaluate`.
 
@@ -1048,7 +1133,7 @@ def evaluate(rs: RuleSet, data: Any, as_of: dt.date,
         ParameterError: A parameter has no value on *as_of*.
     """
     wanted = list(rs.rules) if rules is None else list(rules)
-    arrays, cols = evaluate_arrays(rs, data, as_of, wanted)
+    arrays, cols = evaluate_arrays(rs, data, as_of, wanted, money_unit=money_unit)
     values = {n: _V(v, m) for n, (v, m) in arrays.items()}
     frame = _output(cols.kind, cols.index, wanted, values, rs)
     return BatchResult(frame, rs.version, as_of, tuple(wanted),

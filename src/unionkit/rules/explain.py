@@ -14,7 +14,7 @@ import numpy as np
 from attrs import frozen
 
 from unionkit.errors import RuleEvaluationError
-from unionkit.rules.batch import Columns, _Groups, scale_table
+from unionkit.rules.batch import Columns, MoneyUnit, _Groups, scale_table
 from unionkit.rules.check import common_type
 from unionkit.rules.expr import (
     Arith,
@@ -627,6 +627,7 @@ def explain(
     member: str | None = None,
     lang: str = "zh",
     reveal: bool = False,
+    money_unit: MoneyUnit = "fen",
 ) -> Explanation:
     """
     Explain *rule* for one member; see :meth:`RuleSet.explain`.
@@ -642,7 +643,7 @@ def explain(
     needed = sorted(fields | {"member_id"} if "member_id" in rs.fields else fields)
     if _is_row(data_or_row) and member is None:
         row = data_or_row.to_row() if hasattr(data_or_row, "to_row") else data_or_row
-        cols = Columns([row], rs.fields, needed)
+        cols = Columns([row], rs.fields, needed, money_unit)
         index = 0
         shown = row.get("member_id")
         member = None if shown is None else str(shown)
@@ -652,7 +653,7 @@ def explain(
                 "explaining one member of a roster needs member=<member_id> / "
                 "解释名册中的成员需要指定 member"
             )
-        full = Columns(data_or_row, rs.fields, needed)
+        full = Columns(data_or_row, rs.fields, needed, money_unit)
         ids, id_missing = full.get("member_id")
         hits = np.flatnonzero((ids if ids.dtype.kind == "O" else ids.astype(str)) == str(member))
         if id_missing is not None:

@@ -19,7 +19,7 @@ from unionkit.rules.parameters import MONEY_UNITS, Parameters, Scale, value_type
 from unionkit.rules.schema import MEMBER_FIELDS, Missing, ValueType
 
 if TYPE_CHECKING:
-    from unionkit.rules.batch import BatchResult
+    from unionkit.rules.batch import BatchResult, MoneyUnit
     from unionkit.rules.explain import Explanation
 
 __all__ = ["Rule", "RuleSet"]
@@ -291,7 +291,8 @@ class RuleSet:
         return self._compiled.inferred[rule]
 
     def evaluate(
-        self, data: Any, as_of: dt.date, rules: Sequence[str] | None = None
+        self, data: Any, as_of: dt.date, rules: Sequence[str] | None = None, *,
+        money_unit: MoneyUnit = "fen",
     ) -> BatchResult:
         """
         Evaluate *rules* (all if None) for every member of *data*.
@@ -302,13 +303,32 @@ class RuleSet:
         of numpy arrays for mappings and rows), one column per rule; money
         columns are ``int64`` fen.
 
+        Money in: **integers are fen** (分), as ``unionkit.io.members_to_columns``
+        gives them (``850050`` is 8,500.50 yuan); pass ``money_unit="yuan"``
+        if your integer money columns hold whole yuan. ``Decimal`` values and
+        text (``"¥2,000.50"``) are yuan, converted to fen exactly; floats are
+        yuan, rounded half up to the fen.
+
+        Args:
+            data: The roster.
+            as_of: The evaluation date.
+            rules: The rules to compute (all if None), with what they need.
+            money_unit: What integer money columns hold: ``"fen"`` or ``"yuan"``.
+
+        Returns:
+            The per-rule columns, the rule set's version and the date.
+
         Raises:
-            RuleEvaluationError: A needed column is absent or cannot be read.
+            RuleEvaluationError: A needed column is absent or cannot be read,
+                or *money_unit* is neither ``"fen"`` nor ``"yuan"``.
             ParameterError: A parameter has no value on *as_of*.
+
+        .. versionchanged:: 0.1.0
+           Integer money columns are fen unless ``money_unit="yuan"``.
         """
         from unionkit.rules.batch import evaluate
 
-        return evaluate(self, data, as_of, rules)
+        return evaluate(self, data, as_of, rules, money_unit=money_unit)
 
     def explain(
         self,
@@ -319,6 +339,7 @@ class RuleSet:
         *,
         lang: str = "zh",
         reveal: bool = False,
+        money_unit: MoneyUnit = "fen",
     ) -> Explanation:
         """
         Explain *rule* for one member: its value and a tree of why.
@@ -328,6 +349,8 @@ class RuleSet:
         with *member* (a ``member_id``) so that household and group
         aggregates see the other members of the same group. Health and
         income facts are masked when rendered unless *reveal* is True.
+        Integer money inputs are fen unless *money_unit* is ``"yuan"``, as
+        for :meth:`evaluate`.
 
         Raises:
             RuleDefinitionError: *rule* is unknown.
@@ -336,7 +359,8 @@ class RuleSet:
         """
         from unionkit.rules.explain import explain
 
-        return explain(self, data_or_row, rule, as_of, member=member, lang=lang, reveal=reveal)
+        return explain(self, data_or_row, rule, as_of, member=member, lang=lang, reveal=reveal,
+                       money_unit=money_unit)
 
     def with_parameters(self, overlay: Parameters, source: str | None = None) -> RuleSet:
         """

@@ -11,7 +11,7 @@ import numpy as np
 from attrs import frozen
 
 from unionkit.errors import RuleDefinitionError
-from unionkit.rules.batch import Columns, evaluate_arrays
+from unionkit.rules.batch import Columns, MoneyUnit, evaluate_arrays
 from unionkit.rules.parameters import Parameters
 from unionkit.rules.schema import ValueType
 
@@ -114,6 +114,7 @@ def what_if(
     *,
     rules: Sequence[str] | None = None,
     amount_rule: str | Sequence[str] | None = "subsidy_amount",
+    money_unit: MoneyUnit = "fen",
 ) -> WhatIfReport:
     """
     Evaluate *data* under the current parameters and under *overlay*, side by side.
@@ -126,6 +127,8 @@ def what_if(
         overlay: The proposed parameter values (see :meth:`Parameters.overlay`).
         rules: The yes/no rules to compare (default: every yes/no rule).
         amount_rule: Money rule(s) to total before and after (skipped if absent).
+        money_unit: What integer money columns hold: ``"fen"`` (the default) or
+            whole ``"yuan"``, as for :meth:`RuleSet.evaluate`.
 
     Raises:
         RuleDefinitionError: A named rule is unknown, or is not yes/no.
@@ -147,7 +150,7 @@ def what_if(
                if n in ruleset.rules and ruleset.rules[n].value_type is ValueType.money]
     wanted = bool_rules + [a for a in amounts if a not in bool_rules]
     fields, _ = ruleset.inputs(wanted)
-    cols = Columns(data, ruleset.fields, sorted(fields | {"member_id"}))
+    cols = Columns(data, ruleset.fields, sorted(fields | {"member_id"}), money_unit)
     before, _ = evaluate_arrays(ruleset, cols, as_of, wanted)
     after, _ = evaluate_arrays(proposed, cols, as_of, wanted)
     if cols.has("member_id"):
