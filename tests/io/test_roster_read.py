@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -551,6 +552,37 @@ def test_excel_numbers_for_money_ids_and_days_are_read_exactly(tmp_path: Path) -
     assert member.phone.reveal() == "13800138000"
     assert result.format == "xlsx"
     assert result.encoding is None
+
+
+def rewrite_numbers(path: Path, replacements: dict[str, str]) -> None:
+    """Replace number texts in a sheet's XML, as Excel writes them (up to 17 digits)."""
+    with zipfile.ZipFile(path) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    xml = parts[sheet].decode()
+    for old, new in replacements.items():
+        assert f"<v>{old}</v>" in xml
+        xml = xml.replace(f"<v>{old}</v>", f"<v>{new}</v>")
+    parts[sheet] = xml.encode()
+    with zipfile.ZipFile(path, "w") as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+
+
+def test_excel_formula_results_are_read_at_excels_fifteen_digits(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "r.xlsx", ["工号", "姓名", "月工资", "年可支配收入"],
+                      [["H001", "张伟", 1.25, 2.5], ["H002", "李娜", 3.75, 4.5]])
+    # Excel stores =0.1+0.2 as the double 0.30000000000000004 and shows 0.3; a salary of
+    # =9010.42*1.1 really is 9911.462 and must still be refused.
+    rewrite_numbers(path, {"1.25": "0.30000000000000004", "2.5": "1234.5600000000002",
+                           "3.75": "9911.4620000000014"})
+
+    result = read_roster(path, today=TODAY)
+
+    assert [m.member_id for m in result.members] == ["H001"]
+    assert result.members[0].monthly_salary == Decimal("0.30")
+    assert result.members[0].annual_income == Decimal("1234.56")
+    assert [(e.row, e.code) for e in result.errors] == [(3, "money_precision")]
 
 
 def test_excel_rows_are_numbered_as_excel_shows_them(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import openpyxl  # type: ignore[import-untyped]
@@ -77,6 +78,35 @@ def test_masked_export_hides_numbers(tmp_path: Path, members: list[Member]) -> N
         assert member.national_id is not None
         assert member.national_id.reveal() not in text
         assert member.national_id.masked in text
+
+
+@pytest.mark.parametrize("name", ["share.csv", "share.xlsx"])
+def test_shared_export_hides_names_income_and_health(
+    tmp_path: Path, members: list[Member], name: str
+) -> None:
+    sample = [m for m in members if m.monthly_salary and m.phone and m.sick_leave_days][:3]
+    assert sample, "the generated roster should have salaried members with sick leave"
+    path = write_roster(sample, tmp_path / name, reveal_pii=False)
+
+    rows = read_back_cells(path)
+
+    header = rows[0]
+    for member, row in zip(sample, rows[1:], strict=True):
+        cells = dict(zip(header, row, strict=True))
+        assert member.name not in cells.values()
+        assert member.masked_name == cells["姓名"]
+        for column in ("月工资", "年可支配收入", "刚性支出", "病假天数", "重大疾病"):
+            assert "" == cells[column], column
+        assert member.phone is not None
+        assert member.phone.masked == cells["手机号"]
+
+
+def read_back_cells(path: Path) -> list[list[str]]:
+    if path.suffix == ".csv":
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return list(csv.reader(handle))
+    sheet = openpyxl.load_workbook(path).active
+    return [["" if c is None else str(c) for c in row] for row in sheet.iter_rows(values_only=True)]
 
 
 def test_failed_write_keeps_the_old_file(tmp_path: Path, members: list[Member]) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 
 from attrs import frozen
 
@@ -37,14 +39,20 @@ def cell_text(value: object) -> str:
     """
     Return a spreadsheet cell as the text a person would type.
 
-    Whole numbers lose their ``.0`` (``1001.0`` -> ``"1001"``); dates become ISO text.
+    Whole numbers lose their ``.0`` (``1001.0`` -> ``"1001"``); other numbers keep the
+    fifteen significant digits Excel shows (a formula's ``0.30000000000000004`` is the
+    ``0.3`` the user sees); dates become ISO text.
     """
     if isinstance(value, str):
         return value.strip()
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        if value.is_integer():
+            return str(int(value))
+        # Excel computes and displays with 15 significant digits; the 16th and 17th of
+        # a stored double are binary noise, not fen. Decimal keeps the text free of exponents.
+        return format(Decimal(format(value, ".15g")), "f") if math.isfinite(value) else repr(value)
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
     if isinstance(value, date):

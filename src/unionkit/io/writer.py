@@ -13,6 +13,7 @@ from typing import Literal
 
 from unionkit.errors import RosterFormatError
 from unionkit.io.columns import COLUMNS
+from unionkit.io.reader import PERSONAL_FIELDS
 from unionkit.models import Member
 from unionkit.models.base import LabelledEnum
 from unionkit.models.ids import MobileNumber, ResidentId
@@ -34,6 +35,17 @@ def _text(value: object, headers: str, reveal_pii: bool) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def _shared(member: Member, field: str, reveal_pii: bool) -> object:
+    # A file for sharing shows who (masked name) but no ID, phone, income or health fact.
+    if reveal_pii or field not in PERSONAL_FIELDS:
+        return getattr(member, field)
+    if field == "name":
+        return member.masked_name
+    if field in ("national_id", "phone"):
+        return getattr(member, field)  # _text writes them masked
+    return None
 
 
 def write_roster(
@@ -58,8 +70,10 @@ def write_roster(
         encoding: CSV only: UTF-8 with a BOM (opens correctly in Excel) or GB18030.
         headers: Chinese headers and labels (``是``, ``在编``) or English field names and
             values (``true``, ``permanent``).
-        reveal_pii: Write ID and phone numbers whole (default, needed to read them back);
-            ``False`` writes them masked, for sharing, and such a file no longer imports.
+        reveal_pii: Write every column whole (default, needed to read the file back).
+            ``False`` writes a file for sharing: names and ID and phone numbers masked,
+            salary, income, rigid spending, sick-leave days and serious illness left
+            empty; such a file no longer imports.
 
     Returns:
         The path written.
@@ -89,7 +103,8 @@ def write_roster(
                 writer.writerow(header)
                 for member in members:
                     writer.writerow(
-                        [_text(getattr(member, f), headers, reveal_pii) for f in fields]
+                        [_text(_shared(member, f, reveal_pii), headers, reveal_pii)
+                         for f in fields]
                     )
         else:
             _write_xlsx(members, tmp=tmp, header=header, fields=fields, headers=headers,
@@ -120,7 +135,7 @@ def _write_xlsx(
         sheet.write_row(0, 0, header)
         for row, member in enumerate(members, start=1):
             for col, field in enumerate(fields):
-                value = getattr(member, field)
+                value = _shared(member, field, reveal_pii)
                 if value is None:
                     continue
                 if field in _MONEY and isinstance(value, Decimal):

@@ -138,8 +138,11 @@ class Member(UnionModel):
 
     Relatives (``is_member=False``) belong to a household so that household
     rules (size, earners, per-capita income) can count them; they have no
-    department or hire date. Personal fields are masked in ``repr`` and in
-    serialisation unless ``context={"reveal_pii": True}`` is given.
+    department or hire date. ``repr`` and ``str`` show the name masked and leave
+    out the ID and phone numbers, income and health facts. Serialisation
+    (``model_dump``, ``model_dump_json``) masks the ID and phone numbers unless
+    ``context={"reveal_pii": True}`` is given, but keeps the name, income and
+    health facts whole (a store needs them): treat its output as personal data.
 
     .. versionadded:: 0.1.0
     """
