@@ -176,7 +176,9 @@ class StoreError(UnionkitError, RuntimeError):
 
 
 class Rejected(UnionkitError, ValueError):
-    """A plugin's validation hook vetoed an operation."""
+    """A plugin's validation hook vetoed an operation; ``plugin_name`` names it when known."""
+
+    plugin_name: str | None = None
 
 
 class InvalidBranch(UnionkitError, ValueError):

@@ -198,3 +198,74 @@ def test_the_installed_command_runs_as_a_real_process(tmp_path: Path) -> None:
     assert 0 == rep.returncode, rep.stderr
     assert "Demands received" in rep.stdout
     assert 2 == bad.returncode
+
+
+def _accepted(db: str, *branch_args: str) -> tuple[int, str, str]:
+    with_members(db, 2)
+    code, out, _ = run("demands", "submit", "--db", db, "--id", "R1", "--member", "H00001",
+                       "--kind", "request", "--title", "食堂", "--content", "夜班餐",
+                       "--at", "2025-09-29T09:00", *branch_args)
+    assert 0 == code, out
+    return run("demands", "transition", "R1", "accept", "--actor", "office", "--db", db,
+               "--category", "canteen", "--at", "2025-09-30T10:00", *branch_args)
+
+
+def test_branch_routes_and_times_an_accepted_demand_by_the_hospital_plugin(db: str) -> None:
+    pytest.importorskip("unionkit_hospital")
+
+    code, _, err = _accepted(db, "--branch", "hospital")
+
+    assert 0 == code, err
+    shown = json.loads(run("demands", "show", "R1", "--db", db, "--json")[1])["demand"]
+    # The plugin's map sends canteen matters to 后勤保障部 within 3 working days: 9, 10 and
+    # the make-up working Saturday 11 October 2025, after the National Day holiday.
+    assert ("后勤保障部", "2025-10-11") == (shown["department"], shown["deadline"])
+
+
+def test_plugin_alone_names_the_branch_it_declares(db: str) -> None:
+    pytest.importorskip("unionkit_hospital")
+
+    code, _, err = _accepted(db, "--plugin", "hospital")
+
+    assert 0 == code, err
+    shown = json.loads(run("demands", "show", "R1", "--db", db, "--json")[1])["demand"]
+    assert "后勤保障部" == shown["department"]
+
+
+def test_without_a_branch_or_with_its_plugin_left_out_there_is_no_route(db: str) -> None:
+    plain = _accepted(db)
+    left_out = run("demands", "transition", "R1", "accept", "--actor", "office", "--db", db,
+                   "--category", "canteen", "--branch", "hospital", "--no-plugin", "hospital")
+
+    for code, _, err in (plain, left_out):
+        assert 1 == code
+        assert "no route for category 'canteen'" in err
+    shown = json.loads(run("demands", "show", "R1", "--db", db, "--json")[1])["demand"]
+    assert ("submitted", 1) == (shown["state"], shown["version"])
+
+
+def test_an_unknown_plugin_is_an_error_that_opens_nothing(tmp_path: Path) -> None:
+    target = str(tmp_path / "new.sqlite3")
+
+    code, _, err = run("demands", "submit", "--db", target, "--member", "H00001", "--kind",
+                       "request", "--title", "t", "--content", "c", "--plugin", "no-such")
+
+    assert 1 == code
+    assert "No installed plugin named no-such" in err
+    assert not Path(target).exists()
+
+
+def test_report_with_a_branch_runs_as_a_real_process(tmp_path: Path) -> None:
+    pytest.importorskip("unionkit_hospital")
+    target = str(tmp_path / "year.sqlite3")
+    gen = subprocess.run([sys.executable, "-m", "unionkit", "demands", "generate", "--n", "20",
+                          "--members", "40", "--db", target, "-q", "--branch", "hospital"],
+                         check=False, capture_output=True, text=True, timeout=120)
+    assert 0 == gen.returncode, gen.stderr
+
+    rep = subprocess.run([sys.executable, "-m", "unionkit", "report", "demands", "--year",
+                          "2025", "--db", target, "--lang", "en", "--branch", "hospital"],
+                         check=False, capture_output=True, text=True, timeout=120)
+
+    assert 0 == rep.returncode, rep.stderr
+    assert re.search(r"received\D+20\b", rep.stdout, re.IGNORECASE), rep.stdout

@@ -370,7 +370,7 @@ def test_hook_unionkit_validate_grant(plugin_host: PluginHost, register_plugin: 
     with pytest.raises(Rejected) as err:
         plugin_host.validate_grant(cash, benefit, "b")
 
-    assert "nocash" == err.value.plugin_name  # type: ignore[attr-defined]
+    assert "nocash" == err.value.plugin_name
 
 
 def test_hook_unionkit_demand_transitioned(

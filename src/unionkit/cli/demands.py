@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from unionkit.cli.app import app
+from unionkit.cli.plugins import NoPluginOpt, PluginOpt, branch_host
 from unionkit.errors import NotFound, UnionkitError
 from unionkit.models.demand import Demand, DemandAction, Satisfaction
 from unionkit.models.ids import scrub
@@ -81,6 +82,10 @@ DbOption = Annotated[str | None, typer.Option(
     show_default=False)]
 LangOption = Annotated[Lang, typer.Option("--lang", help="输出语言 / output language.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON / print JSON.")]
+BranchOption = Annotated[str | None, typer.Option(
+    "--branch", help="按该分工会插件的路由、办理时限与工作日办理，并通知其插件 / route, set "
+                     "deadlines and count working days by this branch's plugins, and notify them.",
+    show_default=False)]
 
 
 def _target(db: str | None) -> str:
@@ -88,15 +93,34 @@ def _target(db: str | None) -> str:
 
 
 @contextmanager
-def _store(db: str | None, lang: Lang, *, create: bool = False) -> Iterator[Any]:
-    """Open the store, turning every unionkit error into a message and exit code 1."""
+def _store(
+    db: str | None,
+    lang: Lang,
+    *,
+    create: bool = False,
+    branch: str | None = None,
+    plugin: list[str] | None = None,
+    no_plugin: list[str] | None = None,
+) -> Iterator[Any]:
+    """
+    Open the store, turning every unionkit error into a message and exit code 1.
+
+    With ``--branch`` (or ``--plugin``) the store gets that branch's workflow from its
+    plugins (routing, deadlines, working days, notifications) and its grant validator.
+    """
     from unionkit.store import open_store
 
     target = _target(db)
     if not create and "://" not in target and not Path(target).exists():
         _fail(_t("no_db", lang, path=target))
+    chosen = branch_host(branch=branch, plugins=plugin or [], no_plugins=no_plugin or [])
     try:
-        store = open_store(target)
+        if chosen is None:
+            store = open_store(target)
+        else:
+            host, slug = chosen
+            store = open_store(target, workflow=host.workflow(slug),
+                               grant_validator=host.grant_validator(slug))
     except UnionkitError as exc:
         _fail(str(exc))
     try:
@@ -146,9 +170,13 @@ def submit(
     at: Annotated[str | None, typer.Option("--at", help="时间（ISO）/ when (ISO).")] = None,
     db: DbOption = None,
     lang: LangOption = Lang.zh,
+    branch: BranchOption = None,
+    plugin: PluginOpt = None,
+    no_plugin: NoPluginOpt = None,
 ) -> None:
     """提交诉求 / Submit a demand (creates the SQLite file if needed)."""
-    with _store(db, lang, create=True) as store:
+    with _store(db, lang, create=True, branch=branch, plugin=plugin,
+                no_plugin=no_plugin) as store:
         demand = store.submit_demand(
             member_id=member, kind=kind, title=title, content=content, category=category,
             co_signers=co_signer or (), demand_id=demand_id, actor=actor, at=_parse_at(at),
@@ -282,6 +310,9 @@ def transition(
     at: Annotated[str | None, typer.Option("--at", help="时间（ISO）/ when (ISO).")] = None,
     db: DbOption = None,
     lang: LangOption = Lang.zh,
+    branch: BranchOption = None,
+    plugin: PluginOpt = None,
+    no_plugin: NoPluginOpt = None,
 ) -> None:
     """办理诉求（一次操作，记入办理记录）/ Apply one action to a demand, recorded in its history."""
     data: dict[str, Any] = {}
@@ -298,7 +329,7 @@ def transition(
     if estimate:
         data["estimate"] = True
     when = _parse_at(at)
-    with _store(db, lang) as store:
+    with _store(db, lang, branch=branch, plugin=plugin, no_plugin=no_plugin) as store:
         expected = version if version is not None else store.get_demand(demand_id).version
         demand = store.transition(demand_id, action, actor, expected, at=when, note=note,
                                   **data)
@@ -319,11 +350,15 @@ def generate(
     db: DbOption = None,
     lang: LangOption = Lang.zh,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度 / no progress.")] = False,
+    branch: BranchOption = None,
+    plugin: PluginOpt = None,
+    no_plugin: NoPluginOpt = None,
 ) -> None:
     """生成一年模拟诉求（经完整办理流程）/ Generate a made-up year of demands via the lifecycle."""
     from unionkit.demands.synthetic import generate_year, hospital_members, member_ids
 
-    with _store(db, lang, create=True) as store:
+    with _store(db, lang, create=True, branch=branch, plugin=plugin,
+                no_plugin=no_plugin) as store:
         people = member_ids(members)
         missing = False
         for probe in (people[0], people[-1]):
@@ -414,6 +449,9 @@ def report_demands(
              "basically_satisfied).")] = None,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="判断逾期的日期（默认统计期末）/ day to judge overdue on.")] = None,
+    branch: BranchOption = None,
+    plugin: PluginOpt = None,
+    no_plugin: NoPluginOpt = None,
 ) -> None:
     """诉求办理情况报告 / The demands report: figures, breakdowns, Markdown and HTML."""
     from unionkit.demands.synthetic import DEPARTMENT_NAMES
@@ -434,7 +472,7 @@ def report_demands(
         raise typer.BadParameter(str(exc)) from None
     grades = _grades(satisfied_grades)
     names = {**CATEGORY_NAMES, **DEPARTMENT_NAMES}
-    with _store(db, lang) as store:
+    with _store(db, lang, branch=branch, plugin=plugin, no_plugin=no_plugin) as store:
         kwargs: dict[str, Any] = {}
         if grades is not None:
             kwargs["satisfied_grades"] = grades

@@ -27,6 +27,46 @@ NoPluginOpt = Annotated[list[str] | None, typer.Option(
     "--no-plugin", help="不用这些插件（可多次） / leave these plugins out (repeatable).")]
 
 
+def branch_host(
+    *, branch: str | None, plugins: Sequence[str], no_plugins: Sequence[str]
+) -> tuple[PluginHost, str] | None:
+    """
+    Load the installed plugins as ``--branch``, ``--plugin`` and ``--no-plugin`` ask.
+
+    Without ``--branch`` or ``--plugin`` this returns ``None``: the command uses unionkit's
+    standard behaviour alone. With ``--plugin`` and no ``--branch``, the branch is the one
+    the chosen plugins declare, when they declare exactly one.
+
+    Returns:
+        The plugin host and the branch slug, or ``None``.
+
+    Raises:
+        typer.Exit: With code 1 and the error on stderr when a plugin fails to load or is
+            unknown, or 2 when the branch cannot be inferred.
+    """
+    if branch is None and not plugins:
+        return None
+    from unionkit.hooks import PluginHost
+
+    try:
+        host = PluginHost()
+        host.select(only=plugins, exclude=no_plugins)
+    except UnionkitError as exc:
+        sys.stderr.write(f"{exc}\n")
+        raise typer.Exit(1) from exc
+    if branch is None:
+        declared = {b for i in host.describe() if i.name in plugins and i.branches
+                    for b in i.branches}
+        if len(declared) != 1:
+            sys.stderr.write(
+                "请用 --branch 指定分工会 / name the branch with --branch "
+                f"(the plugins declare: {', '.join(sorted(declared)) or 'every branch'})\n"
+            )
+            raise typer.Exit(2)
+        branch = declared.pop()
+    return host, branch
+
+
 def branch_definitions(
     rule_files: Sequence[Path],
     params: Sequence[Path],
@@ -51,24 +91,13 @@ def branch_definitions(
         typer.Exit: With code 1 and the error on stderr when a plugin fails or is unknown,
             or 2 when the branch cannot be inferred.
     """
-    if branch is None and not plugins:
+    chosen = branch_host(branch=branch, plugins=plugins, no_plugins=no_plugins)
+    if chosen is None:
         return None
-    from unionkit.hooks import PluginHost
     from unionkit.rules.yamlfile import load_parameters, read_rule_files
 
+    host, branch = chosen
     try:
-        host = PluginHost()
-        host.select(only=plugins, exclude=no_plugins)
-        if branch is None:
-            declared = {b for i in host.describe() if i.name in plugins and i.branches
-                        for b in i.branches}
-            if len(declared) != 1:
-                sys.stderr.write(
-                    "请用 --branch 指定分工会 / name the branch with --branch "
-                    f"(the plugins declare: {', '.join(sorted(declared)) or 'every branch'})\n"
-                )
-                raise typer.Exit(2)
-            branch = declared.pop()
         ruleset = host.build_ruleset(branch, as_of)
         fields: dict[str, FieldType] = dict(host.input_fields(branch, as_of))
         if rule_files:

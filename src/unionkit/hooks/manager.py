@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from unionkit.benefits import WelfareProvider
     from unionkit.calendar import CalendarYear, WorkCalendar
     from unionkit.care import CareTrigger
-    from unionkit.demands import DeadlinePolicy
+    from unionkit.demands import DeadlinePolicy, Workflow
     from unionkit.models import Benefit, Demand, DemandEvent, Grant
     from unionkit.rules import FieldType, Parameters, Rule, RuleSet
 
@@ -206,6 +206,7 @@ class PluginHost:
         self._versions: dict[str, tuple[str | None, str | None]] = {}
         self._skipped: dict[str, PluginInfo] = {}
         self._cache: dict[tuple[str, date], Assembly] = {}
+        self._workflows: dict[str, tuple[Branch, Workflow]] = {}
         env_disabled = os.environ.get(ENV_DISABLED, "")
         for name in [*env_disabled.split(","), *disabled]:
             if name.strip():
@@ -315,6 +316,7 @@ class PluginHost:
             self._branches[name] = branches
             self._versions[name] = (version, distribution)
             self._cache.clear()
+            self._workflows.clear()
         return True
 
     def _incompatible(self, plugin: object, name: str) -> str:
@@ -357,6 +359,7 @@ class PluginHost:
         with self._lock:
             self._branches.pop(name, None)
             self._cache.clear()
+            self._workflows.clear()
 
     def block(self, name: str) -> None:
         """Unregister *name* if present and keep it from being loaded again."""
@@ -398,6 +401,7 @@ class PluginHost:
         with self._lock:
             self._branches[name] = frozenset(branches) if branches is not None else None
             self._cache.clear()
+            self._workflows.clear()
 
     def is_active(self, name: str, branch: Branch | str) -> bool:
         """Whether plugin *name* is registered and applies to *branch*."""
@@ -730,10 +734,63 @@ class PluginHost:
                 if result is not None:
                     raise TypeError(f"validate hooks return None, got {result!r}")
             except Rejected as exc:
-                exc.plugin_name = impl.plugin_name  # type: ignore[attr-defined]
+                exc.plugin_name = impl.plugin_name
                 raise
             except Exception as exc:  # a plugin may fail in any way; name it
                 raise PluginError(impl.plugin_name, caller.name, exc) from exc
+
+    def grant_validator(self, branch: Branch | str) -> Callable[[Grant, Benefit], None]:
+        """
+        Return a callable that lets *branch*'s plugins veto a grant, for the store.
+
+        Pass it as ``open_store(..., grant_validator=host.grant_validator(branch))``;
+        the store then calls ``unionkit_validate_grant`` for every grant before storing any.
+
+        .. versionadded:: 0.1.0
+        """
+        b = as_branch(branch)
+
+        def validate(grant: Grant, benefit: Benefit) -> None:
+            self.validate_grant(grant, benefit, b)
+
+        return validate
+
+    def workflow(self, branch: Branch | str) -> Workflow:
+        """
+        Return the demands lifecycle for *branch*: its deadlines, working days, routing, notices.
+
+        The deadline policy (``unionkit_register_deadline_days``) and the calendar with
+        the plugins' years (``unionkit_register_calendar_years``) are assembled once per
+        branch and cached until a plugin is registered, removed or given other branches.
+        The router asks ``unionkit_route_demand`` when a demand is accepted without a
+        department; the notifier calls ``unionkit_demand_transitioned`` after each
+        committed transition, and what it raises is logged with the plugin's name,
+        never undoing the transition (see :meth:`unionkit.demands.Workflow.notified`).
+
+        Args:
+            branch: The branch (or its slug).
+
+        Returns:
+            A :class:`~unionkit.demands.Workflow` to pass to ``open_store(..., workflow=...)``.
+
+        Raises:
+            PluginError: A plugin's deadline or calendar hook raised or returned the wrong type.
+            PluginConflict: Two plugins set different days for a category, or the same year.
+
+        .. versionadded:: 0.1.0
+        """
+        from unionkit.demands import Workflow
+
+        b = as_branch(branch)
+        with self._lock:
+            cached = self._workflows.get(b.slug)
+        if cached is not None and cached[0] == b:
+            return cached[1]
+        flow = Workflow(policy=self.deadline_policy(b), calendar=self.calendar(b),
+                        router=self.demand_router(b), notify=self.demand_notifier(b))
+        with self._lock:
+            self._workflows[b.slug] = (b, flow)
+        return flow
 
     def deadline_policy(self, branch: Branch | str) -> DeadlinePolicy:
         """

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
-from unionkit.store._store import ANONYMOUS_NAME, DemandRow, EventRow, Store, open_store
+from unionkit.store._store import (
+    ANONYMOUS_NAME,
+    DemandRow,
+    EventRow,
+    GrantValidator,
+    Store,
+    open_store,
+)
 
-__all__ = ["ANONYMOUS_NAME", "DemandRow", "EventRow", "Store", "open_store"]
+__all__ = ["ANONYMOUS_NAME", "DemandRow", "EventRow", "GrantValidator", "Store", "open_store"]

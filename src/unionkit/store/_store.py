@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
@@ -35,17 +35,21 @@ from unionkit.errors import (
     InvalidDemandData,
     InvalidMemberData,
     NotFound,
+    Rejected,
     StoreError,
 )
 from unionkit.models.base import FEN
-from unionkit.models.benefit import Grant
+from unionkit.models.benefit import Benefit, Grant
 from unionkit.models.demand import Demand, DemandAction, DemandEvent, DemandKind, DemandState
 from unionkit.models.group import Group, Membership
 from unionkit.models.ids import scrub
 from unionkit.models.member import Member
 from unionkit.store._schema import demand_events, demands, grants, groups, members, memberships
 
-__all__ = ["ANONYMOUS_NAME", "DemandRow", "EventRow", "Store", "open_store"]
+__all__ = ["ANONYMOUS_NAME", "DemandRow", "EventRow", "GrantValidator", "Store", "open_store"]
+
+GrantValidator = Callable[[Grant, Benefit], None]
+"""Vetoes a grant by raising :class:`~unionkit.errors.Rejected` (``PluginHost.grant_validator``)."""
 
 ANONYMOUS_NAME = "匿名"
 """The name an anonymised member is returned with."""
@@ -111,6 +115,7 @@ def open_store(
     workflow: Workflow | None = None,
     schema: str | None = None,
     migrate: bool = True,
+    grant_validator: GrantValidator | None = None,
 ) -> Store:
     """
     Open (and create or migrate) a store.
@@ -123,6 +128,9 @@ def open_store(
         schema: PostgreSQL only: the schema to keep the tables in (must exist).
         migrate: Bring the schema up to date (the default). Migrations run under a
             lock, so several processes may open the same new database at once.
+        grant_validator: Called for every grant before any of a batch is stored, e.g.
+            ``PluginHost.grant_validator(branch)``; a :class:`~unionkit.errors.Rejected`
+            from it stores nothing.
 
     Returns:
         An open :class:`Store`; close it, or use it as a context manager.
@@ -143,7 +151,7 @@ def open_store(
                     raise StoreError(f"schema name {schema!r} is not a plain identifier")
                 connect_args["options"] = f"-c search_path={schema}"
             engine = create_engine(url, connect_args=connect_args, pool_pre_ping=True)
-        store = Store(engine, workflow or Workflow())
+        store = Store(engine, workflow or Workflow(), grant_validator)
         if migrate:
             store.migrate()
     except OperationalError as exc:
@@ -207,9 +215,12 @@ class Store:
     .. versionadded:: 0.1.0
     """
 
-    def __init__(self, engine: Engine, workflow: Workflow) -> None:
+    def __init__(
+        self, engine: Engine, workflow: Workflow, grant_validator: GrantValidator | None = None
+    ) -> None:
         self._engine = engine
         self.workflow = workflow
+        self.grant_validator = grant_validator
 
     # --- Lifetime ---
 
@@ -790,19 +801,34 @@ class Store:
 
     # --- Grants ---
 
-    def add_grant(self, grant: Grant) -> None:
-        """Add one grant (see :meth:`add_grants`)."""
-        self.add_grants([grant])
+    def add_grant(self, grant: Grant, benefit: Benefit | None = None) -> None:
+        """Add one grant of *benefit* (see :meth:`add_grants`)."""
+        self.add_grants([grant], benefits=[benefit] if benefit is not None else ())
 
-    def add_grants(self, items: Iterable[Grant]) -> int:
+    def add_grants(self, items: Iterable[Grant], *, benefits: Iterable[Benefit] = ()) -> int:
         """
         Add grants in one transaction; amounts are kept as integer fen.
 
+        With a ``grant_validator`` (see :func:`open_store`), every grant is checked
+        against its benefit before anything is written, so one veto stores none of
+        the batch.
+
+        Args:
+            items: The grants.
+            benefits: The benefits they grant, matched by ``benefit_id``; needed for
+                every grant when the store has a validator.
+
         Raises:
+            Rejected: The validator (a branch plugin) vetoed a grant; the message names
+                the grant and ``plugin_name`` the plugin. Nothing is stored.
+            PluginError: A plugin failed while validating; nothing is stored.
+            InvalidMemberData: A grant id is already stored, or a grant's benefit was not
+                given although the store validates grants; nothing is stored.
             NotFound: A member does not exist; nothing is stored.
-            InvalidMemberData: A grant id is already stored; nothing is stored.
         """
         given = list(items)
+        if self.grant_validator is not None:
+            self._validate_grants(self.grant_validator, given, benefits)
         rows = [
             {"grant_id": g.grant_id, "benefit_id": g.benefit_id, "member_id": g.member_id,
              "amount_fen": _to_fen(g.amount), "granted_on": g.granted_on, "form": g.form.value,
@@ -821,6 +847,32 @@ class Store:
                 raise InvalidMemberData(first, ["grant_id: already stored / 发放编号已存在"])
             conn.execute(insert(grants), rows)
         return len(rows)
+
+    @staticmethod
+    def _validate_grants(
+        validator: GrantValidator, given: Sequence[Grant], benefits: Iterable[Benefit]
+    ) -> None:
+        by_id = {b.benefit_id: b for b in benefits}
+        for grant in given:
+            benefit = by_id.get(grant.benefit_id)
+            if benefit is None:
+                raise InvalidMemberData(grant.grant_id, [
+                    f"benefit_id: benefit {grant.benefit_id!r} was not given, and the branch's "
+                    f"plugins need it to check the grant / 未提供福利项目，无法校验该发放"
+                ])
+            try:
+                validator(grant, benefit)
+            except Rejected as exc:
+                plugin = exc.plugin_name
+                by = f" by plugin {plugin!r}" if plugin else ""
+                rejected = Rejected(
+                    f"Grant {grant.grant_id!r} (member {grant.member_id!r}, benefit "
+                    f"{grant.benefit_id!r}) was rejected{by}; nothing was stored\n"
+                    f"cause: {scrub(str(exc))}\n"
+                    f"插件{plugin or ''}否决了发放{grant.grant_id}，本批均未保存"
+                )
+                rejected.plugin_name = plugin
+                raise rejected from exc
 
     def grants_for(self, member_id: str) -> list[Grant]:
         """A member's grants, oldest first (an unknown member has none)."""
