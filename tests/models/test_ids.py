@@ -180,3 +180,30 @@ def test_logging_filter_masks_numbers_passed_by_mistake(caplog: pytest.LogCaptur
 
 def test_scrub_leaves_other_numbers_alone() -> None:
     assert "order 12345 at 2026-01-02" == scrub("order 12345 at 2026-01-02")
+
+
+@pytest.mark.parametrize(
+    ("typed", "secret"),
+    [
+        ("电话+8613800138000", "00138000"),
+        ("call 0086 13800138000", "00138000"),
+        ("手机 138-0013-8000 或", "0013"),
+        ("手机 138 0013 8000", "0013"),
+        ("手机１３８００１３８０００", "００１３"),
+        ("身份证 110105 19900307 1239", "19900307"),
+        ("身份证１１０１０５１９９００３０７１２３９号", "１９９００３０７"),
+    ],
+)
+def test_scrub_catches_the_forms_people_type(typed: str, secret: str) -> None:
+    # Every one of these is accepted by MobileNumber.parse or is an ID with its groups
+    # spaced as printed on the card, so each must also be masked in free text.
+    scrubbed = scrub(typed)
+
+    assert secret not in scrubbed
+    assert len(typed) == len(scrubbed)
+    assert typed[:2] == scrubbed[:2]
+
+
+def test_scrub_keeps_the_ends_and_the_surrounding_text() -> None:
+    assert "金额 1,234.50，电话：+86 138-****-8000。" == scrub(
+        "金额 1,234.50，电话：+86 138-0013-8000。")

@@ -382,14 +382,52 @@ def _serialise_pii(value: PersonalNumber, info: Any) -> str:
     return value.masked
 
 
-_ID_RE = re.compile(r"(?<![0-9])([1-9][0-9]{5})([0-9]{8})([0-9]{3}[0-9Xx])(?![0-9])")
-_MOBILE_RE = re.compile(r"(?<![0-9])(1[3-9][0-9])([0-9]{4})([0-9]{4})(?![0-9])")
+# Searched on a copy with full-width digits made ASCII (same length), so that the spans
+# found apply to the original text. Numbers may be split by one space or dash per gap,
+# and a mobile may carry +86/0086, as MobileNumber.parse accepts them.
+_ID_RE = re.compile(
+    r"(?<![0-9])(?P<n>[1-9][0-9]{5}[ -]?[0-9]{8}[ -]?[0-9]{3}[0-9Xx])(?![0-9])"
+)
+_MOBILE_RE = re.compile(
+    r"(?<![0-9])(?:(?:\+|00)86[ -]?)?(?P<n>1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4})(?![0-9])"
+)
+_HALF_WIDTH = str.maketrans(
+    "０１２３４５６７８９Ｘｘ＋－\u3000", "0123456789Xx+- "
+)
+
+
+def _mask_matches(
+    text: str, probe: str, pattern: re.Pattern[str], keep: tuple[int, int]
+) -> tuple[str, str]:
+    out: list[str] = []
+    probe_out: list[str] = []
+    last = 0
+    for match in pattern.finditer(probe):
+        start, end = match.span("n")
+        digits = [i for i in range(start, end) if probe[i] not in " -"]
+        hidden = set(digits[keep[0] : len(digits) - keep[1]])
+        out.append(text[last:start])
+        probe_out.append(probe[last:start])
+        masked = "".join("*" if i in hidden else text[i] for i in range(start, end))
+        out.append(masked)
+        probe_out.append(masked)
+        last = end
+    out.append(text[last:])
+    probe_out.append(probe[last:])
+    return "".join(out), "".join(probe_out)
 
 
 def scrub(text: str) -> str:
-    """Mask anything in *text* that looks like a resident ID or a mobile number."""
-    text = _ID_RE.sub(lambda m: m.group(1)[:4] + "*" * 10 + m.group(3)[-4:], text)
-    return _MOBILE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+    """
+    Mask anything in *text* that looks like a resident ID or a mobile number.
+
+    Catches the forms people type: full-width digits, a space or dash between digit
+    groups, a ``+86``/``0086`` prefix. Everything else in *text* is left as written.
+    """
+    probe = text.translate(_HALF_WIDTH)
+    text, probe = _mask_matches(text, probe, _ID_RE, ResidentId._keep)
+    text, _ = _mask_matches(text, probe, _MOBILE_RE, MobileNumber._keep)
+    return text
 
 
 class MaskingFilter(logging.Filter):
