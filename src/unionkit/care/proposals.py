@@ -20,7 +20,12 @@ if TYPE_CHECKING:
 __all__ = ["BIRTHDAY_FIELD", "CareProposal", "birthday_this_month", "branch_care", "propose_care"]
 
 BIRTHDAY_FIELD = "birthday_this_month"
-"""Derived input column: the member's birthday falls in the month of the evaluation date."""
+"""
+The standard rule (``rules/library/benefits.yaml``): the birthday falls in the month of the date.
+
+A rule set that declares an input column of this name instead gets it derived
+from ``birth_date`` by :func:`propose_care`, with the same rule.
+"""
 
 _FEN = Decimal("0.01")
 
@@ -51,14 +56,19 @@ def birthday_this_month(birth_dates: Sequence[date | None] | np.ndarray, as_of: 
     """
     Return, for each birth date, whether the birthday falls in *as_of*'s month.
 
-    A 29 February birthday falls in February every year. Missing dates give ``False``.
+    This evaluates the standard rule ``birthday_this_month``
+    (``month(birth_date) == month(as_of())``), so that care proposals and rule
+    sets share one definition. A 29 February birthday falls in February every
+    year. Missing dates give ``False``.
     """
+    from unionkit.rules.library import standard_ruleset
+
     values = np.asarray(birth_dates)
-    if values.dtype.kind == "M":
-        months = values.astype("datetime64[M]").astype(np.int64) % 12 + 1
-        return np.asarray((months == as_of.month) & ~np.isnat(values))
-    return np.array([d is not None and d.month == as_of.month for d in values.tolist()],
-                    dtype=bool)
+    if values.dtype.kind != "M":
+        values = np.array([np.datetime64("NaT") if d is None else d for d in values.tolist()],
+                          dtype="datetime64[D]").reshape(len(values))
+    frame = standard_ruleset().evaluate({"birth_date": values}, as_of, [BIRTHDAY_FIELD]).frame
+    return np.asarray(frame[BIRTHDAY_FIELD], dtype=bool)
 
 
 def propose_care(
@@ -71,8 +81,9 @@ def propose_care(
     Evaluate every care trigger over a roster and list the resulting proposals.
 
     The triggers are evaluated as rules of *ruleset* in one batch (no call per
-    member). If the rule set reads ``birthday_this_month`` and *data* lacks it,
-    it is derived from ``birth_date`` and *as_of*.
+    member). ``birthday_this_month`` is a rule of the standard library; if a
+    rule set declares it as an input column instead and *data* lacks it, it is
+    derived from ``birth_date`` and *as_of* with that same rule.
 
     Args:
         ruleset: A rule set built with the triggers (``PluginHost.build_ruleset``).
@@ -86,7 +97,8 @@ def propose_care(
     .. versionadded:: 0.1.0
     """
     columns: dict[str, Any] = {k: np.asarray(v) for k, v in data.items()}
-    if BIRTHDAY_FIELD not in columns and "birth_date" in columns:
+    if (BIRTHDAY_FIELD not in columns and BIRTHDAY_FIELD not in ruleset.rules
+            and BIRTHDAY_FIELD in ruleset.fields and "birth_date" in columns):
         columns[BIRTHDAY_FIELD] = birthday_this_month(columns["birth_date"], as_of)
     wanted = [name for t in triggers.values()
               for name in (t.rule_name, t.amount_rule_name) if name is not None]

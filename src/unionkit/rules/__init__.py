@@ -6,8 +6,11 @@ from unionkit.rules.batch import BatchResult
 from unionkit.rules.explain import ExplainNode, Explanation
 from unionkit.rules.expr import (
     Expr,
+    as_of,
     between,
     clip,
+    coalesce,
+    day,
     days_since,
     field,
     group_all,
@@ -20,12 +23,14 @@ from unionkit.rules.expr import (
     lit,
     maximum,
     minimum,
+    month,
     months_since,
     name,
     param,
     ref,
     scale_lookup,
     where,
+    year,
     years_since,
 )
 from unionkit.rules.parameters import (
@@ -58,8 +63,11 @@ __all__ = [
     "Scale",
     "ValueType",
     "WhatIfReport",
+    "as_of",
     "between",
     "clip",
+    "coalesce",
+    "day",
     "days_since",
     "field",
     "group_all",
@@ -72,6 +80,7 @@ __all__ = [
     "lit",
     "maximum",
     "minimum",
+    "month",
     "months_since",
     "name",
     "param",
@@ -79,5 +88,6 @@ __all__ = [
     "scale_lookup",
     "what_if",
     "where",
+    "year",
     "years_since",
 ]

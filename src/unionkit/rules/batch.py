@@ -16,10 +16,13 @@ from unionkit.errors import RuleEvaluationError
 from unionkit.rules.check import common_type
 from unionkit.rules.expr import (
     Arith,
+    AsOf,
     Between,
     BoolOp,
     Clip,
+    Coalesce,
     Compare,
+    DatePart,
     Expr,
     Extreme,
     Field,
@@ -750,7 +753,8 @@ class _Batch:
             Arith: self._arith, Neg: self._neg, Compare: self._compare, BoolOp: self._boolop,
             Not: self._not, Where: self._where, Extreme: self._extreme, Clip: self._clip,
             Between: self._between, IsIn: self._isin, Since: self._since,
-            GroupAgg: self._group, ScaleLookup: self._scale,
+            GroupAgg: self._group, ScaleLookup: self._scale, Coalesce: self._coalesce,
+            DatePart: self._date_part, AsOf: self._as_of,
         }
 
     def group(self, by: str) -> _Groups:
@@ -951,6 +955,34 @@ class _Batch:
                 table = _elapsed(span, e.unit, self.as_of)
                 return _V(table[days - lo], v.missing)
         return _V(_elapsed(d, e.unit, self.as_of), v.missing)
+
+    def _coalesce(self, e: Coalesce) -> _V:
+        target = self.rs.type_of(e)
+        x = self.typed(e.operand, target)
+        if x.missing is None:
+            return x
+        (x, d), by = self.align(x, self.typed(e.default, target))
+        assert x.missing is not None
+        values = np.where(x.missing, d.values, x.values)
+        missing = None if d.missing is None else (x.missing & d.missing)
+        if missing is not None and not missing.any():
+            missing = None
+        return _V(values, missing, by)
+
+    def _date_part(self, e: DatePart) -> _V:
+        v = self.eval(e.operand)
+        index = ("year", "month", "day").index(e.part)
+        if np.ndim(v.values) == 0:
+            if v.missing is not None:
+                v = self.full(v)
+            else:
+                one = np.array([v.values], dtype="datetime64[D]")
+                return _V(int(ymd(one)[index][0]), None, v.by)
+        parts = ymd(np.asarray(v.values, dtype="datetime64[D]"))
+        return _V(parts[index].astype(np.int64), v.missing, v.by)
+
+    def _as_of(self, e: AsOf) -> _V:
+        return _V(np.datetime64(self.as_of, "D"))
 
     def _group(self, e: GroupAgg) -> _V:
         g = self.group(e.by)

@@ -7,10 +7,13 @@ from collections.abc import Mapping
 from unionkit.errors import RuleDefinitionError
 from unionkit.rules.expr import (
     Arith,
+    AsOf,
     Between,
     BoolOp,
     Clip,
+    Coalesce,
     Compare,
+    DatePart,
     Expr,
     Extreme,
     Field,
@@ -194,6 +197,14 @@ class _Checker:
             if self.infer(e.operand) is not V.date:
                 raise self.fail(e, f"{e.unit}_since needs a date", f"{e.unit}_since 需要日期")
             return V.int
+        if isinstance(e, Coalesce):
+            return self._common(e, [e.operand, e.default], "coalesce")
+        if isinstance(e, DatePart):
+            if self.infer(e.operand) is not V.date:
+                raise self.fail(e, f"{e.part} needs a date", f"{e.part} 需要日期")
+            return V.int
+        if isinstance(e, AsOf):
+            return V.date
         if isinstance(e, GroupAgg):
             return self._group(e)
         if isinstance(e, ScaleLookup):

@@ -18,10 +18,13 @@ from unionkit.rules.batch import Columns, MoneyUnit, _Groups, scale_table
 from unionkit.rules.check import common_type
 from unionkit.rules.expr import (
     Arith,
+    AsOf,
     Between,
     BoolOp,
     Clip,
+    Coalesce,
     Compare,
+    DatePart,
     Expr,
     Extreme,
     Field,
@@ -356,6 +359,15 @@ class _Scalar:
             if e.unit == "years":
                 return a.year - y - int((a.month * 100 + a.day) < (m * 100 + day))
             return (a.year - y) * 12 + (a.month - m) - int(a.day < day)
+        if isinstance(e, Coalesce):
+            target = rs.type_of(e)
+            x = self.typed(e.operand, i, target)
+            return self.typed(e.default, i, target) if x is None else x
+        if isinstance(e, DatePart):
+            d = self.value(e.operand, i)
+            return None if d is None else int(getattr(d, e.part))
+        if isinstance(e, AsOf):
+            return self.as_of
         if isinstance(e, GroupAgg):
             return self._group(e, i)
         if isinstance(e, ScaleLookup):
@@ -493,6 +505,13 @@ class _Builder:
         if isinstance(e, Param):
             p = self.rs._parameters[e.name]
             return p.description_zh or e.name, p.description_en or e.name, "", ""
+        if isinstance(e, AsOf):
+            return "评估日期", "evaluation date", "", ""
+        if isinstance(e, DatePart):
+            inner_zh, inner_en, _, _ = self.labels(e.operand)
+            if inner_zh:
+                part_zh = {"year": "年份", "month": "月份", "day": "日"}[e.part]
+                return f"{inner_zh}的{part_zh}", f"{e.part} of {inner_en}", "", ""
         return "", "", "", ""
 
     def node(self, e: Expr) -> ExplainNode:

@@ -15,10 +15,13 @@ from unionkit.rules.schema import ValueType
 
 __all__ = [
     "Arith",
+    "AsOf",
     "Between",
     "BoolOp",
     "Clip",
+    "Coalesce",
     "Compare",
+    "DatePart",
     "Expr",
     "Extreme",
     "Field",
@@ -33,9 +36,12 @@ __all__ = [
     "ScaleLookup",
     "Since",
     "Where",
+    "as_of",
     "between",
     "children",
     "clip",
+    "coalesce",
+    "day",
     "days_since",
     "field",
     "group_all",
@@ -48,6 +54,7 @@ __all__ = [
     "lit",
     "maximum",
     "minimum",
+    "month",
     "months_since",
     "name",
     "param",
@@ -58,6 +65,7 @@ __all__ = [
     "walk",
     "where",
     "wrap",
+    "year",
     "years_since",
 ]
 
@@ -291,6 +299,29 @@ class Since(Expr):
 
 
 @frozen(cache_hash=True, order=False)
+class Coalesce(Expr):
+    """*operand*, or *default* where *operand* is unknown."""
+
+    operand: Expr
+    default: Expr
+    _kids: ClassVar[tuple[str, ...]] = ("operand", "default")
+
+
+@frozen(cache_hash=True, order=False)
+class DatePart(Expr):
+    """The ``year``, ``month`` (1-12) or ``day`` (1-31) of a date, as an integer."""
+
+    part: str
+    operand: Expr
+    _kids: ClassVar[tuple[str, ...]] = ("operand",)
+
+
+@frozen(cache_hash=True, order=False)
+class AsOf(Expr):
+    """The evaluation date."""
+
+
+@frozen(cache_hash=True, order=False)
 class GroupAgg(Expr):
     """
     An aggregate over the members sharing the column *by*, broadcast back to each member.
@@ -441,6 +472,55 @@ def days_since(x: ExprLike) -> Expr:
     return Since("days", wrap(x))
 
 
+def coalesce(x: ExprLike, default: ExprLike) -> Expr:
+    """
+    The value of *x*, or *default* where *x* is unknown.
+
+    Use it where a missing input must not wipe out a whole sum: in
+    ``coalesce(sick_leave_days, 0) >= 15`` an unknown number of sick-leave
+    days counts as none.
+
+    .. versionadded:: 0.1.0
+    """
+    return Coalesce(wrap(x), wrap(default))
+
+
+def year(d: ExprLike) -> Expr:
+    """
+    The year of the date *d*, an integer.
+
+    .. versionadded:: 0.1.0
+    """
+    return DatePart("year", wrap(d))
+
+
+def month(d: ExprLike) -> Expr:
+    """
+    The month (1 to 12) of the date *d*: ``month(birth_date).eq(month(as_of()))`` is a birthday.
+
+    .. versionadded:: 0.1.0
+    """
+    return DatePart("month", wrap(d))
+
+
+def day(d: ExprLike) -> Expr:
+    """
+    The day of the month (1 to 31) of the date *d*.
+
+    .. versionadded:: 0.1.0
+    """
+    return DatePart("day", wrap(d))
+
+
+def as_of() -> Expr:
+    """
+    The evaluation date (the ``as_of`` given to ``evaluate`` or ``explain``).
+
+    .. versionadded:: 0.1.0
+    """
+    return AsOf()
+
+
 def group_sum(x: ExprLike, by: str) -> Expr:
     """The sum of *x* over the members sharing *by* (missing values left out)."""
     return GroupAgg("sum", wrap(x), by)
@@ -571,6 +651,12 @@ def _text(e: Expr, top: bool = False) -> str:
         return f"isin({_text(e.operand, True)}, [{values}])"
     if isinstance(e, Since):
         return f"{e.unit}_since({_text(e.operand, True)})"
+    if isinstance(e, Coalesce):
+        return f"coalesce({_text(e.operand, True)}, {_text(e.default, True)})"
+    if isinstance(e, DatePart):
+        return f"{e.part}({_text(e.operand, True)})"
+    if isinstance(e, AsOf):
+        return "as_of()"
     if isinstance(e, GroupAgg):
         args = [] if e.operand is None else [_text(e.operand, True)]
         args.append(f"by={e.by}")

@@ -118,6 +118,11 @@ FUNCTIONS: dict[str, _FunctionSpec] = {
     "years_since": _FunctionSpec(1, 1, summary="years_since(date)"),
     "months_since": _FunctionSpec(1, 1, summary="months_since(date)"),
     "days_since": _FunctionSpec(1, 1, summary="days_since(date)"),
+    "coalesce": _FunctionSpec(2, 2, summary="coalesce(x, default)"),
+    "year": _FunctionSpec(1, 1, summary="year(date)"),
+    "month": _FunctionSpec(1, 1, summary="month(date)"),
+    "day": _FunctionSpec(1, 1, summary="day(date)"),
+    "as_of": _FunctionSpec(0, 0, summary="as_of()"),
     "group_sum": _FunctionSpec(1, 1, frozenset({"by"}), frozenset({"by"}),
                                "group_sum(x, by=household_id)"),
     "group_count": _FunctionSpec(0, 1, frozenset({"by", "where"}), frozenset({"by"}),
@@ -707,6 +712,16 @@ def to_expr(tree: Syntax) -> Expr:
         return r.months_since(args[0])
     if fname == "days_since":
         return r.days_since(args[0])
+    if fname == "coalesce":
+        return r.coalesce(args[0], args[1])
+    if fname == "year":
+        return r.year(args[0])
+    if fname == "month":
+        return r.month(args[0])
+    if fname == "day":
+        return r.day(args[0])
+    if fname == "as_of":
+        return r.as_of()
     if fname == "group_sum":
         return r.group_sum(args[0], by=by)
     if fname == "group_count":
