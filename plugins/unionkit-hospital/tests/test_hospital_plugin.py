@@ -70,8 +70,9 @@ def test_hardship_eligible_uses_the_hospital_criteria(host: PluginHost) -> None:
         data, as_of=JUNE, rules=["hardship_eligible", "hardship_criteria_score"]).frame
 
     # low: 24000 / 12 / 2 = 1000 a head < 2 x 1170; ill: serious illness; sick: 60 >= 60 days.
+    # The relative shares the low-income household but scores nothing: not a union member.
     assert [True, True, True, False, False] == [bool(x) for x in out["hardship_eligible"]]
-    assert [40.0, 40.0, 20.0, 0.0, 40.0] == [float(x) for x in out["hardship_criteria_score"]]
+    assert [40.0, 40.0, 20.0, 0.0, 0.0] == [float(x) for x in out["hardship_criteria_score"]]
 
 
 def test_three_must_visits_and_aid_missions_are_proposed(host: PluginHost) -> None:
