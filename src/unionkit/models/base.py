@@ -94,12 +94,16 @@ def parse_yuan(value: object) -> Decimal:
     return in_fen
 
 
+_PLAIN_MONEY = re.compile(r"-?[0-9]{1,12}(?:\.[0-9]{1,2})?")
 _MONEY_TEXT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 _NOT_FINITE = frozenset({"nan", "inf", "infinity"})
 
 
 def _parse_money_text(value: str) -> Decimal:
+    if _PLAIN_MONEY.fullmatch(value) is not None:
+        # Nearly every cell is plain digits: skip normalisation for them.
+        return Decimal(value)
     text = unicodedata.normalize("NFKC", value).strip()
     for junk in ("¥", "元", "RMB", " "):
         text = text.replace(junk, "")
