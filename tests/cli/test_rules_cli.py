@@ -142,9 +142,40 @@ def test_counts_and_money_match_values_worked_out_by_hand(
     assert summary["rows_with_errors"] == len(BAD_MEMBERS)
     by_rule = {r["name"]: r for r in summary["rules"]}
     assert len(screened(40)) == by_rule["tumor_screening_eligible"]["eligible"]
-    total = sum(Decimal(r[7]) * 12 for r in ROWS if r[7] and r[0] not in BAD_MEMBERS)
+    # counted and totalled over union members only; relatives are evaluated but not counted
+    valid = [r for r in ROWS if r[0] not in BAD_MEMBERS]
+    members = [r for r in valid if r[2] == "是"]
+    assert (len(members), len(valid) - len(members)) == (
+        summary["union_members"], summary["relatives"])
+    total = sum(Decimal(r[7]) * 12 for r in members if r[7])
     assert f"{total:.2f}" == by_rule["year_salary"]["total_yuan"]
-    assert by_rule["half_salary"]["unknown"] == 2  # M1-1 and M4 have no salary
+    assert by_rule["half_salary"]["unknown"] == 0  # only relatives (M1-1, M4) have no salary
+    # a household's income is a measure: summed once per person it would mean nothing
+    assert "none" == by_rule["household_annual_income"]["summary"]
+    assert "total_yuan" not in by_rule["household_annual_income"]
+    assert "none" == by_rule["living_aid_cap"]["summary"]
+    # every rule still has a column for every row, relatives included
+    assert results["M1-1"]["household_annual_income"] == "36000.60"
+    assert results["M4"]["tumor_screening_eligible"] == "false"  # 65, but a relative
+
+
+def test_the_summary_table_says_it_counts_members_only(
+    roster: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "results.csv"
+
+    code, stdout, stderr = evaluate(str(roster), "--as-of", "2025-06-01", "--out", str(out),
+                                    "--lang", "en")
+
+    assert code == 0, stderr
+    valid = [r for r in ROWS if r[0] not in BAD_MEMBERS]
+    members = sum(1 for r in valid if r[2] == "是")
+    assert (f"union members only ({members} members counted; "
+            f"{len(valid) - members} relatives evaluated") in " ".join(stdout.split())
+    assert "tumor_screening_eligible" in stdout
+    table = stdout.split("rules not summarised")[0]
+    assert "household_annual_income" not in table
+    assert "household_annual_income" in stdout.split("rules not summarised")[1]
 
 
 def test_optional_library_fields_are_unknown_and_do_not_stop_the_tiers(

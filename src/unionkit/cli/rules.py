@@ -43,7 +43,9 @@ class Lang(enum.StrEnum):
 
 
 _TEXT = {
-    "title": ("规则评估", "Rule evaluation"),
+    "title": ("规则评估（仅统计会员：{members} 名会员，另有 {relatives} 名家属已评估未计入）",
+              "Rule evaluation, union members only ({members} members counted; "
+              "{relatives} relatives evaluated, not counted)"),
     "rule": ("规则", "rule"),
     "label": ("名称", "label"),
     "result": ("结果", "result"),
@@ -52,6 +54,9 @@ _TEXT = {
     "total": ("合计 {amount} 元", "total {amount} yuan"),
     "evaluated": ("评估人数", "people evaluated"),
     "union_members": ("其中会员", "of whom union members"),
+    "relatives": ("其中家属（非会员）", "of whom relatives (not members)"),
+    "not_summarised": ("未汇总的规则（测度、上限等，见结果文件）",
+                       "rules not summarised (measures, caps; see the results file)"),
     "as_of": ("评估日期", "as of"),
     "version": ("规则集版本", "rule set version"),
     "written": ("结果已写入", "results written to"),
@@ -298,25 +303,37 @@ def _summary(
     ruleset: RuleSet, batch: BatchResult, columns: Mapping[str, tuple[str, list[object]]],
     result: RosterImport, out: Path,
 ) -> dict[str, Any]:
+    # Union benefits go to members: relatives are evaluated (household figures need them)
+    # but neither counted nor totalled.
+    members = [m.is_member for m in result.members]
     rules = []
     for name, (kind, values) in columns.items():
         rule = ruleset.rules[name]
-        known = [v for v in values if v is not None]
+        own = [v for v, is_member in zip(values, members, strict=True) if is_member]
+        known = [v for v in own if v is not None]
         entry: dict[str, Any] = {
             "name": name, "label_zh": rule.label_zh, "label_en": rule.label_en,
-            "type": kind, "unknown": len(values) - len(known),
+            "type": kind, "summary": rule.summary, "unknown": len(own) - len(known),
         }
-        if kind == "bool":
+        if rule.summary == "count":
             entry["eligible"] = sum(1 for v in known if v)
-        elif kind == "money":
-            entry["total_yuan"] = format_fen(sum(int(v) for v in known))  # type: ignore[call-overload]
+        elif rule.summary == "total":
+            if kind == "money":
+                entry["total_yuan"] = format_fen(sum(int(v) for v in known))  # type: ignore[call-overload]
+            elif kind == "int":
+                entry["total"] = str(sum(int(v) for v in known))  # type: ignore[call-overload]
+            else:
+                entry["total"] = f"{math.fsum(float(v) for v in known):.6g}"  # type: ignore[arg-type]
         rules.append(entry)
+    union_members = sum(1 for m in members if m)
     return {
         "roster": str(result.source),
         "as_of": batch.as_of.isoformat(),
         "version": batch.version,
         "evaluated": len(result.members),
-        "union_members": sum(1 for m in result.members if m.is_member),
+        "union_members": union_members,
+        "relatives": len(result.members) - union_members,
+        "summarised_over": "union_members",
         "rows_with_errors": len({e.row for e in result.errors}),
         "out": str(out),
         "rules": rules,
@@ -331,8 +348,9 @@ def _print_summary(summary: Mapping[str, Any], lang: Lang) -> None:
     if not console.is_terminal:
         # piped or captured output has no width of its own: do not squeeze the labels to 80
         console = Console(highlight=False, soft_wrap=False, width=120)
-    shown = [e for e in summary["rules"] if e["type"] in ("bool", "money")]
-    table = Table(title=_t("title", lang))
+    shown = [e for e in summary["rules"] if e["summary"] != "none"]
+    table = Table(title=_t("title", lang).format(members=summary["union_members"],
+                                                 relatives=summary["relatives"]))
     # rule names are what --rules takes: never cut them; the labels may wrap instead
     longest = max((len(e["name"]) for e in shown), default=4)
     table.add_column(_t("rule", lang), no_wrap=True, min_width=longest)
@@ -340,15 +358,22 @@ def _print_summary(summary: Mapping[str, Any], lang: Lang) -> None:
     table.add_column(_t("result", lang), justify="right", no_wrap=True)
     table.add_column(_t("unknown", lang), justify="right", no_wrap=True)
     for entry in shown:
-        if entry["type"] == "bool":
+        if entry["summary"] == "count":
             result = _t("eligible", lang).format(n=entry["eligible"])
-        else:
+        elif entry["type"] == "money":
             result = _t("total", lang).format(amount=entry["total_yuan"])
+        else:
+            result = entry["total"]
         label = entry["label_zh"] if lang is Lang.zh else entry["label_en"]
         table.add_row(entry["name"], label, result, str(entry["unknown"]))
     console.print(table)
+    hidden = [e["name"] for e in summary["rules"] if e["summary"] == "none"]
+    if hidden:
+        console.print(f"{_t('not_summarised', lang)}: {', '.join(hidden)}", markup=False,
+                      overflow="fold")
     for key, value in (("evaluated", summary["evaluated"]),
                        ("union_members", summary["union_members"]),
+                       ("relatives", summary["relatives"]),
                        ("as_of", summary["as_of"]), ("version", summary["version"]),
                        ("written", summary["out"])):
         console.print(f"{_t(key, lang)}: {value}", markup=False, overflow="ignore", crop=False)

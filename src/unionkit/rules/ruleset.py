@@ -8,9 +8,9 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from attrs import field, frozen
+from attrs import Factory, field, frozen
 
 from unionkit.errors import ParameterError, RuleDefinitionError
 from unionkit.rules.check import convertible, infer_types
@@ -22,7 +22,12 @@ if TYPE_CHECKING:
     from unionkit.rules.batch import BatchResult, MoneyUnit
     from unionkit.rules.explain import Explanation
 
-__all__ = ["Rule", "RuleSet"]
+__all__ = ["SUMMARIES", "Rule", "RuleSet", "Summary"]
+
+Summary = Literal["count", "total", "none"]
+"""How a rule is summarised over a roster: count the yes, total the amounts, or not at all."""
+
+SUMMARIES: tuple[Summary, ...] = ("count", "total", "none")
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -32,6 +37,33 @@ def _rule_name(_: Any, __: Any, value: str) -> None:
         raise RuleDefinitionError(
             f"rule name {value!r} must be letters, digits and underscores / "
             "规则名只能包含字母、数字和下划线"
+        )
+
+
+def _default_summary(rule: Any) -> Summary:
+    if rule.value_type is ValueType.bool:
+        return "count"
+    if rule.value_type is ValueType.money:
+        return "total"
+    return "none"
+
+
+def _summary(rule: Any, _: Any, value: object) -> None:
+    if value not in SUMMARIES:
+        raise RuleDefinitionError(
+            f"rule {rule.name!r}: summary must be count, total or none, not {value!r} / "
+            f"规则 {rule.name} 的 summary 只能是 count、total 或 none"
+        )
+    if value == "count" and rule.value_type is not ValueType.bool:
+        raise RuleDefinitionError(
+            f"rule {rule.name!r}: only a yes/no rule can be counted / "
+            f"规则 {rule.name} 不是是/否规则，不能计数"
+        )
+    if value == "total" and rule.value_type not in (ValueType.money, ValueType.int,
+                                                    ValueType.number):
+        raise RuleDefinitionError(
+            f"rule {rule.name!r}: only a numeric rule can be totalled / "
+            f"规则 {rule.name} 不是数值规则，不能合计"
         )
 
 
@@ -52,8 +84,16 @@ class Rule:
         description_zh: Longer description in Chinese.
         description_en: Longer description in English.
         source: Where the rule comes from (a document, a plugin name).
+        summary: How a roster summary shows the rule: ``"count"`` the members
+            for whom it is yes (the default for yes/no rules), ``"total"`` its
+            amounts (the default for money rules), or ``"none"`` (the default
+            otherwise; use it for measures such as a household's income, which
+            would be counted once per person, and for caps that are limits,
+            not payments).
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.1.0
+       *summary*.
     """
 
     name: str = field(validator=_rule_name)
@@ -66,6 +106,8 @@ class Rule:
     description_zh: str = ""
     description_en: str = ""
     source: str = ""
+    summary: Summary = field(default=Factory(_default_summary, takes_self=True),
+                             validator=_summary)
 
     def canonical(self) -> list[Any]:
         """A JSON-ready form identifying the rule (for content hashes)."""
@@ -92,7 +134,8 @@ def _resolve(rule: Rule, names: frozenset[str]) -> Rule:
     if expr == rule.expr:
         return rule
     return Rule(rule.name, expr, rule.label_zh, rule.label_en, rule.value_type, rule.entity,
-                rule.missing, rule.description_zh, rule.description_en, rule.source)
+                rule.missing, rule.description_zh, rule.description_en, rule.source,
+                rule.summary)
 
 
 def _order(rules: Mapping[str, Rule]) -> tuple[tuple[str, ...], dict[str, frozenset[str]]]:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal, Protocol, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol, Self, TypeVar, cast
 
 import yaml
 from attrs import frozen
@@ -348,6 +348,7 @@ class RuleSpec(Strict):
     missing: Annotated[Literal["false", "propagate"], BeforeValidator(_no_to_false)] = "false"
     description: Text | None = None
     source: StrictStr = ""
+    summary: Literal["count", "total", "none"] | None = None
 
 
 class RuleFileSpec(Strict):
@@ -607,18 +608,26 @@ def read_rule_files(
                     f"expr: {exc}"
                 ) from exc
             description = rspec.description
-            rules.append(Rule(
-                rspec.name,
-                expr,
-                rspec.label.zh,
-                rspec.label.en,
-                ValueType(rspec.type),
-                entity=rspec.entity,
-                missing=_missing(rspec.missing),
-                description_zh=description.zh if description else "",
-                description_en=description.en if description else "",
-                source=rspec.source,
-            ))
+            extra: dict[str, Any] = {}
+            if rspec.summary is not None:
+                extra["summary"] = rspec.summary
+            try:
+                rule = Rule(
+                    rspec.name,
+                    expr,
+                    rspec.label.zh,
+                    rspec.label.en,
+                    ValueType(rspec.type),
+                    entity=rspec.entity,
+                    missing=_missing(rspec.missing),
+                    description_zh=description.zh if description else "",
+                    description_en=description.en if description else "",
+                    source=rspec.source,
+                    **extra,
+                )
+            except RuleDefinitionError as exc:
+                raise RuleDefinitionError(f"{where}: {exc}") from exc
+            rules.append(rule)
     return RuleBundle(tuple(rules), params, fields, origins)
 
 
