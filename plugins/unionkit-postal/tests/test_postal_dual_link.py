@@ -126,6 +126,26 @@ def test_command_line_run_as_a_user_would(files: Path) -> None:
     assert "110105196509300197" not in first.stdout + first.stderr
 
 
+def test_health_facts_are_printed_only_on_request(files: Path) -> None:
+    script = Path(sys.executable).with_name("unionkit-postal")
+    base = [str(script), "dual-link", "--roster", "roster.csv",
+            "--sick-leave", "hr_sick_leave_2026-04.csv",
+            "--insurance", "medical_insurance_2026-04.csv", "--month", "2026-04"]
+
+    hidden = subprocess.run([*base, "--state", "a.sqlite"], cwd=files, capture_output=True,
+                            text=True, check=False)
+    as_json = subprocess.run([*base, "--state", "b.sqlite", "--json"], cwd=files,
+                             capture_output=True, text=True, check=False)
+    shown = subprocess.run([*base, "--state", "c.sqlite", "--reveal"], cwd=files,
+                           capture_output=True, text=True, check=False)
+
+    assert 0 == hidden.returncode == as_json.returncode == shown.returncode
+    assert "住院个人自付" not in hidden.stdout
+    assert "累计病假" not in hidden.stdout
+    assert all(p["reason"] is None for p in json.loads(as_json.stdout)["proposals"])
+    assert "住院个人自付" in shown.stdout
+
+
 def test_updated_hardship_criteria_replace_eligibility(host: PluginHost) -> None:
     diff = {(e.kind, e.name, e.change) for e in host.diff("postal")}
 

@@ -26,6 +26,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--branch", default="postal", help="分工会代号 / branch slug")
     run.add_argument("--json", action="store_true", help="输出JSON / print JSON")
     run.add_argument("--lang", choices=("zh", "en"), default="zh")
+    run.add_argument(
+        "--reveal", action="store_true",
+        help="显示住院医院、日期、自付金额和病假天数 / show hospital, dates, costs and sick-leave "
+             "days (health facts: hidden by default)",
+    )
     return parser
 
 
@@ -52,7 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "total_subsidy": str(result.total_subsidy),
             "proposals": [
                 {"member_id": p.member_id, "kind": p.kind, "amount": str(p.amount)
-                 if p.amount is not None else None, "reason": p.reason_zh}
+                 if p.amount is not None else None,
+                 "reason": p.reason_zh if args.reveal else None}
                 for p in result.proposals
             ],
         }, ensure_ascii=False, indent=2))
@@ -62,8 +68,12 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"({'规则版本' if zh else 'rules'} {result.ruleset_version[:12]})")
     for p in result.proposals:
         amount = f"{p.amount} 元" if p.amount is not None else ""
-        print(f"  {p.member_id}  {p.label(args.lang)}  {amount}  "
-              f"{p.reason_zh if zh else p.reason_en}")
+        # Hospital, stay dates, costs and sick-leave days are health facts: only on request.
+        reason = (p.reason_zh if zh else p.reason_en) if args.reveal else ""
+        print(f"  {p.member_id}  {p.label(args.lang)}  {amount}  {reason}".rstrip())
+    if result.proposals and not args.reveal:
+        print("（住院与病假详情已隐藏，加 --reveal 显示）" if zh
+              else "(hospital and sick-leave details hidden; add --reveal to show them)")
     if zh:
         print(f"新增 {len(result.proposals)} 项，补助合计 {result.total_subsidy} 元；"
               f"此前已提出 {result.already_proposed} 项；"
