@@ -282,3 +282,47 @@ def test_unknown_values_are_shown_as_unknown() -> None:
 
     assert e.value is None
     assert "= unknown" in str(e)
+
+
+def test_income_figures_computed_by_rules_are_masked_like_their_inputs() -> None:
+    from unionkit.rules.library import standard_ruleset
+
+    rs = standard_ruleset()
+    rows = [
+        {"member_id": "a", "household_id": "H", "annual_income": Decimal("36000.60"),
+         "rigid_spending": Decimal("0"), "sick_leave_days": 3, "is_member": True},
+        {"member_id": "b", "household_id": "H", "annual_income": Decimal("0"),
+         "is_member": False},
+    ]
+    why = rs.explain(rows, "subsidy_amount", date(2025, 6, 1), member="a", lang="en")
+    # (36000.60 - 0) / 24 = 1500.025 -> 1500.03 a head; 2000 - 1500.03 = 499.97 short
+    secrets = ("36,000.60", "1,500.03", "499.97")
+
+    masked = str(why)
+    revealed = why.render(reveal=True)
+
+    assert not [s for s in secrets if s in masked]
+    assert all(s in revealed for s in secrets)
+    assert "household annual disposable income [household_annual_income] = ＊＊＊" in masked
+    assert "hardship subsidy [subsidy_amount] = 1,000.00 yuan" in masked  # the outcome
+    assert "hardship score [hardship_score] = 40" in masked
+    assert "household size [household_size] = 2" in masked
+
+
+def test_a_strict_test_at_its_limit_is_not_called_reaching_or_short() -> None:
+    from unionkit.rules.library import standard_ruleset
+
+    rs = standard_ruleset()
+    row = {"member_id": "b", "household_id": "H", "annual_income": Decimal("0"),
+           "is_member": True}
+    why = rs.explain(row, "household_earners", date(2025, 6, 1), lang="en")
+
+    masked = why.render()
+    revealed = why.render(reveal=True)
+
+    assert "annual_income > 0 = no — annual disposable income is not over 0.00 yuan" in masked
+    assert "annual disposable income equals 0.00 yuan, not over it" in revealed
+    for text in (masked, revealed):
+        assert "reaches" not in text
+        assert "short of" not in text
+    assert "年可支配收入未超过0.00 元" in why.render(lang="zh")

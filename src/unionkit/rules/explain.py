@@ -454,6 +454,33 @@ def _personal(e: Expr) -> bool:
     return any(isinstance(n, Field) and n.name in PERSONAL_FIELDS for n in walk(e))
 
 
+def _derived(e: Expr, rs: RuleSet, memo: dict[str, bool]) -> bool:
+    """
+    Whether the value of *e* is a health or income figure, or computed from one.
+
+    A household's income or a per-capita income is, through the rules it is
+    computed from; a yes/no outcome, an amount read from a scale and the
+    points chosen by a condition are not: they are what is being explained.
+    """
+    if isinstance(e, Field):
+        return e.name in PERSONAL_FIELDS
+    if isinstance(e, Ref):
+        found = memo.get(e.name)
+        if found is None:
+            memo[e.name] = False  # rule sets have no cycles; this only guards the recursion
+            rule = rs.rules[e.name]
+            found = rule.value_type is not V.bool and _derived(rule.expr, rs, memo)
+            memo[e.name] = found
+        return found
+    if isinstance(e, Compare | Between | IsIn | Not | BoolOp | ScaleLookup):
+        return False
+    if isinstance(e, GroupAgg) and e.op == "count":
+        return False
+    if isinstance(e, Where):
+        return _derived(e.then, rs, memo) or _derived(e.otherwise, rs, memo)
+    return any(_derived(c, rs, memo) for c in children(e))
+
+
 @functools.lru_cache(maxsize=8192)
 def _text(e: Expr) -> str:
     return to_text(e)
@@ -488,6 +515,7 @@ class _Builder:
         self.rs = scalar.rs
         self.i = i
         self.built: dict[str, ExplainNode] = {}
+        self.derived: dict[str, bool] = {}
 
     def labels(self, e: Expr) -> tuple[str, str, str, str]:
         if isinstance(e, Field):
@@ -507,6 +535,8 @@ class _Builder:
             return p.description_zh or e.name, p.description_en or e.name, "", ""
         if isinstance(e, AsOf):
             return "评估日期", "evaluation date", "", ""
+        if isinstance(e, Coalesce):
+            return self.labels(e.operand)
         if isinstance(e, DatePart):
             inner_zh, inner_en, _, _ = self.labels(e.operand)
             if inner_zh:
@@ -524,7 +554,10 @@ class _Builder:
         kind = "expr"
         # Raw health and income facts, and figures computed from them, are personal; a yes/no
         # computed from them is the outcome being explained and stays visible.
-        personal = _personal(e) and (t is not V.bool or isinstance(e, Field))
+        if isinstance(e, Field):
+            personal = e.name in PERSONAL_FIELDS
+        else:
+            personal = t is not V.bool and _derived(e, self.rs, self.derived)
         if isinstance(e, Field):
             kind = "field"
             detail = {"field": e.name}
@@ -562,7 +595,8 @@ class _Builder:
         body = self.node(r.expr)
         detail = {"description_zh": r.description_zh, "description_en": r.description_en,
                   "source": r.source, "missing": r.missing.value}
-        return ExplainNode("rule", name, r.label_zh, r.label_en, value, r.value_type, False,
+        personal = r.value_type is not V.bool and _derived(Ref(name), self.rs, self.derived)
+        return ExplainNode("rule", name, r.label_zh, r.label_en, value, r.value_type, personal,
                            "", "", "", "", detail, (body,))
 
     def reason(self, e: Compare) -> tuple[str, str, str, str]:
@@ -590,7 +624,7 @@ class _Builder:
 
         lim_zh, lim_en = fmt(limit)
         gap_zh, gap_en = fmt(gap)
-        personal = _personal(left)
+        personal = _personal(left) or _derived(left, self.rs, self.derived)
         if (not outcome and op in (">=", ">") and isinstance(left, Since)
                 and left.unit == "years" and not personal):
             born = self.s.value(left.operand, self.i)
@@ -603,7 +637,16 @@ class _Builder:
                 text = (f"{when} 满{need}年，届时符合",
                         f"reaches {need} years on {when}, eligible from then")
             return text[0], text[1], text[0], text[1]
-        if op in (">=", ">"):
+        if gap == 0 and op in (">", "<"):
+            # equal to the limit: a strict test fails, and nothing is "short" or "over"
+            word_zh, word_en = ("超过", "over") if op == ">" else ("低于", "under")
+            full = (f"{zh}等于{lim_zh}，未{word_zh}", f"{en} equals {lim_en}, not {word_en} it")
+            masked = (f"{zh}未{word_zh}{lim_zh}", f"{en} is not {word_en} {lim_en}")
+        elif gap == 0 and op in (">=", "<="):
+            full = (f"{zh}等于{lim_zh}", f"{en} equals {lim_en}")
+            masked = (f"{zh}已达到{lim_zh}" if op == ">=" else f"{zh}未超过{lim_zh}",
+                      f"{en} reaches {lim_en}" if op == ">=" else f"{en} is not over {lim_en}")
+        elif op in (">=", ">"):
             if outcome and op == ">":
                 full = (f"{zh}超过{lim_zh}", f"{en} is over {lim_en}")
                 masked = full
