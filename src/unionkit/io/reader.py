@@ -17,7 +17,7 @@ from unionkit.io.result import RosterImport, RosterWarning, RowError
 from unionkit.models import Member, Sex
 from unionkit.models.base import field_labels
 from unionkit.models.ids import ResidentId, mask_raw, mask_text
-from unionkit.models.member import consistency_problems
+from unionkit.models.member import BLANKS_REMOVED, consistency_problems
 
 __all__ = ["PERSONAL_FIELDS", "mask_value", "read_roster"]
 
@@ -143,11 +143,27 @@ def read_roster(
     )
 
 
-def _column(rows: list[Sequence[object]], index: int, text_only: bool) -> list[object]:
+def _column(
+    rows: list[Sequence[object]],
+    index: int,
+    text_only: bool,
+    transposed: list[tuple[object, ...]] | None,
+) -> list[object]:
+    if transposed is not None:
+        # Every row as wide as the header: C-level strip over a column zip() already cut.
+        return list(map(str.strip, transposed[index]))  # type: ignore[arg-type]
     if text_only:
         return [r[index].strip() if index < len(r) else ""  # type: ignore[attr-defined]
                 for r in rows]
     return [_spreadsheet_cell(r[index]) if index < len(r) else "" for r in rows]
+
+
+def _transpose(rows: list[Sequence[object]], width: int) -> list[tuple[object, ...]] | None:
+    # The common case, a CSV whose rows all match the header, is cut into columns in C;
+    # ragged rows (and spreadsheet cells, which are not all text) take the per-cell path.
+    if not rows or any(len(r) != width for r in rows):
+        return None
+    return list(zip(*rows, strict=True))
 
 
 def _spreadsheet_cell(cell: object) -> object:
@@ -174,10 +190,11 @@ def _validate_rows(
     indexes: list[int] = []
     columns: list[list[object]] = []
     failed: dict[int, list[int]] = {}
+    transposed = _transpose(rows, width) if text_only else None
     for index, field in enumerate(plan.fields):
         if field is None:
             continue
-        cells = _column(rows, index, text_only)
+        cells = _column(rows, index, text_only, transposed)
         conv = convert.get(field)
         if conv is not None:
             cells = [conv(c) if c != "" else "" for c in cells]
@@ -189,7 +206,7 @@ def _validate_rows(
         fields.append(field)
         indexes.append(index)
         columns.append(cells)
-    context = {"today": today}
+    context = {"today": today, BLANKS_REMOVED: True}
     validate = Member.model_validate
     members: list[Member] = []
     errors: list[RowError] = []
@@ -201,7 +218,7 @@ def _validate_rows(
         rowno = header_row + 1 + j
         if progress is not None and j % _PROGRESS_EVERY == 0 and j:
             progress(j, total)
-        data = dict(zip(fields, values, strict=True))
+        data = {f: v for f, v in zip(fields, values, strict=True) if v != ""}
         row_errors: list[RowError] | None = None
         bad = failed.get(j)
         if bad is not None:
@@ -214,8 +231,8 @@ def _validate_rows(
                     rowno, plan.headers[indexes[k]], field, mask_value(field, rows[j][indexes[k]]),
                     fail.code, fail.zh, fail.en,
                 ))
-                data[field] = ""
-        elif (not data["member_id"] and not any(v != "" for v in values)
+                del data[field]
+        elif (not data.get("member_id") and not any(v != "" for v in values)
               and not any(cell_text(c) for c in rows[j])):
             blank += 1
             continue

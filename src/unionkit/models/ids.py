@@ -44,6 +44,8 @@ _MAX_AGE_YEARS = 120
 
 def _normalise(raw: str) -> str:
     # HR exports carry full-width digits, the ideographic space and stray separators.
+    if raw.isalnum() and raw.isascii():
+        return raw.upper()
     text = unicodedata.normalize("NFKC", raw).strip().replace(" ", "").replace("-", "")
     return text.upper()
 

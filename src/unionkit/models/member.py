@@ -30,6 +30,9 @@ __all__ = [
 
 MIN_WORKING_AGE = 16
 
+BLANKS_REMOVED = "unionkit.blank_cells_removed"
+"""Validation-context key: the caller promises no blank text cells (the roster reader)."""
+
 Flag = Annotated[bool, BeforeValidator(parse_bool)]
 
 
@@ -197,8 +200,12 @@ class Member(UnionModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _blank_cells_are_missing(cls, data: Any) -> Any:
-        # Spreadsheets leave empty cells as "": one pass here instead of a validator per field.
+    def _blank_cells_are_missing(cls, data: Any, info: ValidationInfo) -> Any:
+        # Spreadsheets leave empty cells as "": one pass here instead of a validator per field,
+        # and none when the caller (the roster reader) has already left blank cells out.
+        ctx = info.context
+        if isinstance(ctx, dict) and ctx.get(BLANKS_REMOVED):
+            return data
         if isinstance(data, dict):
             return {
                 k: v for k, v in data.items()
