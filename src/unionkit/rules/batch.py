@@ -36,9 +36,10 @@ from unionkit.rules.expr import (
     ScaleLookup,
     Since,
     Where,
+    to_text,
 )
 from unionkit.rules.parameters import Scale
-from unionkit.rules.schema import Missing, ValueType
+from unionkit.rules.schema import MEMBER_FIELDS, Missing, ValueType
 
 if TYPE_CHECKING:
     from unionkit.rules.ruleset import RuleSet
@@ -146,6 +147,59 @@ def yuan_to_fen(x: Array) -> Array:
         np.copysign(f, y, out=f)
     out: Array = f.astype(np.int64)
     return out
+
+
+EXACT_LIMIT = 2 ** 62
+"""Integer and money (fen) results of rule arithmetic must stay below this in magnitude.
+
+Past it numpy's ``int64`` wraps around silently while Python's integers (the
+explain path) keep growing, so batch and explain would disagree; chained
+squares in a rule file would also grow explain's integers without bound.
+"""
+
+
+def too_large(e: Expr) -> RuleEvaluationError:
+    """The error for an integer or money result of *e* beyond :data:`EXACT_LIMIT`."""
+    text = to_text(e)
+    if len(text) > 120:
+        text = text[:117] + "..."
+    return RuleEvaluationError(
+        f"the result of '{text}' is too large for exact arithmetic (beyond ±2^62)\n"
+        f"'{text}' 的结果超出精确计算的范围（±2^62）"
+    )
+
+
+def _max_abs(values: Any) -> int:
+    a = np.asarray(values)
+    if a.size == 0:
+        return 0
+    return max(abs(int(a.max())), abs(int(a.min())))
+
+
+def check_range(e: Expr, op: str, x: Any, y: Any, missing: Array | None) -> None:
+    """
+    Raise :func:`too_large` when an integer ``x op y`` leaves :data:`EXACT_LIMIT` for a known row.
+
+    The common case costs two min/max passes: only when the operands' bounds
+    allow an overflow are the suspect rows recomputed with Python integers.
+    """
+    bx, by = _max_abs(x), _max_abs(y)
+    if (bx * by if op == "*" else bx + by) < EXACT_LIMIT:
+        return
+    fx, fy = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    estimate = np.abs(fx * fy if op == "*" else fx + fy if op == "+" else fx - fy)
+    suspect = estimate >= 2.0 ** 61
+    if missing is not None:
+        suspect = suspect & ~missing
+    if not suspect.any():
+        return
+    shape = suspect.shape
+    xs = np.broadcast_to(np.asarray(x), shape)[suspect]
+    ys = np.broadcast_to(np.asarray(y), shape)[suspect]
+    for a, b in zip(xs.tolist(), ys.tolist(), strict=True):
+        exact = a * b if op == "*" else a + b if op == "+" else a - b
+        if abs(exact) >= EXACT_LIMIT:
+            raise too_large(e)
 
 
 def half_up_div(n: Any, d: Any) -> Any:
@@ -501,6 +555,9 @@ class Columns:
     def __init__(self, data: Any, fields: Mapping[str, ValueType],
                  needed: Sequence[str] = (), money_unit: MoneyUnit = "fen") -> None:
         self.fields = fields
+        # Fields a rule file declares beyond the standard roster (exclusion data and the like)
+        # may be absent: most rosters never carry them, and then they are simply unknown.
+        self.optional = frozenset(fields) - frozenset(MEMBER_FIELDS)
         self.money_unit = check_money_unit(money_unit)
         self.kind = _kind(data)
         self.index: Any = None
@@ -539,11 +596,17 @@ class Columns:
             return _polars_column(col)
         return col
 
+    def supplies(self, name: str) -> bool:
+        """Whether *name* can be read: present, or a declared optional field (all unknown)."""
+        return self.has(name) or name in self.optional
+
     def get(self, name: str) -> tuple[Array, Array | None]:
         """The converted column *name* and its missing mask."""
         got = self._cache.get(name)
         if got is None:
-            got = convert(self.raw(name), self.fields[name], name, self.money_unit)
+            raw = (self.raw(name) if self.has(name) or name not in self.optional
+                   else np.full(self.n, None, dtype=object))
+            got = convert(raw, self.fields[name], name, self.money_unit)
             self._cache[name] = got
         return got
 
@@ -841,6 +904,8 @@ class _Batch:
             (a, b), by = self.align(self.eval(e.left), self.eval(e.right))
         x, y = a.values, b.values
         missing = _or(a.missing, b.missing)
+        if out is not V.number and e.op in "+-*":
+            check_range(e, e.op, x, y, missing)
         if e.op == "+":
             return _V(x + y, missing, by)
         if e.op == "-":
@@ -1140,7 +1205,7 @@ def evaluate_arrays(
     cols = data if isinstance(data, Columns) else Columns(data, rs.fields, sorted(fields),
                                                           money_unit)
     for f in sorted(fields):
-        if not cols.has(f):
+        if not cols.supplies(f):
             raise RuleEvaluationError(
                 f"the input has no column {f!r}, which the rules need / 输入数据缺少“{f}”列"
             )

@@ -735,7 +735,7 @@ def explain(
         cols = full.take(rows, [n for n in needed if full.has(n)])
         index = int(np.searchsorted(rows, at))
     for f in fields:
-        if not cols.has(f):
+        if not cols.supplies(f):
             raise RuleEvaluationError(
                 f"the input has no column {f!r}, which rule {rule!r} needs / "
                 f"输入数据缺少“{f}”列"
