@@ -839,6 +839,8 @@ class _Batch:
         source = self.rs.type_of(e)
         if source is target:
             return v
+        if source is V.int and target is V.money:
+            check_range(e, "*", v.values, 100, v.missing)
         return _V(to_type(v.values, source, target), v.missing, v.by)
 
     def member(self, v: _V) -> _V:
@@ -885,6 +887,8 @@ class _Batch:
             return got
         rule = self.rs.rules[name]
         v = self.typed(rule.expr, self.rs.inferred_type(name))
+        if self.rs.inferred_type(name) is V.int and rule.value_type is V.money:
+            check_range(rule.expr, "*", v.values, 100, v.missing)
         v = _V(to_type(v.values, self.rs.inferred_type(name), rule.value_type), v.missing, v.by)
         if v.missing is not None and rule.missing is Missing.false:
             fill = _CELL[rule.value_type][1]
@@ -1071,10 +1075,18 @@ class _Batch:
         if e.op == "sum":
             if missing is not None:
                 values = np.where(missing, 0, values)
-            sums = np.bincount(codes, weights=values, minlength=g.n)
-            if t is not V.number:
-                sums = np.rint(sums).astype(np.int64)
-            return _V(sums, None, e.by)
+            if t is V.number:
+                return _V(np.bincount(codes, weights=values, minlength=g.n), None, e.by)
+            bound = _max_abs(values) * len(values)
+            if bound < 2 ** 53:
+                # float64 holds every integer below 2^53 exactly, and bincount is fast
+                sums = np.rint(np.bincount(codes, weights=values, minlength=g.n))
+                return _V(sums.astype(np.int64), None, e.by)
+            exact = np.zeros(g.n, dtype=object)
+            np.add.at(exact, codes, values.astype(object))
+            if _max_abs(exact) >= EXACT_LIMIT:
+                raise too_large(e)
+            return _V(exact.astype(np.int64), None, e.by)
         is_date = t is V.date
         work = values.view(np.int64) if is_date else values
         if missing is not None:

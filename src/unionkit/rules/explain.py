@@ -14,7 +14,7 @@ import numpy as np
 from attrs import frozen
 
 from unionkit.errors import RuleEvaluationError
-from unionkit.rules.batch import Columns, MoneyUnit, _Groups, scale_table
+from unionkit.rules.batch import EXACT_LIMIT, Columns, MoneyUnit, _Groups, scale_table, too_large
 from unionkit.rules.check import common_type
 from unionkit.rules.expr import (
     Arith,
@@ -235,6 +235,13 @@ def _conv(value: Any, source: ValueType, target: ValueType) -> Any:
     return value / 100.0
 
 
+def _exact(e: Expr, value: Any) -> Any:
+    """*value*, unless it is an integer (or fen) the batch engine's ``int64`` could not hold."""
+    if type(value) is int and abs(value) >= EXACT_LIMIT:
+        raise too_large(e)
+    return value
+
+
 def _half_up_div(n: int, d: int) -> int:
     q = (2 * abs(n) + abs(d)) // (2 * abs(d))
     sign = (1 if n > 0 else -1 if n < 0 else 0) * (1 if d > 0 else -1)
@@ -257,12 +264,12 @@ class _Scalar:
         self.members: dict[tuple[str, int], list[int]] = {}
 
     def typed(self, e: Expr, i: int, target: ValueType) -> Any:
-        return _conv(self.value(e, i), self.rs.type_of(e), target)
+        return _exact(e, _conv(self.value(e, i), self.rs.type_of(e), target))
 
     def rule(self, name: str, i: int) -> Any:
         rule = self.rs.rules[name]
         inferred = self.rs.inferred_type(name)
-        v = _conv(self.value(rule.expr, i), inferred, rule.value_type)
+        v = _exact(rule.expr, _conv(self.value(rule.expr, i), inferred, rule.value_type))
         if v is None and rule.missing is Missing.false:
             v = {V.bool: False, V.int: 0, V.number: 0.0, V.money: 0}.get(rule.value_type)
         return v
@@ -387,13 +394,14 @@ class _Scalar:
         if a is None or b is None:
             return None
         if e.op == "+":
-            return a + b
+            return _exact(e, a + b)
         if e.op == "-":
-            return a - b
+            return _exact(e, a - b)
         if e.op == "*":
+            product = _exact(e, a * b)
             if lt is V.money and rt is V.money:
-                return _half_up_div(a * b, 100)
-            return a * b
+                return _half_up_div(product, 100)
+            return product
         if b == 0:
             return None
         if out is V.money:
@@ -418,7 +426,7 @@ class _Scalar:
                 for v in known:
                     total += v
                 return total
-            return sum(known)
+            return _exact(e, sum(known))
         if not known:
             return None
         return max(known) if e.op == "max" else min(known)
