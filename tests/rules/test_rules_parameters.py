@@ -184,3 +184,22 @@ def test_yaml_errors_name_the_file_and_parameter(tmp_path: Path, text: str,
 
     assert str(path) in str(info.value)
     assert fragment in str(info.value)
+
+
+def test_a_scale_is_limited_in_brackets_so_a_rule_file_cannot_stall_batch_runs() -> None:
+    from unionkit.errors import RuleDefinitionError
+    from unionkit.rules.parameters import MAX_BRACKETS
+    from unionkit.rules.yamlfile import load_ruleset
+
+    at_limit = Scale(tuple(Bracket(k, Decimal("0.01")) for k in range(MAX_BRACKETS)),
+                     "marginal_rate")
+    rows = "\n".join(f"        - [{k}, 0.01]" for k in range(MAX_BRACKETS + 1))
+    text = ("parameters:\n  p.rates:\n    unit: yuan\n    kind: marginal_rate\n"
+            "    description_zh: 费率\n    description_en: rates\n    source: test\n"
+            f"    values:\n      2020-01-01:\n{rows}\n")
+
+    assert MAX_BRACKETS == len(at_limit.brackets)
+    with pytest.raises(ParameterError, match="more than"):
+        Scale(tuple(Bracket(k, Decimal(1)) for k in range(MAX_BRACKETS + 1)))
+    with pytest.raises(RuleDefinitionError, match=r"line 2: parameter 'p\.rates'.*超过上限"):
+        load_ruleset(text)

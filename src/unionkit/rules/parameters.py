@@ -18,6 +18,7 @@ from unionkit.errors import ParameterError
 from unionkit.rules.schema import ValueType
 
 __all__ = [
+    "MAX_BRACKETS",
     "MONEY_UNITS",
     "Bracket",
     "Parameter",
@@ -31,6 +32,13 @@ MONEY_UNITS = frozenset({"yuan", "元", "CNY", "RMB"})
 """Units that make a parameter money (exact yuan, two decimal places)."""
 
 _SCALE_KINDS = ("amount", "marginal_rate")
+
+MAX_BRACKETS = 1_000
+"""The most brackets one scale may have.
+
+Batch evaluation of a marginal-rate scale costs one pass over the roster per
+bracket, so a rule file with tens of thousands of brackets would stall every run.
+"""
 
 
 def _number(value: object, where: str) -> Decimal:
@@ -77,6 +85,11 @@ def _brackets(value: Sequence[Bracket]) -> tuple[Bracket, ...]:
     thresholds = [b.threshold for b in out]
     if not out:
         raise ParameterError("a scale needs at least one bracket / 分档表至少需要一档")
+    if len(out) > MAX_BRACKETS:
+        raise ParameterError(
+            f"a scale has {len(out)} brackets, more than {MAX_BRACKETS} / "
+            f"分档表有{len(out)}档，超过上限{MAX_BRACKETS}档"
+        )
     if thresholds != sorted(set(thresholds)):
         raise ParameterError(
             "scale thresholds must be strictly increasing / 分档门槛必须严格递增"
