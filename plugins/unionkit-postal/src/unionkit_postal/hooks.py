@@ -6,8 +6,9 @@ from datetime import date
 from functools import cache
 
 from unionkit.care import CareAction, CareTrigger
+from unionkit.errors import Rejected
 from unionkit.hooks import Branch, HardshipCriterion, RuleEntry, hookimpl
-from unionkit.models import BenefitKind, Demand
+from unionkit.models import Benefit, BenefitKind, Demand, Grant, Period
 from unionkit.rules import FieldType, Parameters, Rule, ValueType, field, ref
 from unionkit.rules.yamlfile import RuleBundle, read_rule_files
 from unionkit_postal import rule_file
@@ -89,3 +90,17 @@ def unionkit_register_deadline_days(branch: Branch) -> dict[str, int]:
 def unionkit_route_demand(demand: Demand) -> str | None:
     """Route a demand to the postal department that handles its category."""
     return ROUTES.get(demand.category or "")
+
+
+@hookimpl
+def unionkit_validate_grant(grant: Grant, benefit: Benefit) -> None:
+    """A hospitalisation subsidy is paid in cash and never above the benefit's cap per stay."""
+    if benefit.kind is not BenefitKind.HOSPITALISATION_SUBSIDY:
+        return
+    cap = benefit.cap_per_member
+    if cap is not None and benefit.cap_period is Period.PER_EVENT and grant.amount > cap:
+        raise Rejected(f"{grant.amount} yuan is above the cap of {cap} yuan per stay / "
+                       f"超过每次住院补助上限{cap}元")
+    if grant.form is not benefit.form:
+        raise Rejected(f"a hospitalisation subsidy is paid as {benefit.form.label_en}, "
+                       f"not {grant.form.label_en} / 住院补助应以{benefit.form.label_zh}发放")

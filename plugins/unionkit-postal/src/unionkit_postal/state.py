@@ -6,12 +6,12 @@ import os
 import sqlite3
 from collections.abc import Iterable
 from contextlib import closing
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from attrs import frozen
 
-__all__ = ["DualLinkState", "StoredProposal"]
+__all__ = ["DualLinkState", "ProposalStatus", "StoredProposal"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS run (
@@ -29,6 +29,12 @@ CREATE TABLE IF NOT EXISTS proposal (
     amount_fen INTEGER,
     reason TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS confirmation (
+    key TEXT PRIMARY KEY REFERENCES proposal(key),
+    grant_id TEXT NOT NULL,
+    granted_on TEXT NOT NULL,
+    confirmed_at TEXT NOT NULL
+);
 """
 
 
@@ -41,6 +47,36 @@ class StoredProposal:
     kind: str
     amount_fen: int | None
     reason: str
+
+
+@frozen
+class ProposalStatus:
+    """
+    A stored proposal with the run that made it and, once confirmed, its grant.
+
+    Args:
+        key: What triggered it (holds health facts: print only on request).
+        member_id: The member's staff number.
+        kind: ``sick_leave_visit``, ``hospital_visit`` or ``hospitalisation_subsidy``.
+        amount_fen: The subsidy in integer fen, else ``None``.
+        reason: Why, in Chinese (a health fact).
+        month: The month of the run that proposed it.
+        ruleset_version: The rule-set version that decided.
+        grant_id: The grant it became, once confirmed.
+        granted_on: The grant's date, once confirmed.
+        confirmed_at: When the confirmation was recorded, once confirmed.
+    """
+
+    key: str
+    member_id: str
+    kind: str
+    amount_fen: int | None
+    reason: str
+    month: str
+    ruleset_version: str
+    grant_id: str | None
+    granted_on: date | None
+    confirmed_at: datetime | None
 
 
 class DualLinkState:
@@ -124,3 +160,52 @@ class DualLinkState:
         with closing(self._connect()) as db:
             return [(int(r[0]), str(r[1]), int(r[2]))
                     for r in db.execute("SELECT run_id, month, proposed FROM run ORDER BY run_id")]
+
+    def statuses(self) -> list[ProposalStatus]:
+        """Return every proposal with its run and confirmation, oldest first."""
+        with closing(self._connect()) as db:
+            rows = db.execute(
+                "SELECT p.key, p.member_id, p.kind, p.amount_fen, p.reason, r.month, "
+                "r.ruleset_version, c.grant_id, c.granted_on, c.confirmed_at "
+                "FROM proposal p JOIN run r ON r.run_id = p.run_id "
+                "LEFT JOIN confirmation c ON c.key = p.key ORDER BY p.rowid"
+            ).fetchall()
+        return [
+            ProposalStatus(
+                row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7],
+                granted_on=date.fromisoformat(row[8]) if row[8] else None,
+                confirmed_at=datetime.fromisoformat(row[9]) if row[9] else None,
+            )
+            for row in rows
+        ]
+
+    def confirm(self, grants: Iterable[tuple[str, str, date]]) -> set[str]:
+        """
+        Record that proposals became grants, in one transaction; keys already confirmed are kept.
+
+        Args:
+            grants: ``(key, grant_id, granted_on)`` for each confirmed proposal.
+
+        Returns:
+            The keys whose confirmation this call recorded.
+        """
+        items = list(grants)
+        now = datetime.now().isoformat(timespec="seconds")
+        with closing(self._connect()) as db:
+            db.isolation_level = None
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                new: set[str] = set()
+                for key, grant_id, on in items:
+                    cur = db.execute(
+                        "INSERT OR IGNORE INTO confirmation (key, grant_id, granted_on, "
+                        "confirmed_at) VALUES (?, ?, ?, ?)",
+                        (key, grant_id, on.isoformat(), now),
+                    )
+                    if cur.rowcount:
+                        new.add(key)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return new
