@@ -269,3 +269,47 @@ def test_report_with_a_branch_runs_as_a_real_process(tmp_path: Path) -> None:
 
     assert 0 == rep.returncode, rep.stderr
     assert re.search(r"received\D+20\b", rep.stdout, re.IGNORECASE), rep.stdout
+
+
+def test_show_json_masks_phone_and_id_numbers_in_history_details_too(db: str) -> None:
+    with_members(db)
+    phone, resident = "13812345678", "11010519491231002X"
+    run("demands", "submit", "--db", db, "--id", "Q9", "--member", "H00001", "--kind",
+        "request", "--title", f"回电 {phone}", "--content", f"身份证 {resident}",
+        "--category", "canteen", "--at", "2025-03-03T09:00")
+    run("demands", "transition", "Q9", "accept", "--actor", "office", "--department",
+        "logistics", "--db", db, "--at", "2025-03-03T10:00")
+    code, _, err = run("demands", "transition", "Q9", "resolve", "--actor", "office",
+                       "--answer", f"已致电 {phone}，核对 {resident}", "--db", db,
+                       "--at", "2025-03-04T10:00")
+    assert 0 == code, err
+    shown = [run("demands", "show", "Q9", "--db", db, *extra)[1]
+             for extra in ((), ("--json",), ("--lang", "en"))]
+    listed = run("demands", "list", "--db", db, "--json")[1]
+    answer = json.loads(shown[1])["history"][-1]["data"]["answer"]
+
+    assert "138****5678" in answer
+    for out in (*shown, listed):
+        assert phone not in out
+        assert resident not in out
+
+
+def test_text_that_looks_like_rich_markup_is_shown_as_typed_not_a_crash(db: str) -> None:
+    with_members(db)
+    title, category = "[/b] 食堂 [red]", "[/i]canteen"
+    run("demands", "submit", "--db", db, "--id", "Q[1]", "--member", "H00001", "--kind",
+        "request", "--title", title, "--content", "c", "--category", category,
+        "--at", "2025-03-03T09:00")
+    accepted = run("demands", "transition", "Q[1]", "accept", "--actor", "office",
+                   "--department", "[/u]logistics", "--db", db, "--at", "2025-03-03T10:00")
+    listed = run("demands", "list", "--db", db)
+    shown = run("demands", "show", "Q[1]", "--db", db)
+    missing = run("demands", "show", "no[/bold]", "--db", db)
+    report = run("report", "demands", "--db", db, "--year", "2025", "--lang", "en")
+
+    assert (0, 0, 0, 0) == (accepted[0], listed[0], shown[0], report[0])
+    assert title in listed[1]
+    assert title in shown[1] and "[/u]logistics" in shown[1]
+    assert "[/i]canteen" in report[1]
+    assert 1 == missing[0]
+    assert "no[/bold]" in missing[2]

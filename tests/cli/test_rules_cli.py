@@ -434,3 +434,22 @@ def test_the_example_roster_in_a_real_process(tmp_path: Path) -> None:
     assert eligible == by_rule["tumor_screening_eligible"]["eligible"]
     assert valid == len(read_results(out))
     assert "roster rows have errors" in proc.stderr or "行有错误" in proc.stderr
+
+
+def test_a_rule_label_that_looks_like_rich_markup_is_printed_as_written(
+    roster: Path, tmp_path: Path
+) -> None:
+    rules = tmp_path / "odd.yaml"
+    rules.write_text(
+        "rules:\n"
+        "  - name: long_leave\n"
+        "    label: {zh: '[/b]长病假', en: '[/b]long leave'}\n"
+        "    type: bool\n"
+        "    expr: sick_leave_days > 10\n", encoding="utf-8")
+
+    code, stdout, stderr = evaluate(str(roster), "--as-of", "2025-06-01", "--out",
+                                    str(tmp_path / "out.csv"), "--rule-file", str(rules),
+                                    "--lang", "en")
+
+    assert 0 == code, stderr
+    assert "[/b]long leave" in stdout

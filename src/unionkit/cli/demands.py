@@ -16,11 +16,12 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from unionkit.cli.app import app
 from unionkit.cli.plugins import NoPluginOpt, PluginOpt, branch_host
 from unionkit.errors import NotFound, UnionkitError
-from unionkit.models.demand import Demand, DemandAction, Satisfaction
+from unionkit.models.demand import Demand, DemandAction, DemandEvent, Satisfaction
 from unionkit.models.ids import scrub
 
 __all__ = ["DEFAULT_DB", "demands_app", "report_app"]
@@ -133,7 +134,8 @@ def _store(
 
 def _fail(message: str) -> Any:
     # Error texts never carry a whole ID or phone number; scrub what a user typed anyway.
-    Console(stderr=True).print(f"[red]{scrub(message)}[/red]", markup=True, highlight=False)
+    # markup=False: a demand id or text such as "[/b]" would otherwise be read as rich markup.
+    Console(stderr=True).print(scrub(message), style="red", markup=False, highlight=False)
     raise typer.Exit(1)
 
 
@@ -151,6 +153,19 @@ def _demand_json(d: Demand) -> dict[str, Any]:
     for key in ("title", "content", "answer", "rejection_reason"):
         if isinstance(data.get(key), str):
             data[key] = scrub(data[key])
+    return data
+
+
+def _plain(*cells: str) -> list[Text]:
+    # Stored text is shown as typed: a title such as "[/b]" is not rich markup.
+    return [Text(c) for c in cells]
+
+
+def _event_json(e: DemandEvent) -> dict[str, Any]:
+    # The details hold the answer and the rejection reason as typed: free text.
+    data: dict[str, Any] = e.model_dump(mode="json")
+    data["note"] = scrub(e.note or "") or None
+    data["data"] = {k: scrub(v) if isinstance(v, str) else v for k, v in data["data"].items()}
     return data
 
 
@@ -228,9 +243,9 @@ def list_(
     for d in found:
         deadline = d.deadline.isoformat() + ("*" if d.deadline_estimated else "") \
             if d.deadline else "-"
-        table.add_row(d.demand_id, d.kind.label(lang), d.state.label(lang), d.category or "-",
-                      d.department or "-", deadline, "✓" if d.key_supervision else "",
-                      scrub(d.title))
+        table.add_row(*_plain(d.demand_id, d.kind.label(lang), d.state.label(lang),
+                              d.category or "-", d.department or "-", deadline,
+                              "✓" if d.key_supervision else "", scrub(d.title)))
     Console(width=max(120, Console().width)).print(table)
 
 
@@ -249,14 +264,12 @@ def show(
         events = store.history(demand_id)
     if as_json:
         typer.echo(json.dumps(
-            {"demand": _demand_json(demand),
-             "history": [{**e.model_dump(mode="json"), "note": scrub(e.note or "") or None}
-                         for e in events]},
+            {"demand": _demand_json(demand), "history": [_event_json(e) for e in events]},
             ensure_ascii=False, indent=2))
         return
     labels = field_labels(Demand)
     console = Console(width=max(100, Console().width))
-    facts = Table(show_header=False, title=demand.demand_id)
+    facts = Table(show_header=False, title=Text(demand.demand_id))
     for name, value in _demand_json(demand).items():
         if value in (None, [], ""):
             continue
@@ -265,7 +278,7 @@ def show(
         if isinstance(enum_value, enum.Enum) and hasattr(enum_value, "label"):
             shown = enum_value.label(lang)
         zh, en_label = labels.get(name, (name, name))
-        facts.add_row(en_label if lang is Lang.en else zh, shown)
+        facts.add_row(*_plain(en_label if lang is Lang.en else zh, shown))
     console.print(facts)
     history = Table(title=_t("history", lang))
     for head in (("序号", "#"), ("时间", "at"), ("操作", "action"), ("状态", "state"),
@@ -276,8 +289,8 @@ def show(
         details = "; ".join(f"{k}={v}" for k, v in e.data.items())
         if e.note:
             details = f"{details}; {e.note}" if details else e.note
-        history.add_row(str(e.seq), e.at.isoformat(sep=" ", timespec="minutes"),
-                        e.action.label(lang), moved, e.actor, scrub(details))
+        history.add_row(*_plain(str(e.seq), e.at.isoformat(sep=" ", timespec="minutes"),
+                                e.action.label(lang), moved, e.actor, scrub(details)))
     console.print(history)
 
 

@@ -343,6 +343,7 @@ def _summary(
 def _print_summary(summary: Mapping[str, Any], lang: Lang) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console(highlight=False, soft_wrap=False)
     if not console.is_terminal:
@@ -365,7 +366,8 @@ def _print_summary(summary: Mapping[str, Any], lang: Lang) -> None:
         else:
             result = entry["total"]
         label = entry["label_zh"] if lang is Lang.zh else entry["label_en"]
-        table.add_row(entry["name"], label, result, str(entry["unknown"]))
+        # labels come from rule files: shown as written, never read as rich markup
+        table.add_row(*(Text(c) for c in (entry["name"], label, result, str(entry["unknown"]))))
     console.print(table)
     hidden = [e["name"] for e in summary["rules"] if e["summary"] == "none"]
     if hidden:

@@ -232,14 +232,15 @@ def to_rich(figures: DemandFigures, lang: str = "zh",
     summary.add_column(text("figure", lg))
     summary.add_column(text("value", lg))
     for label, value in summary_lines(figures, lg):
-        summary.add_row(label, value)
+        summary.add_row(Text(label), Text(value))
     parts: list[RichTable | Text] = [summary]
     for table in breakdown_tables(figures, lg, names):
-        rt = RichTable(title=table.title)
+        rt = RichTable(title=Text(table.title))
         for i, header in enumerate(table.headers):
-            rt.add_column(header, justify="left" if i == 0 else "right")
+            rt.add_column(Text(header), justify="left" if i == 0 else "right")
         for row in table.rows:
-            rt.add_row(*row)
+            # category and department names are stored text, not rich markup
+            rt.add_row(*(Text(cell) for cell in row))
         parts.append(rt)
     parts += [Text(n, style="dim") for n in notes(figures, lg)]
     return Group(*parts)
