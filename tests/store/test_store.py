@@ -264,3 +264,18 @@ def test_engine_is_public_read_only_and_reads_what_the_store_wrote(seeded: Store
     assert seeded.dialect == seeded.engine.dialect.name
     with pytest.raises(AttributeError):
         seeded.engine = seeded.engine  # type: ignore[misc]
+
+
+def test_an_amount_with_a_third_decimal_place_is_refused_not_rounded(seeded: Store) -> None:
+    # The model refuses 1.005 yuan; a grant built without validation must not slip
+    # through the store as 1.00 (half-even) either.
+    good = Grant(grant_id="G1", benefit_id="B", member_id="M1", amount=Decimal("1.00"),
+                 granted_on=date(2026, 1, 5), reason="r")
+    odd = Grant.model_construct(**{**good.model_dump(), "grant_id": "G2",
+                                   "amount": Decimal("1.005")})
+    before = seeded.count_rows()
+
+    with pytest.raises(ValueError, match="more than two decimal places"):
+        seeded.add_grants([good, odd])
+
+    assert before == seeded.count_rows()

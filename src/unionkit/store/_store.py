@@ -899,7 +899,8 @@ def _midnight(day: date) -> datetime:
 
 
 def _to_fen(amount: Decimal) -> int:
-    fen = amount.quantize(FEN) * 100
+    # No quantize first: it would round 1.005 half-even to 1.00 and hide the extra place.
+    fen = amount * 100
     if fen != fen.to_integral_value():
         raise ValueError(f"amount {amount} has more than two decimal places")
     return int(fen)
