@@ -128,3 +128,21 @@ def test_installed_package_is_found_through_its_entry_point(
 
     assert "unionkit-hospital" == info.distribution
     assert frozenset({"hospital"}) == info.branches
+
+
+def test_a_seasonal_window_across_new_year_is_on_sale_in_december_and_january() -> None:
+    from unionkit_hospital.shop import HolidayGoodsShop
+
+    shop = HolidayGoodsShop({
+        "quota": {"key": "festival_goods", "annual_yuan": "600"},
+        "items": [{"item_id": "nianhuo", "name_zh": "年货礼盒", "name_en": "new-year goods",
+                   "price": "198.00", "from": "12-15", "until": "02-15"}],
+    })
+
+    on_sale = {d: [i.item_id for i in shop.catalogue(d)]
+               for d in (date(2025, 12, 20), date(2026, 1, 10), date(2026, 2, 15),
+                         date(2026, 2, 16), date(2026, 7, 1), date(2025, 12, 14))}
+
+    assert {date(2025, 12, 20): ["nianhuo"], date(2026, 1, 10): ["nianhuo"],
+            date(2026, 2, 15): ["nianhuo"], date(2026, 2, 16): [], date(2026, 7, 1): [],
+            date(2025, 12, 14): []} == on_sale

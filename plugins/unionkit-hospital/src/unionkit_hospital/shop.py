@@ -19,8 +19,11 @@ def _window(spec: dict[str, Any], on: date) -> bool:
     start, end = spec.get("from"), spec.get("until")
     if start is None or end is None:
         return True
-    key = f"{on.month:02d}-{on.day:02d}"
-    return bool(str(start) <= key <= str(end))
+    key, lo, hi = f"{on.month:02d}-{on.day:02d}", str(start), str(end)
+    if lo <= hi:
+        return lo <= key <= hi
+    # A window across New Year, such as Spring Festival goods from 12-15 until 02-15.
+    return key >= lo or key <= hi
 
 
 class HolidayGoodsShop:
