@@ -134,3 +134,13 @@ def test_date_outside_the_year_is_refused() -> None:
 def test_day_cannot_be_holiday_and_workday() -> None:
     with pytest.raises(CalendarDataError, match="both"):
         CalendarYear(2027, {date(2027, 2, 13): "x"}, {date(2027, 2, 13)}, "test")
+
+
+def test_an_absurd_working_day_count_is_refused_at_once() -> None:
+    from unionkit.calendar._workdays import MAX_WORKDAYS
+
+    calendar = WorkCalendar.default()
+
+    with pytest.raises(ValueError, match="at most"):
+        calendar.add_workdays(date(2025, 3, 3), MAX_WORKDAYS + 1)
+    assert date(2025, 3, 4) == calendar.add_workdays(date(2025, 3, 3), 1).date

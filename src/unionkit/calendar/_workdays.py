@@ -118,6 +118,10 @@ class WorkdayCalendar(Protocol):
         ...
 
 
+MAX_WORKDAYS = 2500
+"""The longest count :meth:`WorkCalendar.add_workdays` accepts: about ten years of working days."""
+
+
 class WorkCalendar:
     """
     China's working-day calendar: chinesecalendar's data plus years added as data.
@@ -259,12 +263,19 @@ class WorkCalendar:
             The date, with ``estimated`` set when a year without data was crossed.
 
         Raises:
-            ValueError: *n* is negative.
+            ValueError: *n* is negative or above :data:`MAX_WORKDAYS`.
             CalendarDataMissing: The count reaches a year without data and no estimate
                 was asked for.
         """
         if n < 0:
             raise ValueError(f"n must not be negative, got {n} / 工作日数不能为负")
+        if n > MAX_WORKDAYS:
+            # The count walks day by day; a typo of 1500000 in a branch's deadline table
+            # would otherwise spin for minutes before running out of holiday data.
+            raise ValueError(
+                f"n must be at most {MAX_WORKDAYS} working days, got {n} / "
+                f"工作日数不能超过{MAX_WORKDAYS}天"
+            )
         day = start
         estimated = False
         left = n
