@@ -562,6 +562,7 @@ class Columns:
         self.kind = _kind(data)
         self.index: Any = None
         self._cache: dict[str, tuple[Array, Array | None]] = {}
+        self._rows_by: dict[str, dict[str, list[int]]] = {}
         if self.kind == "rows":
             data = rows_to_columns(data, [n for n in needed if n in fields])
             self.kind = "rows"
@@ -595,6 +596,23 @@ class Columns:
         if self.kind == "polars":
             return _polars_column(col)
         return col
+
+    def rows_with(self, column: str, value: str) -> list[int]:
+        """
+        The rows whose *column* reads *value* (as text), from an index built on first use.
+
+        Worth it only on an input that is reused (a prepared roster): the index costs
+        one pass over the column, a lookup afterwards costs nothing.
+        """
+        index = self._rows_by.get(column)
+        if index is None:
+            values, missing = self.get(column)
+            index = {}
+            for i, v in enumerate(values.tolist()):
+                if missing is None or not missing[i]:
+                    index.setdefault(str(v), []).append(i)
+            self._rows_by[column] = index
+        return index.get(str(value), [])
 
     def supplies(self, name: str) -> bool:
         """Whether *name* can be read: present, or a declared optional field (all unknown)."""

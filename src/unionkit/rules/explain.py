@@ -6,7 +6,7 @@ import bisect
 import datetime as dt
 import functools
 import html
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +14,15 @@ import numpy as np
 from attrs import frozen
 
 from unionkit.errors import RuleEvaluationError
-from unionkit.rules.batch import EXACT_LIMIT, Columns, MoneyUnit, _Groups, scale_table, too_large
+from unionkit.rules.batch import (
+    EXACT_LIMIT,
+    Array,
+    Columns,
+    MoneyUnit,
+    _Groups,
+    scale_table,
+    too_large,
+)
 from unionkit.rules.check import common_type
 from unionkit.rules.expr import (
     Arith,
@@ -688,6 +696,44 @@ def _is_row(data: Any) -> bool:
     return False
 
 
+def _not_one(member: str, hits: int) -> RuleEvaluationError:
+    problem = "not found / 未找到" if not hits else "appears more than once / 重复出现"
+    return RuleEvaluationError(f"member {member!r} {problem}")
+
+
+def _scanned_rows(full: Columns, member: str, groups: Iterable[str]) -> tuple[Array, int]:
+    # A roster seen once: whole-column comparisons beat building an index.
+    ids, id_missing = full.get("member_id")
+    hits = np.flatnonzero((ids if ids.dtype.kind == "O" else ids.astype(str)) == str(member))
+    if id_missing is not None:
+        hits = hits[~id_missing[hits]]
+    if len(hits) != 1:
+        raise _not_one(member, len(hits))
+    at = int(hits[0])
+    selected = np.zeros(full.n, dtype=bool)
+    selected[at] = True
+    for by in groups:
+        keys, missing = full.get(by)
+        if missing is None or not missing[at]:
+            same = keys == keys[at]
+            selected |= same if missing is None else (same & ~missing)
+    return np.flatnonzero(selected), at
+
+
+def _prepared_rows(full: Columns, member: str, groups: Iterable[str]) -> tuple[Array, int]:
+    # A prepared roster is explained again and again: look rows up in indexes kept on it.
+    hits = full.rows_with("member_id", member)
+    if len(hits) != 1:
+        raise _not_one(member, len(hits))
+    at = hits[0]
+    chosen = {at}
+    for by in groups:
+        keys, missing = full.get(by)
+        if missing is None or not missing[at]:
+            chosen.update(full.rows_with(by, keys[at]))
+    return np.array(sorted(chosen), dtype=np.int64), at
+
+
 def explain(
     rs: RuleSet,
     data_or_row: Any,
@@ -723,23 +769,17 @@ def explain(
                 "explaining one member of a roster needs member=<member_id> / "
                 "解释名册中的成员需要指定 member"
             )
-        full = Columns(data_or_row, rs.fields, needed, money_unit)
-        ids, id_missing = full.get("member_id")
-        hits = np.flatnonzero((ids if ids.dtype.kind == "O" else ids.astype(str)) == str(member))
-        if id_missing is not None:
-            hits = hits[~id_missing[hits]]
-        if len(hits) != 1:
-            problem = "not found / 未找到" if not len(hits) else "appears more than once / 重复出现"
-            raise RuleEvaluationError(f"member {member!r} {problem}")
-        at = int(hits[0])
-        selected = np.zeros(full.n, dtype=bool)
-        selected[at] = True
-        for by in groups:
-            keys, missing = full.get(by)
-            if missing is None or not missing[at]:
-                same = keys == keys[at]
-                selected |= same if missing is None else (same & ~missing)
-        rows = np.flatnonzero(selected)
+        if isinstance(data_or_row, Columns):
+            if data_or_row.fields != rs.fields:
+                raise RuleEvaluationError(
+                    "the roster was prepared by another rule set; prepare it with this one / "
+                    "名册由其他规则集预处理，请用本规则集重新 prepare"
+                )
+            full = data_or_row
+            rows, at = _prepared_rows(full, member, groups)
+        else:
+            full = Columns(data_or_row, rs.fields, needed, money_unit)
+            rows, at = _scanned_rows(full, member, groups)
         cols = full.take(rows, [n for n in needed if full.has(n)])
         index = int(np.searchsorted(rows, at))
     for f in fields:
