@@ -207,6 +207,8 @@ class PluginHost:
         self._skipped: dict[str, PluginInfo] = {}
         self._cache: dict[tuple[str, date], Assembly] = {}
         self._workflows: dict[str, tuple[Branch, Workflow]] = {}
+        # Bumped on every change of plugins: an assembly begun before a change is not cached.
+        self._generation = 0
         env_disabled = os.environ.get(ENV_DISABLED, "")
         for name in [*env_disabled.split(","), *disabled]:
             if name.strip():
@@ -315,8 +317,7 @@ class PluginHost:
         with self._lock:
             self._branches[name] = branches
             self._versions[name] = (version, distribution)
-            self._cache.clear()
-            self._workflows.clear()
+            self._changed()
         return True
 
     def _incompatible(self, plugin: object, name: str) -> str:
@@ -358,8 +359,13 @@ class PluginHost:
             self.pm.unregister(plugin)
         with self._lock:
             self._branches.pop(name, None)
-            self._cache.clear()
-            self._workflows.clear()
+            self._changed()
+
+    def _changed(self) -> None:
+        # Callers hold self._lock.
+        self._generation += 1
+        self._cache.clear()
+        self._workflows.clear()
 
     def block(self, name: str) -> None:
         """Unregister *name* if present and keep it from being loaded again."""
@@ -400,8 +406,7 @@ class PluginHost:
             raise PluginLoadError(f"No plugin {name!r} is registered / 未注册插件{name}")
         with self._lock:
             self._branches[name] = frozenset(branches) if branches is not None else None
-            self._cache.clear()
-            self._workflows.clear()
+            self._changed()
 
     def is_active(self, name: str, branch: Branch | str) -> bool:
         """Whether plugin *name* is registered and applies to *branch*."""
@@ -610,11 +615,13 @@ class PluginHost:
         key = (b.slug, today)
         with self._lock:
             cached = self._cache.get(key)
+            generation = self._generation
         if cached is not None and cached.branch == b:
             return cached
         assembly = _assemble(self, b, today)
         with self._lock:
-            self._cache[key] = assembly
+            if generation == self._generation:
+                self._cache[key] = assembly
         return assembly
 
     def build_ruleset(self, branch: Branch | str, as_of: date | None = None) -> RuleSet:
@@ -784,12 +791,14 @@ class PluginHost:
         b = as_branch(branch)
         with self._lock:
             cached = self._workflows.get(b.slug)
+            generation = self._generation
         if cached is not None and cached[0] == b:
             return cached[1]
         flow = Workflow(policy=self.deadline_policy(b), calendar=self.calendar(b),
                         router=self.demand_router(b), notify=self.demand_notifier(b))
         with self._lock:
-            self._workflows[b.slug] = (b, flow)
+            if generation == self._generation:
+                self._workflows[b.slug] = (b, flow)
         return flow
 
     def deadline_policy(self, branch: Branch | str) -> DeadlinePolicy:
