@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -203,6 +204,35 @@ def test_groups_and_memberships(seeded: Store) -> None:
     assert "内科分工会" == seeded.get_group("B1").name
     with pytest.raises(NotFound, match="B9"):
         seeded.add_memberships([Membership(member_id="M1", group_id="B9")])
+
+
+def test_a_batch_repeating_or_reusing_an_id_names_it_and_stores_nothing(seeded: Store) -> None:
+    seeded.add_groups([Group(group_id="B1", kind=GroupKind.BRANCH, name="内科")])
+    grant = Grant(grant_id="G1", benefit_id="B", member_id="M1", amount=Decimal("1.00"),
+                  granted_on=date(2026, 1, 5), reason="r")
+    seeded.add_grants([grant])
+    before = seeded.count_rows()
+    # Members name the lowest clashing id; groups and grants a stored one first, else the
+    # first repeated one in batch order.
+    batches: list[tuple[Callable[[], object], str]] = [
+        (lambda: seeded.add_members([_member("M8"), _member("M7"), _member("M8"),
+                                     _member("M7")]), "'M7'"),
+        (lambda: seeded.add_members([_member("M9"), _member("M2"), _member("M9")]), "'M2'"),
+        (lambda: seeded.add_groups([Group(group_id=g, kind=GroupKind.BRANCH, name="x")
+                                    for g in ("B3", "B2", "B2", "B3")]), "'B3'"),
+        (lambda: seeded.add_groups([Group(group_id=g, kind=GroupKind.BRANCH, name="x")
+                                    for g in ("B2", "B2", "B1")]), "'B1'"),
+        (lambda: seeded.add_grants([grant.model_copy(update={"grant_id": g})
+                                    for g in ("G3", "G2", "G2", "G3")]), "'G3'"),
+        (lambda: seeded.add_grants([grant.model_copy(update={"grant_id": g})
+                                    for g in ("G2", "G2", "G1")]), "'G1'"),
+    ]
+
+    for call, named in batches:
+        with pytest.raises(InvalidMemberData, match=f"record {named}"):
+            call()
+
+    assert before == seeded.count_rows()
 
 
 def test_bulk_import_and_plain_rows_for_reports(seeded: Store) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -14,6 +15,7 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 from sqlalchemy import (
+    Column,
     Connection,
     Engine,
     create_engine,
@@ -322,12 +324,8 @@ class Store:
         if not rows:
             return 0
         with self._write() as conn:
-            ids = [r["member_id"] for r in rows]
-            taken = set(
-                conn.execute(select(members.c.member_id).where(members.c.member_id.in_(ids)))
-                .scalars()
-            )
-            duplicates = sorted(taken | {i for i in ids if ids.count(i) > 1})
+            taken, repeated = _clashes(conn, members.c.member_id, [r["member_id"] for r in rows])
+            duplicates = sorted({*taken, *repeated})
             if duplicates:
                 raise InvalidMemberData(
                     duplicates[0], ["member_id: already stored / 人员编号已存在"]
@@ -445,12 +443,10 @@ class Store:
         if not rows:
             return 0
         with self._write() as conn:
-            ids: list[str] = [str(r["group_id"]) for r in rows]
-            taken = sorted(conn.execute(
-                select(groups.c.group_id).where(groups.c.group_id.in_(ids))).scalars())
-            if taken or len(set(ids)) != len(ids):
-                first = taken[0] if taken else next(i for i in ids if ids.count(i) > 1)
-                raise InvalidMemberData(first, ["group_id: already stored / 组织编号已存在"])
+            taken, repeated = _clashes(conn, groups.c.group_id, [str(r["group_id"]) for r in rows])
+            if taken or repeated:
+                raise InvalidMemberData((taken or repeated)[0],
+                                        ["group_id: already stored / 组织编号已存在"])
             conn.execute(insert(groups), rows)
         return len(rows)
 
@@ -839,12 +835,10 @@ class Store:
             return 0
         with self._write() as conn:
             self._require_members(conn, {g.member_id for g in given})
-            ids = [g.grant_id for g in given]
-            taken = sorted(conn.execute(
-                select(grants.c.grant_id).where(grants.c.grant_id.in_(ids))).scalars())
-            if taken or len(set(ids)) != len(ids):
-                first = taken[0] if taken else next(i for i in ids if ids.count(i) > 1)
-                raise InvalidMemberData(first, ["grant_id: already stored / 发放编号已存在"])
+            taken, repeated = _clashes(conn, grants.c.grant_id, [g.grant_id for g in given])
+            if taken or repeated:
+                raise InvalidMemberData((taken or repeated)[0],
+                                        ["grant_id: already stored / 发放编号已存在"])
             conn.execute(insert(grants), rows)
         return len(rows)
 
@@ -886,6 +880,24 @@ class Store:
                                   "amount": _from_fen(r.amount_fen)})
             for r in rows
         ]
+
+def _clashes(
+    conn: Connection, column: Column[str], ids: Sequence[str]
+) -> tuple[list[str], list[str]]:
+    """
+    Find the ids of a batch that cannot be inserted under the key *column*.
+
+    Counted once, not with ``ids.count`` per id: that was quadratic, about 5 s
+    for a batch of 20,000 members that had no clash at all.
+
+    Returns:
+        The ids already stored, sorted, and the ids the batch itself repeats, in the
+        order they first appear.
+    """
+    taken = sorted(conn.execute(select(column).where(column.in_(ids))).scalars())
+    repeated = [i for i, n in Counter(ids).items() if n > 1]
+    return taken, repeated
+
 
 def _conflict(demand_id: str, expected: int, stored: int | None) -> ConflictError:
     now = f"; it is at version {stored}" if stored is not None else ""
