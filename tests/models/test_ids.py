@@ -15,6 +15,7 @@ from unionkit.models.ids import (
     MobileNumber,
     ResidentId,
     id_check_digit,
+    mask_name,
     mask_text,
     scrub,
 )
@@ -164,6 +165,10 @@ def test_mask_text_never_shows_short_values_whole() -> None:
     assert "*" == mask_text("张", 1, 0)
     assert "*3" == mask_text("23", 4, 4)
     assert "12**56" == mask_text("123456", 2, 2)
+
+
+def test_a_name_keeps_only_its_first_character() -> None:
+    assert ["*", "张*", "欧***"] == [mask_name(n) for n in ("张", "张三", "欧阳娜娜")]
 
 
 def test_logging_filter_masks_numbers_passed_by_mistake(caplog: pytest.LogCaptureFixture) -> None:

@@ -16,7 +16,7 @@ from unionkit.io.columns import HeaderPlan, plan_headers
 from unionkit.io.result import RosterImport, RosterWarning, RowError
 from unionkit.models import Member, Sex
 from unionkit.models.base import field_labels
-from unionkit.models.ids import ResidentId, mask_raw, mask_text
+from unionkit.models.ids import ResidentId, mask_name, mask_raw, mask_text
 from unionkit.models.member import BLANKS_REMOVED, consistency_problems
 
 __all__ = ["PERSONAL_FIELDS", "mask_value", "read_roster"]
@@ -57,7 +57,7 @@ def mask_value(field: str, raw: object) -> str:
     if not text or field not in PERSONAL_FIELDS:
         return text
     if field == "name":
-        return mask_text(text, 1, 0) if len(text) > 1 else "*"
+        return mask_name(text)
     if field == "phone" and len(text) <= 13:
         return mask_text(text, 3, 4) if len(text) > 7 else mask_text(text, 0, 1)
     if field in ("national_id", "phone"):

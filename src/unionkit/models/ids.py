@@ -23,6 +23,7 @@ __all__ = [
     "ResidentId",
     "SexCode",
     "id_check_digit",
+    "mask_name",
     "mask_raw",
     "mask_text",
     "scrub",
@@ -88,6 +89,11 @@ def mask_text(value: str, keep_start: int, keep_end: int) -> str:
     if n <= keep_start + keep_end:
         return "*" * max(n - 1, 0) + value[-1:] if n > 1 else "*"
     return value[:keep_start] + "*" * (n - keep_start - keep_end) + value[n - keep_end :]
+
+
+def mask_name(name: str) -> str:
+    """A person's name with all but its first character hidden (``张*``, ``欧**``; ``*`` alone)."""
+    return mask_text(name, 1, 0)
 
 
 def mask_raw(raw: object) -> str:

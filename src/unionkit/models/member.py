@@ -16,7 +16,7 @@ from unionkit.models.base import (
     parse_bool,
     today_from,
 )
-from unionkit.models.ids import MobileNumber, ResidentId, mask_text
+from unionkit.models.ids import MobileNumber, ResidentId, mask_name
 
 __all__ = [
     "EmploymentType",
@@ -258,8 +258,8 @@ class Member(UnionModel):
 
     @property
     def masked_name(self) -> str:
-        """The name with all but the surname hidden (``张*``, ``欧阳**``)."""
-        return mask_text(self.name, 1, 0) if len(self.name) > 1 else "*"
+        """The name with all but its first character hidden (``张*``, ``欧**``)."""
+        return mask_name(self.name)
 
     def __repr_args__(self) -> Any:
         yield from super().__repr_args__()
