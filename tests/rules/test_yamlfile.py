@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from unionkit.errors import RuleDefinitionError
-from unionkit.rules import Missing, Parameters, Scale, ValueType, lit, name, param, years_since
+from unionkit.rules import Missing, Parameters, Scale, ValueType, name, param, years_since
 from unionkit.rules.yamlfile import (
     load_parameters,
     load_rules,
@@ -269,5 +269,7 @@ def test_parameters_layer_over_each_other() -> None:
     merged: Parameters = base.overlay(branch)
 
     assert 40 == merged.value("health.screening_age", on=date(2024, 1, 1))
+    # The branch takes over from its first date: the base's 45 from 2025 no longer applies.
     assert 42 == merged.value("health.screening_age", on=date(2025, 6, 1))
-    assert lit(1) == lit(1)
+    assert 40 == merged.value("health.screening_age", on=date(2024, 5, 31))
+    assert 50 == merged.value("health.screening_age", on=date(2026, 1, 1))
