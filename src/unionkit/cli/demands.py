@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from unionkit.cli.app import app
+from unionkit.cli.lang import Lang
 from unionkit.cli.plugins import NoPluginOpt, PluginOpt, branch_host
 from unionkit.errors import NotFound, UnionkitError
 from unionkit.models.demand import Demand, DemandAction, DemandEvent, Satisfaction
@@ -36,13 +37,6 @@ demands_app = typer.Typer(
 report_app = typer.Typer(help="年度报告 / reports.", no_args_is_help=True, add_completion=False)
 app.add_typer(demands_app, name="demands")
 app.add_typer(report_app, name="report")
-
-
-class Lang(enum.StrEnum):
-    """Output language."""
-
-    zh = "zh"
-    en = "en"
 
 
 class Basis(enum.StrEnum):

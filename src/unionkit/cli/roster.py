@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -15,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from unionkit.cli.app import app
+from unionkit.cli.lang import Lang
 from unionkit.errors import RosterFormatError
 from unionkit.io import ERROR_CODES, RosterImport, read_roster
 
@@ -29,13 +29,6 @@ PROGRESS_MIN_ROWS = 10_000
 """Files with more rows than this get a progress bar (on a terminal, without --quiet)."""
 
 _SHOWN_ERRORS = 500
-
-
-class Lang(enum.StrEnum):
-    """Output language."""
-
-    zh = "zh"
-    en = "en"
 
 
 _TEXT = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import json
 import math
 import os
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from unionkit.cli.app import app
+from unionkit.cli.lang import Lang
 from unionkit.cli.plugins import BranchOpt, NoPluginOpt, PluginOpt, branch_definitions
 
 if TYPE_CHECKING:
@@ -33,13 +33,6 @@ SHOWN_ROW_ERRORS = 5
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
-
-
-class Lang(enum.StrEnum):
-    """Output language."""
-
-    zh = "zh"
-    en = "en"
 
 
 _TEXT = {
