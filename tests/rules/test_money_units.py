@@ -8,10 +8,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 
+from unionkit.errors import RuleEvaluationError
 from unionkit.io import members_to_columns
 from unionkit.models import Member
-from unionkit.rules import MEMBER_FIELDS, Rule, field
+from unionkit.rules import MEMBER_FIELDS, Parameters, Rule, RuleSet, ValueType, field
 from unionkit.rules.library import standard_ruleset
 
 AS_OF = date(2025, 6, 1)
@@ -80,3 +82,20 @@ def test_roster_money_in_fen_is_not_read_as_yuan() -> None:
     assert [425025, 0, 0, 500050] == plain(out["half_salary"])
     # H1: (30,000.60 - 6,000) / 12 / 3 = 666.6833 -> 666.68; H2: (120,000 - 0.01) / 12 = 9,999.9992
     assert [66668, 66668, 66668, 1000000] == plain(out["per_capita_monthly_income"])
+
+
+
+def test_text_money_is_read_as_roster_cells_are() -> None:
+    # "8500,50" is a decimal comma, not 850,050 yuan; "1e3" and a third decimal are typos.
+    rules = RuleSet([Rule("salary_fen", field("monthly_salary"), "月工资", "salary",
+                          ValueType.money)], Parameters())
+    on = date(2026, 1, 1)
+    good = {"member_id": np.array(["A", "B"], dtype=object),
+            "monthly_salary": np.array(["¥8,500.50", "12000元"], dtype=object)}
+
+    assert [850050, 1200000] == list(rules.evaluate(good, as_of=on).frame["salary_fen"])
+    for bad in ("8500,50", "1e3", "12.345"):
+        data = {"member_id": np.array(["A"], dtype=object),
+                "monthly_salary": np.array([bad], dtype=object)}
+        with pytest.raises(RuleEvaluationError, match="monthly_salary', row 0"):
+            rules.evaluate(data, as_of=on)

@@ -6,13 +6,14 @@ import datetime as dt
 import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from attrs import frozen
 
 from unionkit.errors import RuleEvaluationError
+from unionkit.money import parse_fen
 from unionkit.rules.check import common_type
 from unionkit.rules.expr import (
     Arith,
@@ -224,8 +225,10 @@ def money_cell(value: object, unit: MoneyUnit = "fen") -> int | None:
     """
     Convert one money cell to fen, or None when it is missing.
 
-    An integer is fen, or whole yuan when *unit* is ``"yuan"``; a ``Decimal``,
-    a text (``"¥2,000.50"``) or a float is yuan, rounded half up to the fen.
+    An integer is fen, or whole yuan when *unit* is ``"yuan"``; a ``Decimal``
+    or a float is yuan, rounded half up to the fen; a text (``"¥2,000.50"``) is
+    yuan read as :func:`unionkit.money.parse_yuan` reads it (so a decimal comma,
+    an exponent or a third decimal place is an error, not a different amount).
     """
     if _absent(value):
         return None
@@ -240,17 +243,10 @@ def money_cell(value: object, unit: MoneyUnit = "fen") -> int | None:
     if isinstance(value, float):
         return int(yuan_to_fen(np.array([value]))[0])
     text = str(value)
-    for junk in (",", "¥", "￥", "元", " "):
-        text = text.replace(junk, "")
-    if not text:
+    if not text.strip():
         return None
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValueError("not an amount of money") from None
-    if not amount.is_finite():
-        return None
-    return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    # The same reading as roster cells: "8500,50" and "1e3" are errors, not 850,050 and 1,000.
+    return parse_fen(text)
 
 
 def _bool_cell(value: object) -> bool | None:
