@@ -1,4 +1,4 @@
-"""String enums whose members carry a Chinese and an English label; shared by models and rules."""
+"""Bilingual labels shared by models and rules: labelled enums and the words for yes and no."""
 
 from __future__ import annotations
 
@@ -6,7 +6,28 @@ import enum
 import unicodedata
 from typing import Any, Self
 
-__all__ = ["LabelledEnum"]
+__all__ = ["NO_WORDS", "YES_WORDS", "LabelledEnum", "read_yes_no"]
+
+YES_WORDS = frozenset({"1", "true", "yes", "y", "t", "是", "有", "对", "√", "✓"})
+"""Cell texts read as yes (after NFKC, trimming and case folding)."""
+
+NO_WORDS = frozenset({"0", "false", "no", "n", "f", "否", "无", "没有", "×", ""})
+"""Cell texts read as no; a blank cell is no."""
+
+
+def read_yes_no(text: str) -> bool | None:
+    """
+    Read a yes/no cell text (``是``/``否``, ``true``/``false``, ``1``/``0``, ``√``/``×`` …).
+
+    Returns:
+        True or False, or None when the text is neither.
+    """
+    key = unicodedata.normalize("NFKC", text).strip().casefold()
+    if key in YES_WORDS:
+        return True
+    if key in NO_WORDS:
+        return False
+    return None
 
 
 class LabelledEnum(enum.StrEnum):

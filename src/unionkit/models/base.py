@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
 
-from unionkit.labels import LabelledEnum
+from unionkit.labels import LabelledEnum, read_yes_no
 from unionkit.money import FEN, parse_nonnegative_yuan, parse_yuan, round_yuan
 
 __all__ = [
@@ -28,8 +27,6 @@ __all__ = [
 ]
 
 
-_TRUE = frozenset({"1", "true", "yes", "y", "t", "是", "有", "对", "√", "✓"})
-_FALSE = frozenset({"0", "false", "no", "n", "f", "否", "无", "没有", "×", ""})
 
 
 def labelled(zh: str, en: str, **kwargs: Any) -> Any:
@@ -64,11 +61,9 @@ def parse_bool(value: object) -> bool:
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
     if isinstance(value, str):
-        key = unicodedata.normalize("NFKC", value).strip().casefold()
-        if key in _TRUE:
-            return True
-        if key in _FALSE:
-            return False
+        answer = read_yes_no(value)
+        if answer is not None:
+            return answer
     raise ValueError("expected yes or no (是/否) / 应为“是”或“否”")
 
 

@@ -13,6 +13,7 @@ import numpy as np
 from attrs import frozen
 
 from unionkit.errors import RuleEvaluationError
+from unionkit.labels import read_yes_no
 from unionkit.money import parse_fen
 from unionkit.rules.check import common_type
 from unionkit.rules.expr import (
@@ -57,8 +58,6 @@ __all__ = [
 V = ValueType
 Array = np.ndarray[Any, Any]
 _EPOCH = np.datetime64("1970-01-01", "D")
-_TRUE_TEXT = frozenset({"1", "true", "yes", "y", "t", "是", "有", "对"})
-_FALSE_TEXT = frozenset({"0", "false", "no", "n", "f", "否", "无", "没有", ""})
 
 MoneyUnit = Literal["fen", "yuan"]
 """What an integer money input holds: fen (分, the default) or whole yuan."""
@@ -257,11 +256,9 @@ def _bool_cell(value: object) -> bool | None:
     if isinstance(value, int | np.integer) and value in (0, 1):
         return bool(value)
     if isinstance(value, str):
-        key = value.strip().casefold()
-        if key in _TRUE_TEXT:
-            return True
-        if key in _FALSE_TEXT:
-            return False
+        answer = read_yes_no(value)
+        if answer is not None:
+            return answer
     raise ValueError("expected yes or no")
 
 
