@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import uuid
@@ -14,7 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import unionkit_postal.hooks
 from attrs import frozen
 from unionkit_postal.confirm import SUBSIDY_BENEFIT, confirm_proposals, proposal_ref
 from unionkit_postal.dual_link import DualLinkError, run_dual_link
@@ -26,7 +24,6 @@ from unionkit.io import read_roster
 from unionkit.models import Benefit, Grant, GrantForm
 from unionkit.store import Store, open_store
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SCRIPT = Path(sys.executable).with_name("unionkit-postal")
 ON = date(2026, 5, 6)
 # From the April exports: P00005 paid 8530.04 (bracket from 5000: 800), P00002 paid 1242.00
@@ -68,19 +65,6 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
         with engine.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         engine.dispose()
-
-
-@pytest.fixture
-def host(plugin_host: PluginHost, register_plugin: Callable[..., str]) -> PluginHost:
-    register_plugin(unionkit_postal.hooks, name="postal")
-    return plugin_host
-
-
-@pytest.fixture
-def files(tmp_path: Path) -> Path:
-    for f in EXAMPLES.iterdir():
-        shutil.copy(f, tmp_path / f.name)
-    return tmp_path
 
 
 def _april(host: PluginHost, files: Path) -> Path:

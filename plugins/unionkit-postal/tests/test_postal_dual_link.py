@@ -3,35 +3,17 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import unionkit_postal.hooks
 from unionkit_postal.dual_link import DualLinkError, run_dual_link
 from unionkit_postal.state import DualLinkState
 
 from unionkit.errors import RosterFormatError
 from unionkit.hooks import PluginHost
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-
-
-@pytest.fixture
-def host(plugin_host: PluginHost, register_plugin: Callable[..., str]) -> PluginHost:
-    register_plugin(unionkit_postal.hooks, name="postal")
-    return plugin_host
-
-
-@pytest.fixture
-def files(tmp_path: Path) -> Path:
-    for f in EXAMPLES.iterdir():
-        shutil.copy(f, tmp_path / f.name)
-    return tmp_path
 
 
 def _run(host: PluginHost, files: Path, month: str) -> object:
