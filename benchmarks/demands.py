@@ -26,6 +26,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from _timing import best
+
 from unionkit.demands import Workflow
 from unionkit.demands.synthetic import generate_year, hospital_members, plan_year, simulate
 from unionkit.models.demand import Demand, DemandEvent
@@ -36,15 +38,6 @@ from unionkit.store.queries_reports import read_demand_facts
 
 YEAR = 2025
 TARGET_S = 1.0
-
-
-def best(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 @contextmanager

@@ -10,14 +10,13 @@ Prints best-of-N timings and ratios against baselines measured in the same proce
 from __future__ import annotations
 
 import sys
-import time
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _timing import best
 
 from unionkit.hooks import PluginHost
 from unionkit.io import MONEY_FIELDS, members_to_columns, read_roster
@@ -25,15 +24,6 @@ from unionkit.rules.library import standard_ruleset
 
 AS_OF = date(2026, 6, 1)
 REPEATS = 7
-
-
-def best(fn: Callable[[], object], repeats: int = REPEATS) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def columns(path: Path, extra: list[str]) -> dict[str, Any]:
@@ -65,14 +55,14 @@ def main() -> None:
     std_rules = list(standard.rules)
     hosp_rules = list(hospital.rules)
 
-    t_std = best(lambda: standard.evaluate(data, as_of=AS_OF, rules=std_rules))
-    t_hosp = best(lambda: hospital.evaluate(data, as_of=AS_OF, rules=hosp_rules))
+    t_std = best(lambda: standard.evaluate(data, as_of=AS_OF, rules=std_rules), REPEATS)
+    t_hosp = best(lambda: hospital.evaluate(data, as_of=AS_OF, rules=hosp_rules), REPEATS)
 
     def cold() -> object:
         fresh = PluginHost()
         return fresh.build_ruleset("hospital", AS_OF)
 
-    t_cold = best(cold)
+    t_cold = best(cold, REPEATS)
     t_cached = best(lambda: host.assemble("hospital", AS_OF), repeats=50)
 
     print(f"roster: {n} rows; standard rules {len(std_rules)}, hospital rules {len(hosp_rules)}")
