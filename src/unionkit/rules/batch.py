@@ -471,12 +471,7 @@ def _money_objects(a: Array, unit: MoneyUnit) -> tuple[Array, Array | None] | No
     (text, a mixture of kinds, a non-finite Decimal): the cell-by-cell path
     reads those and names a bad row.
     """
-    cells = a.tolist()
-    types = set(map(type, cells))
-    missing: Array | None = None
-    if type(None) in types:
-        types.discard(type(None))
-        missing = np.fromiter((c is None for c in cells), dtype=bool, count=len(cells))
+    cells, types, missing = _scan(a)
     try:
         if types <= {Decimal}:
             rounding = ROUND_HALF_UP
@@ -495,6 +490,17 @@ def _money_objects(a: Array, unit: MoneyUnit) -> tuple[Array, Array | None] | No
     return None
 
 
+def _scan(a: Array) -> tuple[list[Any], set[type], Array | None]:
+    # An object column's cells, the types other than None among them, and where None stands.
+    cells = a.tolist()
+    types = set(map(type, cells))
+    missing: Array | None = None
+    if type(None) in types:
+        types.discard(type(None))
+        missing = np.fromiter((c is None for c in cells), dtype=bool, count=len(cells))
+    return cells, types, missing
+
+
 _PLAIN: dict[ValueType, frozenset[type]] = {
     V.bool: frozenset({bool, np.bool_}),
     V.int: frozenset({int, np.int64}),
@@ -508,12 +514,8 @@ def _plain_objects(a: Array, vtype: ValueType) -> tuple[Array, Array | None] | N
     allowed = _PLAIN.get(vtype)
     if allowed is None:
         return None
-    cells = a.tolist()
-    types = set(map(type, cells))
-    missing: Array | None = None
-    if type(None) in types:
-        types.discard(type(None))
-        missing = np.fromiter((c is None for c in cells), dtype=bool, count=len(cells))
+    cells, types, missing = _scan(a)
+    if missing is not None:
         fill = dt.date(1970, 1, 1) if vtype is V.date else 0
         cells = [fill if c is None else c for c in cells]
     if not types <= allowed:
