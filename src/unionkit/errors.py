@@ -7,6 +7,7 @@ from collections.abc import Sequence
 __all__ = [
     "CalendarDataError",
     "CalendarDataMissing",
+    "CalendarFileError",
     "ConflictError",
     "IllegalTransition",
     "InvalidBranch",
@@ -108,22 +109,59 @@ class ParameterError(UnionkitError, LookupError):
 
 
 class CalendarDataMissing(UnionkitError, LookupError):
-    """The working-day calendar has no official holiday data for a year."""
+    """
+    The working-day calendar has no official holiday data for a year.
+
+    The message gives the remedies in Chinese and English: add the State Council's
+    notice as a year file (``unionkit calendar add FILE``), have a branch plugin return
+    it from ``unionkit_register_calendar_years``, upgrade chinesecalendar or
+    python-holidays once a release carries it, or opt in to a weekends-only estimate
+    (``--estimate`` on the command line, ``estimate=True`` in Python).
+    """
 
     def __init__(self, year: int, message: str | None = None) -> None:
         self.year = year
         super().__init__(
             message
             or (
-                f"No official holiday arrangement for {year} is loaded; "
-                f"add it with WorkCalendar.add_year() or the unionkit_extra_calendar hook / "
-                f"未载入{year}年的法定节假日安排"
+                f"未载入{year}年的法定节假日安排（国务院办公厅通知），无法按工作日计算期限。"
+                f"处理办法：把通知整理成年度文件后运行 unionkit calendar add 文件；"
+                f"或由分会插件通过 unionkit_register_calendar_years 钩子提供该年数据；"
+                f"或在新版 chinesecalendar / holidays 发布后升级；"
+                f"或加 --estimate（Python 中 estimate=True）仅按周末估算，结果标为估算。\n"
+                f"No official holiday arrangement for {year} is loaded, so working-day "
+                f"deadlines cannot be computed. Remedy: transcribe the State Council notice "
+                f"into a year file and run `unionkit calendar add FILE`; or have a branch "
+                f"plugin return the year from the `unionkit_register_calendar_years` hook; "
+                f"or upgrade chinesecalendar / holidays once a release carries {year}; or pass "
+                f"--estimate (estimate=True in Python) to skip weekends only, marked estimated."
             )
         )
 
 
 class CalendarDataError(UnionkitError, ValueError):
     """A year's holiday arrangement (a calendar data file or ``CalendarYear``) is invalid."""
+
+
+class CalendarFileError(CalendarDataError):
+    """
+    A year file is invalid; ``problems`` lists each problem with its line.
+
+    Args:
+        file: The file's path.
+        problems: ``(line, English text, Chinese text)`` for each problem found.
+
+    .. versionadded:: 0.2.0
+    """
+
+    def __init__(self, file: str, problems: list[tuple[int, str, str]]) -> None:
+        self.file = file
+        self.problems = sorted(problems)
+        lines = [f"  line {line} / 第{line}行: {en} / {zh}" for line, en, zh in self.problems]
+        super().__init__(
+            f"{file}: invalid year file, {len(self.problems)} problem(s) / "
+            f"年度节假日文件有{len(self.problems)}处错误\n" + "\n".join(lines)
+        )
 
 
 class InvalidDemandData(UnionkitError, ValueError):

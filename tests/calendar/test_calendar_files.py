@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from unionkit.calendar import DATA_DIR, load_calendar_years
-from unionkit.errors import CalendarDataError
+from unionkit.errors import CalendarFileError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -41,32 +41,35 @@ def _load(tmp_path: Path, text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "message"),
+    ("text", "line", "message"),
     [
-        ("year: 2030\nholidays: []\n", "'source' is required"),
-        ("year: x\nsource: s\n", "'year' must be a year"),
-        ("year: 2030\nsource: s\nholidays:\n  - date: 2030-01-01\n", r"holidays\[1\].*'name'"),
+        ("year: 2030\nholidays: []\n", 1, "'source' is required"),
+        ("year: x\nsource: s\n", 1, "'year' must be a year"),
+        ("year: 2030\nsource: s\nholidays:\n  - date: 2030-01-01\n", 4, "has no name"),
         (
             "year: 2030\nsource: s\nholidays:\n  - name: a\n    date: 2030-13-01\n",
+            5,
             "invalid date",
         ),
         (
             "year: 2030\nsource: s\nholidays:\n  - name: a\n    from: 2030-02-05\n"
             "    to: 2030-02-01\n",
-            "'to' is before 'from'",
+            4,
+            "backwards",
         ),
-        ("year: 2030\nsource: s\nworkdays: [2030-01-07]\n", "weekday"),
-        ("year: 2030\nsource: s\nholiday: []\n", "unknown keys"),
-        ("year: [2030\n", "not valid YAML"),
+        ("year: 2030\nsource: s\nworkdays: [2030-01-07]\n", 3, "weekday"),
+        ("year: 2030\nsource: s\nholiday: []\n", 3, "unknown key 'holiday'"),
+        ("year: [2030\n", 2, "not valid YAML"),
     ],
 )
-def test_bad_file_names_the_file_and_the_problem(
-    tmp_path: Path, text: str, message: str
+def test_bad_file_names_the_file_the_line_and_the_problem(
+    tmp_path: Path, text: str, line: int, message: str
 ) -> None:
-    with pytest.raises(CalendarDataError, match=message) as caught:
+    with pytest.raises(CalendarFileError, match=message) as caught:
         _load(tmp_path, text)
 
     assert "bad.yaml" in str(caught.value)
+    assert [line] == [found for found, _, _ in caught.value.problems]
 
 
 def test_missing_path_is_file_not_found(tmp_path: Path) -> None:

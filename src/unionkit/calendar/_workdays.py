@@ -42,18 +42,28 @@ class CalendarYear:
             weekend inside a holiday period, mapped to the holiday's name.
         workdays: The weekend days that are working days (调休上班).
         source: Where the data comes from, e.g. the State Council notice's number.
+        origin: Which kind of source loaded it: ``"chinesecalendar"``, ``"holidays"``
+            (python-holidays), ``"shipped"`` (a file shipped with unionkit), ``"file"``
+            (a year file added with ``unionkit calendar add``), ``"plugin"`` or
+            ``"code"`` (built by hand, the default).
+        official: Whether the data is transcribed from the published notice; a draft or
+            test file says ``official: false`` and never counts as official data.
 
     Raises:
         CalendarDataError: A date lies outside *year*, a day is both a holiday and a
             working day, or a make-up working day is not a Saturday or Sunday.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``origin`` and ``official``.
     """
 
     year: int
     holidays: Mapping[date, str] = field(converter=_frozen_holidays)
     workdays: frozenset[date] = field(converter=_frozen_days)
     source: str
+    origin: str = "code"
+    official: bool = True
 
     def __attrs_post_init__(self) -> None:
         where = f"calendar year {self.year} ({self.source})"
@@ -154,23 +164,46 @@ class WorkCalendar:
     @classmethod
     def default(cls, *, fallback: Fallback = "error") -> WorkCalendar:
         """
-        Build the calendar from chinesecalendar's data and unionkit's shipped years.
+        Build the calendar from every official source installed, in increasing precedence.
 
-        Years shipped in ``unionkit/calendar/data/*.yaml`` replace chinesecalendar's for
-        the same year, so a unionkit release can correct or extend it.
+        1. chinesecalendar's data (transcribed State Council notices since 2004);
+        2. python-holidays' transcribed notices, for years chinesecalendar lacks (when the
+           ``unionkit[holidays]`` extra is installed; its computed guesses are never used);
+        3. year files shipped in ``unionkit/calendar/data/``;
+        4. year files added with ``unionkit calendar add`` (see
+           :func:`~unionkit.calendar.user_calendar_dir`).
+
+        A later source replaces an earlier one's data for the same year. Years that branch
+        plugins return from ``unionkit_register_calendar_years`` are added by the plugin
+        host for that branch's calendar.
 
         Args:
             fallback: As for the constructor.
 
         Returns:
             A new calendar; later :meth:`add_year` calls affect only it.
-        """
-        from unionkit.calendar._data import chinesecalendar_years, shipped_years
 
-        calendar = cls(chinesecalendar_years(), fallback=fallback)
-        for year in shipped_years():
+        Raises:
+            CalendarDataError: An added year file was edited into an invalid one.
+        """
+        from unionkit.calendar._data import library_years, shipped_years, user_years
+
+        calendar = cls(library_years(), fallback=fallback)
+        for year in [*shipped_years(), *user_years()]:
             calendar.add_year(year, replace=True)
         return calendar
+
+    def arrangement(self, year: int) -> CalendarYear:
+        """
+        The official arrangement loaded for *year*, with its source and origin.
+
+        Raises:
+            CalendarDataMissing: *year* has no data.
+        """
+        try:
+            return self._years[year]
+        except KeyError:
+            raise CalendarDataMissing(year) from None
 
     @property
     def years(self) -> frozenset[int]:
@@ -188,10 +221,7 @@ class WorkCalendar:
         Raises:
             CalendarDataMissing: *year* has no data.
         """
-        try:
-            return self._years[year].source
-        except KeyError:
-            raise CalendarDataMissing(year) from None
+        return self.arrangement(year).source
 
     def add_year(self, year: CalendarYear, *, replace: bool = False) -> None:
         """

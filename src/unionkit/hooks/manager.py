@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
+import attrs
 import pluggy
 from attrs import field, frozen
 from pydantic import BeforeValidator, Field, InstanceOf, TypeAdapter
@@ -578,7 +579,8 @@ class PluginHost:
                     raise PluginConflict("calendar year", str(year.year),
                                          [owner[year.year], plugin])
                 owner[year.year] = plugin
-                out.append(year)
+                # The status command tells a plugin's year from the libraries' and files'.
+                out.append(attrs.evolve(year, origin="plugin") if year.origin == "code" else year)
         return out
 
     def deadline_days(self, branch: Branch | str) -> dict[str, int]:
