@@ -22,6 +22,7 @@ def test_fixture_file_expands_ranges_and_keeps_workdays() -> None:
     )
     assert frozenset({date(2027, 2, 13)}) == year.workdays
     assert "TEST FIXTURE" in year.source
+    assert not year.official
 
 
 def test_folder_reads_every_yaml_file(tmp_path: Path) -> None:
