@@ -188,8 +188,8 @@ def test_yaml_errors_name_the_file_and_parameter(tmp_path: Path, text: str,
 
 def test_a_scale_is_limited_in_brackets_so_a_rule_file_cannot_stall_batch_runs() -> None:
     from unionkit.errors import RuleDefinitionError
+    from unionkit.rulefiles import load_ruleset
     from unionkit.rules.parameters import MAX_BRACKETS
-    from unionkit.rules.yamlfile import load_ruleset
 
     at_limit = Scale(tuple(Bracket(k, Decimal("0.01")) for k in range(MAX_BRACKETS)),
                      "marginal_rate")

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
     from unionkit.io import RosterImport
     from unionkit.rules import BatchResult, RuleSet
-    from unionkit.rules.yamlfile import RuleBundle
 
 __all__ = ["evaluate", "explain", "format_fen", "roster_columns"]
 
@@ -174,26 +173,6 @@ def _report_row_errors(result: RosterImport, lang: Lang) -> None:
     hidden = len(result.errors) - SHOWN_ROW_ERRORS
     if hidden > 0:
         typer.echo("  " + _t("more_errors", lang).format(n=hidden), err=True)
-
-
-def _bundle(rule_files: Sequence[Path]) -> RuleBundle:
-    from unionkit.rules.library import standard_bundle
-    from unionkit.rules.yamlfile import combine, read_rule_files
-
-    bundle = standard_bundle()
-    for path in rule_files:
-        bundle = combine(bundle, read_rule_files(path, source=path.name))
-    return bundle
-
-
-def _ruleset(bundle: RuleBundle, params: Sequence[Path]) -> RuleSet:
-    from unionkit.rules.yamlfile import build_ruleset, load_parameters
-
-    overlay = None
-    for path in params:
-        layer = load_parameters(path, source=path.name)
-        overlay = layer if overlay is None else overlay.overlay(layer)
-    return build_ruleset(bundle, overlay)
 
 
 def _rule_names(ruleset: RuleSet, wanted: str | None, lang: Lang) -> list[str]:
@@ -385,30 +364,23 @@ _RuleFiles = Annotated[list[Path] | None, typer.Option(
     "--rule-file", help="附加规则 YAML（可多次） / extra rule file YAML (repeatable).")]
 
 
-def _definitions(
-    rule_file: Sequence[Path], params: Sequence[Path], lang: Lang
-) -> tuple[RuleBundle, RuleSet]:
-    from unionkit.errors import RuleDefinitionError
-
-    _require_files([*rule_file, *params], lang)
-    try:
-        bundle = _bundle(rule_file)
-        return bundle, _ruleset(bundle, params)
-    except RuleDefinitionError as exc:
-        raise _fail(str(exc), EXIT_FAILED) from exc
-
-
 def _chosen(
     rule_file: Sequence[Path], params: Sequence[Path], lang: Lang, *, branch: str | None,
     plugin: Sequence[str] | None, no_plugin: Sequence[str] | None, when: date,
-) -> tuple[Mapping[str, object], RuleSet]:
+) -> RuleSet:
+    from unionkit.errors import RuleDefinitionError
+    from unionkit.rulefiles import assemble
+
+    _require_files([*rule_file, *params], lang)
     # --branch / --plugin build the rule set from the installed plugins (issue 5).
     chosen = branch_definitions(rule_file, params, branch=branch, plugins=plugin or [],
                                 no_plugins=no_plugin or [], as_of=when)
     if chosen is not None:
         return chosen
-    bundle, ruleset = _definitions(rule_file, params, lang)
-    return bundle.fields, ruleset
+    try:
+        return assemble(rule_file, params)
+    except RuleDefinitionError as exc:
+        raise _fail(str(exc), EXIT_FAILED) from exc
 
 
 @app.command("evaluate")
@@ -449,14 +421,14 @@ def evaluate(
             import polars  # noqa: F401
         except ImportError as exc:
             raise _fail(_t("no_parquet", lang).format(error=exc), EXIT_USAGE) from exc
-    fields, ruleset = _chosen(rule_file or [], params or [], lang, branch=branch,
-                              plugin=plugin, no_plugin=no_plugin, when=when)
+    ruleset = _chosen(rule_file or [], params or [], lang, branch=branch,
+                      plugin=plugin, no_plugin=no_plugin, when=when)
     names = _rule_names(ruleset, rules, lang)
     result = _read(roster, lang)
     _report_row_errors(result, lang)
     if not result.members:
         raise _fail(_t("nothing", lang), EXIT_FAILED)
-    data = roster_columns(result, fields)
+    data = roster_columns(result, ruleset.fields)
     try:
         batch = ruleset.evaluate(data, as_of=when, rules=names)
     except (RuleEvaluationError, ParameterError) as exc:
@@ -508,8 +480,8 @@ def explain(
     from unionkit.errors import ParameterError, RuleEvaluationError
 
     when = _parse_date(as_of, lang)
-    fields, ruleset = _chosen(rule_file or [], params or [], lang, branch=branch,
-                              plugin=plugin, no_plugin=no_plugin, when=when)
+    ruleset = _chosen(rule_file or [], params or [], lang, branch=branch,
+                      plugin=plugin, no_plugin=no_plugin, when=when)
     _check_rule(ruleset, rule, lang)
     result = _read(roster, lang)
     if not any(m.member_id == member for m in result.members):
@@ -521,7 +493,7 @@ def explain(
                            err=True)
             raise typer.Exit(EXIT_FAILED)
         raise _fail(_t("unknown_member", lang).format(member=member), EXIT_FAILED)
-    data = roster_columns(result, fields)
+    data = roster_columns(result, ruleset.fields)
     try:
         why = ruleset.explain(data, rule, as_of=when, member=member, lang=lang.value)
     except (RuleEvaluationError, ParameterError) as exc:

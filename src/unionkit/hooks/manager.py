@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.metadata
 import os
-import re
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -20,7 +19,6 @@ from unionkit.errors import (
     PluginError,
     PluginLoadError,
     Rejected,
-    RuleDefinitionError,
     UnionkitPluginWarning,
 )
 from unionkit.hooks import specs
@@ -33,6 +31,7 @@ if TYPE_CHECKING:
     from unionkit.care import CareTrigger
     from unionkit.demands import DeadlinePolicy, Workflow
     from unionkit.models import Benefit, Demand, DemandEvent, Grant
+    from unionkit.rulefiles import RuleBundle
     from unionkit.rules import FieldType, Parameters, Rule, RuleSet
 
 __all__ = [
@@ -624,6 +623,28 @@ class PluginHost:
                 self._cache[key] = assembly
         return assembly
 
+    def bundle(self, branch: Branch | str, as_of: date | None = None) -> RuleBundle:
+        """
+        Return *branch*'s rules, parameters and extra fields, with the plugin that gave each.
+
+        The base for :func:`unionkit.rulefiles.assemble` when rule files are added on top.
+        """
+        from unionkit.rulefiles import Owner, RuleBundle, standard_bundle
+
+        assembly = self.assemble(branch, as_of)
+        owners: dict[str, Owner] = {
+            name: Owner(plugin, assembly.rule_hook.get(name, _HOOK_RULES))
+            for name, plugin in assembly.rule_origin.items() if plugin != BUILTIN
+        }
+        owners.update({f"param:{name}": Owner(plugin, _HOOK_PARAMETERS)
+                       for name, plugin in assembly.parameter_origin.items()
+                       if plugin != BUILTIN})
+        standard = standard_bundle().origins
+        origins = {name: standard[name] for name, plugin in assembly.rule_origin.items()
+                   if plugin == BUILTIN and name in standard}
+        return RuleBundle(tuple(assembly.rules.values()), assembly.parameters,
+                          dict(assembly.fields), origins, owners)
+
     def build_ruleset(self, branch: Branch | str, as_of: date | None = None) -> RuleSet:
         """
         Build *branch*'s rule set: the standard library plus its active plugins' contributions.
@@ -639,17 +660,9 @@ class PluginHost:
             PluginError: A plugin failed, or its rules do not validate (naming the plugin).
             PluginConflict: Two plugins define one rule or parameter without an override.
         """
-        from unionkit.rules import RuleSet
+        from unionkit.rulefiles import build_ruleset
 
-        assembly = self.assemble(branch, as_of)
-        fields = self.input_fields(branch, as_of)
-        try:
-            return RuleSet(list(assembly.rules.values()), assembly.parameters, fields)
-        except RuleDefinitionError as exc:
-            culprit = _blame(str(exc), assembly)
-            if culprit is None:
-                raise
-            raise PluginError(culprit[0], culprit[1], exc) from exc
+        return build_ruleset(self.bundle(branch, as_of))
 
     def input_fields(self, branch: Branch | str, as_of: date | None = None) -> dict[str, FieldType]:
         """Return every input column *branch*'s rule set may read: the roster's and the plugins'."""
@@ -995,17 +1008,6 @@ def _assemble(host: PluginHost, b: Branch, today: date) -> Assembly:
                    for name in rules},
         diff=tuple(diff),
     )
-
-
-def _blame(message: str, assembly: Assembly) -> tuple[str, str] | None:
-    """Find the plugin whose rule a rule-set validation error names, if any."""
-    for name, plugin in assembly.rule_origin.items():
-        if plugin != BUILTIN and re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", message):
-            return plugin, assembly.rule_hook.get(name, _HOOK_RULES)
-    for name, plugin in assembly.parameter_origin.items():
-        if plugin != BUILTIN and name in message:
-            return plugin, _HOOK_PARAMETERS
-    return None
 
 
 def _merge_parameters(

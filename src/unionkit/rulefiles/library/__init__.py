@@ -8,8 +8,8 @@ from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from unionkit.rulefiles.bundle import RuleBundle
     from unionkit.rules import Parameters, RuleSet
-    from unionkit.rules.yamlfile import RuleBundle
 
 __all__ = [
     "STANDARD_FILES",
@@ -43,7 +43,7 @@ def standard_bundle() -> RuleBundle:
 
     .. versionadded:: 0.1.0
     """
-    from unionkit.rules.yamlfile import read_rule_files
+    from unionkit.rulefiles.bundle import read_rule_files
 
     return read_rule_files(standard_files(), source="unionkit")
 
@@ -72,6 +72,6 @@ def standard_ruleset(parameters: Parameters | None = None) -> RuleSet:
 
     .. versionadded:: 0.1.0
     """
-    from unionkit.rules.yamlfile import build_ruleset
+    from unionkit.rulefiles.assembly import assemble
 
-    return build_ruleset(standard_bundle(), parameters)
+    return assemble(parameters=parameters)

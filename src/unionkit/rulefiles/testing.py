@@ -15,8 +15,9 @@ if TYPE_CHECKING:
     import numpy as np
     from _pytest._code.code import ExceptionInfo, TerminalRepr
 
+    from unionkit.rulefiles.schema import RuleTestCaseSpec, RuleTestFileSpec
+    from unionkit.rulefiles.yamlfile import YamlDocument
     from unionkit.rules import RuleSet, ValueType
-    from unionkit.rules.yamlfile import RuleTestCaseSpec, RuleTestFileSpec, YamlDocument
 
 __all__ = [
     "MEMBER_DEFAULTS",
@@ -75,7 +76,8 @@ class RuleTestFile(pytest.File):
 
     def collect(self) -> Iterator[RuleTestItem]:
         """Read the file strictly and yield one item per case."""
-        from unionkit.rules.yamlfile import RuleTestFileSpec, read_yaml, validate
+        from unionkit.rulefiles.schema import RuleTestFileSpec, validate
+        from unionkit.rulefiles.yamlfile import read_yaml
 
         self.doc = read_yaml(self.path)
         self.spec = validate(self.doc, RuleTestFileSpec)
@@ -206,33 +208,22 @@ def rows_to_columns(
 
 def _build(
     path: Path, doc: YamlDocument, spec: RuleTestFileSpec
-) -> tuple[RuleSet, dict[str, ValueType]]:
-    from unionkit.rules import MEMBER_FIELDS, Parameters
-    from unionkit.rules.library import standard_bundle
-    from unionkit.rules.yamlfile import (
-        build_ruleset,
-        combine,
-        empty_bundle,
-        load_parameters,
-        make_parameter,
-        read_rule_files,
-    )
+) -> tuple[RuleSet, Mapping[str, ValueType]]:
+    from unionkit.rulefiles.assembly import assemble
+    from unionkit.rulefiles.bundle import empty_bundle, make_parameter
+    from unionkit.rules import Parameters
 
-    bundle = standard_bundle() if spec.standard else empty_bundle()
-    if spec.rule_files:
-        bundle = combine(bundle, read_rule_files([path.parent / f for f in spec.rule_files],
-                                                 source=path.name))
-    overlay = Parameters()
-    if spec.parameter_files:
-        overlay = load_parameters([path.parent / f for f in spec.parameter_files],
-                                  source=path.name)
-    if spec.parameters:
-        inline = Parameters()
-        for name, pspec in spec.parameters.items():
-            inline.add(make_parameter(name, pspec, path.name, doc.where(("parameters", name))))
-        overlay = overlay.overlay(inline)
-    ruleset = build_ruleset(bundle, overlay if len(overlay) else None)
-    return ruleset, {**MEMBER_FIELDS, **bundle.fields}
+    inline = Parameters()
+    for name, pspec in spec.parameters.items():
+        inline.add(make_parameter(name, pspec, path.name, doc.where(("parameters", name))))
+    ruleset = assemble(
+        [path.parent / f for f in spec.rule_files],
+        [path.parent / f for f in spec.parameter_files],
+        base=None if spec.standard else empty_bundle(),
+        parameters=inline if len(inline) else None,
+        source=path.name,
+    )
+    return ruleset, ruleset.fields
 
 
 def _check_member(
