@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from unionkit.branches import branch_bundle, branch_ruleset
 from unionkit.errors import PluginError, RuleDefinitionError
 from unionkit.hooks import PluginHost, hookimpl
 from unionkit.rulefiles import assemble, empty_bundle, load_ruleset, standard_ruleset
@@ -131,7 +132,7 @@ def test_a_plugins_parameter_that_breaks_a_standard_rule_blames_the_plugin(
     plugin_host.register(_BadParameter(), name="bad-param")
 
     with pytest.raises(PluginError) as err:
-        plugin_host.build_ruleset("b", TODAY)
+        branch_ruleset(plugin_host, "b", TODAY)
 
     assert ("bad-param", "unionkit_register_parameters") == (
         err.value.plugin_name,
@@ -145,7 +146,7 @@ def test_a_plugins_rule_is_blamed_on_it_by_the_structured_error_not_its_message(
     plugin_host.register(_BadRule(), name="bad-rule")
 
     with pytest.raises(PluginError) as err:
-        plugin_host.build_ruleset("b", TODAY)
+        branch_ruleset(plugin_host, "b", TODAY)
 
     assert ("bad-rule", "unionkit_register_rules") == (err.value.plugin_name, err.value.hook_name)
     assert isinstance(err.value.__cause__, RuleDefinitionError)
@@ -159,7 +160,7 @@ def test_rule_files_on_top_of_a_branch_blame_the_file_not_a_plugin(
     rules = _write(tmp_path, "broken.yaml", BROKEN)
 
     with pytest.raises(RuleDefinitionError) as err:
-        assemble([rules], base=plugin_host.bundle("b", TODAY))
+        assemble([rules], base=branch_bundle(plugin_host, "b", TODAY))
 
     assert not isinstance(err.value, PluginError)
     assert "broken.yaml, line 6" in str(err.value)

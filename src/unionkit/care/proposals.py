@@ -10,14 +10,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from attrs import frozen
 
-from unionkit.care.triggers import CareAction, CareTrigger
+from unionkit.hooks.results import CareAction, CareTrigger
 from unionkit.models import BenefitKind
 
 if TYPE_CHECKING:
-    from unionkit.hooks import Branch, PluginHost
     from unionkit.rules import RuleSet
 
-__all__ = ["BIRTHDAY_FIELD", "CareProposal", "birthday_this_month", "branch_care", "propose_care"]
+__all__ = ["BIRTHDAY_FIELD", "CareProposal", "birthday_this_month", "propose_care"]
 
 BIRTHDAY_FIELD = "birthday_this_month"
 """
@@ -86,8 +85,8 @@ def propose_care(
     derived from ``birth_date`` and *as_of* with that same rule.
 
     Args:
-        ruleset: A rule set built with the triggers (``PluginHost.build_ruleset``).
-        triggers: The branch's triggers by key (``PluginHost.assemble(...).care_triggers``).
+        ruleset: A rule set built with the triggers (``unionkit.branches.branch_ruleset``).
+        triggers: The branch's triggers by key (``assemble_branch(...).care_triggers``).
         data: Columns: ``member_id`` plus whatever the triggers read, as numpy arrays or lists.
         as_of: The evaluation date (the month being looked at).
 
@@ -122,15 +121,3 @@ def propose_care(
                 benefit_kind=trigger.benefit_kind, amount=amount, must_visit=trigger.must_visit,
             ))
     return out
-
-
-def branch_care(
-    host: PluginHost, branch: Branch | str, data: Mapping[str, Any], as_of: date
-) -> list[CareProposal]:
-    """
-    Propose care for *branch*: build its rule set from the plugins, then :func:`propose_care`.
-
-    .. versionadded:: 0.1.0
-    """
-    assembly = host.assemble(branch, as_of)
-    return propose_care(host.build_ruleset(branch, as_of), assembly.care_triggers, data, as_of)

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from unionkit.branches import branch_workflow
 from unionkit.cli.app import app
 from unionkit.cli.lang import Lang
 from unionkit.cli.plugins import NoPluginOpt, PluginOpt, branch_host
@@ -114,7 +115,7 @@ def _store(
             store = open_store(target)
         else:
             host, slug = chosen
-            store = open_store(target, workflow=host.workflow(slug),
+            store = open_store(target, workflow=branch_workflow(host, slug),
                                grant_validator=host.grant_validator(slug))
     except UnionkitError as exc:
         _fail(str(exc))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from unionkit.branches import branch_bundle, branch_diff
 from unionkit.cli.app import app
 from unionkit.errors import UnionkitError
 
@@ -99,7 +100,7 @@ def branch_definitions(
 
     host, branch = chosen
     try:
-        return assemble(rule_files, params, base=host.bundle(branch, as_of))
+        return assemble(rule_files, params, base=branch_bundle(host, branch, as_of))
     except UnionkitError as exc:
         sys.stderr.write(f"{exc}\n")
         raise typer.Exit(1) from exc
@@ -127,7 +128,7 @@ def plugins_command(
         host = PluginHost()
         infos = host.describe()
         branches = branch or _branches_of(host)
-        diffs = {b: host.diff(b) for b in branches} if diff else {}
+        diffs = {b: branch_diff(host, b) for b in branches} if diff else {}
     except UnionkitError as exc:
         sys.stderr.write(f"{exc}\n")
         raise typer.Exit(1) from exc

@@ -6,12 +6,12 @@ import importlib.metadata
 import os
 import threading
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 import pluggy
-from attrs import field, frozen
+from attrs import frozen
 from pydantic import BeforeValidator, Field, InstanceOf, TypeAdapter
 
 from unionkit.errors import (
@@ -23,21 +23,15 @@ from unionkit.errors import (
 )
 from unionkit.hooks import specs
 from unionkit.hooks.branch import Branch, as_branch
-from unionkit.hooks.results import HardshipCriterion, ParameterSet, RuleEntry
+from unionkit.hooks.results import CareTrigger, HardshipCriterion, ParameterSet, RuleEntry
 
 if TYPE_CHECKING:
-    from unionkit.benefits import WelfareProvider
-    from unionkit.calendar import CalendarYear, WorkCalendar
-    from unionkit.care import CareTrigger
-    from unionkit.demands import DeadlinePolicy, Workflow
+    from unionkit.calendar import CalendarYear
     from unionkit.models import Benefit, Demand, DemandEvent, Grant
-    from unionkit.rulefiles import RuleBundle
-    from unionkit.rules import FieldType, Parameters, Rule, RuleSet
+    from unionkit.rules import FieldType, Parameters, Rule
 
 __all__ = [
     "BUILTIN",
-    "Assembly",
-    "DiffEntry",
     "PluginHost",
     "PluginInfo",
 ]
@@ -82,89 +76,6 @@ class PluginInfo:
         }
 
 
-@frozen
-class DiffEntry:
-    """
-    One rule, parameter, criterion or trigger a plugin adds or overrides for a branch.
-
-    .. versionadded:: 0.1.0
-    """
-
-    branch: str
-    kind: str
-    name: str
-    plugin: str
-    change: str
-    replaces: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return the entry as plain JSON-ready values."""
-        return {
-            "branch": self.branch, "kind": self.kind, "name": self.name,
-            "plugin": self.plugin, "change": self.change, "replaces": self.replaces,
-        }
-
-
-@frozen
-class _Def:
-    plugin: str
-    value: Any
-    overrides: bool
-
-
-@frozen
-class Assembly:
-    """
-    Everything the active plugins contributed for one branch and reference date.
-
-    Built once by :meth:`PluginHost.assemble` and cached; :meth:`PluginHost.build_ruleset`
-    turns it into a ``RuleSet``.
-
-    .. versionadded:: 0.1.0
-    """
-
-    branch: Branch
-    today: date
-    rules: Mapping[str, Rule]
-    rule_origin: Mapping[str, str]
-    parameters: Parameters
-    parameter_origin: Mapping[str, str]
-    fields: Mapping[str, FieldType]
-    criteria: Mapping[str, HardshipCriterion]
-    care_triggers: Mapping[str, CareTrigger]
-    rule_hook: Mapping[str, str] = field(factory=dict)
-    diff: tuple[DiffEntry, ...] = field(factory=tuple)
-
-
-def _resolve(kind: str, name: str, defs: Sequence[_Def]) -> tuple[_Def, list[str]]:
-    """
-    Pick the definition of *name* that wins, or raise naming the plugins that clash.
-
-    The built-in definition is the base; a plugin replaces it (or another
-    plugin's) only by declaring an override, and at most one plugin may do so.
-
-    Returns:
-        The winning definition and the plugins whose definitions it replaced.
-    """
-    base = [d for d in defs if d.plugin == BUILTIN]
-    overriding = [d for d in defs if d.plugin != BUILTIN and d.overrides]
-    plain = [d for d in defs if d.plugin != BUILTIN and not d.overrides]
-    if len(overriding) > 1:
-        raise PluginConflict(kind, name, [d.plugin for d in overriding])
-    if overriding:
-        if len(plain) > 1:
-            raise PluginConflict(kind, name, [d.plugin for d in plain])
-        if base and plain:
-            raise PluginConflict(kind, name, [BUILTIN, plain[0].plugin])
-        winner = overriding[0]
-        return winner, [d.plugin for d in (*base, *plain)]
-    if base and plain:
-        raise PluginConflict(kind, name, [BUILTIN, plain[0].plugin])
-    if len(plain) > 1:
-        raise PluginConflict(kind, name, [d.plugin for d in plain])
-    return (plain or base)[0], []
-
-
 class PluginHost:
     """
     The plugin manager: built-ins, installed branch plugins, and a typed method per hook.
@@ -204,8 +115,7 @@ class PluginHost:
         self._branches: dict[str, frozenset[str] | None] = {}
         self._versions: dict[str, tuple[str | None, str | None]] = {}
         self._skipped: dict[str, PluginInfo] = {}
-        self._cache: dict[tuple[str, date], Assembly] = {}
-        self._workflows: dict[str, tuple[Branch, Workflow]] = {}
+        self._memo: dict[Hashable, object] = {}
         # Bumped on every change of plugins: an assembly begun before a change is not cached.
         self._generation = 0
         env_disabled = os.environ.get(ENV_DISABLED, "")
@@ -363,8 +273,7 @@ class PluginHost:
     def _changed(self) -> None:
         # Callers hold self._lock.
         self._generation += 1
-        self._cache.clear()
-        self._workflows.clear()
+        self._memo.clear()
 
     def block(self, name: str) -> None:
         """Unregister *name* if present and keep it from being loaded again."""
@@ -437,20 +346,7 @@ class PluginHost:
         out.sort(key=lambda info: not info.builtin)
         return [*out, *self._skipped.values()]
 
-    def diff(self, branch: Branch | str, as_of: date | None = None) -> list[DiffEntry]:
-        """
-        Return every rule, parameter, criterion and trigger that a plugin adds or overrides.
-
-        Args:
-            branch: The branch to compare against unionkit's standard definitions.
-            as_of: Reference date passed to the hooks (default today).
-
-        Returns:
-            Entries sorted by kind and name.
-        """
-        return list(self.assemble(branch, as_of).diff)
-
-    # --- Assembly ---
+    # --- Typed, attributed calls: one per hook ---
 
     def _caller_for(self, branch: Branch, hook_name: str) -> pluggy.HookCaller:
         remove = [
@@ -515,16 +411,9 @@ class PluginHost:
             PluginConflict: Two plugins declare one column with different types.
         """
         b = as_branch(branch)
-        merged: dict[str, FieldType] = {}
-        owner: dict[str, str] = {}
-        for plugin, mapping in self._collect(b, "unionkit_register_fields", {"branch": b},
-                                             _adapters().fields):
-            for name, ftype in mapping.items():
-                if name in merged and merged[name] != ftype:
-                    raise PluginConflict("field", name, [owner[name], plugin])
-                merged[name] = ftype
-                owner.setdefault(name, plugin)
-        return merged
+        got = self._collect(b, "unionkit_register_fields", {"branch": b}, _adapters().fields)
+        return self.merge_owned("field", [(p, name, ftype) for p, mapping in got
+                                          for name, ftype in mapping.items()])
 
     def care_triggers(self, branch: Branch | str) -> list[tuple[str, CareTrigger]]:
         """Call ``unionkit_register_care_triggers``; return ``(plugin, trigger)`` pairs."""
@@ -533,32 +422,17 @@ class PluginHost:
                             _adapters().triggers)
         return [(p, t) for p, ts in got for t in ts]
 
-    def welfare_providers(self, branch: Branch | str) -> list[WelfareProvider]:
+    def welfare_provider_contributions(self, branch: Branch | str) -> list[tuple[str, object]]:
         """
-        Call ``unionkit_register_welfare_providers``; return the providers.
+        Call ``unionkit_register_welfare_providers``; return ``(plugin, provider)`` pairs.
 
-        Raises:
-            PluginError: A plugin returned something that is not a welfare provider.
-            PluginConflict: Two plugins offer providers with the same ``provider_id``.
+        Checking that each is a welfare provider is
+        :func:`unionkit.branches.welfare_providers`'s job, which names the plugin.
         """
-        from unionkit.benefits import WelfareProvider
-
         b = as_branch(branch)
-        owner: dict[str, str] = {}
-        out: list[WelfareProvider] = []
-        for plugin, providers in self._collect(b, "unionkit_register_welfare_providers",
-                                               {"branch": b}, _adapters().providers):
-            for provider in providers:
-                if not isinstance(provider, WelfareProvider):
-                    raise PluginError(plugin, "unionkit_register_welfare_providers", TypeError(
-                        f"{provider!r} lacks provider_id/name_zh/name_en/catalogue/quota/confirm"
-                    ))
-                pid = str(provider.provider_id)
-                if pid in owner:
-                    raise PluginConflict("welfare provider", pid, [owner[pid], plugin])
-                owner[pid] = plugin
-                out.append(provider)
-        return out
+        got = self._collect(b, "unionkit_register_welfare_providers", {"branch": b},
+                            _adapters().providers)
+        return [(p, provider) for p, providers in got for provider in providers]
 
     def calendar_years(self, branch: Branch | str) -> list[CalendarYear]:
         """
@@ -568,17 +442,11 @@ class PluginHost:
             PluginConflict: Two plugins give the same year.
         """
         b = as_branch(branch)
-        owner: dict[int, str] = {}
-        out: list[CalendarYear] = []
-        for plugin, years in self._collect(b, "unionkit_register_calendar_years",
-                                           {"branch": b}, _adapters().years):
-            for year in years:
-                if year.year in owner:
-                    raise PluginConflict("calendar year", str(year.year),
-                                         [owner[year.year], plugin])
-                owner[year.year] = plugin
-                out.append(year)
-        return out
+        got = self._collect(b, "unionkit_register_calendar_years", {"branch": b},
+                            _adapters().years)
+        merged = self.merge_owned("calendar year", [(p, str(y.year), y) for p, years in got
+                                                    for y in years], same_is_conflict=True)
+        return list(merged.values())
 
     def deadline_days(self, branch: Branch | str) -> dict[str, int]:
         """
@@ -588,87 +456,56 @@ class PluginHost:
             PluginConflict: Two plugins set different days for one category.
         """
         b = as_branch(branch)
-        merged: dict[str, int] = {}
-        owner: dict[str, str] = {}
-        for plugin, mapping in self._collect(b, "unionkit_register_deadline_days",
-                                             {"branch": b}, _adapters().deadlines):
-            for category, days in mapping.items():
-                if category in merged and merged[category] != days:
-                    raise PluginConflict("deadline", category, [owner[category], plugin])
-                merged[category] = days
-                owner.setdefault(category, plugin)
-        return merged
+        got = self._collect(b, "unionkit_register_deadline_days", {"branch": b},
+                            _adapters().deadlines)
+        return self.merge_owned("deadline", [(p, category, days) for p, mapping in got
+                                             for category, days in mapping.items()])
 
-    def assemble(self, branch: Branch | str, as_of: date | None = None) -> Assembly:
+    @staticmethod
+    def merge_owned(
+        kind: str, items: Iterable[tuple[str, str, T]], *, same_is_conflict: bool = False
+    ) -> dict[str, T]:
         """
-        Collect and resolve everything the active plugins contribute for *branch*.
-
-        Cached per branch and reference date until a plugin is added or removed.
-
-        Raises:
-            PluginError: A plugin's hook raised or returned the wrong type.
-            PluginConflict: Two plugins define one name and neither declares an override.
-        """
-        b = as_branch(branch)
-        today = as_of or date.today()
-        key = (b.slug, today)
-        with self._lock:
-            cached = self._cache.get(key)
-            generation = self._generation
-        if cached is not None and cached.branch == b:
-            return cached
-        assembly = _assemble(self, b, today)
-        with self._lock:
-            if generation == self._generation:
-                self._cache[key] = assembly
-        return assembly
-
-    def bundle(self, branch: Branch | str, as_of: date | None = None) -> RuleBundle:
-        """
-        Return *branch*'s rules, parameters and extra fields, with the plugin that gave each.
-
-        The base for :func:`unionkit.rulefiles.assemble` when rule files are added on top.
-        """
-        from unionkit.rulefiles import Owner, RuleBundle, standard_bundle
-
-        assembly = self.assemble(branch, as_of)
-        owners: dict[str, Owner] = {
-            name: Owner(plugin, assembly.rule_hook.get(name, _HOOK_RULES))
-            for name, plugin in assembly.rule_origin.items() if plugin != BUILTIN
-        }
-        owners.update({f"param:{name}": Owner(plugin, _HOOK_PARAMETERS)
-                       for name, plugin in assembly.parameter_origin.items()
-                       if plugin != BUILTIN})
-        standard = standard_bundle().origins
-        origins = {name: standard[name] for name, plugin in assembly.rule_origin.items()
-                   if plugin == BUILTIN and name in standard}
-        return RuleBundle(tuple(assembly.rules.values()), assembly.parameters,
-                          dict(assembly.fields), origins, owners)
-
-    def build_ruleset(self, branch: Branch | str, as_of: date | None = None) -> RuleSet:
-        """
-        Build *branch*'s rule set: the standard library plus its active plugins' contributions.
+        Merge ``(plugin, key, value)`` contributions into one mapping, naming clashing plugins.
 
         Args:
-            branch: The branch (or its slug).
-            as_of: Reference date passed to the hooks (default today).
+            kind: What the keys are, for the error (``"field"``, ``"calendar year"`` …).
+            items: Each plugin's contributions, in call order.
+            same_is_conflict: Whether two plugins giving one key is a clash even with
+                equal values (a calendar year, a provider id); otherwise only different
+                values clash (a column's type, a category's days).
 
         Returns:
-            A validated ``RuleSet``.
+            ``{key: value}`` in first-contribution order.
 
         Raises:
-            PluginError: A plugin failed, or its rules do not validate (naming the plugin).
-            PluginConflict: Two plugins define one rule or parameter without an override.
+            PluginConflict: Two plugins give one key (with different values).
         """
-        from unionkit.rulefiles import build_ruleset
+        merged: dict[str, T] = {}
+        owner: dict[str, str] = {}
+        for plugin, key, value in items:
+            if key in merged and (same_is_conflict or merged[key] != value):
+                raise PluginConflict(kind, key, [owner[key], plugin])
+            merged.setdefault(key, value)
+            owner.setdefault(key, plugin)
+        return merged
 
-        return build_ruleset(self.bundle(branch, as_of))
+    def memo(self, key: Hashable, build: Callable[[], T]) -> T:
+        """
+        Return what *build* makes for *key*, cached until a plugin is added, removed or moved.
 
-    def input_fields(self, branch: Branch | str, as_of: date | None = None) -> dict[str, FieldType]:
-        """Return every input column *branch*'s rule set may read: the roster's and the plugins'."""
-        from unionkit.rules import MEMBER_FIELDS
-
-        return {**MEMBER_FIELDS, **self.assemble(branch, as_of).fields}
+        What the branch composition (:mod:`unionkit.branches`) keeps per branch: a
+        result begun before the plugins changed is returned but not cached.
+        """
+        with self._lock:
+            generation = self._generation
+            if key in self._memo:
+                return cast(T, self._memo[key])
+        value = build()
+        with self._lock:
+            if generation == self._generation:
+                self._memo[key] = value
+        return value
 
     # --- Workflows: plain callables for the demands lifecycle ---
 
@@ -775,72 +612,6 @@ class PluginHost:
 
         return validate
 
-    def workflow(self, branch: Branch | str) -> Workflow:
-        """
-        Return the demands lifecycle for *branch*: its deadlines, working days, routing, notices.
-
-        The deadline policy (``unionkit_register_deadline_days``) and the calendar with
-        the plugins' years (``unionkit_register_calendar_years``) are assembled once per
-        branch and cached until a plugin is registered, removed or given other branches.
-        The router asks ``unionkit_route_demand`` when a demand is accepted without a
-        department; the notifier calls ``unionkit_demand_transitioned`` after each
-        committed transition, and what it raises is logged with the plugin's name,
-        never undoing the transition (see :meth:`unionkit.demands.Workflow.notified`).
-
-        Args:
-            branch: The branch (or its slug).
-
-        Returns:
-            A :class:`~unionkit.demands.Workflow` to pass to ``open_store(..., workflow=...)``.
-
-        Raises:
-            PluginError: A plugin's deadline or calendar hook raised or returned the wrong type.
-            PluginConflict: Two plugins set different days for a category, or the same year.
-
-        .. versionadded:: 0.1.0
-        """
-        from unionkit.demands import Workflow
-
-        b = as_branch(branch)
-        with self._lock:
-            cached = self._workflows.get(b.slug)
-            generation = self._generation
-        if cached is not None and cached[0] == b:
-            return cached[1]
-        flow = Workflow(policy=self.deadline_policy(b), calendar=self.calendar(b),
-                        router=self.demand_router(b), notify=self.demand_notifier(b))
-        with self._lock:
-            if generation == self._generation:
-                self._workflows[b.slug] = (b, flow)
-        return flow
-
-    def deadline_policy(self, branch: Branch | str) -> DeadlinePolicy:
-        """
-        Return the demands lifecycle's ``DeadlinePolicy`` for *branch*, with the plugins' days.
-
-        Raises:
-            PluginConflict: Two plugins set different days for one category.
-        """
-        from unionkit.demands import DeadlinePolicy
-
-        return DeadlinePolicy(by_category=self.deadline_days(branch))
-
-    def calendar(self, branch: Branch | str) -> WorkCalendar:
-        """
-        Return the working-day calendar for *branch*: bundled data plus plugin-supplied years.
-
-        A plugin's year is used only where the bundled data has none, so an
-        official release always wins over a branch's early copy.
-        """
-        from unionkit.calendar import WorkCalendar
-
-        cal = WorkCalendar.default()
-        for year in self.calendar_years(branch):
-            if not cal.covers(year.year):
-                cal.add_year(year)
-        return cal
-
-
 _VERSION_CACHE: list[str] = []
 
 
@@ -877,7 +648,6 @@ def _adapters() -> _Adapters:
     # Built on first use: the calendar and care modules are imported only when a hook needs them.
     if not _ADAPTERS:
         from unionkit.calendar import CalendarYear
-        from unionkit.care import CareTrigger
         from unionkit.rules import FieldType, Parameters, Rule
 
         seq = BeforeValidator(_none_is_empty)
@@ -896,155 +666,3 @@ def _adapters() -> _Adapters:
             deadlines=TypeAdapter(Annotated[dict[str, days], mapping]),
         ))
     return _ADAPTERS[0]
-
-
-_HOOK_RULES = "unionkit_register_rules"
-_HOOK_CRITERIA = "unionkit_register_hardship_criteria"
-_HOOK_TRIGGERS = "unionkit_register_care_triggers"
-_HOOK_PARAMETERS = "unionkit_register_parameters"
-
-HARDSHIP_MET = "hardship_criteria_met"
-HARDSHIP_SCORE = "hardship_criteria_score"
-HARDSHIP_FLAGGED = "hardship_criteria_any"
-
-
-def _change(plugin: str, replaced: Sequence[str]) -> tuple[str, str | None]:
-    return ("overridden", ", ".join(replaced)) if replaced else ("added", None)
-
-
-def _assemble(host: PluginHost, b: Branch, today: date) -> Assembly:
-    from unionkit.rules import Expr, Rule, ValueType, lit, ref, where
-
-    diff: list[DiffEntry] = []
-    rule_defs: dict[str, list[_Def]] = {}
-    rule_hook: dict[str, str] = {}
-
-    def add_rule(plugin: str, rule: Rule, overrides: bool, hook: str) -> None:
-        rule_defs.setdefault(rule.name, []).append(_Def(plugin, rule, overrides))
-        if plugin != BUILTIN:
-            rule_hook[f"{plugin}:{rule.name}"] = hook
-
-    for plugin, entry in host.rule_contributions(b, today):
-        add_rule(plugin, entry.rule, entry.overrides, _HOOK_RULES)
-
-    criteria: dict[str, HardshipCriterion] = {}
-    crit_defs: dict[str, list[_Def]] = {}
-    reweights: dict[str, list[_Def]] = {}
-    for plugin, crit in host.hardship_criteria(b, today):
-        target = crit_defs if crit.rule is not None else reweights
-        target.setdefault(crit.name, []).append(_Def(plugin, crit, crit.overrides))
-    for name, defs in reweights.items():
-        if name not in crit_defs:
-            raise PluginError(defs[0].plugin, _HOOK_CRITERIA, KeyError(
-                f"re-weights hardship criterion {name!r}, which no plugin defines"
-                f" / 调整权重的困难认定标准{name}不存在"
-            ))
-        if len(defs) > 1:
-            raise PluginConflict("hardship criterion", name, [d.plugin for d in defs])
-    for name, defs in sorted(crit_defs.items()):
-        winner, replaced = _resolve("hardship criterion", name, defs)
-        crit = winner.value
-        weight = crit.weight if crit.weight is not None else 1.0
-        if name in reweights:
-            rw = reweights[name][0]
-            weight = rw.value.weight
-            diff.append(DiffEntry(b.slug, "hardship criterion", name, rw.plugin, "reweighted",
-                                  winner.plugin))
-        criteria[name] = crit.model_copy(update={"weight": weight})
-        if winner.plugin != BUILTIN:
-            change, was = _change(winner.plugin, replaced)
-            diff.append(DiffEntry(b.slug, "hardship criterion", name, winner.plugin, change, was))
-        add_rule(winner.plugin, crit.rule, winner.overrides or bool(replaced), _HOOK_CRITERIA)
-
-    triggers: dict[str, CareTrigger] = {}
-    trig_defs: dict[str, list[_Def]] = {}
-    for plugin, trig in host.care_triggers(b):
-        trig_defs.setdefault(trig.key, []).append(_Def(plugin, trig, trig.overrides))
-    for key, defs in sorted(trig_defs.items()):
-        winner, replaced = _resolve("care trigger", key, defs)
-        triggers[key] = winner.value
-        if winner.plugin != BUILTIN:
-            change, was = _change(winner.plugin, replaced)
-            diff.append(DiffEntry(b.slug, "care trigger", key, winner.plugin, change, was))
-        for rule in winner.value.rules():
-            add_rule(winner.plugin, rule, winner.overrides or bool(replaced), _HOOK_TRIGGERS)
-
-    if criteria:
-        names = sorted(criteria)
-        met = sum((where(ref(n), lit(1), lit(0)) for n in names[1:]),
-                  start=where(ref(names[0]), lit(1), lit(0)))
-        score = sum((where(ref(n), lit(criteria[n].weight or 0.0), lit(0.0)) for n in names[1:]),
-                    start=where(ref(names[0]), lit(criteria[names[0]].weight or 0.0), lit(0.0)))
-        flagged: Expr = ref(names[0])
-        for n in names[1:]:
-            flagged = flagged | ref(n)
-        for rule in (
-            Rule(HARDSHIP_MET, met, "符合的困难认定标准数", "hardship criteria met",
-                 ValueType.int),
-            Rule(HARDSHIP_SCORE, score, "困难评分", "hardship score", ValueType.number),
-            Rule(HARDSHIP_FLAGGED, flagged, "符合困难认定标准", "meets a hardship criterion",
-                 ValueType.bool),
-        ):
-            add_rule(BUILTIN, rule, False, _HOOK_CRITERIA)
-
-    rules: dict[str, Rule] = {}
-    rule_origin: dict[str, str] = {}
-    for name, defs in rule_defs.items():
-        winner, replaced = _resolve("rule", name, defs)
-        rules[name] = winner.value
-        rule_origin[name] = winner.plugin
-        if winner.plugin != BUILTIN and rule_hook.get(f"{winner.plugin}:{name}") == _HOOK_RULES:
-            change, was = _change(winner.plugin, replaced)
-            diff.append(DiffEntry(b.slug, "rule", name, winner.plugin, change, was))
-
-    parameters, parameter_origin, param_diff = _merge_parameters(host, b, today)
-    diff.extend(param_diff)
-    diff.sort(key=lambda e: (e.kind, e.name))
-    return Assembly(
-        branch=b, today=today, rules=rules, rule_origin=rule_origin,
-        parameters=parameters, parameter_origin=parameter_origin,
-        fields=host.fields(b), criteria=criteria, care_triggers=triggers,
-        rule_hook={name: rule_hook.get(f"{rule_origin[name]}:{name}", _HOOK_RULES)
-                   for name in rules},
-        diff=tuple(diff),
-    )
-
-
-def _merge_parameters(
-    host: PluginHost, b: Branch, today: date
-) -> tuple[Parameters, dict[str, str], list[DiffEntry]]:
-    """Resolve every parameter name to one plugin's values, layered over the standard ones."""
-    from unionkit.rules import Parameter, Parameters
-
-    defs: dict[str, list[_Def]] = {}
-    for plugin, pset in host.parameter_contributions(b, today):
-        unknown = sorted(pset.overrides - set(pset.parameters))
-        if unknown:
-            raise PluginError(plugin, _HOOK_PARAMETERS, KeyError(
-                f"declares overrides of {unknown} but gives no values for them"
-                f" / 声明覆盖的参数未给出取值"
-            ))
-        for name in pset.parameters:
-            defs.setdefault(name, []).append(
-                _Def(plugin, pset.parameters[name], name in pset.overrides)
-            )
-    merged = Parameters()
-    origin: dict[str, str] = {}
-    diff: list[DiffEntry] = []
-    for name in sorted(defs):
-        winner, replaced = _resolve("parameter", name, defs[name])
-        base = next((d for d in defs[name] if d.plugin == BUILTIN), None)
-        if base is not None:
-            merged = merged.overlay(Parameters([base.value]))
-        if winner is not base:
-            chosen: Parameter = winner.value
-            # Values with no source of their own are labelled with the plugin that gave them.
-            label = winner.plugin if chosen.source == "unionkit" else None
-            try:
-                merged = merged.overlay(Parameters([chosen]), source=label)
-            except Exception as exc:  # a unit clash with the standard parameter is the plugin's
-                raise PluginError(winner.plugin, _HOOK_PARAMETERS, exc) from exc
-            change, was = _change(winner.plugin, replaced)
-            diff.append(DiffEntry(b.slug, "parameter", name, winner.plugin, change, was))
-        origin[name] = winner.plugin
-    return merged, origin, diff

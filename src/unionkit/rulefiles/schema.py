@@ -24,6 +24,8 @@ from unionkit.rulefiles.yamlfile import Path_, YamlDocument
 
 __all__ = [
     "BracketSpec",
+    "CriteriaFileSpec",
+    "CriteriaRuleSpec",
     "FieldSpec",
     "ParameterSpec",
     "RuleFileSpec",
@@ -133,6 +135,22 @@ class RuleFileSpec(Strict):
     fields: dict[Annotated[str, Field(pattern=_IDENT_PATTERN)], FieldSpec] = {}
     parameters: dict[Annotated[str, Field(pattern=_PARAM_PATTERN)], ParameterSpec] = {}
     rules: list[RuleSpec] = []
+
+
+class CriteriaRuleSpec(Strict):
+    """A rule over a branch's hardship criteria: one term per criterion, joined."""
+
+    name: Annotated[StrictStr, Field(pattern=_IDENT_PATTERN)]
+    label: Text
+    type: _TYPES
+    each: StrictStr = Field(min_length=1)
+    join: Literal["+", "or"]
+
+
+class CriteriaFileSpec(Strict):
+    """The standard library's ``criteria.yaml``."""
+
+    criteria_rules: list[CriteriaRuleSpec] = Field(min_length=1)
 
 
 class RuleTestCaseSpec(Strict):

@@ -6,8 +6,15 @@ from datetime import date
 from functools import cache
 
 from unionkit.benefits import WelfareProvider
-from unionkit.care import CareAction, CareTrigger
-from unionkit.hooks import Branch, HardshipCriterion, ParameterSet, RuleEntry, hookimpl
+from unionkit.hooks import (
+    Branch,
+    CareAction,
+    CareTrigger,
+    HardshipCriterion,
+    ParameterSet,
+    RuleEntry,
+    hookimpl,
+)
 from unionkit.models import BenefitKind, Demand
 from unionkit.rulefiles import RuleBundle, read_rule_files
 from unionkit.rules import FieldType, Parameters, Rule, ValueType, field, param, ref

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from attrs import frozen
 
+from unionkit.branches import branch_ruleset
 from unionkit.errors import UnionkitError
 from unionkit_postal.exports import read_hospital_stays, read_sick_leave
 from unionkit_postal.state import DualLinkState, StoredProposal
@@ -170,7 +171,7 @@ def run_dual_link(
                      "key": f"{matched}|{stay.admitted.isoformat()}|{stay.hospital}",
                      "what": stay})
 
-    ruleset = host.build_ruleset(branch, as_of)
+    ruleset = branch_ruleset(host, branch, as_of)
     proposals: list[Proposal] = []
     if rows:
         columns = {
