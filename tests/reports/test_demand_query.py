@@ -15,9 +15,9 @@ from unionkit.reports.demands import (
     compute_demand_figures,
     demand_figures,
 )
+from unionkit.reports.queries import read_demand_facts
 from unionkit.store import Store
 from unionkit.store._schema import demands
-from unionkit.store.queries_reports import read_demand_facts
 
 
 def test_the_query_agrees_with_the_stored_demands_read_one_by_one(store: Store) -> None:

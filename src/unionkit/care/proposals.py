@@ -12,6 +12,7 @@ from attrs import frozen
 
 from unionkit.hooks.results import CareAction, CareTrigger
 from unionkit.models import BenefitKind
+from unionkit.money import fen_to_yuan
 
 if TYPE_CHECKING:
     from unionkit.rules import RuleSet
@@ -25,9 +26,6 @@ The standard rule (``rules/library/benefits.yaml``): the birthday falls in the m
 A rule set that declares an input column of this name instead gets it derived
 from ``birth_date`` by :func:`propose_care`, with the same rule.
 """
-
-_FEN = Decimal("0.01")
-
 
 @frozen
 class CareProposal:
@@ -114,7 +112,7 @@ def propose_care(
         for i in np.flatnonzero(fired.astype(bool)):
             amount = None
             if amounts is not None:
-                amount = (Decimal(int(amounts[i])) * _FEN).quantize(_FEN)
+                amount = fen_to_yuan(int(amounts[i]))
             out.append(CareProposal(
                 member_id=ids[i], trigger=key, label_zh=trigger.label_zh,
                 label_en=trigger.label_en, action=trigger.action,

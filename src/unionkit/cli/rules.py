@@ -8,7 +8,6 @@ import os
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -17,14 +16,15 @@ import typer
 from unionkit.cli.app import app
 from unionkit.cli.lang import Lang
 from unionkit.cli.plugins import BranchOpt, NoPluginOpt, PluginOpt, branch_definitions
+from unionkit.money import fen_to_yuan, format_fen
 
 if TYPE_CHECKING:
     import numpy as np
 
     from unionkit.io import RosterImport
-    from unionkit.rules import BatchResult, RuleSet
+    from unionkit.rules import RuleSet
 
-__all__ = ["evaluate", "explain", "format_fen", "roster_columns"]
+__all__ = ["evaluate", "explain", "roster_columns"]
 
 SHOWN_ROW_ERRORS = 5
 """How many row errors ``evaluate`` and ``explain`` list on stderr before only counting."""
@@ -96,23 +96,6 @@ def _require_files(paths: Sequence[Path], lang: Lang) -> None:
     for path in paths:
         if not path.is_file():
             raise _fail(_t("no_file", lang).format(path=path), EXIT_USAGE)
-
-
-def format_fen(fen: int) -> str:
-    """
-    Write an amount of fen as yuan with two decimals, exactly (``850050`` -> ``"8500.50"``).
-
-    Args:
-        fen: The amount in fen (分).
-
-    Returns:
-        The amount in yuan, as text with exactly two decimals and no separators.
-
-    .. versionadded:: 0.1.0
-    """
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(fen), 100)
-    return f"{sign}{whole}.{cents:02d}"
 
 
 def roster_columns(
@@ -262,54 +245,13 @@ def _write_parquet(out: Path, ids: list[object], columns: Mapping[str, tuple[str
     for name, (kind, values) in columns.items():
         if kind == "money":
             # exact yuan with two places, not float: Decimal(18, 2)
-            yuan = [None if v is None else Decimal(int(v)).scaleb(-2)  # type: ignore[call-overload]
+            yuan = [None if v is None else fen_to_yuan(v)  # type: ignore[arg-type]
                     for v in values]
             series.append(pl.Series(name, yuan, dtype=pl.Decimal(18, 2)))
         else:
             series.append(pl.Series(name, values, dtype=types.get(kind, pl.String)))
     frame = pl.DataFrame(series)
     _write_atomically(out, frame.write_parquet)
-
-
-def _summary(
-    ruleset: RuleSet, batch: BatchResult, columns: Mapping[str, tuple[str, list[object]]],
-    result: RosterImport, out: Path,
-) -> dict[str, Any]:
-    # Union benefits go to members: relatives are evaluated (household figures need them)
-    # but neither counted nor totalled.
-    members = [m.is_member for m in result.members]
-    rules = []
-    for name, (kind, values) in columns.items():
-        rule = ruleset.rules[name]
-        own = [v for v, is_member in zip(values, members, strict=True) if is_member]
-        known = [v for v in own if v is not None]
-        entry: dict[str, Any] = {
-            "name": name, "label_zh": rule.label_zh, "label_en": rule.label_en,
-            "type": kind, "summary": rule.summary, "unknown": len(own) - len(known),
-        }
-        if rule.summary == "count":
-            entry["eligible"] = sum(1 for v in known if v)
-        elif rule.summary == "total":
-            if kind == "money":
-                entry["total_yuan"] = format_fen(sum(int(v) for v in known))  # type: ignore[call-overload]
-            elif kind == "int":
-                entry["total"] = str(sum(int(v) for v in known))  # type: ignore[call-overload]
-            else:
-                entry["total"] = f"{math.fsum(float(v) for v in known):.6g}"  # type: ignore[arg-type]
-        rules.append(entry)
-    union_members = sum(1 for m in members if m)
-    return {
-        "roster": str(result.source),
-        "as_of": batch.as_of.isoformat(),
-        "version": batch.version,
-        "evaluated": len(result.members),
-        "union_members": union_members,
-        "relatives": len(result.members) - union_members,
-        "summarised_over": "union_members",
-        "rows_with_errors": len({e.row for e in result.errors}),
-        "out": str(out),
-        "rules": rules,
-    }
 
 
 def _print_summary(summary: Mapping[str, Any], lang: Lang) -> None:
@@ -411,6 +353,7 @@ def evaluate(
     2 misuse (a bad date, a missing file, an unknown option or output type).
     """
     from unionkit.errors import ParameterError, RuleEvaluationError
+    from unionkit.reports.evaluation import evaluation_summary
 
     when = _parse_date(as_of, lang)
     suffix = out.suffix.lower()
@@ -447,7 +390,7 @@ def evaluate(
     except OSError as exc:
         raise _fail(_t("cannot_write", lang).format(path=out, reason=exc.strerror or exc),
                     EXIT_FAILED) from exc
-    summary = _summary(ruleset, batch, columns, result, out)
+    summary = evaluation_summary(ruleset, batch, columns, result, out)
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:

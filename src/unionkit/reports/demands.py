@@ -653,7 +653,7 @@ def demand_figures(
 
     .. versionadded:: 0.1.0
     """
-    from unionkit.store.queries_reports import read_demand_facts
+    from unionkit.reports.queries import read_demand_facts
 
     facts = read_demand_facts(store, period.start, period.end)
     return compute_demand_figures(

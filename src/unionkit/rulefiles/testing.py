@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
+from unionkit.money import FEN, fen_to_yuan
+
 if TYPE_CHECKING:
     import numpy as np
     from _pytest._code.code import ExceptionInfo, TerminalRepr
@@ -257,7 +259,7 @@ def _fits(value: object, kind: str) -> bool:
         return isinstance(value, int)
     if kind == "money":
         return isinstance(value, int) or (
-            isinstance(value, Decimal) and value == value.quantize(Decimal("0.01"))
+            isinstance(value, Decimal) and value == value.quantize(FEN)
         )
     if kind == "number":
         return isinstance(value, int | Decimal)
@@ -279,7 +281,7 @@ def _cell(column: Any, i: int, kind: str) -> object:
             return None
         if isinstance(value, Decimal):
             return value
-        return (Decimal(int(value)) / 100).quantize(Decimal("0.01"))
+        return fen_to_yuan(int(value))
     if kind == "bool":
         return bool(value)
     if kind == "int":

@@ -9,7 +9,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -40,12 +39,12 @@ from unionkit.errors import (
     Rejected,
     StoreError,
 )
-from unionkit.models.base import FEN
 from unionkit.models.benefit import Benefit, Grant
 from unionkit.models.demand import Demand, DemandAction, DemandEvent, DemandKind, DemandState
 from unionkit.models.group import Group, Membership
 from unionkit.models.ids import scrub
 from unionkit.models.member import Member
+from unionkit.money import fen_to_yuan, yuan_to_fen
 from unionkit.store._schema import demand_events, demands, grants, groups, members, memberships
 
 __all__ = ["ANONYMOUS_NAME", "DemandRow", "EventRow", "GrantValidator", "Store", "open_store"]
@@ -827,7 +826,7 @@ class Store:
             self._validate_grants(self.grant_validator, given, benefits)
         rows = [
             {"grant_id": g.grant_id, "benefit_id": g.benefit_id, "member_id": g.member_id,
-             "amount_fen": _to_fen(g.amount), "granted_on": g.granted_on, "form": g.form.value,
+             "amount_fen": yuan_to_fen(g.amount), "granted_on": g.granted_on, "form": g.form.value,
              "reason": g.reason, "rule_version": g.rule_version}
             for g in given
         ]
@@ -877,7 +876,7 @@ class Store:
             ).all()
         return [
             Grant.model_validate({**{k: v for k, v in r._asdict().items() if k != "amount_fen"},
-                                  "amount": _from_fen(r.amount_fen)})
+                                  "amount": fen_to_yuan(r.amount_fen)})
             for r in rows
         ]
 
@@ -909,16 +908,6 @@ def _conflict(demand_id: str, expected: int, stored: int | None) -> ConflictErro
 def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day)
 
-
-def _to_fen(amount: Decimal) -> int:
-    # No quantize first: it would round 1.005 half-even to 1.00 and hide the extra place.
-    fen = amount * 100
-    if fen != fen.to_integral_value():
-        raise ValueError(f"amount {amount} has more than two decimal places")
-    return int(fen)
-
-def _from_fen(fen: int) -> Decimal:
-    return (Decimal(fen) / 100).quantize(FEN)
 
 def _member_row(member: Member) -> dict[str, Any]:
     record = member.model_dump(mode="json", exclude=set(_IDENTIFIERS))
