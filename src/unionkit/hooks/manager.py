@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import importlib.metadata
 import os
 import threading
@@ -365,13 +366,13 @@ class PluginHost:
         caller = self._caller_for(branch, hook_name)
         found: list[tuple[str, T]] = []
         for impl in caller.get_hookimpls():
+            if impl.hookwrapper or impl.wrapper:
+                raise PluginError(impl.plugin_name, hook_name,
+                                  TypeError("registration hooks cannot be wrappers"))
+            raw = _call(impl, hook_name, kwargs)
             try:
-                if impl.hookwrapper or impl.wrapper:
-                    raise TypeError("registration hooks cannot be wrappers")
-                raw = impl.function(*(kwargs[a] for a in impl.argnames))
                 value = adapter.validate_python(raw)
-            # A plugin may fail in any way; name it and keep its failure from the others.
-            except Exception as exc:
+            except Exception as exc:  # a wrong answer (pydantic ValidationError) is the plugin's
                 raise PluginError(impl.plugin_name, hook_name, exc) from exc
             found.append((impl.plugin_name, value))
         return found
@@ -522,12 +523,10 @@ class PluginHost:
         caller = self._caller_for(b, "unionkit_route_demand")
         kwargs = {"demand": demand, "branch": b}
         for impl in reversed(caller.get_hookimpls()):
-            try:
-                answer = impl.function(*(kwargs[a] for a in impl.argnames))
-                if answer is not None and (not isinstance(answer, str) or not answer.strip()):
-                    raise TypeError(f"expected a department name or None, got {answer!r}")
-            except Exception as exc:  # a plugin may fail in any way; name it
-                raise PluginError(impl.plugin_name, caller.name, exc) from exc
+            answer = _call(impl, caller.name, kwargs)
+            if answer is not None and (not isinstance(answer, str) or not answer.strip()):
+                raise PluginError(impl.plugin_name, caller.name, TypeError(
+                    f"expected a department name or None, got {answer!r}"))
             if answer is not None:
                 return answer.strip()
         return None
@@ -556,12 +555,11 @@ class PluginHost:
         first: PluginError | None = None
         for impl in reversed(caller.get_hookimpls()):
             try:
-                impl.function(*(kwargs[a] for a in impl.argnames))
+                _call(impl, caller.name, kwargs)
             # One plugin's failing notification must not keep the others from hearing of it.
-            except Exception as exc:
+            except PluginError as exc:
                 if first is None:
-                    first = PluginError(impl.plugin_name, caller.name, exc)
-                    first.__cause__ = exc
+                    first = exc
         if first is not None:
             raise first
 
@@ -587,14 +585,13 @@ class PluginHost:
         kwargs = {"grant": grant, "benefit": benefit, "branch": b}
         for impl in reversed(caller.get_hookimpls()):
             try:
-                result = impl.function(*(kwargs[a] for a in impl.argnames))
-                if result is not None:
-                    raise TypeError(f"validate hooks return None, got {result!r}")
+                result = _call(impl, caller.name, kwargs, passes=(Rejected,))
             except Rejected as exc:
                 exc.plugin_name = impl.plugin_name
                 raise
-            except Exception as exc:  # a plugin may fail in any way; name it
-                raise PluginError(impl.plugin_name, caller.name, exc) from exc
+            if result is not None:
+                raise PluginError(impl.plugin_name, caller.name, TypeError(
+                    f"validate hooks return None, got {result!r}"))
 
     def grant_validator(self, branch: Branch | str) -> Callable[[Grant, Benefit], None]:
         """
@@ -611,6 +608,39 @@ class PluginHost:
             self.validate_grant(grant, benefit, b)
 
         return validate
+
+def _call(
+    impl: pluggy.HookImpl,
+    hook_name: str,
+    kwargs: Mapping[str, Any],
+    *,
+    passes: tuple[type[BaseException], ...] = (),
+) -> Any:
+    """
+    Call one plugin's hook with its own copy of the arguments; any failure names the plugin.
+
+    ``SystemExit`` counts as a failure (a plugin calling ``sys.exit`` must not end a
+    command with success having done nothing), and so does changing an argument:
+    each plugin gets a deep copy, so what it changes cannot reach the next plugin
+    (which would then be blamed), and the change is blamed on the plugin that made it.
+    Exceptions in *passes* (a grant's veto) propagate unchanged.
+    """
+    own = {name: copy.deepcopy(kwargs[name]) for name in impl.argnames}
+    try:
+        result = impl.function(*(own[name] for name in impl.argnames))
+    except passes:
+        raise
+    # A plugin may fail in any way, sys.exit included; name it. (Not KeyboardInterrupt.)
+    except (Exception, SystemExit) as exc:
+        raise PluginError(impl.plugin_name, hook_name, exc) from exc
+    changed = [name for name in impl.argnames if own[name] != kwargs[name]]
+    if changed:
+        raise PluginError(impl.plugin_name, hook_name, TypeError(
+            f"changed its argument {', '.join(changed)}; hooks must not modify what they are given"
+            f" / 插件修改了传入的参数"
+        ))
+    return result
+
 
 _VERSION_CACHE: list[str] = []
 
