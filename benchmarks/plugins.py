@@ -21,7 +21,7 @@ from _timing import best
 from unionkit.branches import assemble_branch, branch_fields, branch_ruleset
 from unionkit.hooks import PluginHost
 from unionkit.io import MONEY_FIELDS, members_to_columns, read_roster
-from unionkit.rulefiles.library import standard_ruleset
+from unionkit.rulefiles import standard_ruleset
 
 AS_OF = date(2026, 6, 1)
 REPEATS = 7

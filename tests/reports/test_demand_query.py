@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from unionkit.demands.synthetic import generate_year, hospital_members, member_ids
 from unionkit.models.demand import DemandKind
-from unionkit.reports.demands import (
+from unionkit.reports import (
     DemandFacts,
     ReportPeriod,
     compute_demand_figures,

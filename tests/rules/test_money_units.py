@@ -13,7 +13,7 @@ import pytest
 from unionkit.errors import RuleEvaluationError
 from unionkit.io import members_to_columns
 from unionkit.models import Member
-from unionkit.rulefiles.library import standard_ruleset
+from unionkit.rulefiles import standard_ruleset
 from unionkit.rules import MEMBER_FIELDS, Parameters, Rule, RuleSet, ValueType, field
 
 AS_OF = date(2025, 6, 1)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from unionkit.errors import RuleEvaluationError
-from unionkit.rulefiles.library import standard_ruleset
+from unionkit.rulefiles import standard_ruleset
 from unionkit.rules import MEMBER_FIELDS
 
 AS_OF = date(2026, 6, 1)

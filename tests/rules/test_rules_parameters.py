@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from unionkit.errors import ParameterError
+from unionkit.rulefiles import load_parameter_mapping
 from unionkit.rules import Bracket, Parameter, Parameters, ParameterValue, Scale, ValueType
 from unionkit.rules.parameters import value_type
 
@@ -153,7 +154,7 @@ def test_yaml_loading(tmp_path: Path) -> None:
     path = tmp_path / "params.yaml"
     path.write_text(YAML, encoding="utf-8")
 
-    p = Parameters.from_yaml(path, source="city")
+    p = load_parameter_mapping(path, "city")
 
     assert Decimal("2000.50") == p.value("hardship.income_threshold", date(2025, 3, 1))
     assert "city" == p.resolve("hardship.income_threshold", date(2025, 3, 1)).source
@@ -180,7 +181,7 @@ def test_yaml_errors_name_the_file_and_parameter(tmp_path: Path, text: str,
     path.write_text(text, encoding="utf-8")
 
     with pytest.raises(ParameterError) as info:
-        Parameters.from_yaml(path)
+        load_parameter_mapping(path)
 
     assert str(path) in str(info.value)
     assert fragment in str(info.value)

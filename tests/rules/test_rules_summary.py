@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from unionkit.errors import RuleDefinitionError
-from unionkit.rulefiles import read_rule_files
-from unionkit.rulefiles.library import standard_ruleset
+from unionkit.rulefiles import read_rule_files, standard_ruleset
 from unionkit.rules import Rule, field
 
 RULES = """

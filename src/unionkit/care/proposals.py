@@ -58,7 +58,7 @@ def birthday_this_month(birth_dates: Sequence[date | None] | np.ndarray, as_of: 
     sets share one definition. A 29 February birthday falls in February every
     year. Missing dates give ``False``.
     """
-    from unionkit.rulefiles.library import standard_ruleset
+    from unionkit.rulefiles import standard_ruleset
 
     values = np.asarray(birth_dates)
     if values.dtype.kind != "M":

@@ -6,12 +6,19 @@ The YAML rule tests (``*.ruletest.yaml``) are collected by the pytest plugin
 
 from __future__ import annotations
 
-from unionkit.rulefiles.assembly import assemble, build_ruleset, load_ruleset, source_name
+from unionkit.rulefiles.assembly import (
+    assemble,
+    build_ruleset,
+    load_ruleset,
+    source_name,
+    standard_ruleset,
+)
 from unionkit.rulefiles.bundle import (
     Owner,
     RuleBundle,
     combine,
     empty_bundle,
+    load_parameter_mapping,
     load_parameters,
     load_rules,
     make_parameter,
@@ -22,7 +29,6 @@ from unionkit.rulefiles.library import (
     standard_bundle,
     standard_files,
     standard_parameters,
-    standard_ruleset,
 )
 from unionkit.rulefiles.schema import validate, validation_problems
 from unionkit.rulefiles.yamlfile import RuleSource, YamlDocument, read_yaml
@@ -37,6 +43,7 @@ __all__ = [
     "build_ruleset",
     "combine",
     "empty_bundle",
+    "load_parameter_mapping",
     "load_parameters",
     "load_rules",
     "load_ruleset",

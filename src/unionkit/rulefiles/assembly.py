@@ -15,12 +15,13 @@ from unionkit.rulefiles.bundle import (
     empty_bundle,
     read_rule_files,
 )
+from unionkit.rulefiles.library import standard_bundle
 from unionkit.rulefiles.yamlfile import RuleSource
 
 if TYPE_CHECKING:
     from unionkit.rules import Parameters, RuleSet
 
-__all__ = ["assemble", "build_ruleset", "load_ruleset", "source_name"]
+__all__ = ["assemble", "build_ruleset", "load_ruleset", "source_name", "standard_ruleset"]
 
 
 def source_name(source: RuleSource) -> str:
@@ -124,8 +125,6 @@ def assemble(
 
     .. versionadded:: 0.1.0
     """
-    from unionkit.rulefiles.library import standard_bundle
-
     bundle = standard_bundle() if base is None else base
     files = list(rule_files)
     if source is not None and files:
@@ -178,3 +177,21 @@ def load_ruleset(
         parameters=parameters,
         source=source,
     )
+
+
+def standard_ruleset(parameters: Parameters | None = None) -> RuleSet:
+    """
+    Build the standard rule set, optionally with a branch's parameters overlaid.
+
+    Args:
+        parameters: Overrides or additions (for example from
+            ``load_parameters("branch.yaml", source="hospital")``).
+
+    Returns:
+        The validated rule set over the standard roster fields plus the
+        optional fields the library declares (``homes_owned``,
+        ``child_high_fee_school``, ``hardship_costs``).
+
+    .. versionadded:: 0.1.0
+    """
+    return assemble(parameters=parameters)

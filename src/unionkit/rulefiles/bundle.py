@@ -21,6 +21,7 @@ __all__ = [
     "as_source_list",
     "combine",
     "empty_bundle",
+    "load_parameter_mapping",
     "load_parameters",
     "load_rules",
     "make_parameter",
@@ -299,3 +300,36 @@ def combine(first: RuleBundle, second: RuleBundle) -> RuleBundle:
         {**first.origins, **second.origins},
         {**first.owners, **second.owners},
     )
+
+
+def load_parameter_mapping(source: RuleSource, layer: str = "unionkit") -> Parameters:
+    """
+    Read a plain parameter mapping file (``Parameters.from_mapping``'s shape) safely.
+
+    The short format without descriptions or sources: ``{name: {unit, values:
+    {date: value}}}``, optionally under a ``parameters`` key. Read with the same
+    safe reader as rule files (decimals stay exact, no tags).
+
+    Args:
+        source: A path, a ``Traversable``, or YAML text.
+        layer: The layer name the values belong to.
+
+    Returns:
+        The parameters.
+
+    Raises:
+        ParameterError: The file cannot be read or is malformed; the message
+            names the file and the parameter.
+
+    .. versionadded:: 0.1.0
+    """
+    from unionkit.errors import ParameterError
+    from unionkit.rules import Parameters
+
+    try:
+        doc = read_yaml(source)
+    except RuleDefinitionError as exc:
+        raise ParameterError(f"cannot read parameters: {exc} / 无法读取参数文件") from exc
+    if not isinstance(doc.data, Mapping):
+        raise ParameterError(f"{doc.name}: expected a mapping of parameters / 参数文件应为映射")
+    return Parameters.from_mapping(doc.data, source=layer, origin=doc.name)

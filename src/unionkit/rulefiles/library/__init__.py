@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from unionkit.rulefiles.bundle import RuleBundle
     from unionkit.rulefiles.schema import CriteriaFileSpec
-    from unionkit.rules import Parameters, Rule, RuleSet
+    from unionkit.rules import Parameters, Rule
 
 __all__ = [
     "CRITERIA_FILE",
@@ -20,7 +20,6 @@ __all__ = [
     "standard_bundle",
     "standard_files",
     "standard_parameters",
-    "standard_ruleset",
 ]
 
 STANDARD_FILES: tuple[str, ...] = ("household.yaml", "benefits.yaml", "hardship.yaml", "tiers.yaml")
@@ -62,26 +61,6 @@ def standard_parameters() -> Parameters:
     .. versionadded:: 0.1.0
     """
     return standard_bundle().parameters.copy()
-
-
-def standard_ruleset(parameters: Parameters | None = None) -> RuleSet:
-    """
-    Build the standard rule set, optionally with a branch's parameters overlaid.
-
-    Args:
-        parameters: Overrides or additions (for example from
-            ``load_parameters("branch.yaml", source="hospital")``).
-
-    Returns:
-        The validated rule set over the standard roster fields plus the
-        optional fields the library declares (``homes_owned``,
-        ``child_high_fee_school``, ``hardship_costs``).
-
-    .. versionadded:: 0.1.0
-    """
-    from unionkit.rulefiles.assembly import assemble
-
-    return assemble(parameters=parameters)
 
 
 @cache
