@@ -23,6 +23,7 @@ from unionkit.cli.app import app
 from unionkit.cli.lang import Lang
 from unionkit.cli.plugins import NoPluginOpt, PluginOpt, branch_host
 from unionkit.errors import NotFound, UnionkitError
+from unionkit.labels import Texts
 from unionkit.models.demand import Demand, DemandAction, DemandEvent, Satisfaction
 from unionkit.models.ids import scrub
 
@@ -67,9 +68,7 @@ _TEXT = {
 }
 
 
-def _t(key: str, lang: Lang, **values: object) -> str:
-    zh, en = _TEXT[key]
-    return (zh if lang is Lang.zh else en).format(**values)
+_t = Texts(_TEXT)
 
 
 DbOption = Annotated[str | None, typer.Option(

@@ -16,6 +16,7 @@ import typer
 from unionkit.cli.app import app
 from unionkit.cli.lang import Lang
 from unionkit.cli.plugins import BranchOpt, NoPluginOpt, PluginOpt, branch_definitions
+from unionkit.labels import Texts
 from unionkit.money import fen_to_yuan, format_fen
 
 if TYPE_CHECKING:
@@ -75,9 +76,7 @@ _TEXT = {
 }
 
 
-def _t(key: str, lang: Lang) -> str:
-    zh, en = _TEXT[key]
-    return zh if lang is Lang.zh else en
+_t = Texts(_TEXT)
 
 
 def _fail(message: str, code: int) -> typer.Exit:

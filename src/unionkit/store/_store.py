@@ -39,6 +39,7 @@ from unionkit.errors import (
     Rejected,
     StoreError,
 )
+from unionkit.models.base import fields_by_privacy
 from unionkit.models.benefit import Benefit, Grant
 from unionkit.models.demand import Demand, DemandAction, DemandEvent, DemandKind, DemandState
 from unionkit.models.group import Group, Membership
@@ -55,13 +56,8 @@ GrantValidator = Callable[[Grant, Benefit], None]
 ANONYMOUS_NAME = "匿名"
 """The name an anonymised member is returned with."""
 
-_PERSONAL = frozenset(
-    {
-        "name", "national_id", "phone", "birth_date", "sex", "hire_date", "household_id",
-        "household_role", "monthly_salary", "annual_income", "rigid_spending",
-        "sick_leave_days", "serious_illness",
-    }
-)
+# Erasing a member removes every field its model declares personal (models.base.Privacy).
+_PERSONAL = fields_by_privacy(Member)
 _IDENTIFIERS = frozenset({"member_id", "name", "national_id", "phone"})
 _MIGRATION_LOCK = 0x756E696F6E6B6974 & 0x7FFFFFFFFFFFFFFF  # "unionkit", for pg_advisory_xact_lock
 _TABLES = (members, groups, memberships, demands, demand_events, grants)
