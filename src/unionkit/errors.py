@@ -250,7 +250,21 @@ class PluginConflict(UnionkitError, ValueError):
 
 
 class PluginLoadError(UnionkitError, ImportError):
-    """A plugin could not be imported or registered."""
+    """
+    A plugin could not be imported or registered.
+
+    Args:
+        message: What went wrong, in English and Chinese, naming the plugin(s).
+        plugin_name: The plugin at fault, when there is one (``None`` when, say, a name
+            given to ``--plugin`` is not installed at all).
+
+    .. versionchanged:: 0.1.0
+       Carries ``plugin_name``.
+    """
+
+    def __init__(self, message: str, *, plugin_name: str | None = None) -> None:
+        self.plugin_name = plugin_name
+        super().__init__(message)
 
 
 class PluginError(UnionkitError, RuntimeError):

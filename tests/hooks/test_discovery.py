@@ -161,6 +161,7 @@ def test_unimportable_plugin_names_itself_and_the_way_out(install: Callable[...,
     with pytest.raises(PluginLoadError) as err:
         PluginHost()
 
+    assert "fake-unimportable" == err.value.plugin_name
     assert "Plugin 'fake-unimportable' could not be loaded" in str(err.value)
     assert "UNIONKIT_DISABLED_PLUGINS=fake-unimportable" in str(err.value)
 
@@ -168,8 +169,10 @@ def test_unimportable_plugin_names_itself_and_the_way_out(install: Callable[...,
 def test_misspelt_hook_is_a_load_error_naming_the_plugin(install: Callable[..., None]) -> None:
     install("unknown_hook")
 
-    with pytest.raises(PluginLoadError, match="fake-unknown-hook"):
+    with pytest.raises(PluginLoadError, match="fake-unknown-hook") as err:
         PluginHost()
+
+    assert "fake-unknown-hook" == err.value.plugin_name
 
 
 def test_select_keeps_only_the_chosen_plugins(install: Callable[..., None]) -> None:

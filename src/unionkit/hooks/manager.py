@@ -155,7 +155,8 @@ class PluginHost:
                 raise PluginLoadError(
                     f"Plugin {ep.name!r} could not be loaded from {ep.value!r}\n"
                     f"cause: {type(exc).__name__}: {exc}\n"
-                    f"插件{ep.name}无法加载；可设置 {ENV_DISABLED}={ep.name} 暂时停用"
+                    f"插件{ep.name}无法加载；可设置 {ENV_DISABLED}={ep.name} 暂时停用",
+                    plugin_name=ep.name,
                 ) from exc
             dist = ep.dist
             if self._register(plugin, ep.name, dist.version if dist else None,
@@ -214,7 +215,8 @@ class PluginHost:
             if isinstance(declared, str) or not all(isinstance(b, str) for b in declared):
                 raise PluginLoadError(
                     f"Plugin {name!r}: BRANCHES must be a set of branch slugs, not {declared!r}"
-                    f" / 插件{name}的BRANCHES须为分工会代号集合"
+                    f" / 插件{name}的BRANCHES须为分工会代号集合",
+                    plugin_name=name,
                 )
             branches = frozenset(declared)
         try:
@@ -222,7 +224,8 @@ class PluginHost:
         except (ValueError, pluggy.PluginValidationError) as exc:
             raise PluginLoadError(
                 f"Plugin {name!r} could not be registered\n"
-                f"cause: {type(exc).__name__}: {exc}\n插件{name}注册失败"
+                f"cause: {type(exc).__name__}: {exc}\n插件{name}注册失败",
+                plugin_name=name,
             ) from exc
         with self._lock:
             self._branches[name] = branches
@@ -241,7 +244,8 @@ class PluginHost:
         except InvalidSpecifier as exc:
             raise PluginLoadError(
                 f"Plugin {name!r}: UNIONKIT_REQUIRES {required!r} is not a version range"
-                f" / 插件{name}的UNIONKIT_REQUIRES不是有效的版本范围"
+                f" / 插件{name}的UNIONKIT_REQUIRES不是有效的版本范围",
+                plugin_name=name,
             ) from exc
         ours = _unionkit_version()
         if spec.contains(ours, prereleases=True):
@@ -259,7 +263,8 @@ class PluginHost:
             self.pm.unregister(exc.plugin)
             raise PluginLoadError(
                 f"Plugin {name!r} implements a hook unionkit does not define\n"
-                f"cause: {exc}\n插件{name}实现了未定义的钩子"
+                f"cause: {exc}\n插件{name}实现了未定义的钩子",
+                plugin_name=name,
             ) from exc
 
     def unregister(self, name: str) -> None:
@@ -312,7 +317,8 @@ class PluginHost:
             PluginLoadError: No plugin of that name is registered.
         """
         if not self.pm.has_plugin(name):
-            raise PluginLoadError(f"No plugin {name!r} is registered / 未注册插件{name}")
+            raise PluginLoadError(f"No plugin {name!r} is registered / 未注册插件{name}",
+                                  plugin_name=name)
         with self._lock:
             self._branches[name] = frozenset(branches) if branches is not None else None
             self._changed()
