@@ -76,3 +76,18 @@ def test_a_branch_with_criteria_gets_the_rules_explained_as_the_rule_language(
 
     assert 3.5 == why.value
     assert {"hardship_criteria_met", "hardship_criteria_any"} <= set(ruleset.rules)
+
+
+def test_the_branch_bundle_says_which_plugin_gave_each_definition(
+    plugin_host: PluginHost,
+) -> None:
+    from unionkit.branches import branch_bundle
+    from unionkit.rulefiles import Owner
+
+    plugin_host.register(_Criteria(), name="crit")
+
+    bundle = branch_bundle(plugin_host, "b", TODAY)
+
+    assert Owner("crit", "unionkit_register_hardship_criteria") == bundle.owners["ill"]
+    assert "hardship_criteria_score" not in bundle.owners  # a standard rule: no plugin owns it
+    assert "age" in bundle.origins  # a standard rule keeps its file and line
