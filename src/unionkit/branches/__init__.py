@@ -16,6 +16,7 @@ from unionkit.branches.compose import (
     branch_diff,
     branch_fields,
     branch_ruleset,
+    declared_branches,
 )
 from unionkit.branches.workflow import (
     branch_calendar,
@@ -38,4 +39,5 @@ __all__ = [
     "branch_ruleset",
     "branch_welfare_providers",
     "branch_workflow",
+    "declared_branches",
 ]

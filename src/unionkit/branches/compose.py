@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -23,6 +23,7 @@ __all__ = [
     "branch_diff",
     "branch_fields",
     "branch_ruleset",
+    "declared_branches",
 ]
 
 
@@ -369,3 +370,21 @@ def branch_fields(
     .. versionadded:: 0.1.0
     """
     return {**MEMBER_FIELDS, **assemble_branch(host, branch, as_of).fields}
+
+
+def declared_branches(host: PluginHost, plugins: Collection[str] | None = None) -> list[str]:
+    """
+    Return the branch slugs the plugins declare in their ``BRANCHES``, sorted.
+
+    Args:
+        host: The plugin host.
+        plugins: Only these plugins' declarations (default: every registered plugin's).
+
+    Returns:
+        The slugs; a plugin without ``BRANCHES`` (every branch) adds none.
+
+    .. versionadded:: 0.1.0
+    """
+    return sorted({slug for info in host.describe()
+                   if info.branches and (plugins is None or info.name in plugins)
+                   for slug in info.branches})

@@ -18,7 +18,6 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from unionkit.branches import branch_workflow
 from unionkit.cli.app import app
 from unionkit.cli.lang import Lang
 from unionkit.cli.plugins import NoPluginOpt, PluginOpt, branch_host
@@ -113,6 +112,8 @@ def _store(
         if chosen is None:
             store = open_store(target)
         else:
+            from unionkit.branches import branch_workflow
+
             host, slug = chosen
             store = open_store(target, workflow=branch_workflow(host, slug),
                                grant_validator=host.grant_validator(slug))

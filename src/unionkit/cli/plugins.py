@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from unionkit.branches import branch_bundle, branch_diff
 from unionkit.cli.app import app
 from unionkit.errors import UnionkitError
 
@@ -47,6 +46,7 @@ def branch_host(
     """
     if branch is None and not plugins:
         return None
+    from unionkit.branches import declared_branches
     from unionkit.hooks import PluginHost
 
     try:
@@ -56,15 +56,14 @@ def branch_host(
         sys.stderr.write(f"{exc}\n")
         raise typer.Exit(1) from exc
     if branch is None:
-        declared = {b for i in host.describe() if i.name in plugins and i.branches
-                    for b in i.branches}
+        declared = declared_branches(host, plugins)
         if len(declared) != 1:
             sys.stderr.write(
                 "请用 --branch 指定分工会 / name the branch with --branch "
-                f"(the plugins declare: {', '.join(sorted(declared)) or 'every branch'})\n"
+                f"(the plugins declare: {', '.join(declared) or 'every branch'})\n"
             )
             raise typer.Exit(2)
-        branch = declared.pop()
+        branch = declared[0]
     return host, branch
 
 
@@ -96,6 +95,7 @@ def branch_definitions(
     chosen = branch_host(branch=branch, plugins=plugins, no_plugins=no_plugins)
     if chosen is None:
         return None
+    from unionkit.branches import branch_bundle
     from unionkit.rulefiles import assemble
 
     host, branch = chosen
@@ -104,11 +104,6 @@ def branch_definitions(
     except UnionkitError as exc:
         sys.stderr.write(f"{exc}\n")
         raise typer.Exit(1) from exc
-
-
-def _branches_of(host: PluginHost) -> list[str]:
-    declared = {b for info in host.describe() if info.branches for b in info.branches}
-    return sorted(declared) or ["default"]
 
 
 _DIFF_HELP = "每个分工会相对标准规则的增改 / per branch, what plugins add or override"
@@ -122,12 +117,13 @@ def plugins_command(
     as_json: Annotated[bool, typer.Option("--json", help="输出JSON / print JSON")] = False,
 ) -> None:
     """列出插件（名称、版本、分工会、钩子）/ List plugins: name, version, branches, hooks."""
+    from unionkit.branches import branch_diff, declared_branches
     from unionkit.hooks import BUILTIN, PluginHost
 
     try:
         host = PluginHost()
         infos = host.describe()
-        branches = branch or _branches_of(host)
+        branches = branch or declared_branches(host) or ["default"]
         diffs = {b: branch_diff(host, b) for b in branches} if diff else {}
     except UnionkitError as exc:
         sys.stderr.write(f"{exc}\n")
