@@ -34,7 +34,7 @@ from unionkit.models.demand import Demand, DemandEvent
 from unionkit.reports import DemandFacts, ReportPeriod, compute_demand_figures, demand_figures
 from unionkit.reports.render import to_markdown
 from unionkit.store import Store, open_store
-from unionkit.store.queries_reports import read_demand_facts
+from unionkit.reports.queries import read_demand_facts
 
 YEAR = 2025
 TARGET_S = 1.0

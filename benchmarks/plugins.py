@@ -18,9 +18,10 @@ from typing import Any
 import numpy as np
 from _timing import best
 
+from unionkit.branches import assemble_branch, branch_fields, branch_ruleset
 from unionkit.hooks import PluginHost
 from unionkit.io import MONEY_FIELDS, members_to_columns, read_roster
-from unionkit.rules.library import standard_ruleset
+from unionkit.rulefiles import standard_ruleset
 
 AS_OF = date(2026, 6, 1)
 REPEATS = 7
@@ -46,8 +47,8 @@ def main() -> None:
     if not host.is_active("hospital", "hospital"):
         sys.exit("install the hospital plugin first: pip install -e plugins/unionkit-hospital")
     standard = standard_ruleset()
-    hospital = host.build_ruleset("hospital", AS_OF)
-    extra = [f for f in host.input_fields("hospital", AS_OF) if f not in standard.fields]
+    hospital = branch_ruleset(host, "hospital", AS_OF)
+    extra = [f for f in branch_fields(host, "hospital", AS_OF) if f not in standard.fields]
     data = columns(roster, [*extra, "homes_owned", "child_high_fee_school", "hardship_costs"])
     for name in ("homes_owned", "hardship_costs"):
         data[name] = np.full(len(data["member_id"]), None, dtype=object)
@@ -60,10 +61,10 @@ def main() -> None:
 
     def cold() -> object:
         fresh = PluginHost()
-        return fresh.build_ruleset("hospital", AS_OF)
+        return branch_ruleset(fresh, "hospital", AS_OF)
 
     t_cold = best(cold, REPEATS)
-    t_cached = best(lambda: host.assemble("hospital", AS_OF), repeats=50)
+    t_cached = best(lambda: assemble_branch(host, "hospital", AS_OF), repeats=50)
 
     print(f"roster: {n} rows; standard rules {len(std_rules)}, hospital rules {len(hosp_rules)}")
     print(f"evaluate standard rules:          {t_std * 1e3:8.1f} ms  (baseline)")

@@ -38,3 +38,21 @@ def test_other_words_are_neither(word: str) -> None:
     with pytest.raises(RuleEvaluationError, match="frontline"):
         rules.evaluate({"member_id": np.array(["M"], dtype=object),
                         "frontline": np.array([word], dtype=object)}, as_of=date(2026, 1, 1))
+
+
+def test_one_lang_everywhere_and_one_way_to_look_up_texts() -> None:
+    from unionkit.cli.lang import Lang as CliLang
+    from unionkit.labels import Lang, Texts
+    from unionkit.reports._text import Lang as ReportLang
+    from unionkit.reports._text import check_lang, text
+
+    table = Texts({"hello": ("你好，{name}", "hello, {name}"), "raw": ("{n} 人", "{n} people")})
+
+    assert CliLang is Lang and ReportLang is Lang
+    assert ("你好，李", "hello, Li") == (table("hello", Lang.zh, name="李"),
+                                      table("hello", "en", name="Li"))
+    assert "{n} people" == table("raw", Lang.en)
+    assert Lang.en is check_lang("EN")
+    assert "Summary" == text("summary", Lang.en)
+    with pytest.raises(ValueError, match="zh 或 en"):
+        Lang.parse("fr")

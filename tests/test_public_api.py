@@ -24,7 +24,7 @@ def test_all_lists_exactly_the_lazily_loaded_names() -> None:
 
 def test_unknown_names_raise() -> None:
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
-        _ = unionkit.nope  # type: ignore[attr-defined]
+        _ = unionkit.nope
 
 
 def test_version_comes_from_the_installed_metadata() -> None:

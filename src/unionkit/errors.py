@@ -81,7 +81,26 @@ class RosterFormatError(UnionkitError, ValueError):
 
 
 class RuleDefinitionError(UnionkitError, ValueError):
-    """A rule, expression or rule file is invalid (unknown field, type mismatch, cycle, syntax)."""
+    """
+    A rule, expression or rule file is invalid (unknown field, type mismatch, cycle, syntax).
+
+    Args:
+        message: What is wrong, in English and Chinese, naming the rule and, for a file,
+            the file and line.
+        rule: The rule at fault, when one is (what the plugin host and the rule-file
+            loader use to say who wrote it, rather than reading the message).
+        parameters: The parameters read by the failing part of the rule, if any.
+
+    .. versionchanged:: 0.1.0
+       Carries ``rule`` and ``parameters``.
+    """
+
+    def __init__(
+        self, message: str = "", *, rule: str | None = None, parameters: Sequence[str] = ()
+    ) -> None:
+        self.rule = rule
+        self.parameters = tuple(parameters)
+        super().__init__(message)
 
 
 class RuleSyntaxError(RuleDefinitionError):
@@ -94,10 +113,12 @@ class RuleSyntaxError(RuleDefinitionError):
         column: The 1-based column within the expression.
     """
 
-    def __init__(self, message: str, *, line: int, column: int) -> None:
+    def __init__(
+        self, message: str, *, line: int, column: int, rule: str | None = None
+    ) -> None:
         self.line = line
         self.column = column
-        super().__init__(message)
+        super().__init__(message, rule=rule)
 
 
 class RuleEvaluationError(UnionkitError, RuntimeError):
@@ -267,7 +288,21 @@ class PluginConflict(UnionkitError, ValueError):
 
 
 class PluginLoadError(UnionkitError, ImportError):
-    """A plugin could not be imported or registered."""
+    """
+    A plugin could not be imported or registered.
+
+    Args:
+        message: What went wrong, in English and Chinese, naming the plugin(s).
+        plugin_name: The plugin at fault, when there is one (``None`` when, say, a name
+            given to ``--plugin`` is not installed at all).
+
+    .. versionchanged:: 0.1.0
+       Carries ``plugin_name``.
+    """
+
+    def __init__(self, message: str, *, plugin_name: str | None = None) -> None:
+        self.plugin_name = plugin_name
+        super().__init__(message)
 
 
 class PluginError(UnionkitError, RuntimeError):

@@ -1,12 +1,74 @@
-"""Bilingual labels shared by models and rules: labelled enums and the words for yes and no."""
+"""Bilingual texts: the one ``Lang``, zh/en text tables, labelled enums, the words for yes and no.
+
+Every user-facing text is written in Chinese and English side by side, in a
+:class:`Texts` table (or as a :class:`LabelledEnum` member), and looked up by
+key and :class:`Lang`. Why not gettext catalogues (with babel): both languages
+are written together by the same author and reviewed together, error messages
+deliberately carry both at once ("english / 中文"), and a catalogue would add an
+extraction and compile step to the build for two languages. ``Texts`` is the one
+seam to change if a third language (or typer's own help through catalogues) is wanted.
+"""
 
 from __future__ import annotations
 
 import enum
 import unicodedata
+from collections.abc import Mapping
 from typing import Any, Self
 
-__all__ = ["NO_WORDS", "YES_WORDS", "LabelledEnum", "read_yes_no"]
+__all__ = ["NO_WORDS", "YES_WORDS", "LabelledEnum", "Lang", "Texts", "read_yes_no"]
+
+
+class Lang(enum.StrEnum):
+    """
+    A language unionkit speaks: Chinese (the default) or English.
+
+    A ``str`` too, so ``Lang.zh == "zh"``; :meth:`parse` reads user input.
+
+    .. versionadded:: 0.1.0
+    """
+
+    zh = "zh"
+    en = "en"
+
+    @classmethod
+    def parse(cls, value: str) -> Lang:
+        """
+        Return *value* (``"zh"`` or ``"en"``, any case, or a ``Lang``) as a ``Lang``.
+
+        Raises:
+            ValueError: It is neither.
+        """
+        try:
+            return cls(str(value).strip().lower())
+        except ValueError:
+            raise ValueError(
+                f"language must be 'zh' or 'en', not {value!r} / 语言只能是 zh 或 en"
+            ) from None
+
+
+class Texts:
+    """
+    A table of texts by key, each written in Chinese and English: the one way to look one up.
+
+    Args:
+        table: ``{key: (zh, en)}``; a text may have ``{placeholders}``.
+
+    Example:
+        ``_t = Texts({"hello": ("你好，{name}", "hello, {name}")})`` then
+        ``_t("hello", Lang.en, name="Li")``.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, table: Mapping[str, tuple[str, str]]) -> None:
+        self.table = table
+
+    def __call__(self, key: str, lang: Lang | str, **values: object) -> str:
+        """Return the text *key* in *lang*, with ``{placeholders}`` filled from *values*."""
+        zh, en = self.table[key]
+        chosen = zh if Lang.parse(lang) is Lang.zh else en
+        return chosen.format(**values) if values else chosen
 
 YES_WORDS = frozenset({"1", "true", "yes", "y", "t", "是", "有", "对", "√", "✓"})
 """Cell texts read as yes (after NFKC, trimming and case folding)."""

@@ -1,4 +1,4 @@
-"""Exact money in yuan: reading amounts from cells and text, rounding to fen (分); no pydantic."""
+"""Exact money: yuan as ``Decimal``, fen (分) as ``int``; reading, converting, formatting."""
 
 from __future__ import annotations
 
@@ -6,7 +6,17 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
-__all__ = ["FEN", "parse_fen", "parse_nonnegative_yuan", "parse_yuan", "round_yuan"]
+__all__ = [
+    "FEN",
+    "fen_to_yuan",
+    "format_fen",
+    "format_yuan",
+    "parse_fen",
+    "parse_nonnegative_yuan",
+    "parse_yuan",
+    "round_yuan",
+    "yuan_to_fen",
+]
 
 FEN = Decimal("0.01")
 _YUAN_MAX = Decimal("999999999999.99")
@@ -97,3 +107,44 @@ def parse_nonnegative_yuan(value: object) -> Decimal:
 def parse_fen(value: object) -> int:
     """Read *value* as :func:`parse_yuan` does and return it as whole fen."""
     return int(parse_yuan(value).scaleb(2))
+
+
+def yuan_to_fen(amount: Decimal) -> int:
+    """
+    Return *amount* yuan as whole fen, exactly (``Decimal("8500.50")`` -> ``850050``).
+
+    Raises:
+        ValueError: The amount has a fraction of a fen.
+    """
+    # No quantize first: it would round 1.005 half-even to 1.00 and hide the extra place.
+    fen = amount.scaleb(2)
+    if fen != fen.to_integral_value():
+        raise ValueError(f"amount {amount} has more than two decimal places / 金额最多精确到分")
+    return int(fen)
+
+
+def fen_to_yuan(fen: int) -> Decimal:
+    """Return *fen* as exact ``Decimal`` yuan with two places (``850050`` -> ``8500.50``)."""
+    return Decimal(int(fen)).scaleb(-2).quantize(FEN)
+
+
+def format_fen(fen: int) -> str:
+    """
+    Write an amount of fen as yuan with two decimals, exactly (``850050`` -> ``"8500.50"``).
+
+    No thousands separators and no unit, so the text reads back as the same
+    amount in a CSV file or a spreadsheet; any size of integer is exact.
+    """
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(int(fen)), 100)
+    return f"{sign}{whole}.{cents:02d}"
+
+
+def format_yuan(amount: Decimal) -> str:
+    """
+    Write *amount* yuan with exactly two decimals (``Decimal("5")`` -> ``"5.00"``).
+
+    Raises:
+        ValueError: The amount has a fraction of a fen.
+    """
+    return format_fen(yuan_to_fen(amount))

@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from unionkit.cli.app import app
-from unionkit.cli.rules import format_fen
 from unionkit.models.ids import id_check_digit
+from unionkit.money import format_fen
 
 ROOT = Path(__file__).parents[2]
 AS_OF = date(2025, 6, 1)

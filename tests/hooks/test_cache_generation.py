@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from unionkit.branches import branch_ruleset
 from unionkit.hooks import Branch, PluginHost, hookimpl
 from unionkit.rules import Rule, ValueType, field
 
@@ -38,8 +39,8 @@ def test_an_assembly_overtaken_by_a_plugin_change_is_not_cached() -> None:
     host = PluginHost(autoload=False)
     host.register(_Meddler(host), name="meddler")
 
-    first = host.build_ruleset("hospital", AS_OF)
-    second = host.build_ruleset("hospital", AS_OF)
+    first = branch_ruleset(host, "hospital", AS_OF)
+    second = branch_ruleset(host, "hospital", AS_OF)
 
     assert "late_rule" not in first.rules
     assert "late_rule" in second.rules

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
+from unionkit.branches import branch_ruleset
 from unionkit.errors import (
     PluginConflict,
     PluginError,
@@ -95,10 +96,10 @@ def test_plugin_whose_rules_hook_raises_is_named_and_others_still_work(
 
     with pytest.raises(PluginError, match="Plugin 'fake-raises' failed in hook "
                                           "'unionkit_register_rules'"):
-        host.build_ruleset("alpha", TODAY)
+        branch_ruleset(host, "alpha", TODAY)
     host.block("fake-raises")
 
-    assert "fake_long_sick" in host.build_ruleset("alpha", TODAY).rules
+    assert "fake_long_sick" in branch_ruleset(host, "alpha", TODAY).rules
 
 
 def test_plugin_returning_garbage_is_named(install: Callable[..., None]) -> None:
@@ -106,7 +107,7 @@ def test_plugin_returning_garbage_is_named(install: Callable[..., None]) -> None
     host = PluginHost()
 
     with pytest.raises(PluginError) as rules_err:
-        host.build_ruleset("alpha", TODAY)
+        branch_ruleset(host, "alpha", TODAY)
     with pytest.raises(PluginError) as days_err:
         host.deadline_days("alpha")
 
@@ -120,7 +121,7 @@ def test_two_plugins_defining_one_rule_clash_naming_both(install: Callable[..., 
     host = PluginHost()
 
     with pytest.raises(PluginConflict) as err:
-        host.build_ruleset("alpha", TODAY)
+        branch_ruleset(host, "alpha", TODAY)
 
     assert "clash_rule" == err.value.name
     assert {"fake-clash-a", "fake-clash-b"} == set(err.value.plugins)
@@ -136,8 +137,8 @@ def test_clash_is_scoped_to_the_branches_both_plugins_serve(
     host.set_branches("fake-clash-a", {"alpha"})
     host.set_branches("fake-clash-b", {"beta"})
 
-    alpha = host.build_ruleset("alpha", TODAY)
-    beta = host.build_ruleset("beta", TODAY)
+    alpha = branch_ruleset(host, "alpha", TODAY)
+    beta = branch_ruleset(host, "beta", TODAY)
 
     assert "甲" == alpha.rules["clash_rule"].label_zh
     assert "乙" == beta.rules["clash_rule"].label_zh
@@ -160,6 +161,7 @@ def test_unimportable_plugin_names_itself_and_the_way_out(install: Callable[...,
     with pytest.raises(PluginLoadError) as err:
         PluginHost()
 
+    assert "fake-unimportable" == err.value.plugin_name
     assert "Plugin 'fake-unimportable' could not be loaded" in str(err.value)
     assert "UNIONKIT_DISABLED_PLUGINS=fake-unimportable" in str(err.value)
 
@@ -167,8 +169,10 @@ def test_unimportable_plugin_names_itself_and_the_way_out(install: Callable[...,
 def test_misspelt_hook_is_a_load_error_naming_the_plugin(install: Callable[..., None]) -> None:
     install("unknown_hook")
 
-    with pytest.raises(PluginLoadError, match="fake-unknown-hook"):
+    with pytest.raises(PluginLoadError, match="fake-unknown-hook") as err:
         PluginHost()
+
+    assert "fake-unknown-hook" == err.value.plugin_name
 
 
 def test_select_keeps_only_the_chosen_plugins(install: Callable[..., None]) -> None:

@@ -10,6 +10,14 @@ import numpy as np
 import pytest
 
 from unionkit.benefits import CatalogueItem, Confirmation, Order, Quota
+from unionkit.branches import (
+    assemble_branch,
+    branch_calendar,
+    branch_deadline_policy,
+    branch_diff,
+    branch_ruleset,
+    branch_welfare_providers,
+)
 from unionkit.calendar import CalendarYear
 from unionkit.care import CareAction, CareTrigger
 from unionkit.errors import PluginConflict, PluginError, Rejected
@@ -67,7 +75,7 @@ class RulePlugin:
 def test_hook_unionkit_register_rules(plugin_host: PluginHost, register_plugin: Register) -> None:
     register_plugin(RulePlugin(), name="p")
 
-    result = plugin_host.build_ruleset("b", TODAY).evaluate(
+    result = branch_ruleset(plugin_host, "b", TODAY).evaluate(
         _columns(sick_leave_days=[10, 31]), as_of=TODAY, rules=["long_sick"])
 
     assert [False, True] == list(np.asarray(result.frame["long_sick"]))
@@ -88,11 +96,11 @@ def test_rule_override_must_be_declared(plugin_host: PluginHost, register_plugin
     register_plugin(RulePlugin(), name="first")
     register_plugin(Again(), name="second")
     with pytest.raises(PluginConflict, match="'first' and 'second'"):
-        plugin_host.build_ruleset("b", TODAY)
+        branch_ruleset(plugin_host, "b", TODAY)
     plugin_host.unregister("second")
     register_plugin(Override(), name="third")
 
-    diff = plugin_host.diff("b", TODAY)
+    diff = branch_diff(plugin_host, "b", TODAY)
 
     assert [("rule", "long_sick", "third", "overridden", "first")] == [
         (e.kind, e.name, e.plugin, e.change, e.replaces) for e in diff]
@@ -113,7 +121,7 @@ def test_hook_unionkit_register_parameters(
                          "sick", ValueType.bool)]
 
     register_plugin(Params(), name="p")
-    ruleset = plugin_host.build_ruleset("b", TODAY)
+    ruleset = branch_ruleset(plugin_host, "b", TODAY)
 
     old = ruleset.evaluate(_columns(sick_leave_days=[25]), as_of=date(2025, 6, 1), rules=["sick"])
     new = ruleset.evaluate(_columns(sick_leave_days=[25]), as_of=TODAY, rules=["sick"])
@@ -138,11 +146,11 @@ def test_parameter_defined_twice_needs_a_declared_override(
     register_plugin(layer(1, False), name="a")
     register_plugin(layer(2, False), name="b")
     with pytest.raises(PluginConflict) as err:
-        plugin_host.assemble("br", TODAY)
+        assemble_branch(plugin_host, "br", TODAY)
     plugin_host.unregister("b")
     register_plugin(layer(2, True), name="c")
 
-    assembly = plugin_host.assemble("br", TODAY)
+    assembly = assemble_branch(plugin_host, "br", TODAY)
 
     assert ("a", "b") == err.value.plugins
     assert 2 == assembly.parameters.value("x.days", TODAY)
@@ -173,7 +181,7 @@ def test_hook_unionkit_register_hardship_criteria(
     data = _columns(serious_illness=[True, False, True, False],
                     sick_leave_days=[0, 100, 100, 0])
 
-    out = plugin_host.build_ruleset("b", TODAY).evaluate(
+    out = branch_ruleset(plugin_host, "b", TODAY).evaluate(
         data, as_of=TODAY,
         rules=["hardship_criteria_score", "hardship_criteria_met", "hardship_criteria_any"])
 
@@ -181,7 +189,7 @@ def test_hook_unionkit_register_hardship_criteria(
     assert [1, 1, 2, 0] == [int(x) for x in out.frame["hardship_criteria_met"]]
     assert [True, True, True, False] == [bool(x) for x in out.frame["hardship_criteria_any"]]
     assert ("hardship criterion", "sick", "rw", "reweighted") in [
-        (e.kind, e.name, e.plugin, e.change) for e in plugin_host.diff("b", TODAY)]
+        (e.kind, e.name, e.plugin, e.change) for e in branch_diff(plugin_host, "b", TODAY)]
 
 
 def test_reweighting_an_unknown_criterion_names_the_plugin(
@@ -195,7 +203,7 @@ def test_reweighting_an_unknown_criterion_names_the_plugin(
     register_plugin(Reweight(), name="rw")
 
     with pytest.raises(PluginError, match=r"Plugin 'rw'.*\n.*nonesuch"):
-        plugin_host.build_ruleset("b", TODAY)
+        branch_ruleset(plugin_host, "b", TODAY)
 
 
 def test_hook_unionkit_register_fields(plugin_host: PluginHost, register_plugin: Register) -> None:
@@ -214,7 +222,7 @@ def test_hook_unionkit_register_fields(plugin_host: PluginHost, register_plugin:
             return {"on_aid_mission": FieldType.int}
 
     register_plugin(Fields(), name="f")
-    out = plugin_host.build_ruleset("b", TODAY).evaluate(
+    out = branch_ruleset(plugin_host, "b", TODAY).evaluate(
         _columns(on_aid_mission=[True, False]), as_of=TODAY, rules=["aid"])
     register_plugin(Clash(), name="g")
 
@@ -236,13 +244,13 @@ def test_hook_unionkit_register_care_triggers(
 
     register_plugin(Care(), name="c")
 
-    out = plugin_host.build_ruleset("b", TODAY).evaluate(
+    out = branch_ruleset(plugin_host, "b", TODAY).evaluate(
         _columns(serious_illness=[True, False]), as_of=TODAY,
         rules=["care_illness", "care_illness_amount"])
 
     assert [True, False] == [bool(x) for x in out.frame["care_illness"]]
     assert [50000, 0] == [int(x) for x in out.frame["care_illness_amount"]]
-    assert {"illness"} == set(plugin_host.assemble("b", TODAY).care_triggers)
+    assert {"illness"} == set(assemble_branch(plugin_host, "b", TODAY).care_triggers)
 
 
 class Shop:
@@ -274,12 +282,12 @@ def test_hook_unionkit_register_welfare_providers(
             return ["a shop"]
 
     register_plugin(Good(), name="good")
-    providers = plugin_host.welfare_providers("b")
+    providers = branch_welfare_providers(plugin_host, "b")
     register_plugin(Bad(), name="bad")
 
     assert ["shop"] == [p.provider_id for p in providers]
     with pytest.raises(PluginError, match="Plugin 'bad'"):
-        plugin_host.welfare_providers("b")
+        branch_welfare_providers(plugin_host, "b")
 
 
 def test_hook_unionkit_register_calendar_years(
@@ -295,7 +303,7 @@ def test_hook_unionkit_register_calendar_years(
             return [notice]
 
     register_plugin(Years(), name="y")
-    cal = plugin_host.calendar("b")
+    cal = branch_calendar(plugin_host, "b")
 
     assert not cal.is_workday(date(2099, 1, 1))
     assert cal.is_workday(date(2099, 1, 3))  # a Saturday made a working day
@@ -312,12 +320,12 @@ def test_hook_unionkit_register_deadline_days(
         return D()
 
     register_plugin(days(3), name="a")
-    policy = plugin_host.deadline_policy("b")
+    policy = branch_deadline_policy(plugin_host, "b")
     register_plugin(days(5), name="b")
 
     assert 3 == policy.days_for("canteen")
     with pytest.raises(PluginConflict, match="'a' and 'b'"):
-        plugin_host.deadline_policy("b")
+        branch_deadline_policy(plugin_host, "b")
 
 
 def test_hook_unionkit_route_demand(plugin_host: PluginHost, register_plugin: Register) -> None:
@@ -412,8 +420,8 @@ def test_hooks_are_not_called_per_member(
             return [Rule("sick", field("sick_leave_days") > 30, "病", "sick", ValueType.bool)]
 
     register_plugin(Counting(), name="c")
-    ruleset = plugin_host.build_ruleset("b", TODAY)
+    ruleset = branch_ruleset(plugin_host, "b", TODAY)
     ruleset.evaluate(_columns(sick_leave_days=list(range(1000))), as_of=TODAY, rules=["sick"])
-    plugin_host.build_ruleset("b", TODAY)
+    branch_ruleset(plugin_host, "b", TODAY)
 
     assert ["rules"] == calls

@@ -19,7 +19,7 @@ SPECS = sorted(
 
 def signature_text(fn: object) -> str:
     """The signature as written in the source, e.g. ``unionkit_x(branch: Branch) -> None``."""
-    annotations = dict(fn.__annotations__)  # type: ignore[attr-defined]
+    annotations = dict(fn.__annotations__)
     ret = annotations.pop("return")
     params = ", ".join(f"{name}: {ann}" for name, ann in annotations.items())
     return f"{fn.__name__}({params}) -> {ret}"  # type: ignore[attr-defined]
@@ -53,7 +53,7 @@ def test_spec_signature_appears_in_the_hook_reference(name: str, fn: object) -> 
 
 
 def test_firstresult_only_for_lookups_and_never_historic() -> None:
-    first = sorted(name for name, fn in SPECS if fn.unionkit_spec.get("firstresult"))  # type: ignore[attr-defined]
+    first = sorted(name for name, fn in SPECS if fn.unionkit_spec.get("firstresult"))
 
     assert ["unionkit_route_demand"] == first
-    assert not any(fn.unionkit_spec.get("historic") for _, fn in SPECS)  # type: ignore[attr-defined]
+    assert not any(fn.unionkit_spec.get("historic") for _, fn in SPECS)

@@ -1,4 +1,4 @@
-"""PluginHost.workflow: a branch's routing, deadlines, working days and notices, in a real store."""
+"""branch_workflow: a branch's routing, deadlines, working days and notices, in a real store."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import date, datetime
 import pytest
 
 from store_support import StoreTarget
+from unionkit.branches import branch_calendar, branch_workflow
 from unionkit.calendar import CalendarYear
 from unionkit.errors import CalendarDataMissing
 from unionkit.hooks import Branch, PluginHost, hookimpl
@@ -97,7 +98,7 @@ def test_the_installed_hospital_plugin_routes_and_sets_working_day_deadlines(
     pytest.importorskip("unionkit_hospital")
     monkeypatch.delenv("UNIONKIT_DISABLE_PLUGIN_AUTOLOAD", raising=False)
     monkeypatch.delenv("UNIONKIT_DISABLED_PLUGINS", raising=False)
-    store = _with_member(opened(workflow=PluginHost().workflow("hospital")))
+    store = _with_member(opened(workflow=branch_workflow(PluginHost(), "hospital")))
     _submit(store, "D1")
     _submit(store, "D2")
     _submit(store, "D3")
@@ -121,7 +122,7 @@ def test_a_branch_without_the_plugin_gets_no_route(
     opened: Callable[..., Store], plugin_host: PluginHost, register_plugin: Register
 ) -> None:
     register_plugin(Routes(), branches={"north"}, name="routes")
-    store = _with_member(opened(workflow=plugin_host.workflow("south")))
+    store = _with_member(opened(workflow=branch_workflow(plugin_host, "south")))
     _submit(store)
 
     with pytest.raises(Exception, match="no route for category 'canteen'"):
@@ -137,7 +138,7 @@ def test_every_transition_notifies_the_branch_plugins_after_it_is_committed(
     register_plugin(Routes(), branches={"north"}, name="routes")
     register_plugin(recorder, branches={"north"}, name="recorder")
     register_plugin(elsewhere, branches={"south"}, name="elsewhere")
-    store = _with_member(opened(workflow=plugin_host.workflow("north")))
+    store = _with_member(opened(workflow=branch_workflow(plugin_host, "north")))
     holder.append(opened())  # a second store: its own connections, no plugins
     _submit(store)
 
@@ -161,7 +162,7 @@ def test_a_failing_notifier_keeps_the_transition_and_is_logged_by_name(
     register_plugin(Routes(), name="routes")
     register_plugin(recorder, name="recorder")
     register_plugin(Raiser(), name="mailer")
-    store = _with_member(opened(workflow=plugin_host.workflow("north")))
+    store = _with_member(opened(workflow=branch_workflow(plugin_host, "north")))
     _submit(store)
 
     with caplog.at_level(logging.WARNING, logger="unionkit.demands"):
@@ -184,10 +185,10 @@ def test_the_workflow_is_assembled_once_until_the_plugins_change(
     routes = Routes(days=4)
     register_plugin(routes, name="routes")
 
-    first = plugin_host.workflow("north")
-    again = plugin_host.workflow("north")
+    first = branch_workflow(plugin_host, "north")
+    again = branch_workflow(plugin_host, "north")
     register_plugin(Recorder(), name="recorder")
-    rebuilt = plugin_host.workflow("north")
+    rebuilt = branch_workflow(plugin_host, "north")
 
     assert first is again
     assert 2 == routes.deadline_calls
@@ -198,7 +199,7 @@ def test_the_workflow_is_assembled_once_until_the_plugins_change(
 def test_a_year_from_a_plugin_lets_a_deadline_cross_into_it(
     opened: Callable[..., Store], plugin_host: PluginHost, register_plugin: Register
 ) -> None:
-    bundled = PluginHost(autoload=False).workflow("north").calendar
+    bundled = branch_calendar(PluginHost(autoload=False), "north")
     if bundled.covers(2027):
         pytest.skip("the bundled calendar data now has 2027; the plugin year is not used")
 
@@ -209,13 +210,13 @@ def test_a_year_from_a_plugin_lets_a_deadline_cross_into_it(
                                  workdays=frozenset(), source="branch copy of the notice")]
 
     register_plugin(Routes(days=3), name="routes")
-    plain = _with_member(opened(workflow=PluginHost(autoload=False).workflow("north")))
+    plain = _with_member(opened(workflow=branch_workflow(PluginHost(autoload=False), "north")))
     _submit(plain, at=datetime(2026, 12, 30, 9))
     with pytest.raises(CalendarDataMissing):
         plain.transition("D1", "accept", "office", 1, at=datetime(2026, 12, 30, 9),
                          category="canteen", department="x")
     register_plugin(NextYear(), name="next-year")
-    store = opened(workflow=plugin_host.workflow("north"))
+    store = opened(workflow=branch_workflow(plugin_host, "north"))
 
     accepted = store.transition("D1", "accept", "office", 1, at=datetime(2026, 12, 30, 9),
                                 category="canteen")

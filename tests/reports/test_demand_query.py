@@ -9,15 +9,15 @@ from sqlalchemy import update
 
 from unionkit.demands.synthetic import generate_year, hospital_members, member_ids
 from unionkit.models.demand import DemandKind
-from unionkit.reports.demands import (
+from unionkit.reports import (
     DemandFacts,
     ReportPeriod,
     compute_demand_figures,
     demand_figures,
 )
+from unionkit.reports.queries import read_demand_facts
 from unionkit.store import Store
 from unionkit.store._schema import demands
-from unionkit.store.queries_reports import read_demand_facts
 
 
 def test_the_query_agrees_with_the_stored_demands_read_one_by_one(store: Store) -> None:

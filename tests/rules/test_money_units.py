@@ -13,8 +13,8 @@ import pytest
 from unionkit.errors import RuleEvaluationError
 from unionkit.io import members_to_columns
 from unionkit.models import Member
+from unionkit.rulefiles import standard_ruleset
 from unionkit.rules import MEMBER_FIELDS, Parameters, Rule, RuleSet, ValueType, field
-from unionkit.rules.library import standard_ruleset
 
 AS_OF = date(2025, 6, 1)
 

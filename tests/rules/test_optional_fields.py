@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from unionkit.errors import RuleEvaluationError
+from unionkit.rulefiles import standard_ruleset
 from unionkit.rules import MEMBER_FIELDS
-from unionkit.rules.library import standard_ruleset
 
 AS_OF = date(2026, 6, 1)
 

@@ -145,7 +145,7 @@ def test_the_parser_knows_the_new_functions() -> None:
 def test_care_and_the_standard_rule_share_one_birthday_definition(
     born: date, when: date, expected: bool
 ) -> None:
-    from unionkit.rules.library import standard_ruleset
+    from unionkit.rulefiles import standard_ruleset
 
     rule = standard_ruleset().explain({"birth_date": born}, "birthday_this_month", when).value
 

@@ -285,7 +285,7 @@ def test_unknown_values_are_shown_as_unknown() -> None:
 
 
 def test_income_figures_computed_by_rules_are_masked_like_their_inputs() -> None:
-    from unionkit.rules.library import standard_ruleset
+    from unionkit.rulefiles import standard_ruleset
 
     rs = standard_ruleset()
     rows = [
@@ -310,7 +310,7 @@ def test_income_figures_computed_by_rules_are_masked_like_their_inputs() -> None
 
 
 def test_a_strict_test_at_its_limit_is_not_called_reaching_or_short() -> None:
-    from unionkit.rules.library import standard_ruleset
+    from unionkit.rulefiles import standard_ruleset
 
     rs = standard_ruleset()
     row = {"member_id": "b", "household_id": "H", "annual_income": Decimal("0"),

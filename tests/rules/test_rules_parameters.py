@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from unionkit.errors import ParameterError
+from unionkit.rulefiles import load_parameter_mapping
 from unionkit.rules import Bracket, Parameter, Parameters, ParameterValue, Scale, ValueType
 from unionkit.rules.parameters import value_type
 
@@ -153,7 +154,7 @@ def test_yaml_loading(tmp_path: Path) -> None:
     path = tmp_path / "params.yaml"
     path.write_text(YAML, encoding="utf-8")
 
-    p = Parameters.from_yaml(path, source="city")
+    p = load_parameter_mapping(path, "city")
 
     assert Decimal("2000.50") == p.value("hardship.income_threshold", date(2025, 3, 1))
     assert "city" == p.resolve("hardship.income_threshold", date(2025, 3, 1)).source
@@ -180,7 +181,7 @@ def test_yaml_errors_name_the_file_and_parameter(tmp_path: Path, text: str,
     path.write_text(text, encoding="utf-8")
 
     with pytest.raises(ParameterError) as info:
-        Parameters.from_yaml(path)
+        load_parameter_mapping(path)
 
     assert str(path) in str(info.value)
     assert fragment in str(info.value)
@@ -188,8 +189,8 @@ def test_yaml_errors_name_the_file_and_parameter(tmp_path: Path, text: str,
 
 def test_a_scale_is_limited_in_brackets_so_a_rule_file_cannot_stall_batch_runs() -> None:
     from unionkit.errors import RuleDefinitionError
+    from unionkit.rulefiles import load_ruleset
     from unionkit.rules.parameters import MAX_BRACKETS
-    from unionkit.rules.yamlfile import load_ruleset
 
     at_limit = Scale(tuple(Bracket(k, Decimal("0.01")) for k in range(MAX_BRACKETS)),
                      "marginal_rate")

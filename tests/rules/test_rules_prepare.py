@@ -12,8 +12,8 @@ import pytest
 from unionkit.errors import RuleEvaluationError
 from unionkit.io import members_to_columns, read_roster
 from unionkit.io.synthetic import generate_roster, write_rows
+from unionkit.rulefiles import standard_ruleset
 from unionkit.rules import MEMBER_FIELDS, Parameters, Rule, RuleSet, ValueType, field, years_since
-from unionkit.rules.library import standard_ruleset
 
 AS_OF = date(2026, 6, 1)
 BOOL_RULES = ("sole_earner_large_household", "tumor_screening_eligible", "hardship_eligible")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from unionkit.errors import RuleDefinitionError
+from unionkit.rulefiles import read_rule_files, standard_ruleset
 from unionkit.rules import Rule, field
-from unionkit.rules.library import standard_ruleset
-from unionkit.rules.yamlfile import read_rule_files
 
 RULES = """
 rules:

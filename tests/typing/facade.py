@@ -9,8 +9,9 @@ from typing import assert_type
 import numpy as np
 import plugin_hooks
 
+from unionkit.branches import Assembly, assemble_branch, branch_ruleset, branch_workflow
 from unionkit.demands import Workflow
-from unionkit.hooks import Assembly, HardshipCriterion, PluginHost
+from unionkit.hooks import HardshipCriterion, PluginHost
 from unionkit.models import Benefit, Demand, Grant
 from unionkit.rules import FieldType, RuleSet
 from unionkit.rules.batch import BatchResult
@@ -36,10 +37,10 @@ def what_the_plugin_contributes(host: PluginHost) -> tuple[list[str], FieldType,
     assert_type(fields, dict[str, FieldType])
     days = host.deadline_days(BRANCH)
     assert_type(days, dict[str, int])
-    assembly = host.assemble(BRANCH, AS_OF)
+    assembly = assemble_branch(host, BRANCH, AS_OF)
     assert_type(assembly, Assembly)
     assert_type(assembly.criteria, Mapping[str, HardshipCriterion])
-    assert_type(host.workflow(BRANCH), Workflow)
+    assert_type(branch_workflow(host, BRANCH), Workflow)
     validate = host.grant_validator(BRANCH)
     assert_type(validate, Callable[[Grant, Benefit], None])
     mine = [criterion.name for plugin, criterion in criteria if plugin == "typing-demo"]
@@ -55,7 +56,7 @@ def route(host: PluginHost, demand: Demand) -> str | None:
 
 def evaluate_and_explain(host: PluginHost) -> tuple[list[bool], str]:
     """Batch over columns, then one member with the reasons, through the same rule set."""
-    ruleset = host.build_ruleset(BRANCH, AS_OF)
+    ruleset = branch_ruleset(host, BRANCH, AS_OF)
     assert_type(ruleset, RuleSet)
     columns = {"member_id": np.array(["A1", "A2"]), "demo_night_shifts": np.array([12, 3])}
     result = ruleset.evaluate(columns, AS_OF, rules=["demo_many_night_shifts"])

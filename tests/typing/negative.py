@@ -15,6 +15,7 @@ import numpy as np
 from conformance import implements
 
 from unionkit import hookimpl
+from unionkit.branches import branch_ruleset
 from unionkit.hooks import Branch, PluginHost, specs
 from unionkit.models import Demand, Grant
 from unionkit.rules import Rule, RuleSet
@@ -62,7 +63,7 @@ def unionkit_register_fields(branch: Branch) -> dict[str, str]:
 
 def facade_misuse(host: PluginHost, demand: Demand, ruleset: RuleSet, rule: Rule) -> None:
     """The facade's parameters and results are precise enough to catch these."""
-    host.build_ruleset("postal", "2026-05-31")  # type: ignore[arg-type]
+    branch_ruleset(host, "postal", "2026-05-31")  # type: ignore[arg-type]
     department: str = host.route_demand(demand, "postal")  # type: ignore[assignment]
     days = host.deadline_days("postal")
     days["canteen"] = "3"  # type: ignore[assignment]

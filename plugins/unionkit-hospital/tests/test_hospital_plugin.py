@@ -12,7 +12,15 @@ import pytest
 import unionkit_hospital.hooks
 
 from unionkit.benefits import QuotaLedger, Selection, choose, confirm
-from unionkit.care import CareAction, branch_care
+from unionkit.branches import (
+    assemble_branch,
+    branch_care,
+    branch_deadline_policy,
+    branch_diff,
+    branch_ruleset,
+    branch_welfare_providers,
+)
+from unionkit.care import CareAction
 from unionkit.errors import QuotaExceeded, Rejected
 from unionkit.hooks import PluginHost
 from unionkit.models import Demand, DemandKind
@@ -41,12 +49,12 @@ def _roster() -> dict[str, Any]:
 def test_applies_to_the_hospital_branch_only(host: PluginHost) -> None:
     assert host.is_active("hospital", "hospital")
     assert not host.is_active("hospital", "postal")
-    assert "hospital_cervical_lumbar_check" in host.build_ruleset("hospital", JUNE).rules
-    assert "hospital_cervical_lumbar_check" not in host.build_ruleset("postal", JUNE).rules
+    assert "hospital_cervical_lumbar_check" in branch_ruleset(host, "hospital", JUNE).rules
+    assert "hospital_cervical_lumbar_check" not in branch_ruleset(host, "postal", JUNE).rules
 
 
 def test_diff_lists_the_declared_overrides(host: PluginHost) -> None:
-    overridden = {(e.kind, e.name) for e in host.diff("hospital", JUNE)
+    overridden = {(e.kind, e.name) for e in branch_diff(host, "hospital", JUNE)
                   if e.change == "overridden"}
 
     assert {("rule", "hardship_eligible"), ("parameter", "hardship.weight_serious_illness"),
@@ -66,7 +74,7 @@ def test_hardship_eligible_uses_the_hospital_criteria(host: PluginHost) -> None:
     data["annual_income"] = np.array([Decimal(x) for x in data["annual_income"]], dtype=object)
     data["rigid_spending"] = np.array([Decimal(x) for x in data["rigid_spending"]], dtype=object)
 
-    out = host.build_ruleset("hospital", JUNE).evaluate(
+    out = branch_ruleset(host, "hospital", JUNE).evaluate(
         data, as_of=JUNE, rules=["hardship_eligible", "hardship_criteria_score"]).frame
 
     # low: 24000 / 12 / 2 = 1000 a head < 2 x 1170; ill: serious illness; sick: 60 >= 60 days.
@@ -86,13 +94,13 @@ def test_three_must_visits_and_aid_missions_are_proposed(host: PluginHost) -> No
         ("C", "bereavement", Decimal("1000.00")),
     } == found
     assert {"birthday", "illness", "bereavement"} == {
-        k for k, t in host.assemble("hospital", JUNE).care_triggers.items() if t.must_visit}
+        k for k, t in assemble_branch(host, "hospital", JUNE).care_triggers.items() if t.must_visit}
     assert CareAction.VISIT_AND_PAYMENT == next(
         p.action for p in proposals if p.trigger == "illness")
 
 
 def test_holiday_goods_within_the_annual_quota(host: PluginHost) -> None:
-    (shop,) = host.welfare_providers("hospital")
+    (shop,) = branch_welfare_providers(host, "hospital")
     ledger = QuotaLedger()
     mid_autumn = date(2026, 9, 1)
 
@@ -114,7 +122,7 @@ def test_demands_are_routed_with_deadlines(host: PluginHost) -> None:
                     submitted_at=datetime(2026, 6, 1, 9))
 
     assert "后勤保障部" == host.demand_router("hospital")(demand)
-    assert 3 == host.deadline_policy("hospital").days_for("canteen")
+    assert 3 == branch_deadline_policy(host, "hospital").days_for("canteen")
     assert host.demand_router("postal")(demand) is None
 
 

@@ -12,6 +12,7 @@ import pytest
 from unionkit_postal.dual_link import DualLinkError, run_dual_link
 from unionkit_postal.state import DualLinkState
 
+from unionkit.branches import assemble_branch, branch_diff
 from unionkit.errors import RosterFormatError
 from unionkit.hooks import PluginHost
 
@@ -129,9 +130,9 @@ def test_health_facts_are_printed_only_on_request(files: Path) -> None:
 
 
 def test_updated_hardship_criteria_replace_eligibility(host: PluginHost) -> None:
-    diff = {(e.kind, e.name, e.change) for e in host.diff("postal")}
+    diff = {(e.kind, e.name, e.change) for e in branch_diff(host, "postal")}
 
     assert ("rule", "hardship_eligible", "overridden") in diff
     assert ("hardship criterion", "postal_low_income", "added") in diff
     assert {"long_sick_leave", "hospitalisation"} == set(
-        host.assemble("postal").care_triggers)
+        assemble_branch(host, "postal").care_triggers)

@@ -22,7 +22,8 @@ from unionkit.calendar._status import (
     YearStatus,
     calendar_status,
 )
-from unionkit.calendar._workdays import CalendarYear, Deadline, WorkCalendar, WorkdayCalendar
+from unionkit.calendar._workdays import Deadline, WorkCalendar, WorkdayCalendar
+from unionkit.calendar._year import CalendarYear
 
 __all__ = [
     "ALERT_MONTH",

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from unionkit.calendar._workdays import CalendarYear
+from unionkit.calendar._year import CalendarYear
 from unionkit.errors import CalendarDataError, CalendarFileError
 
 __all__ = [

@@ -6,10 +6,9 @@ from unionkit.care.proposals import (
     BIRTHDAY_FIELD,
     CareProposal,
     birthday_this_month,
-    branch_care,
     propose_care,
 )
-from unionkit.care.triggers import CareAction, CareTrigger
+from unionkit.hooks.results import CareAction, CareTrigger
 
 __all__ = [
     "BIRTHDAY_FIELD",
@@ -17,6 +16,5 @@ __all__ = [
     "CareProposal",
     "CareTrigger",
     "birthday_this_month",
-    "branch_care",
     "propose_care",
 ]

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from attrs import frozen
 
-from unionkit.care.triggers import CareAction, CareTrigger
+from unionkit.hooks.results import CareAction, CareTrigger
 from unionkit.models import BenefitKind
+from unionkit.money import fen_to_yuan
 
 if TYPE_CHECKING:
-    from unionkit.hooks import Branch, PluginHost
     from unionkit.rules import RuleSet
 
-__all__ = ["BIRTHDAY_FIELD", "CareProposal", "birthday_this_month", "branch_care", "propose_care"]
+__all__ = ["BIRTHDAY_FIELD", "CareProposal", "birthday_this_month", "propose_care"]
 
 BIRTHDAY_FIELD = "birthday_this_month"
 """
@@ -26,9 +26,6 @@ The standard rule (``rules/library/benefits.yaml``): the birthday falls in the m
 A rule set that declares an input column of this name instead gets it derived
 from ``birth_date`` by :func:`propose_care`, with the same rule.
 """
-
-_FEN = Decimal("0.01")
-
 
 @frozen
 class CareProposal:
@@ -61,7 +58,7 @@ def birthday_this_month(birth_dates: Sequence[date | None] | np.ndarray, as_of: 
     sets share one definition. A 29 February birthday falls in February every
     year. Missing dates give ``False``.
     """
-    from unionkit.rules.library import standard_ruleset
+    from unionkit.rulefiles import standard_ruleset
 
     values = np.asarray(birth_dates)
     if values.dtype.kind != "M":
@@ -86,8 +83,8 @@ def propose_care(
     derived from ``birth_date`` and *as_of* with that same rule.
 
     Args:
-        ruleset: A rule set built with the triggers (``PluginHost.build_ruleset``).
-        triggers: The branch's triggers by key (``PluginHost.assemble(...).care_triggers``).
+        ruleset: A rule set built with the triggers (``unionkit.branches.branch_ruleset``).
+        triggers: The branch's triggers by key (``assemble_branch(...).care_triggers``).
         data: Columns: ``member_id`` plus whatever the triggers read, as numpy arrays or lists.
         as_of: The evaluation date (the month being looked at).
 
@@ -115,22 +112,10 @@ def propose_care(
         for i in np.flatnonzero(fired.astype(bool)):
             amount = None
             if amounts is not None:
-                amount = (Decimal(int(amounts[i])) * _FEN).quantize(_FEN)
+                amount = fen_to_yuan(int(amounts[i]))
             out.append(CareProposal(
                 member_id=ids[i], trigger=key, label_zh=trigger.label_zh,
                 label_en=trigger.label_en, action=trigger.action,
                 benefit_kind=trigger.benefit_kind, amount=amount, must_visit=trigger.must_visit,
             ))
     return out
-
-
-def branch_care(
-    host: PluginHost, branch: Branch | str, data: Mapping[str, Any], as_of: date
-) -> list[CareProposal]:
-    """
-    Propose care for *branch*: build its rule set from the plugins, then :func:`propose_care`.
-
-    .. versionadded:: 0.1.0
-    """
-    assembly = host.assemble(branch, as_of)
-    return propose_care(host.build_ruleset(branch, as_of), assembly.care_triggers, data, as_of)

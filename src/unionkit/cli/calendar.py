@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from unionkit.branches import branch_calendar
 from unionkit.calendar import (
     ALERT_MONTH,
     MISSING_EXIT_CODE,
@@ -136,7 +137,9 @@ def status(
     day = _today(today)
     try:
         chosen = branch_host(branch=branch, plugins=[], no_plugins=[])
-        calendar = WorkCalendar.default() if chosen is None else chosen[0].calendar(chosen[1])
+        calendar = (
+            WorkCalendar.default() if chosen is None else branch_calendar(chosen[0], chosen[1])
+        )
     except CalendarDataError as exc:
         sys.stderr.write(f"{exc}\n")
         raise typer.Exit(2) from exc

@@ -22,6 +22,7 @@ from unionkit.cli.app import app
 from unionkit.cli.lang import Lang
 from unionkit.cli.plugins import NoPluginOpt, PluginOpt, branch_host
 from unionkit.errors import NotFound, UnionkitError
+from unionkit.labels import Texts
 from unionkit.models.demand import Demand, DemandAction, DemandEvent, Satisfaction
 from unionkit.models.ids import scrub
 
@@ -66,9 +67,7 @@ _TEXT = {
 }
 
 
-def _t(key: str, lang: Lang, **values: object) -> str:
-    zh, en = _TEXT[key]
-    return (zh if lang is Lang.zh else en).format(**values)
+_t = Texts(_TEXT)
 
 
 DbOption = Annotated[str | None, typer.Option(
@@ -113,8 +112,10 @@ def _store(
         if chosen is None:
             store = open_store(target)
         else:
+            from unionkit.branches import branch_workflow
+
             host, slug = chosen
-            store = open_store(target, workflow=host.workflow(slug),
+            store = open_store(target, workflow=branch_workflow(host, slug),
                                grant_validator=host.grant_validator(slug))
     except UnionkitError as exc:
         _fail(str(exc))

@@ -1,14 +1,7 @@
-"""The ``--lang`` choice shared by every unionkit command."""
+"""The ``--lang`` choice shared by every unionkit command: :class:`unionkit.labels.Lang`."""
 
 from __future__ import annotations
 
-import enum
+from unionkit.labels import Lang
 
 __all__ = ["Lang"]
-
-
-class Lang(enum.StrEnum):
-    """Output language."""
-
-    zh = "zh"
-    en = "en"

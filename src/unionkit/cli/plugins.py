@@ -12,12 +12,12 @@ from unionkit.cli.app import app
 from unionkit.errors import UnionkitError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Sequence
     from datetime import date
     from pathlib import Path
 
     from unionkit.hooks import PluginHost
-    from unionkit.rules import FieldType, RuleSet
+    from unionkit.rules import RuleSet
 
 BranchOpt = Annotated[str | None, typer.Option(
     "--branch", help="按该分工会启用的插件评估 / use the plugins active for this branch.")]
@@ -46,6 +46,7 @@ def branch_host(
     """
     if branch is None and not plugins:
         return None
+    from unionkit.branches import declared_branches
     from unionkit.hooks import PluginHost
 
     try:
@@ -55,15 +56,14 @@ def branch_host(
         sys.stderr.write(f"{exc}\n")
         raise typer.Exit(1) from exc
     if branch is None:
-        declared = {b for i in host.describe() if i.name in plugins and i.branches
-                    for b in i.branches}
+        declared = declared_branches(host, plugins)
         if len(declared) != 1:
             sys.stderr.write(
                 "请用 --branch 指定分工会 / name the branch with --branch "
-                f"(the plugins declare: {', '.join(sorted(declared)) or 'every branch'})\n"
+                f"(the plugins declare: {', '.join(declared) or 'every branch'})\n"
             )
             raise typer.Exit(2)
-        branch = declared.pop()
+        branch = declared[0]
     return host, branch
 
 
@@ -75,17 +75,18 @@ def branch_definitions(
     plugins: Sequence[str],
     no_plugins: Sequence[str],
     as_of: date,
-) -> tuple[Mapping[str, FieldType], RuleSet] | None:
+) -> RuleSet | None:
     """
     Build the rule set for ``evaluate``/``explain`` from the installed plugins, if asked to.
 
     Without ``--branch`` or ``--plugin`` this returns ``None`` and the commands use the
     standard rules alone. With ``--plugin`` and no ``--branch``, the branch is the one
     the chosen plugins declare, when they declare exactly one. Extra ``--rule-file``
-    rules are added and ``--params`` files overlaid on top of the plugins'.
+    rules are added and ``--params`` files overlaid on top of the plugins', by
+    :func:`unionkit.rulefiles.assemble` as without plugins.
 
     Returns:
-        The input fields (roster plus plugin columns) and the rule set, or ``None``.
+        The rule set (its ``fields`` are the roster's plus the plugins' columns), or ``None``.
 
     Raises:
         typer.Exit: With code 1 and the error on stderr when a plugin fails or is unknown,
@@ -94,32 +95,15 @@ def branch_definitions(
     chosen = branch_host(branch=branch, plugins=plugins, no_plugins=no_plugins)
     if chosen is None:
         return None
-    from unionkit.rules.yamlfile import load_parameters, read_rule_files
+    from unionkit.branches import branch_bundle
+    from unionkit.rulefiles import assemble
 
     host, branch = chosen
     try:
-        ruleset = host.build_ruleset(branch, as_of)
-        fields: dict[str, FieldType] = dict(host.input_fields(branch, as_of))
-        if rule_files:
-            bundle = read_rule_files(list(rule_files), source="rule-file")
-            fields.update(bundle.fields)
-            from unionkit.rules import RuleSet
-
-            ruleset = RuleSet(
-                [*ruleset.rules.values(), *bundle.rules],
-                ruleset.parameters.overlay(bundle.parameters), fields,
-            )
-        for path in params:
-            ruleset = ruleset.with_parameters(load_parameters(path, source=path.name))
+        return assemble(rule_files, params, base=branch_bundle(host, branch, as_of))
     except UnionkitError as exc:
         sys.stderr.write(f"{exc}\n")
         raise typer.Exit(1) from exc
-    return fields, ruleset
-
-
-def _branches_of(host: PluginHost) -> list[str]:
-    declared = {b for info in host.describe() if info.branches for b in info.branches}
-    return sorted(declared) or ["default"]
 
 
 _DIFF_HELP = "每个分工会相对标准规则的增改 / per branch, what plugins add or override"
@@ -133,13 +117,14 @@ def plugins_command(
     as_json: Annotated[bool, typer.Option("--json", help="输出JSON / print JSON")] = False,
 ) -> None:
     """列出插件（名称、版本、分工会、钩子）/ List plugins: name, version, branches, hooks."""
+    from unionkit.branches import branch_diff, declared_branches
     from unionkit.hooks import BUILTIN, PluginHost
 
     try:
         host = PluginHost()
         infos = host.describe()
-        branches = branch or _branches_of(host)
-        diffs = {b: host.diff(b) for b in branches} if diff else {}
+        branches = branch or declared_branches(host) or ["default"]
+        diffs = {b: branch_diff(host, b) for b in branches} if diff else {}
     except UnionkitError as exc:
         sys.stderr.write(f"{exc}\n")
         raise typer.Exit(1) from exc

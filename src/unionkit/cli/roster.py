@@ -17,6 +17,7 @@ from unionkit.cli.app import app
 from unionkit.cli.lang import Lang
 from unionkit.errors import RosterFormatError
 from unionkit.io import ERROR_CODES, RosterImport, read_roster
+from unionkit.labels import Texts
 
 __all__ = ["check", "roster_app"]
 
@@ -56,9 +57,7 @@ _TEXT = {
 }
 
 
-def _t(key: str, lang: Lang) -> str:
-    zh, en = _TEXT[key]
-    return zh if lang is Lang.zh else en
+_t = Texts(_TEXT)
 
 
 def _load_mapping(path: Path) -> dict[str, str]:

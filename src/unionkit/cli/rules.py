@@ -8,7 +8,6 @@ import os
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -17,15 +16,16 @@ import typer
 from unionkit.cli.app import app
 from unionkit.cli.lang import Lang
 from unionkit.cli.plugins import BranchOpt, NoPluginOpt, PluginOpt, branch_definitions
+from unionkit.labels import Texts
+from unionkit.money import fen_to_yuan, format_fen
 
 if TYPE_CHECKING:
     import numpy as np
 
     from unionkit.io import RosterImport
-    from unionkit.rules import BatchResult, RuleSet
-    from unionkit.rules.yamlfile import RuleBundle
+    from unionkit.rules import RuleSet
 
-__all__ = ["evaluate", "explain", "format_fen", "roster_columns"]
+__all__ = ["evaluate", "explain", "roster_columns"]
 
 SHOWN_ROW_ERRORS = 5
 """How many row errors ``evaluate`` and ``explain`` list on stderr before only counting."""
@@ -76,9 +76,7 @@ _TEXT = {
 }
 
 
-def _t(key: str, lang: Lang) -> str:
-    zh, en = _TEXT[key]
-    return zh if lang is Lang.zh else en
+_t = Texts(_TEXT)
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -97,23 +95,6 @@ def _require_files(paths: Sequence[Path], lang: Lang) -> None:
     for path in paths:
         if not path.is_file():
             raise _fail(_t("no_file", lang).format(path=path), EXIT_USAGE)
-
-
-def format_fen(fen: int) -> str:
-    """
-    Write an amount of fen as yuan with two decimals, exactly (``850050`` -> ``"8500.50"``).
-
-    Args:
-        fen: The amount in fen (分).
-
-    Returns:
-        The amount in yuan, as text with exactly two decimals and no separators.
-
-    .. versionadded:: 0.1.0
-    """
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(fen), 100)
-    return f"{sign}{whole}.{cents:02d}"
 
 
 def roster_columns(
@@ -174,26 +155,6 @@ def _report_row_errors(result: RosterImport, lang: Lang) -> None:
     hidden = len(result.errors) - SHOWN_ROW_ERRORS
     if hidden > 0:
         typer.echo("  " + _t("more_errors", lang).format(n=hidden), err=True)
-
-
-def _bundle(rule_files: Sequence[Path]) -> RuleBundle:
-    from unionkit.rules.library import standard_bundle
-    from unionkit.rules.yamlfile import combine, read_rule_files
-
-    bundle = standard_bundle()
-    for path in rule_files:
-        bundle = combine(bundle, read_rule_files(path, source=path.name))
-    return bundle
-
-
-def _ruleset(bundle: RuleBundle, params: Sequence[Path]) -> RuleSet:
-    from unionkit.rules.yamlfile import build_ruleset, load_parameters
-
-    overlay = None
-    for path in params:
-        layer = load_parameters(path, source=path.name)
-        overlay = layer if overlay is None else overlay.overlay(layer)
-    return build_ruleset(bundle, overlay)
 
 
 def _rule_names(ruleset: RuleSet, wanted: str | None, lang: Lang) -> list[str]:
@@ -283,54 +244,13 @@ def _write_parquet(out: Path, ids: list[object], columns: Mapping[str, tuple[str
     for name, (kind, values) in columns.items():
         if kind == "money":
             # exact yuan with two places, not float: Decimal(18, 2)
-            yuan = [None if v is None else Decimal(int(v)).scaleb(-2)  # type: ignore[call-overload]
+            yuan = [None if v is None else fen_to_yuan(v)  # type: ignore[arg-type]
                     for v in values]
             series.append(pl.Series(name, yuan, dtype=pl.Decimal(18, 2)))
         else:
             series.append(pl.Series(name, values, dtype=types.get(kind, pl.String)))
     frame = pl.DataFrame(series)
     _write_atomically(out, frame.write_parquet)
-
-
-def _summary(
-    ruleset: RuleSet, batch: BatchResult, columns: Mapping[str, tuple[str, list[object]]],
-    result: RosterImport, out: Path,
-) -> dict[str, Any]:
-    # Union benefits go to members: relatives are evaluated (household figures need them)
-    # but neither counted nor totalled.
-    members = [m.is_member for m in result.members]
-    rules = []
-    for name, (kind, values) in columns.items():
-        rule = ruleset.rules[name]
-        own = [v for v, is_member in zip(values, members, strict=True) if is_member]
-        known = [v for v in own if v is not None]
-        entry: dict[str, Any] = {
-            "name": name, "label_zh": rule.label_zh, "label_en": rule.label_en,
-            "type": kind, "summary": rule.summary, "unknown": len(own) - len(known),
-        }
-        if rule.summary == "count":
-            entry["eligible"] = sum(1 for v in known if v)
-        elif rule.summary == "total":
-            if kind == "money":
-                entry["total_yuan"] = format_fen(sum(int(v) for v in known))  # type: ignore[call-overload]
-            elif kind == "int":
-                entry["total"] = str(sum(int(v) for v in known))  # type: ignore[call-overload]
-            else:
-                entry["total"] = f"{math.fsum(float(v) for v in known):.6g}"  # type: ignore[arg-type]
-        rules.append(entry)
-    union_members = sum(1 for m in members if m)
-    return {
-        "roster": str(result.source),
-        "as_of": batch.as_of.isoformat(),
-        "version": batch.version,
-        "evaluated": len(result.members),
-        "union_members": union_members,
-        "relatives": len(result.members) - union_members,
-        "summarised_over": "union_members",
-        "rows_with_errors": len({e.row for e in result.errors}),
-        "out": str(out),
-        "rules": rules,
-    }
 
 
 def _print_summary(summary: Mapping[str, Any], lang: Lang) -> None:
@@ -385,30 +305,23 @@ _RuleFiles = Annotated[list[Path] | None, typer.Option(
     "--rule-file", help="附加规则 YAML（可多次） / extra rule file YAML (repeatable).")]
 
 
-def _definitions(
-    rule_file: Sequence[Path], params: Sequence[Path], lang: Lang
-) -> tuple[RuleBundle, RuleSet]:
-    from unionkit.errors import RuleDefinitionError
-
-    _require_files([*rule_file, *params], lang)
-    try:
-        bundle = _bundle(rule_file)
-        return bundle, _ruleset(bundle, params)
-    except RuleDefinitionError as exc:
-        raise _fail(str(exc), EXIT_FAILED) from exc
-
-
 def _chosen(
     rule_file: Sequence[Path], params: Sequence[Path], lang: Lang, *, branch: str | None,
     plugin: Sequence[str] | None, no_plugin: Sequence[str] | None, when: date,
-) -> tuple[Mapping[str, object], RuleSet]:
+) -> RuleSet:
+    from unionkit.errors import RuleDefinitionError
+    from unionkit.rulefiles import assemble
+
+    _require_files([*rule_file, *params], lang)
     # --branch / --plugin build the rule set from the installed plugins (issue 5).
     chosen = branch_definitions(rule_file, params, branch=branch, plugins=plugin or [],
                                 no_plugins=no_plugin or [], as_of=when)
     if chosen is not None:
         return chosen
-    bundle, ruleset = _definitions(rule_file, params, lang)
-    return bundle.fields, ruleset
+    try:
+        return assemble(rule_file, params)
+    except RuleDefinitionError as exc:
+        raise _fail(str(exc), EXIT_FAILED) from exc
 
 
 @app.command("evaluate")
@@ -439,6 +352,7 @@ def evaluate(
     2 misuse (a bad date, a missing file, an unknown option or output type).
     """
     from unionkit.errors import ParameterError, RuleEvaluationError
+    from unionkit.reports.evaluation import evaluation_summary
 
     when = _parse_date(as_of, lang)
     suffix = out.suffix.lower()
@@ -449,14 +363,14 @@ def evaluate(
             import polars  # noqa: F401
         except ImportError as exc:
             raise _fail(_t("no_parquet", lang).format(error=exc), EXIT_USAGE) from exc
-    fields, ruleset = _chosen(rule_file or [], params or [], lang, branch=branch,
-                              plugin=plugin, no_plugin=no_plugin, when=when)
+    ruleset = _chosen(rule_file or [], params or [], lang, branch=branch,
+                      plugin=plugin, no_plugin=no_plugin, when=when)
     names = _rule_names(ruleset, rules, lang)
     result = _read(roster, lang)
     _report_row_errors(result, lang)
     if not result.members:
         raise _fail(_t("nothing", lang), EXIT_FAILED)
-    data = roster_columns(result, fields)
+    data = roster_columns(result, ruleset.fields)
     try:
         batch = ruleset.evaluate(data, as_of=when, rules=names)
     except (RuleEvaluationError, ParameterError) as exc:
@@ -475,7 +389,7 @@ def evaluate(
     except OSError as exc:
         raise _fail(_t("cannot_write", lang).format(path=out, reason=exc.strerror or exc),
                     EXIT_FAILED) from exc
-    summary = _summary(ruleset, batch, columns, result, out)
+    summary = evaluation_summary(ruleset, batch, columns, result, out)
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
@@ -508,8 +422,8 @@ def explain(
     from unionkit.errors import ParameterError, RuleEvaluationError
 
     when = _parse_date(as_of, lang)
-    fields, ruleset = _chosen(rule_file or [], params or [], lang, branch=branch,
-                              plugin=plugin, no_plugin=no_plugin, when=when)
+    ruleset = _chosen(rule_file or [], params or [], lang, branch=branch,
+                      plugin=plugin, no_plugin=no_plugin, when=when)
     _check_rule(ruleset, rule, lang)
     result = _read(roster, lang)
     if not any(m.member_id == member for m in result.members):
@@ -521,7 +435,7 @@ def explain(
                            err=True)
             raise typer.Exit(EXIT_FAILED)
         raise _fail(_t("unknown_member", lang).format(member=member), EXIT_FAILED)
-    data = roster_columns(result, fields)
+    data = roster_columns(result, ruleset.fields)
     try:
         why = ruleset.explain(data, rule, as_of=when, member=member, lang=lang.value)
     except (RuleEvaluationError, ParameterError) as exc:

@@ -5,22 +5,21 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from attrs import field, frozen
+from typing_extensions import Unpack
 
 from unionkit.calendar import WorkCalendar
-from unionkit.demands._lifecycle import Workflow
+from unionkit.demands._lifecycle import ActionData, Workflow
 from unionkit.errors import CalendarDataMissing
 from unionkit.models.demand import Demand, DemandAction, DemandEvent, DemandKind, Satisfaction
 from unionkit.models.member import Member
 
-if TYPE_CHECKING:
-    from unionkit.store import Store
-
 __all__ = [
     "DEPARTMENT_NAMES",
     "HOSPITAL_MEMBERS",
+    "DemandStore",
     "GeneratedYear",
     "PlannedDemand",
     "Step",
@@ -328,8 +327,47 @@ class GeneratedYear:
     estimated_deadlines: int
 
 
+class DemandStore(Protocol):
+    """
+    What :func:`generate_year` needs of a store: ``unionkit.store.Store`` has both methods.
+
+    A protocol, so that the demands workflow does not depend on the store above it.
+    """
+
+    def submit_demand(
+        self,
+        *,
+        member_id: str,
+        kind: DemandKind | str,
+        title: str,
+        content: str,
+        demand_id: str | None = None,
+        actor: str | None = None,
+        at: datetime | None = None,
+        category: str | None = None,
+        co_signers: Sequence[str] = (),
+        note: str | None = None,
+    ) -> Demand:
+        """Store a new demand with its first history row."""
+        ...
+
+    def transition(
+        self,
+        demand_id: str,
+        action: DemandAction | str,
+        actor: str,
+        expected_version: int,
+        *,
+        at: datetime | None = None,
+        note: str | None = None,
+        **data: Unpack[ActionData],
+    ) -> Demand:
+        """Apply an action to a stored demand, if its version is still *expected_version*."""
+        ...
+
+
 def generate_year(
-    store: Store,
+    store: DemandStore,
     year: int = 2025,
     *,
     seed: int = 0,
@@ -391,7 +429,7 @@ def generate_year(
     return GeneratedYear(year, len(plans), events, estimated)
 
 
-def _apply(store: Store, demand: Demand, step: Step) -> Demand:
+def _apply(store: DemandStore, demand: Demand, step: Step) -> Demand:
     kwargs = dict(step.data)
     try:
         return store.transition(demand.demand_id, step.action, step.actor, demand.version,

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from unionkit.hooks.branch import Branch, as_branch
-from unionkit.hooks.manager import BUILTIN, Assembly, DiffEntry, PluginHost, PluginInfo
-from unionkit.hooks.results import HardshipCriterion, ParameterSet, RuleEntry
+from unionkit.hooks.manager import BUILTIN, PluginHost, PluginInfo
+from unionkit.hooks.results import (
+    CareAction,
+    CareTrigger,
+    HardshipCriterion,
+    ParameterSet,
+    RuleEntry,
+)
 from unionkit.hooks.specs import hookimpl
 
 __all__ = [
     "BUILTIN",
-    "Assembly",
     "Branch",
-    "DiffEntry",
+    "CareAction",
+    "CareTrigger",
     "HardshipCriterion",
     "ParameterSet",
     "PluginHost",

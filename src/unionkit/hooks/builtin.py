@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 @hookimpl
 def unionkit_register_rules(branch: Branch, today: date) -> list[Rule]:
     """Contribute the standard rule library, the base every branch plugin builds on."""
-    from unionkit.rules.library import standard_bundle
+    from unionkit.rulefiles.library import standard_bundle
 
     return list(standard_bundle().rules)
 
@@ -23,7 +23,7 @@ def unionkit_register_rules(branch: Branch, today: date) -> list[Rule]:
 @hookimpl
 def unionkit_register_parameters(branch: Branch, today: date) -> list[Parameters]:
     """Contribute the standard parameters (thresholds, brackets, amounts) with their sources."""
-    from unionkit.rules.library import standard_parameters
+    from unionkit.rulefiles.library import standard_parameters
 
     return [standard_parameters()]
 
@@ -31,6 +31,6 @@ def unionkit_register_parameters(branch: Branch, today: date) -> list[Parameters
 @hookimpl
 def unionkit_register_fields(branch: Branch) -> dict[str, FieldType]:
     """Contribute the optional input columns the standard library reads (homes owned …)."""
-    from unionkit.rules.library import standard_bundle
+    from unionkit.rulefiles.library import standard_bundle
 
     return dict(standard_bundle().fields)

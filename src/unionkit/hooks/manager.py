@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import importlib.metadata
 import os
-import re
 import threading
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 import attrs
 import pluggy
-from attrs import field, frozen
+from attrs import frozen
 from pydantic import BeforeValidator, Field, InstanceOf, TypeAdapter
 
 from unionkit.errors import (
@@ -21,25 +21,19 @@ from unionkit.errors import (
     PluginError,
     PluginLoadError,
     Rejected,
-    RuleDefinitionError,
     UnionkitPluginWarning,
 )
 from unionkit.hooks import specs
 from unionkit.hooks.branch import Branch, as_branch
-from unionkit.hooks.results import HardshipCriterion, ParameterSet, RuleEntry
+from unionkit.hooks.results import CareTrigger, HardshipCriterion, ParameterSet, RuleEntry
 
 if TYPE_CHECKING:
-    from unionkit.benefits import WelfareProvider
-    from unionkit.calendar import CalendarYear, WorkCalendar
-    from unionkit.care import CareTrigger
-    from unionkit.demands import DeadlinePolicy, Workflow
+    from unionkit.calendar import CalendarYear
     from unionkit.models import Benefit, Demand, DemandEvent, Grant
-    from unionkit.rules import FieldType, Parameters, Rule, RuleSet
+    from unionkit.rules import FieldType, Parameters, Rule
 
 __all__ = [
     "BUILTIN",
-    "Assembly",
-    "DiffEntry",
     "PluginHost",
     "PluginInfo",
 ]
@@ -84,89 +78,6 @@ class PluginInfo:
         }
 
 
-@frozen
-class DiffEntry:
-    """
-    One rule, parameter, criterion or trigger a plugin adds or overrides for a branch.
-
-    .. versionadded:: 0.1.0
-    """
-
-    branch: str
-    kind: str
-    name: str
-    plugin: str
-    change: str
-    replaces: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return the entry as plain JSON-ready values."""
-        return {
-            "branch": self.branch, "kind": self.kind, "name": self.name,
-            "plugin": self.plugin, "change": self.change, "replaces": self.replaces,
-        }
-
-
-@frozen
-class _Def:
-    plugin: str
-    value: Any
-    overrides: bool
-
-
-@frozen
-class Assembly:
-    """
-    Everything the active plugins contributed for one branch and reference date.
-
-    Built once by :meth:`PluginHost.assemble` and cached; :meth:`PluginHost.build_ruleset`
-    turns it into a ``RuleSet``.
-
-    .. versionadded:: 0.1.0
-    """
-
-    branch: Branch
-    today: date
-    rules: Mapping[str, Rule]
-    rule_origin: Mapping[str, str]
-    parameters: Parameters
-    parameter_origin: Mapping[str, str]
-    fields: Mapping[str, FieldType]
-    criteria: Mapping[str, HardshipCriterion]
-    care_triggers: Mapping[str, CareTrigger]
-    rule_hook: Mapping[str, str] = field(factory=dict)
-    diff: tuple[DiffEntry, ...] = field(factory=tuple)
-
-
-def _resolve(kind: str, name: str, defs: Sequence[_Def]) -> tuple[_Def, list[str]]:
-    """
-    Pick the definition of *name* that wins, or raise naming the plugins that clash.
-
-    The built-in definition is the base; a plugin replaces it (or another
-    plugin's) only by declaring an override, and at most one plugin may do so.
-
-    Returns:
-        The winning definition and the plugins whose definitions it replaced.
-    """
-    base = [d for d in defs if d.plugin == BUILTIN]
-    overriding = [d for d in defs if d.plugin != BUILTIN and d.overrides]
-    plain = [d for d in defs if d.plugin != BUILTIN and not d.overrides]
-    if len(overriding) > 1:
-        raise PluginConflict(kind, name, [d.plugin for d in overriding])
-    if overriding:
-        if len(plain) > 1:
-            raise PluginConflict(kind, name, [d.plugin for d in plain])
-        if base and plain:
-            raise PluginConflict(kind, name, [BUILTIN, plain[0].plugin])
-        winner = overriding[0]
-        return winner, [d.plugin for d in (*base, *plain)]
-    if base and plain:
-        raise PluginConflict(kind, name, [BUILTIN, plain[0].plugin])
-    if len(plain) > 1:
-        raise PluginConflict(kind, name, [d.plugin for d in plain])
-    return (plain or base)[0], []
-
-
 class PluginHost:
     """
     The plugin manager: built-ins, installed branch plugins, and a typed method per hook.
@@ -206,8 +117,7 @@ class PluginHost:
         self._branches: dict[str, frozenset[str] | None] = {}
         self._versions: dict[str, tuple[str | None, str | None]] = {}
         self._skipped: dict[str, PluginInfo] = {}
-        self._cache: dict[tuple[str, date], Assembly] = {}
-        self._workflows: dict[str, tuple[Branch, Workflow]] = {}
+        self._memo: dict[Hashable, object] = {}
         # Bumped on every change of plugins: an assembly begun before a change is not cached.
         self._generation = 0
         env_disabled = os.environ.get(ENV_DISABLED, "")
@@ -246,7 +156,8 @@ class PluginHost:
                 raise PluginLoadError(
                     f"Plugin {ep.name!r} could not be loaded from {ep.value!r}\n"
                     f"cause: {type(exc).__name__}: {exc}\n"
-                    f"插件{ep.name}无法加载；可设置 {ENV_DISABLED}={ep.name} 暂时停用"
+                    f"插件{ep.name}无法加载；可设置 {ENV_DISABLED}={ep.name} 暂时停用",
+                    plugin_name=ep.name,
                 ) from exc
             dist = ep.dist
             if self._register(plugin, ep.name, dist.version if dist else None,
@@ -305,7 +216,8 @@ class PluginHost:
             if isinstance(declared, str) or not all(isinstance(b, str) for b in declared):
                 raise PluginLoadError(
                     f"Plugin {name!r}: BRANCHES must be a set of branch slugs, not {declared!r}"
-                    f" / 插件{name}的BRANCHES须为分工会代号集合"
+                    f" / 插件{name}的BRANCHES须为分工会代号集合",
+                    plugin_name=name,
                 )
             branches = frozenset(declared)
         try:
@@ -313,7 +225,8 @@ class PluginHost:
         except (ValueError, pluggy.PluginValidationError) as exc:
             raise PluginLoadError(
                 f"Plugin {name!r} could not be registered\n"
-                f"cause: {type(exc).__name__}: {exc}\n插件{name}注册失败"
+                f"cause: {type(exc).__name__}: {exc}\n插件{name}注册失败",
+                plugin_name=name,
             ) from exc
         with self._lock:
             self._branches[name] = branches
@@ -332,7 +245,8 @@ class PluginHost:
         except InvalidSpecifier as exc:
             raise PluginLoadError(
                 f"Plugin {name!r}: UNIONKIT_REQUIRES {required!r} is not a version range"
-                f" / 插件{name}的UNIONKIT_REQUIRES不是有效的版本范围"
+                f" / 插件{name}的UNIONKIT_REQUIRES不是有效的版本范围",
+                plugin_name=name,
             ) from exc
         ours = _unionkit_version()
         if spec.contains(ours, prereleases=True):
@@ -350,7 +264,8 @@ class PluginHost:
             self.pm.unregister(exc.plugin)
             raise PluginLoadError(
                 f"Plugin {name!r} implements a hook unionkit does not define\n"
-                f"cause: {exc}\n插件{name}实现了未定义的钩子"
+                f"cause: {exc}\n插件{name}实现了未定义的钩子",
+                plugin_name=name,
             ) from exc
 
     def unregister(self, name: str) -> None:
@@ -365,8 +280,7 @@ class PluginHost:
     def _changed(self) -> None:
         # Callers hold self._lock.
         self._generation += 1
-        self._cache.clear()
-        self._workflows.clear()
+        self._memo.clear()
 
     def block(self, name: str) -> None:
         """Unregister *name* if present and keep it from being loaded again."""
@@ -404,7 +318,8 @@ class PluginHost:
             PluginLoadError: No plugin of that name is registered.
         """
         if not self.pm.has_plugin(name):
-            raise PluginLoadError(f"No plugin {name!r} is registered / 未注册插件{name}")
+            raise PluginLoadError(f"No plugin {name!r} is registered / 未注册插件{name}",
+                                  plugin_name=name)
         with self._lock:
             self._branches[name] = frozenset(branches) if branches is not None else None
             self._changed()
@@ -439,20 +354,7 @@ class PluginHost:
         out.sort(key=lambda info: not info.builtin)
         return [*out, *self._skipped.values()]
 
-    def diff(self, branch: Branch | str, as_of: date | None = None) -> list[DiffEntry]:
-        """
-        Return every rule, parameter, criterion and trigger that a plugin adds or overrides.
-
-        Args:
-            branch: The branch to compare against unionkit's standard definitions.
-            as_of: Reference date passed to the hooks (default today).
-
-        Returns:
-            Entries sorted by kind and name.
-        """
-        return list(self.assemble(branch, as_of).diff)
-
-    # --- Assembly ---
+    # --- Typed, attributed calls: one per hook ---
 
     def _caller_for(self, branch: Branch, hook_name: str) -> pluggy.HookCaller:
         remove = [
@@ -471,13 +373,13 @@ class PluginHost:
         caller = self._caller_for(branch, hook_name)
         found: list[tuple[str, T]] = []
         for impl in caller.get_hookimpls():
+            if impl.hookwrapper or impl.wrapper:
+                raise PluginError(impl.plugin_name, hook_name,
+                                  TypeError("registration hooks cannot be wrappers"))
+            raw = _call(impl, hook_name, kwargs)
             try:
-                if impl.hookwrapper or impl.wrapper:
-                    raise TypeError("registration hooks cannot be wrappers")
-                raw = impl.function(*(kwargs[a] for a in impl.argnames))
                 value = adapter.validate_python(raw)
-            # A plugin may fail in any way; name it and keep its failure from the others.
-            except Exception as exc:
+            except Exception as exc:  # a wrong answer (pydantic ValidationError) is the plugin's
                 raise PluginError(impl.plugin_name, hook_name, exc) from exc
             found.append((impl.plugin_name, value))
         return found
@@ -517,16 +419,9 @@ class PluginHost:
             PluginConflict: Two plugins declare one column with different types.
         """
         b = as_branch(branch)
-        merged: dict[str, FieldType] = {}
-        owner: dict[str, str] = {}
-        for plugin, mapping in self._collect(b, "unionkit_register_fields", {"branch": b},
-                                             _adapters().fields):
-            for name, ftype in mapping.items():
-                if name in merged and merged[name] != ftype:
-                    raise PluginConflict("field", name, [owner[name], plugin])
-                merged[name] = ftype
-                owner.setdefault(name, plugin)
-        return merged
+        got = self._collect(b, "unionkit_register_fields", {"branch": b}, _adapters().fields)
+        return self.merge_owned("field", [(p, name, ftype) for p, mapping in got
+                                          for name, ftype in mapping.items()])
 
     def care_triggers(self, branch: Branch | str) -> list[tuple[str, CareTrigger]]:
         """Call ``unionkit_register_care_triggers``; return ``(plugin, trigger)`` pairs."""
@@ -535,32 +430,17 @@ class PluginHost:
                             _adapters().triggers)
         return [(p, t) for p, ts in got for t in ts]
 
-    def welfare_providers(self, branch: Branch | str) -> list[WelfareProvider]:
+    def welfare_provider_contributions(self, branch: Branch | str) -> list[tuple[str, object]]:
         """
-        Call ``unionkit_register_welfare_providers``; return the providers.
+        Call ``unionkit_register_welfare_providers``; return ``(plugin, provider)`` pairs.
 
-        Raises:
-            PluginError: A plugin returned something that is not a welfare provider.
-            PluginConflict: Two plugins offer providers with the same ``provider_id``.
+        Checking that each is a welfare provider is
+        :func:`unionkit.branches.welfare_providers`'s job, which names the plugin.
         """
-        from unionkit.benefits import WelfareProvider
-
         b = as_branch(branch)
-        owner: dict[str, str] = {}
-        out: list[WelfareProvider] = []
-        for plugin, providers in self._collect(b, "unionkit_register_welfare_providers",
-                                               {"branch": b}, _adapters().providers):
-            for provider in providers:
-                if not isinstance(provider, WelfareProvider):
-                    raise PluginError(plugin, "unionkit_register_welfare_providers", TypeError(
-                        f"{provider!r} lacks provider_id/name_zh/name_en/catalogue/quota/confirm"
-                    ))
-                pid = str(provider.provider_id)
-                if pid in owner:
-                    raise PluginConflict("welfare provider", pid, [owner[pid], plugin])
-                owner[pid] = plugin
-                out.append(provider)
-        return out
+        got = self._collect(b, "unionkit_register_welfare_providers", {"branch": b},
+                            _adapters().providers)
+        return [(p, provider) for p, providers in got for provider in providers]
 
     def calendar_years(self, branch: Branch | str) -> list[CalendarYear]:
         """
@@ -570,18 +450,13 @@ class PluginHost:
             PluginConflict: Two plugins give the same year.
         """
         b = as_branch(branch)
-        owner: dict[int, str] = {}
-        out: list[CalendarYear] = []
-        for plugin, years in self._collect(b, "unionkit_register_calendar_years",
-                                           {"branch": b}, _adapters().years):
-            for year in years:
-                if year.year in owner:
-                    raise PluginConflict("calendar year", str(year.year),
-                                         [owner[year.year], plugin])
-                owner[year.year] = plugin
-                # The status command tells a plugin's year from the libraries' and files'.
-                out.append(attrs.evolve(year, origin="plugin") if year.origin == "code" else year)
-        return out
+        got = self._collect(b, "unionkit_register_calendar_years", {"branch": b},
+                            _adapters().years)
+        merged = self.merge_owned("calendar year", [(p, str(y.year), y) for p, years in got
+                                                    for y in years], same_is_conflict=True)
+        # The status command tells a plugin's year from the libraries' and files'.
+        return [attrs.evolve(y, origin="plugin") if y.origin == "code" else y
+                for y in merged.values()]
 
     def deadline_days(self, branch: Branch | str) -> dict[str, int]:
         """
@@ -591,73 +466,56 @@ class PluginHost:
             PluginConflict: Two plugins set different days for one category.
         """
         b = as_branch(branch)
-        merged: dict[str, int] = {}
-        owner: dict[str, str] = {}
-        for plugin, mapping in self._collect(b, "unionkit_register_deadline_days",
-                                             {"branch": b}, _adapters().deadlines):
-            for category, days in mapping.items():
-                if category in merged and merged[category] != days:
-                    raise PluginConflict("deadline", category, [owner[category], plugin])
-                merged[category] = days
-                owner.setdefault(category, plugin)
-        return merged
+        got = self._collect(b, "unionkit_register_deadline_days", {"branch": b},
+                            _adapters().deadlines)
+        return self.merge_owned("deadline", [(p, category, days) for p, mapping in got
+                                             for category, days in mapping.items()])
 
-    def assemble(self, branch: Branch | str, as_of: date | None = None) -> Assembly:
+    @staticmethod
+    def merge_owned(
+        kind: str, items: Iterable[tuple[str, str, T]], *, same_is_conflict: bool = False
+    ) -> dict[str, T]:
         """
-        Collect and resolve everything the active plugins contribute for *branch*.
-
-        Cached per branch and reference date until a plugin is added or removed.
-
-        Raises:
-            PluginError: A plugin's hook raised or returned the wrong type.
-            PluginConflict: Two plugins define one name and neither declares an override.
-        """
-        b = as_branch(branch)
-        today = as_of or date.today()
-        key = (b.slug, today)
-        with self._lock:
-            cached = self._cache.get(key)
-            generation = self._generation
-        if cached is not None and cached.branch == b:
-            return cached
-        assembly = _assemble(self, b, today)
-        with self._lock:
-            if generation == self._generation:
-                self._cache[key] = assembly
-        return assembly
-
-    def build_ruleset(self, branch: Branch | str, as_of: date | None = None) -> RuleSet:
-        """
-        Build *branch*'s rule set: the standard library plus its active plugins' contributions.
+        Merge ``(plugin, key, value)`` contributions into one mapping, naming clashing plugins.
 
         Args:
-            branch: The branch (or its slug).
-            as_of: Reference date passed to the hooks (default today).
+            kind: What the keys are, for the error (``"field"``, ``"calendar year"`` …).
+            items: Each plugin's contributions, in call order.
+            same_is_conflict: Whether two plugins giving one key is a clash even with
+                equal values (a calendar year, a provider id); otherwise only different
+                values clash (a column's type, a category's days).
 
         Returns:
-            A validated ``RuleSet``.
+            ``{key: value}`` in first-contribution order.
 
         Raises:
-            PluginError: A plugin failed, or its rules do not validate (naming the plugin).
-            PluginConflict: Two plugins define one rule or parameter without an override.
+            PluginConflict: Two plugins give one key (with different values).
         """
-        from unionkit.rules import RuleSet
+        merged: dict[str, T] = {}
+        owner: dict[str, str] = {}
+        for plugin, key, value in items:
+            if key in merged and (same_is_conflict or merged[key] != value):
+                raise PluginConflict(kind, key, [owner[key], plugin])
+            merged.setdefault(key, value)
+            owner.setdefault(key, plugin)
+        return merged
 
-        assembly = self.assemble(branch, as_of)
-        fields = self.input_fields(branch, as_of)
-        try:
-            return RuleSet(list(assembly.rules.values()), assembly.parameters, fields)
-        except RuleDefinitionError as exc:
-            culprit = _blame(str(exc), assembly)
-            if culprit is None:
-                raise
-            raise PluginError(culprit[0], culprit[1], exc) from exc
+    def memo(self, key: Hashable, build: Callable[[], T]) -> T:
+        """
+        Return what *build* makes for *key*, cached until a plugin is added, removed or moved.
 
-    def input_fields(self, branch: Branch | str, as_of: date | None = None) -> dict[str, FieldType]:
-        """Return every input column *branch*'s rule set may read: the roster's and the plugins'."""
-        from unionkit.rules import MEMBER_FIELDS
-
-        return {**MEMBER_FIELDS, **self.assemble(branch, as_of).fields}
+        What the branch composition (:mod:`unionkit.branches`) keeps per branch: a
+        result begun before the plugins changed is returned but not cached.
+        """
+        with self._lock:
+            generation = self._generation
+            if key in self._memo:
+                return cast(T, self._memo[key])
+        value = build()
+        with self._lock:
+            if generation == self._generation:
+                self._memo[key] = value
+        return value
 
     # --- Workflows: plain callables for the demands lifecycle ---
 
@@ -674,12 +532,10 @@ class PluginHost:
         caller = self._caller_for(b, "unionkit_route_demand")
         kwargs = {"demand": demand, "branch": b}
         for impl in reversed(caller.get_hookimpls()):
-            try:
-                answer = impl.function(*(kwargs[a] for a in impl.argnames))
-                if answer is not None and (not isinstance(answer, str) or not answer.strip()):
-                    raise TypeError(f"expected a department name or None, got {answer!r}")
-            except Exception as exc:  # a plugin may fail in any way; name it
-                raise PluginError(impl.plugin_name, caller.name, exc) from exc
+            answer = _call(impl, caller.name, kwargs)
+            if answer is not None and (not isinstance(answer, str) or not answer.strip()):
+                raise PluginError(impl.plugin_name, caller.name, TypeError(
+                    f"expected a department name or None, got {answer!r}"))
             if answer is not None:
                 return answer.strip()
         return None
@@ -708,12 +564,11 @@ class PluginHost:
         first: PluginError | None = None
         for impl in reversed(caller.get_hookimpls()):
             try:
-                impl.function(*(kwargs[a] for a in impl.argnames))
+                _call(impl, caller.name, kwargs)
             # One plugin's failing notification must not keep the others from hearing of it.
-            except Exception as exc:
+            except PluginError as exc:
                 if first is None:
-                    first = PluginError(impl.plugin_name, caller.name, exc)
-                    first.__cause__ = exc
+                    first = exc
         if first is not None:
             raise first
 
@@ -739,14 +594,13 @@ class PluginHost:
         kwargs = {"grant": grant, "benefit": benefit, "branch": b}
         for impl in reversed(caller.get_hookimpls()):
             try:
-                result = impl.function(*(kwargs[a] for a in impl.argnames))
-                if result is not None:
-                    raise TypeError(f"validate hooks return None, got {result!r}")
+                result = _call(impl, caller.name, kwargs, passes=(Rejected,))
             except Rejected as exc:
                 exc.plugin_name = impl.plugin_name
                 raise
-            except Exception as exc:  # a plugin may fail in any way; name it
-                raise PluginError(impl.plugin_name, caller.name, exc) from exc
+            if result is not None:
+                raise PluginError(impl.plugin_name, caller.name, TypeError(
+                    f"validate hooks return None, got {result!r}"))
 
     def grant_validator(self, branch: Branch | str) -> Callable[[Grant, Benefit], None]:
         """
@@ -764,70 +618,37 @@ class PluginHost:
 
         return validate
 
-    def workflow(self, branch: Branch | str) -> Workflow:
-        """
-        Return the demands lifecycle for *branch*: its deadlines, working days, routing, notices.
+def _call(
+    impl: pluggy.HookImpl,
+    hook_name: str,
+    kwargs: Mapping[str, Any],
+    *,
+    passes: tuple[type[BaseException], ...] = (),
+) -> Any:
+    """
+    Call one plugin's hook with its own copy of the arguments; any failure names the plugin.
 
-        The deadline policy (``unionkit_register_deadline_days``) and the calendar with
-        the plugins' years (``unionkit_register_calendar_years``) are assembled once per
-        branch and cached until a plugin is registered, removed or given other branches.
-        The router asks ``unionkit_route_demand`` when a demand is accepted without a
-        department; the notifier calls ``unionkit_demand_transitioned`` after each
-        committed transition, and what it raises is logged with the plugin's name,
-        never undoing the transition (see :meth:`unionkit.demands.Workflow.notified`).
-
-        Args:
-            branch: The branch (or its slug).
-
-        Returns:
-            A :class:`~unionkit.demands.Workflow` to pass to ``open_store(..., workflow=...)``.
-
-        Raises:
-            PluginError: A plugin's deadline or calendar hook raised or returned the wrong type.
-            PluginConflict: Two plugins set different days for a category, or the same year.
-
-        .. versionadded:: 0.1.0
-        """
-        from unionkit.demands import Workflow
-
-        b = as_branch(branch)
-        with self._lock:
-            cached = self._workflows.get(b.slug)
-            generation = self._generation
-        if cached is not None and cached[0] == b:
-            return cached[1]
-        flow = Workflow(policy=self.deadline_policy(b), calendar=self.calendar(b),
-                        router=self.demand_router(b), notify=self.demand_notifier(b))
-        with self._lock:
-            if generation == self._generation:
-                self._workflows[b.slug] = (b, flow)
-        return flow
-
-    def deadline_policy(self, branch: Branch | str) -> DeadlinePolicy:
-        """
-        Return the demands lifecycle's ``DeadlinePolicy`` for *branch*, with the plugins' days.
-
-        Raises:
-            PluginConflict: Two plugins set different days for one category.
-        """
-        from unionkit.demands import DeadlinePolicy
-
-        return DeadlinePolicy(by_category=self.deadline_days(branch))
-
-    def calendar(self, branch: Branch | str) -> WorkCalendar:
-        """
-        Return the working-day calendar for *branch*: bundled data plus plugin-supplied years.
-
-        A plugin's year is used only where the bundled data has none, so an
-        official release always wins over a branch's early copy.
-        """
-        from unionkit.calendar import WorkCalendar
-
-        cal = WorkCalendar.default()
-        for year in self.calendar_years(branch):
-            if not cal.covers(year.year):
-                cal.add_year(year)
-        return cal
+    ``SystemExit`` counts as a failure (a plugin calling ``sys.exit`` must not end a
+    command with success having done nothing), and so does changing an argument:
+    each plugin gets a deep copy, so what it changes cannot reach the next plugin
+    (which would then be blamed), and the change is blamed on the plugin that made it.
+    Exceptions in *passes* (a grant's veto) propagate unchanged.
+    """
+    own = {name: copy.deepcopy(kwargs[name]) for name in impl.argnames}
+    try:
+        result = impl.function(*(own[name] for name in impl.argnames))
+    except passes:
+        raise
+    # A plugin may fail in any way, sys.exit included; name it. (Not KeyboardInterrupt.)
+    except (Exception, SystemExit) as exc:
+        raise PluginError(impl.plugin_name, hook_name, exc) from exc
+    changed = [name for name in impl.argnames if own[name] != kwargs[name]]
+    if changed:
+        raise PluginError(impl.plugin_name, hook_name, TypeError(
+            f"changed its argument {', '.join(changed)}; hooks must not modify what they are given"
+            f" / 插件修改了传入的参数"
+        ))
+    return result
 
 
 _VERSION_CACHE: list[str] = []
@@ -866,7 +687,6 @@ def _adapters() -> _Adapters:
     # Built on first use: the calendar and care modules are imported only when a hook needs them.
     if not _ADAPTERS:
         from unionkit.calendar import CalendarYear
-        from unionkit.care import CareTrigger
         from unionkit.rules import FieldType, Parameters, Rule
 
         seq = BeforeValidator(_none_is_empty)
@@ -885,166 +705,3 @@ def _adapters() -> _Adapters:
             deadlines=TypeAdapter(Annotated[dict[str, days], mapping]),
         ))
     return _ADAPTERS[0]
-
-
-_HOOK_RULES = "unionkit_register_rules"
-_HOOK_CRITERIA = "unionkit_register_hardship_criteria"
-_HOOK_TRIGGERS = "unionkit_register_care_triggers"
-_HOOK_PARAMETERS = "unionkit_register_parameters"
-
-HARDSHIP_MET = "hardship_criteria_met"
-HARDSHIP_SCORE = "hardship_criteria_score"
-HARDSHIP_FLAGGED = "hardship_criteria_any"
-
-
-def _change(plugin: str, replaced: Sequence[str]) -> tuple[str, str | None]:
-    return ("overridden", ", ".join(replaced)) if replaced else ("added", None)
-
-
-def _assemble(host: PluginHost, b: Branch, today: date) -> Assembly:
-    from unionkit.rules import Expr, Rule, ValueType, lit, ref, where
-
-    diff: list[DiffEntry] = []
-    rule_defs: dict[str, list[_Def]] = {}
-    rule_hook: dict[str, str] = {}
-
-    def add_rule(plugin: str, rule: Rule, overrides: bool, hook: str) -> None:
-        rule_defs.setdefault(rule.name, []).append(_Def(plugin, rule, overrides))
-        if plugin != BUILTIN:
-            rule_hook[f"{plugin}:{rule.name}"] = hook
-
-    for plugin, entry in host.rule_contributions(b, today):
-        add_rule(plugin, entry.rule, entry.overrides, _HOOK_RULES)
-
-    criteria: dict[str, HardshipCriterion] = {}
-    crit_defs: dict[str, list[_Def]] = {}
-    reweights: dict[str, list[_Def]] = {}
-    for plugin, crit in host.hardship_criteria(b, today):
-        target = crit_defs if crit.rule is not None else reweights
-        target.setdefault(crit.name, []).append(_Def(plugin, crit, crit.overrides))
-    for name, defs in reweights.items():
-        if name not in crit_defs:
-            raise PluginError(defs[0].plugin, _HOOK_CRITERIA, KeyError(
-                f"re-weights hardship criterion {name!r}, which no plugin defines"
-                f" / 调整权重的困难认定标准{name}不存在"
-            ))
-        if len(defs) > 1:
-            raise PluginConflict("hardship criterion", name, [d.plugin for d in defs])
-    for name, defs in sorted(crit_defs.items()):
-        winner, replaced = _resolve("hardship criterion", name, defs)
-        crit = winner.value
-        weight = crit.weight if crit.weight is not None else 1.0
-        if name in reweights:
-            rw = reweights[name][0]
-            weight = rw.value.weight
-            diff.append(DiffEntry(b.slug, "hardship criterion", name, rw.plugin, "reweighted",
-                                  winner.plugin))
-        criteria[name] = crit.model_copy(update={"weight": weight})
-        if winner.plugin != BUILTIN:
-            change, was = _change(winner.plugin, replaced)
-            diff.append(DiffEntry(b.slug, "hardship criterion", name, winner.plugin, change, was))
-        add_rule(winner.plugin, crit.rule, winner.overrides or bool(replaced), _HOOK_CRITERIA)
-
-    triggers: dict[str, CareTrigger] = {}
-    trig_defs: dict[str, list[_Def]] = {}
-    for plugin, trig in host.care_triggers(b):
-        trig_defs.setdefault(trig.key, []).append(_Def(plugin, trig, trig.overrides))
-    for key, defs in sorted(trig_defs.items()):
-        winner, replaced = _resolve("care trigger", key, defs)
-        triggers[key] = winner.value
-        if winner.plugin != BUILTIN:
-            change, was = _change(winner.plugin, replaced)
-            diff.append(DiffEntry(b.slug, "care trigger", key, winner.plugin, change, was))
-        for rule in winner.value.rules():
-            add_rule(winner.plugin, rule, winner.overrides or bool(replaced), _HOOK_TRIGGERS)
-
-    if criteria:
-        names = sorted(criteria)
-        met = sum((where(ref(n), lit(1), lit(0)) for n in names[1:]),
-                  start=where(ref(names[0]), lit(1), lit(0)))
-        score = sum((where(ref(n), lit(criteria[n].weight or 0.0), lit(0.0)) for n in names[1:]),
-                    start=where(ref(names[0]), lit(criteria[names[0]].weight or 0.0), lit(0.0)))
-        flagged: Expr = ref(names[0])
-        for n in names[1:]:
-            flagged = flagged | ref(n)
-        for rule in (
-            Rule(HARDSHIP_MET, met, "符合的困难认定标准数", "hardship criteria met",
-                 ValueType.int),
-            Rule(HARDSHIP_SCORE, score, "困难评分", "hardship score", ValueType.number),
-            Rule(HARDSHIP_FLAGGED, flagged, "符合困难认定标准", "meets a hardship criterion",
-                 ValueType.bool),
-        ):
-            add_rule(BUILTIN, rule, False, _HOOK_CRITERIA)
-
-    rules: dict[str, Rule] = {}
-    rule_origin: dict[str, str] = {}
-    for name, defs in rule_defs.items():
-        winner, replaced = _resolve("rule", name, defs)
-        rules[name] = winner.value
-        rule_origin[name] = winner.plugin
-        if winner.plugin != BUILTIN and rule_hook.get(f"{winner.plugin}:{name}") == _HOOK_RULES:
-            change, was = _change(winner.plugin, replaced)
-            diff.append(DiffEntry(b.slug, "rule", name, winner.plugin, change, was))
-
-    parameters, parameter_origin, param_diff = _merge_parameters(host, b, today)
-    diff.extend(param_diff)
-    diff.sort(key=lambda e: (e.kind, e.name))
-    return Assembly(
-        branch=b, today=today, rules=rules, rule_origin=rule_origin,
-        parameters=parameters, parameter_origin=parameter_origin,
-        fields=host.fields(b), criteria=criteria, care_triggers=triggers,
-        rule_hook={name: rule_hook.get(f"{rule_origin[name]}:{name}", _HOOK_RULES)
-                   for name in rules},
-        diff=tuple(diff),
-    )
-
-
-def _blame(message: str, assembly: Assembly) -> tuple[str, str] | None:
-    """Find the plugin whose rule a rule-set validation error names, if any."""
-    for name, plugin in assembly.rule_origin.items():
-        if plugin != BUILTIN and re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", message):
-            return plugin, assembly.rule_hook.get(name, _HOOK_RULES)
-    for name, plugin in assembly.parameter_origin.items():
-        if plugin != BUILTIN and name in message:
-            return plugin, _HOOK_PARAMETERS
-    return None
-
-
-def _merge_parameters(
-    host: PluginHost, b: Branch, today: date
-) -> tuple[Parameters, dict[str, str], list[DiffEntry]]:
-    """Resolve every parameter name to one plugin's values, layered over the standard ones."""
-    from unionkit.rules import Parameter, Parameters
-
-    defs: dict[str, list[_Def]] = {}
-    for plugin, pset in host.parameter_contributions(b, today):
-        unknown = sorted(pset.overrides - set(pset.parameters))
-        if unknown:
-            raise PluginError(plugin, _HOOK_PARAMETERS, KeyError(
-                f"declares overrides of {unknown} but gives no values for them"
-                f" / 声明覆盖的参数未给出取值"
-            ))
-        for name in pset.parameters:
-            defs.setdefault(name, []).append(
-                _Def(plugin, pset.parameters[name], name in pset.overrides)
-            )
-    merged = Parameters()
-    origin: dict[str, str] = {}
-    diff: list[DiffEntry] = []
-    for name in sorted(defs):
-        winner, replaced = _resolve("parameter", name, defs[name])
-        base = next((d for d in defs[name] if d.plugin == BUILTIN), None)
-        if base is not None:
-            merged = merged.overlay(Parameters([base.value]))
-        if winner is not base:
-            chosen: Parameter = winner.value
-            # Values with no source of their own are labelled with the plugin that gave them.
-            label = winner.plugin if chosen.source == "unionkit" else None
-            try:
-                merged = merged.overlay(Parameters([chosen]), source=label)
-            except Exception as exc:  # a unit clash with the standard parameter is the plugin's
-                raise PluginError(winner.plugin, _HOOK_PARAMETERS, exc) from exc
-            change, was = _change(winner.plugin, replaced)
-            diff.append(DiffEntry(b.slug, "parameter", name, winner.plugin, change, was))
-        origin[name] = winner.plugin
-    return merged, origin, diff

@@ -12,9 +12,8 @@ if TYPE_CHECKING:
 
     from unionkit.benefits import WelfareProvider
     from unionkit.calendar import CalendarYear
-    from unionkit.care import CareTrigger
     from unionkit.hooks.branch import Branch
-    from unionkit.hooks.results import HardshipCriterion, ParameterSet, RuleEntry
+    from unionkit.hooks.results import CareTrigger, HardshipCriterion, ParameterSet, RuleEntry
     from unionkit.models import Benefit, Demand, DemandEvent, Grant
     from unionkit.rules import FieldType, Parameters, Rule
 
@@ -36,7 +35,7 @@ def unionkit_register_rules(branch: Branch, today: date) -> Sequence[Rule | Rule
     Return the rules this plugin contributes for *branch*.
 
     Called once per branch and reference date when the branch's rule set is
-    built (``PluginHost.build_ruleset``); the result is cached, never asked
+    built (``unionkit.branches.branch_ruleset``); the result is cached, never asked
     per member. Any plugin may implement it. A bare ``Rule`` adds a rule; a
     ``RuleEntry(rule, overrides=True)`` replaces a rule of the same name
     from unionkit's standard library or another plugin. Two plugins that

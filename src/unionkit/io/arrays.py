@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from unionkit.models import Member
 from unionkit.models.base import LabelledEnum
+from unionkit.money import yuan_to_fen
 
 if TYPE_CHECKING:
     import numpy as np
@@ -23,11 +23,6 @@ _TEXT = ("member_id", "sex", "department", "union_group_id", "household_id", "ho
 _BOOL = ("is_member", "frontline", "serious_illness")
 _DATE = ("birth_date", "hire_date")
 _INT = ("sick_leave_days",)
-
-
-def _fen(amount: Decimal) -> int:
-    # Decimal yuan with two places: scaling by 100 is exact, no float involved.
-    return int(amount.scaleb(2))
 
 
 def members_to_columns(members: Sequence[Member]) -> dict[str, np.ndarray[Any, Any]]:
@@ -82,7 +77,7 @@ def members_to_columns(members: Sequence[Member]) -> dict[str, np.ndarray[Any, A
         raw = [getattr(m, field) for m in members]
         missing = np.fromiter((v is None for v in raw), dtype=bool, count=n)
         numbers = (
-            (_fen(v) if v is not None else 0 for v in raw) if field in MONEY_FIELDS
+            (yuan_to_fen(v) if v is not None else 0 for v in raw) if field in MONEY_FIELDS
             else (v if v is not None else 0 for v in raw)
         )
         data = np.fromiter(numbers, dtype=np.int64, count=n)

@@ -15,16 +15,13 @@ from unionkit.io._source import open_table
 from unionkit.io.columns import HeaderPlan, plan_headers
 from unionkit.io.result import RosterImport, RosterWarning, RowError
 from unionkit.models import Member, Sex
-from unionkit.models.base import field_labels
+from unionkit.models.base import Privacy, field_labels, fields_by_privacy
 from unionkit.models.ids import ResidentId, mask_name, mask_raw, mask_text
 from unionkit.models.member import BLANKS_REMOVED, consistency_problems
 
 __all__ = ["PERSONAL_FIELDS", "mask_value", "read_roster"]
 
-PERSONAL_FIELDS = frozenset(
-    {"name", "national_id", "phone", "monthly_salary", "annual_income", "rigid_spending",
-     "sick_leave_days", "serious_illness"}
-)
+PERSONAL_FIELDS = fields_by_privacy(Member, Privacy.IDENTIFYING, Privacy.SENSITIVE)
 """Fields whose values are masked in every error report (identity, income and health facts)."""
 
 _PROGRESS_EVERY = 2048

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Literal
+from typing import Any
 
 from attrs import frozen
 
+from unionkit.labels import Lang
 from unionkit.models import Member
 
 __all__ = ["RosterImport", "RosterSummary", "RosterWarning", "RowError"]
-
-Lang = Literal["zh", "en"]
 
 
 @frozen
@@ -39,9 +38,9 @@ class RowError:
     message_en: str
     member_id: str | None = None
 
-    def message(self, lang: Lang = "zh") -> str:
+    def message(self, lang: Lang | str = Lang.zh) -> str:
         """The reason in *lang*."""
-        return self.message_zh if lang == "zh" else self.message_en
+        return self.message_zh if Lang.parse(lang) is Lang.zh else self.message_en
 
     def as_dict(self) -> dict[str, Any]:
         """The error as plain JSON-ready values."""
@@ -77,9 +76,9 @@ class RosterWarning:
     message_en: str
     column: str | None = None
 
-    def message(self, lang: Lang = "zh") -> str:
+    def message(self, lang: Lang | str = Lang.zh) -> str:
         """The warning in *lang*."""
-        return self.message_zh if lang == "zh" else self.message_en
+        return self.message_zh if Lang.parse(lang) is Lang.zh else self.message_en
 
     def as_dict(self) -> dict[str, Any]:
         """The warning as plain JSON-ready values."""

@@ -9,9 +9,9 @@ from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
 
 from unionkit.io.columns import COLUMNS
+from unionkit.labels import Lang
 from unionkit.models.ids import id_check_digit
 
 __all__ = ["BAD_ROW_KINDS", "REFERENCE_DATE", "generate_roster", "iter_roster", "write_rows"]
@@ -282,7 +282,7 @@ def write_rows(
     rows: Iterable[dict[str, str]],
     path: str | os.PathLike[str],
     *,
-    headers: Literal["zh", "en"] = "zh",
+    headers: Lang | str = Lang.zh,
     encoding: str = "utf-8-sig",
 ) -> int:
     """
@@ -301,6 +301,7 @@ def write_rows(
         The number of data rows written.
     """
     fields = [c.field for c in COLUMNS]
+    headers = Lang.parse(headers)
     header = [c.zh if headers == "zh" else c.en for c in COLUMNS]
     target = Path(path)
     count = 0

@@ -14,6 +14,7 @@ from typing import Literal
 from unionkit.errors import RosterFormatError
 from unionkit.io.columns import COLUMNS
 from unionkit.io.reader import PERSONAL_FIELDS
+from unionkit.labels import Lang
 from unionkit.models import Member
 from unionkit.models.base import LabelledEnum
 from unionkit.models.ids import MobileNumber, ResidentId
@@ -54,7 +55,7 @@ def write_roster(
     *,
     format: Literal["csv", "xlsx"] | None = None,
     encoding: Literal["utf-8-sig", "gb18030"] = "utf-8-sig",
-    headers: Literal["zh", "en"] = "zh",
+    headers: Lang | str = Lang.zh,
     reveal_pii: bool = True,
 ) -> Path:
     """
@@ -83,6 +84,7 @@ def write_roster(
 
     .. versionadded:: 0.1.0
     """
+    headers = Lang.parse(headers)
     target = Path(path)
     kind = format or {".csv": "csv", ".xlsx": "xlsx"}.get(target.suffix.lower())
     if kind not in ("csv", "xlsx"):

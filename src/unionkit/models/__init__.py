@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from unionkit.models.activity import Activity, ActivityKind, Attendance, Registration
-from unionkit.models.base import LabelledEnum, UnionModel, Yuan, field_labels, parse_yuan
+from unionkit.models.base import (
+    LabelledEnum,
+    Privacy,
+    UnionModel,
+    Yuan,
+    field_labels,
+    fields_by_privacy,
+    parse_yuan,
+)
 from unionkit.models.benefit import Benefit, BenefitKind, Grant, GrantForm, Period
 from unionkit.models.demand import (
     Demand,
@@ -49,6 +57,7 @@ __all__ = [
     "MembershipRole",
     "MobileNumber",
     "Period",
+    "Privacy",
     "Question",
     "QuestionKind",
     "Registration",
@@ -61,5 +70,6 @@ __all__ = [
     "UnionModel",
     "Yuan",
     "field_labels",
+    "fields_by_privacy",
     "parse_yuan",
 ]

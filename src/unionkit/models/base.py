@@ -15,9 +15,11 @@ __all__ = [
     "FEN",
     "LabelledEnum",
     "NonNegativeYuan",
+    "Privacy",
     "UnionModel",
     "Yuan",
     "field_labels",
+    "fields_by_privacy",
     "labelled",
     "parse_bool",
     "parse_nonnegative_yuan",
@@ -29,15 +31,37 @@ __all__ = [
 
 
 
-def labelled(zh: str, en: str, **kwargs: Any) -> Any:
+class Privacy(LabelledEnum):
+    """
+    How personal a model field is; declared once, on the field (``labelled(..., privacy=...)``).
+
+    Every list of personal fields is derived from it with :func:`fields_by_privacy`:
+    what an error report masks (identifying and sensitive), what an explanation
+    masks (sensitive), what erasing a member removes (all three).
+
+    .. versionadded:: 0.1.0
+    """
+
+    IDENTIFYING = "identifying", "身份识别信息", "identifying"
+    SENSITIVE = "sensitive", "敏感个人信息（健康、收入）", "sensitive (health, income)"
+    PERSONAL = "personal", "个人信息", "personal"
+
+
+def labelled(zh: str, en: str, *, privacy: Privacy | None = None, **kwargs: Any) -> Any:
     """
     Return a pydantic ``Field`` carrying a Chinese and an English label.
 
     The English label becomes the JSON Schema ``title``; both appear as
     ``x-label-zh`` / ``x-label-en`` so forms and reports can show either.
+    *privacy* (``x-privacy``) says whether the value is identifying, sensitive or
+    otherwise personal; such a field is also left out of the model's ``repr``.
     """
     extra = dict(kwargs.pop("json_schema_extra", None) or {})
     extra.update({"x-label-zh": zh, "x-label-en": en})
+    if privacy is not None:
+        extra["x-privacy"] = privacy.value
+        if privacy is not Privacy.PERSONAL:
+            kwargs.setdefault("repr", False)
     return Field(title=en, description=kwargs.pop("description", f"{zh} / {en}"),
                  json_schema_extra=extra, **kwargs)
 
@@ -52,6 +76,21 @@ def field_labels(model: type[BaseModel]) -> dict[str, tuple[str, str]]:
             if isinstance(zh, str) and isinstance(en, str):
                 out[name] = (zh, en)
     return out
+
+
+def fields_by_privacy(model: type[BaseModel], *levels: Privacy) -> frozenset[str]:
+    """
+    Return the fields of *model* declared with one of *levels* (every level when none given).
+
+    .. versionadded:: 0.1.0
+    """
+    wanted = {level.value for level in (levels or tuple(Privacy))}
+    out = set()
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra
+        if isinstance(extra, dict) and extra.get("x-privacy") in wanted:
+            out.add(name)
+    return frozenset(out)
 
 
 def parse_bool(value: object) -> bool:

@@ -11,6 +11,7 @@ from pydantic import BeforeValidator, ValidationInfo, field_validator, model_val
 from unionkit.models.base import (
     LabelledEnum,
     NonNegativeYuan,
+    Privacy,
     UnionModel,
     labelled,
     parse_bool,
@@ -151,15 +152,17 @@ class Member(UnionModel):
     """
 
     member_id: str = labelled("人员编号", "member id", min_length=1, max_length=32)
-    name: str = labelled("姓名", "name", min_length=1, max_length=64, repr=False)
+    name: str = labelled("姓名", "name", min_length=1, max_length=64, privacy=Privacy.IDENTIFYING)
     is_member: Flag = labelled("是否会员", "union member", default=True)
     national_id: ResidentId | None = labelled(
-        "身份证号", "resident ID number", default=None, repr=False
+        "身份证号", "resident ID number", default=None, privacy=Privacy.IDENTIFYING
     )
-    sex: Sex | None = labelled("性别", "sex", default=None)
-    birth_date: date | None = labelled("出生日期", "birth date", default=None)
+    sex: Sex | None = labelled("性别", "sex", default=None, privacy=Privacy.PERSONAL)
+    birth_date: date | None = labelled(
+        "出生日期", "birth date", default=None, privacy=Privacy.PERSONAL
+    )
     phone: MobileNumber | None = labelled(
-        "手机号", "mobile number", default=None, repr=False
+        "手机号", "mobile number", default=None, privacy=Privacy.IDENTIFYING
     )
     department: str | None = labelled(
         "科室", "department", default=None, max_length=64
@@ -168,31 +171,35 @@ class Member(UnionModel):
         "工会小组", "union group", default=None, max_length=64
     )
     household_id: str | None = labelled(
-        "家庭编号", "household", default=None, max_length=64
+        "家庭编号", "household", default=None, max_length=64, privacy=Privacy.PERSONAL
     )
     household_role: HouseholdRole | None = labelled(
-        "家庭角色", "household role", default=None
+        "家庭角色", "household role", default=None, privacy=Privacy.PERSONAL
     )
-    hire_date: date | None = labelled("入职日期", "hire date", default=None)
+    hire_date: date | None = labelled(
+        "入职日期", "hire date", default=None, privacy=Privacy.PERSONAL
+    )
     employment_type: EmploymentType | None = labelled(
         "用工性质", "employment type", default=None
     )
     position: str | None = labelled("岗位", "position", default=None, max_length=64)
     frontline: Flag = labelled("一线岗位", "front-line post", default=False)
     monthly_salary: NonNegativeYuan | None = labelled(
-        "月工资（元）", "monthly salary (yuan)", default=None, repr=False
+        "月工资（元）", "monthly salary (yuan)", default=None, privacy=Privacy.SENSITIVE
     )
     annual_income: NonNegativeYuan | None = labelled(
-        "年可支配收入（元）", "annual disposable income (yuan)", default=None, repr=False
+        "年可支配收入（元）", "annual disposable income (yuan)", default=None,
+        privacy=Privacy.SENSITIVE,
     )
     rigid_spending: NonNegativeYuan | None = labelled(
-        "年刚性支出（元）", "annual rigid spending (yuan)", default=None, repr=False
+        "年刚性支出（元）", "annual rigid spending (yuan)", default=None, privacy=Privacy.SENSITIVE
     )
     sick_leave_days: int | None = labelled(
-        "本年病假天数", "sick-leave days this year", default=None, ge=0, le=366, repr=False
+        "本年病假天数", "sick-leave days this year", default=None, ge=0, le=366,
+        privacy=Privacy.SENSITIVE
     )
     serious_illness: Flag = labelled(
-        "重大疾病", "serious illness", default=False, repr=False
+        "重大疾病", "serious illness", default=False, privacy=Privacy.SENSITIVE
     )
     status: MemberStatus = labelled(
         "会籍状态", "membership status", default=MemberStatus.ACTIVE

@@ -12,9 +12,9 @@ from unionkit.reports.demands import (
     ReportPeriod,
     Workdays,
     compute_demand_figures,
-    demand_figures,
     format_rate,
 )
+from unionkit.reports.from_store import demand_figures
 
 __all__ = [
     "DEFAULT_SATISFIED_GRADES",

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
+
+from unionkit.labels import Lang, Texts
 
 __all__ = ["CATEGORY_NAMES", "Lang", "check_lang", "name_of", "text"]
-
-Lang = Literal["zh", "en"]
 
 _TEXT: dict[str, tuple[str, str]] = {
     "title": ("{period}职工诉求办理情况", "Member demands, {period}"),
@@ -109,17 +108,11 @@ def check_lang(lang: str) -> Lang:
     Raises:
         ValueError: *lang* is not ``"zh"`` or ``"en"``.
     """
-    if lang == "zh":
-        return "zh"
-    if lang == "en":
-        return "en"
-    raise ValueError(f"language must be 'zh' or 'en', not {lang!r} / 语言只能是 zh 或 en")
+    return Lang.parse(lang)
 
 
-def text(key: str, lang: Lang, **values: object) -> str:
-    """The report text *key* in *lang*, with ``{placeholders}`` filled from *values*."""
-    zh, en = _TEXT[key]
-    return (zh if lang == "zh" else en).format(**values)
+text = Texts(_TEXT)
+"""The report text *key* in *lang*, with ``{placeholders}`` filled from *values*."""
 
 
 def name_of(key: str | None, lang: Lang, names: Mapping[str, tuple[str, str]],

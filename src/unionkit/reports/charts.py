@@ -177,7 +177,7 @@ def demand_charts(
     family = font or (chinese_font() if detect_font and lg == "zh" else None)
     chart_lang: Lang = lg
     if lg == "zh" and family is None:
-        chart_lang = "en"
+        chart_lang = Lang.en
         notes.append(text("charts_english", lg))
     labels = dict(CATEGORY_NAMES) if names is None else dict(names)
     charts: list[Chart] = []

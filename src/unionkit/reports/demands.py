@@ -16,7 +16,7 @@ from unionkit.models.base import LabelledEnum
 from unionkit.models.demand import Demand, DemandKind, DemandState, Satisfaction
 
 if TYPE_CHECKING:
-    from unionkit.store import Store
+    pass
 
 __all__ = [
     "DEFAULT_SATISFIED_GRADES",
@@ -28,7 +28,6 @@ __all__ = [
     "ReportPeriod",
     "Workdays",
     "compute_demand_figures",
-    "demand_figures",
     "format_rate",
 ]
 
@@ -624,39 +623,4 @@ def compute_demand_figures(
         monthly=monthly,
         closed_after_period=int((closed_known & (closed_on > hi)).sum()),
         working_days_estimated_years=estimated_years,
-    )
-
-
-
-def demand_figures(
-    store: Store,
-    period: ReportPeriod,
-    *,
-    closure_basis: ClosureBasis = ClosureBasis.ACCEPTED,
-    satisfied_grades: Collection[Satisfaction] = DEFAULT_SATISFIED_GRADES,
-    calendar: Workdays | None = None,
-    as_of: date | None = None,
-) -> DemandFigures:
-    """
-    Read a period's demands from *store* in one query and compute their figures.
-
-    Args:
-        store: An open store (SQLite or PostgreSQL).
-        period: Which submission dates to count.
-        closure_basis: The closure rate's denominator.
-        satisfied_grades: The grades counted as satisfied.
-        calendar: Working days; the store's own calendar (its workflow's) by default.
-        as_of: The day "open past the deadline" is judged on (default: the period's end).
-
-    Returns:
-        The figures (see :func:`compute_demand_figures`).
-
-    .. versionadded:: 0.1.0
-    """
-    from unionkit.store.queries_reports import read_demand_facts
-
-    facts = read_demand_facts(store, period.start, period.end)
-    return compute_demand_figures(
-        facts, period, closure_basis=closure_basis, satisfied_grades=satisfied_grades,
-        calendar=calendar if calendar is not None else store.workflow.calendar, as_of=as_of,
     )

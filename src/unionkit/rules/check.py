@@ -29,6 +29,7 @@ from unionkit.rules.expr import (
     Since,
     Where,
     to_text,
+    walk,
 )
 from unionkit.rules.schema import ValueType
 
@@ -75,6 +76,12 @@ def convertible(source: ValueType, target: ValueType) -> bool:
     return (source, target) in {(V.int, V.number), (V.int, V.money), (V.money, V.number)}
 
 
+def _params_in(node: Expr) -> set[str]:
+    # Which parameters the failing part reads: lets the plugin host blame the plugin that set one.
+    return {n.name if isinstance(n, Param) else n.param for n in walk(node)
+            if isinstance(n, Param | ScaleLookup)}
+
+
 class _Checker:
     def __init__(
         self,
@@ -96,7 +103,8 @@ class _Checker:
     def fail(self, node: Expr, en: str, zh: str) -> RuleDefinitionError:
         return RuleDefinitionError(
             f"rule {self.rule!r}: {en} in `{to_text(node)}` / "
-            f"规则 {self.rule}：{zh}（{to_text(node)}）"
+            f"规则 {self.rule}：{zh}（{to_text(node)}）",
+            rule=self.rule, parameters=sorted(_params_in(node)),
         )
 
     def infer(self, e: Expr) -> ValueType:

@@ -8,8 +8,6 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from os import PathLike
-from pathlib import Path
 from typing import Any
 
 from attrs import field, frozen
@@ -435,26 +433,6 @@ class Parameters:
             except ParameterError as exc:
                 raise ParameterError(f"{origin}: {exc}") from exc
         return out
-
-    @classmethod
-    def from_yaml(cls, path: str | PathLike[str], source: str = "unionkit") -> Parameters:
-        """
-        Load parameters from a YAML file (read with ``yaml.safe_load``); see :meth:`from_mapping`.
-
-        Raises:
-            ParameterError: The file cannot be read or is malformed; the
-                message names the file and the parameter.
-        """
-        import yaml
-
-        p = Path(path)
-        try:
-            data = yaml.safe_load(p.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise ParameterError(f"{p}: cannot read parameters: {exc} / 无法读取参数文件") from exc
-        if not isinstance(data, Mapping):
-            raise ParameterError(f"{p}: expected a mapping of parameters / 参数文件应为映射")
-        return cls.from_mapping(data, source=source, origin=str(p))
 
 
 def _canon(value: Any) -> Any:

@@ -151,7 +151,8 @@ def _order(rules: Mapping[str, Rule]) -> tuple[tuple[str, ...], dict[str, frozen
             cycle = [*path[path.index(n):], n]
             raise RuleDefinitionError(
                 f"rule {n!r}: rules refer to each other in a cycle: {' -> '.join(cycle)} / "
-                f"规则 {n} 存在循环引用：{' -> '.join(cycle)}"
+                f"规则 {n} 存在循环引用：{' -> '.join(cycle)}",
+                rule=n,
             )
         state[n] = 1
         for d in sorted(deps[n]):
@@ -197,7 +198,9 @@ def _compile(rules: Mapping[str, Rule], parameters: Parameters,
         if not convertible(t, rule.value_type):
             raise RuleDefinitionError(
                 f"rule {n!r}: declared {rule.value_type.value} but the expression gives "
-                f"{t.value} / 规则 {n} 声明为{rule.value_type.label_zh}，表达式结果却是{t.label_zh}"
+                f"{t.value} / 规则 {n} 声明为{rule.value_type.label_zh}，"
+                f"表达式结果却是{t.label_zh}",
+                rule=n,
             )
         inferred[n] = t
     return _Compiled(MappingProxyType(dict(rules)), order, MappingProxyType(deps),
@@ -232,7 +235,8 @@ class RuleSet:
                 raise RuleDefinitionError(f"not a Rule: {rule!r} / 不是规则对象")
             if rule.name in originals:
                 raise RuleDefinitionError(
-                    f"rule {rule.name!r} is defined twice / 规则 {rule.name} 重复定义"
+                    f"rule {rule.name!r} is defined twice / 规则 {rule.name} 重复定义",
+                    rule=rule.name,
                 )
             originals[rule.name] = rule
         self._originals = originals

@@ -9,7 +9,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -40,12 +39,13 @@ from unionkit.errors import (
     Rejected,
     StoreError,
 )
-from unionkit.models.base import FEN
+from unionkit.models.base import fields_by_privacy
 from unionkit.models.benefit import Benefit, Grant
 from unionkit.models.demand import Demand, DemandAction, DemandEvent, DemandKind, DemandState
 from unionkit.models.group import Group, Membership
 from unionkit.models.ids import scrub
 from unionkit.models.member import Member
+from unionkit.money import fen_to_yuan, yuan_to_fen
 from unionkit.store._schema import demand_events, demands, grants, groups, members, memberships
 
 __all__ = ["ANONYMOUS_NAME", "DemandRow", "EventRow", "GrantValidator", "Store", "open_store"]
@@ -56,13 +56,8 @@ GrantValidator = Callable[[Grant, Benefit], None]
 ANONYMOUS_NAME = "匿名"
 """The name an anonymised member is returned with."""
 
-_PERSONAL = frozenset(
-    {
-        "name", "national_id", "phone", "birth_date", "sex", "hire_date", "household_id",
-        "household_role", "monthly_salary", "annual_income", "rigid_spending",
-        "sick_leave_days", "serious_illness",
-    }
-)
+# Erasing a member removes every field its model declares personal (models.base.Privacy).
+_PERSONAL = fields_by_privacy(Member)
 _IDENTIFIERS = frozenset({"member_id", "name", "national_id", "phone"})
 _MIGRATION_LOCK = 0x756E696F6E6B6974 & 0x7FFFFFFFFFFFFFFF  # "unionkit", for pg_advisory_xact_lock
 _TABLES = (members, groups, memberships, demands, demand_events, grants)
@@ -827,7 +822,7 @@ class Store:
             self._validate_grants(self.grant_validator, given, benefits)
         rows = [
             {"grant_id": g.grant_id, "benefit_id": g.benefit_id, "member_id": g.member_id,
-             "amount_fen": _to_fen(g.amount), "granted_on": g.granted_on, "form": g.form.value,
+             "amount_fen": yuan_to_fen(g.amount), "granted_on": g.granted_on, "form": g.form.value,
              "reason": g.reason, "rule_version": g.rule_version}
             for g in given
         ]
@@ -877,7 +872,7 @@ class Store:
             ).all()
         return [
             Grant.model_validate({**{k: v for k, v in r._asdict().items() if k != "amount_fen"},
-                                  "amount": _from_fen(r.amount_fen)})
+                                  "amount": fen_to_yuan(r.amount_fen)})
             for r in rows
         ]
 
@@ -909,16 +904,6 @@ def _conflict(demand_id: str, expected: int, stored: int | None) -> ConflictErro
 def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day)
 
-
-def _to_fen(amount: Decimal) -> int:
-    # No quantize first: it would round 1.005 half-even to 1.00 and hide the extra place.
-    fen = amount * 100
-    if fen != fen.to_integral_value():
-        raise ValueError(f"amount {amount} has more than two decimal places")
-    return int(fen)
-
-def _from_fen(fen: int) -> Decimal:
-    return (Decimal(fen) / 100).quantize(FEN)
 
 def _member_row(member: Member) -> dict[str, Any]:
     record = member.model_dump(mode="json", exclude=set(_IDENTIFIERS))

@@ -6,11 +6,18 @@ from datetime import date
 from functools import cache
 
 from unionkit.benefits import WelfareProvider
-from unionkit.care import CareAction, CareTrigger
-from unionkit.hooks import Branch, HardshipCriterion, ParameterSet, RuleEntry, hookimpl
+from unionkit.hooks import (
+    Branch,
+    CareAction,
+    CareTrigger,
+    HardshipCriterion,
+    ParameterSet,
+    RuleEntry,
+    hookimpl,
+)
 from unionkit.models import BenefitKind, Demand
+from unionkit.rulefiles import RuleBundle, read_rule_files
 from unionkit.rules import FieldType, Parameters, Rule, ValueType, field, param, ref
-from unionkit.rules.yamlfile import RuleBundle, read_rule_files
 from unionkit_hospital import rule_file
 from unionkit_hospital.shop import HolidayGoodsShop
 

@@ -7,9 +7,9 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
 
 from unionkit.errors import UnionkitError
+from unionkit.money import format_fen
 
 __all__ = ["main", "main_exit"]
 
@@ -223,7 +223,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _yuan(fen: int | None) -> str | None:
-    return None if fen is None else str((Decimal(fen) / 100).quantize(Decimal("0.01")))
+    return None if fen is None else format_fen(fen)
 
 
 def main_exit() -> None:

@@ -13,6 +13,7 @@ from attrs import frozen
 
 from unionkit.errors import InvalidMemberData, NotFound, Rejected
 from unionkit.models import Benefit, BenefitKind, Grant, GrantForm, Period
+from unionkit.money import fen_to_yuan
 from unionkit_postal.dual_link import DualLinkError
 from unionkit_postal.state import DualLinkState, ProposalStatus
 
@@ -141,7 +142,7 @@ def _grant(status: ProposalStatus, on: date) -> Grant:
         grant_id=proposal_ref(status.key),
         benefit_id=SUBSIDY_BENEFIT.benefit_id,
         member_id=status.member_id,
-        amount=(Decimal(status.amount_fen) / 100).quantize(Decimal("0.01")),
+        amount=fen_to_yuan(status.amount_fen),
         granted_on=on,
         form=GrantForm.CASH,
         reason=f"双联通住院补助（{status.month}）/ dual-link hospitalisation subsidy "

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from attrs import frozen
 
+from unionkit.branches import branch_ruleset
 from unionkit.errors import UnionkitError
+from unionkit.money import fen_to_yuan, yuan_to_fen
 from unionkit_postal.exports import read_hospital_stays, read_sick_leave
 from unionkit_postal.state import DualLinkState, StoredProposal
 
@@ -21,7 +23,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DualLinkResult", "Proposal", "month_end", "run_dual_link"]
 
-_FEN = Decimal("0.01")
 KIND_LABELS = {
     "sick_leave_visit": ("长病假走访", "long sick-leave visit"),
     "hospital_visit": ("住院探望", "hospital visit"),
@@ -170,7 +171,7 @@ def run_dual_link(
                      "key": f"{matched}|{stay.admitted.isoformat()}|{stay.hospital}",
                      "what": stay})
 
-    ruleset = host.build_ruleset(branch, as_of)
+    ruleset = branch_ruleset(host, branch, as_of)
     proposals: list[Proposal] = []
     if rows:
         columns = {
@@ -201,7 +202,7 @@ def run_dual_link(
                 proposals.append(Proposal(
                     f"hospital_visit|{row['key']}", mid, "hospital_visit", None,
                     f"{stay.hospital}住院 {when}", f"in hospital ({stay.hospital}) {when}"))
-                amount = (Decimal(int(subsidy[i])) * _FEN).quantize(_FEN)
+                amount = fen_to_yuan(int(subsidy[i]))
                 if amount > 0:
                     proposals.append(Proposal(
                         f"hospitalisation_subsidy|{row['key']}", mid, "hospitalisation_subsidy",
@@ -212,7 +213,7 @@ def run_dual_link(
     fresh = [p for p in proposals if p.key not in known]
     stored = [
         StoredProposal(p.key, p.member_id, p.kind,
-                       int(p.amount * 100) if p.amount is not None else None, p.reason_zh)
+                       yuan_to_fen(p.amount) if p.amount is not None else None, p.reason_zh)
         for p in fresh
     ]
     run_id, inserted = DualLinkState(state).record(month, ruleset.version, stored)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 
-from unionkit.care import CareAction, CareTrigger
 from unionkit.errors import Rejected
-from unionkit.hooks import Branch, HardshipCriterion, RuleEntry, hookimpl
+from unionkit.hooks import Branch, CareAction, CareTrigger, HardshipCriterion, RuleEntry, hookimpl
 from unionkit.models import Benefit, BenefitKind, Demand, Grant, Period
+from unionkit.rulefiles import RuleBundle, read_rule_files
 from unionkit.rules import FieldType, Parameters, Rule, ValueType, field, ref
-from unionkit.rules.yamlfile import RuleBundle, read_rule_files
 from unionkit_postal import rule_file
 
 BRANCHES = frozenset({"postal"})

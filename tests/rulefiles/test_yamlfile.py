@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from unionkit.errors import RuleDefinitionError
-from unionkit.rules import Missing, Parameters, Scale, ValueType, name, param, years_since
-from unionkit.rules.yamlfile import (
+from unionkit.rulefiles import (
     load_parameters,
     load_rules,
     load_ruleset,
     read_rule_files,
     read_yaml,
 )
+from unionkit.rules import Missing, Parameters, Scale, ValueType, name, param, years_since
 
 RULES = """\
 parameters:

@@ -11,12 +11,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
+from unionkit.money import FEN, fen_to_yuan
+
 if TYPE_CHECKING:
     import numpy as np
     from _pytest._code.code import ExceptionInfo, TerminalRepr
 
+    from unionkit.rulefiles.schema import RuleTestCaseSpec, RuleTestFileSpec
+    from unionkit.rulefiles.yamlfile import YamlDocument
     from unionkit.rules import RuleSet, ValueType
-    from unionkit.rules.yamlfile import RuleTestCaseSpec, RuleTestFileSpec, YamlDocument
 
 __all__ = [
     "MEMBER_DEFAULTS",
@@ -75,7 +78,8 @@ class RuleTestFile(pytest.File):
 
     def collect(self) -> Iterator[RuleTestItem]:
         """Read the file strictly and yield one item per case."""
-        from unionkit.rules.yamlfile import RuleTestFileSpec, read_yaml, validate
+        from unionkit.rulefiles.schema import RuleTestFileSpec, validate
+        from unionkit.rulefiles.yamlfile import read_yaml
 
         self.doc = read_yaml(self.path)
         self.spec = validate(self.doc, RuleTestFileSpec)
@@ -206,33 +210,22 @@ def rows_to_columns(
 
 def _build(
     path: Path, doc: YamlDocument, spec: RuleTestFileSpec
-) -> tuple[RuleSet, dict[str, ValueType]]:
-    from unionkit.rules import MEMBER_FIELDS, Parameters
-    from unionkit.rules.library import standard_bundle
-    from unionkit.rules.yamlfile import (
-        build_ruleset,
-        combine,
-        empty_bundle,
-        load_parameters,
-        make_parameter,
-        read_rule_files,
-    )
+) -> tuple[RuleSet, Mapping[str, ValueType]]:
+    from unionkit.rulefiles.assembly import assemble
+    from unionkit.rulefiles.bundle import empty_bundle, make_parameter
+    from unionkit.rules import Parameters
 
-    bundle = standard_bundle() if spec.standard else empty_bundle()
-    if spec.rule_files:
-        bundle = combine(bundle, read_rule_files([path.parent / f for f in spec.rule_files],
-                                                 source=path.name))
-    overlay = Parameters()
-    if spec.parameter_files:
-        overlay = load_parameters([path.parent / f for f in spec.parameter_files],
-                                  source=path.name)
-    if spec.parameters:
-        inline = Parameters()
-        for name, pspec in spec.parameters.items():
-            inline.add(make_parameter(name, pspec, path.name, doc.where(("parameters", name))))
-        overlay = overlay.overlay(inline)
-    ruleset = build_ruleset(bundle, overlay if len(overlay) else None)
-    return ruleset, {**MEMBER_FIELDS, **bundle.fields}
+    inline = Parameters()
+    for name, pspec in spec.parameters.items():
+        inline.add(make_parameter(name, pspec, path.name, doc.where(("parameters", name))))
+    ruleset = assemble(
+        [path.parent / f for f in spec.rule_files],
+        [path.parent / f for f in spec.parameter_files],
+        base=None if spec.standard else empty_bundle(),
+        parameters=inline if len(inline) else None,
+        source=path.name,
+    )
+    return ruleset, ruleset.fields
 
 
 def _check_member(
@@ -266,7 +259,7 @@ def _fits(value: object, kind: str) -> bool:
         return isinstance(value, int)
     if kind == "money":
         return isinstance(value, int) or (
-            isinstance(value, Decimal) and value == value.quantize(Decimal("0.01"))
+            isinstance(value, Decimal) and value == value.quantize(FEN)
         )
     if kind == "number":
         return isinstance(value, int | Decimal)
@@ -288,7 +281,7 @@ def _cell(column: Any, i: int, kind: str) -> object:
             return None
         if isinstance(value, Decimal):
             return value
-        return (Decimal(int(value)) / 100).quantize(Decimal("0.01"))
+        return fen_to_yuan(int(value))
     if kind == "bool":
         return bool(value)
     if kind == "int":
