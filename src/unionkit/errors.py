@@ -172,7 +172,14 @@ class NotFound(UnionkitError, KeyError):
 
 
 class StoreError(UnionkitError, RuntimeError):
-    """The store cannot be opened or migrated."""
+    """
+    The database failed; the message is masked (no SQL parameters, no personal values).
+
+    ``reason`` is a stable code such as ``disk_full``, ``read_only``, ``not_a_database``,
+    ``unknown_scheme`` or ``database`` (see ``docs/threat-model.md``).
+    """
+
+    reason: str = "database"
 
 
 class Rejected(UnionkitError, ValueError):

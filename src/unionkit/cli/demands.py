@@ -117,7 +117,7 @@ def _store(
             store = open_store(target, workflow=host.workflow(slug),
                                grant_validator=host.grant_validator(slug))
     except UnionkitError as exc:
-        _fail(str(exc))
+        _fail(str(exc), 2)  # an unusable database is unusable input
     try:
         yield store
     except UnionkitError as exc:
@@ -126,11 +126,11 @@ def _store(
         store.close()
 
 
-def _fail(message: str) -> Any:
+def _fail(message: str, code: int = 1) -> Any:
     # Error texts never carry a whole ID or phone number; scrub what a user typed anyway.
     # markup=False: a demand id or text such as "[/b]" would otherwise be read as rich markup.
     Console(stderr=True).print(scrub(message), style="red", markup=False, highlight=False)
-    raise typer.Exit(1)
+    raise typer.Exit(code)
 
 
 def _parse_at(value: str | None) -> datetime | None:

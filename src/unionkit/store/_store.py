@@ -28,9 +28,10 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Row
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from typing_extensions import Unpack
 
+from unionkit._files import create_private
 from unionkit.demands import OPEN_STATES, WORKING_STATES, ActionData, Workflow
 from unionkit.errors import (
     ConflictError,
@@ -46,6 +47,7 @@ from unionkit.models.demand import Demand, DemandAction, DemandEvent, DemandKind
 from unionkit.models.group import Group, Membership
 from unionkit.models.ids import scrub
 from unionkit.models.member import Member
+from unionkit.store._errors import database_errors, store_error
 from unionkit.store._schema import demand_events, demands, grants, groups, members, memberships
 
 __all__ = ["ANONYMOUS_NAME", "DemandRow", "EventRow", "GrantValidator", "Store", "open_store"]
@@ -145,6 +147,7 @@ def open_store(
     url = _url(target)
     try:
         if url.startswith("sqlite"):
+            create_private(_sqlite_path(url))
             engine = _sqlite_engine(url)
         else:
             connect_args: dict[str, Any] = {}
@@ -155,11 +158,16 @@ def open_store(
             engine = create_engine(url, connect_args=connect_args, pool_pre_ping=True)
         store = Store(engine, workflow or Workflow(), grant_validator)
         if migrate:
-            store.migrate()
-    except OperationalError as exc:
-        raise StoreError(
-            f"cannot open the store at {_safe_url(url)} / 无法打开数据库: {exc.orig}"
-        ) from exc
+            try:
+                store.migrate()
+            except StoreError as exc:
+                store.close()
+                error = StoreError(f"{_safe_url(url)}: {exc}")
+                error.reason = exc.reason
+                raise error from None
+    except SQLAlchemyError as exc:
+        raise store_error(exc, f"cannot open the store at {_safe_url(url)} / 无法打开数据库"
+                          ) from None
     return store
 
 def _url(target: str | os.PathLike[str]) -> str:
@@ -171,7 +179,26 @@ def _url(target: str | os.PathLike[str]) -> str:
         return f"sqlite:///{Path(value).resolve()}"
     if value.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + value.split("://", 1)[1]
+    scheme = value.split("://", 1)[0]
+    if scheme not in _SCHEMES:
+        error = StoreError(
+            f"unknown database URL scheme {scheme!r}: use a SQLite file path, sqlite:///path "
+            f"or postgresql://user@host/db / 不支持的数据库地址类型"
+        )
+        error.reason = "unknown_scheme"
+        raise error
     return value
+
+
+_SCHEMES = frozenset({"sqlite", "sqlite+pysqlite", "postgresql+psycopg"})
+
+
+def _sqlite_path(url: str) -> Path | None:
+    """The file of a plain ``sqlite:///path`` URL (``None`` for URI or in-memory forms)."""
+    path = url.split(":///", 1)[1] if ":///" in url else ""
+    if not path or path.startswith("file:") or "?" in path or path == ":memory:":
+        return None
+    return Path(path)
 
 def _safe_url(url: str) -> str:
     if "@" in url and "://" in url:
@@ -270,15 +297,16 @@ class Store:
         config = Config()
         config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
         head = ScriptDirectory.from_config(config).get_current_head() or ""
-        try:
-            with self._write() as conn:
-                if self.dialect == "postgresql":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
-                if self.schema_version(conn) != head:
-                    config.attributes["connection"] = conn
-                    command.upgrade(config, "head")
-        except (OperationalError, IntegrityError) as exc:
-            raise StoreError(f"migration failed / 数据库迁移失败: {exc.orig}") from exc
+        # Look first without the write lock: a database already at head needs no write,
+        # so read-only commands work on a read-only file or with a read-only role.
+        if self.schema_version() == head:
+            return head
+        with self._write() as conn:
+            if self.dialect == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
+            if self.schema_version(conn) != head:
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
         return head
 
     def schema_version(self, conn: Connection | None = None) -> str | None:
@@ -292,14 +320,21 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn:
+        with (
+            database_errors("cannot write to the store / 无法写入数据库"),
+            self._engine.connect() as conn,
+        ):
             conn.execution_options(unionkit_write=True)
             with conn.begin():
                 yield conn
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn, conn.begin():
+        with (
+            database_errors("cannot read the store / 无法读取数据库"),
+            self._engine.connect() as conn,
+            conn.begin(),
+        ):
             yield conn
 
     def count_rows(self) -> dict[str, int]:
