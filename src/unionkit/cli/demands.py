@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from unionkit._files import apply_policy
 from unionkit.cli.app import app
 from unionkit.cli.lang import Lang
 from unionkit.cli.plugins import NoPluginOpt, PluginOpt, branch_host
@@ -406,6 +407,7 @@ def _write_atomic(path: Path, content: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(content)
+        apply_policy(tmp, personal=False)  # a masked, aggregate report: follows the umask
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from unionkit._files import apply_policy
 from unionkit.cli.app import app
 from unionkit.cli.lang import Lang
 from unionkit.cli.plugins import BranchOpt, NoPluginOpt, PluginOpt, branch_definitions
@@ -251,6 +252,7 @@ def _write_atomically(out: Path, write: Callable[[Path], object]) -> None:
     os.close(handle)
     try:
         write(Path(tmp))
+        apply_policy(tmp, personal=True)  # results by member id: personal (docs/threat-model.md)
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -259,12 +261,12 @@ def _write_atomically(out: Path, write: Callable[[Path], object]) -> None:
 
 def _write_csv(out: Path, ids: list[object], columns: Mapping[str, tuple[str, list[object]]]
                ) -> None:
-    import csv
+    from unionkit._csv import SafeWriter
 
     def write(path: Path) -> None:
         # utf-8-sig so that Excel opens Chinese text correctly
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
+            writer = SafeWriter(handle)
             writer.writerow(["member_id", *columns])
             cols = [[_csv_text(v, kind) for v in values] for kind, values in columns.values()]
             for i, member_id in enumerate(ids):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import os
 import random
 from collections.abc import Iterable, Iterator
@@ -11,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
+from unionkit._csv import SafeWriter
 from unionkit.io.columns import COLUMNS
 from unionkit.models.ids import id_check_digit
 
@@ -316,7 +316,7 @@ def write_rows(
         book.close()
         return count
     with target.open("w", encoding=encoding, newline="") as out:
-        writer = csv.writer(out)
+        writer = SafeWriter(out)
         writer.writerow(header)
         for row in rows:
             writer.writerow([row.get(f, "") for f in fields])
