@@ -21,8 +21,10 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    false,
     func,
     insert,
+    or_,
     select,
     text,
     update,
@@ -442,18 +444,13 @@ class Store:
                 .values(actor=new_id)
             )
             for d in conn.execute(
-                select(demands.c.demand_id, demands.c.title, demands.c.content,
-                       demands.c.co_signers)
-                .where((demands.c.member_id == new_id)
-                       | demands.c.co_signers.contains(json.dumps(member_id)))
+                select(demands.c.demand_id, demands.c.co_signers)
+                .where(demands.c.co_signers.contains(json.dumps(member_id)))
             ):
                 signers = [new_id if s == member_id else s for s in json.loads(d.co_signers)]
-                conn.execute(
-                    update(demands).where(demands.c.demand_id == d.demand_id).values(
-                        title=scrub(d.title), content=scrub(d.content),
-                        co_signers=json.dumps(signers),
-                    )
-                )
+                conn.execute(update(demands).where(demands.c.demand_id == d.demand_id)
+                             .values(co_signers=json.dumps(signers)))
+            _redact_texts(conn, _Traces.of(row, new_id))
             conn.execute(delete(members).where(members.c.member_id == member_id))
         return new_id
 
@@ -915,6 +912,69 @@ class Store:
                                   "amount": _from_fen(r.amount_fen)})
             for r in rows
         ]
+
+class _Traces(NamedTuple):
+    """What identifies an erased person in free text, and their new id."""
+
+    new_id: str
+    words: tuple[str, ...]
+
+    @classmethod
+    def of(cls, row: Row[Any], new_id: str) -> _Traces:
+        # A one-character name would match half of every text: numbers are enough then.
+        words = [w for w in (row.national_id, row.phone) if w]
+        if row.name and len(row.name) >= 2:
+            words.append(row.name)
+        return cls(new_id, tuple(words))
+
+    def redact(self, value: str | None) -> str | None:
+        """The text with the person's name and every ID or phone number masked."""
+        if value is None:
+            return None
+        for word in self.words:
+            value = value.replace(word, ANONYMOUS_NAME if not word[:1].isdigit() else "***")
+        return scrub(value)
+
+
+_DEMAND_TEXTS = ("title", "content", "answer", "rejection_reason")
+
+
+def _redact_texts(conn: Connection, traces: _Traces) -> None:
+    """
+    Mask an erased person in every free text and history payload they appear in.
+
+    Their own demands (and those they co-signed) are rewritten whole; anyone else's
+    demand, history row or grant is rewritten where it contains the person's ID number,
+    phone or name as stored (a number typed in another form there is masked only when
+    it is in one of their own demands: :func:`~unionkit.models.ids.scrub` catches those).
+    """
+    def mentions(*columns: Any) -> Any:
+        found = [c.contains(w, autoescape=True) for c in columns for w in traces.words]
+        return or_(*found) if found else false()
+
+    text_columns = [demands.c[n] for n in _DEMAND_TEXTS]
+    own = (demands.c.member_id == traces.new_id) | demands.c.co_signers.contains(
+        json.dumps(traces.new_id))
+    for d in conn.execute(select(demands.c.demand_id, *text_columns)
+                          .where(own | mentions(*text_columns))).all():
+        conn.execute(update(demands).where(demands.c.demand_id == d.demand_id).values(
+            {n: traces.redact(getattr(d, n)) for n in _DEMAND_TEXTS}))
+    owned = select(demands.c.demand_id).where(own).scalar_subquery()
+    for e in conn.execute(
+        select(demand_events.c.demand_id, demand_events.c.seq, demand_events.c.note,
+               demand_events.c.data)
+        .where(demand_events.c.demand_id.in_(owned)
+               | mentions(demand_events.c.note, demand_events.c.data))
+    ).all():
+        data = {k: traces.redact(v) for k, v in json.loads(e.data).items()}
+        conn.execute(update(demand_events).where(
+            demand_events.c.demand_id == e.demand_id, demand_events.c.seq == e.seq
+        ).values(note=traces.redact(e.note), data=json.dumps(data, ensure_ascii=False)))
+    for g in conn.execute(select(grants.c.grant_id, grants.c.reason).where(
+            (grants.c.member_id == traces.new_id) | mentions(grants.c.reason))).all():
+        conn.execute(update(grants).where(grants.c.grant_id == g.grant_id)
+                     .values(reason=traces.redact(g.reason)))
+
 
 def _clashes(
     conn: Connection, column: Column[str], ids: Sequence[str]
