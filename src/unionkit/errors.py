@@ -250,9 +250,12 @@ class PluginError(UnionkitError, RuntimeError):
     """
 
     def __init__(self, plugin_name: str, hook_name: str, cause: BaseException) -> None:
+        from unionkit.models.ids import scrub  # lazily: models import this module
+
         self.plugin_name = plugin_name
         self.hook_name = hook_name
+        # A plugin's own exception text may quote a member's ID or phone number.
         super().__init__(
             f"Plugin {plugin_name!r} failed in hook {hook_name!r}\n"
-            f"cause: {type(cause).__name__}: {cause}"
+            f"cause: {type(cause).__name__}: {scrub(str(cause))}"
         )

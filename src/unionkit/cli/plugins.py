@@ -10,6 +10,7 @@ import typer
 
 from unionkit.cli.app import app
 from unionkit.errors import UnionkitError
+from unionkit.models.ids import scrub
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -50,10 +51,19 @@ def branch_host(
 
     try:
         host = PluginHost()
+        known = {b for i in host.describe() for b in (i.branches or ())}
         host.select(only=plugins, exclude=no_plugins)
     except UnionkitError as exc:
-        sys.stderr.write(f"{exc}\n")
+        sys.stderr.write(f"{scrub(str(exc))}\n")
         raise typer.Exit(1) from exc
+    if branch is not None and known and branch not in known:
+        # A misspelt branch would otherwise run with no branch plugin at all, silently.
+        sys.stderr.write(
+            f"未知的分工会 {branch!r}；已安装插件声明的分工会：{'、'.join(sorted(known))} / "
+            f"unknown branch {branch!r}; the installed plugins declare: "
+            f"{', '.join(sorted(known))}\n"
+        )
+        raise typer.Exit(2)
     if branch is None:
         declared = {b for i in host.describe() if i.name in plugins and i.branches
                     for b in i.branches}
@@ -112,7 +122,7 @@ def branch_definitions(
         for path in params:
             ruleset = ruleset.with_parameters(load_parameters(path, source=path.name))
     except UnionkitError as exc:
-        sys.stderr.write(f"{exc}\n")
+        sys.stderr.write(f"{scrub(str(exc))}\n")
         raise typer.Exit(1) from exc
     return fields, ruleset
 
@@ -141,7 +151,7 @@ def plugins_command(
         branches = branch or _branches_of(host)
         diffs = {b: host.diff(b) for b in branches} if diff else {}
     except UnionkitError as exc:
-        sys.stderr.write(f"{exc}\n")
+        sys.stderr.write(f"{scrub(str(exc))}\n")
         raise typer.Exit(1) from exc
     if as_json:
         payload: dict[str, object] = {"plugins": [i.as_dict() for i in infos]}

@@ -83,7 +83,9 @@ def _t(key: str, lang: Lang) -> str:
 
 
 def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(message, err=True)
+    from unionkit.models.ids import scrub
+
+    typer.echo(scrub(message), err=True)  # plugin errors may quote a member's numbers
     return typer.Exit(code)
 
 

@@ -621,15 +621,19 @@ class Store:
             InvalidDemandData: A detail is missing or invalid.
             CalendarDataMissing: The deadline crosses a year without holiday data.
         """
-        with self._write() as conn:
+        with self._read() as conn:
             row = conn.execute(select(demands).where(demands.c.demand_id == demand_id)).first()
-            if row is None:
-                raise NotFound(f"demand {demand_id!r} not found / 找不到该诉求")
-            if row.version != expected_version:
-                raise _conflict(demand_id, expected_version, row.version)
-            result = self.workflow.apply(
-                _demand_from(row), action, actor=actor, at=at, note=note, **data
-            )
+        if row is None:
+            raise NotFound(f"demand {demand_id!r} not found / 找不到该诉求")
+        if row.version != expected_version:
+            raise _conflict(demand_id, expected_version, row.version)
+        # The workflow runs plugin code (the branch's router): never inside the write
+        # transaction, where a slow or hung router would hold SQLite's write lock for
+        # every other command. The version check below catches a change meanwhile.
+        result = self.workflow.apply(
+            _demand_from(row), action, actor=actor, at=at, note=note, **data
+        )
+        with self._write() as conn:
             if result.event.action is DemandAction.MERGE:
                 self._check_merge_target(conn, result.demand)
             changed = conn.execute(
@@ -644,8 +648,9 @@ class Store:
                 raise _conflict(demand_id, expected_version, current)
             try:
                 conn.execute(insert(demand_events).values(_event_row(result.event)))
-            except IntegrityError as exc:
-                raise _conflict(demand_id, expected_version, None) from exc
+            except IntegrityError:
+                # from None: the driver error's text carries the row's values
+                raise _conflict(demand_id, expected_version, None) from None
         self.workflow.notified(result)
         return result.demand
 
@@ -796,7 +801,7 @@ class Store:
                 raise InvalidDemandData(
                     "import", [f"demand_id: already stored or duplicated / 诉求编号重复: "
                                f"{type(exc.orig).__name__}"]
-                ) from exc
+                ) from None
         return len(demand_rows)
 
     def demand_rows(

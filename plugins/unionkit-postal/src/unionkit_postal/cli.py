@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from unionkit.errors import UnionkitError
+from unionkit.models.ids import scrub
 
 __all__ = ["main", "main_exit"]
 
@@ -81,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list(args)
         return _dual_link(args)
     except (UnionkitError, OSError) as exc:
-        sys.stderr.write(f"{exc}\n")
+        sys.stderr.write(f"{scrub(str(exc))}\n")  # plugin and store errors may quote numbers
         return 1
 
 
