@@ -24,6 +24,7 @@ __all__ = [
     "MAX_SHEET_CELLS",
     "RawTable",
     "open_table",
+    "read_limited",
 ]
 
 MAX_FILE_BYTES = int(os.environ.get("UNIONKIT_MAX_FILE_MB", "256")) * 1024 * 1024
@@ -137,6 +138,31 @@ def _too_big(source: str) -> RosterFormatError:
 def _check_size(source: str, size: int) -> None:
     if size > MAX_FILE_BYTES:
         raise _too_big(source)
+
+
+def read_limited(path: str | os.PathLike[str]) -> bytes:
+    """
+    Read a whole input file within the bounds a roster has (for other CSV exports too).
+
+    Args:
+        path: The file.
+
+    Returns:
+        Its bytes.
+
+    Raises:
+        RosterFormatError: The file is missing, not a regular file (FIFO, device), or
+            larger than :data:`MAX_FILE_BYTES`.
+    """
+    source = os.fspath(path)
+    try:
+        return _read_regular_file(source, Path(path))
+    except FileNotFoundError:
+        raise RosterFormatError(source, "文件不存在", "the file does not exist") from None
+    except OSError as exc:
+        raise RosterFormatError(
+            source, f"无法读取文件（{exc.strerror}）", f"cannot read the file ({exc.strerror})"
+        ) from None
 
 
 def _read_regular_file(source: str, path: Path) -> bytes:

@@ -103,6 +103,7 @@ def _dual_link(args: argparse.Namespace) -> int:
             "ruleset_version": result.ruleset_version,
             "already_proposed": result.already_proposed,
             "unmatched_insurance_rows": list(result.unmatched_rows),
+            "duplicate_insurance_rows": list(result.duplicate_rows),
             "roster_errors": result.roster_errors,
             "total_subsidy": str(result.total_subsidy),
             "proposals": [
