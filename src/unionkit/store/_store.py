@@ -49,6 +49,7 @@ from unionkit.models.demand import Demand, DemandAction, DemandEvent, DemandKind
 from unionkit.models.group import Group, Membership
 from unionkit.models.ids import scrub
 from unionkit.models.member import Member
+from unionkit.store._crypto import StoreKey, load_key
 from unionkit.store._errors import database_errors, store_error
 from unionkit.store._schema import demand_events, demands, grants, groups, members, memberships
 
@@ -122,6 +123,7 @@ def open_store(
     schema: str | None = None,
     migrate: bool = True,
     grant_validator: GrantValidator | None = None,
+    key: str | bytes | None = None,
 ) -> Store:
     """
     Open (and create or migrate) a store.
@@ -137,6 +139,9 @@ def open_store(
         grant_validator: Called for every grant before any of a batch is stored, e.g.
             ``PluginHost.grant_validator(branch)``; a :class:`~unionkit.errors.Rejected`
             from it stores nothing.
+        key: The store key (base64 text or 32 bytes) that encrypts ID and phone numbers;
+            ``$UNIONKIT_KEY`` or the file ``$UNIONKIT_KEY_FILE`` by default. Without one,
+            members with an ID or phone number are refused (see ``docs/threat-model.md``).
 
     Returns:
         An open :class:`Store`; close it, or use it as a context manager.
@@ -158,7 +163,7 @@ def open_store(
                     raise StoreError(f"schema name {schema!r} is not a plain identifier")
                 connect_args["options"] = f"-c search_path={schema}"
             engine = create_engine(url, connect_args=connect_args, pool_pre_ping=True)
-        store = Store(engine, workflow or Workflow(), grant_validator)
+        store = Store(engine, workflow or Workflow(), grant_validator, key=load_key(key))
         if migrate:
             try:
                 store.migrate()
@@ -247,11 +252,17 @@ class Store:
     """
 
     def __init__(
-        self, engine: Engine, workflow: Workflow, grant_validator: GrantValidator | None = None
+        self,
+        engine: Engine,
+        workflow: Workflow,
+        grant_validator: GrantValidator | None = None,
+        *,
+        key: StoreKey | None = None,
     ) -> None:
         self._engine = engine
         self.workflow = workflow
         self.grant_validator = grant_validator
+        self._key = key
 
     # --- Lifetime ---
 
@@ -308,6 +319,7 @@ class Store:
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
             if self.schema_version(conn) != head:
                 config.attributes["connection"] = conn
+                config.attributes["unionkit_key"] = self._key
                 command.upgrade(config, "head")
         return head
 
@@ -357,7 +369,7 @@ class Store:
             InvalidMemberData: A member id is already stored (names the id); nothing
                 of the batch is stored.
         """
-        rows = [_member_row(m) for m in people]
+        rows = [_member_row(m, self._key) for m in people]
         if not rows:
             return 0
         with self._write() as conn:
@@ -385,8 +397,85 @@ class Store:
             raise NotFound(f"member {member_id!r} not found / 找不到该会员")
         record = json.loads(row.record)
         record.update(member_id=row.member_id, name=row.name or ANONYMOUS_NAME,
-                      national_id=row.national_id, phone=row.phone)
+                      **self._numbers(row))
         return Member.model_validate(record)
+
+    def _numbers(self, row: Row[Any]) -> dict[str, str | None]:
+        """A member row's ID and phone numbers, decrypted."""
+        out: dict[str, str | None] = {}
+        for column in ("national_id", "phone"):
+            token = getattr(row, f"{column}_enc")
+            if token is None:
+                out[column] = None
+                continue
+            if self._key is None:
+                raise _missing_key(f"reading member {row.member_id!r}'s {column}")
+            out[column] = self._key.decrypt(token, column=column, member_id=row.member_id)
+        return out
+
+    def find_member(self, *, national_id: str | None = None, phone: str | None = None
+                    ) -> str | None:
+        """
+        The id of the stored member with this ID or phone number, matched by keyed hash.
+
+        Args:
+            national_id: A resident ID number (any form :class:`ResidentId` reads).
+            phone: A mobile number.
+
+        Returns:
+            The member id, or ``None`` when nobody has it.
+
+        Raises:
+            StoreError: No store key is configured (reason ``no_key``).
+            InvalidIdNumber: The number given is not valid.
+        """
+        from unionkit.models.ids import MobileNumber, ResidentId
+
+        if self._key is None:
+            raise _missing_key("matching members by number")
+        if national_id is not None:
+            where = members.c.national_id_hash == self._key.digest(
+                ResidentId.parse(national_id).reveal())
+        elif phone is not None:
+            where = members.c.phone_hash == self._key.digest(MobileNumber.parse(phone).reveal())
+        else:
+            return None
+        with self._read() as conn:
+            return conn.execute(select(members.c.member_id).where(where, ~members.c.deleted)
+                                 ).scalars().first()
+
+    def rotate_key(self, new_key: str | bytes) -> int:
+        """
+        Re-encrypt every stored number (and its hash) under *new_key*, in one transaction.
+
+        The store must be opened with the current key. From then on the store uses the
+        new key; give it (``$UNIONKIT_KEY``) to every program that opens the store.
+
+        Returns:
+            The number of members whose numbers were re-encrypted.
+
+        Raises:
+            StoreError: No current key, or a stored value does not open with it.
+        """
+        new = load_key(new_key)
+        if self._key is None or new is None:
+            raise _missing_key("rotating the key")
+        count = 0
+        with self._write() as conn:
+            rows = conn.execute(select(members).where(
+                members.c.national_id_enc.is_not(None) | members.c.phone_enc.is_not(None))).all()
+            for row in rows:
+                values: dict[str, str | None] = {}
+                for column, clear in self._numbers(row).items():
+                    if clear is not None:
+                        values[f"{column}_enc"] = new.encrypt(
+                            clear, column=column, member_id=row.member_id)
+                        values[f"{column}_hash"] = new.digest(clear)
+                conn.execute(update(members).where(members.c.member_id == row.member_id)
+                             .values(values))
+                count += 1
+        self._key = new
+        return count
 
     def anonymise_member(self, member_id: str) -> str:
         """
@@ -429,6 +518,7 @@ class Store:
             if row is None:
                 raise NotFound(f"member {member_id!r} not found / 找不到该会员")
             record = {k: v for k, v in json.loads(row.record).items() if k not in _PERSONAL}
+            numbers = self._numbers(row) if self._key is not None else {}
             conn.execute(insert(members).values(
                 member_id=new_id, name=None, national_id=None, phone=None,
                 department=row.department, status=row.status, record=json.dumps(record),
@@ -450,7 +540,7 @@ class Store:
                 signers = [new_id if s == member_id else s for s in json.loads(d.co_signers)]
                 conn.execute(update(demands).where(demands.c.demand_id == d.demand_id)
                              .values(co_signers=json.dumps(signers)))
-            _redact_texts(conn, _Traces.of(row, new_id))
+            _redact_texts(conn, _Traces.of(row, numbers, new_id))
             conn.execute(delete(members).where(members.c.member_id == member_id))
         return new_id
 
@@ -925,9 +1015,9 @@ class _Traces(NamedTuple):
     words: tuple[str, ...]
 
     @classmethod
-    def of(cls, row: Row[Any], new_id: str) -> _Traces:
+    def of(cls, row: Row[Any], numbers: Mapping[str, str | None], new_id: str) -> _Traces:
         # A one-character name would match half of every text: numbers are enough then.
-        words = [w for w in (row.national_id, row.phone) if w]
+        words = [w for w in numbers.values() if w]
         if row.name and len(row.name) >= 2:
             words.append(row.name)
         return cls(new_id, tuple(words))
@@ -1020,13 +1110,36 @@ def _to_fen(amount: Decimal) -> int:
 def _from_fen(fen: int) -> Decimal:
     return (Decimal(fen) / 100).quantize(FEN)
 
-def _member_row(member: Member) -> dict[str, Any]:
+def _missing_key(doing: str) -> StoreError:
+    error = StoreError(
+        f"{doing} needs the store key: set UNIONKIT_KEY or UNIONKIT_KEY_FILE (make a key with "
+        f"`unionkit store new-key`); ID and phone numbers are only stored encrypted / "
+        f"未配置数据库密钥，身份证号与手机号只加密保存"
+    )
+    error.reason = "no_key"
+    return error
+
+
+def _member_row(member: Member, key: StoreKey | None) -> dict[str, Any]:
     record = member.model_dump(mode="json", exclude=set(_IDENTIFIERS))
+    numbers: dict[str, Any] = {}
+    for column in ("national_id", "phone"):
+        number = getattr(member, column)
+        if number is None:
+            numbers.update({column: None, f"{column}_enc": None, f"{column}_hash": None})
+            continue
+        if key is None:
+            raise _missing_key(f"storing member {member.member_id!r}'s {column}")
+        clear = number.reveal()
+        numbers.update({
+            column: number.masked,
+            f"{column}_enc": key.encrypt(clear, column=column, member_id=member.member_id),
+            f"{column}_hash": key.digest(clear),
+        })
     return {
         "member_id": member.member_id,
         "name": member.name,
-        "national_id": member.national_id.reveal() if member.national_id else None,
-        "phone": member.phone.reveal() if member.phone else None,
+        **numbers,
         "department": member.department,
         "status": member.status.value,
         "record": json.dumps(record, ensure_ascii=False),
