@@ -199,6 +199,21 @@ def _ruleset(bundle: RuleBundle, params: Sequence[Path]) -> RuleSet:
     return build_ruleset(bundle, overlay)
 
 
+def _parameter_origin(message: str, paths: Sequence[Path]) -> str:
+    """Where the files write the parameter a ``ParameterError`` names (file and line)."""
+    import re
+
+    from unionkit.rules.yamlfile import read_yaml
+
+    found = re.search(r"parameter '([^']+)'", message)
+    if found is not None:
+        for path in reversed(paths):
+            line = read_yaml(path).key_lines.get(("parameters", found.group(1)))
+            if line is not None:
+                return f"{path.name}, line {line}"
+    return ", ".join(p.name for p in paths) or "parameters"
+
+
 def _rule_names(ruleset: RuleSet, wanted: str | None, lang: Lang) -> list[str]:
     if wanted is None:
         return list(ruleset.rules)
@@ -392,7 +407,7 @@ _RuleFiles = Annotated[list[Path] | None, typer.Option(
 def _definitions(
     rule_file: Sequence[Path], params: Sequence[Path], lang: Lang
 ) -> tuple[RuleBundle, RuleSet]:
-    from unionkit.errors import RuleDefinitionError
+    from unionkit.errors import ParameterError, RuleDefinitionError
 
     _require_files([*rule_file, *params], lang)
     try:
@@ -400,6 +415,10 @@ def _definitions(
         return bundle, _ruleset(bundle, params)
     except RuleDefinitionError as exc:
         raise _fail(str(exc), EXIT_FAILED) from exc
+    except ParameterError as exc:
+        # A unit or kind that differs from the standard parameter's: name the file and line.
+        where = _parameter_origin(str(exc), [*rule_file, *params])
+        raise _fail(f"{where}: {exc}", EXIT_FAILED) from None
 
 
 def _chosen(
