@@ -89,3 +89,15 @@ def test_an_oversized_cell_in_an_export_is_a_clear_error(host: PluginHost, files
 
     with pytest.raises(RosterFormatError, match="cannot be read near line"):
         _run(host, files)
+
+
+def test_the_state_file_is_private(host: PluginHost, files: Path) -> None:
+    import os
+
+    old = os.umask(0o022)
+    try:
+        _run(host, files)
+    finally:
+        os.umask(old)
+
+    assert 0o600 == (files / "state.sqlite").stat().st_mode & 0o777
