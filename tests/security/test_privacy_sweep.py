@@ -304,35 +304,13 @@ def test_postal_commands_print_and_write_no_whole_number(
         pass
     caplog.set_level(logging.DEBUG)
     state = str(tmp_path / "state.sqlite")
+    link = ["dual-link", "--roster", str(tmp_path / "roster.csv"),
+            "--sick-leave", str(tmp_path / "hr_sick_leave_2026-04.csv"),
+            "--insurance", str(tmp_path / "medical_insurance_2026-04.csv"),
+            "--state", state, "--month", "2026-04"]  # fmt: skip
     runs = [
-        [
-            "dual-link",
-            "--roster",
-            str(tmp_path / "roster.csv"),
-            "--sick-leave",
-            str(tmp_path / "hr_sick_leave_2026-04.csv"),
-            "--insurance",
-            str(tmp_path / "medical_insurance_2026-04.csv"),
-            "--state",
-            state,
-            "--month",
-            "2026-04",
-        ],
-        [
-            "dual-link",
-            "--roster",
-            str(tmp_path / "roster.csv"),
-            "--sick-leave",
-            str(tmp_path / "hr_sick_leave_2026-04.csv"),
-            "--insurance",
-            str(tmp_path / "medical_insurance_2026-04.csv"),
-            "--state",
-            state,
-            "--month",
-            "2026-04",
-            "--json",
-            "--reveal",
-        ],
+        link,
+        [*link, "--json", "--reveal"],
         ["list", "--state", state, "--json"],
         [
             "confirm",
