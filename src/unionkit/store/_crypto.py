@@ -9,10 +9,14 @@ import hmac
 import os
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
 from unionkit.errors import StoreError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 __all__ = ["ENV_KEY", "ENV_KEY_FILE", "StoreKey", "load_key", "new_key_text"]
 
@@ -75,10 +79,8 @@ class StoreKey:
 
     def encrypt(self, value: str, *, column: str, member_id: str) -> str:
         """Encrypt *value*; the result names the key that can open it."""
-        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
         nonce = secrets.token_bytes(12)
-        sealed = AESGCM(self._derive(b"aes-gcm v1")).encrypt(
+        sealed = _cipher(self.master).encrypt(
             nonce, value.encode("utf-8"), f"{column}|{member_id}".encode()
         )
         body = base64.b64encode(nonce + sealed).decode("ascii")
@@ -92,7 +94,6 @@ class StoreKey:
             StoreError: The value was made with another key, or was altered or moved.
         """
         from cryptography.exceptions import InvalidTag
-        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
         version, key_id, body = ([*token.split(":", 2), "", ""])[:3]
         if version != _VERSION or key_id != self.key_id:
@@ -102,7 +103,7 @@ class StoreKey:
             )
         raw = base64.b64decode(body)
         try:
-            plain = AESGCM(self._derive(b"aes-gcm v1")).decrypt(
+            plain = _cipher(self.master).decrypt(
                 raw[:12], raw[12:], f"{column}|{member_id}".encode()
             )
         except InvalidTag:
@@ -126,6 +127,13 @@ def _derived(master: bytes, purpose: bytes) -> bytes:
     return HKDF(
         algorithm=hashes.SHA256(), length=32, salt=None, info=b"unionkit " + purpose
     ).derive(master)
+
+
+@functools.lru_cache(maxsize=16)
+def _cipher(master: bytes) -> AESGCM:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(_derived(master, b"aes-gcm v1"))
 
 
 def load_key(key: str | bytes | None = None) -> StoreKey | None:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Column,
     Connection,
     Engine,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -460,22 +461,27 @@ class Store:
         new = load_key(new_key)
         if self._key is None or new is None:
             raise _missing_key("rotating the key")
-        count = 0
         with self._write() as conn:
             rows = conn.execute(select(members).where(
                 members.c.national_id_enc.is_not(None) | members.c.phone_enc.is_not(None))).all()
+            changes: list[dict[str, str | None]] = []
             for row in rows:
-                values: dict[str, str | None] = {}
+                values: dict[str, str | None] = {"mid": row.member_id}
                 for column, clear in self._numbers(row).items():
-                    if clear is not None:
-                        values[f"{column}_enc"] = new.encrypt(
-                            clear, column=column, member_id=row.member_id)
-                        values[f"{column}_hash"] = new.digest(clear)
-                conn.execute(update(members).where(members.c.member_id == row.member_id)
-                             .values(values))
-                count += 1
+                    values[f"{column}_enc"] = None if clear is None else new.encrypt(
+                        clear, column=column, member_id=row.member_id)
+                    values[f"{column}_hash"] = None if clear is None else new.digest(clear)
+                changes.append(values)
+            if changes:
+                # One executemany: row by row took 30 s for 20,000 members on SQLite.
+                conn.execute(
+                    update(members).where(members.c.member_id == bindparam("mid")).values(
+                        {c: bindparam(c) for c in ("national_id_enc", "national_id_hash",
+                                                   "phone_enc", "phone_hash")}),
+                    changes,
+                )
         self._key = new
-        return count
+        return len(changes)
 
     def anonymise_member(self, member_id: str) -> str:
         """
