@@ -83,7 +83,9 @@ def test_erasure_scrubs_every_text_and_payload(store: Store, erase: str) -> None
         ]
     )
     before = store.count_rows()
-    assert RESIDENT_ID in _dump(store)
+    # Numbers are masked in texts when stored and encrypted in the member row; the
+    # name is still written whole in texts until the person is erased.
+    assert NAME in _dump(store) and RESIDENT_ID not in _dump(store)
 
     getattr(store, erase)("M1")
 
