@@ -65,8 +65,14 @@ def _rows(path: str | os.PathLike[str], required: Sequence[str]) -> list[dict[st
             continue
     else:  # gb18030 decodes any byte string, so this is unreachable in practice
         raise RosterFormatError(str(path), "无法识别文件编码", "cannot decode the file")
-    reader = csv.DictReader(io.StringIO(text))
-    headers = [unicodedata.normalize("NFKC", h).strip() for h in reader.fieldnames or []]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as exc:
+        raise RosterFormatError(
+            str(path), f"表头无法按 CSV 读取（{exc}）", f"the header cannot be read as CSV ({exc})"
+        ) from None
+    headers = [unicodedata.normalize("NFKC", h).strip() for h in fieldnames or []]
     missing = [c for c in required if c not in headers]
     if missing:
         raise RosterFormatError(
