@@ -209,6 +209,8 @@ def _sqlite_path(url: str) -> Path | None:
     return Path(path)
 
 def _safe_url(url: str) -> str:
+    if url.startswith("sqlite:///") and "?" not in url:
+        return url.removeprefix("sqlite:///")  # a plain file: name it as the user gave it
     if "@" in url and "://" in url:
         scheme, rest = url.split("://", 1)
         return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
