@@ -25,7 +25,7 @@ _MEMBERS = sa.table(
 def upgrade() -> None:
     """Add the encrypted and hash columns; encrypt the numbers already stored in clear."""
     from unionkit.errors import StoreError
-    from unionkit.models.ids import MobileNumber, ResidentId
+    from unionkit.models.ids import MobileNumber, ResidentId, mask_text
 
     op.add_column("members", sa.Column("national_id_enc", sa.Text))
     op.add_column("members", sa.Column("phone_enc", sa.Text))
@@ -56,8 +56,10 @@ def upgrade() -> None:
             clear = getattr(row, column)
             if clear is None:
                 continue
-            number = kind.parse(clear)
-            values[column] = number.masked
+            try:
+                values[column] = kind.parse(clear).masked
+            except ValueError:  # a number stored before validation was strict: keep it
+                values[column] = mask_text(clear, 3, 2)
             values[f"{column}_enc"] = key.encrypt(clear, column=column, member_id=row.member_id)
             values[f"{column}_hash"] = key.digest(clear)
         conn.execute(
