@@ -148,3 +148,10 @@ def test_a_misspelt_branch_lists_the_known_ones() -> None:
     assert 2 == done.exit_code
     assert "unknown branch 'hospitl'" in done.stderr
     assert "hospital" in done.stderr and "postal" in done.stderr
+
+
+def test_plugins_diff_names_a_misspelt_branch() -> None:
+    done = runner.invoke(app, ["plugins", "--diff", "--branch", "hospitl"])
+
+    assert 2 == done.exit_code
+    assert "unknown branch 'hospitl'" in done.stderr and "hospital" in done.stderr

@@ -13,11 +13,11 @@ from unionkit.errors import UnionkitError
 from unionkit.models.ids import scrub
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
     from datetime import date
     from pathlib import Path
 
-    from unionkit.hooks import PluginHost
+    from unionkit.hooks import PluginHost, PluginInfo
     from unionkit.rules import FieldType, RuleSet
 
 BranchOpt = Annotated[str | None, typer.Option(
@@ -51,7 +51,7 @@ def branch_host(
 
     try:
         host = PluginHost()
-        known = {b for i in host.describe() for b in (i.branches or ())}
+        known = _declared(host.describe())
         host.select(only=plugins, exclude=no_plugins)
     except UnionkitError as exc:
         sys.stderr.write(f"{scrub(str(exc))}\n")
@@ -127,9 +127,13 @@ def branch_definitions(
     return fields, ruleset
 
 
+def _declared(infos: Iterable[PluginInfo]) -> set[str]:
+    """The branches the plugins declare (a plugin without ``BRANCHES`` serves every one)."""
+    return {b for info in infos for b in (info.branches or ())}
+
+
 def _branches_of(host: PluginHost) -> list[str]:
-    declared = {b for info in host.describe() if info.branches for b in info.branches}
-    return sorted(declared) or ["default"]
+    return sorted(_declared(host.describe())) or ["default"]
 
 
 _DIFF_HELP = "每个分工会相对标准规则的增改 / per branch, what plugins add or override"
@@ -149,6 +153,13 @@ def plugins_command(
         host = PluginHost()
         infos = host.describe()
         branches = branch or _branches_of(host)
+        known = _declared(infos)
+        unknown = [b for b in branch or () if known and b not in known]
+        if unknown:
+            # A misspelt branch would show an empty diff as if it were a real answer.
+            sys.stderr.write(f"unknown branch {unknown[0]!r}; the installed plugins declare: "
+                             f"{', '.join(sorted(known))} / 未知的分工会\n")
+            raise typer.Exit(2)
         diffs = {b: host.diff(b) for b in branches} if diff else {}
     except UnionkitError as exc:
         sys.stderr.write(f"{scrub(str(exc))}\n")
