@@ -187,6 +187,8 @@ def _commands(roster: Path, db: str, out: Path) -> list[list[str]]:
         ["plugins", "--json"],
         ["plugins", "--diff", "--branch", "hospital"],
         ["store", "new-key", "--out", str(out / "new.key")],
+        ["store", "rotate-key", "--db", db, "--new-key-file", str(out / "new.key")],
+        ["demands", "show", "R1", "--db", db],  # demands need no key: still shown, masked
     ]
 
 
