@@ -11,6 +11,17 @@ import pytest
 from store_support import StoreTarget, postgres_url
 from unionkit.store import Store
 
+TEST_STORE_KEY = "dW5pb25raXQtdGVzdC1rZXktMzItYnl0ZXMtbG9uZyE="
+"""A fixed, public store key for tests: ID and phone numbers are only stored encrypted."""
+
+
+@pytest.fixture(autouse=True)
+def store_key(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test (and subprocess it starts) opens stores with the test key."""
+    monkeypatch.setenv("UNIONKIT_KEY", TEST_STORE_KEY)
+    monkeypatch.delenv("UNIONKIT_KEY_FILE", raising=False)
+    return TEST_STORE_KEY
+
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreTarget]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from unionkit.masking import scrub
+
 __all__ = [
     "CalendarDataError",
     "CalendarDataMissing",
@@ -231,7 +233,14 @@ class NotFound(UnionkitError, KeyError):
 
 
 class StoreError(UnionkitError, RuntimeError):
-    """The store cannot be opened or migrated."""
+    """
+    The database failed; the message is masked (no SQL parameters, no personal values).
+
+    ``reason`` is a stable code such as ``disk_full``, ``read_only``, ``not_a_database``,
+    ``unknown_scheme`` or ``database`` (see ``docs/threat-model.md``).
+    """
+
+    reason: str = "database"
 
 
 class Rejected(UnionkitError, ValueError):
@@ -318,7 +327,8 @@ class PluginError(UnionkitError, RuntimeError):
     def __init__(self, plugin_name: str, hook_name: str, cause: BaseException) -> None:
         self.plugin_name = plugin_name
         self.hook_name = hook_name
+        # A plugin's own exception text may quote a member's ID or phone number.
         super().__init__(
             f"Plugin {plugin_name!r} failed in hook {hook_name!r}\n"
-            f"cause: {type(cause).__name__}: {cause}"
+            f"cause: {type(cause).__name__}: {scrub(str(cause))}"
         )

@@ -14,6 +14,12 @@ from unionkit.hooks import PluginHost
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
+@pytest.fixture(autouse=True)
+def store_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fixed test key: the store keeps ID and phone numbers only encrypted."""
+    monkeypatch.setenv("UNIONKIT_KEY", "dW5pb25raXQtdGVzdC1rZXktMzItYnl0ZXMtbG9uZyE=")
+
+
 @pytest.fixture
 def host(plugin_host: PluginHost, register_plugin: Callable[..., str]) -> PluginHost:
     """A plugin host with the postal plugin registered."""

@@ -18,3 +18,4 @@ from unionkit.cli import demands as _demands  # noqa: E402, F401
 from unionkit.cli import plugins as _plugins  # noqa: E402, F401
 from unionkit.cli import roster as _roster  # noqa: E402, F401
 from unionkit.cli import rules as _rules  # noqa: E402, F401
+from unionkit.cli import store as _store  # noqa: E402, F401

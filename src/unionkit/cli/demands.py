@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from unionkit._files import apply_policy
 from unionkit.cli.app import app
 from unionkit.cli.lang import Lang
 from unionkit.cli.plugins import NoPluginOpt, PluginOpt, branch_host
@@ -118,7 +119,7 @@ def _store(
             store = open_store(target, workflow=branch_workflow(host, slug),
                                grant_validator=host.grant_validator(slug))
     except UnionkitError as exc:
-        _fail(str(exc))
+        _fail(str(exc), 2)  # an unusable database is unusable input
     try:
         yield store
     except UnionkitError as exc:
@@ -127,11 +128,11 @@ def _store(
         store.close()
 
 
-def _fail(message: str) -> Any:
+def _fail(message: str, code: int = 1) -> Any:
     # Error texts never carry a whole ID or phone number; scrub what a user typed anyway.
     # markup=False: a demand id or text such as "[/b]" would otherwise be read as rich markup.
     Console(stderr=True).print(scrub(message), style="red", markup=False, highlight=False)
-    raise typer.Exit(1)
+    raise typer.Exit(code)
 
 
 def _parse_at(value: str | None) -> datetime | None:
@@ -407,6 +408,7 @@ def _write_atomic(path: Path, content: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(content)
+        apply_policy(tmp, personal=False)  # a masked, aggregate report: follows the umask
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

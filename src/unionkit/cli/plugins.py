@@ -10,13 +10,14 @@ import typer
 
 from unionkit.cli.app import app
 from unionkit.errors import UnionkitError
+from unionkit.models.ids import scrub
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
     from datetime import date
     from pathlib import Path
 
-    from unionkit.hooks import PluginHost
+    from unionkit.hooks import PluginHost, PluginInfo
     from unionkit.rules import RuleSet
 
 BranchOpt = Annotated[str | None, typer.Option(
@@ -51,10 +52,19 @@ def branch_host(
 
     try:
         host = PluginHost()
+        known = _declared(host.describe())
         host.select(only=plugins, exclude=no_plugins)
     except UnionkitError as exc:
-        sys.stderr.write(f"{exc}\n")
+        sys.stderr.write(f"{scrub(str(exc))}\n")
         raise typer.Exit(1) from exc
+    if branch is not None and known and branch not in known:
+        # A misspelt branch would otherwise run with no branch plugin at all, silently.
+        sys.stderr.write(
+            f"未知的分工会 {branch!r}；已安装插件声明的分工会：{'、'.join(sorted(known))} / "
+            f"unknown branch {branch!r}; the installed plugins declare: "
+            f"{', '.join(sorted(known))}\n"
+        )
+        raise typer.Exit(2)
     if branch is None:
         declared = declared_branches(host, plugins)
         if len(declared) != 1:
@@ -102,8 +112,13 @@ def branch_definitions(
     try:
         return assemble(rule_files, params, base=branch_bundle(host, branch, as_of))
     except UnionkitError as exc:
-        sys.stderr.write(f"{exc}\n")
+        sys.stderr.write(f"{scrub(str(exc))}\n")
         raise typer.Exit(1) from exc
+
+
+def _declared(infos: Iterable[PluginInfo]) -> set[str]:
+    """The branches the plugins declare (a plugin without ``BRANCHES`` serves every one)."""
+    return {b for info in infos for b in (info.branches or ())}
 
 
 _DIFF_HELP = "每个分工会相对标准规则的增改 / per branch, what plugins add or override"
@@ -124,9 +139,16 @@ def plugins_command(
         host = PluginHost()
         infos = host.describe()
         branches = branch or declared_branches(host) or ["default"]
+        known = _declared(infos)
+        unknown = [b for b in branch or () if known and b not in known]
+        if unknown:
+            # A misspelt branch would show an empty diff as if it were a real answer.
+            sys.stderr.write(f"unknown branch {unknown[0]!r}; the installed plugins declare: "
+                             f"{', '.join(sorted(known))} / 未知的分工会\n")
+            raise typer.Exit(2)
         diffs = {b: branch_diff(host, b) for b in branches} if diff else {}
     except UnionkitError as exc:
-        sys.stderr.write(f"{exc}\n")
+        sys.stderr.write(f"{scrub(str(exc))}\n")
         raise typer.Exit(1) from exc
     if as_json:
         payload: dict[str, object] = {"plugins": [i.as_dict() for i in infos]}

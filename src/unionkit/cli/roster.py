@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from unionkit.cli.app import app
@@ -30,6 +31,7 @@ PROGRESS_MIN_ROWS = 10_000
 """Files with more rows than this get a progress bar (on a terminal, without --quiet)."""
 
 _SHOWN_ERRORS = 500
+_SHOWN_WARNINGS = 20
 
 
 _TEXT = {
@@ -50,6 +52,8 @@ _TEXT = {
     "reason": ("原因", "reason"),
     "code": ("代码", "code"),
     "count": ("数量", "count"),
+    "more_warnings": ("另有 {n} 条提示未显示；用 --json 查看全部",
+                      "{n} more warnings not shown; use --json to see them all"),
     "more": ("另有 {n} 个错误未显示；用 --json 查看全部", "{n} more errors not shown; "
              "use --json for all"),
     "clean": ("没有发现错误。", "No errors found."),
@@ -106,7 +110,7 @@ def _progress(
 def _print_report(result: RosterImport, lang: Lang, quiet: bool) -> None:
     console = Console(highlight=False, soft_wrap=False)
     summary = result.summary()
-    console.print(f"[bold]{_t('title', lang)}[/bold]: {result.source}", markup=True)
+    console.print(f"[bold]{_t('title', lang)}[/bold]: {escape(str(result.source))}", markup=True)
     table = Table(show_header=False)
     table.add_column(justify="left")
     table.add_column(justify="right")
@@ -125,8 +129,12 @@ def _print_report(result: RosterImport, lang: Lang, quiet: bool) -> None:
             by_code.add_row(code, zh if lang is Lang.zh else en, str(count))
         console.print(by_code)
     if not quiet:
-        for warning in result.warnings:
-            console.print(f"[yellow]![/yellow] {warning.message(lang.value)}")
+        # Bounded like the errors: a file with 100,000 unknown columns is one screen.
+        for warning in result.warnings[:_SHOWN_WARNINGS]:
+            console.print(f"[yellow]![/yellow] {escape(warning.message(lang.value))}")
+        if len(result.warnings) > _SHOWN_WARNINGS:
+            console.print(_t("more_warnings", lang).format(
+                n=len(result.warnings) - _SHOWN_WARNINGS), markup=False)
     if not result.errors:
         console.print(_t("clean", lang))
         return

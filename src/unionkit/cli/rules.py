@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from unionkit._files import apply_policy
 from unionkit.cli.app import app
 from unionkit.cli.lang import Lang
 from unionkit.cli.plugins import BranchOpt, NoPluginOpt, PluginOpt, branch_definitions
@@ -80,7 +81,9 @@ _t = Texts(_TEXT)
 
 
 def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(message, err=True)
+    from unionkit.models.ids import scrub
+
+    typer.echo(scrub(message), err=True)  # plugin errors may quote a member's numbers
     return typer.Exit(code)
 
 
@@ -157,6 +160,21 @@ def _report_row_errors(result: RosterImport, lang: Lang) -> None:
         typer.echo("  " + _t("more_errors", lang).format(n=hidden), err=True)
 
 
+def _parameter_origin(message: str, paths: Sequence[Path]) -> str:
+    """Where the files write the parameter a ``ParameterError`` names (file and line)."""
+    import re
+
+    from unionkit.rulefiles.yamlfile import read_yaml
+
+    found = re.search(r"parameter '([^']+)'", message)
+    if found is not None:
+        for path in reversed(paths):
+            line = read_yaml(path).key_lines.get(("parameters", found.group(1)))
+            if line is not None:
+                return f"{path.name}, line {line}"
+    return ", ".join(p.name for p in paths) or "parameters"
+
+
 def _rule_names(ruleset: RuleSet, wanted: str | None, lang: Lang) -> list[str]:
     if wanted is None:
         return list(ruleset.rules)
@@ -212,6 +230,7 @@ def _write_atomically(out: Path, write: Callable[[Path], object]) -> None:
     os.close(handle)
     try:
         write(Path(tmp))
+        apply_policy(tmp, personal=True)  # results by member id: personal (docs/threat-model.md)
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -220,12 +239,12 @@ def _write_atomically(out: Path, write: Callable[[Path], object]) -> None:
 
 def _write_csv(out: Path, ids: list[object], columns: Mapping[str, tuple[str, list[object]]]
                ) -> None:
-    import csv
+    from unionkit._csv import SafeWriter
 
     def write(path: Path) -> None:
         # utf-8-sig so that Excel opens Chinese text correctly
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
+            writer = SafeWriter(handle)
             writer.writerow(["member_id", *columns])
             cols = [[_csv_text(v, kind) for v in values] for kind, values in columns.values()]
             for i, member_id in enumerate(ids):
@@ -309,7 +328,7 @@ def _chosen(
     rule_file: Sequence[Path], params: Sequence[Path], lang: Lang, *, branch: str | None,
     plugin: Sequence[str] | None, no_plugin: Sequence[str] | None, when: date,
 ) -> RuleSet:
-    from unionkit.errors import RuleDefinitionError
+    from unionkit.errors import ParameterError, RuleDefinitionError
     from unionkit.rulefiles import assemble
 
     _require_files([*rule_file, *params], lang)
@@ -322,6 +341,10 @@ def _chosen(
         return assemble(rule_file, params)
     except RuleDefinitionError as exc:
         raise _fail(str(exc), EXIT_FAILED) from exc
+    except ParameterError as exc:
+        # A unit or kind that differs from the standard parameter's: name the file and line.
+        where = _parameter_origin(str(exc), [*rule_file, *params])
+        raise _fail(f"{where}: {exc}", EXIT_FAILED) from None
 
 
 @app.command("evaluate")

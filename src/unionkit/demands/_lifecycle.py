@@ -495,9 +495,23 @@ def _event(
     )
 
 
+_FREE_TEXT = frozenset({"title", "content", "answer", "rejection_reason", "note"})
+
+
+def _masked_texts(values: dict[str, object]) -> dict[str, object]:
+    # Free text is stored with ID and phone numbers masked: a member's numbers live,
+    # encrypted, in their member record, not in demand texts anyone handling it reads.
+    out = {k: scrub(v) if k in _FREE_TEXT and isinstance(v, str) else v
+           for k, v in values.items()}
+    data = out.get("data")
+    if isinstance(data, dict):
+        out["data"] = {k: scrub(v) if isinstance(v, str) else v for k, v in data.items()}
+    return out
+
+
 def _validated(record: str, model: type[_M], values: dict[str, object]) -> _M:
     try:
-        return model.model_validate(values)
+        return model.model_validate(_masked_texts(values))
     except ValidationError as exc:
         problems = [
             f"{'.'.join(str(p) for p in err['loc']) or 'demand'}: {err['msg']}"

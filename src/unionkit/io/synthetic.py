@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import os
 import random
 from collections.abc import Iterable, Iterator
@@ -10,6 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from unionkit._csv import SafeWriter
 from unionkit.io.columns import COLUMNS
 from unionkit.labels import Lang
 from unionkit.models.ids import id_check_digit
@@ -317,7 +317,7 @@ def write_rows(
         book.close()
         return count
     with target.open("w", encoding=encoding, newline="") as out:
-        writer = csv.writer(out)
+        writer = SafeWriter(out)
         writer.writerow(header)
         for row in rows:
             writer.writerow([row.get(f, "") for f in fields])

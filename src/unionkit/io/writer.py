@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 import os
-import tempfile
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
+from unionkit._csv import SafeWriter
+from unionkit._files import write_atomically
 from unionkit.errors import RosterFormatError
 from unionkit.io.columns import COLUMNS
 from unionkit.io.reader import PERSONAL_FIELDS
@@ -62,7 +62,11 @@ def write_roster(
     Write *members* as a roster that :func:`~unionkit.io.read_roster` reads back unchanged.
 
     The file is written next to its destination and moved into place at the end, so a
-    failure never leaves a half-written roster (or destroys the previous one).
+    failure never leaves a half-written roster (or destroys the previous one). A file
+    with personal data whole (``reveal_pii=True``) is made private (``0600``); a masked
+    file for sharing follows the umask. CSV text cells starting like a formula
+    (``= + - @``, tab, carriage return) get a leading ``'`` (the reader removes it);
+    in ``.xlsx`` they are typed strings.
 
     Args:
         members: The members to write, in order.
@@ -95,13 +99,11 @@ def write_roster(
         )
     header = [c.zh if headers == "zh" else c.en for c in COLUMNS]
     fields = [c.field for c in COLUMNS]
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-    os.close(handle)
-    tmp = Path(tmp_name)
-    try:
+
+    def write(tmp: Path) -> None:
         if kind == "csv":
             with tmp.open("w", encoding=encoding, newline="") as out:
-                writer = csv.writer(out)
+                writer = SafeWriter(out)
                 writer.writerow(header)
                 for member in members:
                     writer.writerow(
@@ -111,10 +113,8 @@ def write_roster(
         else:
             _write_xlsx(members, tmp=tmp, header=header, fields=fields, headers=headers,
                         reveal_pii=reveal_pii)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return target
+
+    return write_atomically(target, write, personal=reveal_pii)
 
 
 def _write_xlsx(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
 
 from unionkit.labels import LabelledEnum, read_yes_no
 from unionkit.money import FEN, parse_nonnegative_yuan, parse_yuan, round_yuan
@@ -123,8 +124,36 @@ def today_from(info: ValidationInfo) -> date:
     return date.today()
 
 
+# C0 controls but tab and newlines, DEL, and lone surrogates: the store cannot keep them
+# (PostgreSQL refuses NUL and surrogates) and no form or spreadsheet means them.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def forbidden_character(value: str) -> str | None:
+    """The first control character (or lone surrogate) in *value* as ``U+XXXX``, or ``None``."""
+    found = _FORBIDDEN.search(value)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def _check_text(data: object) -> object:
+    # One pass over the input dict per model, not a validator per field: rosters of
+    # 100,000 rows validate every member.
+    if not isinstance(data, dict):
+        return data
+    for key, value in data.items():
+        texts = value if isinstance(value, (tuple, list)) else (value,)
+        for text in texts:
+            if isinstance(text, str) and _FORBIDDEN.search(text):
+                where = forbidden_character(text)
+                raise ValueError(
+                    f"{key}: contains the control character {where}, which cannot be stored / "
+                    f"{key} 含有无法保存的控制字符 {where}"
+                )
+    return data
+
+
 class UnionModel(BaseModel):
-    """Base of every unionkit model: unknown fields are errors, text is stripped."""
+    """Base of every unionkit model: unknown fields are errors, text is stripped, no controls."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -135,3 +164,8 @@ class UnionModel(BaseModel):
         # pydantic echoes the raw input in its errors; ours may be an ID number.
         hide_input_in_errors=True,
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_control_characters(cls, data: Any) -> Any:
+        return _check_text(data)

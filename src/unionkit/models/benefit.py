@@ -90,14 +90,14 @@ class Grant(UnionModel):
     """
 
     grant_id: str = labelled("发放编号", "grant id", min_length=1, max_length=64)
-    benefit_id: str = labelled("项目编号", "benefit id", min_length=1)
-    member_id: str = labelled("人员编号", "member id", min_length=1)
+    benefit_id: str = labelled("项目编号", "benefit id", min_length=1, max_length=64)
+    member_id: str = labelled("人员编号", "member id", min_length=1, max_length=32)
     amount: Yuan = labelled("金额（元）", "amount (yuan)")
     granted_on: date = labelled("发放日期", "granted on")
     form: GrantForm = labelled("形式", "form", default=GrantForm.GOODS)
     reason: str = labelled("事由", "reason", min_length=1, max_length=500)
     rule_version: str | None = labelled(
-        "规则版本", "rule-set version that proposed it", default=None
+        "规则版本", "rule-set version that proposed it", default=None, max_length=64
     )
 
     @field_validator("amount")

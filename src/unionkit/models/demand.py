@@ -86,14 +86,18 @@ class Demand(UnionModel):
     category: str | None = labelled("类别", "category", default=None, max_length=64)
     submitted_at: datetime = labelled("提交时间", "submitted at")
     state: DemandState = labelled("状态", "state", default=DemandState.SUBMITTED)
-    department: str | None = labelled("承办部门", "handling department", default=None)
+    department: str | None = labelled(
+        "承办部门", "handling department", default=None, max_length=64
+    )
     deadline: date | None = labelled("办理时限", "deadline", default=None)
     deadline_estimated: bool = labelled(
         "时限为估算（仅按周末）", "deadline is a weekends-only estimate", default=False
     )
     key_supervision: bool = labelled("重点督办", "under key supervision", default=False)
     co_signers: tuple[str, ...] = labelled("附议人", "co-signers", default=())
-    merged_into: str | None = labelled("合并至", "merged into", default=None)
+    merged_into: str | None = labelled(
+        "合并至", "merged into", default=None, max_length=64
+    )
     rejection_reason: str | None = labelled(
         "不予立案理由", "reason for rejection", default=None, max_length=MAX_TEXT
     )
@@ -127,7 +131,7 @@ class DemandEvent(UnionModel):
     .. versionadded:: 0.1.0
     """
 
-    demand_id: str = labelled("诉求编号", "demand id")
+    demand_id: str = labelled("诉求编号", "demand id", max_length=64)
     seq: int = labelled("序号", "sequence", ge=1)
     action: DemandAction = labelled("操作", "action")
     from_state: DemandState | None = labelled("原状态", "from state", default=None)

@@ -68,7 +68,7 @@ class Group(UnionModel):
     kind: GroupKind = labelled("类型", "kind")
     name: str = labelled("名称", "name", min_length=1, max_length=128)
     parent_id: Annotated[str | None, BeforeValidator(_blank)] = labelled(
-        "上级组织", "parent group", default=None
+        "上级组织", "parent group", default=None, max_length=64
     )
     parent_kind: GroupKind | None = labelled("上级组织类型", "parent kind", default=None)
     rating: SmallHomeRating | None = labelled("评定等级", "rating", default=None)
@@ -96,8 +96,8 @@ class Membership(UnionModel):
     .. versionadded:: 0.1.0
     """
 
-    member_id: str = labelled("人员编号", "member id", min_length=1)
-    group_id: str = labelled("组织编号", "group id", min_length=1)
+    member_id: str = labelled("人员编号", "member id", min_length=1, max_length=32)
+    group_id: str = labelled("组织编号", "group id", min_length=1, max_length=64)
     role: MembershipRole = labelled("角色", "role", default=MembershipRole.MEMBER)
     since: date | None = labelled("起始日期", "since", default=None)
     until: date | None = labelled("截止日期", "until", default=None)

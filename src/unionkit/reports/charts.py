@@ -193,7 +193,9 @@ def demand_charts(
             if not top:
                 continue
             title = text(f"chart_{key}", chart_lang)
-            bar_labels = [name_of(r.key, chart_lang, labels, none_key) for r in top]
+            # Stored names are text: a "$" would start matplotlib's mathtext parser.
+            bar_labels = [name_of(r.key, chart_lang, labels, none_key).replace("$", r"\$")
+                          for r in top]
             if family is None:
                 # Without a Chinese font a stored Chinese name would draw as boxes.
                 bar_labels = [lab if lab.isascii() else f"{key} {i}"

@@ -169,8 +169,17 @@ def breakdown_tables(figures: DemandFigures, lang: str = "zh",
     ]
 
 
+_MD_ESCAPES = str.maketrans({
+    "&": "&amp;", "<": "&lt;", ">": "&gt;",
+    **{c: "\\" + c for c in "\\`*_[]|#!~"},
+    "\n": " ", "\r": " ",
+})
+
+
 def _md_cell(value: str) -> str:
-    return value.replace("|", "\\|").replace("\n", " ")
+    # Category and department names are stored text: Markdown renderers pass raw HTML
+    # through (so "<script>" must become "&lt;script&gt;") and read *, _, [ ] and | as syntax.
+    return value.translate(_MD_ESCAPES)
 
 
 def _md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:

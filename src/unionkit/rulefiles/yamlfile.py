@@ -172,6 +172,10 @@ class _Walker:
             if not value.is_finite():
                 raise self.fail(node, "infinite or NaN numbers are not allowed",
                                 "不允许无穷大或 NaN")
+            if value and abs(value.adjusted()) > 18:
+                # 1.0e400 is finite for Decimal but no amount, rate or age is that large.
+                raise self.fail(node, "number too large or too small (at most 18 digits "
+                                "either side of the point)", "数字过大或过小")
             return value
         if node.tag == _INT and len(str(node.value)) > 40:
             raise self.fail(node, "number too long", "数字过长")
@@ -212,7 +216,14 @@ def read_yaml(source: RuleSource) -> YamlDocument:
     .. versionadded:: 0.1.0
     """
     name, text = _source_text(source)
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # refuses NUL and other control characters at once
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise RuleDefinitionError(
+            f"{name}, line {line}: the control character U+{exc.character:04X} is not allowed "
+            f"/ 第{line}行含有不允许的控制字符"
+        ) from None
     walker = _Walker(loader, name)
     try:
         node = loader.get_single_node()

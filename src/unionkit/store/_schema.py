@@ -25,6 +25,7 @@ members = Table(
     metadata,
     Column("member_id", String(32), primary_key=True),
     Column("name", String(64)),
+    # The numbers' masked forms; whole, they are only in the *_enc columns (v0002).
     Column("national_id", String(18)),
     Column("phone", String(20)),
     Column("department", String(64)),
@@ -32,6 +33,10 @@ members = Table(
     Column("record", Text, nullable=False),
     Column("anonymised", Boolean, nullable=False),
     Column("deleted", Boolean, nullable=False),
+    Column("national_id_enc", Text),
+    Column("phone_enc", Text),
+    Column("national_id_hash", String(64), index=True),
+    Column("phone_hash", String(64), index=True),
 )
 
 groups = Table(

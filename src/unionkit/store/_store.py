@@ -17,19 +17,23 @@ from sqlalchemy import (
     Column,
     Connection,
     Engine,
+    bindparam,
     create_engine,
     delete,
     event,
+    false,
     func,
     insert,
+    or_,
     select,
     text,
     update,
 )
 from sqlalchemy.engine import Row
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from typing_extensions import Unpack
 
+from unionkit._files import create_private
 from unionkit.demands import OPEN_STATES, WORKING_STATES, ActionData, Workflow
 from unionkit.errors import (
     ConflictError,
@@ -46,6 +50,8 @@ from unionkit.models.group import Group, Membership
 from unionkit.models.ids import scrub
 from unionkit.models.member import Member
 from unionkit.money import fen_to_yuan, yuan_to_fen
+from unionkit.store._crypto import StoreKey, load_key
+from unionkit.store._errors import database_errors, store_error
 from unionkit.store._schema import demand_events, demands, grants, groups, members, memberships
 
 __all__ = ["ANONYMOUS_NAME", "DemandRow", "EventRow", "GrantValidator", "Store", "open_store"]
@@ -113,6 +119,7 @@ def open_store(
     schema: str | None = None,
     migrate: bool = True,
     grant_validator: GrantValidator | None = None,
+    key: str | bytes | None = None,
 ) -> Store:
     """
     Open (and create or migrate) a store.
@@ -128,6 +135,9 @@ def open_store(
         grant_validator: Called for every grant before any of a batch is stored, e.g.
             ``PluginHost.grant_validator(branch)``; a :class:`~unionkit.errors.Rejected`
             from it stores nothing.
+        key: The store key (base64 text or 32 bytes) that encrypts ID and phone numbers;
+            ``$UNIONKIT_KEY`` or the file ``$UNIONKIT_KEY_FILE`` by default. Without one,
+            members with an ID or phone number are refused (see ``docs/threat-model.md``).
 
     Returns:
         An open :class:`Store`; close it, or use it as a context manager.
@@ -140,6 +150,7 @@ def open_store(
     url = _url(target)
     try:
         if url.startswith("sqlite"):
+            create_private(_sqlite_path(url))
             engine = _sqlite_engine(url)
         else:
             connect_args: dict[str, Any] = {}
@@ -148,13 +159,18 @@ def open_store(
                     raise StoreError(f"schema name {schema!r} is not a plain identifier")
                 connect_args["options"] = f"-c search_path={schema}"
             engine = create_engine(url, connect_args=connect_args, pool_pre_ping=True)
-        store = Store(engine, workflow or Workflow(), grant_validator)
+        store = Store(engine, workflow or Workflow(), grant_validator, key=load_key(key))
         if migrate:
-            store.migrate()
-    except OperationalError as exc:
-        raise StoreError(
-            f"cannot open the store at {_safe_url(url)} / 无法打开数据库: {exc.orig}"
-        ) from exc
+            try:
+                store.migrate()
+            except StoreError as exc:
+                store.close()
+                error = StoreError(f"{_safe_url(url)}: {exc}")
+                error.reason = exc.reason
+                raise error from None
+    except SQLAlchemyError as exc:
+        raise store_error(exc, f"cannot open the store at {_safe_url(url)} / 无法打开数据库"
+                          ) from None
     return store
 
 def _url(target: str | os.PathLike[str]) -> str:
@@ -166,9 +182,30 @@ def _url(target: str | os.PathLike[str]) -> str:
         return f"sqlite:///{Path(value).resolve()}"
     if value.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + value.split("://", 1)[1]
+    scheme = value.split("://", 1)[0]
+    if scheme not in _SCHEMES:
+        error = StoreError(
+            f"unknown database URL scheme {scheme!r}: use a SQLite file path, sqlite:///path "
+            f"or postgresql://user@host/db / 不支持的数据库地址类型"
+        )
+        error.reason = "unknown_scheme"
+        raise error
     return value
 
+
+_SCHEMES = frozenset({"sqlite", "sqlite+pysqlite", "postgresql+psycopg"})
+
+
+def _sqlite_path(url: str) -> Path | None:
+    """The file of a plain ``sqlite:///path`` URL (``None`` for URI or in-memory forms)."""
+    path = url.split(":///", 1)[1] if ":///" in url else ""
+    if not path or path.startswith("file:") or "?" in path or path == ":memory:":
+        return None
+    return Path(path)
+
 def _safe_url(url: str) -> str:
+    if url.startswith("sqlite:///") and "?" not in url:
+        return url.removeprefix("sqlite:///")  # a plain file: name it as the user gave it
     if "@" in url and "://" in url:
         scheme, rest = url.split("://", 1)
         return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
@@ -213,11 +250,17 @@ class Store:
     """
 
     def __init__(
-        self, engine: Engine, workflow: Workflow, grant_validator: GrantValidator | None = None
+        self,
+        engine: Engine,
+        workflow: Workflow,
+        grant_validator: GrantValidator | None = None,
+        *,
+        key: StoreKey | None = None,
     ) -> None:
         self._engine = engine
         self.workflow = workflow
         self.grant_validator = grant_validator
+        self._key = key
 
     # --- Lifetime ---
 
@@ -265,15 +308,17 @@ class Store:
         config = Config()
         config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
         head = ScriptDirectory.from_config(config).get_current_head() or ""
-        try:
-            with self._write() as conn:
-                if self.dialect == "postgresql":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
-                if self.schema_version(conn) != head:
-                    config.attributes["connection"] = conn
-                    command.upgrade(config, "head")
-        except (OperationalError, IntegrityError) as exc:
-            raise StoreError(f"migration failed / 数据库迁移失败: {exc.orig}") from exc
+        # Look first without the write lock: a database already at head needs no write,
+        # so read-only commands work on a read-only file or with a read-only role.
+        if self.schema_version() == head:
+            return head
+        with self._write() as conn:
+            if self.dialect == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
+            if self.schema_version(conn) != head:
+                config.attributes["connection"] = conn
+                config.attributes["unionkit_key"] = self._key
+                command.upgrade(config, "head")
         return head
 
     def schema_version(self, conn: Connection | None = None) -> str | None:
@@ -287,14 +332,21 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn:
+        with (
+            database_errors("cannot write to the store / 无法写入数据库"),
+            self._engine.connect() as conn,
+        ):
             conn.execution_options(unionkit_write=True)
             with conn.begin():
                 yield conn
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn, conn.begin():
+        with (
+            database_errors("cannot read the store / 无法读取数据库"),
+            self._engine.connect() as conn,
+            conn.begin(),
+        ):
             yield conn
 
     def count_rows(self) -> dict[str, int]:
@@ -315,7 +367,7 @@ class Store:
             InvalidMemberData: A member id is already stored (names the id); nothing
                 of the batch is stored.
         """
-        rows = [_member_row(m) for m in people]
+        rows = [_member_row(m, self._key) for m in people]
         if not rows:
             return 0
         with self._write() as conn:
@@ -343,8 +395,90 @@ class Store:
             raise NotFound(f"member {member_id!r} not found / 找不到该会员")
         record = json.loads(row.record)
         record.update(member_id=row.member_id, name=row.name or ANONYMOUS_NAME,
-                      national_id=row.national_id, phone=row.phone)
+                      **self._numbers(row))
         return Member.model_validate(record)
+
+    def _numbers(self, row: Row[Any]) -> dict[str, str | None]:
+        """A member row's ID and phone numbers, decrypted."""
+        out: dict[str, str | None] = {}
+        for column in ("national_id", "phone"):
+            token = getattr(row, f"{column}_enc")
+            if token is None:
+                out[column] = None
+                continue
+            if self._key is None:
+                raise _missing_key(f"reading member {row.member_id!r}'s {column}")
+            out[column] = self._key.decrypt(token, column=column, member_id=row.member_id)
+        return out
+
+    def find_member(self, *, national_id: str | None = None, phone: str | None = None
+                    ) -> str | None:
+        """
+        The id of the stored member with this ID or phone number, matched by keyed hash.
+
+        Args:
+            national_id: A resident ID number (any form :class:`ResidentId` reads).
+            phone: A mobile number.
+
+        Returns:
+            The member id, or ``None`` when nobody has it.
+
+        Raises:
+            StoreError: No store key is configured (reason ``no_key``).
+            InvalidIdNumber: The number given is not valid.
+        """
+        from unionkit.models.ids import MobileNumber, ResidentId
+
+        if self._key is None:
+            raise _missing_key("matching members by number")
+        if national_id is not None:
+            where = members.c.national_id_hash == self._key.digest(
+                ResidentId.parse(national_id).reveal())
+        elif phone is not None:
+            where = members.c.phone_hash == self._key.digest(MobileNumber.parse(phone).reveal())
+        else:
+            return None
+        with self._read() as conn:
+            return conn.execute(select(members.c.member_id).where(where, ~members.c.deleted)
+                                 ).scalars().first()
+
+    def rotate_key(self, new_key: str | bytes) -> int:
+        """
+        Re-encrypt every stored number (and its hash) under *new_key*, in one transaction.
+
+        The store must be opened with the current key. From then on the store uses the
+        new key; give it (``$UNIONKIT_KEY``) to every program that opens the store.
+
+        Returns:
+            The number of members whose numbers were re-encrypted.
+
+        Raises:
+            StoreError: No current key, or a stored value does not open with it.
+        """
+        new = load_key(new_key)
+        if self._key is None or new is None:
+            raise _missing_key("rotating the key")
+        with self._write() as conn:
+            rows = conn.execute(select(members).where(
+                members.c.national_id_enc.is_not(None) | members.c.phone_enc.is_not(None))).all()
+            changes: list[dict[str, str | None]] = []
+            for row in rows:
+                values: dict[str, str | None] = {"mid": row.member_id}
+                for column, clear in self._numbers(row).items():
+                    values[f"{column}_enc"] = None if clear is None else new.encrypt(
+                        clear, column=column, member_id=row.member_id)
+                    values[f"{column}_hash"] = None if clear is None else new.digest(clear)
+                changes.append(values)
+            if changes:
+                # One executemany: row by row took 30 s for 20,000 members on SQLite.
+                conn.execute(
+                    update(members).where(members.c.member_id == bindparam("mid")).values(
+                        {c: bindparam(c) for c in ("national_id_enc", "national_id_hash",
+                                                   "phone_enc", "phone_hash")}),
+                    changes,
+                )
+        self._key = new
+        return len(changes)
 
     def anonymise_member(self, member_id: str) -> str:
         """
@@ -387,6 +521,7 @@ class Store:
             if row is None:
                 raise NotFound(f"member {member_id!r} not found / 找不到该会员")
             record = {k: v for k, v in json.loads(row.record).items() if k not in _PERSONAL}
+            numbers = self._numbers(row) if self._key is not None else {}
             conn.execute(insert(members).values(
                 member_id=new_id, name=None, national_id=None, phone=None,
                 department=row.department, status=row.status, record=json.dumps(record),
@@ -402,18 +537,13 @@ class Store:
                 .values(actor=new_id)
             )
             for d in conn.execute(
-                select(demands.c.demand_id, demands.c.title, demands.c.content,
-                       demands.c.co_signers)
-                .where((demands.c.member_id == new_id)
-                       | demands.c.co_signers.contains(json.dumps(member_id)))
+                select(demands.c.demand_id, demands.c.co_signers)
+                .where(demands.c.co_signers.contains(json.dumps(member_id)))
             ):
                 signers = [new_id if s == member_id else s for s in json.loads(d.co_signers)]
-                conn.execute(
-                    update(demands).where(demands.c.demand_id == d.demand_id).values(
-                        title=scrub(d.title), content=scrub(d.content),
-                        co_signers=json.dumps(signers),
-                    )
-                )
+                conn.execute(update(demands).where(demands.c.demand_id == d.demand_id)
+                             .values(co_signers=json.dumps(signers)))
+            _redact_texts(conn, _Traces.of(row, numbers, new_id))
             conn.execute(delete(members).where(members.c.member_id == member_id))
         return new_id
 
@@ -584,15 +714,19 @@ class Store:
             InvalidDemandData: A detail is missing or invalid.
             CalendarDataMissing: The deadline crosses a year without holiday data.
         """
-        with self._write() as conn:
+        with self._read() as conn:
             row = conn.execute(select(demands).where(demands.c.demand_id == demand_id)).first()
-            if row is None:
-                raise NotFound(f"demand {demand_id!r} not found / 找不到该诉求")
-            if row.version != expected_version:
-                raise _conflict(demand_id, expected_version, row.version)
-            result = self.workflow.apply(
-                _demand_from(row), action, actor=actor, at=at, note=note, **data
-            )
+        if row is None:
+            raise NotFound(f"demand {demand_id!r} not found / 找不到该诉求")
+        if row.version != expected_version:
+            raise _conflict(demand_id, expected_version, row.version)
+        # The workflow runs plugin code (the branch's router): never inside the write
+        # transaction, where a slow or hung router would hold SQLite's write lock for
+        # every other command. The version check below catches a change meanwhile.
+        result = self.workflow.apply(
+            _demand_from(row), action, actor=actor, at=at, note=note, **data
+        )
+        with self._write() as conn:
             if result.event.action is DemandAction.MERGE:
                 self._check_merge_target(conn, result.demand)
             changed = conn.execute(
@@ -607,8 +741,9 @@ class Store:
                 raise _conflict(demand_id, expected_version, current)
             try:
                 conn.execute(insert(demand_events).values(_event_row(result.event)))
-            except IntegrityError as exc:
-                raise _conflict(demand_id, expected_version, None) from exc
+            except IntegrityError:
+                # from None: the driver error's text carries the row's values
+                raise _conflict(demand_id, expected_version, None) from None
         self.workflow.notified(result)
         return result.demand
 
@@ -759,7 +894,7 @@ class Store:
                 raise InvalidDemandData(
                     "import", [f"demand_id: already stored or duplicated / 诉求编号重复: "
                                f"{type(exc.orig).__name__}"]
-                ) from exc
+                ) from None
         return len(demand_rows)
 
     def demand_rows(
@@ -876,6 +1011,69 @@ class Store:
             for r in rows
         ]
 
+class _Traces(NamedTuple):
+    """What identifies an erased person in free text, and their new id."""
+
+    new_id: str
+    words: tuple[str, ...]
+
+    @classmethod
+    def of(cls, row: Row[Any], numbers: Mapping[str, str | None], new_id: str) -> _Traces:
+        # A one-character name would match half of every text: numbers are enough then.
+        words = [w for w in numbers.values() if w]
+        if row.name and len(row.name) >= 2:
+            words.append(row.name)
+        return cls(new_id, tuple(words))
+
+    def redact(self, value: str | None) -> str | None:
+        """The text with the person's name and every ID or phone number masked."""
+        if value is None:
+            return None
+        for word in self.words:
+            value = value.replace(word, ANONYMOUS_NAME if not word[:1].isdigit() else "***")
+        return scrub(value)
+
+
+_DEMAND_TEXTS = ("title", "content", "answer", "rejection_reason")
+
+
+def _redact_texts(conn: Connection, traces: _Traces) -> None:
+    """
+    Mask an erased person in every free text and history payload they appear in.
+
+    Their own demands (and those they co-signed) are rewritten whole; anyone else's
+    demand, history row or grant is rewritten where it contains the person's ID number,
+    phone or name as stored (a number typed in another form there is masked only when
+    it is in one of their own demands: :func:`~unionkit.models.ids.scrub` catches those).
+    """
+    def mentions(*columns: Any) -> Any:
+        found = [c.contains(w, autoescape=True) for c in columns for w in traces.words]
+        return or_(*found) if found else false()
+
+    text_columns = [demands.c[n] for n in _DEMAND_TEXTS]
+    own = (demands.c.member_id == traces.new_id) | demands.c.co_signers.contains(
+        json.dumps(traces.new_id))
+    for d in conn.execute(select(demands.c.demand_id, *text_columns)
+                          .where(own | mentions(*text_columns))).all():
+        conn.execute(update(demands).where(demands.c.demand_id == d.demand_id).values(
+            {n: traces.redact(getattr(d, n)) for n in _DEMAND_TEXTS}))
+    owned = select(demands.c.demand_id).where(own).scalar_subquery()
+    for e in conn.execute(
+        select(demand_events.c.demand_id, demand_events.c.seq, demand_events.c.note,
+               demand_events.c.data)
+        .where(demand_events.c.demand_id.in_(owned)
+               | mentions(demand_events.c.note, demand_events.c.data))
+    ).all():
+        data = {k: traces.redact(v) for k, v in json.loads(e.data).items()}
+        conn.execute(update(demand_events).where(
+            demand_events.c.demand_id == e.demand_id, demand_events.c.seq == e.seq
+        ).values(note=traces.redact(e.note), data=json.dumps(data, ensure_ascii=False)))
+    for g in conn.execute(select(grants.c.grant_id, grants.c.reason).where(
+            (grants.c.member_id == traces.new_id) | mentions(grants.c.reason))).all():
+        conn.execute(update(grants).where(grants.c.grant_id == g.grant_id)
+                     .values(reason=traces.redact(g.reason)))
+
+
 def _clashes(
     conn: Connection, column: Column[str], ids: Sequence[str]
 ) -> tuple[list[str], list[str]]:
@@ -905,13 +1103,36 @@ def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day)
 
 
-def _member_row(member: Member) -> dict[str, Any]:
+def _missing_key(doing: str) -> StoreError:
+    error = StoreError(
+        f"{doing} needs the store key: set UNIONKIT_KEY or UNIONKIT_KEY_FILE (make a key with "
+        f"`unionkit store new-key`); ID and phone numbers are only stored encrypted / "
+        f"未配置数据库密钥，身份证号与手机号只加密保存"
+    )
+    error.reason = "no_key"
+    return error
+
+
+def _member_row(member: Member, key: StoreKey | None) -> dict[str, Any]:
     record = member.model_dump(mode="json", exclude=set(_IDENTIFIERS))
+    numbers: dict[str, Any] = {}
+    for column in ("national_id", "phone"):
+        number = getattr(member, column)
+        if number is None:
+            numbers.update({column: None, f"{column}_enc": None, f"{column}_hash": None})
+            continue
+        if key is None:
+            raise _missing_key(f"storing member {member.member_id!r}'s {column}")
+        clear = number.reveal()
+        numbers.update({
+            column: number.masked,
+            f"{column}_enc": key.encrypt(clear, column=column, member_id=member.member_id),
+            f"{column}_hash": key.digest(clear),
+        })
     return {
         "member_id": member.member_id,
         "name": member.name,
-        "national_id": member.national_id.reveal() if member.national_id else None,
-        "phone": member.phone.reveal() if member.phone else None,
+        **numbers,
         "department": member.department,
         "status": member.status.value,
         "record": json.dumps(record, ensure_ascii=False),

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from unionkit.errors import UnionkitError
+from unionkit.models.ids import scrub
 from unionkit.money import format_fen
 
 __all__ = ["main", "main_exit"]
@@ -81,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list(args)
         return _dual_link(args)
     except (UnionkitError, OSError) as exc:
-        sys.stderr.write(f"{exc}\n")
+        sys.stderr.write(f"{scrub(str(exc))}\n")  # plugin and store errors may quote numbers
         return 1
 
 
@@ -102,6 +103,7 @@ def _dual_link(args: argparse.Namespace) -> int:
             "ruleset_version": result.ruleset_version,
             "already_proposed": result.already_proposed,
             "unmatched_insurance_rows": list(result.unmatched_rows),
+            "duplicate_insurance_rows": list(result.duplicate_rows),
             "roster_errors": result.roster_errors,
             "total_subsidy": str(result.total_subsidy),
             "proposals": [

@@ -68,6 +68,7 @@ class DualLinkResult:
         proposals: Proposals this run made for the first time.
         already_proposed: Proposals found again but made by an earlier run.
         unmatched_rows: Insurance-export rows whose ID number is not on the roster.
+        duplicate_rows: Insurance-export rows repeating an earlier row exactly (counted once).
         roster_errors: Roster rows left out because they are invalid.
         ruleset_version: The version of the rule set that decided.
     """
@@ -79,6 +80,7 @@ class DualLinkResult:
     unmatched_rows: tuple[int, ...]
     roster_errors: int
     ruleset_version: str
+    duplicate_rows: tuple[int, ...] = ()
 
     @property
     def total_subsidy(self) -> Decimal:
@@ -159,6 +161,9 @@ def run_dual_link(
         rows.append({"member_id": member_id, "year_sick_leave_days": days, "hospitalised": False,
                      "hospital_self_paid": Decimal("0"),
                      "key": f"sick_leave_visit|{member_id}|{as_of.year}", "what": None})
+    stays: dict[str, dict[str, Any]] = {}
+    seen: set[tuple[object, ...]] = set()
+    duplicates: list[int] = []
     for stay in read_hospital_stays(insurance):
         if stay.admitted > as_of:
             continue
@@ -166,10 +171,20 @@ def run_dual_link(
         if matched is None:
             unmatched.append(stay.row)
             continue
-        rows.append({"member_id": matched, "year_sick_leave_days": 0, "hospitalised": True,
-                     "hospital_self_paid": stay.self_paid,
-                     "key": f"{matched}|{stay.admitted.isoformat()}|{stay.hospital}",
-                     "what": stay})
+        # The insurance export repeats a settlement row now and then: counted once, it
+        # is one stay. Distinct settlements of one stay add up to its self-paid total.
+        same = (matched, stay.hospital, stay.admitted, stay.discharged, stay.self_paid)
+        if same in seen:
+            duplicates.append(stay.row)
+            continue
+        seen.add(same)
+        key = f"{matched}|{stay.admitted.isoformat()}|{stay.hospital}"
+        if key in stays:
+            stays[key]["hospital_self_paid"] += stay.self_paid
+            continue
+        stays[key] = {"member_id": matched, "year_sick_leave_days": 0, "hospitalised": True,
+                      "hospital_self_paid": stay.self_paid, "key": key, "what": stay}
+    rows.extend(stays.values())
 
     ruleset = branch_ruleset(host, branch, as_of)
     proposals: list[Proposal] = []
@@ -203,11 +218,12 @@ def run_dual_link(
                     f"hospital_visit|{row['key']}", mid, "hospital_visit", None,
                     f"{stay.hospital}住院 {when}", f"in hospital ({stay.hospital}) {when}"))
                 amount = fen_to_yuan(int(subsidy[i]))
+                paid = row["hospital_self_paid"]
                 if amount > 0:
                     proposals.append(Proposal(
                         f"hospitalisation_subsidy|{row['key']}", mid, "hospitalisation_subsidy",
-                        amount, f"住院个人自付{stay.self_paid}元",
-                        f"paid {stay.self_paid} yuan of the hospital costs"))
+                        amount, f"住院个人自付{paid}元",
+                        f"paid {paid} yuan of the hospital costs"))
 
     known = DualLinkState(state).known(p.key for p in proposals)
     fresh = [p for p in proposals if p.key not in known]
@@ -223,4 +239,5 @@ def run_dual_link(
         month=month, run_id=run_id, proposals=tuple(fresh),
         already_proposed=len(proposals) - len(fresh), unmatched_rows=tuple(unmatched),
         roster_errors=len({e.row for e in imported.errors}), ruleset_version=ruleset.version,
+        duplicate_rows=tuple(duplicates),
     )

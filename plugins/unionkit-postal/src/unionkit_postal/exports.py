@@ -9,11 +9,11 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from attrs import frozen
 
 from unionkit.errors import RosterFormatError
+from unionkit.io._source import read_limited
 from unionkit.models import ResidentId, parse_yuan
 from unionkit.models.ids import mask_text
 
@@ -56,7 +56,7 @@ class HospitalStay:
 
 
 def _rows(path: str | os.PathLike[str], required: Sequence[str]) -> list[dict[str, str]]:
-    data = Path(path).read_bytes()
+    data = read_limited(path)  # FIFOs, devices and huge files are refused, not read
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -65,19 +65,32 @@ def _rows(path: str | os.PathLike[str], required: Sequence[str]) -> list[dict[st
             continue
     else:  # gb18030 decodes any byte string, so this is unreachable in practice
         raise RosterFormatError(str(path), "无法识别文件编码", "cannot decode the file")
-    reader = csv.DictReader(io.StringIO(text))
-    headers = [unicodedata.normalize("NFKC", h).strip() for h in reader.fieldnames or []]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as exc:
+        raise RosterFormatError(
+            str(path), f"表头无法按 CSV 读取（{exc}）", f"the header cannot be read as CSV ({exc})"
+        ) from None
+    headers = [unicodedata.normalize("NFKC", h).strip() for h in fieldnames or []]
     missing = [c for c in required if c not in headers]
     if missing:
         raise RosterFormatError(
             str(path), f"缺少列：{'、'.join(missing)}", f"missing columns: {', '.join(missing)}"
         )
     reader.fieldnames = headers
-    return [
-        {k: unicodedata.normalize("NFKC", (v or "")).replace("\u3000", " ").strip()
-         for k, v in row.items() if k is not None}
-        for row in reader
-    ]
+    try:
+        return [
+            {k: unicodedata.normalize("NFKC", (v or "")).replace("\u3000", " ").strip()
+             for k, v in row.items() if k is not None}
+            for row in reader
+        ]
+    except csv.Error as exc:
+        # A cell over the csv module's 131,072 characters, or a stray NUL byte.
+        raise RosterFormatError(
+            str(path), f"第{reader.line_num}行附近无法按 CSV 读取（{exc}）",
+            f"the CSV cannot be read near line {reader.line_num} ({exc})",
+        ) from None
 
 
 def _date(value: str, path: object, row: int, column: str) -> date:
@@ -102,15 +115,23 @@ def read_sick_leave(path: str | os.PathLike[str]) -> list[SickLeave]:
     for i, row in enumerate(_rows(path, SICK_LEAVE_COLUMNS), start=2):
         if row["假别"] != "病假" or row["审批状态"] != "已审批":
             continue
-        try:
-            days = int(row["请假天数"])
-        except ValueError:
+        text = row["请假天数"]
+        if not (text.isdigit() and len(text) <= 3):
+            # A negative count would cancel real leave in the year's sum; int() would also
+            # take "-5", " 5" or a 5,000-digit number.
             raise RosterFormatError(
-                str(path), f"第{i}行“请假天数”不是整数",
-                f"row {i}, column '请假天数': not a whole number",
-            ) from None
-        out.append(SickLeave(row["工号"], _date(row["开始日期"], path, i, "开始日期"),
-                             _date(row["结束日期"], path, i, "结束日期"), days, i))
+                str(path), f"第{i}行“请假天数”应为0到366的整数",
+                f"row {i}, column '请假天数': must be a whole number from 0 to 366",
+            )
+        days = int(text)
+        start = _date(row["开始日期"], path, i, "开始日期")
+        end = _date(row["结束日期"], path, i, "结束日期")
+        if days > 366 or end < start:
+            raise RosterFormatError(
+                str(path), f"第{i}行请假天数或起止日期不合理（结束早于开始或超过366天）",
+                f"row {i}: the leave ends before it starts or lasts more than 366 days",
+            )
+        out.append(SickLeave(row["工号"], start, end, days, i))
     return out
 
 
@@ -134,6 +155,8 @@ def read_hospital_stays(path: str | os.PathLike[str]) -> list[HospitalStay]:
             ) from None
         try:
             self_paid = parse_yuan(row["个人自付"])
+            if self_paid < 0:
+                raise ValueError("a negative amount would cancel real costs / 金额不能为负")
         except ValueError as exc:
             raise RosterFormatError(
                 str(path), f"第{i}行“个人自付”金额无效", f"row {i}, column '个人自付': {exc}"

@@ -96,6 +96,9 @@ class DualLinkState:
             db.executescript(_SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
+        from unionkit._files import create_private
+
+        create_private(self.path)  # member ids with health-based proposals: 0600
         db = sqlite3.connect(self.path, timeout=30)
         db.execute("PRAGMA foreign_keys = ON")
         return db
