@@ -225,19 +225,20 @@ def _ledger_arrays(
     member_codes: dict[str, int],
     event_codes: dict[str, int],
 ) -> dict[str, np.ndarray]:
-    rows = conn.execute(
-        select(
-            grants.c.member_id,
-            grants.c.benefit_id,
-            grants.c.amount_fen,
-            grants.c.granted_on,
-            grants.c.entry_kind,
-            grants.c.event_key,
-        ).where(
-            grants.c.granted_on >= date(min(years), 1, 1),
-            grants.c.granted_on <= date(max(years), 12, 31),
+    # The driver's own rows, not SQLAlchemy's typed ones: converting 200,000 dates cost
+    # seconds, and only the year is needed (ISO text on SQLite, a date on PostgreSQL).
+    table = conn.dialect.identifier_preparer.format_table(grants)
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(
+            f"SELECT member_id, benefit_id, amount_fen, granted_on, entry_kind, event_key "
+            f"FROM {table} WHERE granted_on >= {marker} AND granted_on <= {marker}",
+            _day_params(conn, date(min(years), 1, 1), date(max(years), 12, 31)),
         )
-    ).all()
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
     other = _CATEGORIES[BenefitKind.OTHER.value]
     festival = _CATEGORIES[BenefitKind.FESTIVAL_GOODS.value]
     member = np.fromiter(
@@ -252,7 +253,7 @@ def _ledger_arrays(
     return {
         "member": member,
         "category": category,
-        "year": np.fromiter((r[3].year for r in rows), np.int64, len(rows)),
+        "year": np.fromiter((int(str(r[3])[:4]) for r in rows), np.int64, len(rows)),
         "event": np.fromiter(
             (event_codes.setdefault(r[5], len(event_codes)) if r[5] else -1 for r in rows),
             np.int64,
@@ -262,6 +263,12 @@ def _ledger_arrays(
         "count": sign,
         "festival": category == festival,
     }
+
+
+def _day_params(conn: Connection, *days: date) -> tuple[Any, ...]:
+    if conn.dialect.name == "sqlite":
+        return tuple(d.isoformat() for d in days)
+    return days
 
 
 def _batch_arrays(
