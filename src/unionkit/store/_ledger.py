@@ -60,6 +60,7 @@ __all__ = [
 ]
 
 _LEDGER_LOCK = 0x6C6564676572  # "ledger", for pg_advisory_xact_lock
+_FEW_MEMBERS = 500
 _CATEGORIES = {kind.value: i for i, kind in enumerate(BenefitKind)}
 
 
@@ -227,41 +228,44 @@ def _ledger_arrays(
 ) -> dict[str, np.ndarray]:
     # The driver's own rows, not SQLAlchemy's typed ones: converting 200,000 dates cost
     # seconds, and only the year is needed (ISO text on SQLite, a date on PostgreSQL).
+    # *member_codes* holds the batch's members: only their entries matter.
     table = conn.dialect.identifier_preparer.format_table(grants)
     marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"SELECT member_id, benefit_id, amount_fen, granted_on, entry_kind, event_key "
+        f"FROM {table} WHERE granted_on >= {marker} AND granted_on <= {marker}"
+    )
+    params: tuple[Any, ...] = _day_params(conn, date(min(years), 1, 1), date(max(years), 12, 31))
+    wanted = list(member_codes)
+    if len(wanted) <= _FEW_MEMBERS:
+        # A few members: their rows through the member index, not the whole year.
+        sql += f" AND member_id IN ({', '.join([marker] * len(wanted))})"
+        params += tuple(wanted)
     cursor = conn.connection.cursor()
     try:
-        cursor.execute(
-            f"SELECT member_id, benefit_id, amount_fen, granted_on, entry_kind, event_key "
-            f"FROM {table} WHERE granted_on >= {marker} AND granted_on <= {marker}",
-            _day_params(conn, date(min(years), 1, 1), date(max(years), 12, 31)),
-        )
-        rows = cursor.fetchall()
+        cursor.execute(sql, params)
+        rows = [r for r in cursor.fetchall() if r[0] in member_codes]
     finally:
         cursor.close()
+    n = len(rows)
+    if n:
+        ids, benefit_ids, fens, days, kinds, events = zip(*rows, strict=True)
+    else:
+        ids = benefit_ids = fens = days = kinds = events = ()
     other = _CATEGORIES[BenefitKind.OTHER.value]
-    festival = _CATEGORIES[BenefitKind.FESTIVAL_GOODS.value]
-    member = np.fromiter(
-        (member_codes.setdefault(r[0], len(member_codes)) for r in rows), np.int64, len(rows)
-    )
-    category = np.fromiter(
-        (_CATEGORIES.get(categories.get(r[1], ""), other) for r in rows), np.int64, len(rows)
-    )
-    sign = np.fromiter(
-        (-1 if r[4] == EntryKind.REVERSAL.value else 1 for r in rows), np.int64, len(rows)
-    )
+    by_benefit = {b: _CATEGORIES.get(c, other) for b, c in categories.items()}
+    category = np.fromiter((by_benefit.get(b, other) for b in benefit_ids), np.int64, n)
+    sign = np.where(np.array(kinds, dtype=object) == EntryKind.REVERSAL.value, -1, 1)
     return {
-        "member": member,
+        "member": np.fromiter((member_codes[m] for m in ids), np.int64, n),
         "category": category,
-        "year": np.fromiter((int(str(r[3])[:4]) for r in rows), np.int64, len(rows)),
+        "year": np.fromiter((int(str(d)[:4]) for d in days), np.int64, n),
         "event": np.fromiter(
-            (event_codes.setdefault(r[5], len(event_codes)) if r[5] else -1 for r in rows),
-            np.int64,
-            len(rows),
+            (event_codes.setdefault(e, len(event_codes)) if e else -1 for e in events), np.int64, n
         ),
-        "fen": np.fromiter((r[2] for r in rows), np.int64, len(rows)) * sign,
-        "count": sign,
-        "festival": category == festival,
+        "fen": np.array(fens, dtype=np.int64).reshape(n) * sign,
+        "count": sign.astype(np.int64),
+        "festival": category == _CATEGORIES[BenefitKind.FESTIVAL_GOODS.value],
     }
 
 
@@ -304,15 +308,30 @@ def check_batch(
     batch: Mapping[str, np.ndarray],
     rules: Parameters,
 ) -> tuple[list[Verdict], dict[str, np.ndarray]]:
-    """Judge a batch; a refused proposal stops counting for the later ones of the batch."""
+    """
+    Judge a batch; a refused proposal stops counting for the later ones of the batch.
+
+    After the first pass only the proposals whose prior use changed are judged again.
+    """
     counted = np.ones(len(proposals), dtype=bool)
+    used = priors(ledger, batch, counted)
+    verdicts = evaluate(rules, proposals, used)
     for _ in range(4):
-        used = priors(ledger, batch, counted)
-        verdicts = evaluate(rules, proposals, used)
         ok = np.fromiter((v.ok for v in verdicts), bool, len(verdicts))
         if np.array_equal(ok, counted):
             break
         counted = ok
+        fresh = priors(ledger, batch, counted)
+        moved = np.zeros(len(proposals), dtype=bool)
+        for name in CONSTRAINTS:
+            moved |= fresh[name] != used[name]
+        used = fresh
+        again = np.flatnonzero(moved)
+        redone = evaluate(
+            rules, [proposals[i] for i in again], {k: v[again] for k, v in used.items()}
+        )
+        for i, verdict in zip(again, redone, strict=True):
+            verdicts[i] = verdict
     return verdicts, used
 
 
@@ -368,6 +387,7 @@ def propose_grants(
     *,
     proposer: str,
     rules: Parameters | None = None,
+    dry_run: bool = False,
 ) -> list[GrantOutcome]:
     """
     Check proposed grants against the spending rules and store those that pass.
@@ -383,6 +403,8 @@ def propose_grants(
         proposer: Who proposes them (may not approve them).
         rules: The spending rules; :data:`~unionkit.benefits.spending.DEFAULT_SPENDING`
             by default.
+        dry_run: Check only: the outcomes carry the grants that would be stored, and
+            nothing is written.
 
     Returns:
         One outcome per request.
@@ -465,6 +487,7 @@ def propose_grants(
         if proposals:
             member_codes: dict[str, int] = {}
             event_codes: dict[str, int] = {}
+            batch = _batch_arrays(proposals, member_codes, event_codes)
             ledger = _ledger_arrays(
                 conn,
                 {p.on.year for p in proposals},
@@ -472,7 +495,6 @@ def propose_grants(
                 member_codes,
                 event_codes,
             )
-            batch = _batch_arrays(proposals, member_codes, event_codes)
             verdicts, _ = check_batch(proposals, ledger, batch, rules)
         new_rows: list[dict[str, Any]] = []
         made: dict[int, tuple[Grant | None, Verdict]] = {}
@@ -499,7 +521,7 @@ def propose_grants(
             )
             made[i] = (grant, v)
             new_rows.append(_grant_row(grant, _decision(p, v, version, req.reason)))
-        if new_rows:
+        if new_rows and not dry_run:
             conn.execute(insert(grants), new_rows)
         existing = _grants_by_key(conn, [k for k in keys if k in stored_keys])
     out: list[GrantOutcome] = []
