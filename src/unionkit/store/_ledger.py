@@ -328,7 +328,7 @@ def check_batch(
         used = fresh
         again = np.flatnonzero(moved)
         redone = evaluate(
-            rules, [proposals[i] for i in again], {k: v[again] for k, v in used.items()}
+            rules, [proposals[int(i)] for i in again], {k: v[again] for k, v in used.items()}
         )
         for i, verdict in zip(again, redone, strict=True):
             verdicts[i] = verdict
