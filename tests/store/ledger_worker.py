@@ -10,9 +10,24 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from datetime import date
+from typing import Any
 
-from unionkit.store import GrantRequest, open_store, propose_grants
+from unionkit.store import GrantRequest, _ledger, open_store, propose_grants
+
+_read = _ledger._ledger_arrays
+
+
+def _slow_read(*args: Any, **kwargs: Any) -> Any:
+    # Widen the race: after reading the ledger, wait before deciding and writing, so an
+    # unlocked check would let both workers read the same, empty, ledger.
+    found = _read(*args, **kwargs)
+    time.sleep(1.0)
+    return found
+
+
+_ledger._ledger_arrays = _slow_read
 
 
 def main(target: str, schema: str, benefit_id: str) -> None:
