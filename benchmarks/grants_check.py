@@ -22,14 +22,27 @@ from pathlib import Path
 from _timing import best
 
 from unionkit.models import Benefit, BenefitKind, GrantForm, Member, Period
+from unionkit.models.benefit import Festival
 from unionkit.store import GrantRequest, define_benefits, import_members, open_store
 from unionkit.store import propose_grants as propose
 from unionkit.store._members import _bulk_insert
 from unionkit.store._schema import grants
 
 BENEFITS = [
-    Benefit(benefit_id="spring", kind=BenefitKind.FESTIVAL_GOODS, name_zh="春节", name_en="s"),
-    Benefit(benefit_id="autumn", kind=BenefitKind.FESTIVAL_GOODS, name_zh="中秋", name_en="a"),
+    Benefit(
+        benefit_id="spring",
+        kind=BenefitKind.FESTIVAL_GOODS,
+        name_zh="春节",
+        name_en="s",
+        festival=Festival.SPRING,
+    ),
+    Benefit(
+        benefit_id="autumn",
+        kind=BenefitKind.FESTIVAL_GOODS,
+        name_zh="中秋",
+        name_en="a",
+        festival=Festival.MID_AUTUMN,
+    ),
     Benefit(
         benefit_id="birthday",
         kind=BenefitKind.BIRTHDAY,

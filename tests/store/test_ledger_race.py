@@ -10,6 +10,7 @@ from pathlib import Path
 
 from store_support import StoreTarget
 from unionkit.models import Benefit, BenefitKind, GrantForm, Member
+from unionkit.models.benefit import Festival
 from unionkit.store import define_benefits, import_members, list_grants
 
 WORKER = Path(__file__).with_name("ledger_worker.py")
@@ -30,6 +31,7 @@ def test_concurrent_proposals_cannot_both_pass_the_festival_cap(
         name_zh="春节",
         name_en="spring",
         form=GrantForm.GOODS,
+        festival=Festival.SPRING,
     )
     define_benefits(store, [goods, goods.model_copy(update={"benefit_id": "autumn"})])
     workers = [

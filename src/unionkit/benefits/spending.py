@@ -455,6 +455,21 @@ def _judge(
                     f"{benefit.kind.label_en} may not be given as {p.form.label_en}",
                 )
             )
+    if (
+        benefit.kind is BenefitKind.FESTIVAL_GOODS
+        and benefit.festival is None
+        and benefit.minority_festival is None
+    ):
+        refusals.append(
+            Finding(
+                "festival",
+                _NATIONAL,
+                None,
+                "节日慰问品只能在七个法定节日（或经批准的少数民族节日）发放，该项目未指定节日",
+                "festival goods are only for the seven festivals of the 2017 rule or an approved "
+                "minority festival, and this benefit names none",
+            )
+        )
     if p.relation is not Relation.SELF:
         relatives = values["relatives"]
         covered = (
