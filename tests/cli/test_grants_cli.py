@@ -97,3 +97,40 @@ def test_define_propose_approve_list_replay(db: str, tmp_path: Path) -> None:
         "grants", "replay", stored["grant_id"], "--db", db, "--params", str(params), "--lang", "en"
     )
     assert code == 1 and "spending.per_event_cap.hospital_visit: 2000" in out
+
+
+def test_visits_plan_list_assign_done(db: str, tmp_path: Path) -> None:
+    rows = generate_roster(30, seed=5, relatives=False)
+    for row in rows:
+        row["status"] = "active"
+        row["dues_paid_through"] = "2026-12"
+    roster = tmp_path / "r.csv"
+    write_rows(rows, roster)
+    assert run("members", "import", str(roster), "--db", db, "--on", "2026-11-01")[0] == 0
+    born_in_november = [r for r in rows if r["birth_date"][5:7] == "11"]
+    code, out, _ = run("visits", "plan-birthdays", "--month", "2026-11", "--db", db, "--lang", "en")
+    assert code == 0 and f"planned {len(born_in_november)} birthday visits" in out
+    code, out, _ = run("visits", "list", "--db", db, "--json")
+    tasks = json.loads(out)
+    assert sorted(t["member_id"] for t in tasks) == sorted(r["member_id"] for r in born_in_november)
+    assert tasks  # seed 5 has two November birthdays
+    vid = tasks[0]["visit_id"]
+    assert run("visits", "assign", vid, "--to", "干事甲", "--db", db)[0] == 0
+    code, out, err = run(
+        "visits",
+        "done",
+        vid,
+        "--on",
+        "2026-11-05",
+        "--note",
+        "送蛋糕",
+        "--by",
+        "clerk",
+        "--db",
+        db,
+        "--json",
+    )
+    assert code == 0, err
+    assert json.loads(out)["status"] == "done" and json.loads(out)["assignee"] == "干事甲"
+    code, out, _ = run("visits", "list", "--db", db, "--status", "open", "--json")
+    assert vid not in [t["visit_id"] for t in json.loads(out)]

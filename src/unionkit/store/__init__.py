@@ -35,6 +35,13 @@ from unionkit.store._store import (
     Store,
     open_store,
 )
+from unionkit.store._visits import (
+    add_visits,
+    assign_visit,
+    complete_visit,
+    list_visits,
+    plan_birthdays,
+)
 
 __all__ = [
     "ANONYMOUS_NAME",
@@ -48,9 +55,12 @@ __all__ = [
     "MemberImport",
     "Replay",
     "Store",
+    "add_visits",
     "approvals",
     "approve_grant",
+    "assign_visit",
     "close_year",
+    "complete_visit",
     "define_benefits",
     "get_benefit",
     "import_members",
@@ -58,8 +68,10 @@ __all__ = [
     "list_benefits",
     "list_grants",
     "list_members",
+    "list_visits",
     "member_history",
     "open_store",
+    "plan_birthdays",
     "propose_grants",
     "replay_grant",
     "reverse_grant",
