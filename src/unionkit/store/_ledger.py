@@ -38,7 +38,12 @@ from unionkit.models.member import MemberStatus
 from unionkit.money import parse_yuan
 from unionkit.rules.parameters import Parameters
 from unionkit.store._members import _month_index
-from unionkit.store._money_schema import benefit_definitions, closed_years, grant_approvals
+from unionkit.store._money_schema import (
+    benefit_definitions,
+    closed_years,
+    grant_approvals,
+    hardship_files,
+)
 from unionkit.store._schema import grants, members
 from unionkit.store._store import Store, _from_fen
 
@@ -349,6 +354,7 @@ def _decision(p: Proposal, v: Verdict, version: str, reason: str) -> str:
                 "relation": p.relation.value,
                 "event_key": p.event_key,
                 "good_standing": p.good_standing,
+                "on_file": p.on_file,
                 "used": {k: int(v.used[k]) for k in CONSTRAINTS},
             },
             "parameters": [
@@ -367,6 +373,18 @@ def _decision(p: Proposal, v: Verdict, version: str, reason: str) -> str:
         },
         ensure_ascii=False,
         sort_keys=True,
+    )
+
+
+def _on_file(conn: Connection, ids: Sequence[str]) -> set[str]:
+    if not ids:
+        return set()
+    return set(
+        conn.execute(
+            select(hardship_files.c.member_id).where(
+                hardship_files.c.member_id.in_(ids), hardship_files.c.state != "left"
+            )
+        ).scalars()
     )
 
 
@@ -462,6 +480,16 @@ def propose_grants(
                 continue
             first_of[key] = i
             todo.append(i)
+        on_file = _on_file(
+            conn,
+            sorted(
+                {
+                    prepared[i][0].member_id
+                    for i in todo
+                    if prepared[i][1].kind is BenefitKind.HARDSHIP_AID
+                }
+            ),
+        )
         proposals = []
         for i in todo:
             req, benefit, fen, form, relation = prepared[i]
@@ -481,6 +509,7 @@ def propose_grants(
                     relation,
                     req.event_key,
                     _good(status, record_json, req.on, int(grace_value)),
+                    req.member_id in on_file,
                 )
             )
         verdicts: list[Verdict] = []
@@ -869,6 +898,7 @@ def replay_grant(store: Store, grant_id: str, rules: Parameters | None = None) -
         Relation(inputs["relation"]),
         inputs["event_key"],
         bool(inputs["good_standing"]),
+        bool(inputs.get("on_file", False)),
     )
     used = {k: np.array([int(inputs["used"][k])]) for k in CONSTRAINTS}
     (now,) = evaluate(rules, [proposal], used)

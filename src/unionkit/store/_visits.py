@@ -10,17 +10,25 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
+from unionkit.benefits.festivals import festival_date
 from unionkit.care.visits import VisitKind, VisitStatus, VisitTask, _visit_id, birthday_on
 from unionkit.errors import InvalidGrantData, NotFound, Rejected
-from unionkit.models.benefit import Relation
+from unionkit.models.benefit import Festival, Relation
 from unionkit.models.member import MemberStatus
 from unionkit.rules.parameters import Parameters
 from unionkit.store._ledger import GrantRequest, propose_grants
-from unionkit.store._money_schema import visits
+from unionkit.store._money_schema import hardship_files, visits
 from unionkit.store._schema import members
 from unionkit.store._store import Store
 
-__all__ = ["add_visits", "assign_visit", "complete_visit", "list_visits", "plan_birthdays"]
+__all__ = [
+    "add_visits",
+    "assign_visit",
+    "complete_visit",
+    "list_visits",
+    "plan_birthdays",
+    "plan_hardship_visits",
+]
 
 
 def _row(task: VisitTask) -> dict[str, Any]:
@@ -115,6 +123,40 @@ def plan_birthdays(
                 due_on=day,
                 reason=reason,
                 relation=Relation.SELF,
+                source_key=key,
+            )
+        )
+    return add_visits(store, tasks)
+
+
+def plan_hardship_visits(store: Store, festival: Festival, year: int) -> list[VisitTask]:
+    """
+    Make a holiday visit task for every member with a hardship file on record.
+
+    Each task is due on the festival's date that year (lunar festivals by the lunar
+    calendar); planning the same festival again makes no second task.
+
+    .. versionadded:: 0.2.0
+    """
+    day = festival_date(festival, year)
+    with store._read() as conn:
+        ids = sorted(
+            set(
+                conn.execute(
+                    select(hardship_files.c.member_id).where(hardship_files.c.state != "left")
+                ).scalars()
+            )
+        )
+    tasks = []
+    for member_id in ids:
+        key = f"hardship|{festival.value}|{year}|{member_id}"
+        tasks.append(
+            VisitTask(
+                visit_id=_visit_id(key),
+                member_id=member_id,
+                kind=VisitKind.HARDSHIP_HOLIDAY,
+                due_on=day,
+                reason=f"{festival.label_zh}走访困难家庭 / {festival.label_en} visit",
                 source_key=key,
             )
         )
