@@ -550,6 +550,13 @@ def propose_grants(
             )
             made[i] = (grant, v)
             new_rows.append(_grant_row(grant, _decision(p, v, version, req.reason)))
+        if store.grant_validator is not None:
+            # The branch's plugins may veto any grant; a veto stores none of the batch.
+            Store._validate_grants(
+                store.grant_validator,
+                [g for g, _ in made.values() if g is not None],
+                benefits.values(),
+            )
         if new_rows and not dry_run:
             conn.execute(insert(grants), new_rows)
         existing = _grants_by_key(conn, [k for k in keys if k in stored_keys])

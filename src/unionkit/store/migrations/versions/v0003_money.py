@@ -125,6 +125,32 @@ def upgrade() -> None:
         sa.Column("actor", sa.String(64), nullable=False),
         sa.Column("note", sa.Text),
     )
+    op.create_table(
+        "proposal_runs",
+        sa.Column("run_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("source", sa.String(64), nullable=False),
+        sa.Column("month", sa.String(7), nullable=False),
+        sa.Column("ruleset_version", sa.String(64), nullable=False),
+        sa.Column("finished_at", sa.DateTime, nullable=False),
+        sa.Column("proposed", sa.Integer, nullable=False),
+    )
+    op.create_table(
+        "proposals",
+        sa.Column("key", sa.String(300), primary_key=True),
+        sa.Column("source", sa.String(64), nullable=False),
+        sa.Column("run_id", sa.Integer, sa.ForeignKey("proposal_runs.run_id"), nullable=False),
+        sa.Column("member_id", sa.String(32), nullable=False),
+        sa.Column("kind", sa.String(48), nullable=False),
+        sa.Column("amount_fen", sa.Integer),
+        sa.Column("reason", sa.Text, nullable=False),
+    )
+    op.create_table(
+        "proposal_confirmations",
+        sa.Column("key", sa.String(300), sa.ForeignKey("proposals.key"), primary_key=True),
+        sa.Column("grant_id", sa.String(64), nullable=False),
+        sa.Column("granted_on", sa.Date, nullable=False),
+        sa.Column("confirmed_at", sa.DateTime, nullable=False),
+    )
 
 
 def downgrade() -> None:
