@@ -121,3 +121,64 @@ def test_visits_plan_list_assign_done(db: str, tmp_path: Path) -> None:
     assert json.loads(out)["status"] == "done" and json.loads(out)["assignee"] == "干事甲"
     code, out, _ = run("visits", "list", "--db", db, "--status", "open", "--json")
     assert vid not in [t["visit_id"] for t in json.loads(out)]
+
+
+def test_hardship_files_from_the_command_line(db: str, tmp_path: Path) -> None:
+    rows = generate_roster(3, seed=6, relatives=False)
+    roster = tmp_path / "r.csv"
+    write_rows(rows, roster)
+    assert run("members", "import", str(roster), "--db", db, "--on", "2026-01-01")[0] == 0
+    member = rows[0]["member_id"]
+    code, out, err = run(
+        "hardship",
+        "enter",
+        member,
+        "--tier",
+        "deep",
+        "--evidence",
+        "EV-1",
+        "--on",
+        "2025-09-01",
+        "--by",
+        "clerk",
+        "--db",
+        db,
+        "--json",
+    )
+    assert code == 0, err
+    file_id = json.loads(out)["file_id"]
+    code, out, _ = run("hardship", "list", "--due-on", "2026-09-01", "--db", db, "--json")
+    assert [f["file_id"] for f in json.loads(out)] == [file_id]
+    code, out, _ = run(
+        "hardship",
+        "leave",
+        file_id,
+        "--on",
+        "2026-09-28",
+        "--by",
+        "clerk",
+        "--reason",
+        "收入提高",
+        "--db",
+        db,
+        "--lang",
+        "en",
+    )
+    assert code == 0 and "notice until 2026-10-10" in out
+    code, _, err = run(
+        "hardship", "confirm-leave", file_id, "--on", "2026-10-09", "--by", "clerk", "--db", db
+    )
+    assert code == 1 and "2026-10-10" in err
+    code, out, _ = run(
+        "hardship",
+        "confirm-leave",
+        file_id,
+        "--on",
+        "2026-10-12",
+        "--by",
+        "clerk",
+        "--db",
+        db,
+        "--json",
+    )
+    assert code == 0 and json.loads(out)["follow_up_until"] == "2027-04-12"
