@@ -182,3 +182,29 @@ def test_hardship_files_from_the_command_line(db: str, tmp_path: Path) -> None:
         "--json",
     )
     assert code == 0 and json.loads(out)["follow_up_until"] == "2027-04-12"
+
+
+def test_visit_notes_are_printed_with_numbers_masked(db: str, tmp_path: Path) -> None:
+    rows = generate_roster(30, seed=5, relatives=False)
+    for row in rows:
+        row["status"] = "active"
+    roster = tmp_path / "r.csv"
+    write_rows(rows, roster)
+    run("members", "import", str(roster), "--db", db, "--on", "2026-11-01")
+    run("visits", "plan-birthdays", "--month", "2026-11", "--db", db)
+    vid = json.loads(run("visits", "list", "--db", db, "--json")[1])[0]["visit_id"]
+    code, out, _ = run(
+        "visits",
+        "done",
+        vid,
+        "--on",
+        "2026-11-05",
+        "--by",
+        "clerk",
+        "--db",
+        db,
+        "--note",
+        "家属电话13800138000",
+        "--json",
+    )
+    assert code == 0 and "13800138000" not in out and "138****8000" in out
