@@ -83,9 +83,7 @@ def list_(
             due_by=parse_day(due_by, lang) if due_by else None,
         )
     if as_json:
-        typer.echo(
-            json.dumps([t.model_dump(mode="json") for t in found], ensure_ascii=False, indent=2)
-        )
+        typer.echo(json.dumps([_task_json(t) for t in found], ensure_ascii=False, indent=2))
         return
     if not found:
         typer.echo(_t("none", lang))
