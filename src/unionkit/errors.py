@@ -18,6 +18,7 @@ __all__ = [
     "PluginConflict",
     "PluginError",
     "PluginLoadError",
+    "ProviderUnavailable",
     "QuotaExceeded",
     "Rejected",
     "RosterFormatError",
@@ -187,6 +188,10 @@ class InvalidBranch(UnionkitError, ValueError):
 
 class QuotaExceeded(Rejected):
     """A member's choice would take them over their quota for a benefit and period."""
+
+
+class ProviderUnavailable(UnionkitError, ConnectionError):
+    """A welfare provider could not be reached after the bounded retries; nothing was recorded."""
 
 
 class UnionkitPluginWarning(UserWarning):

@@ -16,6 +16,7 @@ from unionkit.labels import LabelledEnum
 __all__ = [
     "FINAL_STATUSES",
     "NEXT_STATUSES",
+    "RELEASED",
     "OrderEvent",
     "OrderStatus",
     "StoredOrder",

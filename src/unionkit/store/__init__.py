@@ -10,5 +10,7 @@ from unionkit.store._store import (
     Store,
     open_store,
 )
+from unionkit.store._welfare import WelfareOrders
 
-__all__ = ["ANONYMOUS_NAME", "DemandRow", "EventRow", "GrantValidator", "Store", "open_store"]
+__all__ = ["ANONYMOUS_NAME", "DemandRow", "EventRow", "GrantValidator", "Store", "WelfareOrders",
+           "open_store"]

@@ -153,6 +153,7 @@ welfare_orders = Table(
     Column("version", Integer, nullable=False),
     Column("provider_reference", String(128)),
     Column("expected_delivery", Date),
+    Column("home_delivery", Boolean, nullable=False),
 )
 
 welfare_order_lines = Table(

@@ -1,4 +1,4 @@
-"""Welfare providers: catalogue items, members' orders within quota, order lines and status history."""
+"""Welfare providers: catalogue items, members' orders within quota, lines and status history."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer, sa.CheckConstraint("version >= 1"), nullable=False),
         sa.Column("provider_reference", sa.String(128)),
         sa.Column("expected_delivery", sa.Date),
+        sa.Column("home_delivery", sa.Boolean, nullable=False),
     )
     op.create_index("ix_welfare_orders_quota", "welfare_orders",
                     ["member_id", "quota_key", "year"])
