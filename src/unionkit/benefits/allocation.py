@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +59,10 @@ def _money(value: object) -> Decimal:
         return parse_nonnegative_yuan(value)
     except ValueError as exc:
         raise Rejected(f"programme: amount {value!r}: {exc}") from exc
+
+
+def _names(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
 
 
 def _optional_money(value: object) -> Decimal | None:
@@ -135,7 +139,7 @@ class Programme:
     fixed_amount: Decimal | None = field(default=None, converter=_optional_money)
     cap_per_member: Decimal | None = field(default=None, converter=_optional_money)
     period: str = field(default="", validator=_check_id("period"))
-    tie_break: tuple[str, ...] = field(default=(), converter=tuple)
+    tie_break: tuple[str, ...] = field(default=(), converter=_names)
     fill: Fill = field(default=Fill.strict, converter=Fill)
     form: GrantForm = field(default=GrantForm.CASH, converter=GrantForm)
 

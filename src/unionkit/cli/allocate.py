@@ -239,7 +239,7 @@ def allocate_command(
             budget=_money(budget, "--budget", lang), eligible=eligible, score=score,
             amount=amount, fixed_amount=_money(fixed_amount, "--fixed-amount", lang),
             cap_per_member=_money(cap, "--cap", lang), period=period or str(when.year),
-            tie_break=tuple(tie_break) if tie_break else (), fill=fill,
+            tie_break=tie_break or (), fill=fill,
         )
     except (Rejected, ValueError) as exc:
         raise _fail(str(exc), EXIT_USAGE) from exc
