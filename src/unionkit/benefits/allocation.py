@@ -562,10 +562,12 @@ def allocate(
     if "member_id" not in columns:
         raise Rejected("allocate: the roster has no member_id column / 名册缺少工号列")
     ids = np.asarray(columns["member_id"], dtype=object)
-    unique, counts = np.unique(ids.astype(str), return_counts=True)
-    if (counts > 1).any():
-        raise Rejected(f"allocate: member {str(unique[counts > 1][0])!r} appears more than once "
-                       f"in the roster / 名册中该成员重复出现")
+    listed = ids.tolist()
+    if len(set(listed)) != len(listed):
+        seen: set[object] = set()
+        twice = next(m for m in listed if m in seen or seen.add(m))
+        raise Rejected(f"allocate: member {twice!r} appears more than once in the roster / "
+                       f"名册中该成员重复出现")
     n = len(ids)
     result = ruleset.evaluate(columns, as_of=as_of, rules=programme.rules_needed())
     frame = result.frame

@@ -13,25 +13,29 @@ import typer
 from unionkit.cli.app import app
 from unionkit.cli.lang import Lang
 from unionkit.cli.plugins import BranchOpt, NoPluginOpt, PluginOpt
-from unionkit.cli.rules import (
-    EXIT_FAILED,
-    EXIT_USAGE,
-    _AsOf,
-    _chosen,
-    _fail,
-    _LangOpt,
-    _Params,
-    _parse_date,
-    _read,
-    _report_row_errors,
-    _RosterArg,
-    _RuleFiles,
-    _write_atomically,
-    roster_columns,
-)
 
 if TYPE_CHECKING:
     from unionkit.benefits import Allocation, Programme
+
+# cli.rules imports cli.app, which imports this module: its helpers are imported when a
+# command runs, so importing cli.rules first never meets a half-initialised module.
+EXIT_USAGE = 2
+EXIT_FAILED = 1
+
+_RosterArg = Annotated[Path, typer.Argument(help="花名册文件（CSV、xlsx、xls） / roster file.",
+                                            show_default=False)]
+_AsOf = Annotated[str, typer.Option("--as-of", help="评估日期 YYYY-MM-DD / evaluation date.",
+                                    show_default=False)]
+_LangOpt = Annotated[Lang, typer.Option("--lang", help="输出语言 / output language.")]
+_Params = Annotated[list[Path] | None, typer.Option(
+    "--params", help="参数覆盖 YAML（可多次） / parameter overlay YAML (repeatable).")]
+_RuleFiles = Annotated[list[Path] | None, typer.Option(
+    "--rule-file", help="附加规则 YAML（可多次） / extra rule file YAML (repeatable).")]
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code)
 
 __all__ = ["allocate_command"]
 
@@ -139,6 +143,7 @@ def _print(summary: dict[str, Any], lang: Lang) -> None:
 
 def _write(out: Path, result: Allocation) -> None:
     from unionkit.benefits import AllocationStatus
+    from unionkit.cli.rules import _write_atomically
 
     def write(path: Path) -> None:
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
@@ -218,6 +223,13 @@ def allocate_command(
     unknown or mistyped rule, no valid member, an unknown --member), 2 misuse.
     """
     from unionkit.benefits import Programme, allocate
+    from unionkit.cli.rules import (
+        _chosen,
+        _parse_date,
+        _read,
+        _report_row_errors,
+        roster_columns,
+    )
     from unionkit.errors import (
         NotFound,
         ParameterError,
