@@ -21,12 +21,12 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _timing import best  # noqa: E402
+from _timing import best
 
-from unionkit.benefits import Programme, allocate  # noqa: E402
-from unionkit.cli.rules import roster_columns  # noqa: E402
-from unionkit.io import read_roster  # noqa: E402
-from unionkit.rules import RuleSet  # noqa: E402
+from unionkit.benefits import Programme, allocate
+from unionkit.cli.rules import roster_columns
+from unionkit.io import read_roster
+from unionkit.rules import RuleSet
 
 AS_OF = dt.date(2026, 9, 1)
 ROOT = Path(__file__).parents[1]
@@ -43,10 +43,18 @@ def standard_ruleset() -> RuleSet:
 
 def programme(budget: Decimal) -> Programme:
     """Hardship aid, capped at 2,000 yuan a member."""
-    return Programme(programme_id="hardship-2026", benefit_id="hardship-aid",
-                     name_zh="困难补助", name_en="hardship aid", budget=budget,
-                     eligible="hardship_eligible", score="hardship_score",
-                     amount="subsidy_amount", cap_per_member=Decimal(2000), period="2026")
+    return Programme(
+        programme_id="hardship-2026",
+        benefit_id="hardship-aid",
+        name_zh="困难补助",
+        name_en="hardship aid",
+        budget=budget,
+        eligible="hardship_eligible",
+        score="hardship_score",
+        amount="subsidy_amount",
+        cap_per_member=Decimal(2000),
+        period="2026",
+    )
 
 
 def grow(columns: dict[str, Any], n: int) -> dict[str, Any]:
@@ -58,9 +66,13 @@ def grow(columns: dict[str, Any], n: int) -> dict[str, Any]:
     for name, values in columns.items():
         taken = values[rows]
         if name in ("member_id", "household_id"):
-            taken = np.array([None if v is None else f"{v}-{c}"
-                              for v, c in zip(taken.tolist(), copy.tolist(), strict=True)],
-                             dtype=object)
+            taken = np.array(
+                [
+                    None if v is None else f"{v}-{c}"
+                    for v, c in zip(taken.tolist(), copy.tolist(), strict=True)
+                ],
+                dtype=object,
+            )
         out[name] = taken
     return out
 
@@ -69,12 +81,14 @@ def baseline(ruleset: RuleSet, columns: dict[str, Any], budget_fen: int) -> int:
     """Evaluate the three rules, then rank and cut by hand with numpy."""
     frame = ruleset.evaluate(columns, as_of=AS_OF, rules=RULES).frame
     eligible = np.ma.getdata(frame["hardship_eligible"]) & ~np.ma.getmaskarray(
-        frame["hardship_eligible"])
+        frame["hardship_eligible"]
+    )
     due = np.minimum(np.ma.getdata(frame["subsidy_amount"]), 200_000) * eligible
     score = np.ma.getdata(frame["hardship_score"]).astype(np.float64)
     candidates = np.flatnonzero(due > 0)
-    order = candidates[np.lexsort((columns["member_id"][candidates].astype(str),
-                                   -score[candidates]))]
+    order = candidates[
+        np.lexsort((columns["member_id"][candidates].astype(str), -score[candidates]))
+    ]
     cumulative = np.cumsum(due[order])
     return int(np.searchsorted(cumulative, budget_fen, side="right"))
 
@@ -88,8 +102,10 @@ def main() -> None:
     ruleset = standard_ruleset()
     example = roster_columns(read_roster(ROOT / "examples" / "roster.csv"))
     rosters = {"example roster": example, f"{args.size:,} synthetic": grow(example, args.size)}
-    print(f"{'roster':<20} {'rows':>8} {'members':>8} {'allocate':>10} {'baseline':>10} "
-          f"{'ratio':>6} {'what-if x1000':>14}")
+    print(
+        f"{'roster':<20} {'rows':>8} {'members':>8} {'allocate':>10} {'baseline':>10} "
+        f"{'ratio':>6} {'what-if x1000':>14}"
+    )
     for label, columns in rosters.items():
         members = int(np.count_nonzero(columns["is_member"]))
         budget = Decimal(members * 20)  # about 20 yuan a member: the budget runs out
@@ -97,16 +113,20 @@ def main() -> None:
         check = baseline(ruleset, columns, int(budget * 100))
         if check != result.funded:
             raise SystemExit(f"{label}: baseline funds {check}, allocate {result.funded}")
-        ours = best(lambda c=columns, b=budget: allocate(ruleset, c, programme(b), AS_OF),
-                    args.repeat)
-        theirs = best(lambda c=columns, b=budget: baseline(ruleset, c, int(b * 100)),
-                      args.repeat)
+        ours = best(
+            lambda c=columns, b=budget: allocate(ruleset, c, programme(b), AS_OF), args.repeat
+        )
+        theirs = best(lambda c=columns, b=budget: baseline(ruleset, c, int(b * 100)), args.repeat)
         budgets = [Decimal(k * 1000) for k in range(1000)]
-        what_if = best(lambda r=result: r.what_if(budgets), args.repeat)
-        print(f"{label:<20} {len(columns['member_id']):>8,} {members:>8,} {ours:>9.3f}s "
-              f"{theirs:>9.3f}s {ours / theirs:>6.2f} {what_if:>13.3f}s")
-        print(f"  budget {budget:,} yuan: {result.ranked:,} ranked, {result.funded:,} funded, "
-              f"{len(result.waitlist()):,} waitlisted")
+        what_if = best(lambda r=result, b=budgets: r.what_if(b), args.repeat)
+        print(
+            f"{label:<20} {len(columns['member_id']):>8,} {members:>8,} {ours:>9.3f}s "
+            f"{theirs:>9.3f}s {ours / theirs:>6.2f} {what_if:>13.3f}s"
+        )
+        print(
+            f"  budget {budget:,} yuan: {result.ranked:,} ranked, {result.funded:,} funded, "
+            f"{len(result.waitlist()):,} waitlisted"
+        )
 
 
 if __name__ == "__main__":

@@ -23,13 +23,21 @@ AS_OF = date(2026, 9, 1)
 
 def ruleset() -> RuleSet:
     """Eligible: members with sick leave; score: sick-leave days; due: their rigid spending."""
-    return RuleSet([
-        Rule("aid_eligible", parse_expression("is_member and sick_leave_days >= 1"),
-             "可获补助", "eligible", "bool"),
-        Rule("aid_score", parse_expression("sick_leave_days"), "评分", "score", "int"),
-        Rule("aid_amount", parse_expression("rigid_spending"), "应发", "due", "money"),
-        Rule("salary", parse_expression("monthly_salary"), "月薪", "salary", "money"),
-    ], Parameters())
+    return RuleSet(
+        [
+            Rule(
+                "aid_eligible",
+                parse_expression("is_member and sick_leave_days >= 1"),
+                "可获补助",
+                "eligible",
+                "bool",
+            ),
+            Rule("aid_score", parse_expression("sick_leave_days"), "评分", "score", "int"),
+            Rule("aid_amount", parse_expression("rigid_spending"), "应发", "due", "money"),
+            Rule("salary", parse_expression("monthly_salary"), "月薪", "salary", "money"),
+        ],
+        Parameters(),
+    )
 
 
 def roster(rows: list[tuple[str, bool, int, int, int]]) -> dict[str, Any]:
@@ -44,22 +52,30 @@ def roster(rows: list[tuple[str, bool, int, int, int]]) -> dict[str, Any]:
     }
 
 
-ROSTER = roster([
-    ("M05", True, 5, 100_000, 500_000),   # score 5, due 1,000.00
-    ("M01", True, 9, 200_000, 400_000),   # score 9: first
-    ("M03", True, 5, 150_000, 300_000),   # ties M05 on score; lower salary ranks first
-    ("M04", True, 2, 80_000, 300_000),
-    ("M02", False, 20, 300_000, 100_000),  # a relative: not eligible
-    ("M06", True, 0, 90_000, 200_000),    # no sick leave: not eligible
-    ("M07", True, 1, 0, 200_000),         # eligible but nothing due
-])
+ROSTER = roster(
+    [
+        ("M05", True, 5, 100_000, 500_000),  # score 5, due 1,000.00
+        ("M01", True, 9, 200_000, 400_000),  # score 9: first
+        ("M03", True, 5, 150_000, 300_000),  # ties M05 on score; lower salary ranks first
+        ("M04", True, 2, 80_000, 300_000),
+        ("M02", False, 20, 300_000, 100_000),  # a relative: not eligible
+        ("M06", True, 0, 90_000, 200_000),  # no sick leave: not eligible
+        ("M07", True, 1, 0, 200_000),  # eligible but nothing due
+    ]
+)
 
 
 def programme(budget: str = "4000", **kw: Any) -> Programme:
     values: dict[str, Any] = {
-        "programme_id": "aid", "benefit_id": "hardship-aid", "name_zh": "困难补助",
-        "name_en": "hardship aid", "budget": budget, "eligible": "aid_eligible",
-        "score": "aid_score", "amount": "aid_amount", "period": "2026",
+        "programme_id": "aid",
+        "benefit_id": "hardship-aid",
+        "name_zh": "困难补助",
+        "name_en": "hardship aid",
+        "budget": budget,
+        "eligible": "aid_eligible",
+        "score": "aid_score",
+        "amount": "aid_amount",
+        "period": "2026",
         "tie_break": ("salary",),
     }
     values.update(kw)
@@ -71,15 +87,18 @@ def test_ranks_by_score_then_tie_break_and_stops_when_the_budget_runs_out() -> N
 
     # M01 2,000 + M03 1,500 = 3,500; M05's 1,000 would pass 4,000: strict stops there.
     assert ["M01", "M03"] == [g.member_id for g in result.proposed_grants()]
-    assert [Decimal("2000.00"), Decimal("1500.00")] == [
-        g.amount for g in result.proposed_grants()]
+    assert [Decimal("2000.00"), Decimal("1500.00")] == [g.amount for g in result.proposed_grants()]
     assert ["M05", "M04"] == result.waitlist()
     assert 4 == result.ranked
     assert 2 == result.cutoff
     assert Decimal("500.00") == result.left
-    assert {AllocationStatus.FUNDED: 2, AllocationStatus.PARTIAL: 0,
-            AllocationStatus.WAITLISTED: 2, AllocationStatus.NOTHING_DUE: 1,
-            AllocationStatus.NOT_ELIGIBLE: 2} == result.counts()
+    assert {
+        AllocationStatus.FUNDED: 2,
+        AllocationStatus.PARTIAL: 0,
+        AllocationStatus.WAITLISTED: 2,
+        AllocationStatus.NOTHING_DUE: 1,
+        AllocationStatus.NOT_ELIGIBLE: 2,
+    } == result.counts()
 
 
 def test_strict_fill_does_not_skip_ahead_to_a_cheaper_member() -> None:
@@ -95,15 +114,17 @@ def test_partial_fill_gives_the_next_member_what_is_left() -> None:
     result = allocate(ruleset(), ROSTER, programme("4000", fill="partial"), AS_OF)
 
     grants = result.proposed_grants()
-    assert [("M01", Decimal("2000.00")), ("M03", Decimal("1500.00")),
-            ("M05", Decimal("500.00"))] == [(g.member_id, g.amount) for g in grants]
+    assert [
+        ("M01", Decimal("2000.00")),
+        ("M03", Decimal("1500.00")),
+        ("M05", Decimal("500.00")),
+    ] == [(g.member_id, g.amount) for g in grants]
     assert AllocationStatus.PARTIAL is result.place("M05").status
     assert Decimal("0.00") == result.left
 
 
 def test_tie_break_descending_and_member_id_last() -> None:
-    by_salary_desc = allocate(ruleset(), ROSTER, programme("100000", tie_break=("-salary",)),
-                              AS_OF)
+    by_salary_desc = allocate(ruleset(), ROSTER, programme("100000", tie_break=("-salary",)), AS_OF)
     by_id = allocate(ruleset(), ROSTER, programme("100000", tie_break=()), AS_OF)
 
     assert ["M01", "M05", "M03", "M04"] == [g.member_id for g in by_salary_desc.proposed_grants()]
@@ -116,17 +137,24 @@ def test_order_does_not_depend_on_the_roster_row_order() -> None:
     a = allocate(ruleset(), ROSTER, programme("4000", tie_break=()), AS_OF)
     b = allocate(ruleset(), reversed_roster, programme("4000", tie_break=()), AS_OF)
 
-    assert [g.member_id for g in a.proposed_grants()] == [
-        g.member_id for g in b.proposed_grants()]
+    assert [g.member_id for g in a.proposed_grants()] == [g.member_id for g in b.proposed_grants()]
 
 
 def test_cap_counts_what_the_member_already_received() -> None:
-    result = allocate(ruleset(), ROSTER, programme("100000", cap_per_member="1800"), AS_OF,
-                      already={"M01": "300", "M03": "1800"})
+    result = allocate(
+        ruleset(),
+        ROSTER,
+        programme("100000", cap_per_member="1800"),
+        AS_OF,
+        already={"M01": "300", "M03": "1800"},
+    )
 
     amounts = {g.member_id: g.amount for g in result.proposed_grants()}
-    assert {"M01": Decimal("1500.00"), "M05": Decimal("1000.00"),
-            "M04": Decimal("800.00")} == amounts
+    assert {
+        "M01": Decimal("1500.00"),
+        "M05": Decimal("1000.00"),
+        "M04": Decimal("800.00"),
+    } == amounts
     assert AllocationStatus.NOTHING_DUE is result.place("M03").status
     assert result.place("M01").capped
 
@@ -135,8 +163,10 @@ def test_explanations_name_rank_and_cutoff_in_both_languages() -> None:
     result = allocate(ruleset(), ROSTER, programme("4000"), AS_OF)
 
     waiting = result.place("M04")
-    assert "ranked 4 of 4 (score 2); the budget ran out at 2: waitlisted; 1,300.00 yuan more " \
+    assert (
+        "ranked 4 of 4 (score 2); the budget ran out at 2: waitlisted; 1,300.00 yuan more "
         "budget would reach them (800.00 due)" == waiting.explain("en")
+    )
     assert waiting.explain("zh").startswith("排名第 4 位（共 4 人，评分 2）；预算在第 2 位用完")
     assert "the budget covers the first 2" in result.place("M01").explain("en")
     assert "not eligible" in result.place("M02").explain("en")
@@ -167,8 +197,9 @@ def test_proposed_grants_carry_key_reason_and_version() -> None:
 
 
 def test_fixed_amount_programme_and_money_stays_exact() -> None:
-    result = allocate(ruleset(), ROSTER, programme("999.03", amount=None,
-                                                   fixed_amount="333.01"), AS_OF)
+    result = allocate(
+        ruleset(), ROSTER, programme("999.03", amount=None, fixed_amount="333.01"), AS_OF
+    )
 
     assert [Decimal("333.01")] * 3 == [g.amount for g in result.proposed_grants()]
     assert Decimal("0.00") == result.left

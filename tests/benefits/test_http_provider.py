@@ -55,8 +55,9 @@ class ProviderApp:
                 headers = {"Retry-After": self.retry_after} if self.retry_after else {}
                 return Response("busy", status=self.fail_status, headers=headers)
             if self.refuse is not None:
-                return Response(json.dumps({"error": self.refuse}), status=422,
-                                content_type="application/json")
+                return Response(
+                    json.dumps({"error": self.refuse}), status=422, content_type="application/json"
+                )
             if key in self.orders:
                 return _json({"reference": self.orders[key], "duplicate": True}, 409)
             reference = f"P-{len(self.orders) + 1}"
@@ -91,15 +92,28 @@ def app(server: HTTPServer) -> ProviderApp:
 
 
 def adapter(server: HTTPServer, waits: list[float], **kw: float) -> HttpWelfareProvider:
-    return HttpWelfareProvider(server.url_for("/"), provider_id="shop", name_zh="商城",
-                               name_en="shop", quota=QUOTA, sleep=waits.append,
-                               **{"timeout": 2.0, **kw})  # type: ignore[arg-type]
+    return HttpWelfareProvider(
+        server.url_for("/"),
+        provider_id="shop",
+        name_zh="商城",
+        name_en="shop",
+        quota=QUOTA,
+        sleep=waits.append,
+        **{"timeout": 2.0, **kw},
+    )  # type: ignore[arg-type]
 
 
 def order(order_id: str = "o1") -> Order:
     line = OrderLine(item_id="rice", quantity=1, unit_price="199.90", amount="199.90")
-    return Order(order_id=order_id, provider_id="shop", member_id="M1",
-                 quota_key="festival_goods", year=2026, lines=(line,), total="199.90")
+    return Order(
+        order_id=order_id,
+        provider_id="shop",
+        member_id="M1",
+        quota_key="festival_goods",
+        year=2026,
+        lines=(line,),
+        total="199.90",
+    )
 
 
 def test_server_failing_then_succeeding_places_the_order_once(
@@ -158,9 +172,7 @@ def test_a_4xx_refusal_is_not_retried_and_names_the_reason(
     assert [] == waits
 
 
-def test_retries_are_bounded_and_respect_retry_after(
-    server: HTTPServer, app: ProviderApp
-) -> None:
+def test_retries_are_bounded_and_respect_retry_after(server: HTTPServer, app: ProviderApp) -> None:
     app.fail_first, app.fail_status, app.retry_after = 99, 429, "3"
     waits: list[float] = []
 
@@ -175,8 +187,15 @@ def test_retries_are_bounded_and_respect_retry_after(
 
 def test_no_server_at_all_is_unavailable() -> None:
     waits: list[float] = []
-    shop = HttpWelfareProvider("http://127.0.0.1:9", provider_id="shop", name_zh="商城",
-                               name_en="shop", quota=QUOTA, attempts=2, sleep=waits.append)
+    shop = HttpWelfareProvider(
+        "http://127.0.0.1:9",
+        provider_id="shop",
+        name_zh="商城",
+        name_en="shop",
+        quota=QUOTA,
+        attempts=2,
+        sleep=waits.append,
+    )
 
     with pytest.raises(ProviderUnavailable, match="after 2 attempts"):
         shop.confirm(order())
@@ -185,8 +204,18 @@ def test_no_server_at_all_is_unavailable() -> None:
 
 def test_catalogue_and_status_are_read_from_the_server(server: HTTPServer) -> None:
     server.expect_request("/catalogue", query_string="on=2026-09-01").respond_with_json(
-        {"items": [{"item_id": "rice", "name_zh": "大米", "name_en": "rice",
-                    "kind": "festival_goods", "price": "199.90"}]})
+        {
+            "items": [
+                {
+                    "item_id": "rice",
+                    "name_zh": "大米",
+                    "name_en": "rice",
+                    "kind": "festival_goods",
+                    "price": "199.90",
+                }
+            ]
+        }
+    )
     server.expect_request("/orders/P-7").respond_with_json({"status": "shipped"})
     shop = adapter(server, [])
 
@@ -198,10 +227,25 @@ def test_catalogue_and_status_are_read_from_the_server(server: HTTPServer) -> No
 
 def test_an_invalid_catalogue_item_is_named(server: HTTPServer) -> None:
     server.expect_request("/catalogue").respond_with_json(
-        {"items": [{"item_id": "rice", "name_zh": "大米", "name_en": "rice",
-                    "kind": "festival_goods", "price": "199.90"},
-                   {"item_id": "oil", "name_zh": "油", "name_en": "oil",
-                    "kind": "festival_goods", "price": "1.999"}]})
+        {
+            "items": [
+                {
+                    "item_id": "rice",
+                    "name_zh": "大米",
+                    "name_en": "rice",
+                    "kind": "festival_goods",
+                    "price": "199.90",
+                },
+                {
+                    "item_id": "oil",
+                    "name_zh": "油",
+                    "name_en": "oil",
+                    "kind": "festival_goods",
+                    "price": "1.999",
+                },
+            ]
+        }
+    )
 
     with pytest.raises(Rejected, match=r"catalogue item 2 is not valid \(fields: price\)"):
         adapter(server, []).catalogue(ON)
@@ -212,11 +256,29 @@ def test_store_places_through_http_once_despite_failures(
 ) -> None:
     store.add_members([Member.model_validate({"member_id": "M1", "name": "王五"})])
     welfare = WelfareOrders(store)
-    welfare.sync_catalogue("shop", [CatalogueItem(
-        item_id="rice", name_zh="大米", name_en="rice", kind=BenefitKind.FESTIVAL_GOODS,
-        price="199.90")], on=ON)
-    welfare.choose("M1", "shop", QUOTA, [Selection("rice")], on=ON,
-                   at=datetime(2026, 9, 1, 9), order_id="o1", actor="M1")
+    welfare.sync_catalogue(
+        "shop",
+        [
+            CatalogueItem(
+                item_id="rice",
+                name_zh="大米",
+                name_en="rice",
+                kind=BenefitKind.FESTIVAL_GOODS,
+                price="199.90",
+            )
+        ],
+        on=ON,
+    )
+    welfare.choose(
+        "M1",
+        "shop",
+        QUOTA,
+        [Selection("rice")],
+        on=ON,
+        at=datetime(2026, 9, 1, 9),
+        order_id="o1",
+        actor="M1",
+    )
     app.fail_first = 1
     shop = adapter(server, [])
 
@@ -231,14 +293,39 @@ def test_store_places_through_http_once_despite_failures(
 def test_store_keeps_the_order_chosen_when_the_provider_is_unreachable(store: Store) -> None:
     store.add_members([Member.model_validate({"member_id": "M1", "name": "王五"})])
     welfare = WelfareOrders(store)
-    welfare.sync_catalogue("shop", [CatalogueItem(
-        item_id="rice", name_zh="大米", name_en="rice", kind=BenefitKind.FESTIVAL_GOODS,
-        price="199.90")], on=ON)
-    welfare.choose("M1", "shop", QUOTA, [Selection("rice")], on=ON,
-                   at=datetime(2026, 9, 1, 9), order_id="o1", actor="M1")
+    welfare.sync_catalogue(
+        "shop",
+        [
+            CatalogueItem(
+                item_id="rice",
+                name_zh="大米",
+                name_en="rice",
+                kind=BenefitKind.FESTIVAL_GOODS,
+                price="199.90",
+            )
+        ],
+        on=ON,
+    )
+    welfare.choose(
+        "M1",
+        "shop",
+        QUOTA,
+        [Selection("rice")],
+        on=ON,
+        at=datetime(2026, 9, 1, 9),
+        order_id="o1",
+        actor="M1",
+    )
     waits: list[float] = []
-    shop = HttpWelfareProvider("http://127.0.0.1:9", provider_id="shop", name_zh="商城",
-                               name_en="shop", quota=QUOTA, attempts=2, sleep=waits.append)
+    shop = HttpWelfareProvider(
+        "http://127.0.0.1:9",
+        provider_id="shop",
+        name_zh="商城",
+        name_en="shop",
+        quota=QUOTA,
+        attempts=2,
+        sleep=waits.append,
+    )
 
     with pytest.raises(ProviderUnavailable):
         welfare.place("o1", shop, at=datetime(2026, 9, 1, 10), actor="staff")
@@ -250,7 +337,6 @@ def test_store_keeps_the_order_chosen_when_the_provider_is_unreachable(store: St
 def test_importing_benefits_does_not_import_httpx() -> None:
     code = "import sys, unionkit.benefits; print('httpx' in sys.modules)"
 
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
 
     assert "False" == out.stdout.strip()

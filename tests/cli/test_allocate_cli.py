@@ -13,8 +13,17 @@ from unionkit.cli.app import app
 
 runner = CliRunner()
 
-HEADER = ["工号", "姓名", "是否会员", "出生日期", "家庭编号", "入职日期", "月工资", "刚性支出",
-          "病假天数"]
+HEADER = [
+    "工号",
+    "姓名",
+    "是否会员",
+    "出生日期",
+    "家庭编号",
+    "入职日期",
+    "月工资",
+    "刚性支出",
+    "病假天数",
+]
 ROWS = [
     ("M1", "张伟", "是", "1984-05-01", "H1", "2004-03-01", "8500", "1500", "20"),
     ("M2", "王芳", "是", "1985-06-02", "H2", "2005-06-01", "9000", "800", "5"),
@@ -53,10 +62,28 @@ def files(tmp_path: Path) -> tuple[Path, Path]:
 
 def run(files: tuple[Path, Path], *extra: str) -> tuple[int, str]:
     roster, rules = files
-    result = runner.invoke(app, [
-        "allocate", str(roster), "--as-of", "2026-09-01", "--budget", "2500",
-        "--benefit", "sick-aid", "--eligible", "aid_ok", "--score", "aid_score",
-        "--amount", "aid_due", "--rule-file", str(rules), *extra])
+    result = runner.invoke(
+        app,
+        [
+            "allocate",
+            str(roster),
+            "--as-of",
+            "2026-09-01",
+            "--budget",
+            "2500",
+            "--benefit",
+            "sick-aid",
+            "--eligible",
+            "aid_ok",
+            "--score",
+            "aid_score",
+            "--amount",
+            "aid_due",
+            "--rule-file",
+            str(rules),
+            *extra,
+        ],
+    )
     return result.exit_code, result.output
 
 
@@ -65,24 +92,32 @@ def test_json_lists_grants_waitlist_what_if_and_a_member_place(
 ) -> None:
     out = tmp_path / "grants.csv"
 
-    code, text = run(files, "--json", "--what-if", "3500,1500", "--member", "M3",
-                     "--out", str(out))
+    code, text = run(files, "--json", "--what-if", "3500,1500", "--member", "M3", "--out", str(out))
 
     summary = json.loads(text)
     assert 0 == code
     assert [("M1", "1500.00"), ("M2", "800.00")] == [
-        (g["member_id"], g["amount"]) for g in summary["proposed_grants"]]
+        (g["member_id"], g["amount"]) for g in summary["proposed_grants"]
+    ]
     assert ["M3"] == summary["waitlist"]
     assert "sick-aid:2026:M1" == summary["proposed_grants"][0]["idempotency_key"]
     assert [3, 1] == [s["funded"] for s in summary["what_if"]]
-    assert "ranked 3 of 3 (score 5); the budget ran out at 2: waitlisted; 1,000.00 yuan " \
+    assert (
+        "ranked 3 of 3 (score 5); the budget ran out at 2: waitlisted; 1,000.00 yuan "
         "more budget would reach them (1,200.00 due)" == summary["member"]["explain_en"]
-    assert {"funded": 2, "partial": 0, "waitlisted": 1, "nothing_due": 0,
-            "not_eligible": 2} == summary["counts"]
+    )
+    assert {
+        "funded": 2,
+        "partial": 0,
+        "waitlisted": 1,
+        "nothing_due": 0,
+        "not_eligible": 2,
+    } == summary["counts"]
     with out.open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert [("1", "M1", "funded"), ("2", "M2", "funded"), ("3", "M3", "waitlisted")] == [
-        (r["rank"], r["member_id"], r["status"]) for r in rows]
+        (r["rank"], r["member_id"], r["status"]) for r in rows
+    ]
 
 
 def test_text_output_in_chinese_and_english(files: tuple[Path, Path]) -> None:
@@ -103,7 +138,8 @@ def test_partial_fill_and_cap(files: tuple[Path, Path]) -> None:
     assert 0 == code
     # capped at 1,000: M1 1,000, M2 800, M3 gets the 700 left of 1,000 due
     assert [("M1", "1000.00"), ("M2", "800.00"), ("M3", "700.00")] == [
-        (g["member_id"], g["amount"]) for g in summary["proposed_grants"]]
+        (g["member_id"], g["amount"]) for g in summary["proposed_grants"]
+    ]
 
 
 @pytest.mark.parametrize(

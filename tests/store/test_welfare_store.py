@@ -32,28 +32,55 @@ WORKER = Path(__file__).with_name("welfare_worker.py")
 
 def items() -> list[CatalogueItem]:
     return [
-        CatalogueItem(item_id="rice", name_zh="大米", name_en="rice",
-                      kind=BenefitKind.FESTIVAL_GOODS, price="199.90", home_delivery=True),
-        CatalogueItem(item_id="oil", name_zh="食用油", name_en="oil",
-                      kind=BenefitKind.FESTIVAL_GOODS, price="100.05"),
-        CatalogueItem(item_id="card", name_zh="购物卡", name_en="shopping card",
-                      kind=BenefitKind.FESTIVAL_GOODS, form=GrantForm.CASH, price="100"),
+        CatalogueItem(
+            item_id="rice",
+            name_zh="大米",
+            name_en="rice",
+            kind=BenefitKind.FESTIVAL_GOODS,
+            price="199.90",
+            home_delivery=True,
+        ),
+        CatalogueItem(
+            item_id="oil",
+            name_zh="食用油",
+            name_en="oil",
+            kind=BenefitKind.FESTIVAL_GOODS,
+            price="100.05",
+        ),
+        CatalogueItem(
+            item_id="card",
+            name_zh="购物卡",
+            name_en="shopping card",
+            kind=BenefitKind.FESTIVAL_GOODS,
+            form=GrantForm.CASH,
+            price="100",
+        ),
     ]
 
 
 @pytest.fixture
 def welfare(store: Store) -> WelfareOrders:
-    store.add_members([Member.model_validate({"member_id": m, "name": "李四"})
-                       for m in ("M1", "M2")])
+    store.add_members(
+        [Member.model_validate({"member_id": m, "name": "李四"}) for m in ("M1", "M2")]
+    )
     orders = WelfareOrders(store)
     orders.sync_catalogue("shop", items(), on=ON)
     return orders
 
 
-def choose(welfare: WelfareOrders, order_id: str, *picks: tuple[str, int],
-           member: str = "M1") -> OrderStatus:
-    return welfare.choose(member, "shop", QUOTA, [Selection(i, q) for i, q in picks], on=ON,
-                          at=AT, order_id=order_id, actor=member).status
+def choose(
+    welfare: WelfareOrders, order_id: str, *picks: tuple[str, int], member: str = "M1"
+) -> OrderStatus:
+    return welfare.choose(
+        member,
+        "shop",
+        QUOTA,
+        [Selection(i, q) for i, q in picks],
+        on=ON,
+        at=AT,
+        order_id=order_id,
+        actor=member,
+    ).status
 
 
 class Shop:
@@ -77,13 +104,24 @@ class Shop:
         if self.refuse:
             raise Rejected("out of stock")
         self.placed.append(order.order_id)
-        return Confirmation(order_id=order.order_id, provider_reference=f"R-{order.order_id}",
-                            expected_delivery=date(2026, 9, 10))
+        return Confirmation(
+            order_id=order.order_id,
+            provider_reference=f"R-{order.order_id}",
+            expected_delivery=date(2026, 9, 10),
+        )
 
 
 def test_choice_is_priced_from_the_stored_catalogue_and_kept(welfare: WelfareOrders) -> None:
-    stored = welfare.choose("M1", "shop", QUOTA, [Selection("rice", 2), Selection("oil")],
-                            on=ON, at=AT, order_id="o1", actor="M1")
+    stored = welfare.choose(
+        "M1",
+        "shop",
+        QUOTA,
+        [Selection("rice", 2), Selection("oil")],
+        on=ON,
+        at=AT,
+        order_id="o1",
+        actor="M1",
+    )
 
     again = welfare.get("o1")
     assert Decimal("499.85") == stored.total == again.total
@@ -92,7 +130,8 @@ def test_choice_is_priced_from_the_stored_catalogue_and_kept(welfare: WelfareOrd
     assert "unionkit:shop:o1" == again.idempotency_key
     assert Decimal("499.85") == welfare.spent("M1", "festival_goods", 2026)
     assert [(None, OrderStatus.CHOSEN)] == [
-        (e.from_status, e.to_status) for e in welfare.history("o1")]
+        (e.from_status, e.to_status) for e in welfare.history("o1")
+    ]
 
 
 def test_choice_over_the_quota_is_refused_and_stores_nothing(welfare: WelfareOrders) -> None:
@@ -125,8 +164,9 @@ def test_withdrawn_items_cannot_be_chosen_but_old_orders_keep_their_price(
     welfare: WelfareOrders,
 ) -> None:
     choose(welfare, "o1", ("oil", 1))
-    dearer = [i.model_copy(update={"price": Decimal("120.00")}) for i in items()
-              if i.item_id == "oil"]
+    dearer = [
+        i.model_copy(update={"price": Decimal("120.00")}) for i in items() if i.item_id == "oil"
+    ]
 
     welfare.sync_catalogue("shop", dearer, on=date(2026, 10, 1))
 
@@ -163,9 +203,14 @@ def test_statuses_move_forward_with_history_and_never_back(welfare: WelfareOrder
     assert rows == welfare.count_rows()
     stored = welfare.get("o1")
     assert (OrderStatus.DELIVERED, "R-o1", date(2026, 9, 10), 4) == (
-        stored.status, stored.provider_reference, stored.expected_delivery, stored.version)
-    assert [OrderStatus.CHOSEN, OrderStatus.PLACED, OrderStatus.SHIPPED,
-            OrderStatus.DELIVERED] == [e.to_status for e in welfare.history("o1")]
+        stored.status,
+        stored.provider_reference,
+        stored.expected_delivery,
+        stored.version,
+    )
+    assert [OrderStatus.CHOSEN, OrderStatus.PLACED, OrderStatus.SHIPPED, OrderStatus.DELIVERED] == [
+        e.to_status for e in welfare.history("o1")
+    ]
     assert "SF123" == welfare.history("o1")[2].note
 
 
@@ -208,9 +253,17 @@ def test_two_processes_cannot_both_pass_one_quota(
     go = tmp_path / "go"
     procs = [
         subprocess.Popen(
-            [sys.executable, str(WORKER), store_target.target, store_target.schema or "",
-             str(go), f"race-{n}"],
-            stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": "src"},
+            [
+                sys.executable,
+                str(WORKER),
+                store_target.target,
+                store_target.schema or "",
+                str(go),
+                f"race-{n}",
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": "src"},
         )
         for n in range(4)
     ]

@@ -37,9 +37,16 @@ def main(target: str, schema: str, go: str, order_id: str) -> None:
     while not Path(go).exists():
         time.sleep(0.005)
     try:
-        orders.choose("M2", "shop", Quota("festival_goods", Decimal("500.00")),
-                      [Selection("rice", 2)], on=date(2026, 9, 1),
-                      at=datetime(2026, 9, 1, 10), order_id=order_id, actor="M2")
+        orders.choose(
+            "M2",
+            "shop",
+            Quota("festival_goods", Decimal("500.00")),
+            [Selection("rice", 2)],
+            on=date(2026, 9, 1),
+            at=datetime(2026, 9, 1, 10),
+            order_id=order_id,
+            actor="M2",
+        )
         print("stored")
     except QuotaExceeded:
         print("exceeded")

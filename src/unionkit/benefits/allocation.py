@@ -243,31 +243,48 @@ class MemberPlace:
         zh = lang == "zh"
         score = "未知" if self.score is None else f"{self.score:g}"
         score_en = "unknown" if self.score is None else f"{self.score:g}"
-        cap = ("（已按每人限额扣减）" if zh else " (reduced to the per-member cap)") \
-            if self.capped else ""
+        cap = (
+            ("（已按每人限额扣减）" if zh else " (reduced to the per-member cap)")
+            if self.capped
+            else ""
+        )
         status = self.status
         if status is AllocationStatus.NOT_ELIGIBLE:
             return "不符合该项目条件" if zh else "not eligible for this programme"
         if status is AllocationStatus.NOTHING_DUE:
-            return ("符合条件，但应发金额为0（或已用完每人限额）" if zh else
-                    "eligible, but nothing is due (or the per-member cap is used up)")
-        head = (f"排名第 {self.rank} 位（共 {self.ranked} 人，评分 {score}）" if zh else
-                f"ranked {self.rank} of {self.ranked} (score {score_en})")
+            return (
+                "符合条件，但应发金额为0（或已用完每人限额）"
+                if zh
+                else "eligible, but nothing is due (or the per-member cap is used up)"
+            )
+        head = (
+            f"排名第 {self.rank} 位（共 {self.ranked} 人，评分 {score}）"
+            if zh
+            else f"ranked {self.rank} of {self.ranked} (score {score_en})"
+        )
         if status is AllocationStatus.FUNDED:
-            return head + (f"；预算覆盖前 {self.cutoff} 位；拟发 {self.granted:,.2f} 元{cap}"
-                           if zh else
-                           f"; the budget covers the first {self.cutoff}; "
-                           f"proposed {self.granted:,.2f} yuan{cap}")
+            return head + (
+                f"；预算覆盖前 {self.cutoff} 位；拟发 {self.granted:,.2f} 元{cap}"
+                if zh
+                else f"; the budget covers the first {self.cutoff}; "
+                f"proposed {self.granted:,.2f} yuan{cap}"
+            )
         if status is AllocationStatus.PARTIAL:
-            return head + (f"；预算在第 {self.cutoff} 位用完，拟发剩余的 {self.granted:,.2f} 元"
-                           f"（应发 {self.due:,.2f} 元）" if zh else
-                           f"; the budget ran out at {self.cutoff}: proposed the "
-                           f"{self.granted:,.2f} yuan left of {self.due:,.2f} due")
-        return head + (f"；预算在第 {self.cutoff} 位用完，列入候补；再增加 {self.shortfall:,.2f} 元"
-                       f"预算可覆盖到该成员（应发 {self.due:,.2f} 元）" if zh else
-                       f"; the budget ran out at {self.cutoff}: waitlisted; "
-                       f"{self.shortfall:,.2f} yuan more budget would reach them "
-                       f"({self.due:,.2f} due)")
+            return head + (
+                f"；预算在第 {self.cutoff} 位用完，拟发剩余的 {self.granted:,.2f} 元"
+                f"（应发 {self.due:,.2f} 元）"
+                if zh
+                else f"; the budget ran out at {self.cutoff}: proposed the "
+                f"{self.granted:,.2f} yuan left of {self.due:,.2f} due"
+            )
+        return head + (
+            f"；预算在第 {self.cutoff} 位用完，列入候补；再增加 {self.shortfall:,.2f} 元"
+            f"预算可覆盖到该成员（应发 {self.due:,.2f} 元）"
+            if zh
+            else f"; the budget ran out at {self.cutoff}: waitlisted; "
+            f"{self.shortfall:,.2f} yuan more budget would reach them "
+            f"({self.due:,.2f} due)"
+        )
 
 
 @frozen
@@ -383,15 +400,21 @@ class Allocation:
         rank = int(self.rank[i])
         shortfall = 0
         if rank and self.granted_fen[i] < self.due_fen[i]:
-            shortfall = max(0, int(self.cumulative_fen[rank - 1]) - parse_fen(
-                self.programme.budget))
+            shortfall = max(
+                0, int(self.cumulative_fen[rank - 1]) - parse_fen(self.programme.budget)
+            )
         score = float(self.score[i])
         return MemberPlace(
-            member_id=member_id, status=_STATUSES[int(self.status[i])], rank=rank,
-            ranked=self.ranked, cutoff=self.cutoff,
+            member_id=member_id,
+            status=_STATUSES[int(self.status[i])],
+            rank=rank,
+            ranked=self.ranked,
+            cutoff=self.cutoff,
             score=None if np.isnan(score) else score,
-            due=_yuan(int(self.due_fen[i])), granted=_yuan(int(self.granted_fen[i])),
-            shortfall=_yuan(shortfall), capped=bool(self.capped[i]),
+            due=_yuan(int(self.due_fen[i])),
+            granted=_yuan(int(self.granted_fen[i])),
+            shortfall=_yuan(shortfall),
+            capped=bool(self.capped[i]),
         )
 
     def waitlist(self) -> list[str]:
@@ -420,8 +443,15 @@ class Allocation:
             budget = _money(value)
             fen = parse_fen(budget)
             funded, spent = _fit(self.cumulative_fen, fen, self.programme.fill)
-            out.append(BudgetScenario(budget=budget, funded=funded, spent=_yuan(spent),
-                                      left=_yuan(fen - spent), change=funded - base))
+            out.append(
+                BudgetScenario(
+                    budget=budget,
+                    funded=funded,
+                    spent=_yuan(spent),
+                    left=_yuan(fen - spent),
+                    change=funded - base,
+                )
+            )
         return out
 
     def proposed_grants(self) -> list[ProposedGrant]:
@@ -436,14 +466,21 @@ class Allocation:
             rank = int(self.rank[i])
             score = float(self.score[i])
             shown = "?" if np.isnan(score) else f"{score:g}"
-            out.append(ProposedGrant(
-                member_id=member_id, benefit_id=p.benefit_id, amount=_yuan(fen), form=p.form,
-                reason_zh=f"{p.name_zh}：第 {rank}/{self.ranked} 位，评分 {shown}",
-                reason_en=f"{p.name_en}: ranked {rank} of {self.ranked}, score {shown}",
-                idempotency_key=f"{p.programme_id}:{p.period}:{member_id}",
-                programme_id=p.programme_id, rank=rank, rule_version=self.rule_version,
-                as_of=self.as_of,
-            ))
+            out.append(
+                ProposedGrant(
+                    member_id=member_id,
+                    benefit_id=p.benefit_id,
+                    amount=_yuan(fen),
+                    form=p.form,
+                    reason_zh=f"{p.name_zh}：第 {rank}/{self.ranked} 位，评分 {shown}",
+                    reason_en=f"{p.name_en}: ranked {rank} of {self.ranked}, score {shown}",
+                    idempotency_key=f"{p.programme_id}:{p.period}:{member_id}",
+                    programme_id=p.programme_id,
+                    rank=rank,
+                    rule_version=self.rule_version,
+                    as_of=self.as_of,
+                )
+            )
         return out
 
 
@@ -466,8 +503,10 @@ def _as_columns(roster: Any) -> Mapping[str, Any]:
         return roster
     columns = getattr(roster, "columns", None)
     if columns is None:
-        raise Rejected("allocate: the roster must be a mapping of columns or a data frame / "
-                       "名册须为列字典或数据框")
+        raise Rejected(
+            "allocate: the roster must be a mapping of columns or a data frame / "
+            "名册须为列字典或数据框"
+        )
     return {str(c): roster[c].to_numpy() for c in columns}
 
 
@@ -476,8 +515,10 @@ def _already_fen(already: Mapping[str, object] | Array | None, ids: Array) -> Ar
         return np.zeros(len(ids), dtype=np.int64)
     if isinstance(already, np.ndarray):
         if already.shape != ids.shape:
-            raise Rejected(f"allocate: 'already' has {len(already)} values for {len(ids)} "
-                           f"members / 已发金额个数与名册人数不符")
+            raise Rejected(
+                f"allocate: 'already' has {len(already)} values for {len(ids)} "
+                f"members / 已发金额个数与名册人数不符"
+            )
         return already.astype(np.int64)
     out = np.zeros(len(ids), dtype=np.int64)
     if already:
@@ -488,8 +529,9 @@ def _already_fen(already: Mapping[str, object] | Array | None, ids: Array) -> Ar
                 try:
                     out[i] = parse_fen(amount)
                 except ValueError as exc:
-                    raise Rejected(f"allocate: amount already received by member "
-                                   f"{member_id!r}: {exc}") from exc
+                    raise Rejected(
+                        f"allocate: amount already received by member {member_id!r}: {exc}"
+                    ) from exc
     return out
 
 
@@ -498,7 +540,9 @@ def _check_rules(ruleset: RuleSet, programme: Programme) -> None:
 
     numeric = {ValueType.int, ValueType.number, ValueType.money}
     wanted: list[tuple[str, set[ValueType] | None]] = [
-        (programme.eligible, {ValueType.bool}), (programme.score, numeric)]
+        (programme.eligible, {ValueType.bool}),
+        (programme.score, numeric),
+    ]
     if programme.amount is not None:
         wanted.append((programme.amount, {ValueType.money}))
     wanted.extend((t.lstrip("-"), numeric) for t in programme.tie_break)
@@ -566,8 +610,10 @@ def allocate(
     if len(set(listed)) != len(listed):
         seen: set[object] = set()
         twice = next(m for m in listed if m in seen or seen.add(m))
-        raise Rejected(f"allocate: member {twice!r} appears more than once in the roster / "
-                       f"名册中该成员重复出现")
+        raise Rejected(
+            f"allocate: member {twice!r} appears more than once in the roster / "
+            f"名册中该成员重复出现"
+        )
     n = len(ids)
     result = ruleset.evaluate(columns, as_of=as_of, rules=programme.rules_needed())
     frame = result.frame
@@ -614,8 +660,16 @@ def allocate(
     rank = np.zeros(n, dtype=np.int64)
     rank[order] = np.arange(1, len(order) + 1)
     return Allocation(
-        programme=programme, as_of=as_of, rule_version=result.version, member_ids=ids,
-        status=status, rank=rank, score=score, due_fen=due.astype(np.int64),
-        granted_fen=granted, capped=capped & eligible, order=order,
+        programme=programme,
+        as_of=as_of,
+        rule_version=result.version,
+        member_ids=ids,
+        status=status,
+        rank=rank,
+        score=score,
+        due_fen=due.astype(np.int64),
+        granted_fen=granted,
+        capped=capped & eligible,
+        order=order,
         cumulative_fen=cumulative,
     )

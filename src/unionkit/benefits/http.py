@@ -81,8 +81,10 @@ class HttpWelfareProvider:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if attempts < 1 or backoff < 0 or max_backoff < 0:
-            raise Rejected(f"Provider {provider_id!r}: attempts must be at least 1 and waits "
-                           f"not negative / 重试次数至少为1，等待时间不能为负")
+            raise Rejected(
+                f"Provider {provider_id!r}: attempts must be at least 1 and waits "
+                f"not negative / 重试次数至少为1，等待时间不能为负"
+            )
         self.provider_id = provider_id
         self.name_zh = name_zh
         self.name_en = name_en
@@ -103,14 +105,17 @@ class HttpWelfareProvider:
             ProviderUnavailable: No usable answer after the retries.
             Rejected: The provider refused, or sent an item that is not valid (named).
         """
-        response = self._request("GET", "/catalogue", what="catalogue",
-                                 params={"on": on.isoformat()})
+        response = self._request(
+            "GET", "/catalogue", what="catalogue", params={"on": on.isoformat()}
+        )
         self._refuse_4xx(response, "catalogue")
         body = self._json(response, "catalogue")
         items = body.get("items")
         if not isinstance(items, list):
-            raise Rejected(f"Provider {self.provider_id!r}: the catalogue has no 'items' list / "
-                           f"供应商目录缺少商品列表")
+            raise Rejected(
+                f"Provider {self.provider_id!r}: the catalogue has no 'items' list / "
+                f"供应商目录缺少商品列表"
+            )
         out = []
         for n, raw in enumerate(items, start=1):
             try:
@@ -137,9 +142,13 @@ class HttpWelfareProvider:
             Rejected: The provider refused the order (a ``4xx`` other than ``409``).
         """
         what = f"order {order.order_id!r}"
-        response = self._request("POST", "/orders", what=what,
-                                 json=order.model_dump(mode="json"),
-                                 key=idempotency_key(order))
+        response = self._request(
+            "POST",
+            "/orders",
+            what=what,
+            json=order.model_dump(mode="json"),
+            key=idempotency_key(order),
+        )
         if response.status_code not in (200, 201, 409):
             self._refuse_4xx(response, what)
         body = self._json(response, what)
@@ -155,8 +164,11 @@ class HttpWelfareProvider:
                 f"placing it again is safe (same key) / 供应商未返回订单号，可安全重试"
             )
         try:
-            return Confirmation(order_id=order.order_id, provider_reference=reference,
-                                expected_delivery=body.get("expected_delivery"))
+            return Confirmation(
+                order_id=order.order_id,
+                provider_reference=reference,
+                expected_delivery=body.get("expected_delivery"),
+            )
         except ValidationError as exc:
             raise ProviderUnavailable(
                 f"Provider {self.provider_id!r} answered {what} with an unreadable delivery "
@@ -178,13 +190,23 @@ class HttpWelfareProvider:
         try:
             return OrderStatus(str(value))
         except ValueError:
-            raise Rejected(f"Provider {self.provider_id!r}: {what} has the unknown status "
-                           f"{value!r} / 供应商返回了未知的订单状态") from None
+            raise Rejected(
+                f"Provider {self.provider_id!r}: {what} has the unknown status "
+                f"{value!r} / 供应商返回了未知的订单状态"
+            ) from None
 
     # --- Plumbing ---
 
-    def _request(self, method: str, path: str, *, what: str, key: str | None = None,
-                 json: Any = None, params: Mapping[str, str] | None = None) -> httpx.Response:
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        what: str,
+        key: str | None = None,
+        json: Any = None,
+        params: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
         import httpx
 
         headers = dict(self._headers)
@@ -198,8 +220,9 @@ class HttpWelfareProvider:
                     self._sleep(self._wait(attempt, retry_after))
                 retry_after = None
                 try:
-                    response = client.request(method, path, headers=headers, json=json,
-                                              params=params)
+                    response = client.request(
+                        method, path, headers=headers, json=json, params=params
+                    )
                 except httpx.TimeoutException:
                     last = f"no answer within {self._timeout:g} s"
                     continue

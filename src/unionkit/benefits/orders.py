@@ -38,15 +38,17 @@ class OrderStatus(LabelledEnum):
 
 
 S = OrderStatus
-NEXT_STATUSES: Mapping[OrderStatus, frozenset[OrderStatus]] = MappingProxyType({
-    S.CHOSEN: frozenset({S.PLACED, S.FAILED, S.CANCELLED}),
-    S.PLACED: frozenset({S.CONFIRMED, S.SHIPPED, S.DELIVERED, S.FAILED, S.CANCELLED}),
-    S.CONFIRMED: frozenset({S.SHIPPED, S.DELIVERED, S.FAILED, S.CANCELLED}),
-    S.SHIPPED: frozenset({S.DELIVERED, S.FAILED}),
-    S.DELIVERED: frozenset(),
-    S.FAILED: frozenset(),
-    S.CANCELLED: frozenset(),
-})
+NEXT_STATUSES: Mapping[OrderStatus, frozenset[OrderStatus]] = MappingProxyType(
+    {
+        S.CHOSEN: frozenset({S.PLACED, S.FAILED, S.CANCELLED}),
+        S.PLACED: frozenset({S.CONFIRMED, S.SHIPPED, S.DELIVERED, S.FAILED, S.CANCELLED}),
+        S.CONFIRMED: frozenset({S.SHIPPED, S.DELIVERED, S.FAILED, S.CANCELLED}),
+        S.SHIPPED: frozenset({S.DELIVERED, S.FAILED}),
+        S.DELIVERED: frozenset(),
+        S.FAILED: frozenset(),
+        S.CANCELLED: frozenset(),
+    }
+)
 """Each status's possible next statuses: only forward, never back (a delivery is not undone)."""
 
 FINAL_STATUSES = frozenset(s for s, nxt in NEXT_STATUSES.items() if not nxt)
@@ -72,7 +74,9 @@ def check_move(order_id: str, current: OrderStatus, new: OrderStatus) -> None:
         why_en = "a delivery status only moves forward"
         why_zh = "配送状态只能向前推进"
     raise IllegalTransition(
-        order_id, current.value, new.value,
+        order_id,
+        current.value,
+        new.value,
         f"Order {order_id!r} cannot move from {current.value} to {new.value}: {why_en}; "
         f"nothing was stored\n订单{order_id}不能从“{current.label_zh}”变为“{new.label_zh}”："
         f"{why_zh}，未作任何保存",

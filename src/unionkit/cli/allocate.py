@@ -22,42 +22,63 @@ if TYPE_CHECKING:
 EXIT_USAGE = 2
 EXIT_FAILED = 1
 
-_RosterArg = Annotated[Path, typer.Argument(help="花名册文件（CSV、xlsx、xls） / roster file.",
-                                            show_default=False)]
-_AsOf = Annotated[str, typer.Option("--as-of", help="评估日期 YYYY-MM-DD / evaluation date.",
-                                    show_default=False)]
+_RosterArg = Annotated[
+    Path, typer.Argument(help="花名册文件（CSV、xlsx、xls） / roster file.", show_default=False)
+]
+_AsOf = Annotated[
+    str, typer.Option("--as-of", help="评估日期 YYYY-MM-DD / evaluation date.", show_default=False)
+]
 _LangOpt = Annotated[Lang, typer.Option("--lang", help="输出语言 / output language.")]
-_Params = Annotated[list[Path] | None, typer.Option(
-    "--params", help="参数覆盖 YAML（可多次） / parameter overlay YAML (repeatable).")]
-_RuleFiles = Annotated[list[Path] | None, typer.Option(
-    "--rule-file", help="附加规则 YAML（可多次） / extra rule file YAML (repeatable).")]
+_Params = Annotated[
+    list[Path] | None,
+    typer.Option("--params", help="参数覆盖 YAML（可多次） / parameter overlay YAML (repeatable)."),
+]
+_RuleFiles = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--rule-file", help="附加规则 YAML（可多次） / extra rule file YAML (repeatable)."
+    ),
+]
 
 
 def _fail(message: str, code: int) -> typer.Exit:
     typer.echo(message, err=True)
     return typer.Exit(code)
 
+
 __all__ = ["allocate_command"]
 
 _TEXT = {
     "title": ("预算分配：{name}（{programme}）", "Allocation: {name} ({programme})"),
-    "budget": ("预算 {budget} 元；应发合计 {needed} 元", "budget {budget} yuan; "
-               "{needed} yuan would pay everyone due"),
-    "ranked": ("排序 {ranked} 人：前 {funded} 位获安排，{waiting} 人候补",
-               "{ranked} ranked: the first {funded} funded, {waiting} waitlisted"),
+    "budget": (
+        "预算 {budget} 元；应发合计 {needed} 元",
+        "budget {budget} yuan; {needed} yuan would pay everyone due",
+    ),
+    "ranked": (
+        "排序 {ranked} 人：前 {funded} 位获安排，{waiting} 人候补",
+        "{ranked} ranked: the first {funded} funded, {waiting} waitlisted",
+    ),
     "spent": ("拟发 {spent} 元，余 {left} 元", "proposed {spent} yuan, {left} yuan left"),
-    "counts": ("不符合条件 {not_eligible} 人；符合但无可发金额 {nothing} 人",
-               "{not_eligible} not eligible; {nothing} eligible with nothing due"),
-    "tie": ("排序规则：{score} 从高到低{ties}；同分再按工号升序",
-            "order: {score} highest first{ties}; then member id ascending"),
+    "counts": (
+        "不符合条件 {not_eligible} 人；符合但无可发金额 {nothing} 人",
+        "{not_eligible} not eligible; {nothing} eligible with nothing due",
+    ),
+    "tie": (
+        "排序规则：{score} 从高到低{ties}；同分再按工号升序",
+        "order: {score} highest first{ties}; then member id ascending",
+    ),
     "what_if": ("预算测算：", "What if the budget were:"),
-    "scenario": ("  {budget} 元：覆盖 {funded} 人（{change:+d}），拟发 {spent} 元",
-                 "  {budget} yuan: {funded} covered ({change:+d}), {spent} yuan paid"),
+    "scenario": (
+        "  {budget} 元：覆盖 {funded} 人（{change:+d}），拟发 {spent} 元",
+        "  {budget} yuan: {funded} covered ({change:+d}), {spent} yuan paid",
+    ),
     "member": ("成员 {member}：{why}", "member {member}: {why}"),
     "written": ("拟发放清单已写入 {path}", "proposed grants written to {path}"),
     "version": ("规则集版本 {version}，评估日期 {as_of}", "rule set {version}, as of {as_of}"),
-    "seam": ("以上为拟发放（未入账）：发放台账尚未接入，见 --out 文件",
-             "these are proposals, not yet in the grants ledger (see the --out file)"),
+    "seam": (
+        "以上为拟发放（未入账）：发放台账尚未接入，见 --out 文件",
+        "these are proposals, not yet in the grants ledger (see the --out file)",
+    ),
 }
 
 
@@ -83,33 +104,60 @@ def _summary(result: Allocation, budgets: Sequence[str], member: str | None) -> 
     p = result.programme
     counts = result.counts()
     out: dict[str, Any] = {
-        "programme": p.programme_id, "benefit": p.benefit_id, "name_zh": p.name_zh,
-        "name_en": p.name_en, "as_of": result.as_of.isoformat(),
-        "version": result.rule_version, "budget": str(p.budget), "needed": str(result.needed),
-        "spent": str(result.spent), "left": str(result.left), "ranked": result.ranked,
-        "funded": result.funded, "cutoff": result.cutoff, "fill": p.fill.value,
+        "programme": p.programme_id,
+        "benefit": p.benefit_id,
+        "name_zh": p.name_zh,
+        "name_en": p.name_en,
+        "as_of": result.as_of.isoformat(),
+        "version": result.rule_version,
+        "budget": str(p.budget),
+        "needed": str(result.needed),
+        "spent": str(result.spent),
+        "left": str(result.left),
+        "ranked": result.ranked,
+        "funded": result.funded,
+        "cutoff": result.cutoff,
+        "fill": p.fill.value,
         "tie_break": [p.score, *p.tie_break, "member_id"],
         "counts": {s.value: n for s, n in counts.items()},
         "waitlist": result.waitlist(),
         "proposed_grants": [
-            {"member_id": g.member_id, "benefit_id": g.benefit_id, "amount": str(g.amount),
-             "form": g.form.value, "rank": g.rank, "reason_zh": g.reason_zh,
-             "reason_en": g.reason_en, "idempotency_key": g.idempotency_key}
+            {
+                "member_id": g.member_id,
+                "benefit_id": g.benefit_id,
+                "amount": str(g.amount),
+                "form": g.form.value,
+                "rank": g.rank,
+                "reason_zh": g.reason_zh,
+                "reason_en": g.reason_en,
+                "idempotency_key": g.idempotency_key,
+            }
             for g in result.proposed_grants()
         ],
         "what_if": [
-            {"budget": str(s.budget), "funded": s.funded, "spent": str(s.spent),
-             "left": str(s.left), "change": s.change}
+            {
+                "budget": str(s.budget),
+                "funded": s.funded,
+                "spent": str(s.spent),
+                "left": str(s.left),
+                "change": s.change,
+            }
             for s in result.what_if(budgets)
         ],
     }
     if member is not None:
         place = result.place(member)
         out["member"] = {
-            "member_id": member, "status": place.status.value, "rank": place.rank,
-            "ranked": place.ranked, "cutoff": place.cutoff, "due": str(place.due),
-            "granted": str(place.granted), "shortfall": str(place.shortfall),
-            "explain_zh": place.explain("zh"), "explain_en": place.explain("en"),
+            "member_id": member,
+            "status": place.status.value,
+            "rank": place.rank,
+            "ranked": place.ranked,
+            "cutoff": place.cutoff,
+            "due": str(place.due),
+            "granted": str(place.granted),
+            "shortfall": str(place.shortfall),
+            "explain_zh": place.explain("zh"),
+            "explain_en": place.explain("en"),
         }
     out["statuses"] = {s.value: [s.label_zh, s.label_en] for s in AllocationStatus}
     return out
@@ -121,20 +169,35 @@ def _print(summary: dict[str, Any], lang: Lang) -> None:
     lines = [
         _t("title", lang, name=name, programme=summary["programme"]),
         _t("budget", lang, budget=summary["budget"], needed=summary["needed"]),
-        _t("ranked", lang, ranked=summary["ranked"], funded=summary["funded"],
-           waiting=counts["waitlisted"]),
+        _t(
+            "ranked",
+            lang,
+            ranked=summary["ranked"],
+            funded=summary["funded"],
+            waiting=counts["waitlisted"],
+        ),
         _t("spent", lang, spent=summary["spent"], left=summary["left"]),
         _t("counts", lang, not_eligible=counts["not_eligible"], nothing=counts["nothing_due"]),
-        _t("tie", lang, score=summary["tie_break"][0],
-           ties="".join(f", {t}" for t in summary["tie_break"][1:-1])),
+        _t(
+            "tie",
+            lang,
+            score=summary["tie_break"][0],
+            ties="".join(f", {t}" for t in summary["tie_break"][1:-1]),
+        ),
     ]
     if summary["what_if"]:
         lines.append(_t("what_if", lang))
         lines.extend(_t("scenario", lang, **s) for s in summary["what_if"])
     if "member" in summary:
         m = summary["member"]
-        lines.append(_t("member", lang, member=m["member_id"],
-                        why=m["explain_zh"] if lang is Lang.zh else m["explain_en"]))
+        lines.append(
+            _t(
+                "member",
+                lang,
+                member=m["member_id"],
+                why=m["explain_zh"] if lang is Lang.zh else m["explain_en"],
+            )
+        )
     lines.append(_t("version", lang, version=summary["version"][:12], as_of=summary["as_of"]))
     lines.append(_t("seam", lang))
     for line in lines:
@@ -148,22 +211,45 @@ def _write(out: Path, result: Allocation) -> None:
     def write(path: Path) -> None:
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["rank", "member_id", "status", "due", "amount", "benefit_id",
-                             "idempotency_key", "reason_zh", "reason_en"])
+            writer.writerow(
+                [
+                    "rank",
+                    "member_id",
+                    "status",
+                    "due",
+                    "amount",
+                    "benefit_id",
+                    "idempotency_key",
+                    "reason_zh",
+                    "reason_en",
+                ]
+            )
             grants = {g.member_id: g for g in result.proposed_grants()}
             for i in result.order:
                 member_id = str(result.member_ids[i])
                 place = result.place(member_id)
                 grant = grants.get(member_id)
-                writer.writerow([
-                    place.rank, member_id, place.status.value, f"{place.due:.2f}",
-                    f"{place.granted:.2f}", result.programme.benefit_id,
-                    grant.idempotency_key if grant else "",
-                    place.explain("zh") if place.status is AllocationStatus.WAITLISTED
-                    else grant.reason_zh if grant else "",
-                    place.explain("en") if place.status is AllocationStatus.WAITLISTED
-                    else grant.reason_en if grant else "",
-                ])
+                writer.writerow(
+                    [
+                        place.rank,
+                        member_id,
+                        place.status.value,
+                        f"{place.due:.2f}",
+                        f"{place.granted:.2f}",
+                        result.programme.benefit_id,
+                        grant.idempotency_key if grant else "",
+                        place.explain("zh")
+                        if place.status is AllocationStatus.WAITLISTED
+                        else grant.reason_zh
+                        if grant
+                        else "",
+                        place.explain("en")
+                        if place.status is AllocationStatus.WAITLISTED
+                        else grant.reason_en
+                        if grant
+                        else "",
+                    ]
+                )
 
     _write_atomically(out, write)
 
@@ -173,38 +259,67 @@ def allocate_command(
     roster: _RosterArg,
     *,
     as_of: _AsOf,
-    budget: Annotated[str, typer.Option("--budget", help="预算（元） / budget in yuan.",
-                                        show_default=False)],
-    benefit: Annotated[str, typer.Option("--benefit", help="福利项目编号 / benefit id.",
-                                         show_default=False)],
-    eligible: Annotated[str, typer.Option(
-        "--eligible", help="资格规则（是/否） / eligibility rule (yes/no).")] = "hardship_eligible",
-    score: Annotated[str, typer.Option(
-        "--score", help="评分规则，高者优先 / score rule, highest first.")] = "hardship_score",
-    amount: Annotated[str | None, typer.Option(
-        "--amount", help="应发金额规则 / amount rule (money).")] = None,
-    fixed_amount: Annotated[str | None, typer.Option(
-        "--fixed-amount", help="每人固定金额（元） / the same amount for everyone (yuan).")] = None,
-    cap: Annotated[str | None, typer.Option(
-        "--cap", help="每人限额（元） / per-member cap (yuan).")] = None,
-    tie_break: Annotated[list[str] | None, typer.Option(
-        "--tie-break", help="同分排序规则，前缀 - 为降序（可多次） / tie-break rule, "
-        "'-' for descending (repeatable).")] = None,
-    fill: Annotated[str, typer.Option(
-        "--fill", help="strict：预算不足即停；partial：下一位获剩余 / strict or partial.")
+    budget: Annotated[
+        str, typer.Option("--budget", help="预算（元） / budget in yuan.", show_default=False)
+    ],
+    benefit: Annotated[
+        str, typer.Option("--benefit", help="福利项目编号 / benefit id.", show_default=False)
+    ],
+    eligible: Annotated[
+        str, typer.Option("--eligible", help="资格规则（是/否） / eligibility rule (yes/no).")
+    ] = "hardship_eligible",
+    score: Annotated[
+        str, typer.Option("--score", help="评分规则，高者优先 / score rule, highest first.")
+    ] = "hardship_score",
+    amount: Annotated[
+        str | None, typer.Option("--amount", help="应发金额规则 / amount rule (money).")
+    ] = None,
+    fixed_amount: Annotated[
+        str | None,
+        typer.Option(
+            "--fixed-amount", help="每人固定金额（元） / the same amount for everyone (yuan)."
+        ),
+    ] = None,
+    cap: Annotated[
+        str | None, typer.Option("--cap", help="每人限额（元） / per-member cap (yuan).")
+    ] = None,
+    tie_break: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tie-break",
+            help="同分排序规则，前缀 - 为降序（可多次） / tie-break rule, "
+            "'-' for descending (repeatable).",
+        ),
+    ] = None,
+    fill: Annotated[
+        str,
+        typer.Option(
+            "--fill", help="strict：预算不足即停；partial：下一位获剩余 / strict or partial."
+        ),
     ] = "strict",
-    programme_id: Annotated[str | None, typer.Option(
-        "--programme", help="项目编号（默认同福利编号） / programme id (default: the benefit).")
+    programme_id: Annotated[
+        str | None,
+        typer.Option(
+            "--programme", help="项目编号（默认同福利编号） / programme id (default: the benefit)."
+        ),
     ] = None,
     name: Annotated[str | None, typer.Option("--name", help="项目名称 / programme name.")] = None,
-    period: Annotated[str | None, typer.Option(
-        "--period", help="期间，默认评估年份 / period (default: the year of --as-of).")] = None,
-    what_if: Annotated[str | None, typer.Option(
-        "--what-if", help="测算预算，逗号分隔 / budgets to try, comma-separated.")] = None,
-    member: Annotated[str | None, typer.Option(
-        "--member", help="解释该成员的位置 / explain this member's place.")] = None,
-    out: Annotated[Path | None, typer.Option(
-        "--out", help="拟发放清单 CSV / proposed grants CSV.")] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period", help="期间，默认评估年份 / period (default: the year of --as-of)."
+        ),
+    ] = None,
+    what_if: Annotated[
+        str | None,
+        typer.Option("--what-if", help="测算预算，逗号分隔 / budgets to try, comma-separated."),
+    ] = None,
+    member: Annotated[
+        str | None, typer.Option("--member", help="解释该成员的位置 / explain this member's place.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="拟发放清单 CSV / proposed grants CSV.")
+    ] = None,
     params: _Params = None,
     rule_file: _RuleFiles = None,
     branch: BranchOpt = None,
@@ -246,17 +361,31 @@ def allocate_command(
         raise _fail("--amount / --fixed-amount: 二者选一 / give exactly one", EXIT_USAGE)
     try:
         programme: Programme = Programme(
-            programme_id=programme_id or benefit, benefit_id=benefit,
-            name_zh=name or benefit, name_en=name or benefit,
-            budget=_money(budget, "--budget", lang), eligible=eligible, score=score,
-            amount=amount, fixed_amount=_money(fixed_amount, "--fixed-amount", lang),
-            cap_per_member=_money(cap, "--cap", lang), period=period or str(when.year),
-            tie_break=tie_break or (), fill=fill,
+            programme_id=programme_id or benefit,
+            benefit_id=benefit,
+            name_zh=name or benefit,
+            name_en=name or benefit,
+            budget=_money(budget, "--budget", lang),
+            eligible=eligible,
+            score=score,
+            amount=amount,
+            fixed_amount=_money(fixed_amount, "--fixed-amount", lang),
+            cap_per_member=_money(cap, "--cap", lang),
+            period=period or str(when.year),
+            tie_break=tie_break or (),
+            fill=fill,
         )
     except (Rejected, ValueError) as exc:
         raise _fail(str(exc), EXIT_USAGE) from exc
-    fields, ruleset = _chosen(rule_file or [], params or [], lang, branch=branch,
-                              plugin=plugin, no_plugin=no_plugin, when=when)
+    fields, ruleset = _chosen(
+        rule_file or [],
+        params or [],
+        lang,
+        branch=branch,
+        plugin=plugin,
+        no_plugin=no_plugin,
+        when=when,
+    )
     result_import = _read(roster, lang)
     _report_row_errors(result_import, lang)
     if not result_import.members:
@@ -265,8 +394,7 @@ def allocate_command(
     try:
         result = allocate(ruleset, data, programme, when)
         summary = _summary(result, budgets, member)
-    except (RuleDefinitionError, RuleEvaluationError, ParameterError, NotFound,
-            Rejected) as exc:
+    except (RuleDefinitionError, RuleEvaluationError, ParameterError, NotFound, Rejected) as exc:
         raise _fail(str(exc), EXIT_FAILED) from exc
     if out is not None:
         try:

@@ -69,9 +69,7 @@ class WelfareOrders:
 
     # --- Catalogue ---
 
-    def sync_catalogue(
-        self, provider_id: str, items: Iterable[CatalogueItem], *, on: date
-    ) -> int:
+    def sync_catalogue(self, provider_id: str, items: Iterable[CatalogueItem], *, on: date) -> int:
         """
         Keep *items* as the provider's current catalogue; items not listed are withdrawn.
 
@@ -92,39 +90,69 @@ class WelfareOrders:
         ids = [i.item_id for i in given]
         repeated = sorted({i for i in ids if ids.count(i) > 1})
         if repeated:
-            raise Rejected(f"Provider {provider_id!r}: item {repeated[0]!r} is listed twice; "
-                           f"nothing was stored / 目录中商品{repeated[0]}重复，未保存")
+            raise Rejected(
+                f"Provider {provider_id!r}: item {repeated[0]!r} is listed twice; "
+                f"nothing was stored / 目录中商品{repeated[0]}重复，未保存"
+            )
         with self._store._write() as conn:
-            stored = set(conn.execute(
-                select(welfare_items.c.item_id).where(welfare_items.c.provider_id == provider_id)
-            ).scalars())
-            conn.execute(update(welfare_items).where(welfare_items.c.provider_id == provider_id)
-                         .values(active=False))
+            stored = set(
+                conn.execute(
+                    select(welfare_items.c.item_id).where(
+                        welfare_items.c.provider_id == provider_id
+                    )
+                ).scalars()
+            )
+            conn.execute(
+                update(welfare_items)
+                .where(welfare_items.c.provider_id == provider_id)
+                .values(active=False)
+            )
             for item in given:
-                values = {"name_zh": item.name_zh, "name_en": item.name_en,
-                          "kind": item.kind.value, "form": item.form.value,
-                          "price_fen": parse_fen(item.price),
-                          "home_delivery": item.home_delivery, "listed_on": on, "active": True}
+                values = {
+                    "name_zh": item.name_zh,
+                    "name_en": item.name_en,
+                    "kind": item.kind.value,
+                    "form": item.form.value,
+                    "price_fen": parse_fen(item.price),
+                    "home_delivery": item.home_delivery,
+                    "listed_on": on,
+                    "active": True,
+                }
                 if item.item_id in stored:
-                    conn.execute(update(welfare_items).where(
-                        welfare_items.c.provider_id == provider_id,
-                        welfare_items.c.item_id == item.item_id).values(**values))
+                    conn.execute(
+                        update(welfare_items)
+                        .where(
+                            welfare_items.c.provider_id == provider_id,
+                            welfare_items.c.item_id == item.item_id,
+                        )
+                        .values(**values)
+                    )
                 else:
-                    conn.execute(insert(welfare_items).values(
-                        provider_id=provider_id, item_id=item.item_id, **values))
+                    conn.execute(
+                        insert(welfare_items).values(
+                            provider_id=provider_id, item_id=item.item_id, **values
+                        )
+                    )
         return len(given)
 
     def catalogue(self, provider_id: str) -> list[CatalogueItem]:
         """The provider's items on offer, by item id."""
         with self._store._read() as conn:
             rows = conn.execute(
-                select(welfare_items).where(welfare_items.c.provider_id == provider_id,
-                                            welfare_items.c.active)
+                select(welfare_items)
+                .where(welfare_items.c.provider_id == provider_id, welfare_items.c.active)
                 .order_by(welfare_items.c.item_id)
             ).all()
         return [
-            CatalogueItem(item_id=r.item_id, name_zh=r.name_zh, name_en=r.name_en, kind=r.kind,
-                          form=r.form, price=_yuan(r.price_fen), home_delivery=r.home_delivery)
+            CatalogueItem(
+                item_id=r.item_id,
+                name_zh=r.name_zh,
+                name_en=r.name_en,
+                kind=r.kind,
+                form=r.form,
+                price=_yuan(r.price_fen),
+                home_delivery=r.home_delivery,
+            )
             for r in rows
         ]
 
@@ -180,20 +208,35 @@ class WelfareOrders:
             _lock_member(conn, member_id, self._store.dialect)
             rows = conn.execute(
                 select(welfare_items).where(
-                    welfare_items.c.provider_id == provider_id, welfare_items.c.active,
-                    welfare_items.c.item_id.in_({s.item_id for s in selections}))
+                    welfare_items.c.provider_id == provider_id,
+                    welfare_items.c.active,
+                    welfare_items.c.item_id.in_({s.item_id for s in selections}),
+                )
             ).all()
-            items = {r.item_id: CatalogueItem(
-                item_id=r.item_id, name_zh=r.name_zh, name_en=r.name_en, kind=r.kind,
-                form=r.form, price=_yuan(r.price_fen), home_delivery=r.home_delivery)
-                for r in rows}
-            lines, total = price_selections(provider_id, provider_id, member_id, items,
-                                            selections, on=on)
+            items = {
+                r.item_id: CatalogueItem(
+                    item_id=r.item_id,
+                    name_zh=r.name_zh,
+                    name_en=r.name_en,
+                    kind=r.kind,
+                    form=r.form,
+                    price=_yuan(r.price_fen),
+                    home_delivery=r.home_delivery,
+                )
+                for r in rows
+            }
+            lines, total = price_selections(
+                provider_id, provider_id, member_id, items, selections, on=on
+            )
             order = Order(
-                order_id=order_id, provider_id=provider_id, member_id=member_id,
-                quota_key=quota.key, year=on.year, lines=tuple(lines), total=total,
-                delivery_address_on_file=any(items[s.item_id].home_delivery
-                                             for s in selections),
+                order_id=order_id,
+                provider_id=provider_id,
+                member_id=member_id,
+                quota_key=quota.key,
+                year=on.year,
+                lines=tuple(lines),
+                total=total,
+                delivery_address_on_file=any(items[s.item_id].home_delivery for s in selections),
             )
             existing = conn.execute(
                 select(welfare_orders).where(welfare_orders.c.order_id == order_id)
@@ -201,7 +244,10 @@ class WelfareOrders:
             if existing is not None:
                 stored = _stored(conn, existing)
                 if (stored.order.member_id, stored.order.provider_id, stored.order.lines) != (
-                        member_id, provider_id, order.lines):
+                    member_id,
+                    provider_id,
+                    order.lines,
+                ):
                     raise Rejected(
                         f"Order {order_id!r} is already stored for another choice; nothing "
                         f"was stored / 订单编号{order_id}已用于其他选择，未保存"
@@ -212,25 +258,57 @@ class WelfareOrders:
             if parse_fen(total) > left:
                 raise quota_exceeded(member_id, total, _yuan(left), quota, on.year)
             key = idempotency_key(order)
-            conn.execute(insert(welfare_orders).values(
-                order_id=order_id, idempotency_key=key, provider_id=provider_id,
-                member_id=member_id, quota_key=quota.key, year=on.year,
-                total_fen=parse_fen(total), chosen_on=on, status=OrderStatus.CHOSEN.value,
-                version=1, provider_reference=None, expected_delivery=None,
-                home_delivery=order.delivery_address_on_file,
-            ))
-            conn.execute(insert(welfare_order_lines), [
-                {"order_id": order_id, "line_no": n, "item_id": line.item_id,
-                 "quantity": line.quantity, "unit_price_fen": parse_fen(line.unit_price),
-                 "amount_fen": parse_fen(line.amount)}
-                for n, line in enumerate(lines, start=1)
-            ])
-            conn.execute(insert(welfare_order_events).values(
-                order_id=order_id, seq=1, from_status=None, to_status=OrderStatus.CHOSEN.value,
-                actor=actor, at=at, note=None))
-        return StoredOrder(order=order, idempotency_key=key, status=OrderStatus.CHOSEN,
-                           version=1, chosen_on=on, provider_reference=None,
-                           expected_delivery=None)
+            conn.execute(
+                insert(welfare_orders).values(
+                    order_id=order_id,
+                    idempotency_key=key,
+                    provider_id=provider_id,
+                    member_id=member_id,
+                    quota_key=quota.key,
+                    year=on.year,
+                    total_fen=parse_fen(total),
+                    chosen_on=on,
+                    status=OrderStatus.CHOSEN.value,
+                    version=1,
+                    provider_reference=None,
+                    expected_delivery=None,
+                    home_delivery=order.delivery_address_on_file,
+                )
+            )
+            conn.execute(
+                insert(welfare_order_lines),
+                [
+                    {
+                        "order_id": order_id,
+                        "line_no": n,
+                        "item_id": line.item_id,
+                        "quantity": line.quantity,
+                        "unit_price_fen": parse_fen(line.unit_price),
+                        "amount_fen": parse_fen(line.amount),
+                    }
+                    for n, line in enumerate(lines, start=1)
+                ],
+            )
+            conn.execute(
+                insert(welfare_order_events).values(
+                    order_id=order_id,
+                    seq=1,
+                    from_status=None,
+                    to_status=OrderStatus.CHOSEN.value,
+                    actor=actor,
+                    at=at,
+                    note=None,
+                )
+            )
+        return StoredOrder(
+            order=order,
+            idempotency_key=key,
+            status=OrderStatus.CHOSEN,
+            version=1,
+            chosen_on=on,
+            provider_reference=None,
+            expected_delivery=None,
+        )
 
     # --- Orders and their status ---
 
@@ -250,8 +328,9 @@ class WelfareOrders:
         if year is not None:
             query = query.where(welfare_orders.c.year == year)
         with self._store._read() as conn:
-            rows = conn.execute(query.order_by(welfare_orders.c.chosen_on,
-                                               welfare_orders.c.order_id)).all()
+            rows = conn.execute(
+                query.order_by(welfare_orders.c.chosen_on, welfare_orders.c.order_id)
+            ).all()
             return [_stored(conn, r) for r in rows]
 
     def history(self, order_id: str) -> list[OrderEvent]:
@@ -264,13 +343,20 @@ class WelfareOrders:
         with self._store._read() as conn:
             _order_row(conn, order_id)
             rows = conn.execute(
-                select(welfare_order_events).where(welfare_order_events.c.order_id == order_id)
+                select(welfare_order_events)
+                .where(welfare_order_events.c.order_id == order_id)
                 .order_by(welfare_order_events.c.seq)
             ).all()
         return [
-            OrderEvent(order_id=r.order_id, seq=r.seq,
-                       from_status=OrderStatus(r.from_status) if r.from_status else None,
-                       to_status=OrderStatus(r.to_status), actor=r.actor, at=r.at, note=r.note)
+            OrderEvent(
+                order_id=r.order_id,
+                seq=r.seq,
+                from_status=OrderStatus(r.from_status) if r.from_status else None,
+                to_status=OrderStatus(r.to_status),
+                actor=r.actor,
+                at=r.at,
+                note=r.note,
+            )
             for r in rows
         ]
 
@@ -335,17 +421,28 @@ class WelfareOrders:
             if expected_delivery is not None:
                 values["expected_delivery"] = expected_delivery
             done = conn.execute(
-                update(welfare_orders).where(welfare_orders.c.order_id == order_id,
-                                             welfare_orders.c.version == row.version)
+                update(welfare_orders)
+                .where(
+                    welfare_orders.c.order_id == order_id, welfare_orders.c.version == row.version
+                )
                 .values(**values)
             )
             if done.rowcount != 1:
-                raise ConflictError(f"Order {order_id!r} was changed by someone else; retry / "
-                                    f"订单已被他人修改，请重试")
-            conn.execute(insert(welfare_order_events).values(
-                order_id=order_id, seq=row.version + 1, from_status=current.value,
-                to_status=new.value, actor=actor, at=at,
-                note=None if note is None else scrub(note)[:_NOTE_LIMIT]))
+                raise ConflictError(
+                    f"Order {order_id!r} was changed by someone else; retry / "
+                    f"订单已被他人修改，请重试"
+                )
+            conn.execute(
+                insert(welfare_order_events).values(
+                    order_id=order_id,
+                    seq=row.version + 1,
+                    from_status=current.value,
+                    to_status=new.value,
+                    actor=actor,
+                    at=at,
+                    note=None if note is None else scrub(note)[:_NOTE_LIMIT],
+                )
+            )
             return _stored(conn, _order_row(conn, order_id))
 
     def place(
@@ -387,12 +484,22 @@ class WelfareOrders:
         try:
             confirmation = provider.confirm(stored.order)
         except Rejected as exc:
-            self.move(order_id, OrderStatus.FAILED, at=at, actor=actor,
-                      note=f"refused by the provider / 供应商拒绝: {exc}")
+            self.move(
+                order_id,
+                OrderStatus.FAILED,
+                at=at,
+                actor=actor,
+                note=f"refused by the provider / 供应商拒绝: {exc}",
+            )
             raise
-        return self.move(order_id, OrderStatus.PLACED, at=at, actor=actor,
-                         reference=confirmation.provider_reference,
-                         expected_delivery=confirmation.expected_delivery)
+        return self.move(
+            order_id,
+            OrderStatus.PLACED,
+            at=at,
+            actor=actor,
+            reference=confirmation.provider_reference,
+            expected_delivery=confirmation.expected_delivery,
+        )
 
     def count_rows(self) -> dict[str, int]:
         """Rows per welfare table, e.g. to check that a refused write stored nothing."""
@@ -404,22 +511,26 @@ class WelfareOrders:
 
 
 def _lock_member(conn: Connection, member_id: str, dialect: str) -> None:
-    query = select(members.c.member_id).where(members.c.member_id == member_id,
-                                             ~members.c.deleted)
+    query = select(members.c.member_id).where(members.c.member_id == member_id, ~members.c.deleted)
     if dialect == "postgresql":
         # Serialises choices of one member: the quota check below sees every earlier order.
         query = query.with_for_update()
     if conn.execute(query).first() is None:
-        raise NotFound(f"member {member_id!r} not found; nothing was stored / "
-                       f"找不到会员{member_id}，未保存")
+        raise NotFound(
+            f"member {member_id!r} not found; nothing was stored / 找不到会员{member_id}，未保存"
+        )
 
 
 def _spent_fen(conn: Connection, member_id: str, quota_key: str, year: int) -> int:
     total = conn.execute(
-        select(func.coalesce(func.sum(welfare_orders.c.total_fen), 0)).where(and_(
-            welfare_orders.c.member_id == member_id, welfare_orders.c.quota_key == quota_key,
-            welfare_orders.c.year == year,
-            welfare_orders.c.status.not_in([s.value for s in RELEASED])))
+        select(func.coalesce(func.sum(welfare_orders.c.total_fen), 0)).where(
+            and_(
+                welfare_orders.c.member_id == member_id,
+                welfare_orders.c.quota_key == quota_key,
+                welfare_orders.c.year == year,
+                welfare_orders.c.status.not_in([s.value for s in RELEASED]),
+            )
+        )
     ).scalar_one()
     return int(total)
 
@@ -433,18 +544,34 @@ def _order_row(conn: Connection, order_id: str) -> Row[Any]:
 
 def _stored(conn: Connection, row: Row[Any]) -> StoredOrder:
     lines = conn.execute(
-        select(welfare_order_lines).where(welfare_order_lines.c.order_id == row.order_id)
+        select(welfare_order_lines)
+        .where(welfare_order_lines.c.order_id == row.order_id)
         .order_by(welfare_order_lines.c.line_no)
     ).all()
     order = Order(
-        order_id=row.order_id, provider_id=row.provider_id, member_id=row.member_id,
-        quota_key=row.quota_key, year=row.year,
-        lines=tuple(OrderLine(item_id=ln.item_id, quantity=ln.quantity,
-                              unit_price=_yuan(ln.unit_price_fen), amount=_yuan(ln.amount_fen))
-                    for ln in lines),
-        total=_yuan(row.total_fen), delivery_address_on_file=row.home_delivery,
+        order_id=row.order_id,
+        provider_id=row.provider_id,
+        member_id=row.member_id,
+        quota_key=row.quota_key,
+        year=row.year,
+        lines=tuple(
+            OrderLine(
+                item_id=ln.item_id,
+                quantity=ln.quantity,
+                unit_price=_yuan(ln.unit_price_fen),
+                amount=_yuan(ln.amount_fen),
+            )
+            for ln in lines
+        ),
+        total=_yuan(row.total_fen),
+        delivery_address_on_file=row.home_delivery,
     )
-    return StoredOrder(order=order, idempotency_key=row.idempotency_key,
-                       status=OrderStatus(row.status), version=row.version,
-                       chosen_on=row.chosen_on, provider_reference=row.provider_reference,
-                       expected_delivery=row.expected_delivery)
+    return StoredOrder(
+        order=order,
+        idempotency_key=row.idempotency_key,
+        status=OrderStatus(row.status),
+        version=row.version,
+        chosen_on=row.chosen_on,
+        provider_reference=row.provider_reference,
+        expected_delivery=row.expected_delivery,
+    )
