@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -608,8 +609,7 @@ def allocate(
     ids = np.asarray(columns["member_id"], dtype=object)
     listed = ids.tolist()
     if len(set(listed)) != len(listed):
-        seen: set[object] = set()
-        twice = next(m for m in listed if m in seen or seen.add(m))
+        twice = next(m for m, k in Counter(listed).items() if k > 1)
         raise Rejected(
             f"allocate: member {twice!r} appears more than once in the roster / "
             f"名册中该成员重复出现"
