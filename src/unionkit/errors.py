@@ -11,6 +11,7 @@ __all__ = [
     "IllegalTransition",
     "InvalidBranch",
     "InvalidDemandData",
+    "InvalidGrantData",
     "InvalidIdNumber",
     "InvalidMemberData",
     "NotFound",
@@ -68,6 +69,10 @@ class InvalidMemberData(UnionkitError, ValueError):
         self.problems = list(problems)
         lines = "\n".join(f"  {p}" for p in self.problems)
         super().__init__(f"Invalid data for record {record!r}:\n{lines}")
+
+
+class InvalidGrantData(InvalidMemberData):
+    """A proposed grant, approval or correction is invalid (unknown member, bad amount ...)."""
 
 
 class RosterFormatError(UnionkitError, ValueError):

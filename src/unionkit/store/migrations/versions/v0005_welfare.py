@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision: str | None = "0001"  # the file v0001_initial.py; its revision id is "0001"
+revision = "v0005"
+down_revision: str | None = "v0003"  # chained after money's v0003 when merging it
 branch_labels = None
 depends_on = None
 
