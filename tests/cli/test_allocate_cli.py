@@ -159,3 +159,54 @@ def test_bad_input_is_refused_with_a_reason(
 
     assert code == got
     assert message in text
+
+
+def test_db_counts_the_ledger_and_propose_stores_the_grants_once(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from datetime import date
+
+    from unionkit.models import Benefit, BenefitKind, GrantForm, Member
+    from unionkit.store import define_benefits, import_members, list_grants, open_store
+
+    db = tmp_path / "union.db"
+    with open_store(db) as store:
+        import_members(
+            store,
+            [
+                Member(member_id=m, name="张三", dues_paid_through="2026-09")
+                for m in ("M1", "M2", "M3", "M5")
+            ],
+            on=date(2026, 9, 1),
+        )
+        define_benefits(
+            store,
+            [
+                Benefit(
+                    benefit_id="sick-aid",
+                    kind=BenefitKind.HARDSHIP_AID,
+                    name_zh="病假补助",
+                    name_en="sick aid",
+                    form=GrantForm.CASH,
+                )
+            ],
+        )
+
+    code, text = run(files, "--db", str(db), "--propose", "--proposer", "clerk", "--lang", "en")
+    again_code, again = run(files, "--db", str(db), "--propose", "--proposer", "clerk", "--json")
+    usage, message = run(files, "--propose")
+
+    assert 0 == code == again_code
+    assert "grants ledger: 2 stored (2 awaiting approval), 0 already there, 0 refused" in text
+    summary = json.loads(again)
+    # the ledger already holds M1's 1,500 and M2's 800: nothing more is due to them
+    assert [("M3", "1200.00")] == [
+        (g["member_id"], g["amount"]) for g in summary["proposed_grants"]
+    ]
+    assert {"stored": 1, "pending": 1, "existing": 0, "refused": 0} == summary["ledger_counts"]
+    with open_store(db) as store:
+        assert {("M1", "1500.00"), ("M2", "800.00"), ("M3", "1200.00")} == {
+            (g.member_id, str(g.amount)) for g in list_grants(store)
+        }
+    assert 2 == usage
+    assert "--propose needs --db" in message or "需要 --db" in message

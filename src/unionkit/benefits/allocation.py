@@ -215,7 +215,7 @@ class MemberPlace:
         due: What the member is due after the cap, in yuan.
         granted: What the allocation gives them, in yuan.
         shortfall: For a waitlisted member, how much more budget would reach them.
-        capped: True when the cap (less what they already received) cut the amount.
+        capped: True when the cap, or what they already received, cut the amount.
 
     .. versionadded:: 0.1.0
     """
@@ -245,7 +245,11 @@ class MemberPlace:
         score = "未知" if self.score is None else f"{self.score:g}"
         score_en = "unknown" if self.score is None else f"{self.score:g}"
         cap = (
-            ("（已按每人限额扣减）" if zh else " (reduced to the per-member cap)")
+            (
+                "（已按每人限额或已发金额扣减）"
+                if zh
+                else " (reduced by the per-member cap or what was already received)"
+            )
             if self.capped
             else ""
         )
@@ -579,8 +583,9 @@ def allocate(
     programme's ``tie_break`` rules in turn; then ``member_id`` ascending, so the
     order never depends on the roster's row order. An unknown score ranks after
     every known score. Each member is due the amount rule's value (or the fixed
-    amount), cut to the cap less what they *already* received; members due nothing
-    are not ranked. The ranked are paid in order while the budget lasts (see
+    amount), cut to the cap, less what they *already* received of the benefit in the
+    period (so a later round pays only what is still owed); members due nothing are
+    not ranked. The ranked are paid in order while the budget lasts (see
     :class:`Programme`'s ``fill``); the rest are waitlisted, in rank order.
 
     Args:
@@ -589,8 +594,9 @@ def allocate(
             fen), or a pandas/polars frame; a ``member_id`` column is required.
         programme: The programme.
         as_of: The evaluation date.
-        already: What each member already received from this benefit in the
-            period: ``{member_id: yuan}``, or an ``int64`` fen array in roster order.
+        already: What each member already received of this benefit in the period
+            (e.g. :func:`unionkit.store.received`): ``{member_id: yuan}``, or an ``int64``
+            fen array in roster order.
 
     Returns:
         The allocation: places, explanations, what-ifs and proposed grants.
@@ -628,11 +634,11 @@ def allocate(
     else:
         amount = np.full(n, parse_fen(programme.fixed_amount), dtype=np.int64)
     amount = np.where(eligible, np.maximum(amount, 0), 0)
+    limit = amount
     if programme.cap_per_member is not None:
-        room = np.maximum(parse_fen(programme.cap_per_member) - _already_fen(already, ids), 0)
-        due = np.minimum(amount, room)
-    else:
-        due = amount
+        limit = np.minimum(amount, parse_fen(programme.cap_per_member))
+    # What was already received counts against the entitlement and the cap alike.
+    due = np.maximum(limit - _already_fen(already, ids), 0)
     capped = due < amount
     candidates = np.flatnonzero(due > 0)
     # np.lexsort sorts by its last key first: member_id, then tie-breaks, then score.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -16,6 +17,7 @@ from unionkit.cli.plugins import BranchOpt, NoPluginOpt, PluginOpt
 
 if TYPE_CHECKING:
     from unionkit.benefits import Allocation, Programme
+    from unionkit.store import GrantOutcome
 
 # cli.rules imports cli.app, which imports this module: its helpers are imported when a
 # command runs, so importing cli.rules first never meets a half-initialised module.
@@ -76,9 +78,17 @@ _TEXT = {
     "written": ("拟发放清单已写入 {path}", "proposed grants written to {path}"),
     "version": ("规则集版本 {version}，评估日期 {as_of}", "rule set {version}, as of {as_of}"),
     "seam": (
-        "以上为拟发放（未入账）：发放台账尚未接入，见 --out 文件",
-        "these are proposals, not yet in the grants ledger (see the --out file)",
+        "以上为拟发放，尚未写入发放台账（用 --db 和 --propose 写入）",
+        "these are proposals, not yet in the grants ledger (use --db and --propose)",
     ),
+    "ledger": (
+        "已写入发放台账：新增 {stored} 笔（待审批 {pending} 笔），已存在 {existing} 笔，"
+        "被规则拒绝 {refused} 笔",
+        "grants ledger: {stored} stored ({pending} awaiting "
+        "approval), {existing} already there, {refused} refused by the spending rules",
+    ),
+    "refused": ("  {member}：{why}", "  {member}: {why}"),
+    "need_db": ("--propose 需要 --db 和 --proposer", "--propose needs --db and --proposer"),
 }
 
 
@@ -163,6 +173,34 @@ def _summary(result: Allocation, budgets: Sequence[str], member: str | None) -> 
     return out
 
 
+def _ledger(summary: dict[str, Any], outcomes: Sequence[GrantOutcome]) -> None:
+    from unionkit.models.benefit import GrantStatus
+
+    entries = []
+    for o in outcomes:
+        refusals = o.verdict.refusals if o.verdict is not None else ()
+        entries.append(
+            {
+                "member_id": o.request.member_id,
+                "amount": str(o.request.amount),
+                "grant_id": o.grant.grant_id if o.grant else None,
+                "status": o.grant.status.value if o.grant else None,
+                "existing": o.existing,
+                "refused": o.refused,
+                "refusals_zh": [f.message_zh for f in refusals],
+                "refusals_en": [f.message_en for f in refusals],
+            }
+        )
+    summary["ledger"] = entries
+    new = [o for o in outcomes if o.grant is not None and not o.existing]
+    summary["ledger_counts"] = {
+        "stored": len(new),
+        "pending": sum(1 for o in new if o.grant and o.grant.status is GrantStatus.PENDING),
+        "existing": sum(1 for o in outcomes if o.existing),
+        "refused": sum(1 for o in outcomes if o.refused),
+    }
+
+
 def _print(summary: dict[str, Any], lang: Lang) -> None:
     name = summary["name_zh"] if lang is Lang.zh else summary["name_en"]
     counts = summary["counts"]
@@ -199,7 +237,20 @@ def _print(summary: dict[str, Any], lang: Lang) -> None:
             )
         )
     lines.append(_t("version", lang, version=summary["version"][:12], as_of=summary["as_of"]))
-    lines.append(_t("seam", lang))
+    if "ledger" in summary:
+        lines.append(_t("ledger", lang, **summary["ledger_counts"]))
+        lines.extend(
+            _t(
+                "refused",
+                lang,
+                member=e["member_id"],
+                why="; ".join(e["refusals_zh" if lang is Lang.zh else "refusals_en"]),
+            )
+            for e in summary["ledger"]
+            if e["refused"]
+        )
+    else:
+        lines.append(_t("seam", lang))
     for line in lines:
         typer.echo(line)
 
@@ -320,6 +371,26 @@ def allocate_command(
     out: Annotated[
         Path | None, typer.Option("--out", help="拟发放清单 CSV / proposed grants CSV.")
     ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="发放台账所在数据库：已发金额计入限额 / the store whose grants ledger "
+            "counts what members already received.",
+            show_default=False,
+        ),
+    ] = None,
+    propose: Annotated[
+        bool,
+        typer.Option(
+            "--propose",
+            help="把拟发放写入发放台账（需 --db、--proposer） / store the proposals in "
+            "the grants ledger (needs --db and --proposer).",
+        ),
+    ] = False,
+    proposer: Annotated[
+        str | None, typer.Option("--proposer", help="经办人 / who proposes the grants.")
+    ] = None,
     params: _Params = None,
     rule_file: _RuleFiles = None,
     branch: BranchOpt = None,
@@ -338,6 +409,7 @@ def allocate_command(
     unknown or mistyped rule, no valid member, an unknown --member), 2 misuse.
     """
     from unionkit.benefits import Programme, allocate
+    from unionkit.cli.demands import _store
     from unionkit.cli.rules import (
         _chosen,
         _parse_date,
@@ -346,12 +418,14 @@ def allocate_command(
         roster_columns,
     )
     from unionkit.errors import (
+        InvalidGrantData,
         NotFound,
         ParameterError,
         Rejected,
         RuleDefinitionError,
         RuleEvaluationError,
     )
+    from unionkit.store import propose_allocation, received
 
     when = _parse_date(as_of, lang)
     budgets = [b.strip() for b in (what_if or "").split(",") if b.strip()]
@@ -390,12 +464,26 @@ def allocate_command(
     _report_row_errors(result_import, lang)
     if not result_import.members:
         raise _fail("名册中没有有效成员 / the roster has no valid member", EXIT_FAILED)
+    if propose and (db is None or not proposer):
+        raise _fail(_t("need_db", lang), EXIT_USAGE)
     data = roster_columns(result_import, fields)
-    try:
-        result = allocate(ruleset, data, programme, when)
-        summary = _summary(result, budgets, member)
-    except (RuleDefinitionError, RuleEvaluationError, ParameterError, NotFound, Rejected) as exc:
-        raise _fail(str(exc), EXIT_FAILED) from exc
+    with ExitStack() as stack:
+        store = None if db is None else stack.enter_context(_store(db, lang))
+        try:
+            already = None if store is None else received(store, benefit, when.year)
+            result = allocate(ruleset, data, programme, when, already=already)
+            summary = _summary(result, budgets, member)
+            if store is not None and propose:
+                _ledger(summary, propose_allocation(store, result, on=when, proposer=str(proposer)))
+        except (
+            RuleDefinitionError,
+            RuleEvaluationError,
+            ParameterError,
+            NotFound,
+            Rejected,
+            InvalidGrantData,
+        ) as exc:
+            raise _fail(str(exc), EXIT_FAILED) from exc
     if out is not None:
         try:
             _write(out, result)

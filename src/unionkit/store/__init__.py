@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from unionkit.store._allocation import propose_allocation, received
 from unionkit.store._ledger import (
     GrantOutcome,
     GrantRequest,
@@ -62,7 +63,9 @@ __all__ = [
     "list_members",
     "member_history",
     "open_store",
+    "propose_allocation",
     "propose_grants",
+    "received",
     "replay_grant",
     "reverse_grant",
     "spent",
