@@ -24,7 +24,7 @@ from unionkit.benefits import (
     Selection,
 )
 from unionkit.benefits.http import IDEMPOTENCY_HEADER, HttpWelfareProvider
-from unionkit.errors import ProviderUnavailable, Rejected
+from unionkit.errors import IllegalTransition, ProviderUnavailable, Rejected
 from unionkit.models import BenefitKind, Member
 from unionkit.store import Store, WelfareOrders
 
@@ -99,8 +99,8 @@ def adapter(server: HTTPServer, waits: list[float], **kw: float) -> HttpWelfareP
         name_en="shop",
         quota=QUOTA,
         sleep=waits.append,
-        **{"timeout": 2.0, **kw},
-    )  # type: ignore[arg-type]
+        **{"timeout": 2.0, **kw},  # type: ignore[arg-type]
+    )
 
 
 def order(order_id: str = "o1") -> Order:
@@ -251,24 +251,18 @@ def test_an_invalid_catalogue_item_is_named(server: HTTPServer) -> None:
         adapter(server, []).catalogue(ON)
 
 
-def test_store_places_through_http_once_despite_failures(
-    store: Store, server: HTTPServer, app: ProviderApp
-) -> None:
+def chosen_order(store: Store) -> WelfareOrders:
+    """A store with member M1, the shop's rice, and M1's order o1 (chosen)."""
     store.add_members([Member.model_validate({"member_id": "M1", "name": "王五"})])
     welfare = WelfareOrders(store)
-    welfare.sync_catalogue(
-        "shop",
-        [
-            CatalogueItem(
-                item_id="rice",
-                name_zh="大米",
-                name_en="rice",
-                kind=BenefitKind.FESTIVAL_GOODS,
-                price="199.90",
-            )
-        ],
-        on=ON,
+    rice = CatalogueItem(
+        item_id="rice",
+        name_zh="大米",
+        name_en="rice",
+        kind=BenefitKind.FESTIVAL_GOODS,
+        price="199.90",
     )
+    welfare.sync_catalogue("shop", [rice], on=ON)
     welfare.choose(
         "M1",
         "shop",
@@ -279,6 +273,13 @@ def test_store_places_through_http_once_despite_failures(
         order_id="o1",
         actor="M1",
     )
+    return welfare
+
+
+def test_store_places_through_http_once_despite_failures(
+    store: Store, server: HTTPServer, app: ProviderApp
+) -> None:
+    welfare = chosen_order(store)
     app.fail_first = 1
     shop = adapter(server, [])
 
@@ -291,31 +292,7 @@ def test_store_places_through_http_once_despite_failures(
 
 
 def test_store_keeps_the_order_chosen_when_the_provider_is_unreachable(store: Store) -> None:
-    store.add_members([Member.model_validate({"member_id": "M1", "name": "王五"})])
-    welfare = WelfareOrders(store)
-    welfare.sync_catalogue(
-        "shop",
-        [
-            CatalogueItem(
-                item_id="rice",
-                name_zh="大米",
-                name_en="rice",
-                kind=BenefitKind.FESTIVAL_GOODS,
-                price="199.90",
-            )
-        ],
-        on=ON,
-    )
-    welfare.choose(
-        "M1",
-        "shop",
-        QUOTA,
-        [Selection("rice")],
-        on=ON,
-        at=datetime(2026, 9, 1, 9),
-        order_id="o1",
-        actor="M1",
-    )
+    welfare = chosen_order(store)
     waits: list[float] = []
     shop = HttpWelfareProvider(
         "http://127.0.0.1:9",
@@ -332,6 +309,28 @@ def test_store_keeps_the_order_chosen_when_the_provider_is_unreachable(store: St
 
     assert OrderStatus.CHOSEN is welfare.get("o1").status
     assert 1 == len(welfare.history("o1"))
+
+
+def test_delivery_status_is_tracked_forward_and_a_step_back_is_refused(
+    store: Store, server: HTTPServer, app: ProviderApp
+) -> None:
+    welfare = chosen_order(store)
+    shop = adapter(server, [])
+    welfare.place("o1", shop, at=datetime(2026, 9, 1, 10), actor="staff")
+    answers = iter(["confirmed", "shipped", "shipped", "placed"])
+    server.expect_request("/orders/P-1").respond_with_handler(
+        lambda request: _json({"status": next(answers)})
+    )
+
+    for hour in (11, 12, 13):
+        welfare.track("o1", shop, at=datetime(2026, 9, 2, hour))
+    with pytest.raises(IllegalTransition, match="from shipped to placed"):
+        welfare.track("o1", shop, at=datetime(2026, 9, 2, 14))
+
+    assert OrderStatus.SHIPPED is welfare.get("o1").status
+    assert [None, "staff", "shop", "shop"] == [
+        None if e.seq == 1 else e.actor for e in welfare.history("o1")
+    ]
 
 
 def test_importing_benefits_does_not_import_httpx() -> None:

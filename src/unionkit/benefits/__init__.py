@@ -17,6 +17,7 @@ from unionkit.benefits.orders import (
     OrderEvent,
     OrderStatus,
     StoredOrder,
+    TracksDelivery,
     check_move,
     idempotency_key,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "QuotaLedger",
     "Selection",
     "StoredOrder",
+    "TracksDelivery",
     "WelfareProvider",
     "allocate",
     "check_move",

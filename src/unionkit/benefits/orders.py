@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from types import MappingProxyType
+from typing import Protocol, runtime_checkable
 
 from attrs import frozen
 
@@ -20,6 +21,7 @@ __all__ = [
     "OrderEvent",
     "OrderStatus",
     "StoredOrder",
+    "TracksDelivery",
     "check_move",
     "idempotency_key",
 ]
@@ -56,6 +58,21 @@ FINAL_STATUSES = frozenset(s for s, nxt in NEXT_STATUSES.items() if not nxt)
 
 RELEASED = frozenset({S.FAILED, S.CANCELLED})
 """Statuses whose orders no longer count against the member's quota."""
+
+
+@runtime_checkable
+class TracksDelivery(Protocol):
+    """
+    A provider that reports where an order is (see ``WelfareOrders.track``).
+
+    .. versionadded:: 0.1.0
+    """
+
+    provider_id: str
+
+    def status(self, reference: str) -> OrderStatus:
+        """Return the status of the order the provider knows as *reference*."""
+        ...
 
 
 def check_move(order_id: str, current: OrderStatus, new: OrderStatus) -> None:

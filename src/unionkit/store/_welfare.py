@@ -33,6 +33,7 @@ from unionkit.store._schema import (
 if TYPE_CHECKING:
     from sqlalchemy.engine import Row
 
+    from unionkit.benefits.orders import TracksDelivery
     from unionkit.benefits.provider import WelfareProvider
     from unionkit.store._store import Store
 
@@ -499,6 +500,43 @@ class WelfareOrders:
             actor=actor,
             reference=confirmation.provider_reference,
             expected_delivery=confirmation.expected_delivery,
+        )
+
+    def track(
+        self, order_id: str, provider: TracksDelivery, *, at: datetime, actor: str | None = None
+    ) -> StoredOrder:
+        """
+        Ask the provider where a placed order is and record it (forward moves only).
+
+        Args:
+            order_id: A placed order (it has the provider's reference).
+            provider: A provider that answers ``status(reference)``, such as
+                :class:`~unionkit.benefits.http.HttpWelfareProvider`.
+            at: When, for the history row.
+            actor: Who reports it (the provider's id by default).
+
+        Returns:
+            The order after the update (unchanged when the status is the same).
+
+        Raises:
+            NotFound: No such order.
+            Rejected: The order has no provider reference yet (it was never placed).
+            IllegalTransition: The provider reports a status behind the stored one;
+                nothing is stored.
+        """
+        stored = self.get(order_id)
+        if stored.provider_reference is None:
+            raise Rejected(
+                f"Order {order_id!r} has not been placed; there is nothing to track "
+                f"/ 订单尚未下单，无法查询配送状态"
+            )
+        status = provider.status(stored.provider_reference)
+        return self.move(
+            order_id,
+            status,
+            at=at,
+            actor=actor or provider.provider_id,
+            expected_version=stored.version,
         )
 
     def count_rows(self) -> dict[str, int]:
