@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -89,7 +90,7 @@ class WelfareOrders:
         """
         given = list(items)
         ids = [i.item_id for i in given]
-        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        repeated = sorted(i for i, n in Counter(ids).items() if n > 1)
         if repeated:
             raise Rejected(
                 f"Provider {provider_id!r}: item {repeated[0]!r} is listed twice; "
@@ -144,18 +145,7 @@ class WelfareOrders:
                 .where(welfare_items.c.provider_id == provider_id, welfare_items.c.active)
                 .order_by(welfare_items.c.item_id)
             ).all()
-        return [
-            CatalogueItem(
-                item_id=r.item_id,
-                name_zh=r.name_zh,
-                name_en=r.name_en,
-                kind=r.kind,
-                form=r.form,
-                price=_yuan(r.price_fen),
-                home_delivery=r.home_delivery,
-            )
-            for r in rows
-        ]
+        return [_item(r) for r in rows]
 
     # --- Choices within the quota ---
 
@@ -214,18 +204,7 @@ class WelfareOrders:
                     welfare_items.c.item_id.in_({s.item_id for s in selections}),
                 )
             ).all()
-            items = {
-                r.item_id: CatalogueItem(
-                    item_id=r.item_id,
-                    name_zh=r.name_zh,
-                    name_en=r.name_en,
-                    kind=r.kind,
-                    form=r.form,
-                    price=_yuan(r.price_fen),
-                    home_delivery=r.home_delivery,
-                )
-                for r in rows
-            }
+            items = {r.item_id: _item(r) for r in rows}
             lines, total = price_selections(
                 provider_id, provider_id, member_id, items, selections, on=on
             )
@@ -546,6 +525,18 @@ class WelfareOrders:
                 t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one())
                 for t in _TABLES
             }
+
+
+def _item(row: Row[Any]) -> CatalogueItem:
+    return CatalogueItem(
+        item_id=row.item_id,
+        name_zh=row.name_zh,
+        name_en=row.name_en,
+        kind=row.kind,
+        form=row.form,
+        price=_yuan(row.price_fen),
+        home_delivery=row.home_delivery,
+    )
 
 
 def _lock_member(conn: Connection, member_id: str, dialect: str) -> None:
