@@ -19,3 +19,4 @@ from unionkit.cli import members as _members  # noqa: E402, F401
 from unionkit.cli import plugins as _plugins  # noqa: E402, F401
 from unionkit.cli import roster as _roster  # noqa: E402, F401
 from unionkit.cli import rules as _rules  # noqa: E402, F401
+from unionkit.cli import welfare as _welfare  # noqa: E402, F401
