@@ -89,6 +89,8 @@ def test_ranks_by_score_then_tie_break_and_stops_when_the_budget_runs_out() -> N
     assert ["M01", "M03"] == [g.member_id for g in result.proposed_grants()]
     assert [Decimal("2000.00"), Decimal("1500.00")] == [g.amount for g in result.proposed_grants()]
     assert ["M05", "M04"] == result.waitlist()
+    assert [("M01", 1), ("M03", 2), ("M05", 3), ("M04", 4)] == [
+        (p.member_id, p.rank) for p in result.ranked_places()]
     assert 4 == result.ranked
     assert 2 == result.cutoff
     assert Decimal("500.00") == result.left

@@ -401,7 +401,14 @@ class Allocation:
                 f"member {member_id!r} is not in the roster of programme "
                 f"{self.programme.programme_id!r} / 该项目名册中没有此成员"
             )
-        i = int(hits[0])
+        return self._place_at(int(hits[0]), self.cutoff)
+
+    def ranked_places(self) -> list[MemberPlace]:
+        """The places of every ranked member (funded, then waitlisted), in rank order."""
+        cutoff = self.cutoff
+        return [self._place_at(int(i), cutoff) for i in self.order]
+
+    def _place_at(self, i: int, cutoff: int) -> MemberPlace:
         rank = int(self.rank[i])
         shortfall = 0
         if rank and self.granted_fen[i] < self.due_fen[i]:
@@ -410,11 +417,11 @@ class Allocation:
             )
         score = float(self.score[i])
         return MemberPlace(
-            member_id=member_id,
+            member_id=str(self.member_ids[i]),
             status=_STATUSES[int(self.status[i])],
             rank=rank,
             ranked=self.ranked,
-            cutoff=self.cutoff,
+            cutoff=cutoff,
             score=None if np.isnan(score) else score,
             due=_yuan(int(self.due_fen[i])),
             granted=_yuan(int(self.granted_fen[i])),

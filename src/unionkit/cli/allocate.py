@@ -256,7 +256,6 @@ def _print(summary: dict[str, Any], lang: Lang) -> None:
 
 
 def _write(out: Path, result: Allocation) -> None:
-    from unionkit.benefits import AllocationStatus
     from unionkit.cli.rules import _write_atomically
 
     def write(path: Path) -> None:
@@ -276,29 +275,23 @@ def _write(out: Path, result: Allocation) -> None:
                 ]
             )
             grants = {g.member_id: g for g in result.proposed_grants()}
-            for i in result.order:
-                member_id = str(result.member_ids[i])
-                place = result.place(member_id)
-                grant = grants.get(member_id)
+            for place in result.ranked_places():
+                grant = grants.get(place.member_id)
+                if grant is None:
+                    # waitlisted: the row says where they stand and what would reach them
+                    reasons = (place.explain("zh"), place.explain("en"))
+                else:
+                    reasons = (grant.reason_zh, grant.reason_en)
                 writer.writerow(
                     [
                         place.rank,
-                        member_id,
+                        place.member_id,
                         place.status.value,
                         f"{place.due:.2f}",
                         f"{place.granted:.2f}",
                         result.programme.benefit_id,
                         grant.idempotency_key if grant else "",
-                        place.explain("zh")
-                        if place.status is AllocationStatus.WAITLISTED
-                        else grant.reason_zh
-                        if grant
-                        else "",
-                        place.explain("en")
-                        if place.status is AllocationStatus.WAITLISTED
-                        else grant.reason_en
-                        if grant
-                        else "",
+                        *reasons,
                     ]
                 )
 
