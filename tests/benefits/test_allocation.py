@@ -90,7 +90,8 @@ def test_ranks_by_score_then_tie_break_and_stops_when_the_budget_runs_out() -> N
     assert [Decimal("2000.00"), Decimal("1500.00")] == [g.amount for g in result.proposed_grants()]
     assert ["M05", "M04"] == result.waitlist()
     assert [("M01", 1), ("M03", 2), ("M05", 3), ("M04", 4)] == [
-        (p.member_id, p.rank) for p in result.ranked_places()]
+        (p.member_id, p.rank) for p in result.ranked_places()
+    ]
     assert 4 == result.ranked
     assert 2 == result.cutoff
     assert Decimal("500.00") == result.left
@@ -232,3 +233,22 @@ def test_pandas_frame_gives_the_same_allocation() -> None:
     from_dict = allocate(ruleset(), ROSTER, programme("4000"), AS_OF)
 
     assert from_dict.proposed_grants() == from_frame.proposed_grants()
+
+
+def test_a_cap_shared_with_other_benefits_counts_them_against_the_cap_only() -> None:
+    shared = programme("100000", cap_per_member="1800", cap_shared_with=("temp-aid",))
+
+    result = allocate(
+        ruleset(),
+        ROSTER,
+        shared,
+        AS_OF,
+        already={"M05": "400"},
+        elsewhere={"M01": "1000", "M05": "1000"},
+    )
+
+    amounts = {g.member_id: g.amount for g in result.proposed_grants()}
+    # M01: due 2,000, cap room 1,800 - 1,000 = 800; M05: due 1,000 - 400 = 600, room 400
+    assert Decimal("800.00") == amounts["M01"]
+    assert Decimal("400.00") == amounts["M05"]
+    assert Decimal("1500.00") == amounts["M03"]

@@ -125,3 +125,28 @@ def test_an_undefined_benefit_stores_nothing(store: Store) -> None:
     with pytest.raises(InvalidGrantData, match="hardship-aid"):
         propose_allocation(store, result, on=ON, proposer="clerk")
     assert [] == list_grants(store)
+
+
+def test_received_adds_up_the_benefits_sharing_a_cap(ledger: Store) -> None:
+    temp = AID.model_copy(update={"benefit_id": "temp-aid", "name_en": "temporary aid"})
+    define_benefits(ledger, [temp])
+    propose_allocation(
+        ledger, allocate(RULES, ROSTER, programme("2000"), ON), on=ON, proposer="clerk"
+    )
+    other = Programme(
+        programme_id="temp",
+        benefit_id="temp-aid",
+        name_zh="临时救助",
+        name_en="temporary aid",
+        budget="300",
+        eligible="ok",
+        score="points",
+        fixed_amount="300",
+        period="2026",
+    )
+    propose_allocation(ledger, allocate(RULES, ROSTER, other, ON), on=ON, proposer="clerk")
+
+    assert {"M1": Decimal("300.00")} == received(ledger, "temp-aid", 2026)
+    assert {"M1": Decimal("1800.00"), "M2": Decimal("400.00")} == received(
+        ledger, ["hardship-aid", "temp-aid"], 2026
+    )

@@ -111,9 +111,12 @@ class Programme:
         amount: The money rule giving what each eligible member is due; or None
             to use *fixed_amount*.
         fixed_amount: The same amount for everyone, in yuan (when *amount* is None).
-        cap_per_member: The most one member may receive from this benefit in the
-            period, in yuan, counting what they already received (see
-            :func:`allocate`'s *already*); None for no cap beyond the amount.
+        cap_per_member: The most one member may receive in the period, in yuan, from
+            this benefit and those in *cap_shared_with* together, counting what they
+            already received (see :func:`allocate`'s *already* and *elsewhere*); None
+            for no cap beyond the amount.
+        cap_shared_with: Other benefits whose grants count against the same cap
+            (hardship aid from two funds, say).
         period: The period the grants belong to (e.g. ``"2026"``): part of the idempotency key.
         tie_break: Rules ordering members with equal scores, in turn; a leading
             ``-`` sorts that rule descending. After them, ``member_id`` ascending.
@@ -139,6 +142,7 @@ class Programme:
     amount: str | None = None
     fixed_amount: Decimal | None = field(default=None, converter=_optional_money)
     cap_per_member: Decimal | None = field(default=None, converter=_optional_money)
+    cap_shared_with: tuple[str, ...] = field(default=(), converter=_names)
     period: str = field(default="", validator=_check_id("period"))
     tie_break: tuple[str, ...] = field(default=(), converter=_names)
     fill: Fill = field(default=Fill.strict, converter=Fill)
@@ -581,6 +585,7 @@ def allocate(
     as_of: dt.date,
     *,
     already: Mapping[str, object] | Array | None = None,
+    elsewhere: Mapping[str, object] | Array | None = None,
 ) -> Allocation:
     """
     Share *programme*'s budget over *roster*: rank the eligible by score, pay within caps.
@@ -590,9 +595,10 @@ def allocate(
     programme's ``tie_break`` rules in turn; then ``member_id`` ascending, so the
     order never depends on the roster's row order. An unknown score ranks after
     every known score. Each member is due the amount rule's value (or the fixed
-    amount), cut to the cap, less what they *already* received of the benefit in the
-    period (so a later round pays only what is still owed); members due nothing are
-    not ranked. The ranked are paid in order while the budget lasts (see
+    amount) less what they *already* received of the benefit in the period (so a
+    later round pays only what is still owed), and at most what the cap leaves after
+    that and what they received *elsewhere* (the benefits sharing the cap); members
+    due nothing are not ranked. The ranked are paid in order while the budget lasts (see
     :class:`Programme`'s ``fill``); the rest are waitlisted, in rank order.
 
     Args:
@@ -604,6 +610,9 @@ def allocate(
         already: What each member already received of this benefit in the period
             (e.g. :func:`unionkit.store.received`): ``{member_id: yuan}``, or an ``int64``
             fen array in roster order.
+        elsewhere: What each member received in the period of the benefits in the
+            programme's ``cap_shared_with``, in the same forms; it counts against the
+            cap only.
 
     Returns:
         The allocation: places, explanations, what-ifs and proposed grants.
@@ -641,11 +650,13 @@ def allocate(
     else:
         amount = np.full(n, parse_fen(programme.fixed_amount), dtype=np.int64)
     amount = np.where(eligible, np.maximum(amount, 0), 0)
-    limit = amount
+    own = _already_fen(already, ids)
+    # What this benefit already paid counts against the entitlement and the cap alike;
+    # what the benefits sharing the cap paid counts against the cap only.
+    due = np.maximum(amount - own, 0)
     if programme.cap_per_member is not None:
-        limit = np.minimum(amount, parse_fen(programme.cap_per_member))
-    # What was already received counts against the entitlement and the cap alike.
-    due = np.maximum(limit - _already_fen(already, ids), 0)
+        room = parse_fen(programme.cap_per_member) - own - _already_fen(elsewhere, ids)
+        due = np.minimum(due, np.maximum(room, 0))
     capped = due < amount
     candidates = np.flatnonzero(due > 0)
     # np.lexsort sorts by its last key first: member_id, then tie-breaks, then score.

@@ -327,6 +327,14 @@ def allocate_command(
     cap: Annotated[
         str | None, typer.Option("--cap", help="每人限额（元） / per-member cap (yuan).")
     ] = None,
+    cap_shared_with: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cap-shared-with",
+            help="与本项目共用限额的福利项目（可多次，需 --db） / benefits sharing the cap "
+            "(repeatable; counted from --db).",
+        ),
+    ] = None,
     tie_break: Annotated[
         list[str] | None,
         typer.Option(
@@ -438,6 +446,7 @@ def allocate_command(
             amount=amount,
             fixed_amount=_money(fixed_amount, "--fixed-amount", lang),
             cap_per_member=_money(cap, "--cap", lang),
+            cap_shared_with=cap_shared_with or (),
             period=period or str(when.year),
             tie_break=tie_break or (),
             fill=fill,
@@ -463,8 +472,12 @@ def allocate_command(
     with ExitStack() as stack:
         store = None if db is None else stack.enter_context(_store(db, lang))
         try:
-            already = None if store is None else received(store, benefit, when.year)
-            result = allocate(ruleset, data, programme, when, already=already)
+            already = elsewhere = None
+            if store is not None:
+                already = received(store, benefit, when.year)
+                if programme.cap_shared_with:
+                    elsewhere = received(store, programme.cap_shared_with, when.year)
+            result = allocate(ruleset, data, programme, when, already=already, elsewhere=elsewhere)
             summary = _summary(result, budgets, member)
             if store is not None and propose:
                 _ledger(summary, propose_allocation(store, result, on=when, proposer=str(proposer)))

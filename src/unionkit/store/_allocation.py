@@ -21,10 +21,13 @@ _REASON_LIMIT = 500
 
 
 def received(
-    store: Store, benefit_id: str, year: int, member_ids: Iterable[str] | None = None
+    store: Store,
+    benefit_ids: str | Iterable[str],
+    year: int,
+    member_ids: Iterable[str] | None = None,
 ) -> dict[str, Decimal]:
     """
-    What each member has received of *benefit_id* in *year*, net of reversals.
+    What each member has received of *benefit_ids* (one or several) in *year*, net of reversals.
 
     Grants awaiting approval count too: once approved they are paid, so a cap must
     already leave room for them. Pass the result as :func:`unionkit.benefits.allocate`'s
@@ -32,7 +35,8 @@ def received(
 
     Args:
         store: The store holding the ledger.
-        benefit_id: The benefit.
+        benefit_ids: A benefit id, or several whose grants are added up (for a cap
+            shared between benefits: :func:`unionkit.benefits.allocate`'s *elsewhere*).
         year: The calendar year of the grant dates.
         member_ids: Only these members (all by default).
 
@@ -41,10 +45,13 @@ def received(
 
     .. versionadded:: 0.2.0
     """
+    benefits = {benefit_ids} if isinstance(benefit_ids, str) else set(benefit_ids)
     wanted = None if member_ids is None else set(member_ids)
     net: dict[str, Decimal] = {}
     for grant in list_grants(store, year=year):
-        if grant.benefit_id != benefit_id or (wanted is not None and grant.member_id not in wanted):
+        if grant.benefit_id not in benefits or (
+            wanted is not None and grant.member_id not in wanted
+        ):
             continue
         sign = -1 if grant.entry_kind is EntryKind.REVERSAL else 1
         net[grant.member_id] = net.get(grant.member_id, Decimal("0.00")) + sign * grant.amount
