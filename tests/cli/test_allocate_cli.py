@@ -167,7 +167,7 @@ def test_db_counts_the_ledger_and_propose_stores_the_grants_once(
     from datetime import date
 
     from unionkit.models import Benefit, BenefitKind, GrantForm, Member
-    from unionkit.store import define_benefits, import_members, list_grants, open_store
+    from unionkit.store import define_benefits, enter_file, import_members, list_grants, open_store
 
     db = tmp_path / "union.db"
     with open_store(db) as store:
@@ -191,21 +191,27 @@ def test_db_counts_the_ledger_and_propose_stores_the_grants_once(
                 )
             ],
         )
+        # a hardship payment needs a hardship file: M2 has none
+        for member in ("M1", "M3"):
+            enter_file(
+                store, member, tier="relative", on=date(2026, 3, 1), evidence="E-1", actor="clerk"
+            )
 
     code, text = run(files, "--db", str(db), "--propose", "--proposer", "clerk", "--lang", "en")
     again_code, again = run(files, "--db", str(db), "--propose", "--proposer", "clerk", "--json")
     usage, message = run(files, "--propose")
 
     assert 0 == code == again_code
-    assert "grants ledger: 2 stored (2 awaiting approval), 0 already there, 0 refused" in text
+    assert "grants ledger: 1 stored (1 awaiting approval), 0 already there, 1 refused" in text
+    assert "  M2: a hardship payment needs a hardship file" in text
     summary = json.loads(again)
-    # the ledger already holds M1's 1,500 and M2's 800: nothing more is due to them
-    assert [("M3", "1200.00")] == [
+    # M1's 1,500 is in the ledger: nothing more is due to M1; M2 is proposed and refused again
+    assert [("M2", "800.00"), ("M3", "1200.00")] == [
         (g["member_id"], g["amount"]) for g in summary["proposed_grants"]
     ]
-    assert {"stored": 1, "pending": 1, "existing": 0, "refused": 0} == summary["ledger_counts"]
+    assert {"stored": 1, "pending": 1, "existing": 0, "refused": 1} == summary["ledger_counts"]
     with open_store(db) as store:
-        assert {("M1", "1500.00"), ("M2", "800.00"), ("M3", "1200.00")} == {
+        assert {("M1", "1500.00"), ("M3", "1200.00")} == {
             (g.member_id, str(g.amount)) for g in list_grants(store)
         }
     assert 2 == usage

@@ -17,6 +17,7 @@ from unionkit.rules.parse import parse_expression
 from unionkit.store import (
     Store,
     define_benefits,
+    enter_file,
     import_members,
     list_grants,
     propose_allocation,
@@ -70,6 +71,11 @@ def ledger(store: Store) -> Store:
     ]
     import_members(store, people, on=date(2026, 9, 1))
     define_benefits(store, [AID])
+    # the ledger pays hardship aid only to members with a hardship file
+    for member in ("M1", "M2", "M3"):
+        enter_file(
+            store, member, tier="relative", on=date(2026, 3, 1), evidence="E-1", actor="clerk"
+        )
     return store
 
 

@@ -234,6 +234,12 @@ def test_replay_agrees_under_the_same_rules_and_names_what_changed(ledger: Store
     assert changed.refusals[0].cap == "400.00"
 
 
+def test_festival_goods_must_name_a_festival(ledger: Store) -> None:
+    define_benefits(ledger, [SPRING.model_copy(update={"benefit_id": "any", "festival": None})])
+    (out,) = propose_grants(ledger, [ask("M0", "any", "100.00")], proposer="clerk")
+    assert out.refused and out.verdict.refusals[0].rule == "festival"  # type: ignore[union-attr]
+
+
 def test_a_member_who_left_is_not_in_good_standing(ledger: Store) -> None:
     gone = Member(
         member_id="M2", name="张三", dues_paid_through="2026-09", status=MemberStatus.LEFT

@@ -233,6 +233,7 @@ class Proposal:
         relation: Whom it is for (the member by default).
         event_key: The event it is for (an illness, a death ...), if any.
         good_standing: Whether the member is in good standing on *on*.
+        on_file: Whether the member has a hardship file on record (for hardship aid).
     """
 
     member_id: str
@@ -243,6 +244,7 @@ class Proposal:
     relation: Relation
     event_key: str | None
     good_standing: bool
+    on_file: bool = False
 
 
 @frozen
@@ -455,6 +457,31 @@ def _judge(
                     f"{benefit.kind.label_en} may not be given as {p.form.label_en}",
                 )
             )
+    if (
+        benefit.kind is BenefitKind.FESTIVAL_GOODS
+        and benefit.festival is None
+        and benefit.minority_festival is None
+    ):
+        refusals.append(
+            Finding(
+                "festival",
+                _NATIONAL,
+                None,
+                "节日慰问品只能在七个法定节日（或经批准的少数民族节日）发放，该项目未指定节日",
+                "festival goods are only for the seven festivals of the 2017 rule or an approved "
+                "minority festival, and this benefit names none",
+            )
+        )
+    if benefit.kind is BenefitKind.HARDSHIP_AID and not p.on_file:
+        refusals.append(
+            Finding(
+                "hardship.file_required",
+                _ANHUI,
+                None,
+                "困难慰问须有困难职工档案，该会员不在档",
+                "a hardship payment needs a hardship file, and the member has none on record",
+            )
+        )
     if p.relation is not Relation.SELF:
         relatives = values["relatives"]
         covered = (

@@ -25,6 +25,9 @@ __all__ = [
     "member_changes",
     "member_imports",
     "member_sync",
+    "proposal_confirmations",
+    "proposal_runs",
+    "proposals",
     "visits",
 ]
 
@@ -129,4 +132,37 @@ hardship_events = Table(
     Column("on", Date, nullable=False),
     Column("actor", String(64), nullable=False),
     Column("note", Text),
+)
+
+proposal_runs = Table(
+    "proposal_runs",
+    metadata,
+    Column("run_id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(64), nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("ruleset_version", String(64), nullable=False),
+    Column("finished_at", DateTime, nullable=False),
+    Column("proposed", Integer, nullable=False),
+)
+
+proposals = Table(
+    "proposals",
+    metadata,
+    # The key names what triggered it (e.g. a hospital stay): a health fact, never printed.
+    Column("key", String(300), primary_key=True),
+    Column("source", String(64), nullable=False),
+    Column("run_id", Integer, ForeignKey("proposal_runs.run_id"), nullable=False),
+    Column("member_id", String(32), nullable=False),
+    Column("kind", String(48), nullable=False),
+    Column("amount_fen", Integer),
+    Column("reason", Text, nullable=False),
+)
+
+proposal_confirmations = Table(
+    "proposal_confirmations",
+    metadata,
+    Column("key", String(300), ForeignKey("proposals.key"), primary_key=True),
+    Column("grant_id", String(64), nullable=False),
+    Column("granted_on", Date, nullable=False),
+    Column("confirmed_at", DateTime, nullable=False),
 )
