@@ -272,3 +272,17 @@ def test_two_processes_cannot_both_pass_one_quota(
 
     assert ["exceeded", "exceeded", "exceeded", "stored"] == outcomes
     assert Decimal("399.80") == welfare.spent("M2", "festival_goods", 2026)
+
+
+def test_anonymising_a_member_keeps_their_orders_under_the_new_id(
+    welfare: WelfareOrders, store: Store
+) -> None:
+    choose(welfare, "o1", ("rice", 1))
+
+    new_id = store.anonymise_member("M1")
+
+    stored = welfare.get("o1")
+    assert new_id == stored.order.member_id
+    assert new_id == welfare.history("o1")[0].actor
+    assert [] == welfare.orders_for("M1")
+    assert Decimal("199.90") == welfare.spent(new_id, "festival_goods", 2026)

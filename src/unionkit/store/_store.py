@@ -47,6 +47,7 @@ from unionkit.models.group import Group, Membership
 from unionkit.models.ids import scrub
 from unionkit.models.member import Member
 from unionkit.store._schema import demand_events, demands, grants, groups, members, memberships
+from unionkit.store._welfare import forget_member as _welfare_forget
 
 __all__ = ["ANONYMOUS_NAME", "DemandRow", "EventRow", "GrantValidator", "Store", "open_store"]
 
@@ -401,6 +402,7 @@ class Store:
                 conn.execute(
                     update(table).where(table.c.member_id == member_id).values(member_id=new_id)
                 )
+            _welfare_forget(conn, member_id, new_id)
             conn.execute(
                 update(demand_events)
                 .where(demand_events.c.actor == member_id)

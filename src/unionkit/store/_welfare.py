@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from unionkit.benefits.provider import WelfareProvider
     from unionkit.store._store import Store
 
-__all__ = ["WelfareOrders"]
+__all__ = ["WelfareOrders", "forget_member"]
 
 _TABLES = (welfare_items, welfare_orders, welfare_order_lines, welfare_order_events)
 _NOTE_LIMIT = 500
@@ -525,6 +525,24 @@ class WelfareOrders:
                 t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one())
                 for t in _TABLES
             }
+
+
+def forget_member(conn: Connection, member_id: str, new_id: str) -> None:
+    """
+    Move a member's orders and the history rows they acted in to their anonymous id.
+
+    Called by the store when it anonymises or deletes a member, in the same transaction.
+    """
+    conn.execute(
+        update(welfare_orders)
+        .where(welfare_orders.c.member_id == member_id)
+        .values(member_id=new_id)
+    )
+    conn.execute(
+        update(welfare_order_events)
+        .where(welfare_order_events.c.actor == member_id)
+        .values(actor=new_id)
+    )
 
 
 def _item(row: Row[Any]) -> CatalogueItem:
