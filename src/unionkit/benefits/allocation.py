@@ -620,7 +620,8 @@ def allocate(
     Raises:
         RuleDefinitionError: A programme rule is unknown or of the wrong type.
         RuleEvaluationError: The roster lacks a column the rules need.
-        Rejected: The roster has no ``member_id`` column or repeats a member id.
+        Rejected: The roster has no ``member_id`` column, or repeats the id of a
+            member who is due something.
 
     .. versionadded:: 0.1.0
     """
@@ -629,13 +630,6 @@ def allocate(
     if "member_id" not in columns:
         raise Rejected("allocate: the roster has no member_id column / 名册缺少工号列")
     ids = np.asarray(columns["member_id"], dtype=object)
-    listed = ids.tolist()
-    if len(set(listed)) != len(listed):
-        twice = next(m for m, k in Counter(listed).items() if k > 1)
-        raise Rejected(
-            f"allocate: member {twice!r} appears more than once in the roster / "
-            f"名册中该成员重复出现"
-        )
     n = len(ids)
     result = ruleset.evaluate(columns, as_of=as_of, rules=programme.rules_needed())
     frame = result.frame
@@ -659,6 +653,15 @@ def allocate(
         due = np.minimum(due, np.maximum(room, 0))
     capped = due < amount
     candidates = np.flatnonzero(due > 0)
+    # Only those due something could be paid twice; checking them alone keeps a large
+    # roster fast (read_roster already reports every repeated id).
+    listed = ids[candidates].tolist()
+    if len(set(listed)) != len(listed):
+        twice = next(m for m, k in Counter(listed).items() if k > 1)
+        raise Rejected(
+            f"allocate: member {twice!r} appears more than once in the roster / "
+            f"名册中该成员重复出现"
+        )
     # np.lexsort sorts by its last key first: member_id, then tie-breaks, then score.
     keys: list[Array] = [ids[candidates].astype(str)]
     for spec in reversed(programme.tie_break):
