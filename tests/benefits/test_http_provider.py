@@ -217,12 +217,16 @@ def test_catalogue_and_status_are_read_from_the_server(server: HTTPServer) -> No
         }
     )
     server.expect_request("/orders/P-7").respond_with_json({"status": "shipped"})
+    server.expect_request("/orders/a/b?c").respond_with_json({"status": "delivered"})
+    server.expect_request("/orders/a/b").respond_with_json({"status": "cancelled"})
     shop = adapter(server, [])
 
     (item,) = shop.catalogue(ON)
 
     assert (BenefitKind.FESTIVAL_GOODS, Decimal("199.90")) == (item.kind, item.price)
     assert OrderStatus.SHIPPED is shop.status("P-7")
+    # quoted: the reference arrives whole, not as the path a/b with a query c
+    assert OrderStatus.DELIVERED is shop.status("a/b?c")
 
 
 def test_an_invalid_catalogue_item_is_named(server: HTTPServer) -> None:

@@ -286,3 +286,16 @@ def test_anonymising_a_member_keeps_their_orders_under_the_new_id(
     assert new_id == welfare.history("o1")[0].actor
     assert [] == welfare.orders_for("M1")
     assert Decimal("199.90") == welfare.spent(new_id, "festival_goods", 2026)
+
+
+def test_a_catalogue_with_a_repeated_item_or_no_price_is_refused(welfare: WelfareOrders) -> None:
+    before = welfare.count_rows()
+    rice = items()[0]
+
+    with pytest.raises(Rejected, match="'rice' is listed twice"):
+        welfare.sync_catalogue("shop", [rice, rice], on=ON)
+    with pytest.raises(Rejected, match="'rice' has no positive price"):
+        welfare.sync_catalogue("shop", [rice.model_copy(update={"price": Decimal(0)})], on=ON)
+
+    assert before == welfare.count_rows()
+    assert 3 == len(welfare.catalogue("shop"))

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from pydantic import ValidationError
 
@@ -184,7 +185,9 @@ class HttpWelfareProvider:
             Rejected: The provider does not know the order, or names an unknown status.
         """
         what = f"order reference {reference!r}"
-        response = self._request("GET", f"/orders/{reference}", what=what)
+        # Quoted whole: a reference is the provider's text and must not reach another path.
+        path = f"/orders/{quote(reference, safe='')}"
+        response = self._request("GET", path, what=what)
         self._refuse_4xx(response, what)
         value = self._json(response, what).get("status")
         try:

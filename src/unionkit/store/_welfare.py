@@ -86,7 +86,7 @@ class WelfareOrders:
             How many items are on offer.
 
         Raises:
-            Rejected: An item id repeats; nothing is stored.
+            Rejected: An item id repeats, or a price is not positive; nothing is stored.
         """
         given = list(items)
         ids = [i.item_id for i in given]
@@ -95,6 +95,12 @@ class WelfareOrders:
             raise Rejected(
                 f"Provider {provider_id!r}: item {repeated[0]!r} is listed twice; "
                 f"nothing was stored / 目录中商品{repeated[0]}重复，未保存"
+            )
+        free = [i.item_id for i in given if i.price <= 0]
+        if free:
+            raise Rejected(
+                f"Provider {provider_id!r}: item {free[0]!r} has no positive price; "
+                f"nothing was stored / 商品{free[0]}的价格必须大于零，未保存"
             )
         with self._store._write() as conn:
             stored = set(
