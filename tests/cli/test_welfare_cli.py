@@ -151,3 +151,27 @@ def test_listing_the_stored_catalogue(db: str) -> None:
 
     assert 0 == code
     assert {"rice-oil", "fruit-box", "zongzi", "books"} == {i["item_id"] for i in json.loads(text)}
+
+
+def test_tracking_needs_a_provider_that_reports_statuses(db: str) -> None:
+    run(db, "sync", *SHOP, "--on", "2026-09-01")
+    run(
+        db,
+        "choose",
+        "A",
+        *SHOP,
+        "--item",
+        "books",
+        "--order",
+        "A-1",
+        "--on",
+        "2026-09-01",
+        "--at",
+        "2026-09-01T09:00",
+    )
+    run(db, "place", "A-1", *SHOP, "--at", "2026-09-01T10:00")
+
+    code, text = run(db, "track", "A-1", *SHOP, "--at", "2026-09-02T10:00")
+
+    assert 1 == code
+    assert "does not report delivery statuses" in text

@@ -329,6 +329,26 @@ def status(
     _echo_order(stored, lang, as_json)
 
 
+@welfare_app.command("track")
+def track(
+    order: Annotated[str, typer.Argument(help="订单编号 / order id.")],
+    *,
+    at: _At = None,
+    provider: _ProviderOpt = None,
+    branch: _Branch = None,
+    plugin: PluginOpt = None,
+    no_plugin: NoPluginOpt = None,
+    db: _Db = None,
+    lang: _LangOpt = Lang.zh,
+    as_json: _Json = False,
+) -> None:
+    """向供应商查询并记录配送状态 / Ask the provider where an order is, and record it."""
+    chosen = _provider(branch, plugin, no_plugin, provider, lang)
+    with _orders(db, lang) as orders:
+        stored = orders.track(order, chosen, at=_when(at))
+    _echo_order(stored, lang, as_json)
+
+
 @welfare_app.command("show")
 def show(
     order: Annotated[str, typer.Argument(help="订单编号 / order id.")],

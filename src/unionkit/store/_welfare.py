@@ -15,6 +15,7 @@ from unionkit.benefits.orders import (
     OrderEvent,
     OrderStatus,
     StoredOrder,
+    TracksDelivery,
     check_move,
     idempotency_key,
 )
@@ -34,7 +35,6 @@ from unionkit.store._schema import (
 if TYPE_CHECKING:
     from sqlalchemy.engine import Row
 
-    from unionkit.benefits.orders import TracksDelivery
     from unionkit.benefits.provider import WelfareProvider
     from unionkit.store._store import Store
 
@@ -488,7 +488,7 @@ class WelfareOrders:
         )
 
     def track(
-        self, order_id: str, provider: TracksDelivery, *, at: datetime, actor: str | None = None
+        self, order_id: str, provider: object, *, at: datetime, actor: str | None = None
     ) -> StoredOrder:
         """
         Ask the provider where a placed order is and record it (forward moves only).
@@ -505,10 +505,16 @@ class WelfareOrders:
 
         Raises:
             NotFound: No such order.
-            Rejected: The order has no provider reference yet (it was never placed).
+            Rejected: The order has no provider reference yet (it was never placed), or
+                the provider does not report statuses.
             IllegalTransition: The provider reports a status behind the stored one;
                 nothing is stored.
         """
+        if not isinstance(provider, TracksDelivery):
+            raise Rejected(
+                f"Provider {getattr(provider, 'provider_id', '?')!r} does not report "
+                f"delivery statuses; record them with move() / 该供应商不提供配送状态查询"
+            )
         stored = self.get(order_id)
         if stored.provider_reference is None:
             raise Rejected(
