@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from cli_support import db_option, run
 
 from store_support import StoreTarget
-from unionkit.cli.app import app
 from unionkit.io.synthetic import generate_roster, write_rows
-
-runner = CliRunner()
 
 BENEFITS = """
 - {benefit_id: birthday, kind: birthday, name_zh: 生日慰问, name_en: birthday,
@@ -24,18 +20,9 @@ BENEFITS = """
 
 
 @pytest.fixture
-def db(store_target: StoreTarget) -> Iterator[str]:
-    """What a user passes to ``--db``: a SQLite file path, or a PostgreSQL URL (own schema)."""
-    if store_target.schema is None:
-        yield store_target.target
-        return
-    sep = "&" if "?" in store_target.target else "?"
-    yield f"{store_target.target}{sep}options=-csearch_path%3D{store_target.schema}"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
+def db(store_target: StoreTarget) -> str:
+    """The store as a user names it on the command line."""
+    return db_option(store_target)
 
 
 def test_define_propose_approve_list_replay(db: str, tmp_path: Path) -> None:
@@ -134,3 +121,90 @@ def test_visits_plan_list_assign_done(db: str, tmp_path: Path) -> None:
     assert json.loads(out)["status"] == "done" and json.loads(out)["assignee"] == "干事甲"
     code, out, _ = run("visits", "list", "--db", db, "--status", "open", "--json")
     assert vid not in [t["visit_id"] for t in json.loads(out)]
+
+
+def test_hardship_files_from_the_command_line(db: str, tmp_path: Path) -> None:
+    rows = generate_roster(3, seed=6, relatives=False)
+    roster = tmp_path / "r.csv"
+    write_rows(rows, roster)
+    assert run("members", "import", str(roster), "--db", db, "--on", "2026-01-01")[0] == 0
+    member = rows[0]["member_id"]
+    code, out, err = run(
+        "hardship",
+        "enter",
+        member,
+        "--tier",
+        "deep",
+        "--evidence",
+        "EV-1",
+        "--on",
+        "2025-09-01",
+        "--by",
+        "clerk",
+        "--db",
+        db,
+        "--json",
+    )
+    assert code == 0, err
+    file_id = json.loads(out)["file_id"]
+    code, out, _ = run("hardship", "list", "--due-on", "2026-09-01", "--db", db, "--json")
+    assert [f["file_id"] for f in json.loads(out)] == [file_id]
+    code, out, _ = run(
+        "hardship",
+        "leave",
+        file_id,
+        "--on",
+        "2026-09-28",
+        "--by",
+        "clerk",
+        "--reason",
+        "收入提高",
+        "--db",
+        db,
+        "--lang",
+        "en",
+    )
+    assert code == 0 and "notice until 2026-10-10" in out
+    code, _, err = run(
+        "hardship", "confirm-leave", file_id, "--on", "2026-10-09", "--by", "clerk", "--db", db
+    )
+    assert code == 1 and "2026-10-10" in err
+    code, out, _ = run(
+        "hardship",
+        "confirm-leave",
+        file_id,
+        "--on",
+        "2026-10-12",
+        "--by",
+        "clerk",
+        "--db",
+        db,
+        "--json",
+    )
+    assert code == 0 and json.loads(out)["follow_up_until"] == "2027-04-12"
+
+
+def test_visit_notes_are_printed_with_numbers_masked(db: str, tmp_path: Path) -> None:
+    rows = generate_roster(30, seed=5, relatives=False)
+    for row in rows:
+        row["status"] = "active"
+    roster = tmp_path / "r.csv"
+    write_rows(rows, roster)
+    run("members", "import", str(roster), "--db", db, "--on", "2026-11-01")
+    run("visits", "plan-birthdays", "--month", "2026-11", "--db", db)
+    vid = json.loads(run("visits", "list", "--db", db, "--json")[1])[0]["visit_id"]
+    code, out, _ = run(
+        "visits",
+        "done",
+        vid,
+        "--on",
+        "2026-11-05",
+        "--by",
+        "clerk",
+        "--db",
+        db,
+        "--note",
+        "家属电话13800138000",
+        "--json",
+    )
+    assert code == 0 and "13800138000" not in out and "138****8000" in out

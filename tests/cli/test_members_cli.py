@@ -3,32 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from cli_support import db_option, run
 
 from store_support import StoreTarget
-from unionkit.cli.app import app
 from unionkit.io.synthetic import generate_roster, write_rows
-
-runner = CliRunner()
 
 
 @pytest.fixture
-def db(store_target: StoreTarget) -> Iterator[str]:
-    """What a user passes to ``--db``: a SQLite file path, or a PostgreSQL URL (own schema)."""
-    if store_target.schema is None:
-        yield store_target.target
-        return
-    sep = "&" if "?" in store_target.target else "?"
-    yield f"{store_target.target}{sep}options=-csearch_path%3D{store_target.schema}"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
+def db(store_target: StoreTarget) -> str:
+    """The store as a user names it on the command line."""
+    return db_option(store_target)
 
 
 def test_import_twice_then_list_and_show(db: str, tmp_path: Path) -> None:

@@ -247,3 +247,31 @@ def test_a_member_who_left_is_not_in_good_standing(ledger: Store) -> None:
     import_members(ledger, [gone], on=ON, partial=True)
     (out,) = propose_grants(ledger, [ask("M2", "birthday", "10.00")], proposer="clerk")
     assert out.refused
+
+
+def test_a_branch_yearly_cap_per_category_overrides_the_defaults(ledger: Store) -> None:
+    branch = DEFAULT_SPENDING.overlay(
+        Parameters(
+            [
+                Parameter(
+                    "spending.yearly_cap.hospital_visit",
+                    "yuan",
+                    values=(ParameterValue(date(2026, 1, 1), Decimal(1200), "某分工会2026年细则"),),
+                )
+            ]
+        )
+    )
+    first, second = propose_grants(
+        ledger,
+        [
+            ask("M1", "hospital", "900.00", event_key="ill-1"),
+            ask("M1", "hospital", "900.00", event_key="ill-2"),
+        ],
+        proposer="clerk",
+        rules=branch,
+    )
+    assert not first.refused and second.refused
+    (finding,) = second.verdict.refusals  # type: ignore[union-attr]
+    assert finding.rule == "spending.yearly_cap.hospital_visit"
+    assert finding.source == "某分工会2026年细则"
+    assert (finding.used, finding.remaining) == ("900.00", "300.00")

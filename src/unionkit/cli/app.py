@@ -16,6 +16,7 @@ app = typer.Typer(
 from unionkit.cli import allocate as _allocate  # noqa: E402, F401
 from unionkit.cli import demands as _demands  # noqa: E402, F401
 from unionkit.cli import grants as _grants  # noqa: E402, F401
+from unionkit.cli import hardship as _hardship  # noqa: E402, F401
 from unionkit.cli import members as _members  # noqa: E402, F401
 from unionkit.cli import plugins as _plugins  # noqa: E402, F401
 from unionkit.cli import roster as _roster  # noqa: E402, F401

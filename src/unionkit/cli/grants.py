@@ -13,6 +13,7 @@ from unionkit.cli.demands import DbOption, JsonOption, LangOption, _fail, _store
 from unionkit.cli.lang import Lang
 from unionkit.cli.members import parse_day
 from unionkit.models.benefit import Benefit, Grant
+from unionkit.models.ids import scrub
 
 __all__ = ["benefits_app", "grants_app"]
 
@@ -69,7 +70,9 @@ def _rules(params: Path | None) -> Any:
 
 
 def _grant_json(g: Grant) -> dict[str, Any]:
+    # The reason is typed by people: mask any ID or phone number in it.
     data: dict[str, Any] = g.model_dump(mode="json")
+    data["reason"] = scrub(data["reason"])
     return data
 
 

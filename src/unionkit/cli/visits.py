@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -12,8 +12,22 @@ from unionkit.cli.demands import DbOption, JsonOption, LangOption, _store
 from unionkit.cli.grants import ParamsOption, _rules
 from unionkit.cli.lang import Lang
 from unionkit.cli.members import parse_day
+from unionkit.models.ids import scrub
+
+if TYPE_CHECKING:
+    from unionkit.care.visits import VisitTask
 
 __all__ = ["visits_app"]
+
+
+def _task_json(task: VisitTask) -> dict[str, Any]:
+    # Notes and reasons are typed by people: mask any ID or phone number in them.
+    data: dict[str, Any] = task.model_dump(mode="json")
+    for key in ("note", "reason"):
+        if isinstance(data.get(key), str):
+            data[key] = scrub(data[key])
+    return data
+
 
 visits_app = typer.Typer(help="走访慰问 / care visits.", no_args_is_help=True, add_completion=False)
 app.add_typer(visits_app, name="visits")
@@ -69,9 +83,7 @@ def list_(
             due_by=parse_day(due_by, lang) if due_by else None,
         )
     if as_json:
-        typer.echo(
-            json.dumps([t.model_dump(mode="json") for t in found], ensure_ascii=False, indent=2)
-        )
+        typer.echo(json.dumps([_task_json(t) for t in found], ensure_ascii=False, indent=2))
         return
     if not found:
         typer.echo(_t("none", lang))
@@ -128,6 +140,6 @@ def done(
             rules=_rules(params),
         )
     if as_json:
-        typer.echo(json.dumps(task.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(_task_json(task), ensure_ascii=False, indent=2))
     else:
         typer.echo(_t("done", lang, id=task.visit_id, on=task.done_on))

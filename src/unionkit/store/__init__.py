@@ -41,6 +41,7 @@ from unionkit.store._members import (
     list_members,
     member_history,
 )
+from unionkit.store._proposals import ProposalRow
 from unionkit.store._store import (
     ANONYMOUS_NAME,
     DemandRow,
@@ -73,6 +74,7 @@ __all__ = [
     "HardshipTier",
     "MemberChange",
     "MemberImport",
+    "ProposalRow",
     "Replay",
     "Store",
     "WelfareOrders",

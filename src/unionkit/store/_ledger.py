@@ -491,13 +491,16 @@ def propose_grants(
             ),
         )
         proposals = []
+        graces: dict[date, int] = {}
         for i in todo:
             req, benefit, fen, form, relation = prepared[i]
-            grace_value = (
-                rules.value("spending.standing_grace_months", req.on)
-                if "spending.standing_grace_months" in rules
-                else 0
-            )
+            grace_value = graces.get(req.on)
+            if grace_value is None:
+                grace_value = graces[req.on] = (
+                    int(rules.value("spending.standing_grace_months", req.on))
+                    if "spending.standing_grace_months" in rules
+                    else 0
+                )
             status, record_json = people[req.member_id]
             proposals.append(
                 Proposal(
@@ -549,7 +552,8 @@ def propose_grants(
                 approvals_needed=v.approvals_needed,
             )
             made[i] = (grant, v)
-            new_rows.append(_grant_row(grant, _decision(p, v, version, req.reason)))
+            if not dry_run:
+                new_rows.append(_grant_row(grant, _decision(p, v, version, req.reason)))
         if store.grant_validator is not None:
             # The branch's plugins may veto any grant; a veto stores none of the batch.
             Store._validate_grants(

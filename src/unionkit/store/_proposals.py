@@ -25,9 +25,21 @@ __all__ = [
 @frozen
 class ProposalRow:
     """
-    One stored proposal with its run and, once confirmed, its grant.
+    A stored proposal with the run that made it and, once confirmed, its grant.
 
-    The key names what triggered it (a health fact): print only on request.
+    Args:
+        key: What triggered it (holds health facts: print only on request).
+        member_id: The member's staff number.
+        kind: What is proposed, e.g. ``hospital_visit`` or ``hospitalisation_subsidy``.
+        amount_fen: The amount in integer fen, else ``None``.
+        reason: Why, in Chinese (may be a health fact).
+        month: The month of the run that proposed it.
+        ruleset_version: The rule-set version that decided.
+        grant_id: The grant it became, once confirmed.
+        granted_on: The grant's date, once confirmed.
+        confirmed_at: When the confirmation was recorded, once confirmed.
+
+    .. versionadded:: 0.2.0
     """
 
     key: str

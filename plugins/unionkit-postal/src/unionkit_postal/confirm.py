@@ -186,9 +186,11 @@ def _add_from_roster(
         return ()
     if roster is None:
         raise NotFound(
-            f"member {missing[0]!r} is not in the unionkit store; import the roster first or "
+            f"member {missing[0]!r} is not in the unionkit store; import the roster first "
+            f"(unionkit members import ROSTER --db DB) or "
             f"pass --roster; nothing was stored / "
-            f"会员不在数据库中，请先导入名册或加 --roster，本批未保存"
+            f"会员不在数据库中，请先导入名册（unionkit members import 名册文件 --db 数据库）"
+            f"或加 --roster，本批未保存"
         )
     from unionkit.io import read_roster
 

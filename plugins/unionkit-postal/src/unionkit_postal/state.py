@@ -309,6 +309,7 @@ class StoreDualLinkState:
 
     def statuses(self) -> list[ProposalStatus]:
         """Return every proposal with its run and confirmation, oldest first."""
+        # The plugin's own type, not the store's: a state file must work without SQLAlchemy.
         from unionkit.store._proposals import proposal_rows
 
         return [ProposalStatus(r.key, r.member_id, r.kind, r.amount_fen, r.reason, r.month,
