@@ -22,6 +22,7 @@ __all__ = [
     "PluginConflict",
     "PluginError",
     "PluginLoadError",
+    "ProviderUnavailable",
     "QuotaExceeded",
     "Rejected",
     "RosterFormatError",
@@ -260,6 +261,10 @@ class InvalidBranch(UnionkitError, ValueError):
 
 class QuotaExceeded(Rejected):
     """A member's choice would take them over their quota for a benefit and period."""
+
+
+class ProviderUnavailable(UnionkitError, ConnectionError):
+    """A welfare provider could not be reached after the bounded retries; nothing was recorded."""
 
 
 class UnionkitPluginWarning(UserWarning):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TypeVar
@@ -20,7 +20,8 @@ from unionkit.benefits.provider import (
 from unionkit.errors import QuotaExceeded, Rejected
 from unionkit.models import BenefitKind, GrantForm, Period
 
-__all__ = ["QuotaLedger", "choose", "confirm"]
+__all__ = ["QuotaLedger", "choose", "confirm", "price_selections", "quota_exceeded",
+           "require_per_year"]
 
 T = TypeVar("T")
 
@@ -90,6 +91,92 @@ def _check_fund_rules(item: CatalogueItem, provider_id: str) -> None:
         )
 
 
+def price_selections(
+    provider_id: str,
+    provider_name_zh: str,
+    member_id: str,
+    items: Mapping[str, CatalogueItem],
+    selections: Sequence[Selection],
+    *,
+    on: date,
+) -> tuple[list[OrderLine], Decimal]:
+    """
+    Price *selections* from *items* exactly, checking each against the union fund rules.
+
+    Args:
+        provider_id: The provider (named in errors).
+        provider_name_zh: Its Chinese name (named in errors).
+        member_id: Who is choosing (named in errors).
+        items: The catalogue on *on*, by item id.
+        selections: Item ids and quantities.
+        on: The date of the choice (named in errors).
+
+    Returns:
+        The order lines and their total in yuan.
+
+    Raises:
+        Rejected: Nothing was chosen, an item is unknown, a quantity is not positive,
+            or an item breaks the fund rules.
+
+    .. versionadded:: 0.1.0
+    """
+    if not selections:
+        raise Rejected(f"Member {member_id!r} chose nothing / 会员{member_id}未选择任何商品")
+    lines: list[OrderLine] = []
+    total = _ZERO
+    for sel in selections:
+        item = items.get(sel.item_id)
+        if item is None:
+            raise Rejected(
+                f"Member {member_id!r}: item {sel.item_id!r} is not in the catalogue of "
+                f"{provider_id!r} on {on}\n"
+                f"会员{member_id}：{on}的{provider_name_zh}目录中没有商品{sel.item_id}"
+            )
+        if sel.quantity < 1:
+            raise Rejected(
+                f"Member {member_id!r}: quantity of {sel.item_id!r} must be at least 1"
+                f" / 会员{member_id}：商品{sel.item_id}的数量至少为1"
+            )
+        _check_fund_rules(item, provider_id)
+        amount = item.price * sel.quantity
+        lines.append(
+            OrderLine(item_id=item.item_id, quantity=sel.quantity, unit_price=item.price,
+                      amount=amount)
+        )
+        total += amount
+    return lines, total
+
+
+def require_per_year(provider_id: str, quota: Quota) -> None:
+    """
+    Refuse a quota that is not per year (the only period quotas are kept for).
+
+    Raises:
+        Rejected: The quota is per event or once.
+    """
+    if quota.period is not Period.PER_YEAR:
+        raise Rejected(
+            f"Provider {provider_id!r}: only per-year quotas are supported, "
+            f"not {quota.period.label_en} / 目前只支持按年度限额"
+        )
+
+
+def quota_exceeded(
+    member_id: str, total: Decimal, left: Decimal, quota: Quota, year: int
+) -> QuotaExceeded:
+    """
+    The error for a choice costing *total* when only *left* of *quota* remains in *year*.
+
+    .. versionadded:: 0.1.0
+    """
+    return QuotaExceeded(
+        f"Member {member_id!r}: the choice costs {total} yuan but only {left} yuan of quota "
+        f"{quota.key!r} (cap {quota.cap}) is left for {year}; nothing was stored\n"
+        f"会员{member_id}：所选合计{total}元，{year}年{quota.key}限额{quota.cap}元仅剩{left}元，"
+        f"未作任何保存"
+    )
+
+
 def choose(
     provider: WelfareProvider,
     member_id: str,
@@ -119,44 +206,14 @@ def choose(
 
     .. versionadded:: 0.1.0
     """
-    if not selections:
-        raise Rejected(f"Member {member_id!r} chose nothing / 会员{member_id}未选择任何商品")
     items = {item.item_id: item for item in provider.catalogue(on)}
     quota = provider.quota(on)
-    if quota.period is not Period.PER_YEAR:
-        raise Rejected(
-            f"Provider {provider.provider_id!r}: only per-year quotas are supported, "
-            f"not {quota.period.label_en} / 目前只支持按年度限额"
-        )
-    lines: list[OrderLine] = []
-    total = _ZERO
-    for sel in selections:
-        item = items.get(sel.item_id)
-        if item is None:
-            raise Rejected(
-                f"Member {member_id!r}: item {sel.item_id!r} is not in the catalogue of "
-                f"{provider.provider_id!r} on {on}\n"
-                f"会员{member_id}：{on}的{provider.name_zh}目录中没有商品{sel.item_id}"
-            )
-        if sel.quantity < 1:
-            raise Rejected(
-                f"Member {member_id!r}: quantity of {sel.item_id!r} must be at least 1"
-                f" / 会员{member_id}：商品{sel.item_id}的数量至少为1"
-            )
-        _check_fund_rules(item, provider.provider_id)
-        amount = item.price * sel.quantity
-        lines.append(
-            OrderLine(item_id=item.item_id, quantity=sel.quantity, unit_price=item.price,
-                      amount=amount)
-        )
-        total += amount
+    require_per_year(provider.provider_id, quota)
+    lines, total = price_selections(provider.provider_id, provider.name_zh, member_id, items,
+                                    selections, on=on)
     left = ledger.remaining(member_id, quota, on.year)
     if total > left:
-        raise QuotaExceeded(
-            f"Member {member_id!r}: the choice costs {total} yuan but only {left} yuan of quota "
-            f"{quota.key!r} is left for {on.year}\n"
-            f"会员{member_id}：所选合计{total}元，{on.year}年{quota.key}限额仅剩{left}元"
-        )
+        raise quota_exceeded(member_id, total, left, quota, on.year)
     return Order(
         order_id=order_id, provider_id=provider.provider_id, member_id=member_id,
         quota_key=quota.key, year=on.year, lines=tuple(lines), total=total,

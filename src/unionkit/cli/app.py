@@ -13,6 +13,7 @@ app = typer.Typer(
 )
 
 # Each area's module adds its commands to `app` when imported; keep one line per area.
+from unionkit.cli import allocate as _allocate  # noqa: E402, F401
 from unionkit.cli import calendar as _calendar  # noqa: E402, F401
 from unionkit.cli import demands as _demands  # noqa: E402, F401
 from unionkit.cli import grants as _grants  # noqa: E402, F401
@@ -23,3 +24,4 @@ from unionkit.cli import roster as _roster  # noqa: E402, F401
 from unionkit.cli import rules as _rules  # noqa: E402, F401
 from unionkit.cli import store as _store  # noqa: E402, F401
 from unionkit.cli import visits as _visits  # noqa: E402, F401
+from unionkit.cli import welfare as _welfare  # noqa: E402, F401

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from unionkit.store._allocation import propose_allocation, received
 from unionkit.store._hardship import (
     HARDSHIP_FILE_RULES,
     FileState,
@@ -57,6 +58,7 @@ from unionkit.store._visits import (
     plan_birthdays,
     plan_hardship_visits,
 )
+from unionkit.store._welfare import WelfareOrders
 
 __all__ = [
     "ANONYMOUS_NAME",
@@ -75,6 +77,7 @@ __all__ = [
     "ProposalRow",
     "Replay",
     "Store",
+    "WelfareOrders",
     "add_visits",
     "approvals",
     "approve_grant",
@@ -98,7 +101,9 @@ __all__ = [
     "open_store",
     "plan_birthdays",
     "plan_hardship_visits",
+    "propose_allocation",
     "propose_grants",
+    "received",
     "replay_grant",
     "reverify_file",
     "reverse_grant",

@@ -16,7 +16,19 @@ from sqlalchemy import (
     Text,
 )
 
-__all__ = ["demand_events", "demands", "grants", "groups", "members", "memberships", "metadata"]
+__all__ = [
+    "demand_events",
+    "demands",
+    "grants",
+    "groups",
+    "members",
+    "memberships",
+    "metadata",
+    "welfare_items",
+    "welfare_order_events",
+    "welfare_order_lines",
+    "welfare_orders",
+]
 
 metadata = MetaData()
 
@@ -122,4 +134,62 @@ grants = Table(
     Column("proposer", String(64)),
     Column("approvals_needed", Integer, nullable=False, default=0),
     Column("decision", Text),
+)
+
+# --- Welfare providers (issue 12 item 7): tables of migration v0005_welfare ---
+
+welfare_items = Table(
+    "welfare_items",
+    metadata,
+    Column("provider_id", String(64), primary_key=True),
+    Column("item_id", String(64), primary_key=True),
+    Column("name_zh", String(128), nullable=False),
+    Column("name_en", String(128), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("form", String(16), nullable=False),
+    Column("price_fen", BigInteger, nullable=False),
+    Column("home_delivery", Boolean, nullable=False),
+    Column("listed_on", Date, nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+
+welfare_orders = Table(
+    "welfare_orders",
+    metadata,
+    Column("order_id", String(64), primary_key=True),
+    Column("idempotency_key", String(160), nullable=False, unique=True),
+    Column("provider_id", String(64), nullable=False),
+    Column("member_id", String(32), ForeignKey("members.member_id"), nullable=False),
+    Column("quota_key", String(64), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("total_fen", BigInteger, nullable=False),
+    Column("chosen_on", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("provider_reference", String(128)),
+    Column("expected_delivery", Date),
+    Column("home_delivery", Boolean, nullable=False),
+)
+
+welfare_order_lines = Table(
+    "welfare_order_lines",
+    metadata,
+    Column("order_id", String(64), ForeignKey("welfare_orders.order_id"), primary_key=True),
+    Column("line_no", Integer, primary_key=True),
+    Column("item_id", String(64), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("unit_price_fen", BigInteger, nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
+)
+
+welfare_order_events = Table(
+    "welfare_order_events",
+    metadata,
+    Column("order_id", String(64), ForeignKey("welfare_orders.order_id"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("from_status", String(16)),
+    Column("to_status", String(16), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("note", Text),
 )

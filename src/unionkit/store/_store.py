@@ -52,7 +52,16 @@ from unionkit.models.member import Member
 from unionkit.money import fen_to_yuan, yuan_to_fen
 from unionkit.store._crypto import StoreKey, load_key
 from unionkit.store._errors import database_errors, store_error
-from unionkit.store._schema import demand_events, demands, grants, groups, members, memberships
+from unionkit.store._schema import (
+    demand_events,
+    demands,
+    grants,
+    groups,
+    members,
+    memberships,
+    welfare_order_events,
+    welfare_orders,
+)
 
 __all__ = ["ANONYMOUS_NAME", "DemandRow", "EventRow", "GrantValidator", "Store", "open_store"]
 
@@ -531,6 +540,7 @@ class Store:
                 conn.execute(
                     update(table).where(table.c.member_id == member_id).values(member_id=new_id)
                 )
+            _forget_welfare_orders(conn, member_id, new_id)
             conn.execute(
                 update(demand_events)
                 .where(demand_events.c.actor == member_id)
@@ -1112,6 +1122,24 @@ def _missing_key(doing: str) -> StoreError:
     )
     error.reason = "no_key"
     return error
+
+
+def _forget_welfare_orders(conn: Connection, member_id: str, new_id: str) -> None:
+    """
+    Move a member's orders and the history rows they acted in to their anonymous id.
+
+    Called by the store when it anonymises or deletes a member, in the same transaction.
+    """
+    conn.execute(
+        update(welfare_orders)
+        .where(welfare_orders.c.member_id == member_id)
+        .values(member_id=new_id)
+    )
+    conn.execute(
+        update(welfare_order_events)
+        .where(welfare_order_events.c.actor == member_id)
+        .values(actor=new_id)
+    )
 
 
 def _member_row(member: Member, key: StoreKey | None) -> dict[str, Any]:
