@@ -9,10 +9,13 @@ __all__ = [
     "CalendarDataMissing",
     "ConflictError",
     "IllegalTransition",
+    "InvalidActivityData",
     "InvalidBranch",
     "InvalidDemandData",
     "InvalidIdNumber",
     "InvalidMemberData",
+    "InvalidSurveyData",
+    "NoData",
     "NotFound",
     "ParameterError",
     "PluginConflict",
@@ -140,6 +143,52 @@ class InvalidDemandData(UnionkitError, ValueError):
         self.problems = list(problems)
         lines = "\n".join(f"  {p}" for p in self.problems)
         super().__init__(f"Invalid data for demand {record!r} / 诉求数据有误:\n{lines}")
+
+
+class InvalidActivityData(UnionkitError, ValueError):
+    """
+    An activity, registration, attendance, contest entry or score is invalid; nothing was stored.
+
+    Args:
+        record: Which record (an activity id, ``activity/member``, ``event/judge``) it is.
+        problems: Human-readable problem lines naming the field and the reason.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, record: str, problems: Sequence[str]) -> None:
+        self.record = record
+        self.problems = list(problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(f"Invalid activity data for {record!r} / 活动数据有误:\n{lines}")
+
+
+class InvalidSurveyData(UnionkitError, ValueError):
+    """
+    A survey or a response file is invalid (unknown column, grade outside the scale …).
+
+    Nothing of the file was stored.
+
+    Args:
+        record: Which survey, file row or column the problems belong to.
+        problems: Human-readable problem lines naming the field and the reason.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, record: str, problems: Sequence[str]) -> None:
+        self.record = record
+        self.problems = list(problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(f"Invalid survey data in {record!r} / 问卷数据有误:\n{lines}")
+
+
+class NoData(UnionkitError, LookupError):
+    """
+    A report was asked for a period in which nothing was recorded.
+
+    .. versionadded:: 0.1.0
+    """
 
 
 class IllegalTransition(UnionkitError, ValueError):

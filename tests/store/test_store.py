@@ -260,7 +260,9 @@ def test_migration_is_idempotent_and_reopens(store_target: StoreTarget) -> None:
     first.close()
     again = store_target.open()
     try:
-        assert version == again.migrate() == again.schema_version() == "0001"
+        # Not pinned to one revision: each area adds its own migration (COORDINATION.md).
+        assert version is not None
+        assert version == again.migrate() == again.schema_version()
         assert 1 == again.count_rows()["members"]
     finally:
         again.close()
