@@ -15,8 +15,8 @@ from unionkit.surveys import (
     GradeCounts,
     MeanScore,
     Question,
-    Questionnaire,
     QuestionKind,
+    Questionnaire,
     compare_means,
     compare_rates,
     parse_responses,
@@ -139,7 +139,7 @@ def test_unknown_columns_and_grades_outside_the_scale_are_refused_and_nothing_is
     book.add_survey(_survey())
     bad_column = _csv(
         tmp_path / "a.csv",
-        [_row(1, "护理部", "满意", "满意", "80") + ["x"]],
+        [[*_row(1, "护理部", "满意", "满意", "80"), "x"]],
         header=[*WJX_HEADER, "4、您的年收入"],
     )
     bad_cells = _csv(
