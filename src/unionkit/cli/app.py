@@ -17,3 +17,4 @@ from unionkit.cli import demands as _demands  # noqa: E402, F401
 from unionkit.cli import plugins as _plugins  # noqa: E402, F401
 from unionkit.cli import roster as _roster  # noqa: E402, F401
 from unionkit.cli import rules as _rules  # noqa: E402, F401
+from unionkit.cli import year as _year  # noqa: E402, F401
