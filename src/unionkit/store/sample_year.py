@@ -357,7 +357,7 @@ def _activities(
         chosen[a.activity_id] += extra[: len(extra) // 2]
     parents = sorted(SUMMER_CHILDCARE.eligible(people, summer))
     chosen[f"ACT{year}-41"] = rng.sample(parents, min(75, len(parents)))
-    contestants = rng.sample(list(ids), 260)
+    contestants = rng.sample(list(ids), min(260, len(ids)))
     chosen[f"ACT{year}-42"] = contestants
     registered = 0
     for a, _, rule in planned:
@@ -513,7 +513,7 @@ def _surveys(store: Store, rng: random.Random, year: int, staff: Sequence[Member
                 anonymous=True,
             )
         )
-        sample = rng.sample(list(staff), 1500)
+        sample = rng.sample(list(staff), min(1500, len(staff)))
         overall = _grades(rng, len(sample), bad)
         canteen = _grades(rng, len(sample), canteen_bad)
         responses = [
