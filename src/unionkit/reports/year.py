@@ -35,6 +35,7 @@ from unionkit.surveys import (
     compare_means,
     compare_rates,
     satisfaction_rate,
+    summarise,
 )
 
 if TYPE_CHECKING:
@@ -383,17 +384,30 @@ def _surveys(store: Store, period: ReportPeriod, grades: Collection[Satisfaction
     chosen = tuple(g for g in Satisfaction if g in set(grades))
     in_year = book.list_surveys(period.start, period.end)
     earlier = book.list_surveys(date(1900, 1, 1), period.end)
+    counts: dict[str, dict[tuple[str, str | None], dict[int, int]]] = {}
+
+    def values(survey_id: str) -> dict[tuple[str, str | None], dict[int, int]]:
+        if survey_id not in counts:
+            counts[survey_id] = book.value_counts(survey_id)
+        return counts[survey_id]
+
     rows = []
     for s in in_year:
         questions = []
         for q in s.questions:
-            mean = book.mean_scores(s.survey_id, q.question_id).get(None, MeanScore(0, None, None))
+            graded, means = summarise(values(s.survey_id), q.question_id)
             rate = None
-            if q.kind is QuestionKind.GRADE:
-                counts = book.grade_counts(s.survey_id, q.question_id)
-                rate = satisfaction_rate(counts[None], chosen) if None in counts else None
+            if q.kind is QuestionKind.GRADE and None in graded:
+                rate = satisfaction_rate(graded[None], chosen)
             questions.append(
-                QuestionFigures(q.question_id, q.text_zh, q.text_en, q.kind, rate, mean)
+                QuestionFigures(
+                    q.question_id,
+                    q.text_zh,
+                    q.text_en,
+                    q.kind,
+                    rate,
+                    means.get(None, MeanScore(0, None, None)),
+                )
             )
         rows.append(
             SurveyRow(
@@ -416,28 +430,18 @@ def _surveys(store: Store, period: ReportPeriod, grades: Collection[Satisfaction
             if not before:
                 continue
             prior = before[-1]
-            shift = compare_means(
-                book.mean_scores(prior.survey_id, q.question_id),
-                book.mean_scores(s.survey_id, q.question_id),
-            )[0]
+            b_all, b_mean = summarise(values(prior.survey_id), q.question_id)
+            a_all, a_mean = summarise(values(s.survey_id), q.question_id)
+            b_dept, b_dmean = summarise(values(prior.survey_id), q.question_id, by_department=True)
+            a_dept, a_dmean = summarise(values(s.survey_id), q.question_id, by_department=True)
+            shift = compare_means(b_mean, a_mean)[0]
             overall: Change
             if q.kind is QuestionKind.GRADE:
-                overall = compare_rates(
-                    book.grade_counts(prior.survey_id, q.question_id),
-                    book.grade_counts(s.survey_id, q.question_id),
-                    chosen,
-                )[0]
-                split = compare_rates(
-                    book.grade_counts(prior.survey_id, q.question_id, by_department=True),
-                    book.grade_counts(s.survey_id, q.question_id, by_department=True),
-                    chosen,
-                )
+                overall = compare_rates(b_all, a_all, chosen)[0]
+                split = compare_rates(b_dept, a_dept, chosen)
             else:
                 overall = shift
-                split = compare_means(
-                    book.mean_scores(prior.survey_id, q.question_id, by_department=True),
-                    book.mean_scores(s.survey_id, q.question_id, by_department=True),
-                )
+                split = compare_means(b_dmean, a_dmean)
             by_dept = tuple(c for c in split if c.key is not None)
             changes.append(
                 SurveyChange(

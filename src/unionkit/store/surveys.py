@@ -193,6 +193,28 @@ class SurveyBook:
                 conn.execute(insert(survey_answers), answers)
         return len(rows)
 
+    def value_counts(self, survey_id: str) -> dict[tuple[str, str | None], dict[int, int]]:
+        """
+        Every answer value's count per question and department, in one query.
+
+        Returns:
+            ``{(question_id, department): {value_centi: count}}``; the figures of
+            :meth:`grade_counts` and :meth:`mean_scores` follow from it
+            (see :func:`unionkit.surveys.summarise`).
+        """
+        r, a = survey_responses.c, survey_answers.c
+        query = (
+            select(a.question_id, r.department, a.value_centi, func.count())
+            .select_from(survey_answers.join(survey_responses, r.response_id == a.response_id))
+            .where(r.survey_id == survey_id)
+            .group_by(a.question_id, r.department, a.value_centi)
+        )
+        out: dict[tuple[str, str | None], dict[int, int]] = defaultdict(dict)
+        with self.store._read() as conn:
+            for qid, dept, value, n in conn.execute(query):
+                out[(qid, dept)][int(value)] = int(n)
+        return dict(out)
+
     def response_count(self, survey_id: str) -> int:
         """How many responses a survey has."""
         with self.store._read() as conn:

@@ -19,6 +19,7 @@ from unionkit.surveys._stats import (
     compare_means,
     compare_rates,
     satisfaction_rate,
+    summarise,
     wilson_interval,
 )
 
@@ -39,5 +40,6 @@ __all__ = [
     "parse_responses",
     "read_responses",
     "satisfaction_rate",
+    "summarise",
     "wilson_interval",
 ]

@@ -19,6 +19,7 @@ __all__ = [
     "compare_means",
     "compare_rates",
     "satisfaction_rate",
+    "summarise",
     "wilson_interval",
 ]
 
@@ -143,6 +144,46 @@ class Change:
     def beyond_noise(self) -> bool:
         """Whether the 95 % interval of the difference excludes zero."""
         return self.low is not None and self.high is not None and (self.low > 0 or self.high < 0)
+
+
+def summarise(
+    value_counts: Mapping[tuple[str, str | None], Mapping[int, int]],
+    question_id: str,
+    *,
+    by_department: bool = False,
+) -> tuple[dict[str | None, GradeCounts], dict[str | None, MeanScore]]:
+    """
+    Grade counts and mean scores of one question from its answers' value counts.
+
+    Args:
+        value_counts: ``{(question_id, department): {value in hundredths: count}}``, as
+            ``SurveyBook.value_counts`` reads them.
+        question_id: The question.
+        by_department: Key the results by department instead of ``None`` for everyone.
+
+    Returns:
+        Grade counts (scores 1 to 4; meaningful for grade questions) and mean scores,
+        keyed by department or by ``None``.
+
+    .. versionadded:: 0.1.0
+    """
+    merged: dict[str | None, dict[int, int]] = {}
+    for (qid, dept), counts in value_counts.items():
+        if qid != question_id:
+            continue
+        into = merged.setdefault(dept if by_department else None, {})
+        for value, n in counts.items():
+            into[value] = into.get(value, 0) + n
+    grades = {k: GradeCounts({v // 100: n for v, n in c.items()}) for k, c in merged.items()}
+    means = {
+        k: MeanScore.from_sums(
+            sum(c.values()),
+            sum(v * n for v, n in c.items()) / 100,
+            sum(v * v * n for v, n in c.items()) / 10_000,
+        )
+        for k, c in merged.items()
+    }
+    return grades, means
 
 
 def wilson_interval(successes: int, n: int) -> tuple[float, float]:
