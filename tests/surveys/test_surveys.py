@@ -216,3 +216,31 @@ def test_mean_changes_carry_a_welch_interval() -> None:
     assert pytest.approx(7.0) == change.difference
     assert pytest.approx(7.0 - 1.96 * (2 * 100 / 100) ** 0.5, abs=1e-2) == change.low
     assert change.beyond_noise
+
+
+def test_one_query_of_value_counts_gives_the_same_figures_as_the_per_question_reads(
+    store: Store, tmp_path: Path
+) -> None:
+    from unionkit.surveys import summarise
+
+    book = SurveyBook(store)
+    book.add_survey(_survey())
+    book.import_file(
+        "S2025",
+        _csv(
+            tmp_path / "d.csv",
+            [
+                _row(1, "护理部", "非常满意", "满意", "85"),
+                _row(2, "护理部", "不满意", "基本满意", "70.5"),
+                _row(3, "医务处", "满意", "", "90"),
+                _row(4, "", "满意", "满意", "60"),
+            ],
+        ),
+    )
+
+    grades, means = summarise(book.value_counts("S2025"), "overall", by_department=True)
+    _, mood = summarise(book.value_counts("S2025"), "mood")
+
+    assert book.grade_counts("S2025", "overall", by_department=True) == grades
+    assert book.mean_scores("S2025", "overall", by_department=True) == means
+    assert book.mean_scores("S2025", "mood") == mood
