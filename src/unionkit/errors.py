@@ -145,7 +145,20 @@ class InvalidDemandData(UnionkitError, ValueError):
         super().__init__(f"Invalid data for demand {record!r} / 诉求数据有误:\n{lines}")
 
 
-class InvalidActivityData(UnionkitError, ValueError):
+class _InvalidRecord(UnionkitError, ValueError):
+    """A record is invalid; ``record`` names it and ``problems`` lists field and reason."""
+
+    _what = ("data", "数据")
+
+    def __init__(self, record: str, problems: Sequence[str]) -> None:
+        self.record = record
+        self.problems = list(problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        en, zh = self._what
+        super().__init__(f"Invalid {en} for {record!r} / {zh}有误:\n{lines}")
+
+
+class InvalidActivityData(_InvalidRecord):
     """
     An activity, registration, attendance, contest entry or score is invalid; nothing was stored.
 
@@ -156,14 +169,10 @@ class InvalidActivityData(UnionkitError, ValueError):
     .. versionadded:: 0.1.0
     """
 
-    def __init__(self, record: str, problems: Sequence[str]) -> None:
-        self.record = record
-        self.problems = list(problems)
-        lines = "\n".join(f"  {p}" for p in self.problems)
-        super().__init__(f"Invalid activity data for {record!r} / 活动数据有误:\n{lines}")
+    _what = ("activity data", "活动数据")
 
 
-class InvalidSurveyData(UnionkitError, ValueError):
+class InvalidSurveyData(_InvalidRecord):
     """
     A survey or a response file is invalid (unknown column, grade outside the scale …).
 
@@ -176,11 +185,7 @@ class InvalidSurveyData(UnionkitError, ValueError):
     .. versionadded:: 0.1.0
     """
 
-    def __init__(self, record: str, problems: Sequence[str]) -> None:
-        self.record = record
-        self.problems = list(problems)
-        lines = "\n".join(f"  {p}" for p in self.problems)
-        super().__init__(f"Invalid survey data in {record!r} / 问卷数据有误:\n{lines}")
+    _what = ("survey data", "问卷数据")
 
 
 class NoData(UnionkitError, LookupError):

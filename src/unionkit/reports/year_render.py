@@ -192,17 +192,15 @@ def _activities(f: YearFigures, lg: Lang) -> Section:
             format_rate(p.numerator, p.denominator, lg),
             f"{p.numerator} / {p.denominator}; {p.basis.label(lg)}",
         ),
-        Line(
-            ytext("associations", lg),
-            ytext("associations_value", lg, n=len(assoc), m=sum(g.members for g in assoc)),
-            ytext("groups_basis", lg, day=day),
-        ),
-        Line(
-            ytext("small_homes", lg),
-            ytext("associations_value", lg, n=len(homes), m=sum(g.members for g in homes)),
-            ytext("groups_basis", lg, day=day),
-        ),
     ]
+    for key, found in (("associations", assoc), ("small_homes", homes)):
+        lines.append(
+            Line(
+                ytext(key, lg),
+                ytext("associations_value", lg, n=len(found), m=sum(g.members for g in found)),
+                ytext("groups_basis", lg, day=day),
+            )
+        )
     for c in a.contests:
         lines.append(
             Line(

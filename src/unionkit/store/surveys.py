@@ -6,10 +6,8 @@ import os
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.sql.expression import ColumnElement
 
 from unionkit.errors import InvalidSurveyData, NotFound
 from unionkit.store._activity_schema import (
@@ -27,6 +25,7 @@ from unionkit.surveys import (
     QuestionKind,
     Questionnaire,
     read_responses,
+    summarise,
 )
 
 __all__ = ["SurveyBook"]
@@ -239,20 +238,7 @@ class SurveyBook:
             InvalidSurveyData: The question is not a grade question of the survey.
         """
         self._question(survey_id, question_id, QuestionKind.GRADE)
-        r, a = survey_responses.c, survey_answers.c
-        keys: list[ColumnElement[Any]] = [r.department] if by_department else []
-        query = (
-            select(*keys, a.value_centi, func.count())
-            .select_from(survey_answers.join(survey_responses, r.response_id == a.response_id))
-            .where(r.survey_id == survey_id, a.question_id == question_id)
-            .group_by(*keys, a.value_centi)
-        )
-        found: dict[str | None, dict[int, int]] = defaultdict(dict)
-        with self.store._read() as conn:
-            for row in conn.execute(query):
-                dept = row[0] if by_department else None
-                found[dept][int(row[-2]) // 100] = int(row[-1])
-        return {k: GradeCounts(v) for k, v in found.items()}
+        return summarise(self.value_counts(survey_id), question_id, by_department=by_department)[0]
 
     def mean_scores(
         self,
@@ -269,28 +255,7 @@ class SurveyBook:
             InvalidSurveyData: No such question in the survey.
         """
         self._question(survey_id, question_id, None)
-        r, a = survey_responses.c, survey_answers.c
-        keys: list[ColumnElement[Any]] = [r.department] if by_department else []
-        query = (
-            select(
-                *keys,
-                func.count(),
-                func.sum(a.value_centi),
-                func.sum(a.value_centi * a.value_centi),
-            )
-            .select_from(survey_answers.join(survey_responses, r.response_id == a.response_id))
-            .where(r.survey_id == survey_id, a.question_id == question_id)
-            .group_by(*keys)
-        )
-        out: dict[str | None, MeanScore] = {}
-        with self.store._read() as conn:
-            for row in conn.execute(query):
-                dept = row[0] if by_department else None
-                n, total, squares = row[-3], row[-2], row[-1]
-                out[dept] = MeanScore.from_sums(
-                    int(n), int(total or 0) / 100, int(squares or 0) / 10_000
-                )
-        return out
+        return summarise(self.value_counts(survey_id), question_id, by_department=by_department)[1]
 
     def _question(self, survey_id: str, question_id: str, kind: QuestionKind | None) -> None:
         survey = self.get_survey(survey_id)
