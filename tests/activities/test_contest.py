@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from store_support import StoreTarget
 from unionkit.activities import OrganiserKind, RankingMethod, final_score, propose_awards, rank
 from unionkit.errors import InvalidActivityData, Rejected
 from unionkit.models import Activity, Benefit, Grant, Member
@@ -130,10 +131,7 @@ def test_a_score_from_an_unknown_judge_is_refused_and_nothing_is_stored(store: S
     assert ["M4"] == [p.member_id for p in book.ranking("C1", "cpr")]
 
 
-def test_awards_become_grants_through_the_spending_checks(store_target: object) -> None:
-    from store_support import StoreTarget
-
-    assert isinstance(store_target, StoreTarget)
+def test_awards_become_grants_through_the_spending_checks(store_target: StoreTarget) -> None:
     vetoed: list[str] = []
 
     def cap(grant: Grant, benefit: Benefit) -> None:
@@ -168,6 +166,7 @@ def test_awards_become_grants_through_the_spending_checks(store_target: object) 
         with pytest.raises(Rejected, match="nothing was stored"):
             book.book_awards(too_much, benefit)
 
+        assert [too_much[0].grant_id] == vetoed
         assert ["M1", "M2"] == sorted(p.member_id for p in proposals)
         assert 2 == booked
         assert [D("500.00")] == [g.amount for g in store.grants_for("M2")]
