@@ -12,6 +12,7 @@ __all__ = [
     "InvalidActivityData",
     "InvalidBranch",
     "InvalidDemandData",
+    "InvalidGrantData",
     "InvalidIdNumber",
     "InvalidMemberData",
     "InvalidSurveyData",
@@ -70,6 +71,10 @@ class InvalidMemberData(UnionkitError, ValueError):
         self.problems = list(problems)
         lines = "\n".join(f"  {p}" for p in self.problems)
         super().__init__(f"Invalid data for record {record!r}:\n{lines}")
+
+
+class InvalidGrantData(InvalidMemberData):
+    """A proposed grant, approval or correction is invalid (unknown member, bad amount ...)."""
 
 
 class RosterFormatError(UnionkitError, ValueError):

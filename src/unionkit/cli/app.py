@@ -14,7 +14,10 @@ app = typer.Typer(
 
 # Each area's module adds its commands to `app` when imported; keep one line per area.
 from unionkit.cli import demands as _demands  # noqa: E402, F401
+from unionkit.cli import grants as _grants  # noqa: E402, F401
+from unionkit.cli import members as _members  # noqa: E402, F401
 from unionkit.cli import plugins as _plugins  # noqa: E402, F401
 from unionkit.cli import roster as _roster  # noqa: E402, F401
 from unionkit.cli import rules as _rules  # noqa: E402, F401
+from unionkit.cli import visits as _visits  # noqa: E402, F401
 from unionkit.cli import year as _year  # noqa: E402, F401

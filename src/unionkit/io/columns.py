@@ -73,6 +73,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("serious_illness", "重大疾病", "serious_illness", ("是否重大疾病", "大病",
                                                             "serious illness")),
     Column("status", "会籍状态", "status", ("状态", "会员状态", "membership status")),
+    Column("joined_on", "入会日期", "joined_on", ("入会时间", "joined", "date joined")),
+    Column("dues_paid_through", "会费缴至", "dues_paid_through", ("会费缴纳至", "会费缴至月份",
+                                                               "dues paid through")),
 )
 """Every roster column in export order, with the headers accepted on import."""
 

@@ -10,7 +10,17 @@ from pydantic import Field, field_validator, model_validator
 
 from unionkit.models.base import LabelledEnum, UnionModel, Yuan, labelled
 
-__all__ = ["Benefit", "BenefitKind", "Grant", "GrantForm", "Period"]
+__all__ = [
+    "Benefit",
+    "BenefitKind",
+    "EntryKind",
+    "Festival",
+    "Grant",
+    "GrantForm",
+    "GrantStatus",
+    "Period",
+    "Relation",
+]
 
 
 class BenefitKind(LabelledEnum):
@@ -28,6 +38,10 @@ class BenefitKind(LabelledEnum):
     INSURANCE = "insurance", "大病保险", "serious-illness insurance"
     RECUPERATION = "recuperation", "疗休养", "rest and recuperation"
     MERCHANT_DISCOUNT = "merchant_discount", "商户优惠", "merchant discount"
+    HOSPITAL_VISIT = "hospital_visit", "住院慰问", "hospital visit"
+    MARRIAGE_CHILDBIRTH = "marriage_childbirth", "结婚生育慰问", "marriage and childbirth"
+    RETIREMENT = "retirement", "退休慰问", "retirement"
+    CONTEST_AWARD = "contest_award", "竞赛奖励", "contest award"
     OTHER = "other", "其他", "other"
 
 
@@ -36,8 +50,47 @@ class GrantForm(LabelledEnum):
 
     CASH = "cash", "现金", "cash"
     GOODS = "goods", "实物", "goods"
-    VOUCHER = "voucher", "提货券", "voucher"
+    VOUCHER = "voucher", "提货券", "pick-up voucher"
+    CAKE_VOUCHER = "cake_voucher", "蛋糕券", "cake voucher"
     SERVICE = "service", "服务", "service"
+    # Listed so that a proposal naming it is refused with a reason, never silently read.
+    SHOPPING_CARD = "shopping_card", "购物卡", "shopping card"
+
+
+class Festival(LabelledEnum):
+    """The seven festivals of the 2017 national rule; minority festivals are configured."""
+
+    NEW_YEAR = "new_year", "元旦", "New Year's Day"
+    SPRING = "spring", "春节", "Spring Festival"
+    QINGMING = "qingming", "清明节", "Qingming"
+    LABOUR_DAY = "labour_day", "劳动节", "Labour Day"
+    DRAGON_BOAT = "dragon_boat", "端午节", "Dragon Boat Festival"
+    MID_AUTUMN = "mid_autumn", "中秋节", "Mid-Autumn Festival"
+    NATIONAL_DAY = "national_day", "国庆节", "National Day"
+
+
+class Relation(LabelledEnum):
+    """Whom a grant is for, relative to the member (慰问对象)."""
+
+    SELF = "self", "本人", "the member"
+    SPOUSE = "spouse", "配偶", "spouse"
+    PARENT = "parent", "父母", "parent"
+    CHILD = "child", "子女", "child"
+    PARENT_IN_LAW = "parent_in_law", "配偶父母", "parent-in-law"
+
+
+class GrantStatus(LabelledEnum):
+    """Whether a grant counts as paid: above the approval threshold it waits for sign-off."""
+
+    PENDING = "pending", "待审批", "awaiting approval"
+    APPROVED = "approved", "已批准", "approved"
+
+
+class EntryKind(LabelledEnum):
+    """A ledger entry: a grant, or the reversing entry that corrects one."""
+
+    GRANT = "grant", "发放", "grant"
+    REVERSAL = "reversal", "冲正", "reversal"
 
 
 class Period(LabelledEnum):
@@ -67,6 +120,25 @@ class Benefit(UnionModel):
     valid_from: date | None = labelled("开始日期", "valid from", default=None)
     valid_until: date | None = labelled("结束日期", "valid until", default=None)
     source: str | None = labelled("依据", "source (rule or document)", default=None)
+    forms: tuple[GrantForm, ...] = labelled(
+        "允许形式", "forms allowed (empty: the form above only)", default=()
+    )
+    festival: Festival | None = labelled("节日", "festival", default=None)
+    minority_festival: str | None = labelled(
+        "少数民族节日", "configured minority festival", default=None, max_length=64
+    )
+    covers: tuple[Relation, ...] = labelled(
+        "慰问对象", "whom it covers", default=(Relation.SELF,)
+    )
+    requires_good_standing: bool = labelled(
+        "须正常缴纳会费", "requires good standing (dues paid)", default=True
+    )
+    amount: Yuan | None = labelled("标准金额（元）", "standard amount (yuan)", default=None)
+
+    @property
+    def allowed_forms(self) -> tuple[GrantForm, ...]:
+        """The forms a grant of this benefit may take."""
+        return self.forms or (self.form,)
 
     @field_validator("cap_per_member")
     @classmethod
@@ -99,6 +171,17 @@ class Grant(UnionModel):
     rule_version: str | None = labelled(
         "规则版本", "rule-set version that proposed it", default=None
     )
+    entry_kind: EntryKind = labelled("记账类型", "entry kind", default=EntryKind.GRANT)
+    reverses: str | None = labelled("冲正的发放", "grant this entry reverses", default=None)
+    idempotency_key: str | None = labelled(
+        "幂等键", "idempotency key", default=None, max_length=200
+    )
+    event_key: str | None = labelled("事件", "event (illness, death ...)", default=None,
+                                     max_length=200)
+    relation: Relation | None = labelled("慰问对象", "for whom", default=None)
+    status: GrantStatus = labelled("审批状态", "approval status", default=GrantStatus.APPROVED)
+    proposer: str | None = labelled("经办人", "proposed by", default=None, max_length=64)
+    approvals_needed: int = labelled("所需审批人数", "approvals needed", default=0, ge=0, le=2)
 
     @field_validator("amount")
     @classmethod

@@ -36,6 +36,25 @@ BLANKS_REMOVED = "unionkit.blank_cells_removed"
 Flag = Annotated[bool, BeforeValidator(parse_bool)]
 
 
+def _month_end(value: object) -> object:
+    # Dues are paid by the month: "2026-10" (or 2026年10月, or any day in it) means the
+    # whole of October 2026 is paid, so the stored date is that month's last day.
+    if isinstance(value, str):
+        text = value.strip().replace("年", "-").replace("月", "").replace("/", "-")
+        parts = text.split("-")
+        if len(parts) == 2 and all(p.isdigit() for p in parts):
+            value = date(int(parts[0]), int(parts[1]), 1)
+        else:
+            try:
+                value = date.fromisoformat(text)
+            except ValueError:
+                return value
+    if isinstance(value, date):
+        following = date(value.year + value.month // 12, value.month % 12 + 1, 1)
+        return date.fromordinal(following.toordinal() - 1)
+    return value
+
+
 class Sex(LabelledEnum):
     """Sex as recorded by HR (性别)."""
 
@@ -196,6 +215,10 @@ class Member(UnionModel):
     )
     status: MemberStatus = labelled(
         "会籍状态", "membership status", default=MemberStatus.ACTIVE
+    )
+    joined_on: date | None = labelled("入会日期", "date joined the union", default=None)
+    dues_paid_through: Annotated[date | None, BeforeValidator(_month_end)] = labelled(
+        "会费缴至", "union dues paid through (month)", default=None
     )
 
     @model_validator(mode="before")

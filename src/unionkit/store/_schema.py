@@ -107,4 +107,14 @@ grants = Table(
     Column("form", String(16), nullable=False),
     Column("reason", String(500), nullable=False),
     Column("rule_version", String(64)),
+    # Ledger columns (migration v0003): a grant without them is a plain paid grant.
+    Column("entry_kind", String(16), nullable=False, default="grant"),
+    Column("reverses", String(64)),
+    Column("idempotency_key", String(200), unique=True),
+    Column("event_key", String(200)),
+    Column("relation", String(24)),
+    Column("status", String(16), nullable=False, default="approved"),
+    Column("proposer", String(64)),
+    Column("approvals_needed", Integer, nullable=False, default=0),
+    Column("decision", Text),
 )

@@ -876,7 +876,8 @@ class Store:
                 .order_by(grants.c.granted_on, grants.c.grant_id)
             ).all()
         return [
-            Grant.model_validate({**{k: v for k, v in r._asdict().items() if k != "amount_fen"},
+            Grant.model_validate({**{k: v for k, v in r._asdict().items()
+                                     if k not in ("amount_fen", "decision")},
                                   "amount": _from_fen(r.amount_fen)})
             for r in rows
         ]

@@ -89,12 +89,12 @@ def _dual_link(args: argparse.Namespace) -> int:
     from unionkit.hooks import PluginHost
     from unionkit_postal.confirm import proposal_ref
     from unionkit_postal.dual_link import run_dual_link
-    from unionkit_postal.state import DualLinkState
+    from unionkit_postal.state import open_state
 
     result = run_dual_link(PluginHost(), roster=args.roster, sick_leave=args.sick_leave,
                            insurance=args.insurance, state=args.state, month=args.month,
                            branch=args.branch)
-    pending = sum(1 for s in DualLinkState(args.state).statuses()
+    pending = sum(1 for s in open_state(args.state).statuses()
                   if s.kind == "hospitalisation_subsidy" and s.grant_id is None)
     if args.json:
         print(json.dumps({
@@ -186,11 +186,11 @@ def _list(args: argparse.Namespace) -> int:
 
     from unionkit_postal.confirm import SUBSIDY, proposal_ref
     from unionkit_postal.dual_link import KIND_LABELS, DualLinkError
-    from unionkit_postal.state import DualLinkState
+    from unionkit_postal.state import is_store, open_state
 
-    if not os.path.exists(args.state):
+    if not is_store(args.state) and not os.path.exists(args.state):
         raise DualLinkError(f"no state file at {args.state!r} / 找不到状态文件")
-    rows = DualLinkState(args.state).statuses()
+    rows = open_state(args.state).statuses()
     if args.pending:
         rows = [s for s in rows if s.kind == SUBSIDY and s.grant_id is None]
     if args.json:

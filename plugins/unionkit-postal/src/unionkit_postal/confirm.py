@@ -14,7 +14,7 @@ from attrs import frozen
 from unionkit.errors import InvalidMemberData, NotFound, Rejected
 from unionkit.models import Benefit, BenefitKind, Grant, GrantForm, Period
 from unionkit_postal.dual_link import DualLinkError
-from unionkit_postal.state import DualLinkState, ProposalStatus
+from unionkit_postal.state import DualLinkState, ProposalStatus, StoreDualLinkState, is_store
 
 if TYPE_CHECKING:
     from unionkit.hooks import PluginHost
@@ -186,9 +186,11 @@ def _add_from_roster(
         return ()
     if roster is None:
         raise NotFound(
-            f"member {missing[0]!r} is not in the unionkit store; import the roster first or "
+            f"member {missing[0]!r} is not in the unionkit store; import the roster first "
+            f"(unionkit members import ROSTER --db DB) or "
             f"pass --roster; nothing was stored / "
-            f"会员不在数据库中，请先导入名册或加 --roster，本批未保存"
+            f"会员不在数据库中，请先导入名册（unionkit members import 名册文件 --db 数据库）"
+            f"或加 --roster，本批未保存"
         )
     from unionkit.io import read_roster
 
@@ -252,6 +254,9 @@ def confirm_proposals(
 
     from unionkit.store import open_store
 
+    if is_store(state):
+        return _confirm_in_store(host, state=state, db=db, on=on, keys=keys, branch=branch,
+                                 roster=roster, schema=schema)
     if not os.path.exists(state):
         raise DualLinkError(f"no state file at {os.fspath(state)!r} / 找不到状态文件")
     ledger = DualLinkState(state)
@@ -304,6 +309,96 @@ def confirm_proposals(
         stored=tuple(confirmed(g) for g in wanted if g.grant_id in done_ids),
         already=tuple(confirmed(after[g.grant_id]) for g in wanted
                       if g.grant_id not in done_ids and g.grant_id in after),
+        visits=visits,
+        added_members=added,
+    )
+
+
+def _confirm_in_store(
+    host: PluginHost,
+    *,
+    state: str | os.PathLike[str],
+    db: str | os.PathLike[str],
+    on: date,
+    keys: Sequence[str] | None,
+    branch: str,
+    roster: str | os.PathLike[str] | None,
+    schema: str | None,
+) -> ConfirmResult:
+    """
+    Confirm subsidies whose proposals live in the store, through the grants ledger.
+
+    Each subsidy is proposed with :func:`unionkit.store.propose_grants` (the spending
+    rules, the branch's plugins, an idempotency key per proposal), so confirming again
+    finds the grant already stored. A refusal by a rule or a plugin stores nothing.
+    """
+    from unionkit.store import (
+        GrantRequest,
+        define_benefits,
+        list_benefits,
+        open_store,
+        propose_grants,
+    )
+
+    if os.fspath(state) != os.fspath(db):
+        raise DualLinkError("with the proposals in the store, --state and --db must name the "
+                            "same store / 提议已存入数据库时，--state 与 --db 须为同一数据库")
+    ledger = StoreDualLinkState(state, schema)
+    try:
+        selected = _select(ledger.statuses(), keys)
+    finally:
+        ledger.close()
+    subsidies = [s for s in selected if s.kind == SUBSIDY]
+    visits = tuple(proposal_ref(s.key) for s in selected if s.kind != SUBSIDY)
+    for s in subsidies:
+        _grant(s, on)  # refuses a subsidy without an amount, naming it
+    requests = [
+        GrantRequest(
+            member_id=s.member_id, benefit_id=SUBSIDY_BENEFIT.benefit_id,
+            amount=(Decimal(s.amount_fen or 0) / 100).quantize(Decimal("0.01")), on=on,
+            reason=f"双联通住院补助（{s.month}）/ dual-link hospitalisation subsidy ({s.month})",
+            form=GrantForm.CASH, event_key=proposal_ref(s.key),
+            idempotency_key=f"postal|{proposal_ref(s.key)}")
+        for s in subsidies
+    ]
+    with open_store(db, schema=schema, grant_validator=host.grant_validator(branch)) as store:
+        if SUBSIDY_BENEFIT.benefit_id not in {b.benefit_id for b in list_benefits(store)}:
+            # Paid with the insurance data, not as collective welfare: no dues gate.
+            define_benefits(store, [SUBSIDY_BENEFIT.model_copy(
+                update={"requires_good_standing": False})])
+        missing = _missing_members(store, {r.member_id for r in requests})
+        checked = propose_grants(store, requests, proposer=branch, dry_run=True) \
+            if not missing else []
+        refused = [o for o in checked if o.refused]
+        if refused:
+            first = refused[0]
+            reasons = "; ".join(f.message_en for f in first.verdict.refusals) \
+                if first.verdict else ""
+            raise Rejected(f"subsidy for member {first.request.member_id!r} is refused by the "
+                           f"spending rules: {reasons}; nothing was stored / 补助不符合经费规定，"
+                           f"本批未保存")
+        added = _add_from_roster(store, missing, roster, on)
+        outcomes = propose_grants(store, requests, proposer=branch)
+    refused = [o for o in outcomes if o.refused]
+    if refused:
+        raise Rejected(f"subsidy for member {refused[0].request.member_id!r} was refused; "
+                       f"the others were stored / 补助被拒绝")
+    ledger = StoreDualLinkState(state, schema)
+    try:
+        ledger.confirm((s.key, o.grant.grant_id, o.grant.granted_on)
+                       for s, o in zip(subsidies, outcomes, strict=True) if o.grant is not None)
+    finally:
+        ledger.close()
+
+    def confirmed(s: ProposalStatus, grant: Grant) -> ConfirmedGrant:
+        return ConfirmedGrant(proposal_ref(s.key), grant.member_id, grant.amount,
+                              grant.granted_on, s.month)
+
+    return ConfirmResult(
+        stored=tuple(confirmed(s, o.grant) for s, o in zip(subsidies, outcomes, strict=True)
+                     if o.grant is not None and not o.existing),
+        already=tuple(confirmed(s, o.grant) for s, o in zip(subsidies, outcomes, strict=True)
+                      if o.grant is not None and o.existing),
         visits=visits,
         added_members=added,
     )

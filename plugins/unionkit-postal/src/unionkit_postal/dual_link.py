@@ -14,7 +14,7 @@ from attrs import frozen
 
 from unionkit.errors import UnionkitError
 from unionkit_postal.exports import read_hospital_stays, read_sick_leave
-from unionkit_postal.state import DualLinkState, StoredProposal
+from unionkit_postal.state import StoredProposal, open_state
 
 if TYPE_CHECKING:
     from unionkit.hooks import PluginHost
@@ -208,14 +208,18 @@ def run_dual_link(
                         amount, f"住院个人自付{stay.self_paid}元",
                         f"paid {stay.self_paid} yuan of the hospital costs"))
 
-    known = DualLinkState(state).known(p.key for p in proposals)
-    fresh = [p for p in proposals if p.key not in known]
-    stored = [
-        StoredProposal(p.key, p.member_id, p.kind,
-                       int(p.amount * 100) if p.amount is not None else None, p.reason_zh)
-        for p in fresh
-    ]
-    run_id, inserted = DualLinkState(state).record(month, ruleset.version, stored)
+    ledger = open_state(state)  # a state file, or the unionkit store itself
+    try:
+        known = ledger.known(p.key for p in proposals)
+        fresh = [p for p in proposals if p.key not in known]
+        stored = [
+            StoredProposal(p.key, p.member_id, p.kind,
+                           int(p.amount * 100) if p.amount is not None else None, p.reason_zh)
+            for p in fresh
+        ]
+        run_id, inserted = ledger.record(month, ruleset.version, stored)
+    finally:
+        ledger.close()
     # A run racing this one may have stored some of them first: report only what we stored.
     fresh = [p for p in fresh if p.key in inserted]
     return DualLinkResult(

@@ -11,7 +11,14 @@ from pathlib import Path
 
 from attrs import frozen
 
-__all__ = ["DualLinkState", "ProposalStatus", "StoredProposal"]
+__all__ = [
+    "DualLinkState",
+    "ProposalStatus",
+    "StoreDualLinkState",
+    "StoredProposal",
+    "is_store",
+    "open_state",
+]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS run (
@@ -94,6 +101,9 @@ class DualLinkState:
         self.path = Path(path)
         with closing(self._connect()) as db, db:
             db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        """Nothing to close: each call opens the file and closes it again."""
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30)
@@ -209,3 +219,133 @@ class DualLinkState:
                 db.execute("ROLLBACK")
                 raise
         return new
+
+
+class StoreDualLinkState:
+    """
+    The dual-link state kept in the unionkit store instead of a file of its own.
+
+    Same methods as :class:`DualLinkState`. Runs, proposals and confirmations go to
+    the store's ``proposal_runs``, ``proposals`` and ``proposal_confirmations``
+    tables (source ``postal-dual-link``); each visit proposal also becomes a visit
+    task for a member the store holds.
+
+    Args:
+        target: The unionkit store: a SQLite path or URL, or a PostgreSQL URL.
+        schema: PostgreSQL only: the schema holding the store's tables.
+    """
+
+    SOURCE = "postal-dual-link"
+
+    def __init__(self, target: str | os.PathLike[str], schema: str | None = None) -> None:
+        from unionkit.store import open_store
+
+        self.target = os.fspath(target)
+        self.schema = schema
+        self._store = open_store(self.target, schema=schema)
+
+    def close(self) -> None:
+        """Close the store's connections."""
+        self._store.close()
+
+    def known(self, keys: Iterable[str]) -> set[str]:
+        """Return which of *keys* earlier runs already proposed."""
+        from unionkit.store._proposals import known_proposals
+
+        return known_proposals(self._store, keys)
+
+    def record(
+        self, month: str, ruleset_version: str, proposals: Iterable[StoredProposal]
+    ) -> tuple[int, set[str]]:
+        """Record a run and its proposals atomically; make visit tasks for the visits."""
+        from unionkit.store._proposals import record_proposals
+
+        items = list(proposals)
+        run_id, new = record_proposals(
+            self._store, self.SOURCE, month, ruleset_version,
+            [(p.key, p.member_id, p.kind, p.amount_fen, p.reason) for p in items],
+        )
+        self._visit_tasks([p for p in items if p.key in new], month)
+        return run_id, new
+
+    def _visit_tasks(self, fresh: list[StoredProposal], month: str) -> None:
+        import hashlib
+
+        from unionkit.care.visits import VisitKind, VisitTask
+        from unionkit.store import add_visits, list_members
+
+        visits = [p for p in fresh if p.kind in ("sick_leave_visit", "hospital_visit")]
+        if not visits:
+            return
+        stored = {m.member_id for m in list_members(self._store)}
+        year, mon = (int(x) for x in month.split("-"))
+        due = date(year + mon // 12, mon % 12 + 1, 1)
+        tasks = []
+        for p in visits:
+            if p.member_id not in stored:
+                continue
+            # The key names the hospital and dates (health facts): keep only its hash.
+            ref = hashlib.sha256(p.key.encode("utf-8")).hexdigest()[:20]
+            tasks.append(VisitTask(
+                visit_id=f"PV-{ref}"[:64], member_id=p.member_id,
+                kind=VisitKind.HOSPITAL if p.kind == "hospital_visit" else VisitKind.ILLNESS,
+                due_on=due, reason=("双联通住院探望 / dual-link hospital visit"
+                                    if p.kind == "hospital_visit"
+                                    else "双联通病假探望 / dual-link sick-leave visit"),
+                source_key=f"postal|{ref}",
+            ))
+        add_visits(self._store, tasks)
+
+    def proposals(self) -> list[StoredProposal]:
+        """Return every proposal ever made, oldest first."""
+        return [StoredProposal(s.key, s.member_id, s.kind, s.amount_fen, s.reason)
+                for s in self.statuses()]
+
+    def runs(self) -> list[tuple[int, str, int]]:
+        """Return ``(run_id, month, proposed)`` for every run, oldest first."""
+        from unionkit.store._proposals import proposal_run_rows
+
+        return proposal_run_rows(self._store, self.SOURCE)
+
+    def statuses(self) -> list[ProposalStatus]:
+        """Return every proposal with its run and confirmation, oldest first."""
+        from unionkit.store._proposals import proposal_rows
+
+        return [ProposalStatus(r.key, r.member_id, r.kind, r.amount_fen, r.reason, r.month,
+                               r.ruleset_version, r.grant_id, r.granted_on, r.confirmed_at)
+                for r in proposal_rows(self._store, self.SOURCE)]
+
+    def confirm(self, grants: Iterable[tuple[str, str, date]]) -> set[str]:
+        """Record that proposals became grants; keys already confirmed are kept."""
+        from unionkit.store._proposals import confirm_stored_proposals
+
+        return confirm_stored_proposals(self._store, grants)
+
+
+def is_store(target: str | os.PathLike[str]) -> bool:
+    """
+    Whether *target* names a unionkit store rather than a dual-link state file.
+
+    A URL always names a store; a file is a store when it holds the store's
+    migration table. A path that does not exist yet is a state file (the old way).
+    """
+    value = os.fspath(target)
+    if "://" in value:
+        return True
+    if not os.path.exists(value):
+        return False
+    try:
+        with closing(sqlite3.connect(f"file:{value}?mode=ro", uri=True)) as db:
+            return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                              "name = 'alembic_version'").fetchone() is not None
+    except sqlite3.DatabaseError:
+        return False
+
+
+def open_state(
+    target: str | os.PathLike[str], schema: str | None = None
+) -> DualLinkState | StoreDualLinkState:
+    """The dual-link state at *target*: in the unionkit store, or an old state file."""
+    if is_store(target):
+        return StoreDualLinkState(target, schema)
+    return DualLinkState(target)

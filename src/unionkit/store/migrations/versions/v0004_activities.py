@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "v0004"
-# COORDINATION.md names the initial revision "v0001"; its file declares revision "0001".
-down_revision: str | None = "0001"
+# After the money area's v0003 (the integrator re-chains migrations when merging).
+down_revision: str | None = "v0003"
 branch_labels = None
 depends_on = None
 
