@@ -8,11 +8,18 @@ from decimal import Decimal
 import pytest
 
 from store_support import StoreTarget
-from unionkit.activities import OrganiserKind, RankingMethod, final_score, propose_awards, rank
+from unionkit.activities import (
+    OrganiserKind,
+    ProposedGrant,
+    RankingMethod,
+    final_score,
+    propose_awards,
+    rank,
+)
 from unionkit.errors import InvalidActivityData, Rejected
 from unionkit.models import Activity, Benefit, Grant, Member
 from unionkit.models.activity import ActivityKind
-from unionkit.store import Store, open_store
+from unionkit.store import Store, define_benefits, open_store
 from unionkit.store.activities import ActivityBook
 
 D = Decimal
@@ -63,7 +70,17 @@ def test_awards_go_to_the_top_n_and_include_a_tie_at_the_cut() -> None:
 
 
 def _contest(store: Store) -> ActivityBook:
-    store.add_members([Member(member_id=f"M{i}", name=f"选手{i}") for i in range(1, 6)])
+    # M4 has no dues on record, so the ledger's good-standing rule refuses paying them.
+    store.add_members(
+        [
+            Member(
+                member_id=f"M{i}",
+                name=f"选手{i}",
+                dues_paid_through=None if i == 4 else date(2025, 12, 31),
+            )
+            for i in range(1, 6)
+        ]
+    )
     book = ActivityBook(store)
     book.add_activity(
         Activity(
@@ -131,44 +148,55 @@ def test_a_score_from_an_unknown_judge_is_refused_and_nothing_is_stored(store: S
     assert ["M4"] == [p.member_id for p in book.ranking("C1", "cpr")]
 
 
-def test_awards_become_grants_through_the_spending_checks(store_target: StoreTarget) -> None:
+def test_awards_become_grants_through_the_ledger_and_its_checks(
+    store_target: StoreTarget,
+) -> None:
     vetoed: list[str] = []
 
-    def cap(grant: Grant, benefit: Benefit) -> None:
-        if benefit.cap_per_member is not None and grant.amount > benefit.cap_per_member:
-            vetoed.append(grant.grant_id)
-            raise Rejected(f"over the cap of {benefit.cap_per_member}")
+    def plugin_cap(grant: Grant, benefit: Benefit) -> None:
+        if grant.amount > D("600"):
+            vetoed.append(grant.member_id)
+            raise Rejected("contest awards are at most 600 yuan in this branch")
 
-    store = open_store(store_target.target, schema=store_target.schema, grant_validator=cap)
+    store = open_store(store_target.target, schema=store_target.schema, grant_validator=plugin_cap)
     try:
         book = _contest(store)
-        benefit = Benefit(
-            benefit_id="contest-award",
-            kind="other",
-            name_zh="竞赛奖励",
-            name_en="contest award",
-            form="cash",
-            cap_per_member=D("600"),
-        )
-        proposals = book.propose_awards(
-            "C1",
-            top=2,
-            amount=D("500"),
-            benefit_id="contest-award",
-            granted_on=date(2025, 10, 8),
-            drop_extremes=True,
-        )
-        too_much = book.propose_awards(
-            "C1", top=1, amount=D("800"), benefit_id="contest-award", granted_on=date(2025, 10, 8)
+        define_benefits(
+            store,
+            [
+                Benefit(
+                    benefit_id="contest-award",
+                    kind="other",
+                    name_zh="竞赛奖励",
+                    name_en="contest award",
+                    form="cash",
+                )
+            ],
         )
 
-        booked = book.book_awards(proposals, benefit)
+        def awards(amount: str) -> list[ProposedGrant]:
+            return book.propose_awards(
+                "C1",
+                top=3,
+                amount=D(amount),
+                benefit_id="contest-award",
+                granted_on=date(2025, 10, 8),
+                drop_extremes=True,
+            )
+
         with pytest.raises(Rejected, match="nothing was stored"):
-            book.book_awards(too_much, benefit)
+            book.book_awards(awards("800"), proposer="union-office")
+        outcomes = book.book_awards(awards("500"), proposer="union-office")
+        again = book.book_awards(awards("500"), proposer="union-office")
 
-        assert [too_much[0].grant_id] == vetoed
-        assert ["M1", "M2"] == sorted(p.member_id for p in proposals)
-        assert 2 == booked
+        assert ["M1"] == vetoed
+        assert [("M1", False), ("M2", False), ("M4", True)] == [
+            (o.request.member_id, o.refused) for o in outcomes
+        ]
+        refusal = outcomes[2].verdict
+        assert refusal is not None
+        assert ["spending.standing_grace_months"] == [f.rule for f in refusal.refusals]
+        assert [True, True] == [o.existing for o in again[:2]]
         assert [D("500.00")] == [g.amount for g in store.grants_for("M2")]
         assert [] == store.grants_for("M4")
     finally:

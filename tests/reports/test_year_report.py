@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -50,10 +51,20 @@ def test_a_generated_year_has_figures_in_every_area(store: Store) -> None:
     childcare = next(r for r in a.rows if r.kind is ActivityKind.CHILDCARE)
     assert childcare.registered <= 60
     assert 60 == f.demands.total.received
-    assert {"birthday", "contest-award", "festival-goods", "hospitalisation"} == {
-        t.category for t in f.money.by_category
-    }
-    assert f.money.visits_done is None
+    money = {t.category: t for t in f.money.by_category}
+    assert {"birthday", "festival_goods", "hospitalisation_subsidy", "other"} == set(money)
+    assert (800, 400, Decimal("400000")) == (
+        money["festival_goods"].grants,
+        money["festival_goods"].members,
+        money["festival_goods"].amount,
+    )
+    assert (Decimal("2200"), "spending.festival_total_cap", 0) == (
+        money["festival_goods"].cap_per_member,
+        money["festival_goods"].cap_rule,
+        money["festival_goods"].over_cap,
+    )
+    assert money["festival_goods"].budget is None
+    assert (120, 12, 2) == (f.money.visits_done, f.money.hardship_entered, f.money.hardship_left)
     assert 2 == len(f.surveys.surveys)
     assert ["overall", "canteen", "mood"] == [c.question_id for c in f.surveys.changes]
     overall = f.surveys.changes[0].overall
@@ -140,3 +151,49 @@ def test_markdown_escaping_leaves_no_active_syntax() -> None:
         "a|b *x* [l](u) <script> `c` _u_"
     )
     assert "two lines" == md_escape("two\nlines")
+
+
+def test_ledger_money_nets_reversals_and_counts_members_over_a_yearly_cap(store: Store) -> None:
+    from datetime import date
+
+    from unionkit.models import Benefit, Member
+    from unionkit.models.benefit import Grant
+    from unionkit.reports.money_section import LedgerMoney
+    from unionkit.store import define_benefits, reverse_grant
+
+    store.add_members([Member(member_id=m, name="职工") for m in ("A", "B")])
+    define_benefits(
+        store,
+        [
+            Benefit(
+                benefit_id="spring",
+                kind="festival_goods",
+                name_zh="春节",
+                name_en="spring",
+                festival="spring",
+            )
+        ],
+    )
+    # Written past the ledger's checks (as an old system's import would), so a breach shows.
+    store.add_grants(
+        [
+            Grant(
+                grant_id=f"g{i}",
+                benefit_id="spring",
+                member_id=m,
+                amount=Decimal(amount),
+                granted_on=date(2025, 1, 20 + i),
+                reason="春节",
+            )
+            for i, (m, amount) in enumerate(
+                (("A", "1500"), ("A", "1000"), ("A", "400"), ("B", "300"))
+            )
+        ]
+    )
+    reverse_grant(store, "g2", on=date(2025, 2, 1), reason="重复发放", actor="union-office")
+
+    totals = LedgerMoney(store).grant_totals(date(2025, 1, 1), date(2025, 12, 31))
+
+    assert [("festival_goods", 4, 2, Decimal("2800"), 1)] == [
+        (t.category, t.grants, t.members, t.amount, t.over_cap) for t in totals
+    ]

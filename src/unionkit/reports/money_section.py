@@ -10,9 +10,17 @@ from typing import TYPE_CHECKING, Protocol
 from attrs import frozen
 
 if TYPE_CHECKING:
+    from unionkit.rules import Parameters
     from unionkit.store import Store
 
-__all__ = ["GrantTotal", "GrantsTableMoney", "MoneyFigures", "MoneyQueries", "money_figures"]
+__all__ = [
+    "GrantTotal",
+    "GrantsTableMoney",
+    "LedgerMoney",
+    "MoneyFigures",
+    "MoneyQueries",
+    "money_figures",
+]
 
 
 @frozen
@@ -33,6 +41,7 @@ class GrantTotal:
     budget: Decimal | None = None
     cap_per_member: Decimal | None = None
     over_cap: int | None = None
+    cap_rule: str | None = None
 
 
 class MoneyQueries(Protocol):
@@ -109,6 +118,135 @@ class GrantsTableMoney:
     def hardship_files(self, start: date, end: date) -> tuple[int, int] | None:
         """Not recorded in this store."""
         return None
+
+
+class LedgerMoney:
+    """
+    Money figures from the grants ledger: approved grants net of reversals by benefit
+    category, against the spending rules' caps; care visits done; hardship files.
+
+    Budgets are not recorded in the ledger, so they show as not recorded.
+
+    Args:
+        store: An open store (with the ledger's tables, migration v0003).
+        rules: The spending rules whose caps to compare with; the defaults otherwise.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, store: Store, rules: Parameters | None = None) -> None:
+        self.store = store
+        self.rules = rules
+
+    @property
+    def source(self) -> tuple[str, str]:
+        """The basis: the ledger (approved grants less reversals), the visits and the files."""
+        return (
+            "发放台账（已批准发放扣除冲正；未记录预算）、走访记录、困难职工档案",
+            "the grants ledger (approved grants less reversals; no budgets recorded), "
+            "visit records, hardship files",
+        )
+
+    def _cap(self, category: str, on: date) -> tuple[Decimal | None, str | None, bool]:
+        """The category's cap on *on*: amount, parameter name, and whether it is per year."""
+        from unionkit.benefits.spending import DEFAULT_SPENDING
+
+        rules = self.rules or DEFAULT_SPENDING
+        candidates = [
+            (f"spending.yearly_cap.{category}", True),
+            (f"spending.per_event_cap.{category}", False),
+        ]
+        if category == "festival_goods":
+            candidates.insert(0, ("spending.festival_total_cap", True))
+        for name, yearly in candidates:
+            if name in rules:
+                try:
+                    return Decimal(str(rules.value(name, on))), name, yearly
+                except LookupError:
+                    continue
+        return None, None, False
+
+    def grant_totals(self, start: date, end: date) -> Sequence[GrantTotal]:
+        """Approved grants less reversals by benefit category, with caps and breaches."""
+        from sqlalchemy import case, func, select
+
+        from unionkit.store._money_schema import benefit_definitions
+        from unionkit.store._schema import grants
+
+        g, b = grants.c, benefit_definitions.c
+        category = func.coalesce(b.category, g.benefit_id)
+        signed = case((g.entry_kind == "reversal", -g.amount_fen), else_=g.amount_fen)
+        counted = (g.granted_on >= start) & (g.granted_on <= end) & (g.status == "approved")
+        query = (
+            select(
+                category,
+                g.member_id,
+                func.sum(signed),
+                func.sum(case((g.entry_kind == "grant", 1), else_=0)),
+                func.max(case((g.entry_kind == "grant", g.amount_fen), else_=0)),
+            )
+            .select_from(grants.outerjoin(benefit_definitions, b.benefit_id == g.benefit_id))
+            .where(counted)
+            .group_by(category, g.member_id)
+        )
+        per: dict[str, list[tuple[int, int, int]]] = {}
+        with self.store.engine.connect() as conn:
+            for cat, _member, net, n, largest in conn.execute(query):
+                per.setdefault(str(cat), []).append((int(net or 0), int(n or 0), int(largest or 0)))
+        out = []
+        for cat in sorted(per):
+            rows = per[cat]
+            cap, rule, yearly = self._cap(cat, end)
+            over = None
+            if cap is not None:
+                fen = int(cap * 100)
+                over = sum(1 for net, _n, big in rows if (net if yearly else big) > fen)
+            out.append(
+                GrantTotal(
+                    cat,
+                    sum(n for _net, n, _big in rows),
+                    sum(1 for _net, n, _ in rows if n),
+                    Decimal(sum(net for net, _n, _big in rows)) / 100,
+                    None,
+                    cap,
+                    over,
+                    rule,
+                )
+            )
+        return out
+
+    def visits_done(self, start: date, end: date) -> int | None:
+        """Care visits marked done in the period."""
+        from sqlalchemy import func, select
+
+        from unionkit.store._money_schema import visits
+
+        with self.store.engine.connect() as conn:
+            return int(
+                conn.execute(
+                    select(func.count()).where(
+                        visits.c.status == "done",
+                        visits.c.done_on >= start,
+                        visits.c.done_on <= end,
+                    )
+                ).scalar_one()
+            )
+
+    def hardship_files(self, start: date, end: date) -> tuple[int, int] | None:
+        """Hardship files entered, and files left, in the period."""
+        from sqlalchemy import func, select
+
+        from unionkit.store._money_schema import hardship_files as files
+
+        f = files.c
+        with self.store.engine.connect() as conn:
+            entered = conn.execute(
+                select(func.count()).where(f.entered_on >= start, f.entered_on <= end)
+            ).scalar_one()
+            left = conn.execute(
+                select(func.count()).where(f.left_on >= start, f.left_on <= end)
+            ).scalar_one()
+        return int(entered), int(left)
 
 
 @frozen

@@ -22,7 +22,7 @@ from unionkit.reports.demands import (
     demand_figures,
 )
 from unionkit.reports.money_section import (
-    GrantsTableMoney,
+    LedgerMoney,
     MoneyFigures,
     MoneyQueries,
     money_figures,
@@ -79,7 +79,7 @@ class ContestRow:
     """
     A contest: its events, entrants, awards booked, and each event's winners.
 
-    ``awarded`` counts the grants booked for it (grant ids ``<contest>-award-…``).
+    ``awarded`` counts the approved ledger grants booked for it (keys ``<contest>-award-…``).
 
     .. versionadded:: 0.1.0
     """
@@ -217,7 +217,8 @@ def year_figures(
         satisfied_grades: Grades counted as satisfied, for demands and surveys alike.
         ranking: How contest ties are ranked.
         drop_extremes: Drop each entrant's highest and lowest judge's score.
-        money: Where money figures come from; the store's grants table by default.
+        money: Where money figures come from; the grants ledger, visits and hardship
+            files by default (:class:`~unionkit.reports.money_section.LedgerMoney`).
         calendar: Working days for demand figures (the store's calendar by default).
         as_of: The cut-off date (default: the year's last day).
 
@@ -240,7 +241,7 @@ def year_figures(
         as_of=as_of,
     )
     activities = _activities(store, period, basis, ranking, drop_extremes)
-    cash = money_figures(money or GrantsTableMoney(store), period.start, period.end)
+    cash = money_figures(money or LedgerMoney(store), period.start, period.end)
     surveys = _surveys(store, period, satisfied_grades)
     if not (
         demands.total.received
@@ -353,7 +354,9 @@ def _activities(
         with store.engine.connect() as conn:
             booked = conn.execute(
                 select(func.count(), func.coalesce(func.sum(grants.c.amount_fen), 0)).where(
-                    grants.c.grant_id.like(f"{aid}-award-%")
+                    grants.c.entry_kind == "grant",
+                    grants.c.status == "approved",
+                    grants.c.idempotency_key.like(f"{aid}-award-%"),
                 )
             ).one()
         contests.append(

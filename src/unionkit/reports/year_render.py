@@ -12,6 +12,7 @@ from pathlib import Path
 
 from attrs import frozen
 
+from unionkit.models.benefit import BenefitKind
 from unionkit.reports._text import CATEGORY_NAMES, Lang, check_lang, name_of
 from unionkit.reports._year_text import ytext
 from unionkit.reports.charts import Chart
@@ -127,7 +128,11 @@ def year_document(
     .. versionadded:: 0.1.0
     """
     lg = check_lang(lang)
-    labels = {**CATEGORY_NAMES, **(names or {})}
+    labels = {
+        **{k.value: (k.label_zh, k.label_en) for k in BenefitKind},
+        **CATEGORY_NAMES,
+        **(names or {}),
+    }
     who = union or ytext("union_default", lg)
     year = figures.year
     return YearDocument(

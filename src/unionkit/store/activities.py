@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
@@ -26,7 +26,7 @@ from unionkit.activities import (
 )
 from unionkit.errors import InvalidActivityData, NotFound
 from unionkit.models.activity import Activity, ActivityKind
-from unionkit.models.benefit import Benefit
+from unionkit.models.benefit import GrantForm
 from unionkit.models.group import GroupKind
 from unionkit.models.member import Member
 from unionkit.store._activity_schema import (
@@ -37,8 +37,12 @@ from unionkit.store._activity_schema import (
     contest_scores,
     registrations,
 )
+from unionkit.store._ledger import GrantOutcome, GrantRequest, propose_grants
 from unionkit.store._schema import groups, members, memberships
 from unionkit.store._store import Store
+
+if TYPE_CHECKING:
+    from unionkit.rules import Parameters
 
 __all__ = [
     "ActivityBook",
@@ -846,18 +850,46 @@ class ActivityBook:
             activity_id=activity_id,
         )
 
-    def book_awards(self, proposals: Sequence[ProposedGrant], benefit: Benefit) -> int:
+    def book_awards(
+        self,
+        proposals: Sequence[ProposedGrant],
+        *,
+        proposer: str,
+        rules: Parameters | None = None,
+    ) -> list[GrantOutcome]:
         """
-        Book proposed awards as grants of *benefit* through the store's grants.
+        Book proposed awards through the grants ledger, as cash grants.
 
-        The store's grant validator (the branch's spending checks) sees every grant
-        first; a veto stores none of them.
+        The ledger's spending rules and the branch's plugins (the store's grant
+        validator) check every award; each award's id is its idempotency key, so
+        booking the same awards again stores nothing new. The awards' benefit must be
+        defined in the store (``define_benefits``).
+
+        Args:
+            proposals: The awards (see :meth:`propose_awards`).
+            proposer: Who proposes them (may not approve them).
+            rules: The spending rules; the ledger's defaults otherwise.
+
+        Returns:
+            One ledger outcome per award (``refused`` when a spending rule said no).
 
         Raises:
-            Rejected: A spending check vetoed a grant; nothing is stored.
-            InvalidMemberData: A grant id is already stored.
+            Rejected: A branch plugin vetoed an award; nothing is stored.
+            InvalidGrantData: An unknown member or benefit; nothing is stored.
         """
-        return self.store.add_grants([p.to_grant() for p in proposals], benefits=[benefit])
+        requests = [
+            GrantRequest(
+                p.member_id,
+                p.benefit_id,
+                p.amount,
+                p.granted_on,
+                p.reason,
+                form=GrantForm.CASH,
+                idempotency_key=p.grant_id,
+            )
+            for p in proposals
+        ]
+        return propose_grants(self.store, requests, proposer=proposer, rules=rules)
 
     def _require_event(self, conn: Connection, activity_id: str, event_id: str) -> None:
         self._activity(conn, activity_id)

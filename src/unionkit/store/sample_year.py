@@ -12,11 +12,25 @@ from attrs import frozen
 from unionkit.activities import SUMMER_CHILDCARE, Eligibility, OrganiserKind
 from unionkit.demands.synthetic import HOSPITAL_MEMBERS, generate_year, hospital_members
 from unionkit.models.activity import Activity, ActivityKind
-from unionkit.models.benefit import Benefit, BenefitKind, Grant, GrantForm
+from unionkit.models.benefit import Benefit, BenefitKind, Festival, GrantForm
 from unionkit.models.demand import Satisfaction
 from unionkit.models.group import Group, GroupKind, Membership, SmallHomeRating
 from unionkit.models.member import Member
+from unionkit.store._hardship import (
+    HardshipTier,
+    confirm_leaving,
+    enter_file,
+    start_leaving,
+)
+from unionkit.store._ledger import (
+    GrantOutcome,
+    GrantRequest,
+    approve_grant,
+    define_benefits,
+    propose_grants,
+)
 from unionkit.store._store import Store
+from unionkit.store._visits import complete_visit, plan_birthdays
 from unionkit.store.activities import ActivityBook
 from unionkit.store.surveys import SurveyBook
 from unionkit.surveys import GRADE_SCORES, ParsedResponse, Question, QuestionKind, Questionnaire
@@ -93,6 +107,8 @@ _CONTEST_EVENTS = (
     "检验操作",
     "影像阅片",
 )
+_PROPOSER = "union-office"
+_APPROVER = "union-chair"
 _SURVEY_QUESTIONS = (
     Question("overall", "您对工会工作的总体满意度", "overall satisfaction with the union"),
     Question("canteen", "您对职工食堂的满意度", "satisfaction with the staff canteen"),
@@ -124,6 +140,8 @@ class SampleYear:
     awards: int
     grants: int
     survey_responses: int
+    visits_done: int = 0
+    hardship_files: int = 0
 
 
 def _grades(rng: random.Random, n: int, unsatisfied_share: float) -> list[int]:
@@ -152,7 +170,8 @@ def generate_sample_year(
     727 members and 23 model small homes; demands through the real lifecycle; 42
     activities with registrations, waitlists and attendance (about 91 % of members
     take part); a skills contest of 10 events and 260 entrants whose top 20 get an
-    allowance; festival, birthday and hospitalisation grants; and a spring and a
+    allowance; festival, birthday and hospitalisation grants through the grants ledger;
+    birthday visits (some made) and hardship files (two leaving); and a spring and a
     winter satisfaction survey (about 93 % then 98 % satisfied).
 
     Args:
@@ -176,6 +195,7 @@ def generate_sample_year(
     say("members")
     people = _members(rng, year, members)
     store.add_members(people)
+    define_benefits(store, _benefits())
     staff = [p for p in people if p.is_member]
     ids = [p.member_id for p in staff]
     by_dept: dict[str, list[str]] = {}
@@ -189,10 +209,22 @@ def generate_sample_year(
     registered, entrants, awards = _activities(book, rng, year, people, groups_made)
     say("grants")
     grants = _grants(store, rng, year, ids) + awards
+    say("visits and hardship files")
+    visits, files = _care(store, rng, year, ids)
     say("surveys")
     responses = _surveys(store, rng, year, staff)
     return SampleYear(
-        year, len(staff), made.demands, 42, registered, entrants, awards, grants, responses
+        year,
+        len(staff),
+        made.demands,
+        42,
+        registered,
+        entrants,
+        awards,
+        grants,
+        responses,
+        visits,
+        files,
     )
 
 
@@ -207,6 +239,7 @@ def _members(rng: random.Random, year: int, n: int) -> list[Member]:
                     "birth_date": born,
                     "household_id": household,
                     "hire_date": date(max(born.year + 22, year - 30), 9, 1),
+                    "dues_paid_through": date(year, 12, 31),
                 }
             )
         )
@@ -401,98 +434,134 @@ def _contest(book: ActivityBook, rng: random.Random, year: int, aid: str) -> tup
                 for j in judges
             ]
     book.record_scores(aid, scores)
-    benefit = _benefits()["contest-award"]
     awards = book.propose_awards(
         aid,
         top=20,
         amount=Decimal(500),
-        benefit_id=benefit.benefit_id,
+        benefit_id="contest-award",
         granted_on=date(year, 10, 30),
         drop_extremes=True,
     )
-    book.book_awards(awards, benefit)
-    return len(holding), len(awards)
+    return len(holding), _approve(book.store, book.book_awards(awards, proposer=_PROPOSER))
 
 
-def _benefits() -> dict[str, Benefit]:
-    return {
-        b.benefit_id: b
-        for b in (
-            Benefit(
-                benefit_id="festival-goods",
-                kind=BenefitKind.FESTIVAL_GOODS,
-                name_zh="节日慰问品",
-                name_en="festival goods",
-                cap_per_member=Decimal(2200),
-            ),
-            Benefit(
-                benefit_id="birthday",
-                kind=BenefitKind.BIRTHDAY,
-                name_zh="生日蛋糕券",
-                name_en="birthday cake voucher",
-                form=GrantForm.VOUCHER,
-                cap_per_member=Decimal(500),
-            ),
-            Benefit(
-                benefit_id="hospitalisation",
-                kind=BenefitKind.HOSPITALISATION_SUBSIDY,
-                name_zh="住院慰问",
-                name_en="hospitalisation visit",
-                form=GrantForm.CASH,
-                cap_per_member=Decimal(2000),
-            ),
-            Benefit(
-                benefit_id="contest-award",
-                kind=BenefitKind.OTHER,
-                name_zh="技能竞赛奖励",
-                name_en="skills contest award",
-                form=GrantForm.CASH,
-                cap_per_member=Decimal(2000),
-            ),
+_BENEFITS = (  # id, kind, zh, en, form, festival
+    (
+        "festival-spring",
+        BenefitKind.FESTIVAL_GOODS,
+        "春节慰问品",
+        "Spring Festival goods",
+        GrantForm.GOODS,
+        Festival.SPRING,
+    ),
+    (
+        "festival-mid-autumn",
+        BenefitKind.FESTIVAL_GOODS,
+        "中秋慰问品",
+        "Mid-Autumn goods",
+        GrantForm.GOODS,
+        Festival.MID_AUTUMN,
+    ),
+    (
+        "birthday",
+        BenefitKind.BIRTHDAY,
+        "生日蛋糕券",
+        "birthday cake voucher",
+        GrantForm.CAKE_VOUCHER,
+        None,
+    ),
+    (
+        "hospitalisation",
+        BenefitKind.HOSPITALISATION_SUBSIDY,
+        "住院慰问",
+        "hospitalisation visit",
+        GrantForm.CASH,
+        None,
+    ),
+    (
+        "contest-award",
+        BenefitKind.OTHER,
+        "技能竞赛奖励",
+        "skills contest award",
+        GrantForm.CASH,
+        None,
+    ),
+)
+
+
+def _benefits() -> list[Benefit]:
+    return [
+        Benefit(benefit_id=b, kind=k, name_zh=zh, name_en=en, form=form, festival=festival)
+        for b, k, zh, en, form, festival in _BENEFITS
+    ]
+
+
+def _care(store: Store, rng: random.Random, year: int, ids: Sequence[str]) -> tuple[int, int]:
+    """Birthday visits planned all year, some made; a few hardship files, two leaving."""
+    planned = [t for month in range(1, 13) for t in plan_birthdays(store, date(year, month, 1))]
+    done = 0
+    for task in rng.sample(planned, min(120, len(planned))):
+        complete_visit(store, task.visit_id, on=task.due_on, note="已送生日蛋糕", by=_PROPOSER)
+        done += 1
+    files = [
+        enter_file(
+            store,
+            m,
+            tier=rng.choice((HardshipTier.DEEP, HardshipTier.RELATIVE)),
+            on=date(year, rng.randint(1, 4), 10),
+            evidence=f"档案-{m}",
+            actor=_PROPOSER,
         )
-    }
+        for m in rng.sample(list(ids), 12)
+    ]
+    for f in files[:2]:
+        start_leaving(
+            store, f.file_id, on=date(year, 6, 2), actor=_PROPOSER, reason="收入已超过困难标准"
+        )
+        confirm_leaving(store, f.file_id, on=date(year, 7, 15), actor=_PROPOSER)
+    return done, len(files)
+
+
+def _book(store: Store, requests: Sequence[GrantRequest]) -> int:
+    """Propose grants through the ledger and sign off those that need it; return how many."""
+    outcomes = propose_grants(store, requests, proposer=_PROPOSER)
+    return _approve(store, outcomes)
+
+
+def _approve(store: Store, outcomes: Sequence[GrantOutcome]) -> int:
+    booked = 0
+    for o in outcomes:
+        if o.grant is None or o.refused:
+            continue
+        booked += 1
+        for k in range(o.grant.approvals_needed):
+            approve_grant(store, o.grant.grant_id, f"{_APPROVER}-{k + 1}")
+    return booked
 
 
 def _grants(store: Store, rng: random.Random, year: int, ids: Sequence[str]) -> int:
-    benefits = _benefits()
-    out: list[Grant] = []
-    for day, name in ((date(year, 1, 20), "春节"), (date(year, 9, 10), "中秋")):
-        out += [
-            Grant(
-                grant_id=f"G{year}-{name}-{m}",
-                benefit_id="festival-goods",
-                member_id=m,
-                amount=Decimal(500),
-                granted_on=day,
-                reason=f"{name}慰问品",
-            )
-            for m in ids
-        ]
-    out += [
-        Grant(
-            grant_id=f"G{year}-bd-{m}",
-            benefit_id="birthday",
-            member_id=m,
-            amount=Decimal(200),
-            granted_on=date(year, rng.randint(1, 12), 15),
-            form=GrantForm.VOUCHER,
-            reason="生日蛋糕券",
-        )
+    requests: list[GrantRequest] = []
+    for day, benefit, name in (
+        (date(year, 1, 20), "festival-spring", "春节"),
+        (date(year, 9, 10), "festival-mid-autumn", "中秋"),
+    ):
+        requests += [GrantRequest(m, benefit, Decimal(500), day, f"{name}慰问品") for m in ids]
+    requests += [
+        GrantRequest(m, "birthday", Decimal(200), date(year, rng.randint(1, 12), 15), "生日蛋糕券")
         for m in ids
     ]
-    for m in rng.sample(list(ids), 120):
-        out.append(
-            Grant(
-                grant_id=f"G{year}-hosp-{m}",
-                benefit_id="hospitalisation",
-                member_id=m,
-                amount=Decimal(rng.choice([500, 800, 1000])),
-                granted_on=date(year, rng.randint(1, 12), rng.randint(1, 28)),
-                form=GrantForm.CASH,
-                reason="住院慰问",
-            )
+    requests += [
+        GrantRequest(
+            m,
+            "hospitalisation",
+            Decimal(rng.choice([500, 800, 1000])),
+            date(year, rng.randint(1, 12), rng.randint(1, 28)),
+            "住院慰问",
+            event_key=f"stay-{m}",
         )
-    return store.add_grants(out, benefits=benefits.values())
+        for m in rng.sample(list(ids), 120)
+    ]
+    return _book(store, requests)
 
 
 def _surveys(store: Store, rng: random.Random, year: int, staff: Sequence[Member]) -> int:
