@@ -12,11 +12,14 @@ __all__ = [
     "CalendarFileError",
     "ConflictError",
     "IllegalTransition",
+    "InvalidActivityData",
     "InvalidBranch",
     "InvalidDemandData",
     "InvalidGrantData",
     "InvalidIdNumber",
     "InvalidMemberData",
+    "InvalidSurveyData",
+    "NoData",
     "NotFound",
     "ParameterError",
     "PluginConflict",
@@ -207,6 +210,57 @@ class InvalidDemandData(UnionkitError, ValueError):
         self.problems = list(problems)
         lines = "\n".join(f"  {p}" for p in self.problems)
         super().__init__(f"Invalid data for demand {record!r} / 诉求数据有误:\n{lines}")
+
+
+class _InvalidRecord(UnionkitError, ValueError):
+    """A record is invalid; ``record`` names it and ``problems`` lists field and reason."""
+
+    _what = ("data", "数据")
+
+    def __init__(self, record: str, problems: Sequence[str]) -> None:
+        self.record = record
+        self.problems = list(problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        en, zh = self._what
+        super().__init__(f"Invalid {en} for {record!r} / {zh}有误:\n{lines}")
+
+
+class InvalidActivityData(_InvalidRecord):
+    """
+    An activity, registration, attendance, contest entry or score is invalid; nothing was stored.
+
+    Args:
+        record: Which record (an activity id, ``activity/member``, ``event/judge``) it is.
+        problems: Human-readable problem lines naming the field and the reason.
+
+    .. versionadded:: 0.1.0
+    """
+
+    _what = ("activity data", "活动数据")
+
+
+class InvalidSurveyData(_InvalidRecord):
+    """
+    A survey or a response file is invalid (unknown column, grade outside the scale …).
+
+    Nothing of the file was stored.
+
+    Args:
+        record: Which survey, file row or column the problems belong to.
+        problems: Human-readable problem lines naming the field and the reason.
+
+    .. versionadded:: 0.1.0
+    """
+
+    _what = ("survey data", "问卷数据")
+
+
+class NoData(UnionkitError, LookupError):
+    """
+    A report was asked for a period in which nothing was recorded.
+
+    .. versionadded:: 0.1.0
+    """
 
 
 class IllegalTransition(UnionkitError, ValueError):

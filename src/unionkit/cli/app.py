@@ -25,3 +25,4 @@ from unionkit.cli import rules as _rules  # noqa: E402, F401
 from unionkit.cli import store as _store  # noqa: E402, F401
 from unionkit.cli import visits as _visits  # noqa: E402, F401
 from unionkit.cli import welfare as _welfare  # noqa: E402, F401
+from unionkit.cli import year as _year  # noqa: E402, F401

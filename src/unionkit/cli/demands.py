@@ -47,6 +47,7 @@ class Basis(enum.StrEnum):
     accepted = "accepted"
     received = "received"
     closed_or_rejected = "closed_or_rejected"
+    due_by_cutoff = "due_by_cutoff"
 
 
 _TEXT = {

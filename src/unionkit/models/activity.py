@@ -21,6 +21,7 @@ class ActivityKind(LabelledEnum):
     LECTURE = "lecture", "讲座培训", "lecture"
     CHILDCARE = "childcare", "职工子女托管", "childcare"
     VOLUNTEER = "volunteer", "志愿服务", "volunteering"
+    RECUPERATION = "recuperation", "疗休养", "rest and recuperation"
     OTHER = "other", "其他", "other"
 
 

@@ -21,6 +21,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "open": ("尚在办理", "Still open"),
     "closure_rate": ("办结率", "Closure rate"),
     "closure_basis": ("口径：{basis}", "basis: {basis}"),
+    "answer_rate": ("答复率", "Answer rate"),
+    "answer_basis": ("{n} / {d}；口径：{basis}", "{n} / {d}; basis: {basis}"),
     "on_time_rate": ("按期答复率", "Answered on time"),
     "on_time_detail": ("{on_time} / {base} 件有时限的已答复诉求",
                        "{on_time} of {base} answered demands that had a deadline"),

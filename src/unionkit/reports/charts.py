@@ -14,7 +14,14 @@ from unionkit.reports.demands import GRADES, DemandFigures, FigureRow
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["Chart", "ChartSet", "chinese_font", "demand_charts", "have_matplotlib"]
+__all__ = [
+    "Chart",
+    "ChartSet",
+    "chinese_font",
+    "demand_charts",
+    "have_matplotlib",
+    "register_cjk_fonts",
+]
 
 _PREFERRED = (
     "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
@@ -22,6 +29,15 @@ _PREFERRED = (
     "Heiti SC", "Noto Serif CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC",
 )
 _PROBE = "诉求办结率满意"
+# Where Debian (fonts-noto-cjk, fonts-wqy-*), other Linux distributions and macOS keep CJK fonts.
+_FONT_DIRS = (
+    "/usr/share/fonts/opentype/noto", "/usr/share/fonts/noto-cjk",
+    "/usr/share/fonts/google-noto-cjk", "/usr/share/fonts/truetype/wqy",
+    "/usr/share/fonts/wqy-zenhei", "/usr/local/share/fonts",
+    "/System/Library/Fonts", "/Library/Fonts",
+)
+_FONT_FILES = ("*CJK*.tt[cf]", "*CJK*.otf", "wqy*.tt[cf]", "SourceHanSans*", "PingFang*",
+               "msyh*.tt[cf]", "simhei.ttf")
 _MAX_BARS = 15
 
 
@@ -57,14 +73,57 @@ def have_matplotlib() -> bool:
     return True
 
 
+def register_cjk_fonts(extra_dirs: Sequence[str] = ()) -> int:
+    """
+    Register installed CJK font files with matplotlib directly, bypassing its cache.
+
+    matplotlib reads its font list from a cache built when it first ran; a font
+    installed afterwards (``apt-get install fonts-noto-cjk``) stays invisible until
+    the cache is rebuilt. Adding the files with ``fontManager.addfont`` makes them
+    usable at once.
+
+    Args:
+        extra_dirs: More folders to look in (e.g. a union's own font folder).
+
+    Returns:
+        How many font files were newly registered.
+
+    .. versionadded:: 0.1.0
+    """
+    from pathlib import Path
+
+    from matplotlib import font_manager
+
+    known = {entry.fname for entry in font_manager.fontManager.ttflist}
+    added = 0
+    for folder in (*extra_dirs, *_FONT_DIRS):
+        base = Path(folder)
+        if not base.is_dir():
+            continue
+        for pattern in _FONT_FILES:
+            for path in sorted(base.rglob(pattern)):
+                if str(path) in known:
+                    continue
+                try:
+                    font_manager.fontManager.addfont(str(path))
+                except (OSError, RuntimeError, ValueError):
+                    continue
+                known.add(str(path))
+                added += 1
+    return added
+
+
 def chinese_font() -> str | None:
     """
     Return the family name of an installed font that draws Chinese, or ``None``.
 
     A font counts only if it has glyphs for a sample of report characters, so a
-    chart never shows empty boxes (tofu).
+    chart never shows empty boxes (tofu). Font files installed after matplotlib
+    built its cache are found too (see :func:`register_cjk_fonts`).
     """
     from matplotlib import font_manager, ft2font
+
+    register_cjk_fonts()
 
     by_name: dict[str, str] = {}
     for entry in font_manager.fontManager.ttflist:

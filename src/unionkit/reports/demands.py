@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     pass
 
 __all__ = [
+    "ANSWER_BASIS",
     "DEFAULT_SATISFIED_GRADES",
     "ClosureBasis",
     "DemandFacts",
@@ -61,6 +62,18 @@ class ClosureBasis(LabelledEnum):
         "（办结数 + 不予立案数）÷ 收到数",
         "(closed + rejected) ÷ received",
     )
+    DUE_BY_CUTOFF = (
+        "due_by_cutoff",
+        "截止日前到期诉求中已办结数 ÷ 截止日前到期的受理诉求数",
+        "closed by the cut-off date ÷ handled demands due by the cut-off date",
+    )
+
+
+ANSWER_BASIS: tuple[str, str] = (
+    "已答复数（含答复后因不满意重新办理的）÷ 收到数",
+    "answered (including those reopened after an unsatisfied rating) ÷ received",
+)
+"""The answer rate's basis (答复率): a reopened demand was still answered."""
 
 
 class Workdays(Protocol):
@@ -314,6 +327,16 @@ class FigureRow:
     proposals: int
     key_supervised_proposals: int
     key_supervised: int
+    answered: int = 0
+
+    @property
+    def answer_rate(self) -> float | None:
+        """
+        Answered over received (答复率); a demand reopened after an answer still counts.
+
+        .. versionadded:: 0.1.0
+        """
+        return self.answered / self.received if self.received else None
 
     @property
     def closure_rate(self) -> float | None:
@@ -468,6 +491,7 @@ def _rows(codes: NDArray[np.int64], keys: Sequence[str | None], data: _PerDemand
             proposals=counts["proposals"][g],
             key_supervised_proposals=counts["key_proposals"][g],
             key_supervised=counts["key"][g],
+            answered=counts["answered"][g],
         )
         for g in range(groups)
     )
@@ -494,7 +518,11 @@ def compute_demand_figures(
     calendar has no data for, or when no calendar is given). On time means
     answered on or before the deadline; demands still open past their
     deadline on *as_of* (default: the period's last day) are counted as
-    ``overdue_open``. Satisfaction counts each demand's latest rating.
+    ``overdue_open``. With ``ClosureBasis.DUE_BY_CUTOFF`` the closure
+    rate counts the handled demands whose deadline falls on or before *as_of*
+    (the cut-off date) and, of those, the ones closed by then. ``answered`` (the
+    answer rate, 答复率) counts every demand that received an answer, including
+    one an unsatisfied rating reopened afterwards. Satisfaction counts each demand's latest rating.
 
     Args:
         facts: The demands, as columns (see :class:`DemandFacts`).
@@ -543,8 +571,11 @@ def compute_demand_figures(
         num, den = closed, handled
     elif closure_basis is ClosureBasis.RECEIVED:
         num, den = closed, received
-    else:
+    elif closure_basis is ClosureBasis.CLOSED_OR_REJECTED:
         num, den = closed | rejected, received
+    else:
+        den = handled & has_deadline & (deadline <= day_as_of)
+        num = closed & (np.isnat(closed_on) | (closed_on <= day_as_of))
 
     calendar_days = np.where(has_answer, (resolved - submitted).astype(np.float64), np.nan)
     working_days = np.full(len(kind), np.nan)
@@ -572,6 +603,8 @@ def compute_demand_figures(
         "closure_num": num & den,
         "closure_den": den,
         "resolved": has_answer,
+        # Reopening clears the answer date, but only an answered demand can be reopened.
+        "answered": has_answer | (facts.reopened[keep] > 0),
         "on_time": on_time_base & (resolved <= deadline),
         "on_time_base": on_time_base,
         "estimated": on_time_base & facts.deadline_estimated[keep],

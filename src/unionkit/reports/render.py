@@ -9,7 +9,13 @@ from attrs import frozen
 
 from unionkit.models.demand import DemandKind
 from unionkit.reports._text import CATEGORY_NAMES, Lang, check_lang, name_of, text
-from unionkit.reports.demands import GRADES, DemandFigures, FigureRow, format_rate
+from unionkit.reports.demands import (
+    ANSWER_BASIS,
+    GRADES,
+    DemandFigures,
+    FigureRow,
+    format_rate,
+)
 
 if TYPE_CHECKING:
     from rich.console import Group as RichGroup
@@ -73,6 +79,9 @@ def summary_lines(figures: DemandFigures, lang: str = "zh") -> list[tuple[str, s
         (text("open", lg), str(t.open)),
         (text("closure_rate", lg),
          f"{closure} ({t.closure_numerator} / {t.closure_denominator}; {basis})"),
+        (text("answer_rate", lg), f"{format_rate(t.answered, t.received, lg)} ("
+         + text("answer_basis", lg, n=t.answered, d=t.received,
+                basis=ANSWER_BASIS[0 if lg == "zh" else 1]) + ")"),
         (text("on_time_rate", lg), f"{format_rate(t.on_time, t.on_time_base, lg)} ({on_time})"),
         (text("overdue_open", lg, as_of=figures.as_of.isoformat()), str(t.overdue_open)),
         (text("wd_median", lg), _days(t.working_days_median, lg)),

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "v0005"
-down_revision: str | None = "v0003"  # chained after money's v0003 when merging it
+down_revision: str | None = "v0004"
 branch_labels = None
 depends_on = None
 
