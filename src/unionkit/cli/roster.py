@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from unionkit.cli.app import app
+from unionkit.cli.i18n import UnionkitGroup
 from unionkit.cli.lang import Lang
 from unionkit.errors import RosterFormatError
 from unionkit.io import ERROR_CODES, RosterImport, read_roster
@@ -21,7 +22,7 @@ from unionkit.io import ERROR_CODES, RosterImport, read_roster
 __all__ = ["check", "roster_app"]
 
 roster_app = typer.Typer(
-    help="花名册文件 / roster files.", no_args_is_help=True, add_completion=False
+    cls=UnionkitGroup, help="花名册文件 / roster files.", no_args_is_help=True, add_completion=False
 )
 app.add_typer(roster_app, name="roster")
 
@@ -180,6 +181,8 @@ def check(
 ) -> None:
     """
     检查花名册并列出每一行的错误 / Check a roster and list every row error.
+
+    退出码：0 没有错误；1 发现错误；2 文件无法读取（或选项有误）。
 
     Exit codes: 0 clean, 1 errors found, 2 the file cannot be read (or bad options).
     """

@@ -18,9 +18,36 @@ from unionkit.models import Member
 from unionkit.models.base import LabelledEnum
 from unionkit.models.ids import MobileNumber, ResidentId
 
-__all__ = ["write_roster"]
+__all__ = ["neutralise_csv_cell", "write_roster"]
 
 _MONEY = frozenset({"monthly_salary", "annual_income", "rigid_spending"})
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_csv_cell(text: str) -> str:
+    """
+    Keep a spreadsheet from running a CSV cell as a formula (CSV injection).
+
+    A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+    gets a leading apostrophe, which Excel and LibreOffice show as text. Numbers
+    (``-12.50``) are left as they are, so amounts stay amounts.
+
+    Args:
+        text: The cell's text.
+
+    Returns:
+        The text, safe to put in a CSV cell.
+
+    .. versionadded:: 0.1.0
+    """
+    if not text.startswith(_FORMULA_STARTS):
+        return text
+    try:
+        float(text)
+    except ValueError:
+        return "'" + text
+    return text
 
 
 def _text(value: object, headers: str, reveal_pii: bool) -> str:

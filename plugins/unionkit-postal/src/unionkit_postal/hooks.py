@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
+from typing import TYPE_CHECKING
 
 from unionkit.care import CareAction, CareTrigger
 from unionkit.errors import Rejected
@@ -12,6 +13,9 @@ from unionkit.models import Benefit, BenefitKind, Demand, Grant, Period
 from unionkit.rules import FieldType, Parameters, Rule, ValueType, field, ref
 from unionkit.rules.yamlfile import RuleBundle, read_rule_files
 from unionkit_postal import rule_file
+
+if TYPE_CHECKING:
+    from typer import Typer
 
 BRANCHES = frozenset({"postal"})
 UNIONKIT_REQUIRES = ">=0.1,<0.2"
@@ -104,3 +108,11 @@ def unionkit_validate_grant(grant: Grant, benefit: Benefit) -> None:
     if grant.form is not benefit.form:
         raise Rejected(f"a hospitalisation subsidy is paid as {benefit.form.label_en}, "
                        f"not {grant.form.label_en} / 住院补助应以{benefit.form.label_zh}发放")
+
+
+@hookimpl
+def unionkit_register_commands(app: Typer) -> None:
+    """Add ``unionkit postal`` (dual-link, confirm, list) to the command line."""
+    from unionkit_postal.cli import postal_app
+
+    app.add_typer(postal_app, name="postal")
