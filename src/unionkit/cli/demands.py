@@ -250,7 +250,7 @@ def list_(
         "--department", help="承办部门 / department.")] = None,
     member: Annotated[str | None, typer.Option("--member", help="提出人 / member id.")] = None,
     key: Annotated[bool | None, typer.Option(
-        "--key-supervision/--no-key-supervision", help="重点督办 / key supervision.")] = None,
+        "--key-supervision/--no-key", help="重点督办 / key supervision.")] = None,
     overdue_on: Annotated[str | None, typer.Option(
         "--overdue-on", help="截至该日逾期（如 2026-06-01、2026年6月1日）/ overdue on this day "
                              "(e.g. 2026-06-01).")] = None,

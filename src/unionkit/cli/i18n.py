@@ -202,7 +202,7 @@ def _show_type(param: TyperArgument | TyperOption, lang: HelpLang) -> None:
         zh, en = _WORDS[kind]
         shown = zh if lang == "zh" else en if lang == "en" else f"{zh}/{en}"
         if getattr(param, "multiple", False) or (desc is not None and desc.is_list):
-            shown += "（可多次）" if lang == "zh" else "…"
+            shown += "（可多次）" if lang != "en" else " (repeat)"
     # An instance attribute shadows the method: typer asks each parameter for its type text.
     if isinstance(param, TyperArgument):
         # An argument's word is its name in the usage line and the panel.

@@ -54,6 +54,7 @@ def branch_host(
     except UnionkitError as exc:
         sys.stderr.write(f"{exc}\n")
         raise typer.Exit(1) from exc
+    _check_branch_name(host, branch)
     if branch is None:
         declared = {b for i in host.describe() if i.name in plugins and i.branches
                     for b in i.branches}
@@ -65,6 +66,20 @@ def branch_host(
             raise typer.Exit(2)
         branch = declared.pop()
     return host, branch
+
+
+def _check_branch_name(host: PluginHost, branch: str | None) -> None:
+    """A branch no plugin declares but close to one that does is a typo: say which."""
+    from unionkit.cli.i18n import did_you_mean
+
+    declared = {b for i in host.describe() if i.branches for b in i.branches}
+    if branch is None or branch in declared:
+        return
+    hint = did_you_mean(branch, declared, "zh")
+    if hint:
+        sys.stderr.write(f"没有插件声明分工会 {branch!r}。{hint} / no plugin declares the branch "
+                         f"{branch!r}. {did_you_mean(branch, declared, 'en')}\n")
+        raise typer.Exit(2)
 
 
 def branch_definitions(
