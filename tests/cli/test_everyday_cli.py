@@ -1,4 +1,4 @@
-"""Everyday use of the command line: Chinese help, dates, did-you-mean, results a colleague opens."""
+"""Everyday use of the CLI: Chinese help, dates, did-you-mean, results a colleague can open."""
 
 from __future__ import annotations
 
@@ -23,14 +23,47 @@ from unionkit.models.demand import DemandAction
 ROOT = Path(__file__).parents[2]
 runner = CliRunner()
 
-HEADER = ["工号", "姓名", "是否会员", "科室", "出生日期", "家庭编号", "入职日期", "月工资",
-          "年可支配收入", "刚性支出", "病假天数"]
+HEADER = [
+    "工号",
+    "姓名",
+    "是否会员",
+    "科室",
+    "出生日期",
+    "家庭编号",
+    "入职日期",
+    "月工资",
+    "年可支配收入",
+    "刚性支出",
+    "病假天数",
+]
 ROWS = [
-    ("M1", "张伟", "是", "内科", "1984-05-01", "H1", "2004-03-01", "8500.50", "36000.60", "0",
-     "20"),
+    (
+        "M1",
+        "张伟",
+        "是",
+        "内科",
+        "1984-05-01",
+        "H1",
+        "2004-03-01",
+        "8500.50",
+        "36000.60",
+        "0",
+        "20",
+    ),
     ("M1-1", "李娜", "否", "", "1986-07-01", "H1", "", "", "0", "0", ""),
-    ("M2", "=HYPERLINK(\"x\")", "是", "@外科", "1985-06-02", "H2", "2005-06-01", "1234567.89",
-     "180000", "0", "0"),
+    (
+        "M2",
+        '=HYPERLINK("x")',
+        "是",
+        "@外科",
+        "1985-06-02",
+        "H2",
+        "2005-06-01",
+        "1234567.89",
+        "180000",
+        "0",
+        "0",
+    ),
 ]
 EXTRA_RULES = """\
 rules:
@@ -95,16 +128,20 @@ def all_commands() -> list[list[str]]:
 def test_every_help_reads_in_chinese_and_in_english_without_python_types_or_cuts(
     path: list[str],
 ) -> None:
-    zh = runner.invoke(app, [*path, "--help"], env={"LANG": "zh_CN.UTF-8", "LC_ALL": "",
-                                                     "UNIONKIT_LANG": "", "COLUMNS": "80"})
+    zh = runner.invoke(
+        app,
+        [*path, "--help"],
+        env={"LANG": "zh_CN.UTF-8", "LC_ALL": "", "UNIONKIT_LANG": "", "COLUMNS": "80"},
+    )
     en = runner.invoke(app, ["--lang", "en", *path, "--help"], env={"COLUMNS": "80"})
 
     assert 0 == zh.exit_code, zh.output
     assert 0 == en.exit_code, en.output
     for text in (zh.stdout, en.stdout):
         assert not re.search(r"<(str|int|path|bool|list\[[A-Za-z]+\])>", text), text
-        assert "…" not in text.replace("PDL-…", "").replace("规则名,…", "").replace(
-            "RULE,…", ""), text
+        assert "…" not in text.replace("PDL-…", "").replace("规则名,…", "").replace("RULE,…", ""), (
+            text
+        )
         assert max(len(line) for line in text.splitlines()) <= 80
     assert "用法" in zh.stdout and "Usage:" not in zh.stdout
     assert "[必填]" in zh.stdout or "必填" not in zh.stdout
@@ -112,7 +149,8 @@ def test_every_help_reads_in_chinese_and_in_english_without_python_types_or_cuts
     words = re.sub(r"--[a-z-]+", "", zh.stdout)
     assert not re.search(r"\b(the|and|of)\b", words), zh.stdout
     assert not re.search(r"[\u4e00-\u9fff]", en.stdout.replace("生日", "")) or path[:1] == [
-        "postal"], en.stdout
+        "postal"
+    ], en.stdout
 
 
 def test_version() -> None:
@@ -140,8 +178,7 @@ def test_help_language_comes_from_lang_then_the_locale() -> None:
 
 
 @pytest.mark.parametrize("typed", ["2025-06-01", "2025/06/01", "2025/6/1", "2025年6月1日"])
-def test_dates_are_read_as_the_roster_reads_them(typed: str, roster: Path,
-                                                tmp_path: Path) -> None:
+def test_dates_are_read_as_the_roster_reads_them(typed: str, roster: Path, tmp_path: Path) -> None:
     out = tmp_path / "r.csv"
 
     result = run("evaluate", str(roster), "--as-of", typed, "--out", str(out), "--json")
@@ -151,10 +188,12 @@ def test_dates_are_read_as_the_roster_reads_them(typed: str, roster: Path,
     assert parse_date(typed).isoformat() == "2025-06-01"
 
 
-def test_a_bad_date_is_a_usage_error_showing_the_accepted_forms(roster: Path,
-                                                                tmp_path: Path) -> None:
-    result = run("evaluate", str(roster), "--as-of", "2025年2月30日", "--out",
-                 str(tmp_path / "r.csv"))
+def test_a_bad_date_is_a_usage_error_showing_the_accepted_forms(
+    roster: Path, tmp_path: Path
+) -> None:
+    result = run(
+        "evaluate", str(roster), "--as-of", "2025年2月30日", "--out", str(tmp_path / "r.csv")
+    )
 
     assert 2 == result.exit_code
     assert "2026年6月1日" in result.stderr
@@ -166,12 +205,37 @@ def test_a_bad_date_is_a_usage_error_showing_the_accepted_forms(roster: Path,
 
 
 def test_did_you_mean_for_rules_commands_and_branches(roster: Path, tmp_path: Path) -> None:
-    rule = run("evaluate", str(roster), "--as-of", "2025-06-01", "--out",
-               str(tmp_path / "r.csv"), "--rules", "tumor_screening", "--lang", "en")
-    command = subprocess.run([sys.executable, "-m", "unionkit", "evalute"], capture_output=True,
-                             text=True, check=False, env={"LANG": "zh_CN.UTF-8"})
-    branch = run("evaluate", str(roster), "--as-of", "2025-06-01", "--out",
-                 str(tmp_path / "r.csv"), "--branch", "hosptial", "--lang", "en")
+    rule = run(
+        "evaluate",
+        str(roster),
+        "--as-of",
+        "2025-06-01",
+        "--out",
+        str(tmp_path / "r.csv"),
+        "--rules",
+        "tumor_screening",
+        "--lang",
+        "en",
+    )
+    command = subprocess.run(
+        [sys.executable, "-m", "unionkit", "evalute"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"LANG": "zh_CN.UTF-8"},
+    )
+    branch = run(
+        "evaluate",
+        str(roster),
+        "--as-of",
+        "2025-06-01",
+        "--out",
+        str(tmp_path / "r.csv"),
+        "--branch",
+        "hosptial",
+        "--lang",
+        "en",
+    )
 
     assert 1 == rule.exit_code
     assert "Did you mean 'tumor_screening_eligible'?" in rule.stderr
@@ -184,11 +248,18 @@ def test_did_you_mean_for_rules_commands_and_branches(roster: Path, tmp_path: Pa
 # --- demand actions in Chinese ---
 
 
-@pytest.mark.parametrize(("typed", "action"), [
-    ("受理", DemandAction.ACCEPT), ("受理并交办", DemandAction.ACCEPT),
-    ("办结", DemandAction.CLOSE), ("close", DemandAction.CLOSE), ("答复", DemandAction.RESOLVE),
-    ("不予立案", DemandAction.REJECT), ("督办", DemandAction.ESCALATE),
-])
+@pytest.mark.parametrize(
+    ("typed", "action"),
+    [
+        ("受理", DemandAction.ACCEPT),
+        ("受理并交办", DemandAction.ACCEPT),
+        ("办结", DemandAction.CLOSE),
+        ("close", DemandAction.CLOSE),
+        ("答复", DemandAction.RESOLVE),
+        ("不予立案", DemandAction.REJECT),
+        ("督办", DemandAction.ESCALATE),
+    ],
+)
 def test_demand_actions_are_accepted_in_chinese(typed: str, action: DemandAction) -> None:
     assert action is parse_action(typed)
 
@@ -198,8 +269,18 @@ def test_an_unknown_action_lists_the_valid_ones(tmp_path: Path) -> None:
 
     with pytest.raises(typer.BadParameter) as caught:
         parse_action("办完", Lang.zh)
-    result = run("demands", "transition", "Q1", "submit", "--actor", "x", "--db",
-                 str(tmp_path / "none.sqlite3"), "--lang", "en")
+    result = run(
+        "demands",
+        "transition",
+        "Q1",
+        "submit",
+        "--actor",
+        "x",
+        "--db",
+        str(tmp_path / "none.sqlite3"),
+        "--lang",
+        "en",
+    )
 
     assert "办结(close)" in str(caught.value) and "受理并交办(accept)" in str(caught.value)
     assert 2 == result.exit_code
@@ -213,13 +294,43 @@ def test_a_demand_moves_with_chinese_actions_end_to_end(tmp_path: Path) -> None:
     db = str(tmp_path / "d.sqlite3")
     with open_store(db) as store:
         store.add_members(hospital_members(3))
-    run("demands", "submit", "--db", db, "--id", "Q1", "--member", "H00001", "--kind", "诉求",
-        "--title", "夜班餐", "--content", "延长供应", "--category", "canteen",
-        "--at", "2025-03-03T09:00")
+    run(
+        "demands",
+        "submit",
+        "--db",
+        db,
+        "--id",
+        "Q1",
+        "--member",
+        "H00001",
+        "--kind",
+        "诉求",
+        "--title",
+        "夜班餐",
+        "--content",
+        "延长供应",
+        "--category",
+        "canteen",
+        "--at",
+        "2025-03-03T09:00",
+    )
 
-    accepted = run("demands", "transition", "Q1", "受理", "--actor", "office", "--db", db,
-                   "--department", "后勤", "--at", "2025-03-03T10:00",
-                   "--deadline", "2025年3月20日")
+    accepted = run(
+        "demands",
+        "transition",
+        "Q1",
+        "受理",
+        "--actor",
+        "office",
+        "--db",
+        db,
+        "--department",
+        "后勤",
+        "--at",
+        "2025-03-03T10:00",
+        "--deadline",
+        "2025年3月20日",
+    )
 
     assert 0 == accepted.exit_code, accepted.stderr
     assert "受理并交办" in accepted.stdout
@@ -241,13 +352,29 @@ def test_csv_has_labelled_headers_masked_names_departments_and_yuan(
 ) -> None:
     out = tmp_path / "r.csv"
 
-    result = run("evaluate", str(roster), "--as-of", "2025-06-01", "--out", str(out),
-                 "--rule-file", str(rules), "--rules", "half_salary,tumor_screening_eligible")
+    result = run(
+        "evaluate",
+        str(roster),
+        "--as-of",
+        "2025-06-01",
+        "--out",
+        str(out),
+        "--rule-file",
+        str(rules),
+        "--rules",
+        "half_salary,tumor_screening_eligible",
+    )
     rows = read_csv(out)
 
     assert 0 == result.exit_code, result.stderr
-    assert ["工号", "姓名", "部门", "会员", "半月工资 (half_salary)",
-            "可参加肿瘤筛查 (tumor_screening_eligible)"] == rows[0]
+    assert [
+        "工号",
+        "姓名",
+        "部门",
+        "会员",
+        "半月工资 (half_salary)",
+        "可参加肿瘤筛查 (tumor_screening_eligible)",
+    ] == rows[0]
     assert ["M1", "张*", "内科", "是", "4250.25", "是"] == rows[1]
     assert ["M1-1", "李*", "", "否", "", "否"] == rows[2]
     # a name or department a spreadsheet would run as a formula is text
@@ -261,14 +388,32 @@ def test_members_only_english_headers_and_revealed_names(
 ) -> None:
     out = tmp_path / "r.csv"
 
-    result = run("evaluate", str(roster), "--as-of", "2025-06-01", "--out", str(out),
-                 "--rule-file", str(rules), "--rules", "half_salary", "--members-only",
-                 "--reveal-names", "--lang", "en")
+    result = run(
+        "evaluate",
+        str(roster),
+        "--as-of",
+        "2025-06-01",
+        "--out",
+        str(out),
+        "--rule-file",
+        str(rules),
+        "--rules",
+        "half_salary",
+        "--members-only",
+        "--reveal-names",
+        "--lang",
+        "en",
+    )
     rows = read_csv(out)
 
     assert 0 == result.exit_code, result.stderr
-    assert ["member id", "name", "department", "union member",
-            "half a month's salary (half_salary)"] == rows[0]
+    assert [
+        "member id",
+        "name",
+        "department",
+        "union member",
+        "half a month's salary (half_salary)",
+    ] == rows[0]
     assert ["M1", "M2"] == [r[0] for r in rows[1:]]
     assert ["张伟", "yes"] == [rows[1][1], rows[1][3]]
 
@@ -280,8 +425,18 @@ def test_xlsx_opens_with_the_same_columns_and_money_as_numbers(
 
     out = tmp_path / "r.xlsx"
 
-    result = run("evaluate", str(roster), "--as-of", "2025-06-01", "--out", str(out),
-                 "--rule-file", str(rules), "--rules", "half_salary,tumor_screening_eligible")
+    result = run(
+        "evaluate",
+        str(roster),
+        "--as-of",
+        "2025-06-01",
+        "--out",
+        str(out),
+        "--rule-file",
+        str(rules),
+        "--rules",
+        "half_salary,tumor_screening_eligible",
+    )
     sheet = load_workbook(out).active
     assert sheet is not None
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
@@ -297,11 +452,23 @@ def test_xlsx_opens_with_the_same_columns_and_money_as_numbers(
 def test_the_summary_tells_rules_with_one_label_apart_and_groups_thousands(
     roster: Path, rules: Path, tmp_path: Path
 ) -> None:
-    result = run("evaluate", str(roster), "--as-of", "2025-06-01", "--out",
-                 str(tmp_path / "r.csv"), "--rule-file", str(rules),
-                 "--rules", "twin_a,twin_b,half_salary")
-    lines = {line.split("│")[1].strip(): line for line in result.stdout.splitlines()
-             if line.count("│") > 3}
+    result = run(
+        "evaluate",
+        str(roster),
+        "--as-of",
+        "2025-06-01",
+        "--out",
+        str(tmp_path / "r.csv"),
+        "--rule-file",
+        str(rules),
+        "--rules",
+        "twin_a,twin_b,half_salary",
+    )
+    lines = {
+        line.split("│")[1].strip(): line
+        for line in result.stdout.splitlines()
+        if line.count("│") > 3
+    }
 
     assert 0 == result.exit_code, result.stderr
     assert "生日慰问（同名 1/2）" in lines["twin_a"]
@@ -319,12 +486,15 @@ def test_csv_cells_are_neutralised_but_numbers_kept() -> None:
 
 @pytest.mark.parametrize("kind", ["pandas", "polars"])
 def test_frame_results_carry_member_id(kind: str) -> None:
-    from unionkit.rules.library import standard_ruleset
-
     from datetime import date
 
-    data = {"member_id": ["A", "B"], "is_member": [True, False],
-            "birth_date": [date(1980, 6, 1), date(1990, 1, 2)]}
+    from unionkit.rules.library import standard_ruleset
+
+    data = {
+        "member_id": ["A", "B"],
+        "is_member": [True, False],
+        "birth_date": [date(1980, 6, 1), date(1990, 1, 2)],
+    }
     if kind == "pandas":
         import pandas as pd
 

@@ -1,4 +1,4 @@
-"""The ``unionkit_register_commands`` hook: plugins add commands to the ``unionkit`` command line."""
+"""The ``unionkit_register_commands`` hook: plugins add commands to the command line."""
 
 from __future__ import annotations
 
@@ -77,11 +77,20 @@ def test_a_failing_plugin_is_named(plugin_host: PluginHost) -> None:
 
 def test_the_postal_plugin_is_a_unionkit_subcommand_and_keeps_its_alias() -> None:
     exe = str(Path(sys.executable).with_name("unionkit"))
-    as_sub = subprocess.run([exe, "postal", "--help"], capture_output=True, text=True,
-                            check=False, env={"LANG": "zh_CN.UTF-8", "COLUMNS": "80"})
-    alias = subprocess.run([sys.executable, "-m", "unionkit_postal.cli", "list", "--help",
-                            "--lang", "en"], capture_output=True, text=True, check=False,
-                           env={"COLUMNS": "80"})
+    as_sub = subprocess.run(
+        [exe, "postal", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"LANG": "zh_CN.UTF-8", "COLUMNS": "80"},
+    )
+    alias = subprocess.run(
+        [sys.executable, "-m", "unionkit_postal.cli", "list", "--help", "--lang", "en"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"COLUMNS": "80"},
+    )
 
     assert 0 == as_sub.returncode, as_sub.stderr
     assert "dual-link" in as_sub.stdout and "每月双联通" in as_sub.stdout

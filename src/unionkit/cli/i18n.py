@@ -78,7 +78,7 @@ def help_lang(args: Sequence[str], environ: dict[str, str] | None = None) -> Hel
 def _sides(paragraph: str) -> tuple[str, str] | None:
     """Split ``中文 / English`` into its two sides, or ``None`` for one language."""
     for match in _SPLIT.finditer(paragraph):
-        left, right = paragraph[: match.start()], paragraph[match.end():]
+        left, right = paragraph[: match.start()], paragraph[match.end() :]
         if _CJK.search(left) and right and not _CJK.search(right):
             return left.strip(), right.strip()
     return None
@@ -158,12 +158,31 @@ _WORDS = {
     "demand": ("诉求编号", "DEMAND-ID"),
 }
 _BY_NAME = {
-    "as_of": "date", "start": "date", "end": "date", "deadline": "date", "overdue_on": "date",
-    "on": "date", "at": "datetime", "db": "database", "member": "member", "rule": "rule",
-    "rules": "rules", "branch": "branch", "plugin": "plugin", "no_plugin": "plugin",
-    "year": "year", "month": "month", "action": "action", "demand_id": "demand",
-    "name": "name", "key": "text", "state": "file", "roster": "file", "sick_leave": "file",
-    "insurance": "file", "encoding": "text",
+    "as_of": "date",
+    "start": "date",
+    "end": "date",
+    "deadline": "date",
+    "overdue_on": "date",
+    "on": "date",
+    "at": "datetime",
+    "db": "database",
+    "member": "member",
+    "rule": "rule",
+    "rules": "rules",
+    "branch": "branch",
+    "plugin": "plugin",
+    "no_plugin": "plugin",
+    "year": "year",
+    "month": "month",
+    "action": "action",
+    "demand_id": "demand",
+    "name": "name",
+    "key": "text",
+    "state": "file",
+    "roster": "file",
+    "sick_leave": "file",
+    "insurance": "file",
+    "encoding": "text",
 }
 
 
@@ -221,12 +240,17 @@ _FRAME = {
     "REQUIRED_LONG_STRING": ("[必填]", "[required]", "[必填 required]"),
     "DEFAULT_STRING": ("[默认：{}]", "[default: {}]", "[默认 default: {}]"),
     "ABORTED_TEXT": ("已中止。", "Aborted.", "已中止 / Aborted."),
-    "RICH_HELP": ("用 [blue]'{command_path} {help_option}'[/] 查看帮助。",
-                  "Try [blue]'{command_path} {help_option}'[/] for help.",
-                  "用 [blue]'{command_path} {help_option}'[/] 查看帮助 / for help."),
+    "RICH_HELP": (
+        "用 [blue]'{command_path} {help_option}'[/] 查看帮助。",
+        "Try [blue]'{command_path} {help_option}'[/] for help.",
+        "用 [blue]'{command_path} {help_option}'[/] 查看帮助 / for help.",
+    ),
 }
-_HELP_OPTION = ("显示本帮助并退出", "Show this message and exit.",
-                "显示本帮助并退出 / Show this message and exit.")
+_HELP_OPTION = (
+    "显示本帮助并退出",
+    "Show this message and exit.",
+    "显示本帮助并退出 / Show this message and exit.",
+)
 _USAGE = ("用法：", "Usage:", "用法 Usage:")
 
 
@@ -247,8 +271,7 @@ def _fold_option_help() -> None:
         from rich.text import Text
 
         got = original(**kwargs)
-        if not isinstance(got, Columns) or not all(isinstance(r, Text)
-                                                   for r in got.renderables):
+        if not isinstance(got, Columns) or not all(isinstance(r, Text) for r in got.renderables):
             return got
         text = Text(overflow="fold")
         for i, part in enumerate(got.renderables):
@@ -294,8 +317,7 @@ def localise(command: Any, lang: HelpLang, ctx: Any = None) -> None:
         cmd.short_help = pick(short, lang) if short else short
         for param in cmd.params:
             if isinstance(param, TyperOption | TyperArgument):
-                saved = param.__dict__.setdefault("_unionkit_help",
-                                                  getattr(param, "help", None))
+                saved = param.__dict__.setdefault("_unionkit_help", getattr(param, "help", None))
                 if saved:
                     param.help = pick(saved, lang)
                 _show_type(param, lang)
@@ -352,8 +374,11 @@ def did_you_mean(name: str, known: Iterable[str], lang: str = "zh") -> str:
     matches = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
     if not matches:
         return ""
-    shown = "、".join(f"'{m}'" for m in matches) if lang == "zh" else \
-        ", ".join(f"'{m}'" for m in matches)
+    shown = (
+        "、".join(f"'{m}'" for m in matches)
+        if lang == "zh"
+        else ", ".join(f"'{m}'" for m in matches)
+    )
     return f"您是不是要输入 {shown}？" if lang == "zh" else f"Did you mean {shown}?"
 
 
@@ -416,8 +441,12 @@ class UnionkitGroup(TyperGroup):
             hint = did_you_mean(args[0], self.commands, "en" if lang == "en" else "zh")
             if lang is None:
                 hint = f"{hint} {did_you_mean(args[0], self.commands, 'en')}".strip()
-            prefix = f"没有命令 '{args[0]}'。" if lang == "zh" else \
-                f"No such command '{args[0]}'." if lang == "en" else \
-                f"没有命令 / No such command '{args[0]}'."
+            prefix = (
+                f"没有命令 '{args[0]}'。"
+                if lang == "zh"
+                else f"No such command '{args[0]}'."
+                if lang == "en"
+                else f"没有命令 / No such command '{args[0]}'."
+            )
             exc.message = f"{prefix} {hint}".strip()  # type: ignore[attr-defined]
             raise

@@ -85,8 +85,9 @@ def _cells(column: Any, kind: str) -> list[object]:
     missing = np.ma.getmaskarray(column).tolist()
     data = np.ma.getdata(column)
     if kind == "date":
-        values: list[object] = [None if np.isnat(d) else d.astype("datetime64[D]").item()
-                                for d in data]
+        values: list[object] = [
+            None if np.isnat(d) else d.astype("datetime64[D]").item() for d in data
+        ]
     else:
         values = data.tolist()
     out: list[object] = []
@@ -109,11 +110,11 @@ def _to_masked(column: Any) -> Any:
         mask = column.is_null().to_numpy()
         values = column.to_list()
     if values and any(isinstance(v, date) for v in values):
-        days = [np.datetime64("NaT") if v is None else np.datetime64(_as_date(v), "D")
-                for v in values]
+        days = [
+            np.datetime64("NaT") if v is None else np.datetime64(_as_date(v), "D") for v in values
+        ]
         return np.ma.MaskedArray(np.array(days, dtype="datetime64[D]"), mask)
-    return np.ma.MaskedArray(np.array([0 if v is None else v for v in values], dtype=object),
-                             mask)
+    return np.ma.MaskedArray(np.array([0 if v is None else v for v in values], dtype=object), mask)
 
 
 def _as_date(value: object) -> date:
@@ -139,8 +140,12 @@ class ResultTable:
     .. versionadded:: 0.1.0
     """
 
-    def __init__(self, people: list[tuple[str, str, str, bool]],
-                 rules: list[tuple[str, str, str, str, list[object]]], lang: Lang) -> None:
+    def __init__(
+        self,
+        people: list[tuple[str, str, str, bool]],
+        rules: list[tuple[str, str, str, str, list[object]]],
+        lang: Lang,
+    ) -> None:
         self.people = people
         self.rules = rules
         self.lang: Lang = lang
@@ -148,10 +153,10 @@ class ResultTable:
     def headers(self) -> list[str]:
         """The header row: person columns, then each rule as ``label (rule_id)``."""
         i = 0 if self.lang == "zh" else 1
-        person = [_PERSON_HEADERS[k][i] for k in ("member_id", "name", "department",
-                                                   "is_member")]
-        return person + [f"{zh if self.lang == 'zh' else en} ({name})"
-                         for name, _, zh, en, _ in self.rules]
+        person = [_PERSON_HEADERS[k][i] for k in ("member_id", "name", "department", "is_member")]
+        return person + [
+            f"{zh if self.lang == 'zh' else en} ({name})" for name, _, zh, en, _ in self.rules
+        ]
 
     def text_rows(self) -> list[list[str]]:
         """Every row as text: yes/no words, money as plain yuan (``8500.50``), ISO dates."""
@@ -206,8 +211,15 @@ def result_table(
     .. versionadded:: 0.1.0
     """
     kept = [i for i, m in enumerate(members) if m.is_member or not members_only]
-    people = [(m.member_id, m.name if reveal_names else m.masked_name, m.department or "",
-               bool(m.is_member)) for m in (members[i] for i in kept)]
+    people = [
+        (
+            m.member_id,
+            m.name if reveal_names else m.masked_name,
+            m.department or "",
+            bool(m.is_member),
+        )
+        for m in (members[i] for i in kept)
+    ]
     rules = []
     for name in batch.rules:
         kind = str(batch.value_types[name])
@@ -261,9 +273,10 @@ def _write_xlsx(out: Path, table: ResultTable) -> None:
     import xlsxwriter
 
     def write(path: Path) -> None:
-        book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
-                                               "strings_to_formulas": False,
-                                               "strings_to_urls": False})
+        book = xlsxwriter.Workbook(
+            str(path),
+            {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
+        )
         try:
             sheet = book.add_worksheet("评估结果" if table.lang == "zh" else "results")
             head = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
@@ -303,17 +316,26 @@ def _write_xlsx(out: Path, table: ResultTable) -> None:
 def _write_parquet(out: Path, table: ResultTable) -> None:
     import polars as pl
 
-    types: dict[str, Any] = {"bool": pl.Boolean, "int": pl.Int64, "number": pl.Float64,
-                             "date": pl.Date, "text": pl.String}
-    series = [pl.Series("member_id", [p[0] for p in table.people], dtype=pl.String),
-              pl.Series("name", [p[1] for p in table.people], dtype=pl.String),
-              pl.Series("department", [p[2] or None for p in table.people], dtype=pl.String),
-              pl.Series("is_member", [p[3] for p in table.people], dtype=pl.Boolean)]
+    types: dict[str, Any] = {
+        "bool": pl.Boolean,
+        "int": pl.Int64,
+        "number": pl.Float64,
+        "date": pl.Date,
+        "text": pl.String,
+    }
+    series = [
+        pl.Series("member_id", [p[0] for p in table.people], dtype=pl.String),
+        pl.Series("name", [p[1] for p in table.people], dtype=pl.String),
+        pl.Series("department", [p[2] or None for p in table.people], dtype=pl.String),
+        pl.Series("is_member", [p[3] for p in table.people], dtype=pl.Boolean),
+    ]
     for name, kind, _, _, values in table.rules:
         if kind == "money":
             # exact yuan with two places, not float: Decimal(18, 2)
-            yuan = [None if v is None else Decimal(int(v)).scaleb(-2)  # type: ignore[call-overload]
-                    for v in values]
+            yuan = [
+                None if v is None else Decimal(int(v)).scaleb(-2)  # type: ignore[call-overload]
+                for v in values
+            ]
             series.append(pl.Series(name, yuan, dtype=pl.Decimal(18, 2)))
         else:
             series.append(pl.Series(name, values, dtype=types.get(kind, pl.String)))
@@ -321,7 +343,9 @@ def _write_parquet(out: Path, table: ResultTable) -> None:
 
 
 _WRITERS: Mapping[str, Callable[[Path, ResultTable], None]] = {
-    ".csv": _write_csv, ".xlsx": _write_xlsx, ".parquet": _write_parquet,
+    ".csv": _write_csv,
+    ".xlsx": _write_xlsx,
+    ".parquet": _write_parquet,
 }
 
 
@@ -372,7 +396,8 @@ def write_results(
     writer = _WRITERS.get(out.suffix.lower())
     if writer is None:
         raise ValueError(f"results are written as {', '.join(RESULT_FORMATS)}, not {out.name}")
-    table = result_table(batch, ruleset, members, lang=lang, members_only=members_only,
-                         reveal_names=reveal_names)
+    table = result_table(
+        batch, ruleset, members, lang=lang, members_only=members_only, reveal_names=reveal_names
+    )
     writer(out, table)
     return out
