@@ -509,3 +509,19 @@ def test_frame_results_carry_member_id(kind: str) -> None:
     assert ["member_id", "age"] == list(out.columns)
     assert ["A", "B"] == list(out["member_id"])
     assert [45, 35] == list(out["age"])
+
+
+def test_plugins_diff_shows_old_and_new_values_of_each_override() -> None:
+    import json
+
+    text = run("plugins", "--diff", "--branch", "hospital")
+    payload = run("plugins", "--diff", "--branch", "hospital", "--json")
+
+    assert 0 == text.exit_code, text.output
+    entries = {(e["kind"], e["name"]): e for e in json.loads(payload.stdout)["diff"]["hospital"]}
+    days = entries[("parameter", "hardship.long_sick_leave_days")]
+    assert ("2023-01-01: 15 (days)", "2023-01-01: 60 (days)") == (days["old"], days["new"])
+    rule = entries[("rule", "hardship_eligible")]
+    assert "low_income_hardship" in rule["old"] and "hardship_criteria_any" in rule["new"]
+    assert "旧/old: 2023-01-01: 15 (days)" in text.stdout
+    assert "old" not in entries[("hardship criterion", "hospital_long_sick_leave")]

@@ -44,6 +44,7 @@ def _root(
 
 # Each area's module adds its commands to `app` when imported; keep one line per area.
 from unionkit.cli import demands as _demands  # noqa: E402, F401
+from unionkit.cli import plugin_new as _plugin_new  # noqa: E402, F401
 from unionkit.cli import plugins as _plugins  # noqa: E402, F401
 from unionkit.cli import roster as _roster  # noqa: E402, F401
 from unionkit.cli import rules as _rules  # noqa: E402, F401

@@ -155,13 +155,21 @@ def plugins_command(
         infos = host.describe()
         branches = branch or _branches_of(host)
         diffs = {b: host.diff(b) for b in branches} if diff else {}
+        from unionkit.cli.plugin_diff import override_values
+
+        values = {b: override_values(host, b, entries) for b, entries in diffs.items()}
     except UnionkitError as exc:
         sys.stderr.write(f"{exc}\n")
         raise typer.Exit(1) from exc
     if as_json:
         payload: dict[str, object] = {"plugins": [i.as_dict() for i in infos]}
         if diff:
-            payload["diff"] = {b: [e.as_dict() for e in entries] for b, entries in diffs.items()}
+            payload["diff"] = {
+                b: [{**e.as_dict(), **dict(zip(("old", "new"),
+                                               values[b].get((e.kind, e.name), ()),
+                                               strict=False))}
+                    for e in entries]
+                for b, entries in diffs.items()}
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     for info in infos:
@@ -178,3 +186,6 @@ def plugins_command(
         for e in entries:
             was = f" (替换/replaces {e.replaces})" if e.replaces else ""
             typer.echo(f"  {e.change:<10} {e.kind:<18} {e.name}  <- {e.plugin}{was}")
+            if (e.kind, e.name) in values[slug]:
+                before, after = values[slug][(e.kind, e.name)]
+                typer.echo(f"      旧/old: {before}\n      新/new: {after}")
