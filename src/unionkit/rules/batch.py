@@ -104,6 +104,12 @@ class BatchResult:
     rules: tuple[str, ...]
     value_types: Mapping[str, ValueType]
 
+    def _repr_html_(self) -> str:
+        """Counts and totals per rule in Jupyter (see ``unionkit.notebook``)."""
+        from unionkit.notebook import batch_html
+
+        return batch_html(self)
+
     @property
     def money_columns(self) -> tuple[str, ...]:
         """The columns holding money as ``int64`` fen."""

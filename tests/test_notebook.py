@@ -1,0 +1,110 @@
+"""Jupyter support: small HTML reprs, a roster import that does not dump its members, CJK fonts."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from unionkit.io import members_to_columns, read_roster
+from unionkit.models import Member
+from unionkit.rules import Parameters
+from unionkit.rules.library import standard_ruleset
+from unionkit.rules.whatif import what_if
+
+ROOT = Path(__file__).parents[1]
+AS_OF = date(2025, 6, 1)
+ROSTER = members_to_columns(
+    [
+        Member(
+            member_id="A",
+            name="张三",
+            household_id="H1",
+            annual_income=Decimal(12_000),
+            rigid_spending=Decimal(0),
+            sick_leave_days=0,
+        ),
+        Member(
+            member_id="B",
+            name="李四",
+            household_id="H2",
+            annual_income=Decimal(500_000),
+            rigid_spending=Decimal(0),
+            sick_leave_days=0,
+        ),
+        Member(
+            member_id="C",
+            name="王五",
+            is_member=False,
+            household_id="H1",
+            annual_income=Decimal(0),
+            rigid_spending=Decimal(0),
+        ),
+    ]
+)
+
+
+def test_a_roster_import_shows_counts_not_members() -> None:
+    result = read_roster(ROOT / "examples" / "roster.csv")
+
+    text, page = repr(result), result._repr_html_()
+
+    assert len(text) < 200 and len(page) < 20_000
+    assert f"{len(result.members):,} valid rows" in text
+    assert f"{len(result.errors):,}" in page
+    for member in result.members[:50]:
+        assert member.name not in page and member.name not in text
+
+
+def test_the_rule_set_lists_every_rule_with_its_labels() -> None:
+    rs = standard_ruleset()
+
+    page = rs._repr_html_()
+
+    for rule in rs.rules.values():
+        assert f"<td>{rule.name}</td>" in page and rule.label_zh in page
+
+
+def test_results_show_counts_and_totals_per_rule() -> None:
+    batch = standard_ruleset().evaluate(ROSTER, AS_OF, ["low_income_hardship", "subsidy_amount"])
+
+    page = batch._repr_html_()
+
+    # A alone in H1 with the relative C: 12,000 / 12 / 2 = 500 a month, under the line;
+    # B earns far above it. C is a relative: never eligible.
+    assert "是 yes: 1" in page
+    assert "3 人 / people" in page
+
+
+def test_a_what_if_shows_who_gains_and_the_totals() -> None:
+    rs = standard_ruleset()
+    lower = Parameters.from_mapping(
+        {"hardship.income_threshold": {"unit": "yuan", "values": {"2020-01-01": 100}}},
+        source="test",
+    )
+
+    report = what_if(rs, ROSTER, AS_OF, lower, rules=["low_income_hardship"])
+    page = report._repr_html_()
+
+    assert report.losses["low_income_hardship"] == ("A",)
+    assert "<td>-1</td>" in page and "subsidy_amount" in page
+
+
+def test_use_chinese_font_registers_an_installed_cjk_font() -> None:
+    pytest.importorskip("matplotlib")
+    import matplotlib as mpl
+
+    from unionkit.reports.fonts import find_chinese_font_file, use_chinese_font
+
+    with pytest.raises(FileNotFoundError, match="fonts-noto-cjk"):
+        use_chinese_font(ROOT / "no-such-font.ttc")
+    if find_chinese_font_file() is None:
+        pytest.skip("no CJK font installed (tools/test installs fonts-noto-cjk)")
+
+    family = use_chinese_font()
+
+    assert "CJK" in family or "Noto" in family
+    assert family == mpl.rcParams["font.sans-serif"][0]
+    assert mpl.rcParams["axes.unicode_minus"] is False
