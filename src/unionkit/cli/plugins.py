@@ -50,11 +50,11 @@ def branch_host(
 
     try:
         host = PluginHost()
+        _check_branch_name(host, branch)
         host.select(only=plugins, exclude=no_plugins)
     except UnionkitError as exc:
         sys.stderr.write(f"{exc}\n")
         raise typer.Exit(1) from exc
-    _check_branch_name(host, branch)
     if branch is None:
         declared = {b for i in host.describe() if i.name in plugins and i.branches
                     for b in i.branches}
