@@ -342,6 +342,23 @@ def test_a_demand_moves_with_chinese_actions_end_to_end(tmp_path: Path) -> None:
 # --- results a colleague can open ---
 
 
+def evaluate_rules(roster: Path, rules: Path, out: str, names: str, *extra: str) -> Any:
+    """``unionkit evaluate`` of the test roster with the extra rules, as of 2025-06-01."""
+    return run(
+        "evaluate",
+        str(roster),
+        "--as-of",
+        "2025-06-01",
+        "--out",
+        out,
+        "--rule-file",
+        str(rules),
+        "--rules",
+        names,
+        *extra,
+    )
+
+
 def read_csv(path: Path) -> list[list[str]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.reader(handle))
@@ -352,18 +369,7 @@ def test_csv_has_labelled_headers_masked_names_departments_and_yuan(
 ) -> None:
     out = tmp_path / "r.csv"
 
-    result = run(
-        "evaluate",
-        str(roster),
-        "--as-of",
-        "2025-06-01",
-        "--out",
-        str(out),
-        "--rule-file",
-        str(rules),
-        "--rules",
-        "half_salary,tumor_screening_eligible",
-    )
+    result = evaluate_rules(roster, rules, str(out), "half_salary,tumor_screening_eligible")
     rows = read_csv(out)
 
     assert 0 == result.exit_code, result.stderr
@@ -388,21 +394,8 @@ def test_members_only_english_headers_and_revealed_names(
 ) -> None:
     out = tmp_path / "r.csv"
 
-    result = run(
-        "evaluate",
-        str(roster),
-        "--as-of",
-        "2025-06-01",
-        "--out",
-        str(out),
-        "--rule-file",
-        str(rules),
-        "--rules",
-        "half_salary",
-        "--members-only",
-        "--reveal-names",
-        "--lang",
-        "en",
+    result = evaluate_rules(
+        roster, rules, str(out), "half_salary", "--members-only", "--reveal-names", "--lang", "en"
     )
     rows = read_csv(out)
 
@@ -425,18 +418,7 @@ def test_xlsx_opens_with_the_same_columns_and_money_as_numbers(
 
     out = tmp_path / "r.xlsx"
 
-    result = run(
-        "evaluate",
-        str(roster),
-        "--as-of",
-        "2025-06-01",
-        "--out",
-        str(out),
-        "--rule-file",
-        str(rules),
-        "--rules",
-        "half_salary,tumor_screening_eligible",
-    )
+    result = evaluate_rules(roster, rules, str(out), "half_salary,tumor_screening_eligible")
     sheet = load_workbook(out).active
     assert sheet is not None
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
@@ -452,18 +434,7 @@ def test_xlsx_opens_with_the_same_columns_and_money_as_numbers(
 def test_the_summary_tells_rules_with_one_label_apart_and_groups_thousands(
     roster: Path, rules: Path, tmp_path: Path
 ) -> None:
-    result = run(
-        "evaluate",
-        str(roster),
-        "--as-of",
-        "2025-06-01",
-        "--out",
-        str(tmp_path / "r.csv"),
-        "--rule-file",
-        str(rules),
-        "--rules",
-        "twin_a,twin_b,half_salary",
-    )
+    result = evaluate_rules(roster, rules, str(tmp_path / "r.csv"), "twin_a,twin_b,half_salary")
     lines = {
         line.split("│")[1].strip(): line
         for line in result.stdout.splitlines()

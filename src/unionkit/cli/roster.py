@@ -115,7 +115,7 @@ def _print_report(result: RosterImport, lang: Lang, quiet: bool) -> None:
     counts = summary.as_dict()
     for key in ("rows_read", "valid", "members", "relatives", "households",
                 "rows_with_errors", "errors", "warnings"):
-        table.add_row(_t(key, lang), str(counts[key]))
+        table.add_row(_t(key, lang), f"{counts[key]:,}")
     console.print(table)
     if summary.errors_by_code:
         by_code = Table(title=_t("by_code", lang))
@@ -124,7 +124,7 @@ def _print_report(result: RosterImport, lang: Lang, quiet: bool) -> None:
         by_code.add_column(_t("count", lang), justify="right")
         for code, count in summary.errors_by_code.items():
             zh, en = ERROR_CODES.get(code, (code, code))
-            by_code.add_row(code, zh if lang is Lang.zh else en, str(count))
+            by_code.add_row(code, zh if lang is Lang.zh else en, f"{count:,}")
         console.print(by_code)
     if not quiet:
         for warning in result.warnings:
