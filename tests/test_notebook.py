@@ -108,3 +108,20 @@ def test_use_chinese_font_registers_an_installed_cjk_font() -> None:
     assert "CJK" in family or "Noto" in family
     assert family == mpl.rcParams["font.sans-serif"][0]
     assert mpl.rcParams["axes.unicode_minus"] is False
+
+
+@pytest.mark.parametrize("kind", ["pandas", "polars"])
+def test_results_from_a_frame_are_written_as_from_arrays(kind: str, tmp_path: Path) -> None:
+    from unionkit.io import to_frame
+    from unionkit.io.evaluation import write_results
+
+    members = read_roster(ROOT / "examples" / "roster.csv").members[:200]
+    rs = standard_ruleset()
+    names = ["age", "hardship_eligible", "subsidy_amount", "per_capita_monthly_income"]
+    arrays = rs.evaluate(members_to_columns(members), AS_OF, names)
+    frame = rs.evaluate(to_frame(members, kind), AS_OF, names)
+
+    a = write_results(tmp_path / "a.csv", arrays, rs, members)
+    b = write_results(tmp_path / f"{kind}.csv", frame, rs, members)
+
+    assert a.read_text(encoding="utf-8-sig") == b.read_text(encoding="utf-8-sig")

@@ -55,6 +55,11 @@ def main(argv: list[str]) -> int:
     """Clone, set up as the README says, run each command; return 0 when all succeeded."""
     keep = "--keep" in argv
     setup, runs = commands((ROOT / "README.md").read_text(encoding="utf-8"))
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout.strip()
+    if dirty:
+        print("note: uncommitted changes are not in the clone; the committed HEAD is tested")
     work = Path(tempfile.mkdtemp(prefix="unionkit-readme-"))
     clone = work / "unionkit"
     # A clone of what is committed: the README is tested against what a user would get.
