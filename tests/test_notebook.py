@@ -16,32 +16,23 @@ from unionkit.rules.whatif import what_if
 
 ROOT = Path(__file__).parents[1]
 AS_OF = date(2025, 6, 1)
+
+
+def _person(member_id: str, name: str, income: int, **more: object) -> Member:
+    return Member(
+        member_id=member_id,
+        name=name,
+        annual_income=Decimal(income),
+        rigid_spending=Decimal(0),
+        **more,
+    )  # type: ignore[arg-type]
+
+
 ROSTER = members_to_columns(
     [
-        Member(
-            member_id="A",
-            name="张三",
-            household_id="H1",
-            annual_income=Decimal(12_000),
-            rigid_spending=Decimal(0),
-            sick_leave_days=0,
-        ),
-        Member(
-            member_id="B",
-            name="李四",
-            household_id="H2",
-            annual_income=Decimal(500_000),
-            rigid_spending=Decimal(0),
-            sick_leave_days=0,
-        ),
-        Member(
-            member_id="C",
-            name="王五",
-            is_member=False,
-            household_id="H1",
-            annual_income=Decimal(0),
-            rigid_spending=Decimal(0),
-        ),
+        _person("A", "张三", 12_000, household_id="H1", sick_leave_days=0),
+        _person("B", "李四", 500_000, household_id="H2", sick_leave_days=0),
+        _person("C", "王五", 0, household_id="H1", is_member=False),
     ]
 )
 
