@@ -283,6 +283,7 @@ def test_an_unknown_action_lists_the_valid_ones(tmp_path: Path) -> None:
     )
 
     assert "办结(close)" in str(caught.value) and "受理并交办(accept)" in str(caught.value)
+    assert "您是不是要输入" in str(caught.value) and "'办结'？" in str(caught.value)
     assert 2 == result.exit_code
     assert "reopen" in result.stderr
 

@@ -371,7 +371,9 @@ def did_you_mean(name: str, known: Iterable[str], lang: str = "zh") -> str:
 
     .. versionadded:: 0.1.0
     """
-    matches = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    # Chinese words are two or three characters: one right character in two is close.
+    cutoff = 0.5 if _CJK.search(name) else 0.6
+    matches = difflib.get_close_matches(name, list(known), n=3, cutoff=cutoff)
     if not matches:
         return ""
     shown = (
