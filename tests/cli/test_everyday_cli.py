@@ -313,7 +313,7 @@ def test_a_demand_moves_with_chinese_actions_end_to_end(tmp_path: Path) -> None:
         "--category",
         "canteen",
         "--at",
-        "2025-03-03T09:00",
+        "2025年3月3日",
     )
 
     accepted = run(
@@ -338,6 +338,9 @@ def test_a_demand_moves_with_chinese_actions_end_to_end(tmp_path: Path) -> None:
     with open_store(db) as store:
         demand = store.get_demand("Q1")
     assert "2025-03-20" == demand.deadline.isoformat()
+    with open_store(db) as store:
+        submitted = store.history("Q1")[0]
+    assert "2025-03-03T00:00" == submitted.at.isoformat(timespec="minutes")[:16]
 
 
 # --- results a colleague can open ---

@@ -143,7 +143,14 @@ def _parse_at(value: str | None) -> datetime | None:
     try:
         return datetime.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"not an ISO date-time: {value!r} / 时间格式应为 ISO") from None
+        pass
+    # A day alone, written as the roster writes dates (2026年6月1日): its midnight.
+    try:
+        return datetime.combine(cli_date(value, "--at"), datetime.min.time())
+    except typer.BadParameter:
+        raise typer.BadParameter(
+            f"时间应写成 2026-06-01T09:30 或日期 2026年6月1日：{value!r} / write a time as "
+            f"2026-06-01T09:30 or a date: {value!r}", param_hint="--at") from None
 
 
 # Short words a union office uses for each action, beside the labels the enum accepts.
