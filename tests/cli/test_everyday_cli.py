@@ -500,3 +500,19 @@ def test_plugins_diff_shows_old_and_new_values_of_each_override() -> None:
     assert "low_income_hardship" in rule["old"] and "hardship_criteria_any" in rule["new"]
     assert "旧/old: 2023-01-01: 15 (days)" in text.stdout
     assert "old" not in entries[("hardship criterion", "hospital_long_sick_leave")]
+
+
+def test_click_errors_are_shown_in_chinese() -> None:
+    from unionkit.cli.i18n import translate_error
+
+    missing = runner.invoke(
+        app, ["evaluate", "x.csv"], env={"LANG": "zh_CN.UTF-8", "LC_ALL": "", "UNIONKIT_LANG": ""}
+    )
+
+    assert 2 == missing.exit_code
+    assert "缺少选项 '--as-of'" in missing.output
+    assert "没有选项 --bogus（您是不是要输入 --out？）" == translate_error(
+        "No such option: --bogus (Possible options: --out)", "zh"
+    )
+    assert "Missing option '--out'." == translate_error("Missing option '--out'.", "en")
+    assert translate_error("Missing option '--out'.", None).endswith("Missing option '--out'.")

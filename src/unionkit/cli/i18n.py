@@ -21,6 +21,7 @@ __all__ = [
     "help_lang",
     "localise",
     "pick",
+    "translate_error",
 ]
 
 HelpLang = Literal["zh", "en"] | None
@@ -284,6 +285,60 @@ def _fold_option_help() -> None:
     rich_utils._get_parameter_help = folded
 
 
+# Click's own error sentences, in Chinese: (pattern, replacement).
+_ERRORS = (
+    (re.compile(r"^Invalid value for (.+?): "), r"\1 的值无效："),
+    (re.compile(r"^Invalid value: "), "值无效："),
+    (re.compile(r"^Missing option (.+?)\.(.*)$"), r"缺少选项 \1。\2"),
+    (re.compile(r"^Missing argument (.+?)\.(.*)$"), r"缺少参数 \1。\2"),
+    (re.compile(r"^Missing parameter: (.+)$"), r"缺少参数：\1"),
+    (re.compile(r"^No such option: (\S+)"), r"没有选项 \1"),
+    (re.compile(r"^Got unexpected extra arguments? \((.*)\)$"), r"多余的参数：\1"),
+    (re.compile(r"^Option (\S+) requires an argument\.$"), r"选项 \1 需要一个值。"),
+)
+
+
+_POSSIBLE = re.compile(r"\s*\(Possible options?: (.+?)\)")
+
+
+def translate_error(message: str, lang: HelpLang) -> str:
+    """
+    Put one of click's error sentences into Chinese (``lang="zh"``) or beside it (``None``).
+
+    Args:
+        message: The error as click words it (``Missing option '--as-of'.``).
+        lang: ``"zh"``, ``"en"`` (unchanged) or ``None`` (Chinese, then English).
+
+    Returns:
+        The message in *lang*; a sentence not known is returned unchanged.
+
+    .. versionadded:: 0.1.0
+    """
+    if lang == "en":
+        return message
+    for pattern, replacement in _ERRORS:
+        if pattern.search(message):
+            chinese = pattern.sub(replacement, message, count=1)
+            chinese = _POSSIBLE.sub(r"（您是不是要输入 \1？）", chinese)
+            return chinese if lang == "zh" else f"{chinese}\n{message}"
+    return message
+
+
+def _translate_errors() -> None:
+    """Have typer's error panel show click's sentences in the run's language."""
+    original = rich_utils.rich_format_error
+    if getattr(original, "_unionkit", False):
+        return
+
+    def translated(self: Any) -> None:
+        message = translate_error(self.format_message(), _state["lang"])
+        self.format_message = lambda: message
+        original(self)
+
+    translated._unionkit = True  # type: ignore[attr-defined]
+    rich_utils.rich_format_error = translated
+
+
 def _three(values: tuple[str, str, str], lang: HelpLang) -> str:
     return values[0] if lang == "zh" else values[1] if lang == "en" else values[2]
 
@@ -307,6 +362,7 @@ def localise(command: Any, lang: HelpLang, ctx: Any = None) -> None:
     """
     _state["lang"] = lang
     _fold_option_help()
+    _translate_errors()
     for name, values in _FRAME.items():
         setattr(rich_utils, name, _three(values, lang))
     for cmd in _walk(command):
