@@ -128,16 +128,24 @@ def fen_to_yuan(fen: int) -> Decimal:
     return Decimal(int(fen)).scaleb(-2).quantize(FEN)
 
 
-def format_fen(fen: int) -> str:
+def format_fen(fen: int, *, grouping: bool = False) -> str:
     """
     Write an amount of fen as yuan with two decimals, exactly (``850050`` -> ``"8500.50"``).
 
-    No thousands separators and no unit, so the text reads back as the same
-    amount in a CSV file or a spreadsheet; any size of integer is exact.
+    No unit; any size of integer is exact.
+
+    Args:
+        fen: The amount in fen (分).
+        grouping: Put a thousands separator in the yuan (``"8,500.50"``), as printed
+            summaries do; files keep plain numbers so that spreadsheets read them back
+            as the same amount.
+
+    Returns:
+        The amount in yuan, as text with exactly two decimals.
     """
     sign = "-" if fen < 0 else ""
     whole, cents = divmod(abs(int(fen)), 100)
-    return f"{sign}{whole}.{cents:02d}"
+    return f"{sign}{whole:,}.{cents:02d}" if grouping else f"{sign}{whole}.{cents:02d}"
 
 
 def format_yuan(amount: Decimal) -> str:

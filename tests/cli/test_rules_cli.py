@@ -94,8 +94,19 @@ def write_roster(path: Path, rows: Sequence[tuple[str, ...]] = ROWS) -> Path:
 
 
 def read_results(path: Path) -> dict[str, dict[str, str]]:
+    """The results file keyed by member id, each rule's cell under its id, 是/否 as true/false."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        return {row["member_id"]: row for row in csv.DictReader(handle)}
+        rows = list(csv.reader(handle))
+    header = rows[0]
+    assert header[:4] == ["工号", "姓名", "部门", "会员"]
+    keys = ["member_id", "name", "department", "is_member"]
+    for cell in header[4:]:
+        label, _, rule = cell.rpartition(" (")
+        assert label and rule.endswith(")"), cell
+        keys.append(rule[:-1])
+    words = {"是": "true", "否": "false"}
+    return {row[0]: {k: words.get(v, v) for k, v in zip(keys, row, strict=True)}
+            for row in rows[1:]}
 
 
 @pytest.fixture
@@ -188,8 +199,8 @@ def test_optional_library_fields_are_unknown_and_do_not_stop_the_tiers(
 
     assert code == 0, stderr
     results = read_results(out)
-    assert ["member_id", "hardship_excluded", "deep_hardship", "relative_hardship"] == list(
-        results["M1"])
+    assert ["member_id", "name", "department", "is_member", "hardship_excluded", "deep_hardship",
+            "relative_hardship"] == list(results["M1"])
     assert all(row["hardship_excluded"] == "false" for row in results.values())
     # M3 alone in H3: 12000 / 12 = 1000 < 1170 (Beijing standard from 2020-07-01)
     assert results["M3"]["deep_hardship"] == "true"
@@ -219,7 +230,7 @@ def test_summary_table_in_chinese_names_rules_and_counts(roster: Path, tmp_path:
     assert code == 0
     assert f"是：{len(screened(40))} 人" in stdout
     # sick leave 20 days (M1): 800; 3 days (M3): 300; the others 0
-    assert "合计 1100.00 元" in stdout
+    assert "合计 1,100.00 元" in stdout
     assert "评估日期" in stdout and "2025-06-01" in stdout
     assert "规则集版本" in stdout
 
@@ -273,7 +284,7 @@ def test_parquet_without_the_frames_extra_is_a_clear_usage_error(
 @pytest.mark.parametrize(
     ("args", "expected_code", "message"),
     [
-        (["--as-of", "2025-13-01"], 2, "YYYY-MM-DD"),
+        (["--as-of", "2025-13-01"], 2, "2026年6月1日"),
         (["--as-of", "2025-06-01", "--rules", "no_such_rule"], 1, "no_such_rule"),
         (["--as-of", "2025-06-01", "--params", "missing.yaml"], 2, "missing.yaml"),
         (["--as-of", "2025-06-01", "--no-such-option"], 2, "no-such-option"),
@@ -297,12 +308,12 @@ def test_missing_roster_and_wrong_output_type_are_usage_errors(tmp_path: Path) -
 
     missing = evaluate(str(tmp_path / "nope.csv"), "--as-of", "2025-06-01",
                        "--out", str(tmp_path / "r.csv"))
-    wrong = evaluate(str(roster), "--as-of", "2025-06-01", "--out", str(tmp_path / "r.xlsx"))
+    wrong = evaluate(str(roster), "--as-of", "2025-06-01", "--out", str(tmp_path / "r.ods"))
 
     assert missing[0] == 2
     assert "nope.csv" in missing[2]
     assert wrong[0] == 2
-    assert ".parquet" in wrong[2]
+    assert ".xlsx" in wrong[2] and ".parquet" in wrong[2]
 
 
 def test_nothing_valid_to_evaluate_exits_one_and_writes_nothing(tmp_path: Path) -> None:

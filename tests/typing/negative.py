@@ -12,11 +12,10 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
-from conformance import implements
 
 from unionkit import hookimpl
 from unionkit.branches import branch_ruleset
-from unionkit.hooks import Branch, PluginHost, specs
+from unionkit.hooks import Branch, PluginHost, implements, specs
 from unionkit.models import Demand, Grant
 from unionkit.rules import Rule, RuleSet
 from unionkit.store import open_store

@@ -6,10 +6,8 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
-from conformance import implements
-
 from unionkit import Rejected, hookimpl
-from unionkit.hooks import Branch, HardshipCriterion, RuleEntry, specs
+from unionkit.hooks import Branch, HardshipCriterion, RuleEntry, implements, specs
 from unionkit.models import Benefit, Demand, DemandEvent, Grant
 from unionkit.rules import FieldType, Parameters, Rule, ValueType, field, param
 from unionkit.rules.parameters import Parameter, ParameterValue

@@ -256,7 +256,7 @@ def _print(summary: dict[str, Any], lang: Lang) -> None:
 
 
 def _write(out: Path, result: Allocation) -> None:
-    from unionkit.cli.rules import _write_atomically
+    from unionkit.io.evaluation import write_atomically as _write_atomically
 
     def write(path: Path) -> None:
         with path.open("w", encoding="utf-8-sig", newline="") as handle:

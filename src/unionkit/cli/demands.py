@@ -9,7 +9,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,23 +20,27 @@ from rich.text import Text
 
 from unionkit._files import apply_policy
 from unionkit.cli.app import app
+from unionkit.cli.i18n import UnionkitGroup, cli_date, did_you_mean
 from unionkit.cli.lang import Lang
 from unionkit.cli.plugins import NoPluginOpt, PluginOpt, branch_host
 from unionkit.errors import NotFound, UnionkitError
+from unionkit.io.evaluation import format_count
 from unionkit.labels import Texts
 from unionkit.models.demand import Demand, DemandAction, DemandEvent, Satisfaction
 from unionkit.models.ids import scrub
 
-__all__ = ["DEFAULT_DB", "demands_app", "report_app"]
+__all__ = ["DEFAULT_DB", "demands_app", "parse_action", "report_app"]
 
 DEFAULT_DB = "unionkit.sqlite3"
 """The SQLite file used when neither ``--db`` nor ``UNIONKIT_DB`` is given (current folder)."""
 
 demands_app = typer.Typer(
+    cls=UnionkitGroup,
     help="诉求（诉求、建议、职代会提案）/ demands: requests, suggestions, congress proposals.",
     no_args_is_help=True, add_completion=False,
 )
-report_app = typer.Typer(help="年度报告 / reports.", no_args_is_help=True, add_completion=False)
+report_app = typer.Typer(cls=UnionkitGroup, help="年度报告 / reports.", no_args_is_help=True,
+                         add_completion=False)
 app.add_typer(demands_app, name="demands")
 app.add_typer(report_app, name="report")
 
@@ -142,7 +146,58 @@ def _parse_at(value: str | None) -> datetime | None:
     try:
         return datetime.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"not an ISO date-time: {value!r} / 时间格式应为 ISO") from None
+        pass
+    # A day alone, written as the roster writes dates (2026年6月1日): its midnight.
+    try:
+        return datetime.combine(cli_date(value, "--at"), datetime.min.time())
+    except typer.BadParameter:
+        raise typer.BadParameter(
+            f"时间应写成 2026-06-01T09:30 或日期 2026年6月1日：{value!r} / write a time as "
+            f"2026-06-01T09:30 or a date: {value!r}", param_hint="--at") from None
+
+
+# Short words a union office uses for each action, beside the labels the enum accepts.
+_ACTION_WORDS = {
+    "受理": DemandAction.ACCEPT, "交办": DemandAction.ACCEPT, "开始": DemandAction.START,
+    "办理": DemandAction.START, "回复": DemandAction.RESOLVE, "结案": DemandAction.CLOSE,
+    "驳回": DemandAction.REJECT, "督办": DemandAction.ESCALATE, "重点督办": DemandAction.ESCALATE,
+    "重办": DemandAction.REOPEN,
+}
+
+
+def parse_action(text: str, lang: Lang = Lang.zh) -> DemandAction:
+    """
+    Read a demand action typed in English or Chinese (``close``, ``办结``, ``受理`` ...).
+
+    Args:
+        text: The action as typed.
+        lang: The language of the error.
+
+    Returns:
+        The action (never ``submit``: a demand is submitted with ``demands submit``).
+
+    Raises:
+        typer.BadParameter: Not an action; the message lists the valid ones in both
+            languages and suggests the closest.
+    """
+    word = text.strip()
+    found = _ACTION_WORDS.get(word)
+    if found is None:
+        try:
+            found = DemandAction(word)
+        except ValueError:
+            found = None
+    if found is None or found is DemandAction.SUBMIT:
+        valid = [a for a in DemandAction if a is not DemandAction.SUBMIT]
+        names = [*_ACTION_WORDS, *(a.label_zh for a in valid), *(a.value for a in valid)]
+        hint = did_you_mean(word, names, lang.value)
+        listing = "、".join(f"{a.label_zh}({a.value})" for a in valid)
+        raise typer.BadParameter(
+            f"未知操作 {word!r}。{hint}可用操作：{listing}" if lang is Lang.zh else
+            f"unknown action {word!r}. {hint + ' ' if hint else ''}The actions are: "
+            + ", ".join(f"{a.value} ({a.label_zh})" for a in valid),
+            param_hint="ACTION")
+    return found
 
 
 def _demand_json(d: Demand) -> dict[str, Any]:
@@ -171,7 +226,7 @@ def submit(
     *,
     member: Annotated[str, typer.Option("--member", help="提出人编号 / member id.")],
     kind: Annotated[str, typer.Option(
-        "--kind", help="request | suggestion | proposal（或中文：诉求、建议、职代会提案）.")],
+        "--kind", help="类型：诉求、建议、职代会提案 / kind: request, suggestion, proposal.")],
     title: Annotated[str, typer.Option("--title", help="标题 / title.")],
     content: Annotated[str, typer.Option("--content", help="内容 / content.")],
     category: Annotated[str | None, typer.Option("--category", help="类别 / category.")] = None,
@@ -205,22 +260,17 @@ def list_(
         "--department", help="承办部门 / department.")] = None,
     member: Annotated[str | None, typer.Option("--member", help="提出人 / member id.")] = None,
     key: Annotated[bool | None, typer.Option(
-        "--key-supervision/--no-key-supervision", help="重点督办 / key supervision.")] = None,
+        "--key-supervision/--no-key", help="重点督办 / key supervision.")] = None,
     overdue_on: Annotated[str | None, typer.Option(
-        "--overdue-on", help="截至该日逾期（YYYY-MM-DD）/ overdue on this day.")] = None,
+        "--overdue-on", help="截至该日逾期（如 2026-06-01、2026年6月1日）/ overdue on this day "
+                             "(e.g. 2026-06-01).")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="最多条数 / at most.")] = 50,
     db: DbOption = None,
     lang: LangOption = Lang.zh,
     as_json: JsonOption = False,
 ) -> None:
     """列出诉求 / List demands, by deadline."""
-    overdue = None
-    if overdue_on is not None:
-        try:
-            overdue = date.fromisoformat(overdue_on)
-        except ValueError:
-            raise typer.BadParameter(f"not a date: {overdue_on!r} / 日期格式应为 YYYY-MM-DD") \
-                from None
+    overdue = cli_date(overdue_on, "--overdue-on") if overdue_on is not None else None
     with _store(db, lang) as store:
         found = store.list_demands(state=state, category=category, department=department,
                                    member_id=member, key_supervision=key, overdue_on=overdue,
@@ -296,8 +346,9 @@ def transition(
     *,
     demand_id: Annotated[str, typer.Argument(help="诉求编号 / demand id.")],
     action: Annotated[str, typer.Argument(
-        help="accept | start | resolve | feedback | close | reject | escalate | merge | reopen | "
-             "note")],
+        help="操作：受理、开始办理、答复、评价、办结、不予立案、督办、合并、重新办理、备注 / "
+             "action: accept, start, resolve, feedback, close, reject, escalate, merge, reopen, "
+             "note.")],
     actor: Annotated[str, typer.Option("--actor", help="操作人 / who does it.")],
     version: Annotated[int | None, typer.Option(
         "--version", help="你看到的版本号（默认读取当前版本）/ the version you decided on "
@@ -306,14 +357,15 @@ def transition(
     department: Annotated[str | None, typer.Option(
         "--department", help="承办部门 / department.")] = None,
     deadline: Annotated[str | None, typer.Option(
-        "--deadline", help="办理时限（YYYY-MM-DD）/ deadline.")] = None,
+        "--deadline", help="办理时限（如 2026-06-30、2026年6月30日）/ deadline (e.g. "
+                           "2026-06-30).")] = None,
     estimate: Annotated[bool, typer.Option(
         "--estimate", help="缺少节假日数据时按周末估算时限 / estimate the deadline from weekends "
                            "when a year's holidays are missing.")] = False,
     answer: Annotated[str | None, typer.Option("--answer", help="答复 / answer.")] = None,
     satisfaction: Annotated[str | None, typer.Option(
-        "--satisfaction", help="very_satisfied | satisfied | basically_satisfied | "
-                               "unsatisfied")] = None,
+        "--satisfaction", help="评价：非常满意、满意、基本满意、不满意 / rating: very_satisfied, "
+                               "satisfied, basically_satisfied, unsatisfied.")] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="理由 / reason.")] = None,
     into: Annotated[str | None, typer.Option("--into", help="合并至 / merge into.")] = None,
     note: Annotated[str | None, typer.Option("--note", help="说明 / note.")] = None,
@@ -325,27 +377,22 @@ def transition(
     no_plugin: NoPluginOpt = None,
 ) -> None:
     """办理诉求（一次操作，记入办理记录）/ Apply one action to a demand, recorded in its history."""
+    chosen = parse_action(action, lang)
     data: dict[str, Any] = {}
     for key, value in (("category", category), ("department", department), ("answer", answer),
                        ("satisfaction", satisfaction), ("reason", reason), ("into", into)):
         if value is not None:
             data[key] = value
     if deadline is not None:
-        try:
-            data["deadline"] = date.fromisoformat(deadline)
-        except ValueError:
-            raise typer.BadParameter(f"not a date: {deadline!r} / 日期格式应为 YYYY-MM-DD") \
-                from None
+        data["deadline"] = cli_date(deadline, "--deadline")
     if estimate:
         data["estimate"] = True
     when = _parse_at(at)
     with _store(db, lang, branch=branch, plugin=plugin, no_plugin=no_plugin) as store:
         expected = version if version is not None else store.get_demand(demand_id).version
-        demand = store.transition(demand_id, action, actor, expected, at=when, note=note,
+        demand = store.transition(demand_id, chosen.value, actor, expected, at=when, note=note,
                                   **data)
-    last = DemandAction(action) if action in {a.value for a in DemandAction} else None
-    typer.echo(_t("moved", lang, id=demand.demand_id,
-                  action=last.label(lang) if last else action,
+    typer.echo(_t("moved", lang, id=demand.demand_id, action=chosen.label(lang),
                   state=demand.state.label(lang), version=demand.version))
 
 
@@ -378,7 +425,7 @@ def generate(
                 missing = True
         if missing:
             added = store.add_members(hospital_members(members))
-            typer.echo(_t("members_added", lang, n=added), err=True)
+            typer.echo(_t("members_added", lang, n=format_count(added)), err=True)
         if quiet or not sys.stderr.isatty():
             made = generate_year(store, year, seed=seed, n_demands=n, members=people)
         else:
@@ -389,7 +436,8 @@ def generate(
                 made = generate_year(store, year, seed=seed, n_demands=n, members=people,
                                      progress=lambda done, _total: bar.update(task,
                                                                               completed=done))
-    typer.echo(_t("generated", lang, year=year, n=made.demands, events=made.events,
+    typer.echo(_t("generated", lang, year=year, n=format_count(made.demands),
+                  events=format_count(made.events),
                   db=_safe(_target(db))))
 
 
@@ -441,7 +489,8 @@ def report_demands(
     *,
     year: Annotated[int | None, typer.Option("--year", help="年份 / year.")] = None,
     start: Annotated[str | None, typer.Option(
-        "--from", help="起始日（YYYY-MM-DD，代替 --year）/ first day instead of --year.")] = None,
+        "--from", help="起始日（代替 --year，如 2025-01-01）/ first day, instead of --year."
+    )] = None,
     end: Annotated[str | None, typer.Option(
         "--to", help="截止日（含）/ last day (included).")] = None,
     db: DbOption = None,
@@ -475,10 +524,10 @@ def report_demands(
         if year is not None and start is None and end is None:
             period = ReportPeriod.year(year)
         elif year is None and start is not None and end is not None:
-            period = ReportPeriod(date.fromisoformat(start), date.fromisoformat(end))
+            period = ReportPeriod(cli_date(start, "--from"), cli_date(end, "--to"))
         else:
             raise typer.BadParameter(_t("period", lang))
-        judged = date.fromisoformat(as_of) if as_of is not None else None
+        judged = cli_date(as_of, "--as-of") if as_of is not None else None
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     grades = _grades(satisfied_grades)

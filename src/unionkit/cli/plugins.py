@@ -52,19 +52,11 @@ def branch_host(
 
     try:
         host = PluginHost()
-        known = _declared(host.describe())
         host.select(only=plugins, exclude=no_plugins)
     except UnionkitError as exc:
         sys.stderr.write(f"{scrub(str(exc))}\n")
         raise typer.Exit(1) from exc
-    if branch is not None and known and branch not in known:
-        # A misspelt branch would otherwise run with no branch plugin at all, silently.
-        sys.stderr.write(
-            f"未知的分工会 {branch!r}；已安装插件声明的分工会：{'、'.join(sorted(known))} / "
-            f"unknown branch {branch!r}; the installed plugins declare: "
-            f"{', '.join(sorted(known))}\n"
-        )
-        raise typer.Exit(2)
+    _check_branch_name(host, branch)
     if branch is None:
         declared = declared_branches(host, plugins)
         if len(declared) != 1:
@@ -75,6 +67,28 @@ def branch_host(
             raise typer.Exit(2)
         branch = declared[0]
     return host, branch
+
+
+def _check_branch_name(host: PluginHost, branch: str | None) -> None:
+    """
+    Refuse a branch no installed plugin declares, listing the known ones (exit 2).
+
+    A misspelt branch would otherwise run with no branch plugin at all, silently; a name
+    close to a declared one gets a "did you mean".
+    """
+    from unionkit.cli.i18n import did_you_mean
+
+    known = _declared(host.describe())
+    if branch is None or not known or branch in known:
+        return
+    listed = ", ".join(sorted(known))
+    hint_zh = did_you_mean(branch, known, "zh")
+    hint_en = did_you_mean(branch, known, "en")
+    sys.stderr.write(
+        f"未知的分工会 {branch!r}；已安装插件声明的分工会：{'、'.join(sorted(known))}。{hint_zh} / "
+        f"unknown branch {branch!r}; the installed plugins declare: {listed}. {hint_en}\n"
+    )
+    raise typer.Exit(2)
 
 
 def branch_definitions(
@@ -139,21 +153,24 @@ def plugins_command(
         host = PluginHost()
         infos = host.describe()
         branches = branch or declared_branches(host) or ["default"]
-        known = _declared(infos)
-        unknown = [b for b in branch or () if known and b not in known]
-        if unknown:
-            # A misspelt branch would show an empty diff as if it were a real answer.
-            sys.stderr.write(f"unknown branch {unknown[0]!r}; the installed plugins declare: "
-                             f"{', '.join(sorted(known))} / 未知的分工会\n")
-            raise typer.Exit(2)
+        for name in branch or ():
+            _check_branch_name(host, name)
         diffs = {b: branch_diff(host, b) for b in branches} if diff else {}
+        from unionkit.cli.plugin_diff import override_values
+
+        values = {b: override_values(host, b, entries) for b, entries in diffs.items()}
     except UnionkitError as exc:
         sys.stderr.write(f"{scrub(str(exc))}\n")
         raise typer.Exit(1) from exc
     if as_json:
         payload: dict[str, object] = {"plugins": [i.as_dict() for i in infos]}
         if diff:
-            payload["diff"] = {b: [e.as_dict() for e in entries] for b, entries in diffs.items()}
+            payload["diff"] = {
+                b: [{**e.as_dict(), **dict(zip(("old", "new"),
+                                               values[b].get((e.kind, e.name), ()),
+                                               strict=False))}
+                    for e in entries]
+                for b, entries in diffs.items()}
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     for info in infos:
@@ -170,3 +187,6 @@ def plugins_command(
         for e in entries:
             was = f" (替换/replaces {e.replaces})" if e.replaces else ""
             typer.echo(f"  {e.change:<10} {e.kind:<18} {e.name}  <- {e.plugin}{was}")
+            if (e.kind, e.name) in values[slug]:
+                before, after = values[slug][(e.kind, e.name)]
+                typer.echo(f"      旧/old: {before}\n      新/new: {after}")

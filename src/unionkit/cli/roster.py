@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from unionkit.cli.app import app
+from unionkit.cli.i18n import UnionkitGroup
 from unionkit.cli.lang import Lang
 from unionkit.errors import RosterFormatError
 from unionkit.io import ERROR_CODES, RosterImport, read_roster
@@ -23,7 +24,7 @@ from unionkit.labels import Texts
 __all__ = ["check", "roster_app"]
 
 roster_app = typer.Typer(
-    help="花名册文件 / roster files.", no_args_is_help=True, add_completion=False
+    cls=UnionkitGroup, help="花名册文件 / roster files.", no_args_is_help=True, add_completion=False
 )
 app.add_typer(roster_app, name="roster")
 
@@ -117,7 +118,7 @@ def _print_report(result: RosterImport, lang: Lang, quiet: bool) -> None:
     counts = summary.as_dict()
     for key in ("rows_read", "valid", "members", "relatives", "households",
                 "rows_with_errors", "errors", "warnings"):
-        table.add_row(_t(key, lang), str(counts[key]))
+        table.add_row(_t(key, lang), f"{counts[key]:,}")
     console.print(table)
     if summary.errors_by_code:
         by_code = Table(title=_t("by_code", lang))
@@ -126,7 +127,7 @@ def _print_report(result: RosterImport, lang: Lang, quiet: bool) -> None:
         by_code.add_column(_t("count", lang), justify="right")
         for code, count in summary.errors_by_code.items():
             zh, en = ERROR_CODES.get(code, (code, code))
-            by_code.add_row(code, zh if lang is Lang.zh else en, str(count))
+            by_code.add_row(code, zh if lang is Lang.zh else en, f"{count:,}")
         console.print(by_code)
     if not quiet:
         # Bounded like the errors: a file with 100,000 unknown columns is one screen.
@@ -187,6 +188,8 @@ def check(
 ) -> None:
     """
     检查花名册并列出每一行的错误 / Check a roster and list every row error.
+
+    退出码：0 没有错误；1 发现错误；2 文件无法读取（或选项有误）。
 
     Exit codes: 0 clean, 1 errors found, 2 the file cannot be read (or bad options).
     """

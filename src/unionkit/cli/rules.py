@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import json
-import math
-import os
-import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from unionkit._files import apply_policy
 from unionkit.cli.app import app
+from unionkit.cli.i18n import cli_date, did_you_mean
 from unionkit.cli.lang import Lang
 from unionkit.cli.plugins import BranchOpt, NoPluginOpt, PluginOpt, branch_definitions
+from unionkit.io.evaluation import RESULT_FORMATS, format_count, write_results
 from unionkit.labels import Texts
-from unionkit.money import fen_to_yuan, format_fen
+from unionkit.money import format_fen
 
 if TYPE_CHECKING:
     import numpy as np
@@ -41,6 +39,7 @@ _TEXT = {
               "Rule evaluation, union members only ({members} members counted; "
               "{relatives} relatives evaluated, not counted)"),
     "rule": ("规则", "rule"),
+    "same_label": ("{label}（同名 {n}/{of}）", "{label} (same name, {n} of {of})"),
     "label": ("名称", "label"),
     "result": ("结果", "result"),
     "unknown": ("未知", "unknown"),
@@ -59,16 +58,16 @@ _TEXT = {
     "more_errors": ("……另有 {n} 个错误；用 unionkit roster check 查看全部",
                     "... {n} more errors; run unionkit roster check to see them all"),
     "nothing": ("名册中没有可评估的有效成员", "the roster has no valid member to evaluate"),
-    "bad_date": ("日期应为 YYYY-MM-DD，而不是 {value!r}",
-                 "a date must be YYYY-MM-DD, not {value!r}"),
+    "bad_date": ("日期应写成 2026-06-01、2026/06/01 或 2026年6月1日，而不是 {value!r}",
+                 "write a date as 2026-06-01, 2026/06/01 or 2026年6月1日, not {value!r}"),
     "no_file": ("找不到文件 {path}", "file not found: {path}"),
-    "bad_out": ("输出文件须以 .csv 或 .parquet 结尾：{path}",
-                "the output file must end in .csv or .parquet: {path}"),
-    "no_parquet": ("写 parquet 需要 [frames] 扩展：pip install 'unionkit[frames]'（{error}）",
-                   "writing parquet needs the [frames] extra: pip install 'unionkit[frames]' "
-                   "({error})"),
-    "unknown_rule": ("未知规则 {name!r}；已有规则：{known}",
-                     "unknown rule {name!r}; the rules are: {known}"),
+    "bad_out": ("输出文件须以 .csv、.xlsx 或 .parquet 结尾：{path}",
+                "the output file must end in .csv, .xlsx or .parquet: {path}"),
+    "no_extra": ("写 {suffix} 需要 [{extra}] 扩展：pip install 'unionkit[{extra}]'（{error}）",
+                 "writing {suffix} needs the [{extra}] extra: pip install 'unionkit[{extra}]' "
+                 "({error})"),
+    "unknown_rule": ("未知规则 {name!r}。{hint}已有规则：{known}",
+                     "unknown rule {name!r}. {hint}The rules are: {known}"),
     "no_rules": ("--rules 未列出任何规则", "--rules lists no rule"),
     "cannot_write": ("无法写入 {path}：{reason}", "cannot write {path}: {reason}"),
     "unknown_member": ("名册中没有成员 {member!r}", "no member {member!r} in the roster"),
@@ -89,8 +88,8 @@ def _fail(message: str, code: int) -> typer.Exit:
 
 def _parse_date(value: str, lang: Lang) -> date:
     try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
+        return cli_date(value, "--as-of")
+    except typer.BadParameter:
         raise _fail(f"--as-of: {_t('bad_date', lang).format(value=value)}", EXIT_USAGE) from None
 
 
@@ -189,87 +188,10 @@ def _rule_names(ruleset: RuleSet, wanted: str | None, lang: Lang) -> list[str]:
 def _check_rule(ruleset: RuleSet, name: str, lang: Lang) -> None:
     if name not in ruleset.rules:
         known = ", ".join(sorted(ruleset.rules))
-        raise _fail(_t("unknown_rule", lang).format(name=name, known=known), EXIT_FAILED)
-
-
-def _cells(column: Any, kind: str) -> list[object]:
-    """One column of a batch result as plain Python values (None where unknown)."""
-    import numpy as np
-
-    missing = np.ma.getmaskarray(column).tolist()
-    data = np.ma.getdata(column)
-    if kind == "date":
-        values: list[object] = [None if np.isnat(d) else d.item() for d in data]
-    else:
-        values = data.tolist()
-    out: list[object] = []
-    for value, gone in zip(values, missing, strict=True):
-        if gone or value is None or (isinstance(value, float) and math.isnan(value)):
-            out.append(None)
-        else:
-            out.append(value)
-    return out
-
-
-def _csv_text(value: object, kind: str) -> str:
-    if value is None:
-        return ""
-    if kind == "bool":
-        return "true" if value else "false"
-    if kind == "money":
-        return format_fen(int(value))  # type: ignore[call-overload]
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _write_atomically(out: Path, write: Callable[[Path], object]) -> None:
-    # Write beside the target and rename, so a failed run never leaves half a results file.
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    os.close(handle)
-    try:
-        write(Path(tmp))
-        apply_policy(tmp, personal=True)  # results by member id: personal (docs/threat-model.md)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _write_csv(out: Path, ids: list[object], columns: Mapping[str, tuple[str, list[object]]]
-               ) -> None:
-    from unionkit._csv import SafeWriter
-
-    def write(path: Path) -> None:
-        # utf-8-sig so that Excel opens Chinese text correctly
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = SafeWriter(handle)
-            writer.writerow(["member_id", *columns])
-            cols = [[_csv_text(v, kind) for v in values] for kind, values in columns.values()]
-            for i, member_id in enumerate(ids):
-                writer.writerow([member_id, *(col[i] for col in cols)])
-
-    _write_atomically(out, write)
-
-
-def _write_parquet(out: Path, ids: list[object], columns: Mapping[str, tuple[str, list[object]]]
-                   ) -> None:
-    import polars as pl
-
-    types: dict[str, Any] = {"bool": pl.Boolean, "int": pl.Int64, "number": pl.Float64,
-                             "date": pl.Date, "text": pl.String}
-    series = [pl.Series("member_id", ids, dtype=pl.String)]
-    for name, (kind, values) in columns.items():
-        if kind == "money":
-            # exact yuan with two places, not float: Decimal(18, 2)
-            yuan = [None if v is None else fen_to_yuan(v)  # type: ignore[arg-type]
-                    for v in values]
-            series.append(pl.Series(name, yuan, dtype=pl.Decimal(18, 2)))
-        else:
-            series.append(pl.Series(name, values, dtype=types.get(kind, pl.String)))
-    frame = pl.DataFrame(series)
-    _write_atomically(out, frame.write_parquet)
+        hint = did_you_mean(name, ruleset.rules, lang.value)
+        raise _fail(_t("unknown_rule", lang).format(name=name, known=known,
+                                                    hint=f"{hint} " if hint else ""),
+                    EXIT_FAILED)
 
 
 def _print_summary(summary: Mapping[str, Any], lang: Lang) -> None:
@@ -282,24 +204,36 @@ def _print_summary(summary: Mapping[str, Any], lang: Lang) -> None:
         # piped or captured output has no width of its own: do not squeeze the labels to 80
         console = Console(highlight=False, soft_wrap=False, width=120)
     shown = [e for e in summary["rules"] if e["summary"] != "none"]
-    table = Table(title=_t("title", lang).format(members=summary["union_members"],
-                                                 relatives=summary["relatives"]))
+    table = Table(title=_t("title", lang).format(
+        members=format_count(summary["union_members"]),
+        relatives=format_count(summary["relatives"])))
+    labels = [e["label_zh"] if lang is Lang.zh else e["label_en"] for e in shown]
+    # Two rules with one label (生日慰问 from the hospital plugin and from its care
+    # triggers) are told apart by a mark that refers to the rule column.
+    repeated = {label for label in labels if labels.count(label) > 1}
     # rule names are what --rules takes: never cut them; the labels may wrap instead
     longest = max((len(e["name"]) for e in shown), default=4)
     table.add_column(_t("rule", lang), no_wrap=True, min_width=longest)
     table.add_column(_t("label", lang), overflow="fold")
     table.add_column(_t("result", lang), justify="right", no_wrap=True)
     table.add_column(_t("unknown", lang), justify="right", no_wrap=True)
-    for entry in shown:
+    seen: dict[str, int] = {}
+    for entry, plain in zip(shown, labels, strict=True):
         if entry["summary"] == "count":
-            result = _t("eligible", lang).format(n=entry["eligible"])
+            result = _t("eligible", lang).format(n=format_count(entry["eligible"]))
         elif entry["type"] == "money":
-            result = _t("total", lang).format(amount=entry["total_yuan"])
+            result = _t("total", lang).format(amount=format_fen(entry["total_fen"],
+                                                                grouping=True))
         else:
             result = entry["total"]
-        label = entry["label_zh"] if lang is Lang.zh else entry["label_en"]
+        label = plain
+        if plain in repeated:
+            seen[plain] = seen.get(plain, 0) + 1
+            label = _t("same_label", lang).format(label=plain, n=seen[plain],
+                                                  of=labels.count(plain))
         # labels come from rule files: shown as written, never read as rich markup
-        table.add_row(*(Text(c) for c in (entry["name"], label, result, str(entry["unknown"]))))
+        table.add_row(*(Text(c) for c in (entry["name"], label, result,
+                                          format_count(entry["unknown"]))))
     console.print(table)
     hidden = [e["name"] for e in summary["rules"] if e["summary"] == "none"]
     if hidden:
@@ -310,13 +244,16 @@ def _print_summary(summary: Mapping[str, Any], lang: Lang) -> None:
                        ("relatives", summary["relatives"]),
                        ("as_of", summary["as_of"]), ("version", summary["version"]),
                        ("written", summary["out"])):
-        console.print(f"{_t(key, lang)}: {value}", markup=False, overflow="ignore", crop=False)
+        shown_value = format_count(value) if isinstance(value, int) else value
+        console.print(f"{_t(key, lang)}: {shown_value}", markup=False, overflow="ignore",
+                      crop=False)
 
 
 _RosterArg = Annotated[Path, typer.Argument(help="花名册文件（CSV、xlsx、xls） / roster file.",
                                             show_default=False)]
-_AsOf = Annotated[str, typer.Option("--as-of", help="评估日期 YYYY-MM-DD / evaluation date.",
-                                    show_default=False)]
+_AsOf = Annotated[str, typer.Option(
+    "--as-of", help="评估日期，如 2026-06-01、2026/06/01 或 2026年6月1日 / evaluation date, "
+                    "e.g. 2026-06-01.", show_default=False)]
 _LangOpt = Annotated[Lang, typer.Option("--lang", help="输出语言 / output language.")]
 _Params = Annotated[list[Path] | None, typer.Option(
     "--params", help="参数覆盖 YAML（可多次） / parameter overlay YAML (repeatable).")]
@@ -353,10 +290,16 @@ def evaluate(
     *,
     as_of: _AsOf,
     out: Annotated[Path, typer.Option(
-        "--out", help="结果文件 .csv 或 .parquet / results file (.csv or .parquet).",
+        "--out", help="结果文件 .csv、.xlsx 或 .parquet / results file: .csv, .xlsx or .parquet.",
         show_default=False)],
     rules: Annotated[str | None, typer.Option(
         "--rules", help="只评估这些规则，逗号分隔 / only these rules, comma-separated.")] = None,
+    members_only: Annotated[bool, typer.Option(
+        "--members-only", help="结果文件只列会员，不列家属 / only union members in the results "
+                               "file, no relatives.")] = False,
+    reveal_names: Annotated[bool, typer.Option(
+        "--reveal-names", help="结果文件写出完整姓名（默认只显示姓） / write whole names in the "
+                               "results file (masked by default).")] = False,
     params: _Params = None,
     rule_file: _RuleFiles = None,
     branch: BranchOpt = None,
@@ -369,23 +312,27 @@ def evaluate(
     """
     按评估日期对花名册运行规则，写出每人每条规则的结果 / Evaluate the rules over a roster.
 
+    有错误的行列在标准错误输出并跳过，其余成员照常评估。结果文件（CSV、Excel）每人一行：
+    工号、姓名（默认遮蔽）、部门、是否会员，每条规则一列，表头为“名称 (规则名)”，金额以元计。
+    退出码：0 已评估（即使有无效行）；1 无法评估（没有有效成员、未知规则、规则或参数文件
+    无效）；2 用法错误（日期错误、文件不存在、未知选项或输出类型）。
+
     Rows with errors are listed on stderr and left out; the others are evaluated.
-    Exit codes: 0 evaluated (even if some rows were invalid), 1 nothing could be
-    evaluated (no valid member, an unknown rule, an invalid rule or parameter file),
-    2 misuse (a bad date, a missing file, an unknown option or output type).
+    The results file (CSV, Excel) has one row per person: member id, name (masked by
+    default), department, union member, then one column per rule headed
+    "label (rule_id)", money in yuan. Exit codes: 0 evaluated (even if some rows were
+    invalid), 1 nothing could be evaluated (no valid member, an unknown rule, an
+    invalid rule or parameter file), 2 misuse (a bad date, a missing file, an unknown
+    option or output type).
     """
     from unionkit.errors import ParameterError, RuleEvaluationError
     from unionkit.reports.evaluation import evaluation_summary
 
     when = _parse_date(as_of, lang)
     suffix = out.suffix.lower()
-    if suffix not in (".csv", ".parquet"):
+    if suffix not in RESULT_FORMATS:
         raise _fail(_t("bad_out", lang).format(path=out), EXIT_USAGE)
-    if suffix == ".parquet":
-        try:
-            import polars  # noqa: F401
-        except ImportError as exc:
-            raise _fail(_t("no_parquet", lang).format(error=exc), EXIT_USAGE) from exc
+    _require_extra(suffix, lang)
     ruleset = _chosen(rule_file or [], params or [], lang, branch=branch,
                       plugin=plugin, no_plugin=no_plugin, when=when)
     names = _rule_names(ruleset, rules, lang)
@@ -398,17 +345,13 @@ def evaluate(
         batch = ruleset.evaluate(data, as_of=when, rules=names)
     except (RuleEvaluationError, ParameterError) as exc:
         raise _fail(str(exc), EXIT_FAILED) from exc
-    columns = {
-        name: (str(batch.value_types[name]), _cells(batch.frame[name],
-                                                    str(batch.value_types[name])))
-        for name in batch.rules
-    }
-    ids = list(data["member_id"].tolist())
+    from unionkit.io.evaluation import result_table
+
+    table = result_table(batch, ruleset, result.members)
+    columns = {name: (kind, values) for name, kind, _, _, values in table.rules}
     try:
-        if suffix == ".parquet":
-            _write_parquet(out, ids, columns)
-        else:
-            _write_csv(out, ids, columns)
+        write_results(out, batch, ruleset, result.members, lang=lang.value,
+                      members_only=members_only, reveal_names=reveal_names)
     except OSError as exc:
         raise _fail(_t("cannot_write", lang).format(path=out, reason=exc.strerror or exc),
                     EXIT_FAILED) from exc
@@ -417,6 +360,19 @@ def evaluate(
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         _print_summary(summary, lang)
+
+
+def _require_extra(suffix: str, lang: Lang) -> None:
+    """Refuse early, before any work, an output type whose extra is not installed."""
+    needs = {".xlsx": ("xlsxwriter", "excel"), ".parquet": ("polars", "frames")}
+    if suffix not in needs:
+        return
+    module, extra = needs[suffix]
+    try:
+        __import__(module)
+    except ImportError as exc:
+        raise _fail(_t("no_extra", lang).format(suffix=suffix, extra=extra, error=exc),
+                    EXIT_USAGE) from exc
 
 
 @app.command("explain")
@@ -437,6 +393,9 @@ def explain(
 ) -> None:
     """
     解释一名成员某条规则的结果及原因 / Explain one rule's value for one member, and why.
+
+    家庭和小组规则会看到名册中该成员的整个家庭；健康和收入信息被遮蔽。退出码：0 已解释；
+    1 未知成员或规则（或该成员所在行有错误）；2 用法错误（日期错误、文件不存在）。
 
     Household and group rules see the member's whole household from the roster.
     Health and income facts are masked. Exit codes: 0 explained, 1 an unknown member

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from unionkit.hooks import specs
 from unionkit.hooks.branch import Branch, as_branch
+from unionkit.hooks.conformance import implements
 from unionkit.hooks.manager import BUILTIN, PluginHost, PluginInfo
 from unionkit.hooks.results import (
     CareAction,
@@ -25,4 +27,6 @@ __all__ = [
     "RuleEntry",
     "as_branch",
     "hookimpl",
+    "implements",
+    "specs",
 ]

@@ -7,6 +7,7 @@ import importlib.metadata
 import os
 import threading
 import warnings
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
@@ -384,6 +385,26 @@ class PluginHost:
             found.append((impl.plugin_name, value))
         return found
 
+    def register_commands(self, app: Any) -> None:
+        """
+        Call ``unionkit_register_commands`` of every plugin, adding their CLI commands to *app*.
+
+        Raises:
+            PluginError: A plugin failed, or used a command name already taken; names it.
+        """
+        owners = dict.fromkeys(_command_names(app), BUILTIN)
+        for impl in self.pm.hook.unionkit_register_commands.get_hookimpls():
+            before = Counter(_command_names(app))
+            try:
+                impl.function(*({"app": app}[a] for a in impl.argnames))
+            # A plugin may fail in any way; name it.
+            except Exception as exc:
+                raise PluginError(impl.plugin_name, "unionkit_register_commands", exc) from exc
+            for name in Counter(_command_names(app)) - before:
+                if name in owners:
+                    raise PluginConflict("command", name, [owners[name], impl.plugin_name])
+                owners[name] = impl.plugin_name
+
     def rule_contributions(self, branch: Branch | str, today: date) -> list[tuple[str, RuleEntry]]:
         """Call ``unionkit_register_rules``; return ``(plugin, entry)`` in registration order."""
         b = as_branch(branch)
@@ -652,6 +673,13 @@ def _call(
 
 
 _VERSION_CACHE: list[str] = []
+
+
+def _command_names(app: Any) -> list[str]:
+    """The names of *app*'s commands and groups, as typer will register them."""
+    names = [c.name or (c.callback.__name__.replace("_", "-") if c.callback else "")
+             for c in app.registered_commands]
+    return names + [g.name or "" for g in app.registered_groups]
 
 
 def _unionkit_version() -> str:

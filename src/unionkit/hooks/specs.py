@@ -10,6 +10,8 @@ import pluggy
 if TYPE_CHECKING:
     from datetime import date
 
+    from typer import Typer
+
     from unionkit.benefits import WelfareProvider
     from unionkit.calendar import CalendarYear
     from unionkit.hooks.branch import Branch
@@ -266,6 +268,29 @@ def unionkit_demand_transitioned(demand: Demand, event: DemandEvent, branch: Bra
         demand: The demand in its new state.
         event: The history row just written (action, from and to state, actor).
         branch: The branch the demand belongs to.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+# --- The command line: called once per run of ``unionkit`` ---
+
+
+@_hookspec
+def unionkit_register_commands(app: Typer) -> None:
+    """
+    Add this plugin's commands to the ``unionkit`` command line.
+
+    Called once each time the ``unionkit`` command starts (never by the library
+    itself), with the root typer application. Add a group with
+    ``app.add_typer(my_app, name="postal")`` (then ``unionkit postal …``) or a
+    command with ``app.command("name")(function)``; build a sub-application with
+    ``typer.Typer(cls=unionkit.cli.i18n.UnionkitGroup)`` so that its help follows
+    ``--lang`` like unionkit's own. Use a name of your own: a name unionkit or
+    another plugin already uses is an error naming both.
+
+    Args:
+        app: The ``unionkit`` typer application.
 
     .. versionadded:: 0.1.0
     """

@@ -155,6 +155,18 @@ class RosterImport:
     format: str
     encoding: str | None
 
+    def __repr__(self) -> str:
+        # The counts, never every member: a notebook stores the repr of what it displays.
+        from unionkit.notebook import roster_import_repr
+
+        return roster_import_repr(self)
+
+    def _repr_html_(self) -> str:
+        """Counts and the first errors as tables in Jupyter (see ``unionkit.notebook``)."""
+        from unionkit.notebook import roster_import_html
+
+        return roster_import_html(self)
+
     @property
     def ok(self) -> bool:
         """True when no row had an error."""

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from unionkit._csv import SafeWriter
+from unionkit._csv import SafeWriter, defuse
 from unionkit._files import write_atomically
 from unionkit.errors import RosterFormatError
 from unionkit.io.columns import COLUMNS
@@ -19,9 +19,22 @@ from unionkit.models import Member
 from unionkit.models.base import LabelledEnum
 from unionkit.models.ids import MobileNumber, ResidentId
 
-__all__ = ["write_roster"]
+__all__ = ["neutralise_csv_cell", "write_roster"]
 
 _MONEY = frozenset({"monthly_salary", "annual_income", "rigid_spending"})
+
+def neutralise_csv_cell(text: str) -> str:
+    """
+    Keep a spreadsheet from running a CSV cell as a formula (CSV injection).
+
+    A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+    gets a leading apostrophe, which Excel and LibreOffice show as text. Numbers
+    (``-12.50``) are left as they are, so amounts stay amounts. Every CSV unionkit
+    writes goes through the same rule (``unionkit._csv``).
+
+    .. versionadded:: 0.2.0
+    """
+    return str(defuse(text))
 
 
 def _text(value: object, headers: str, reveal_pii: bool) -> str:

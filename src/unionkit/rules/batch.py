@@ -104,6 +104,12 @@ class BatchResult:
     rules: tuple[str, ...]
     value_types: Mapping[str, ValueType]
 
+    def _repr_html_(self) -> str:
+        """Counts and totals per rule in Jupyter (see ``unionkit.notebook``)."""
+        from unionkit.notebook import batch_html
+
+        return batch_html(self)
+
     @property
     def money_columns(self) -> tuple[str, ...]:
         """The columns holding money as ``int64`` fen."""
@@ -1258,5 +1264,12 @@ def evaluate(rs: RuleSet, data: Any, as_of: dt.date,
     arrays, cols = evaluate_arrays(rs, data, as_of, wanted, money_unit=money_unit)
     values = {n: _V(v, m) for n, (v, m) in arrays.items()}
     frame = _output(cols.kind, cols.index, wanted, values, rs)
+    if cols.kind in ("pandas", "polars") and cols.has("member_id") and "member_id" not in values:
+        # A frame result says whose each row is (issue 15), as its input did.
+        ids = cols._data["member_id"]
+        if cols.kind == "pandas":
+            frame.insert(0, "member_id", ids.to_numpy())
+        else:
+            frame.insert_column(0, ids)
     return BatchResult(frame, rs.version, as_of, tuple(wanted),
                        {n: rs.rules[n].value_type for n in wanted})

@@ -285,6 +285,12 @@ class RuleSet:
     def __repr__(self) -> str:
         return f"RuleSet({len(self._originals)} rules, version={self._version[:12]})"
 
+    def _repr_html_(self) -> str:
+        """The rules as a table in Jupyter (see ``unionkit.notebook``)."""
+        from unionkit.notebook import ruleset_html
+
+        return ruleset_html(self)
+
     def needed(self, rules: Iterable[str] | None = None) -> tuple[str, ...]:
         """
         The rules to compute for *rules* (all if None), dependencies first.

@@ -88,6 +88,12 @@ class WhatIfReport:
     def __str__(self) -> str:
         return self.render()
 
+    def _repr_html_(self) -> str:
+        """Gains, losses and totals as a table in Jupyter (see ``unionkit.notebook``)."""
+        from unionkit.notebook import whatif_html
+
+        return whatif_html(self)
+
     def frame(self) -> Any:
         """The per-member columns as the same kind of frame as the input (a dict for arrays)."""
         if self.kind == "pandas":

@@ -1,104 +1,107 @@
-"""``unionkit-postal``: the monthly dual-link run, confirming its subsidies as grants, listing."""
+"""``unionkit postal``: the monthly dual-link run, confirming its subsidies as grants, listing.
+
+The commands are a typer group that the plugin adds to ``unionkit`` through the
+``unionkit_register_commands`` hook; ``unionkit-postal`` runs the same group alone.
+"""
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
 
+import typer
+
+from unionkit.cli.i18n import UnionkitGroup, cli_date
+from unionkit.cli.lang import Lang
 from unionkit.errors import UnionkitError
 from unionkit.models.ids import scrub
 from unionkit.money import format_fen
 
-__all__ = ["main", "main_exit"]
+__all__ = ["main", "main_exit", "postal_app"]
 
+postal_app = typer.Typer(
+    cls=UnionkitGroup,
+    help="邮政分工会工具：每月双联通、确认补助、列出提议 / postal branch tools: the monthly "
+         "dual-link run, confirming subsidies, listing proposals.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="unionkit-postal", description="邮政分工会工具 / postal branch tools")
-    sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser(
-        "dual-link", help="每月双联通：主动发现需走访和补助的职工 / the monthly dual-link run")
-    run.add_argument("--roster", required=True, help="会员名册 / roster (CSV or Excel)")
-    run.add_argument("--sick-leave", required=True, help="人事系统病假导出 / HR sick-leave CSV")
-    run.add_argument("--insurance", required=True, help="医保住院结算导出 / insurance CSV")
-    run.add_argument("--state", required=True, help="状态文件 / SQLite state file")
-    run.add_argument("--month", required=True, help="月份 / month, YYYY-MM")
-    run.add_argument("--branch", default="postal", help="分工会代号 / branch slug")
-    run.add_argument("--json", action="store_true", help="输出JSON / print JSON")
-    run.add_argument("--lang", choices=("zh", "en"), default="zh")
-    run.add_argument(
-        "--reveal", action="store_true",
-        help="显示住院医院、日期、自付金额和病假天数 / show hospital, dates, costs and sick-leave "
-             "days (health facts: hidden by default)",
-    )
-    confirm = sub.add_parser(
-        "confirm", help="把住院补助提议确认为发放记录 / store subsidy proposals as grants")
-    confirm.add_argument("--state", required=True, help="状态文件 / SQLite state file")
-    confirm.add_argument("--db", required=True,
-                         help="unionkit 数据库 / unionkit store (SQLite file or URL, "
-                              "PostgreSQL URL)")
-    which = confirm.add_mutually_exclusive_group(required=True)
-    which.add_argument("--key", action="append", metavar="K",
-                       help="提议编号（PDL-…）或键，可重复 / proposal reference (PDL-…) or key; "
-                            "repeat for several")
-    which.add_argument("--all", action="store_true",
-                       help="全部未确认的补助 / every subsidy not yet confirmed")
-    confirm.add_argument("--on", required=True, type=_day, help="发放日期 / grant date, YYYY-MM-DD")
-    confirm.add_argument("--branch", default="postal", help="分工会代号 / branch slug")
-    confirm.add_argument("--roster", help="从名册补充数据库中没有的会员 / add members missing "
-                                          "from the store from this roster")
-    confirm.add_argument("--schema", help="PostgreSQL schema / PostgreSQL 模式名")
-    confirm.add_argument("--json", action="store_true", help="输出JSON / print JSON")
-    confirm.add_argument("--lang", choices=("zh", "en"), default="zh")
-    listing = sub.add_parser("list", help="列出提议及确认状态 / list proposals and their status")
-    listing.add_argument("--state", required=True, help="状态文件 / SQLite state file")
-    listing.add_argument("--pending", action="store_true",
-                         help="只列未确认的补助 / only subsidies not yet confirmed")
-    listing.add_argument("--json", action="store_true", help="输出JSON / print JSON")
-    listing.add_argument("--lang", choices=("zh", "en"), default="zh")
-    listing.add_argument("--reveal", action="store_true",
-                         help="显示原因与键（健康信息）/ show reasons and keys (health facts)")
-    return parser
+_State = Annotated[str, typer.Option("--state", help="状态文件（SQLite） / SQLite state file.",
+                                     show_default=False)]
+_Branch = Annotated[str, typer.Option("--branch", help="分工会代号 / branch slug.")]
+_Json = Annotated[bool, typer.Option("--json", help="输出 JSON / print JSON.")]
+_LangOpt = Annotated[Lang, typer.Option("--lang", help="输出语言 / output language.")]
 
 
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date like 2026-05-31 / 日期格式应为 2026-05-31") from None
+        return cli_date(text, "--on")
+    except typer.BadParameter as exc:
+        raise typer.BadParameter(f"{exc.message}（如 / e.g. 2026-05-31）",
+                                 param_hint="--on") from None
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; exit 0 on success, 1 when the inputs are wrong, 2 on misuse."""
-    args = _parser().parse_args(argv)
+def _money(amount: Decimal | None) -> str:
+    """An amount as printed: thousands separators, two decimals."""
+    return "" if amount is None else f"{amount:,.2f}"
+
+
+def _guarded(run: Callable[[], None]) -> None:
+    """Turn unionkit's and the file system's errors into a message and exit code 1."""
     try:
-        if args.command == "confirm":
-            return _confirm(args)
-        if args.command == "list":
-            return _list(args)
-        return _dual_link(args)
+        run()
     except (UnionkitError, OSError) as exc:
         sys.stderr.write(f"{scrub(str(exc))}\n")  # plugin and store errors may quote numbers
-        return 1
+        raise typer.Exit(1) from exc
 
 
-def _dual_link(args: argparse.Namespace) -> int:
+@postal_app.command("dual-link")
+def dual_link(
+    *,
+    roster: Annotated[str, typer.Option("--roster", help="会员名册（CSV 或 Excel） / roster "
+                                                         "(CSV or Excel).", show_default=False)],
+    sick_leave: Annotated[str, typer.Option(
+        "--sick-leave", help="人事系统病假导出 / HR sick-leave export (CSV).",
+        show_default=False)],
+    insurance: Annotated[str, typer.Option(
+        "--insurance", help="医保住院结算导出 / medical-insurance hospital settlements (CSV).",
+        show_default=False)],
+    state: _State,
+    month: Annotated[str, typer.Option("--month", help="月份，如 2026-04 / month, e.g. 2026-04.",
+                                       show_default=False)],
+    branch: _Branch = "postal",
+    as_json: _Json = False,
+    lang: _LangOpt = Lang.zh,
+    reveal: Annotated[bool, typer.Option(
+        "--reveal", help="显示住院医院、日期、自付金额和病假天数（健康信息，默认隐藏） / show "
+                         "hospital, dates, costs and sick-leave days (health facts: hidden by "
+                         "default).")] = False,
+) -> None:
+    """每月双联通：主动发现需走访和补助的职工 / The monthly dual-link run."""
+    _guarded(lambda: _dual_link(roster=roster, sick_leave=sick_leave, insurance=insurance,
+                                state=state, month=month, branch=branch, as_json=as_json,
+                                lang=lang.value, reveal=reveal))
+
+
+def _dual_link(*, roster: str, sick_leave: str, insurance: str, state: str, month: str,
+               branch: str, as_json: bool, lang: str, reveal: bool) -> None:
     from unionkit.hooks import PluginHost
     from unionkit_postal.confirm import proposal_ref
     from unionkit_postal.dual_link import run_dual_link
     from unionkit_postal.state import open_state
 
-    result = run_dual_link(PluginHost(), roster=args.roster, sick_leave=args.sick_leave,
-                           insurance=args.insurance, state=args.state, month=args.month,
-                           branch=args.branch)
-    pending = sum(1 for s in open_state(args.state).statuses()
+    result = run_dual_link(PluginHost(), roster=roster, sick_leave=sick_leave,
+                           insurance=insurance, state=state, month=month, branch=branch)
+    pending = sum(1 for s in open_state(state).statuses()
                   if s.kind == "hospitalisation_subsidy" and s.grant_id is None)
-    if args.json:
-        print(json.dumps({
+    if as_json:
+        typer.echo(json.dumps({
             "month": result.month, "run_id": result.run_id,
             "ruleset_version": result.ruleset_version,
             "already_proposed": result.already_proposed,
@@ -109,118 +112,182 @@ def _dual_link(args: argparse.Namespace) -> int:
             "proposals": [
                 {"ref": proposal_ref(p.key), "member_id": p.member_id, "kind": p.kind,
                  "amount": str(p.amount) if p.amount is not None else None,
-                 "reason": p.reason_zh if args.reveal else None}
+                 "reason": p.reason_zh if reveal else None}
                 for p in result.proposals
             ],
             "subsidies_awaiting_confirmation": pending,
         }, ensure_ascii=False, indent=2))
-        return 0
-    zh = args.lang == "zh"
-    print(f"{'双联通' if zh else 'dual link'} {result.month}  "
-          f"({'规则版本' if zh else 'rules'} {result.ruleset_version[:12]})")
+        return
+    zh = lang == "zh"
+    typer.echo(f"{'双联通' if zh else 'dual link'} {result.month}  "
+               f"({'规则版本' if zh else 'rules'} {result.ruleset_version[:12]})")
     for p in result.proposals:
-        amount = f"{p.amount} {'元' if zh else 'yuan'}" if p.amount is not None else ""
+        amount = f"{_money(p.amount)} {'元' if zh else 'yuan'}" if p.amount is not None else ""
         # Hospital, stay dates, costs and sick-leave days are health facts: only on request.
-        reason = (p.reason_zh if zh else p.reason_en) if args.reveal else ""
-        print(f"  {proposal_ref(p.key)}  {p.member_id}  {p.label(args.lang)}  {amount}  "
-              f"{reason}".rstrip())
-    if result.proposals and not args.reveal:
-        print("（住院与病假详情已隐藏，加 --reveal 显示）" if zh
-              else "(hospital and sick-leave details hidden; add --reveal to show them)")
+        reason = (p.reason_zh if zh else p.reason_en) if reveal else ""
+        typer.echo(f"  {proposal_ref(p.key)}  {p.member_id}  {p.label(lang)}  {amount}  "
+                   f"{reason}".rstrip())
+    if result.proposals and not reveal:
+        typer.echo("（住院与病假详情已隐藏，加 --reveal 显示）" if zh
+                   else "(hospital and sick-leave details hidden; add --reveal to show them)")
     if zh:
-        print(f"新增 {len(result.proposals)} 项，补助合计 {result.total_subsidy} 元；"
-              f"此前已提出 {result.already_proposed} 项；"
-              f"医保记录未匹配名册 {len(result.unmatched_rows)} 条")
+        typer.echo(f"新增 {len(result.proposals):,} 项，补助合计 {_money(result.total_subsidy)} "
+                   f"元；此前已提出 {result.already_proposed:,} 项；"
+                   f"医保记录未匹配名册 {len(result.unmatched_rows):,} 条")
     else:
-        print(f"{len(result.proposals)} new, subsidies {result.total_subsidy} yuan; "
-              f"{result.already_proposed} proposed before; "
-              f"{len(result.unmatched_rows)} insurance rows not on the roster")
+        typer.echo(f"{len(result.proposals):,} new, subsidies {_money(result.total_subsidy)} "
+                   f"yuan; {result.already_proposed:,} proposed before; "
+                   f"{len(result.unmatched_rows):,} insurance rows not on the roster")
     if pending:
-        print(f"待确认发放的住院补助 {pending} 项（unionkit-postal confirm）" if zh
-              else f"{pending} subsidies awaiting confirmation as grants (unionkit-postal confirm)")
-    return 0
+        typer.echo(f"待确认发放的住院补助 {pending:,} 项（unionkit postal confirm）" if zh
+                   else f"{pending:,} subsidies awaiting confirmation as grants "
+                        "(unionkit postal confirm)")
 
 
-def _confirm(args: argparse.Namespace) -> int:
+@postal_app.command("confirm")
+def confirm(
+    *,
+    state: _State,
+    db: Annotated[str, typer.Option(
+        "--db", help="unionkit 数据库（SQLite 文件或 URL、PostgreSQL URL） / unionkit store "
+                     "(SQLite file or URL, PostgreSQL URL).", show_default=False)],
+    on: Annotated[str, typer.Option("--on", help="发放日期，如 2026-05-06 / grant date, e.g. "
+                                                 "2026-05-06.", show_default=False)],
+    key: Annotated[list[str] | None, typer.Option(
+        "--key", help="提议编号（PDL-…）或键，可重复 / proposal reference (PDL-…) or key; "
+                      "repeat for several.")] = None,
+    all_pending: Annotated[bool, typer.Option(
+        "--all", help="全部未确认的补助 / every subsidy not yet confirmed.")] = False,
+    branch: _Branch = "postal",
+    roster: Annotated[str | None, typer.Option(
+        "--roster", help="从名册补充数据库中没有的会员 / add members missing from the store "
+                         "from this roster.")] = None,
+    schema: Annotated[str | None, typer.Option(
+        "--schema", help="PostgreSQL 模式名 / PostgreSQL schema.")] = None,
+    as_json: _Json = False,
+    lang: _LangOpt = Lang.zh,
+) -> None:
+    """把住院补助提议确认为发放记录 / Store subsidy proposals as grants."""
+    if bool(key) == all_pending:
+        raise typer.BadParameter("请给出 --key 或 --all 之一 / give either --key or --all.",
+                                 param_hint="--key / --all")
+    when = _day(on)
+    _guarded(lambda: _confirm(state=state, db=db, on=when,
+                              keys=None if all_pending else key, branch=branch, roster=roster,
+                              schema=schema, as_json=as_json, lang=lang.value))
+
+
+def _confirm(*, state: str, db: str, on: date, keys: Sequence[str] | None, branch: str,
+             roster: str | None, schema: str | None, as_json: bool, lang: str) -> None:
     from unionkit.hooks import PluginHost
     from unionkit_postal.confirm import ConfirmedGrant, confirm_proposals
 
-    result = confirm_proposals(PluginHost(), state=args.state, db=args.db, on=args.on,
-                               keys=None if args.all else args.key, branch=args.branch,
-                               roster=args.roster, schema=args.schema)
-    if args.json:
+    result = confirm_proposals(PluginHost(), state=state, db=db, on=on, keys=keys,
+                               branch=branch, roster=roster, schema=schema)
+    if as_json:
         def row(g: ConfirmedGrant) -> dict[str, str]:
             return {"grant_id": g.ref, "member_id": g.member_id, "amount": str(g.amount),
                     "granted_on": g.granted_on.isoformat(), "month": g.month}
 
-        print(json.dumps({
+        typer.echo(json.dumps({
             "stored": [row(g) for g in result.stored],
             "already_stored": [row(g) for g in result.already],
             "total_stored": str(result.total_stored),
             "visits_not_grants": list(result.visits),
             "members_added": list(result.added_members),
         }, ensure_ascii=False, indent=2))
-        return 0
-    zh = args.lang == "zh"
+        return
+    zh = lang == "zh"
     for g in result.stored:
-        print(f"  {g.ref}  {g.member_id}  {g.amount} {'元' if zh else 'yuan'}  "
-              f"{'已发放' if zh else 'granted'} {g.granted_on}")
+        typer.echo(f"  {g.ref}  {g.member_id}  {_money(g.amount)} {'元' if zh else 'yuan'}  "
+                   f"{'已发放' if zh else 'granted'} {g.granted_on}")
     for g in result.already:
-        print(f"  {g.ref}  {g.member_id}  {g.amount} {'元' if zh else 'yuan'}  "
-              f"{'此前已发放' if zh else 'already granted'} {g.granted_on}")
+        typer.echo(f"  {g.ref}  {g.member_id}  {_money(g.amount)} {'元' if zh else 'yuan'}  "
+                   f"{'此前已发放' if zh else 'already granted'} {g.granted_on}")
     if result.added_members:
-        print(f"从名册补充会员 {len(result.added_members)} 人" if zh
-              else f"{len(result.added_members)} members added from the roster")
+        typer.echo(f"从名册补充会员 {len(result.added_members):,} 人" if zh
+                   else f"{len(result.added_members):,} members added from the roster")
     if result.visits:
-        print(f"走访提议 {len(result.visits)} 项不是发放，请按走访登记" if zh
-              else f"{len(result.visits)} visit proposals are not grants: record them as visits")
+        typer.echo(f"走访提议 {len(result.visits):,} 项不是发放，请按走访登记" if zh
+                   else f"{len(result.visits):,} visit proposals are not grants: record them "
+                        "as visits")
     if zh:
-        print(f"本次发放 {len(result.stored)} 项，合计 {result.total_stored} 元；"
-              f"此前已发放 {len(result.already)} 项")
+        typer.echo(f"本次发放 {len(result.stored):,} 项，合计 {_money(result.total_stored)} 元；"
+                   f"此前已发放 {len(result.already):,} 项")
     else:
-        print(f"{len(result.stored)} grants stored, {result.total_stored} yuan; "
-              f"{len(result.already)} already stored")
-    return 0
+        typer.echo(f"{len(result.stored):,} grants stored, {_money(result.total_stored)} yuan; "
+                   f"{len(result.already):,} already stored")
 
 
-def _list(args: argparse.Namespace) -> int:
+@postal_app.command("list")
+def list_proposals(
+    *,
+    state: _State,
+    pending: Annotated[bool, typer.Option(
+        "--pending", help="只列未确认的补助 / only subsidies not yet confirmed.")] = False,
+    as_json: _Json = False,
+    lang: _LangOpt = Lang.zh,
+    reveal: Annotated[bool, typer.Option(
+        "--reveal", help="显示原因与键（健康信息） / show reasons and keys (health facts).")
+    ] = False,
+) -> None:
+    """列出提议及确认状态 / List proposals and their status."""
+    _guarded(lambda: _list(state, pending, as_json, lang.value, reveal))
+
+
+def _list(state: str, pending: bool, as_json: bool, lang: str, reveal: bool) -> None:
     import os
 
     from unionkit_postal.confirm import SUBSIDY, proposal_ref
     from unionkit_postal.dual_link import KIND_LABELS, DualLinkError
     from unionkit_postal.state import is_store, open_state
 
-    if not is_store(args.state) and not os.path.exists(args.state):
-        raise DualLinkError(f"no state file at {args.state!r} / 找不到状态文件")
-    rows = open_state(args.state).statuses()
-    if args.pending:
+    if not is_store(state) and not os.path.exists(state):
+        raise DualLinkError(f"no state file at {state!r} / 找不到状态文件")
+    rows = open_state(state).statuses()
+    if pending:
         rows = [s for s in rows if s.kind == SUBSIDY and s.grant_id is None]
-    if args.json:
-        print(json.dumps([
+    if as_json:
+        typer.echo(json.dumps([
             {"ref": proposal_ref(s.key), "member_id": s.member_id, "kind": s.kind,
              "month": s.month,
              "amount": _yuan(s.amount_fen),
              "status": "confirmed" if s.grant_id else ("pending" if s.kind == SUBSIDY else "visit"),
              "grant_id": s.grant_id,
              "granted_on": s.granted_on.isoformat() if s.granted_on else None,
-             "key": s.key if args.reveal else None,
-             "reason": s.reason if args.reveal else None}
+             "key": s.key if reveal else None,
+             "reason": s.reason if reveal else None}
             for s in rows
         ], ensure_ascii=False, indent=2))
-        return 0
-    zh = args.lang == "zh"
+        return
+    zh = lang == "zh"
     for s in rows:
         label = KIND_LABELS[s.kind][0 if zh else 1]
-        amount = _yuan(s.amount_fen) or ""
+        amount = "" if s.amount_fen is None else _money(Decimal(s.amount_fen) / 100)
         if s.grant_id:
             status = f"{'已发放' if zh else 'granted'} {s.granted_on}"
         elif s.kind == SUBSIDY:
             status = "待确认" if zh else "pending"
         else:
             status = "走访" if zh else "visit"
-        reason = s.reason if args.reveal else ""
-        print(f"  {proposal_ref(s.key)}  {s.month}  {s.member_id}  {label}  {amount}  {status}  "
-              f"{reason}".rstrip())
+        reason = s.reason if reveal else ""
+        typer.echo(f"  {proposal_ref(s.key)}  {s.month}  {s.member_id}  {label}  {amount}  "
+                   f"{status}  {reason}".rstrip())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """
+    Run ``unionkit-postal`` (the same commands as ``unionkit postal``); return the exit code.
+
+    Returns:
+        0 on success, 1 when the inputs are wrong, 2 on misuse.
+    """
+    command: Any = typer.main.get_command(postal_app)
+    try:
+        command.main(args=list(sys.argv[1:] if argv is None else argv),
+                     prog_name="unionkit-postal")
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
+from typing import TYPE_CHECKING
 
 from unionkit.errors import Rejected
 from unionkit.hooks import Branch, CareAction, CareTrigger, HardshipCriterion, RuleEntry, hookimpl
@@ -11,6 +12,9 @@ from unionkit.models import Benefit, BenefitKind, Demand, Grant, Period
 from unionkit.rulefiles import RuleBundle, read_rule_files
 from unionkit.rules import FieldType, Parameters, Rule, ValueType, field, ref
 from unionkit_postal import rule_file
+
+if TYPE_CHECKING:
+    from typer import Typer
 
 BRANCHES = frozenset({"postal"})
 UNIONKIT_REQUIRES = ">=0.1,<0.2"
@@ -103,3 +107,11 @@ def unionkit_validate_grant(grant: Grant, benefit: Benefit) -> None:
     if grant.form is not benefit.form:
         raise Rejected(f"a hospitalisation subsidy is paid as {benefit.form.label_en}, "
                        f"not {grant.form.label_en} / 住院补助应以{benefit.form.label_zh}发放")
+
+
+@hookimpl
+def unionkit_register_commands(app: Typer) -> None:
+    """Add ``unionkit postal`` (dual-link, confirm, list) to the command line."""
+    from unionkit_postal.cli import postal_app
+
+    app.add_typer(postal_app, name="postal")

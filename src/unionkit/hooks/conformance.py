@@ -1,9 +1,11 @@
-"""A check a plugin author can copy: does my hook implementation match unionkit's specification?"""
+"""A type check for plugin authors: does my hook implementation match unionkit's specification?"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
+
+__all__ = ["implements"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -23,6 +25,18 @@ def implements(spec: Callable[P, R]) -> Callable[[Callable[P, R]], Callable[P, R
 
     Returns:
         An identity decorator typed by *spec*.
+
+    Example:
+        .. code-block:: python
+
+            from unionkit.hooks import Branch, hookimpl, implements, specs
+
+            @implements(specs.unionkit_register_deadline_days)
+            @hookimpl
+            def unionkit_register_deadline_days(branch: Branch) -> dict[str, int]:
+                return {"night_shift": 3}
+
+    .. versionadded:: 0.1.0
     """
 
     def check(impl: Callable[P, R]) -> Callable[P, R]:
