@@ -5,8 +5,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-__all__ = ["FEN", "parse_fen", "parse_nonnegative_yuan", "parse_yuan", "round_yuan"]
+__all__ = [
+    "FEN",
+    "fen_to_yuan",
+    "floats_to_fen",
+    "parse_fen",
+    "parse_nonnegative_yuan",
+    "parse_yuan",
+    "round_yuan",
+    "yuan_to_fen",
+]
 
 FEN = Decimal("0.01")
 _YUAN_MAX = Decimal("999999999999.99")
@@ -97,3 +107,34 @@ def parse_nonnegative_yuan(value: object) -> Decimal:
 def parse_fen(value: object) -> int:
     """Read *value* as :func:`parse_yuan` does and return it as whole fen."""
     return int(parse_yuan(value).scaleb(2))
+
+
+def yuan_to_fen(amount: Decimal) -> int:
+    """Exact ``Decimal`` yuan as whole fen, rounded half up (四舍五入) past the second place."""
+    return int(amount.scaleb(2).to_integral_value(ROUND_HALF_UP))
+
+
+def fen_to_yuan(fen: int) -> Decimal:
+    """Whole fen as ``Decimal`` yuan with two places (``150`` is ``Decimal("1.50")``)."""
+    return Decimal(int(fen)).scaleb(-2).quantize(FEN)
+
+
+def floats_to_fen(values: Any) -> Any:
+    """
+    Round an array of float yuan to ``int64`` fen, half up (四舍五入) on the decimal value.
+
+    Binary noise such as ``1.005 * 100 == 100.49999999999999`` is absorbed
+    (a tolerance of a millionth of a fen) so that the amount a person typed
+    is rounded as written. numpy is imported only when this is called.
+    """
+    import numpy as np
+
+    y = np.asarray(values, dtype=np.float64) * 100.0
+    negative = bool(len(y)) and bool(y.min() < 0)
+    a = np.abs(y) if negative else y
+    f = np.floor(a)
+    frac = np.subtract(a, f, out=a if not negative else None)
+    f += frac >= 0.5 - 1e-6
+    if negative:
+        np.copysign(f, y, out=f)
+    return f.astype(np.int64)

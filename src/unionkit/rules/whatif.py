@@ -11,7 +11,9 @@ import numpy as np
 from attrs import frozen
 
 from unionkit.errors import RuleDefinitionError
-from unionkit.rules.batch import Columns, MoneyUnit, evaluate_arrays
+from unionkit.rules.batch import evaluate_arrays
+from unionkit.rules.cells import MoneyUnit
+from unionkit.rules.columns import Columns
 from unionkit.rules.parameters import Parameters
 from unionkit.rules.schema import ValueType
 
@@ -151,8 +153,8 @@ def what_if(
     wanted = bool_rules + [a for a in amounts if a not in bool_rules]
     fields, _ = ruleset.inputs(wanted)
     cols = Columns(data, ruleset.fields, sorted(fields | {"member_id"}), money_unit)
-    before, _ = evaluate_arrays(ruleset, cols, as_of, wanted)
-    after, _ = evaluate_arrays(proposed, cols, as_of, wanted)
+    before, _ = evaluate_arrays(ruleset.program, cols, as_of, wanted)
+    after, _ = evaluate_arrays(proposed.program, cols, as_of, wanted)
     if cols.has("member_id"):
         ids_raw, _ = cols.get("member_id")
         ids = np.asarray(ids_raw).astype(str)
