@@ -18,12 +18,9 @@ from unionkit.rules.cells import MoneyUnit, check_money_unit
 from unionkit.rules.check import common_type
 from unionkit.rules.columns import Columns
 from unionkit.rules.expr import (
-    AsOf,
-    Between,
     BoolOp,
-    Coalesce,
+    Call,
     Compare,
-    DatePart,
     Expr,
     Field,
     GroupAgg,
@@ -33,8 +30,6 @@ from unionkit.rules.expr import (
     Param,
     Ref,
     ScaleLookup,
-    Since,
-    Where,
     children,
     to_text,
     walk,
@@ -71,6 +66,7 @@ class ExplainNode:
         reason_masked_en: The same in English.
         detail: Extra facts (a parameter's effective date, source and unit).
         children: The steps this one was computed from.
+        expr: The sub-expression this step is the value of (None for a rule).
 
     .. versionadded:: 0.1.0
     """
@@ -88,6 +84,7 @@ class ExplainNode:
     reason_masked_en: str
     detail: Mapping[str, Any]
     children: tuple[ExplainNode, ...]
+    expr: Expr | None = None
 
 
 def _show(value: Any, vtype: ValueType, lang: str) -> str:
@@ -252,13 +249,22 @@ def _derived(e: Expr, rs: Program, memo: dict[str, bool]) -> bool:
             found = rule.value_type is not V.bool and _derived(rule.expr, rs, memo)
             memo[e.name] = found
         return found
-    if isinstance(e, Compare | Between | IsIn | Not | BoolOp | ScaleLookup):
+    if isinstance(e, Compare | IsIn | Not | BoolOp | ScaleLookup):
+        return False
+    if isinstance(e, Call) and e.fn == "between":
         return False
     if isinstance(e, GroupAgg) and e.op == "count":
         return False
-    if isinstance(e, Where):
-        return _derived(e.then, rs, memo) or _derived(e.otherwise, rs, memo)
+    if isinstance(e, Call) and e.fn == "where":
+        return _derived(e.args[1], rs, memo) or _derived(e.args[2], rs, memo)
     return any(_derived(c, rs, memo) for c in children(e))
+
+
+def _since(e: Expr) -> tuple[str, Expr] | None:
+    """``("years", operand)`` for ``years_since(operand)``, and so on; None for other nodes."""
+    if isinstance(e, Call) and e.fn.endswith("_since"):
+        return e.fn.removesuffix("_since"), e.args[0]
+    return None
 
 
 @functools.lru_cache(maxsize=8192)
@@ -338,25 +344,28 @@ class _Builder:
         if isinstance(e, Ref):
             r = self.rs.rules[e.name]
             return r.label_zh, r.label_en, "", ""
-        if isinstance(e, Since) and isinstance(e.operand, Field):
-            if e.operand.name == "birth_date" and e.unit == "years":
+        since = _since(e)
+        if since is not None and isinstance(since[1], Field):
+            unit_en, operand = since[0], since[1]
+            if operand.name == "birth_date" and unit_en == "years":
                 return "年龄", "age", "岁", "years"
-            zh, en, _, _ = _field_label(e.operand.name)
+            zh, en, _, _ = _field_label(operand.name)
             unit = {"years": ("年", "years"), "months": ("个月", "months"),
-                    "days": ("天", "days")}[e.unit]
-            return f"距{zh}{unit[0]}数", f"{e.unit} since {en}", unit[0], unit[1]
+                    "days": ("天", "days")}[unit_en]
+            return f"距{zh}{unit[0]}数", f"{unit_en} since {en}", unit[0], unit[1]
         if isinstance(e, Param):
             p = self.rs.parameter(e.name)
             return p.description_zh or e.name, p.description_en or e.name, "", ""
-        if isinstance(e, AsOf):
+        fn = e.fn if isinstance(e, Call) else ""
+        if fn == "as_of":
             return "评估日期", "evaluation date", "", ""
-        if isinstance(e, Coalesce):
-            return self.labels(e.operand)
-        if isinstance(e, DatePart):
-            inner_zh, inner_en, _, _ = self.labels(e.operand)
+        if fn == "coalesce":
+            return self.labels(e.args[0])  # type: ignore[attr-defined]
+        if fn in ("year", "month", "day"):
+            inner_zh, inner_en, _, _ = self.labels(e.args[0])  # type: ignore[attr-defined]
             if inner_zh:
-                part_zh = {"year": "年份", "month": "月份", "day": "日"}[e.part]
-                return f"{inner_zh}的{part_zh}", f"{e.part} of {inner_en}", "", ""
+                part_zh = {"year": "年份", "month": "月份", "day": "日"}[fn]
+                return f"{inner_zh}的{part_zh}", f"{fn} of {inner_en}", "", ""
         return "", "", "", ""
 
     def static(self, e: Expr) -> _Static:
@@ -405,7 +414,7 @@ class _Builder:
         kids = tuple(self.node(c) for c in st.kids)
         reasons = self.reason(e) if isinstance(e, Compare) else _NO_REASON
         return ExplainNode(st.kind, st.text, st.zh, st.en, value, st.vtype, st.personal,
-                           *reasons, detail, kids)
+                           *reasons, detail, kids, e)
 
     def rule(self, name: str) -> ExplainNode:
         built = self.built.get(name)
@@ -449,12 +458,13 @@ class _Builder:
         lim_zh, lim_en = fmt(limit)
         gap_zh, gap_en = fmt(gap)
         personal = _personal(left) or _derived(left, self.rs, self.derived)
-        if (not outcome and op in (">=", ">") and isinstance(left, Since)
-                and left.unit == "years" and not personal):
-            born = self.value(left.operand)
+        since = _since(left)
+        if not outcome and op in (">=", ">") and since is not None and since[0] == "years" \
+                and not personal:
+            born = self.value(since[1])
             need = int(limit) + (1 if op == ">" else 0)
             when = _anniversary(born, need).isoformat()
-            if isinstance(left.operand, Field) and left.operand.name == "birth_date":
+            if isinstance(since[1], Field) and since[1].name == "birth_date":
                 text = (f"{when} 年满{need}周岁，届时符合",
                         f"turns {need} on {when}, eligible from then")
             else:

@@ -9,19 +9,13 @@ from typing import Any
 import numpy as np
 
 from unionkit.errors import RuleEvaluationError
-from unionkit.rules.check import common_type
 from unionkit.rules.columns import Columns, Groups
 from unionkit.rules.expr import (
     Arith,
-    AsOf,
-    Between,
     BoolOp,
-    Clip,
-    Coalesce,
+    Call,
     Compare,
-    DatePart,
     Expr,
-    Extreme,
     Field,
     GroupAgg,
     IsIn,
@@ -31,26 +25,21 @@ from unionkit.rules.expr import (
     Param,
     Ref,
     ScaleLookup,
-    Since,
-    Where,
+    function_name,
 )
+from unionkit.rules.functions import FUNCTIONS
 from unionkit.rules.program import Program
 from unionkit.rules.schema import Missing, ValueType
 from unionkit.rules.trace import Tracer
 from unionkit.rules.values import (
     COMPARE,
-    EXACT_LIMIT,
     Val,
     any_missing,
     check_range,
+    common_type,
     constant,
-    elapsed,
     half_up_div,
-    max_abs,
-    scale_table,
     to_type,
-    too_large,
-    ymd,
 )
 
 __all__ = ["Run", "check_as_of", "open_run"]
@@ -338,194 +327,15 @@ def _not(run: Run, e: Not) -> Val:
     return Val(np.logical_not(v.values), v.missing, v.by)
 
 
-def _where(run: Run, e: Where) -> Val:
-    target = run.program.type_of(e)
-    (c, a, b), by = run.align(run.eval(e.cond), run.typed(e.then, target),
-                               run.typed(e.otherwise, target))
-    values = np.where(c.values, a.values, b.values)
-    missing = c.missing
-    if a.missing is not None:
-        missing = any_missing(missing, c.values & a.missing)
-    if b.missing is not None:
-        missing = any_missing(missing, np.logical_not(c.values) & b.missing)
-    return Val(values, missing, by)
-
-
-def _extreme(run: Run, e: Extreme) -> Val:
-    parts, by = run.common(e.args)
-    fn = np.minimum if e.op == "min" else np.maximum
-    values = parts[0].values
-    for p in parts[1:]:
-        values = fn(values, p.values)
-    return Val(values, any_missing(*(p.missing for p in parts)), by)
-
-
-def _clip(run: Run, e: Clip) -> Val:
-    (x, lo, hi), by = run.common([e.operand, e.lo, e.hi])
-    values = np.minimum(np.maximum(x.values, lo.values), hi.values)
-    return Val(values, any_missing(x.missing, lo.missing, hi.missing), by)
-
-
-def _between(run: Run, e: Between) -> Val:
-    (x, lo, hi), by = run.common([e.operand, e.lo, e.hi])
-    values = (x.values >= lo.values) & (x.values <= hi.values)
-    return Val(values, any_missing(x.missing, lo.missing, hi.missing), by)
-
-
-def _isin(run: Run, e: IsIn) -> Val:
-    t = run.program.type_of(e.operand)
-    target = common_type([t, *(v.vtype for v in e.values)])
-    assert target is not None
-    x = run.typed(e.operand, target)
-    wanted = [to_type(constant(v.value, v.vtype), v.vtype, target) for v in e.values]
-    if np.ndim(x.values) == 0:
-        return Val(x.values in wanted, x.missing, x.by)
-    values = np.isin(x.values, np.array(wanted, dtype=x.values.dtype))
-    return Val(values, x.missing, x.by)
-
-
-def _since(run: Run, e: Since) -> Val:
-    v = run.full(run.eval(e.operand))
-    d = v.values
-    if e.unit == "days":
-        return Val((np.datetime64(run.as_of, "D") - d).astype(np.int64), v.missing)
-    days = d.view(np.int64)
-    if len(days) > 64:
-        lo, hi = int(days.min()), int(days.max())
-        if hi - lo <= len(days):
-            # A roster spans a few tens of thousands of distinct days: tabulate the
-            # calendar arithmetic once per day and gather, instead of once per member.
-            span = np.arange(lo, hi + 1, dtype=np.int64).view("datetime64[D]")
-            table = elapsed(span, e.unit, run.as_of)
-            return Val(table[days - lo], v.missing)
-    return Val(elapsed(d, e.unit, run.as_of), v.missing)
-
-
-def _coalesce(run: Run, e: Coalesce) -> Val:
-    target = run.program.type_of(e)
-    x = run.typed(e.operand, target)
-    if x.missing is None:
-        if run.tracer is not None:
-            run.typed(e.default, target)  # an explanation shows the default too
-        return x
-    (x, d), by = run.align(x, run.typed(e.default, target))
-    assert x.missing is not None
-    values = np.where(x.missing, d.values, x.values)
-    missing = None if d.missing is None else (x.missing & d.missing)
-    if missing is not None and not missing.any():
-        missing = None
-    return Val(values, missing, by)
-
-
-def _date_part(run: Run, e: DatePart) -> Val:
-    v = run.eval(e.operand)
-    index = ("year", "month", "day").index(e.part)
-    if np.ndim(v.values) == 0:
-        if v.missing is not None:
-            v = run.full(v)
-        else:
-            one = np.array([v.values], dtype="datetime64[D]")
-            return Val(int(ymd(one)[index][0]), None, v.by)
-    parts = ymd(np.asarray(v.values, dtype="datetime64[D]"))
-    return Val(parts[index].astype(np.int64), v.missing, v.by)
-
-
-def _as_of(run: Run, e: AsOf) -> Val:
-    return Val(np.datetime64(run.as_of, "D"))
-
-
-def _group(run: Run, e: GroupAgg) -> Val:
-    g = run.group(e.by)
-    codes = g.codes
-    if e.op == "count":
-        if e.where is None:
-            return Val(g.size, None, e.by)
-        c = run.full(run.eval(e.where))
-        hit = c.values if c.missing is None else (c.values & ~c.missing)
-        return Val(np.bincount(codes[hit], minlength=g.n).astype(np.int64), None, e.by)
-    assert e.operand is not None
-    t = run.program.type_of(e.operand)
-    v = run.full(run.eval(e.operand))
-    values, missing = v.values, v.missing
-    if e.op in ("any", "all"):
-        hit = values if e.op == "any" else ~values
-        if missing is not None:
-            hit = hit & ~missing
-        found = np.bincount(codes[hit], minlength=g.n) > 0
-        return Val(found if e.op == "any" else ~found, None, e.by)
-    if e.op == "sum":
-        if missing is not None:
-            values = np.where(missing, 0, values)
-        if t is V.number:
-            return Val(np.bincount(codes, weights=values, minlength=g.n), None, e.by)
-        bound = max_abs(values) * len(values)
-        if bound < 2 ** 53:
-            # float64 holds every integer below 2^53 exactly, and bincount is fast
-            sums = np.rint(np.bincount(codes, weights=values, minlength=g.n))
-            return Val(sums.astype(np.int64), None, e.by)
-        exact = np.zeros(g.n, dtype=object)
-        np.add.at(exact, codes, values.astype(object))
-        if max_abs(exact) >= EXACT_LIMIT:
-            raise too_large(e)
-        return Val(exact.astype(np.int64), None, e.by)
-    is_date = t is V.date
-    work = values.view(np.int64) if is_date else values
-    if missing is not None:
-        if work.dtype.kind == "f":
-            sentinel: Any = np.inf if e.op == "min" else -np.inf
-        else:
-            info = np.iinfo(np.int64)
-            sentinel = info.max if e.op == "min" else info.min
-        work = np.where(missing, sentinel, work)
-    order, starts = g.sorted()
-    fn = np.minimum if e.op == "min" else np.maximum
-    reduced = fn.reduceat(work[order], starts) if g.n else work[:0]
-    group_missing = None
-    if missing is not None:
-        known = np.bincount(codes[~missing], minlength=g.n)
-        group_missing = known == 0
-        if group_missing.any():
-            reduced = np.where(group_missing, 0, reduced)
-        else:
-            group_missing = None
-    if is_date:
-        reduced = reduced.astype(np.int64).view("datetime64[D]")
-    return Val(reduced, group_missing, e.by)
-
-
-def _scale(run: Run, e: ScaleLookup) -> Val:
-    scale = run.parameter(e.param)
-    x_type = run.program.type_of(e.operand)
-    out = run.program.type_of(e)
-    v = run.eval(e.operand)
-    if scale.kind == "amount":
-        thresholds, amounts = scale_table(scale, x_type, out)
-        table = np.array([0, *amounts], dtype=np.int64 if out is V.money else np.float64)
-        x = v.values
-        if np.ndim(x) and len(thresholds) <= 16:
-            # A handful of brackets: counting passed thresholds beats a binary search.
-            idx = np.zeros(len(x), dtype=np.intp)
-            for t in thresholds:
-                idx += x >= t
-        else:
-            idx = np.searchsorted(np.array(thresholds), x, side="right")
-        return Val(table[idx], v.missing, v.by)
-    x = to_type(v.values, x_type, V.number) if x_type is not V.number else v.values
-    if x_type is V.int:
-        x = np.asarray(x, dtype=np.float64)
-    total: Any = 0.0
-    brackets = scale.brackets
-    for i, b in enumerate(brackets):
-        lo = float(b.threshold)
-        width = (float(brackets[i + 1].threshold) - lo) if i + 1 < len(brackets) else np.inf
-        part = np.minimum(np.maximum(x - lo, 0.0), width)
-        total = total + float(b.amount) * part
-    return Val(total, v.missing, v.by)
+def _function(run: Run, e: Expr) -> Val:
+    name = function_name(e)
+    assert name is not None
+    return FUNCTIONS[name].vector(run, e)
 
 
 _EVAL: dict[type, Callable[[Run, Any], Val]] = {
     Field: _field, Param: _param, Lit: _lit, Ref: _ref, Arith: _arith, Neg: _neg,
-    Compare: _compare, BoolOp: _boolop, Not: _not, Where: _where, Extreme: _extreme,
-    Clip: _clip, Between: _between, IsIn: _isin, Since: _since, GroupAgg: _group,
-    ScaleLookup: _scale, Coalesce: _coalesce, DatePart: _date_part, AsOf: _as_of,
+    Compare: _compare, BoolOp: _boolop, Not: _not,
+    # every function of the rule language, from its one entry in the table
+    Call: _function, IsIn: _function, GroupAgg: _function, ScaleLookup: _function,
 }

@@ -58,11 +58,10 @@ class Tracer:
         """
         index = row if value.by is None else int(self.groups[value.by].codes[row])
         missing = value.missing
-        if missing is not None and (missing[index] if isinstance(missing, np.ndarray)
-                                    else missing):
+        if missing is not None and (missing[index] if np.ndim(missing) else missing):
             return None
         v = value.values
-        return scalar(v[index] if isinstance(v, np.ndarray) else v, vtype)
+        return scalar(v[index] if np.ndim(v) else v, vtype)
 
     def node_at(self, e: Expr, row: int, vtype: ValueType) -> Any:
         """The value of the node *e* for the member at *row* (see :meth:`at`)."""

@@ -19,10 +19,14 @@ from unionkit.rules.schema import ValueType
 __all__ = [
     "COMPARE",
     "EXACT_LIMIT",
+    "NUMERIC",
     "Val",
     "any_missing",
+    "arith_type",
     "check_range",
+    "common_type",
     "constant",
+    "convertible",
     "elapsed",
     "half_up_div",
     "max_abs",
@@ -34,6 +38,46 @@ __all__ = [
 
 V = ValueType
 Array = np.ndarray[Any, Any]
+
+
+NUMERIC = frozenset({V.int, V.number, V.money})
+
+
+def arith_type(op: str, left: ValueType, right: ValueType) -> ValueType | None:
+    """
+    The type of ``left op right``, or None when the combination is not allowed.
+
+    Integers and money mix as money (an integer counts as whole yuan);
+    money times money scales one by the other and stays money; money divided
+    by an integer is rounded half-up to the fen; anything with a number
+    (float) is a number.
+    """
+    if left not in NUMERIC or right not in NUMERIC:
+        return None
+    if V.number in (left, right):
+        return V.number
+    if left is V.int and right is V.int:
+        return V.number if op == "/" else V.int
+    if op == "/":
+        return V.money if right is V.int else V.number
+    return V.money
+
+
+def common_type(types: list[ValueType]) -> ValueType | None:
+    """The type several values are brought to before comparing or choosing, or None."""
+    kinds = set(types)
+    if len(kinds) == 1:
+        return types[0]
+    if kinds <= NUMERIC:
+        return V.number if V.number in kinds else V.money
+    return None
+
+
+def convertible(source: ValueType, target: ValueType) -> bool:
+    """Whether a value of *source* type may be given where *target* is declared."""
+    if source is target:
+        return True
+    return (source, target) in {(V.int, V.number), (V.int, V.money), (V.money, V.number)}
 
 
 class Val:
