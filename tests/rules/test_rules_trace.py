@@ -68,11 +68,16 @@ def test_the_tracer_records_every_node_and_parameter_of_a_run() -> None:
 
 def test_a_batch_run_leaves_nothing_for_the_cyclic_garbage_collector() -> None:
     rs = standard_ruleset()
-    roster = {"member_id": ["a", "b", "c"], "household_id": ["h", "h", "x"],
-              "annual_income": [Decimal("30000"), Decimal("0"), Decimal("9")],
-              "rigid_spending": [Decimal("0")] * 3, "sick_leave_days": [1, 20, 3],
-              "serious_illness": [False, None, True], "birth_date": [date(1980, 1, 1)] * 3,
-              "hire_date": [date(2000, 1, 1)] * 3}
+    roster = {
+        "member_id": ["a", "b", "c"],
+        "household_id": ["h", "h", "x"],
+        "annual_income": [Decimal("30000"), Decimal("0"), Decimal("9")],
+        "rigid_spending": [Decimal("0")] * 3,
+        "sick_leave_days": [1, 20, 3],
+        "serious_illness": [False, None, True],
+        "birth_date": [date(1980, 1, 1)] * 3,
+        "hire_date": [date(2000, 1, 1)] * 3,
+    }
     for _ in range(2):  # warm the caches kept with the program
         rs.evaluate(roster, AS_OF)
         rs.explain(roster, "subsidy_amount", AS_OF, member="a")

@@ -43,8 +43,6 @@ def check_money_unit(unit: object) -> MoneyUnit:
     )
 
 
-
-
 def money_cell(value: object, unit: MoneyUnit = "fen") -> int | None:
     """
     Convert one money cell to fen, or None when it is missing.
@@ -148,8 +146,9 @@ _CELL: dict[ValueType, tuple[Callable[[object], Any], Any, Any]] = {
 }
 
 
-def _slow(arr: Array, vtype: ValueType, column: str,
-          unit: MoneyUnit = "fen") -> tuple[Array, Array | None]:
+def _slow(
+    arr: Array, vtype: ValueType, column: str, unit: MoneyUnit = "fen"
+) -> tuple[Array, Array | None]:
     parse, fill, dtype = _CELL[vtype]
     if vtype is V.money and unit == "yuan":
         parse = _money_cell_yuan
@@ -191,8 +190,9 @@ def _object_mask(arr: Array) -> Array | None:
     return mask if mask.any() else None
 
 
-def convert(arr: Any, vtype: ValueType, column: str,
-            money_unit: MoneyUnit = "fen") -> tuple[Array, Array | None]:
+def convert(
+    arr: Any, vtype: ValueType, column: str, money_unit: MoneyUnit = "fen"
+) -> tuple[Array, Array | None]:
     """
     Convert one raw column to the engine's representation and a missing mask.
 
@@ -349,4 +349,3 @@ def _plain_objects(a: Array, vtype: ValueType) -> tuple[Array, Array | None] | N
         return (days - 719163).view("datetime64[D]"), missing
     dtype = {V.bool: np.bool_, V.int: np.int64, V.number: np.float64}[vtype]
     return np.array(cells, dtype=dtype), missing
-

@@ -24,9 +24,7 @@ def rows_to_columns(rows: Sequence[Any], names: Sequence[str]) -> dict[str, Arra
 
     Missing keys give missing values.
     """
-    dicts: list[Mapping[str, Any]] = [
-        r if isinstance(r, Mapping) else r.to_row() for r in rows
-    ]
+    dicts: list[Mapping[str, Any]] = [r if isinstance(r, Mapping) else r.to_row() for r in rows]
     out: dict[str, Array] = {}
     for n in names:
         col = np.empty(len(dicts), dtype=object)
@@ -38,8 +36,13 @@ def rows_to_columns(rows: Sequence[Any], names: Sequence[str]) -> dict[str, Arra
 class Columns:
     """The input of an evaluation: raw columns, converted on first use and cached."""
 
-    def __init__(self, data: Any, fields: Mapping[str, ValueType],
-                 needed: Sequence[str] = (), money_unit: MoneyUnit = "fen") -> None:
+    def __init__(
+        self,
+        data: Any,
+        fields: Mapping[str, ValueType],
+        needed: Sequence[str] = (),
+        money_unit: MoneyUnit = "fen",
+    ) -> None:
         self.fields = fields
         # Fields a rule file declares beyond the standard roster (exclusion data and the like)
         # may be absent: most rosters never carry them, and then they are simply unknown.
@@ -108,8 +111,11 @@ class Columns:
         """The converted column *name* and its missing mask."""
         got = self._cache.get(name)
         if got is None:
-            raw = (self.raw(name) if self.has(name) or name not in self.optional
-                   else np.full(self.n, None, dtype=object))
+            raw = (
+                self.raw(name)
+                if self.has(name) or name not in self.optional
+                else np.full(self.n, None, dtype=object)
+            )
             got = convert(raw, self.fields[name], name, self.money_unit)
             self._cache[name] = got
         return got
@@ -138,14 +144,15 @@ class Columns:
     def take(self, rows: Array, names: Sequence[str]) -> Columns:
         """A new input holding only *rows* (positions) of the columns *names*."""
         data = {}
+        cache = {}
         for n in names:
             values, missing = self.get(n)
             sub = values[rows]
-            data[n] = sub if missing is None else np.ma.MaskedArray(sub, missing[rows])
+            data[n] = sub
+            cache[n] = (sub, None if missing is None else missing[rows])
         out = Columns(data, self.fields, money_unit=self.money_unit)
-        for n in names:
-            values, missing = self.get(n)
-            out._cache[n] = (values[rows], None if missing is None else missing[rows])
+        # the columns are converted already: the new input only ever reads them from its cache
+        out._cache.update(cache)
         return out
 
 
@@ -213,17 +220,22 @@ class Groups:
             else:
                 uniq, codes = np.unique(values, return_inverse=True)
                 groups = len(uniq)
-        elif "pandas" in sys.modules and n:
+        elif n <= 64:
+            # a household or two (an explanation): a dict beats sorting or pandas
+            index: dict[str, int] = {}
+            codes = np.array(
+                [index.setdefault(str(v), len(index)) for v in values.tolist()], dtype=np.intp
+            )
+            groups = len(index)
+        elif "pandas" in sys.modules:
             import pandas as pd
 
             codes, uniq = pd.factorize(values)
             groups = len(uniq)
             codes = codes.astype(np.intp)
-        elif n:
+        else:
             uniq, codes = np.unique(values.astype(str), return_inverse=True)
             groups = len(uniq)
-        else:
-            codes, groups = np.zeros(0, dtype=np.intp), 0
         if missing is not None:
             codes = codes.copy()
             k = int(missing.sum())

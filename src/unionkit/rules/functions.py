@@ -22,6 +22,7 @@ from unionkit.rules.values import (
     constant,
     elapsed,
     max_abs,
+    ndim,
     scale_table,
     to_type,
     too_large,
@@ -150,6 +151,7 @@ def _calls(name: str) -> Builder:
 
 # --- type rules ---------------------------------------------------------------------------
 
+
 def _where_type(tc: TypeContext, e: Call) -> ValueType:
     if tc.infer(e.args[0]) is not V.bool:
         raise tc.fail(e, "the condition of where must be yes/no", "where 的条件必须是是/否值")
@@ -201,11 +203,17 @@ def _round_type(tc: TypeContext, e: Call) -> ValueType:
     t = tc.numeric(e.args[0], e, "round")
     if len(e.args) == 2:
         places = e.args[1]
-        if not (isinstance(places, Lit) and places.vtype is V.int
-                and 0 <= places.value <= ROUND_PLACES[t]):
-            raise tc.fail(e, f"the places of round must be a whole number from 0 to "
-                          f"{ROUND_PLACES[t]} for {t.value}",
-                          f"round 的小数位数必须是 0 到 {ROUND_PLACES[t]} 的整数")
+        if not (
+            isinstance(places, Lit)
+            and places.vtype is V.int
+            and 0 <= places.value <= ROUND_PLACES[t]
+        ):
+            raise tc.fail(
+                e,
+                f"the places of round must be a whole number from 0 to "
+                f"{ROUND_PLACES[t]} for {t.value}",
+                f"round 的小数位数必须是 0 到 {ROUND_PLACES[t]} 的整数",
+            )
     return t
 
 
@@ -213,8 +221,11 @@ def _isin_type(tc: TypeContext, e: IsIn) -> ValueType:
     t = tc.infer(e.operand)
     for v in e.values:
         if common_type([t, v.vtype]) is None:
-            raise tc.fail(e, f"value {to_text(v)} cannot be compared with {t.value}",
-                          f"取值 {to_text(v)} 不能与{t.label_zh}比较")
+            raise tc.fail(
+                e,
+                f"value {to_text(v)} cannot be compared with {t.value}",
+                f"取值 {to_text(v)} 不能与{t.label_zh}比较",
+            )
     return V.bool
 
 
@@ -223,11 +234,13 @@ def _group_type(tc: TypeContext, e: GroupAgg) -> ValueType:
     if by_type is None:
         raise tc.fail(e, f"unknown grouping field {e.by!r}", f"未知分组字段 {e.by}")
     if by_type not in (V.text, V.int):
-        raise tc.fail(e, f"cannot group by a {by_type.value} field",
-                      f"不能按{by_type.label_zh}字段分组")
+        raise tc.fail(
+            e, f"cannot group by a {by_type.value} field", f"不能按{by_type.label_zh}字段分组"
+        )
     if e.where is not None and tc.infer(e.where) is not V.bool:
-        raise tc.fail(e, "the where of group_count must be yes/no",
-                      "group_count 的条件必须是是/否值")
+        raise tc.fail(
+            e, "the where of group_count must be yes/no", "group_count 的条件必须是是/否值"
+        )
     if e.op == "count":
         return V.int
     if e.operand is None:
@@ -235,15 +248,18 @@ def _group_type(tc: TypeContext, e: GroupAgg) -> ValueType:
     t = tc.infer(e.operand)
     if e.op in ("any", "all"):
         if t is not V.bool:
-            raise tc.fail(e, f"group_{e.op} needs a yes/no condition",
-                          f"group_{e.op} 需要是/否条件")
+            raise tc.fail(
+                e, f"group_{e.op} needs a yes/no condition", f"group_{e.op} 需要是/否条件"
+            )
         return V.bool
     if e.op == "sum" and t not in NUMERIC:
-        raise tc.fail(e, "group_sum needs numbers (count yes/no with group_count)",
-                      "group_sum 需要数值（是/否请用 group_count）")
+        raise tc.fail(
+            e,
+            "group_sum needs numbers (count yes/no with group_count)",
+            "group_sum 需要数值（是/否请用 group_count）",
+        )
     if e.op in ("max", "min") and t not in NUMERIC and t is not V.date:
-        raise tc.fail(e, f"group_{e.op} needs numbers or dates",
-                      f"group_{e.op} 需要数值或日期")
+        raise tc.fail(e, f"group_{e.op} needs numbers or dates", f"group_{e.op} 需要数值或日期")
     return t
 
 
@@ -259,11 +275,11 @@ def _scale_type(tc: TypeContext, e: ScaleLookup) -> ValueType:
 
 # --- vector implementations ---------------------------------------------------------------
 
+
 def _where(run: Context, e: Call) -> Val:
     cond, then, otherwise = e.args
     target = run.type_of(e)
-    (c, a, b), by = run.align(run.eval(cond), run.typed(then, target),
-                               run.typed(otherwise, target))
+    (c, a, b), by = run.align(run.eval(cond), run.typed(then, target), run.typed(otherwise, target))
     values = np.where(c.values, a.values, b.values)
     missing = c.missing
     if a.missing is not None:
@@ -300,7 +316,7 @@ def _isin(run: Context, e: IsIn) -> Val:
     assert target is not None
     x = run.typed(e.operand, target)
     wanted = [to_type(constant(v.value, v.vtype), v.vtype, target) for v in e.values]
-    if np.ndim(x.values) == 0:
+    if ndim(x.values) == 0:
         return Val(x.values in wanted, x.missing, x.by)
     values = np.isin(x.values, np.array(wanted, dtype=x.values.dtype))
     return Val(values, x.missing, x.by)
@@ -341,11 +357,10 @@ def _coalesce(run: Context, e: Call) -> Val:
     return Val(values, missing, by)
 
 
-
 def _date_part(run: Context, e: Call) -> Val:
     v = run.eval(e.args[0])
     index = ("year", "month", "day").index(e.fn)
-    if np.ndim(v.values) == 0:
+    if ndim(v.values) == 0:
         if v.missing is not None:
             v = run.full(v)
         else:
@@ -384,7 +399,7 @@ def _group(run: Context, e: GroupAgg) -> Val:
         if t is V.number:
             return Val(np.bincount(codes, weights=values, minlength=g.n), None, e.by)
         bound = max_abs(values) * len(values)
-        if bound < 2 ** 53:
+        if bound < 2**53:
             # float64 holds every integer below 2^53 exactly, and bincount is fast
             sums = np.rint(np.bincount(codes, weights=values, minlength=g.n))
             return Val(sums.astype(np.int64), None, e.by)
@@ -427,7 +442,7 @@ def _scale(run: Context, e: ScaleLookup) -> Val:
         thresholds, amounts = scale_table(scale, x_type, out)
         table = np.array([0, *amounts], dtype=np.int64 if out is V.money else np.float64)
         x = v.values
-        if np.ndim(x) and len(thresholds) <= 16:
+        if ndim(x) and len(thresholds) <= 16:
             # A handful of brackets: counting passed thresholds beats a binary search.
             idx = np.zeros(len(x), dtype=np.intp)
             for t in thresholds:
@@ -446,7 +461,6 @@ def _scale(run: Context, e: ScaleLookup) -> Val:
         part = np.minimum(np.maximum(x - lo, 0.0), width)
         total = total + float(b.amount) * part
     return Val(total, v.missing, v.by)
-
 
 
 def _abs(run: Context, e: Call) -> Val:
@@ -468,17 +482,18 @@ def _round(run: Context, e: Call) -> Val:
         # half away from zero (四舍五入) on exact fen, as union finance rounds
         rounded = (2 * np.abs(x) + unit) // (2 * unit) * unit * np.sign(x)
         return Val(rounded, v.missing, v.by)
-    scale = 10.0 ** places
+    scale = 10.0**places
     y = np.asarray(v.values, dtype=np.float64) * scale
     a = np.abs(y)
     whole = np.floor(a)
     # a millionth of a unit absorbs binary noise: 2.675 rounds to 2.68 as written
     whole += (a - whole) >= 0.5 - 1e-6
     out = np.copysign(whole, y) / scale
-    return Val(out if np.ndim(v.values) else float(out), v.missing, v.by)
+    return Val(out if ndim(v.values) else float(out), v.missing, v.by)
 
 
 # --- builders of the nodes that are not plain calls ---------------------------------------
+
 
 def _build_isin(args: Sequence[Any], keywords: Mapping[str, Any]) -> Expr:
     values = tuple(lit(v) for v in args[1])
@@ -504,9 +519,12 @@ def _build_scale(args: Sequence[Any], keywords: Mapping[str, Any]) -> Expr:
 
 _BY = frozenset({"by"})
 _GROUP_LABELS = {
-    "sum": ("组内合计", "sum over the group"), "count": ("组内人数", "count in the group"),
-    "any": ("组内任一", "any in the group"), "all": ("组内全部", "all in the group"),
-    "max": ("组内最大值", "largest in the group"), "min": ("组内最小值", "smallest in the group"),
+    "sum": ("组内合计", "sum over the group"),
+    "count": ("组内人数", "count in the group"),
+    "any": ("组内任一", "any in the group"),
+    "all": ("组内全部", "all in the group"),
+    "max": ("组内最大值", "largest in the group"),
+    "min": ("组内最小值", "smallest in the group"),
 }
 _GROUP_USAGE = {
     "sum": "group_sum(x, by=household_id)",
@@ -518,43 +536,174 @@ _GROUP_USAGE = {
 }
 
 _TABLE: tuple[Function, ...] = (
-    Function("where", "where(condition, if_true, if_false)", 3, 3, _calls("where"),
-             _where_type, _where, "条件取值", "chosen by a condition"),
-    Function("min", "min(a, b, ...)", 2, None, _calls("min"), _ordered_type, _extreme,
-             "最小值", "smallest"),
-    Function("max", "max(a, b, ...)", 2, None, _calls("max"), _ordered_type, _extreme,
-             "最大值", "largest"),
-    Function("clip", "clip(x, low, high)", 3, 3, _calls("clip"), _clip_type, _clip,
-             "限定在范围内", "limited to a range"),
-    Function("between", "between(x, low, high)", 3, 3, _calls("between"), _between_type,
-             _between, "是否在范围内（含两端）", "within a range (ends included)"),
-    Function("isin", "isin(x, [value, ...])", 2, 2, _build_isin, _isin_type, _isin,
-             "是否为所列值之一", "one of the listed values", kinds={1: "literals"}),
-    Function("years_since", "years_since(date)", 1, 1, _calls("years_since"), _date_type,
-             _since, "距今整年数", "whole years since"),
-    Function("months_since", "months_since(date)", 1, 1, _calls("months_since"), _date_type,
-             _since, "距今整月数", "whole months since"),
-    Function("days_since", "days_since(date)", 1, 1, _calls("days_since"), _date_type,
-             _since, "距今天数", "days since"),
-    Function("coalesce", "coalesce(x, default)", 2, 2, _calls("coalesce"), _coalesce_type,
-             _coalesce, "缺失时取默认值", "with a default when unknown"),
-    Function("year", "year(date)", 1, 1, _calls("year"), _date_type, _date_part,
-             "年份", "year"),
-    Function("month", "month(date)", 1, 1, _calls("month"), _date_type, _date_part,
-             "月份", "month"),
-    Function("day", "day(date)", 1, 1, _calls("day"), _date_type, _date_part,
-             "日", "day of the month"),
-    Function("as_of", "as_of()", 0, 0, _calls("as_of"), _as_of_type, _as_of,
-             "评估日期", "evaluation date"),
-    *(Function(f"group_{op}", _GROUP_USAGE[op], 0 if op == "count" else 1, 1,
-               _build_group(op), _group_type, _group, *_GROUP_LABELS[op],
-               keywords=frozenset({"by", "where"}) if op == "count" else _BY, required=_BY)
-      for op in ("sum", "count", "any", "all", "max", "min")),
-    Function("scale", 'scale($parameter.name, x)', 2, 2, _build_scale, _scale_type, _scale,
-             "分档表查值", "looked up in a scale", kinds={0: "parameter"}),
+    Function(
+        "where",
+        "where(condition, if_true, if_false)",
+        3,
+        3,
+        _calls("where"),
+        _where_type,
+        _where,
+        "条件取值",
+        "chosen by a condition",
+    ),
+    Function(
+        "min",
+        "min(a, b, ...)",
+        2,
+        None,
+        _calls("min"),
+        _ordered_type,
+        _extreme,
+        "最小值",
+        "smallest",
+    ),
+    Function(
+        "max",
+        "max(a, b, ...)",
+        2,
+        None,
+        _calls("max"),
+        _ordered_type,
+        _extreme,
+        "最大值",
+        "largest",
+    ),
+    Function(
+        "clip",
+        "clip(x, low, high)",
+        3,
+        3,
+        _calls("clip"),
+        _clip_type,
+        _clip,
+        "限定在范围内",
+        "limited to a range",
+    ),
+    Function(
+        "between",
+        "between(x, low, high)",
+        3,
+        3,
+        _calls("between"),
+        _between_type,
+        _between,
+        "是否在范围内（含两端）",
+        "within a range (ends included)",
+    ),
+    Function(
+        "isin",
+        "isin(x, [value, ...])",
+        2,
+        2,
+        _build_isin,
+        _isin_type,
+        _isin,
+        "是否为所列值之一",
+        "one of the listed values",
+        kinds={1: "literals"},
+    ),
+    Function(
+        "years_since",
+        "years_since(date)",
+        1,
+        1,
+        _calls("years_since"),
+        _date_type,
+        _since,
+        "距今整年数",
+        "whole years since",
+    ),
+    Function(
+        "months_since",
+        "months_since(date)",
+        1,
+        1,
+        _calls("months_since"),
+        _date_type,
+        _since,
+        "距今整月数",
+        "whole months since",
+    ),
+    Function(
+        "days_since",
+        "days_since(date)",
+        1,
+        1,
+        _calls("days_since"),
+        _date_type,
+        _since,
+        "距今天数",
+        "days since",
+    ),
+    Function(
+        "coalesce",
+        "coalesce(x, default)",
+        2,
+        2,
+        _calls("coalesce"),
+        _coalesce_type,
+        _coalesce,
+        "缺失时取默认值",
+        "with a default when unknown",
+    ),
+    Function("year", "year(date)", 1, 1, _calls("year"), _date_type, _date_part, "年份", "year"),
+    Function(
+        "month", "month(date)", 1, 1, _calls("month"), _date_type, _date_part, "月份", "month"
+    ),
+    Function(
+        "day", "day(date)", 1, 1, _calls("day"), _date_type, _date_part, "日", "day of the month"
+    ),
+    Function(
+        "as_of",
+        "as_of()",
+        0,
+        0,
+        _calls("as_of"),
+        _as_of_type,
+        _as_of,
+        "评估日期",
+        "evaluation date",
+    ),
+    *(
+        Function(
+            f"group_{op}",
+            _GROUP_USAGE[op],
+            0 if op == "count" else 1,
+            1,
+            _build_group(op),
+            _group_type,
+            _group,
+            *_GROUP_LABELS[op],
+            keywords=frozenset({"by", "where"}) if op == "count" else _BY,
+            required=_BY,
+        )
+        for op in ("sum", "count", "any", "all", "max", "min")
+    ),
+    Function(
+        "scale",
+        "scale($parameter.name, x)",
+        2,
+        2,
+        _build_scale,
+        _scale_type,
+        _scale,
+        "分档表查值",
+        "looked up in a scale",
+        kinds={0: "parameter"},
+    ),
     Function("abs", "abs(x)", 1, 1, _calls("abs"), _abs_type, _abs, "绝对值", "absolute value"),
-    Function("round", "round(x, places)", 1, 2, _calls("round"), _round_type, _round,
-             "四舍五入", "rounded half up"),
+    Function(
+        "round",
+        "round(x, places)",
+        1,
+        2,
+        _calls("round"),
+        _round_type,
+        _round,
+        "四舍五入",
+        "rounded half up",
+    ),
 )
 
 FUNCTIONS: Mapping[str, Function] = {f.name: f for f in _TABLE}
@@ -578,17 +727,22 @@ def call(name: str, *args: Any, **keywords: Any) -> Expr:
         known = ", ".join(sorted(FUNCTIONS))
         raise RuleDefinitionError(f"unknown function {name!r}; known: {known} / 未知函数 {name}")
     if len(args) < fn.min_args or (fn.max_args is not None and len(args) > fn.max_args):
-        raise RuleDefinitionError(f"wrong number of arguments to {name}(); usage: {fn.usage} / "
-                                  f"{name}() 参数个数不对；用法：{fn.usage}")
+        raise RuleDefinitionError(
+            f"wrong number of arguments to {name}(); usage: {fn.usage} / "
+            f"{name}() 参数个数不对；用法：{fn.usage}"
+        )
     unknown = sorted(set(keywords) - fn.keywords)
     missing = sorted(fn.required - set(keywords))
     if unknown or missing:
-        raise RuleDefinitionError(f"{name}() keywords: usage {fn.usage} / "
-                                  f"{name}() 的关键字参数不对；用法：{fn.usage}")
+        raise RuleDefinitionError(
+            f"{name}() keywords: usage {fn.usage} / {name}() 的关键字参数不对；用法：{fn.usage}"
+        )
     return fn.build(args, keywords)
 
 
 def describe(lang: str = "en") -> list[str]:
     """Every function's usage and label in *lang* (``zh`` or ``en``), sorted by name."""
-    return [f"{f.usage} — {f.label_zh if lang == 'zh' else f.label_en}"
-            for f in sorted(_TABLE, key=lambda f: f.name)]
+    return [
+        f"{f.usage} — {f.label_zh if lang == 'zh' else f.label_en}"
+        for f in sorted(_TABLE, key=lambda f: f.name)
+    ]

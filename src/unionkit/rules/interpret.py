@@ -39,6 +39,7 @@ from unionkit.rules.values import (
     common_type,
     constant,
     half_up_div,
+    ndim,
     to_type,
 )
 
@@ -64,8 +65,15 @@ def check_as_of(as_of: object) -> dt.date:
     return as_of
 
 
-def open_run(program: Program, cols: Columns, as_of: object, rules: Iterable[str],
-             *, tracer: Tracer | None = None, purpose: str = "") -> Run:
+def open_run(
+    program: Program,
+    cols: Columns,
+    as_of: object,
+    rules: Iterable[str],
+    *,
+    tracer: Tracer | None = None,
+    purpose: str = "",
+) -> Run:
     """
     The one door into the interpreter, for batch evaluation and explanations alike.
 
@@ -108,11 +116,27 @@ class Run:
     value from its memo after the last node that reads it.
     """
 
-    __slots__ = ("as_of", "cols", "groups", "left", "memo", "n", "needed", "program",
-                 "rule_values", "tracer")
+    __slots__ = (
+        "as_of",
+        "cols",
+        "groups",
+        "left",
+        "memo",
+        "n",
+        "needed",
+        "program",
+        "rule_values",
+        "tracer",
+    )
 
-    def __init__(self, program: Program, cols: Columns, as_of: dt.date,
-                 needed: tuple[str, ...], tracer: Tracer | None = None) -> None:
+    def __init__(
+        self,
+        program: Program,
+        cols: Columns,
+        as_of: dt.date,
+        needed: tuple[str, ...],
+        tracer: Tracer | None = None,
+    ) -> None:
         self.program = program
         self.cols = cols
         self.as_of = as_of
@@ -189,12 +213,13 @@ class Run:
         if v.by is None:
             return v
         codes = self.group(v.by).codes
-        return Val(np.asarray(v.values)[codes],
-                   None if v.missing is None else v.missing[codes], None)
+        return Val(
+            np.asarray(v.values)[codes], None if v.missing is None else v.missing[codes], None
+        )
 
     def align(self, *vs: Val) -> tuple[list[Val], str | None]:
         """*vs* over the same rows: per group if all are per the same group, else per member."""
-        bys = {v.by for v in vs if np.ndim(v.values) or v.missing is not None}
+        bys = {v.by for v in vs if ndim(v.values) or v.missing is not None}
         if len(bys) == 1:
             return list(vs), bys.pop()
         return [self.member(v) for v in vs], None
@@ -202,7 +227,7 @@ class Run:
     def full(self, v: Val) -> Val:
         """*v* as one array entry per member (scalars repeated)."""
         v = self.member(v)
-        if np.ndim(v.values) == 0:
+        if ndim(v.values) == 0:
             value = v.values
             if isinstance(value, np.datetime64):
                 return Val(np.full(self.n, value, dtype="datetime64[D]"), v.missing)
@@ -222,8 +247,11 @@ class Run:
         if inferred is V.int and rule.value_type is V.money:
             check_range(rule.expr, "*", v.values, 100, v.missing)
         v = Val(to_type(v.values, inferred, rule.value_type), v.missing, v.by)
-        if (v.missing is not None and rule.missing is Missing.false
-                and rule.value_type not in (V.date, V.text)):
+        if (
+            v.missing is not None
+            and rule.missing is Missing.false
+            and rule.value_type not in (V.date, V.text)
+        ):
             v = Val(np.where(v.missing, _FILL[rule.value_type], v.values), None, v.by)
         self.rule_values[name] = v
         if self.tracer is not None:
@@ -281,7 +309,7 @@ def _arith(run: Run, e: Arith) -> Val:
             return Val(half_up_div(x * y, 100), missing, by)
         return Val(x * y, missing, by)
     zero = np.equal(y, 0)
-    if np.ndim(zero):
+    if ndim(zero):
         if zero.any():
             missing = any_missing(missing, zero)
             y = np.where(zero, 1, y)
@@ -334,8 +362,18 @@ def _function(run: Run, e: Expr) -> Val:
 
 
 _EVAL: dict[type, Callable[[Run, Any], Val]] = {
-    Field: _field, Param: _param, Lit: _lit, Ref: _ref, Arith: _arith, Neg: _neg,
-    Compare: _compare, BoolOp: _boolop, Not: _not,
+    Field: _field,
+    Param: _param,
+    Lit: _lit,
+    Ref: _ref,
+    Arith: _arith,
+    Neg: _neg,
+    Compare: _compare,
+    BoolOp: _boolop,
+    Not: _not,
     # every function of the rule language, from its one entry in the table
-    Call: _function, IsIn: _function, GroupAgg: _function, ScaleLookup: _function,
+    Call: _function,
+    IsIn: _function,
+    GroupAgg: _function,
+    ScaleLookup: _function,
 }

@@ -49,8 +49,9 @@ class BatchResult:
         return tuple(r for r in self.rules if self.value_types[r] is V.money)
 
 
-def frame(kind: str, index: Any, names: Sequence[str], values: Mapping[str, Val],
-          program: Program) -> Any:
+def frame(
+    kind: str, index: Any, names: Sequence[str], values: Mapping[str, Val], program: Program
+) -> Any:
     """
     The rules' *values* as a frame of *kind* (``pandas``, ``polars``, else a dict of arrays).
 
@@ -107,4 +108,3 @@ def frame(kind: str, index: Any, names: Sequence[str], values: Mapping[str, Val]
         else:
             out[n] = v.values
     return out
-

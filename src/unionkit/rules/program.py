@@ -37,13 +37,29 @@ class Program:
     .. versionadded:: 0.1.0
     """
 
-    __slots__ = ("_cache", "_deps", "_fields", "_inferred", "_order", "_parameters", "_rules",
-                 "_types", "_version")
+    __slots__ = (
+        "_cache",
+        "_deps",
+        "_fields",
+        "_inferred",
+        "_order",
+        "_parameters",
+        "_rules",
+        "_types",
+        "_version",
+    )
 
-    def __init__(self, rules: Mapping[str, Rule], order: tuple[str, ...],  # noqa: PLR0917
-                 deps: Mapping[str, frozenset[str]], types: Mapping[Expr, ValueType],
-                 inferred: Mapping[str, ValueType], parameters: Parameters,
-                 fields: Mapping[str, ValueType]) -> None:
+    def __init__(
+        self,
+        rules: Mapping[str, Rule],
+        *,
+        order: tuple[str, ...],
+        deps: Mapping[str, frozenset[str]],
+        types: Mapping[Expr, ValueType],
+        inferred: Mapping[str, ValueType],
+        parameters: Parameters,
+        fields: Mapping[str, ValueType],
+    ) -> None:
         self._rules = rules
         self._order = order
         self._deps = deps
@@ -204,6 +220,7 @@ class Program:
 
 def resolve_names(rule: Rule, names: frozenset[str]) -> Rule:
     """*rule* with each bare name made a reference to a rule of *names*, or else a field."""
+
     def fix(e: Expr) -> Expr:
         if isinstance(e, Name):
             return Ref(e.name) if e.name in names else Field(e.name)
@@ -212,14 +229,25 @@ def resolve_names(rule: Rule, names: frozenset[str]) -> Rule:
     expr = rebuild(rule.expr, fix)
     if expr == rule.expr:
         return rule
-    return Rule(rule.name, expr, rule.label_zh, rule.label_en, rule.value_type, rule.entity,
-                rule.missing, rule.description_zh, rule.description_en, rule.source,
-                rule.summary)
+    return Rule(
+        rule.name,
+        expr,
+        rule.label_zh,
+        rule.label_en,
+        rule.value_type,
+        rule.entity,
+        rule.missing,
+        rule.description_zh,
+        rule.description_en,
+        rule.source,
+        rule.summary,
+    )
 
 
 def _order(rules: Mapping[str, Rule]) -> tuple[tuple[str, ...], dict[str, frozenset[str]]]:
-    deps = {n: frozenset(e.name for e in walk(r.expr) if isinstance(e, Ref))
-            for n, r in rules.items()}
+    deps = {
+        n: frozenset(e.name for e in walk(r.expr) if isinstance(e, Ref)) for n, r in rules.items()
+    }
     order: list[str] = []
     state: dict[str, int] = {}
 
@@ -227,7 +255,7 @@ def _order(rules: Mapping[str, Rule]) -> tuple[tuple[str, ...], dict[str, frozen
         if state.get(n) == 2:
             return
         if state.get(n) == 1:
-            cycle = [*path[path.index(n):], n]
+            cycle = [*path[path.index(n) :], n]
             raise RuleDefinitionError(
                 f"rule {n!r}: rules refer to each other in a cycle: {' -> '.join(cycle)} / "
                 f"规则 {n} 存在循环引用：{' -> '.join(cycle)}"
@@ -244,8 +272,9 @@ def _order(rules: Mapping[str, Rule]) -> tuple[tuple[str, ...], dict[str, frozen
     return tuple(order), deps
 
 
-def _param_types(parameters: Parameters) -> tuple[dict[str, ValueType | None],
-                                                  dict[str, ValueType]]:
+def _param_types(
+    parameters: Parameters,
+) -> tuple[dict[str, ValueType | None], dict[str, ValueType]]:
     types: dict[str, ValueType | None] = {}
     scales: dict[str, ValueType] = {}
     for pname in parameters:
@@ -259,8 +288,9 @@ def _param_types(parameters: Parameters) -> tuple[dict[str, ValueType | None],
     return types, scales
 
 
-def compile_program(rules: Mapping[str, Rule], parameters: Parameters,
-                    fields: Mapping[str, ValueType]) -> Program:
+def compile_program(
+    rules: Mapping[str, Rule], parameters: Parameters, fields: Mapping[str, ValueType]
+) -> Program:
     """
     Order, check and type *rules* (names already resolved) over *parameters* and *fields*.
 
@@ -277,14 +307,19 @@ def compile_program(rules: Mapping[str, Rule], parameters: Parameters,
     inferred: dict[str, ValueType] = {}
     for n in order:
         rule = rules[n]
-        t = infer_types(n, rule.expr, fields, ptypes, stypes, rule_types=declared,
-                        types=types)
+        t = infer_types(n, rule.expr, fields, ptypes, stypes, rule_types=declared, types=types)
         if not convertible(t, rule.value_type):
             raise RuleDefinitionError(
                 f"rule {n!r}: declared {rule.value_type.value} but the expression gives "
                 f"{t.value} / 规则 {n} 声明为{rule.value_type.label_zh}，表达式结果却是{t.label_zh}"
             )
         inferred[n] = t
-    return Program(MappingProxyType(dict(rules)), order, MappingProxyType(deps),
-                   MappingProxyType(types), MappingProxyType(inferred), parameters, fields)
-
+    return Program(
+        MappingProxyType(dict(rules)),
+        order=order,
+        deps=MappingProxyType(deps),
+        types=MappingProxyType(types),
+        inferred=MappingProxyType(inferred),
+        parameters=parameters,
+        fields=fields,
+    )

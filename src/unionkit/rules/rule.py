@@ -48,8 +48,11 @@ def _summary(rule: Any, _: Any, value: object) -> None:
             f"rule {rule.name!r}: only a yes/no rule can be counted / "
             f"规则 {rule.name} 不是是/否规则，不能计数"
         )
-    if value == "total" and rule.value_type not in (ValueType.money, ValueType.int,
-                                                    ValueType.number):
+    if value == "total" and rule.value_type not in (
+        ValueType.money,
+        ValueType.int,
+        ValueType.number,
+    ):
         raise RuleDefinitionError(
             f"rule {rule.name!r}: only a numeric rule can be totalled / "
             f"规则 {rule.name} 不是数值规则，不能合计"
@@ -95,11 +98,16 @@ class Rule:
     description_zh: str = ""
     description_en: str = ""
     source: str = ""
-    summary: Summary = field(default=Factory(_default_summary, takes_self=True),
-                             validator=_summary)
+    summary: Summary = field(default=Factory(_default_summary, takes_self=True), validator=_summary)
 
     def canonical(self) -> list[Any]:
         """A JSON-ready form identifying the rule (for content hashes)."""
-        return [self.name, canonical(self.expr), self.label_zh, self.label_en,
-                self.value_type.value, self.entity, self.missing.value]
-
+        return [
+            self.name,
+            canonical(self.expr),
+            self.label_zh,
+            self.label_en,
+            self.value_type.value,
+            self.entity,
+            self.missing.value,
+        ]

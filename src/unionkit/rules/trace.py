@@ -12,7 +12,7 @@ from unionkit.rules.columns import Groups
 from unionkit.rules.expr import Expr
 from unionkit.rules.parameters import ResolvedValue
 from unionkit.rules.schema import ValueType
-from unionkit.rules.values import Val
+from unionkit.rules.values import Val, ndim
 
 __all__ = ["Tracer"]
 
@@ -58,10 +58,10 @@ class Tracer:
         """
         index = row if value.by is None else int(self.groups[value.by].codes[row])
         missing = value.missing
-        if missing is not None and (missing[index] if np.ndim(missing) else missing):
+        if missing is not None and (missing[index] if ndim(missing) else missing):
             return None
         v = value.values
-        return scalar(v[index] if np.ndim(v) else v, vtype)
+        return scalar(v[index] if ndim(v) else v, vtype)
 
     def node_at(self, e: Expr, row: int, vtype: ValueType) -> Any:
         """The value of the node *e* for the member at *row* (see :meth:`at`)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Callable
 from decimal import Decimal
@@ -30,6 +31,7 @@ __all__ = [
     "elapsed",
     "half_up_div",
     "max_abs",
+    "ndim",
     "scale_table",
     "to_type",
     "too_large",
@@ -97,6 +99,11 @@ class Val:
         self.by = by
 
 
+def ndim(x: Any) -> int:
+    """The number of dimensions of *x* (0 for a scalar): ``numpy.ndim`` without its overhead."""
+    return x.ndim if isinstance(x, np.ndarray) else 0
+
+
 def any_missing(*masks: Array | None) -> Array | None:
     """The union of the missing masks (None when all are None)."""
     out: Array | None = None
@@ -106,7 +113,7 @@ def any_missing(*masks: Array | None) -> Array | None:
     return out
 
 
-EXACT_LIMIT = 2 ** 62
+EXACT_LIMIT = 2**62
 """Integer and money (fen) results of rule arithmetic must stay below this in magnitude.
 
 Past it numpy's ``int64`` wraps around silently while Python's integers (the
@@ -146,7 +153,7 @@ def check_range(e: Expr, op: str, x: Any, y: Any, missing: Array | None) -> None
         return
     fx, fy = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     estimate = np.abs(fx * fy if op == "*" else fx + fy if op == "+" else fx - fy)
-    suspect = estimate >= 2.0 ** 61
+    suspect = estimate >= 2.0**61
     if missing is not None:
         suspect = suspect & ~missing
     if not suspect.any():
@@ -178,7 +185,6 @@ def to_type(values: Any, source: ValueType, target: ValueType) -> Any:
     raise RuleEvaluationError(f"cannot convert {source.value} to {target.value}")
 
 
-
 def constant(value: Any, vtype: ValueType) -> Any:
     """A literal's or a parameter's *value* in the engine's representation of *vtype*."""
     if vtype is V.money:
@@ -194,6 +200,7 @@ def constant(value: Any, vtype: ValueType) -> Any:
     return value
 
 
+@functools.lru_cache(maxsize=256)
 def scale_table(scale: Scale, x_type: ValueType, out_type: ValueType) -> tuple[Any, Any]:
     """
     The thresholds (in the representation of *x_type*) and amounts of *scale*.
@@ -236,7 +243,10 @@ def elapsed(d: Array, unit: str, a: dt.date) -> Array:
 
 
 COMPARE: dict[str, Callable[[Any, Any], Any]] = {
-    "<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
-    "==": np.equal, "!=": np.not_equal,
+    "<": np.less,
+    "<=": np.less_equal,
+    ">": np.greater,
+    ">=": np.greater_equal,
+    "==": np.equal,
+    "!=": np.not_equal,
 }
-
