@@ -320,6 +320,7 @@ class _Builder:
         self.tracer = tracer
         self.i = i
         self.built: dict[str, ExplainNode] = {}
+        self.details: dict[str, Mapping[str, Any]] = {}
         # Kept with the program: labels and the personal-data test do not depend on the member.
         self.derived: dict[str, bool] = program.memo("explain.derived")
         self.statics: dict[Expr, _Static] = program.memo("explain.static")
@@ -334,7 +335,8 @@ class _Builder:
         # Rules dependencies first: a reference then finds its rule built, and neither
         # building nor the personal-data test recurses along a chain of rules.
         for name in self.rs.needed([rule]):
-            _derived(Ref(name), self.rs, self.derived)
+            if name not in self.derived:
+                _derived(Ref(name), self.rs, self.derived)
             self.rule(name)
         return self.built[rule]
 
@@ -404,17 +406,24 @@ class _Builder:
         value = _display(self.tracer.node_at(e, self.i, st.vtype), st.vtype)
         detail: Mapping[str, Any]
         if st.param:
-            resolved = self.tracer.parameters[st.param]
-            detail = {"effective": resolved.effective.isoformat(), "source": resolved.source,
-                      "unit": resolved.unit, "parameter": st.param}
+            detail = self.param_detail(st.param)
         elif st.kind == "field":
             detail = {"field": st.text}
         else:
             detail = _NO_DETAIL
-        kids = tuple(self.node(c) for c in st.kids)
+        kids = tuple([self.node(c) for c in st.kids])
         reasons = self.reason(e) if isinstance(e, Compare) else _NO_REASON
         return ExplainNode(st.kind, st.text, st.zh, st.en, value, st.vtype, st.personal,
                            *reasons, detail, kids, e)
+
+    def param_detail(self, name: str) -> Mapping[str, Any]:
+        found = self.details.get(name)
+        if found is None:
+            resolved = self.tracer.parameters[name]
+            found = self.details[name] = MappingProxyType({
+                "effective": resolved.effective.isoformat(), "source": resolved.source,
+                "unit": resolved.unit, "parameter": name})
+        return found
 
     def rule(self, name: str) -> ExplainNode:
         built = self.built.get(name)

@@ -127,6 +127,7 @@ class Run:
         "program",
         "rule_values",
         "tracer",
+        "types",
     )
 
     def __init__(
@@ -138,6 +139,7 @@ class Run:
         tracer: Tracer | None = None,
     ) -> None:
         self.program = program
+        self.types = program.types
         self.cols = cols
         self.as_of = as_of
         self.n = cols.n
@@ -180,7 +182,7 @@ class Run:
         if v is None:
             v = _EVAL[type(e)](self, e)
             if self.tracer is not None:
-                self.tracer.node(e, v)
+                self.tracer.values[e] = v
                 self.memo[e] = v
                 return v
             self.memo[e] = v
@@ -196,12 +198,12 @@ class Run:
 
     def type_of(self, e: Expr) -> ValueType:
         """The inferred type of the node *e*."""
-        return self.program.type_of(e)
+        return self.types[e]
 
     def typed(self, e: Expr, target: ValueType) -> Val:
         """The value of *e* brought to the representation of *target* (int to money: fen)."""
         v = self.eval(e)
-        source = self.program.type_of(e)
+        source = self.types[e]
         if source is target:
             return v
         if source is V.int and target is V.money:
@@ -264,7 +266,7 @@ class Run:
 
     def common(self, parts: Sequence[Expr]) -> tuple[list[Val], str | None]:
         """The values of *parts* brought to their common type and aligned."""
-        target = common_type([self.program.type_of(p) for p in parts])
+        target = common_type([self.types[p] for p in parts])
         assert target is not None
         return self.align(*(self.typed(p, target) for p in parts))
 
@@ -276,7 +278,7 @@ def _field(run: Run, e: Field) -> Val:
 
 def _param(run: Run, e: Param) -> Val:
     value = run.parameter(e.name)
-    return Val(constant(value, run.program.type_of(e)))
+    return Val(constant(value, run.types[e]))
 
 
 def _lit(run: Run, e: Lit) -> Val:
@@ -288,8 +290,8 @@ def _ref(run: Run, e: Ref) -> Val:
 
 
 def _arith(run: Run, e: Arith) -> Val:
-    out = run.program.type_of(e)
-    lt, rt = run.program.type_of(e.left), run.program.type_of(e.right)
+    types = run.types
+    out, lt, rt = types[e], types[e.left], types[e.right]
     if out is V.number:
         (a, b), by = run.align(run.typed(e.left, V.number), run.typed(e.right, V.number))
     elif out is V.money and e.op in "+-":

@@ -119,6 +119,11 @@ class Program:
         """
         return self._parameters.resolve(name, on)
 
+    @property
+    def types(self) -> Mapping[Expr, ValueType]:
+        """The inferred type of every node of the rules (read-only)."""
+        return self._types
+
     def depends_on(self, rule: str) -> frozenset[str]:
         """The rules *rule* refers to directly."""
         return self._deps[rule]
