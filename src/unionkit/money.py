@@ -110,12 +110,21 @@ def parse_fen(value: object) -> int:
 
 
 def yuan_to_fen(amount: Decimal) -> int:
-    """Exact ``Decimal`` yuan as whole fen, rounded half up (四舍五入) past the second place."""
-    return int(amount.scaleb(2).to_integral_value(ROUND_HALF_UP))
+    """
+    Return *amount* yuan as whole fen, exactly (``Decimal("8500.50")`` -> ``850050``).
+
+    Raises:
+        ValueError: The amount has a fraction of a fen.
+    """
+    # No quantize first: it would round 1.005 half-even to 1.00 and hide the extra place.
+    fen = amount.scaleb(2)
+    if fen != fen.to_integral_value():
+        raise ValueError(f"amount {amount} has more than two decimal places / 金额最多精确到分")
+    return int(fen)
 
 
 def fen_to_yuan(fen: int) -> Decimal:
-    """Whole fen as ``Decimal`` yuan with two places (``150`` is ``Decimal("1.50")``)."""
+    """Return *fen* as exact ``Decimal`` yuan with two places (``850050`` -> ``8500.50``)."""
     return Decimal(int(fen)).scaleb(-2).quantize(FEN)
 
 

@@ -29,17 +29,11 @@ ENGINE = (
 )
 
 
-def _runtime_imports(module: str) -> set[tuple[str, str]]:
-    """(module imported, name imported) pairs, function-level included, TYPE_CHECKING left out."""
+def _imports(module: str) -> set[tuple[str, str]]:
+    """(module imported, name imported) pairs, inside functions and TYPE_CHECKING included."""
     tree = ast.parse((RULES / f"{module}.py").read_text(encoding="utf-8"))
-    skip: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            skip.update(id(n) for n in ast.walk(node))
     found = set()
     for node in ast.walk(tree):
-        if id(node) in skip:
-            continue
         if isinstance(node, ast.ImportFrom) and node.module:
             for alias in node.names:
                 found.add((node.module, alias.name))
@@ -52,7 +46,7 @@ def _engine_graph() -> dict[str, set[str]]:
     graph = {}
     for module in ENGINE:
         deps = set()
-        for target, name in _runtime_imports(module):
+        for target, name in _imports(module):
             if (target == "unionkit" and name == "rules") or target == "unionkit.rules":
                 deps.add("__init__")
             elif target.startswith("unionkit.rules."):
@@ -87,8 +81,8 @@ def test_interpreters_and_explanations_read_the_program_not_the_facade() -> None
     for module in ("interpret", "explain", "batch", "trace", "functions", "output"):
         text = (RULES / f"{module}.py").read_text(encoding="utf-8")
         assert "._parameters" not in text, module
-        assert "ruleset" not in {t.split(".")[-1] for t, _ in _runtime_imports(module)}, module
+        assert "ruleset" not in {t.split(".")[-1] for t, _ in _imports(module)}, module
     explain = {
-        name for target, name in _runtime_imports("explain") if target.startswith("unionkit.rules.")
+        name for target, name in _imports("explain") if target.startswith("unionkit.rules.")
     }
     assert not [n for n in explain if n.startswith("_")]

@@ -15,7 +15,6 @@ from attrs import frozen
 from unionkit.errors import RuleEvaluationError
 from unionkit.money import fen_to_yuan
 from unionkit.rules.cells import MoneyUnit, check_money_unit
-from unionkit.rules.check import common_type
 from unionkit.rules.columns import Columns
 from unionkit.rules.expr import (
     BoolOp,
@@ -38,6 +37,7 @@ from unionkit.rules.interpret import open_run
 from unionkit.rules.program import Program
 from unionkit.rules.schema import FIELD_LABELS, PERSONAL_FIELDS, ValueType
 from unionkit.rules.trace import Tracer
+from unionkit.rules.values import common_type
 
 __all__ = ["ExplainNode", "Explanation", "explain"]
 
