@@ -78,7 +78,7 @@ EXTRA = [
     Rule("negated", -field("sick_leave_days") + days_since(field("hire_date")),
          "取负", "negated", "int", missing=Missing.propagate),
     Rule("within", between(field("sick_leave_days"), 5, 20)
-         & (field("sick_leave_days") != 16) & (field("sick_leave_days") <= 30)
+         & field("sick_leave_days").ne(16) & (field("sick_leave_days") <= 30)
          | group_all(field("serious_illness"), by=HH) & group_any(field("serious_illness"), by=HH),
          "范围", "within", "bool", missing=Missing.propagate),
     Rule("per_day", field("annual_income") / field("sick_leave_days")
