@@ -10,7 +10,7 @@ import pytest
 from rules_standard import standard_parameters, standard_ruleset
 
 from unionkit.errors import RuleEvaluationError
-from unionkit.rules import Rule, RuleSet, field, ref
+from unionkit.rules import Rule, RuleSet, field, group_count, group_sum, ref
 from unionkit.rules.columns import Columns
 from unionkit.rules.interpret import open_run
 from unionkit.rules.trace import Tracer
@@ -91,3 +91,31 @@ def test_a_batch_run_leaves_nothing_for_the_cyclic_garbage_collector() -> None:
         gc.enable()
 
     assert 0 == found
+
+
+def test_an_aggregate_of_aggregates_over_other_groups_is_explained_like_batch() -> None:
+    # a's household is {a, b}; b's union group is {b, c}: explaining a needs c too
+    rs = RuleSet(
+        [
+            Rule(
+                "group_sizes",
+                group_sum(group_count(by="union_group_id"), by="household_id"),
+                "各人小组人数之和",
+                "sum of group sizes",
+                "int",
+            )
+        ],
+        standard_parameters(),
+    )
+    roster = {
+        "member_id": ["a", "b", "c", "d"],
+        "household_id": ["h", "h", "x", "y"],
+        "union_group_id": ["g1", "g2", "g2", "g3"],
+    }
+    batch = rs.evaluate(roster, AS_OF).frame["group_sizes"].tolist()
+
+    scanned = [rs.explain(roster, "group_sizes", AS_OF, member=m).value for m in "abcd"]
+    prepared = rs.prepare(roster)
+    again = [rs.explain(prepared, "group_sizes", AS_OF, member=m).value for m in "abcd"]
+
+    assert [3, 3, 2, 1] == batch == scanned == again

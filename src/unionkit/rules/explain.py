@@ -528,7 +528,9 @@ def _not_one(member: str, hits: int) -> RuleEvaluationError:
     return RuleEvaluationError(f"member {member!r} {problem}")
 
 
-def _scanned_rows(full: Columns, member: str, groups: Iterable[str]) -> tuple[Array, int]:
+def _scanned_rows(
+    full: Columns, member: str, groups: Iterable[str], closure: bool
+) -> tuple[Array, int]:
     # A roster seen once: whole-column comparisons beat building an index.
     ids, id_missing = full.get("member_id")
     hits = np.flatnonzero((ids if ids.dtype.kind == "O" else ids.astype(str)) == str(member))
@@ -539,26 +541,76 @@ def _scanned_rows(full: Columns, member: str, groups: Iterable[str]) -> tuple[Ar
     at = int(hits[0])
     selected = np.zeros(full.n, dtype=bool)
     selected[at] = True
-    for by in groups:
-        keys, missing = full.get(by)
-        if missing is None or not missing[at]:
-            same = keys == keys[at]
-            selected |= same if missing is None else (same & ~missing)
-    return np.flatnonzero(selected), at
+    while True:
+        reached = selected.copy()
+        for by in groups:
+            keys, missing = full.get(by)
+            known = reached if missing is None else (reached & ~missing)
+            if known.any():
+                same = np.isin(keys, keys[known])
+                selected |= same if missing is None else (same & ~missing)
+        if not closure or int(selected.sum()) == int(reached.sum()):
+            return np.flatnonzero(selected), at
 
 
-def _prepared_rows(full: Columns, member: str, groups: Iterable[str]) -> tuple[Array, int]:
+def _prepared_rows(
+    full: Columns, member: str, groups: Iterable[str], closure: bool
+) -> tuple[Array, int]:
     # A prepared roster is explained again and again: look rows up in indexes kept on it.
     hits = full.rows_with("member_id", member)
     if len(hits) != 1:
         raise _not_one(member, len(hits))
     at = hits[0]
     chosen = {at}
-    for by in groups:
-        keys, missing = full.get(by)
-        if missing is None or not missing[at]:
-            chosen.update(full.rows_with(by, keys[at]))
+    frontier = [at]
+    while frontier:
+        found: list[int] = []
+        for row in frontier:
+            for by in groups:
+                keys, missing = full.get(by)
+                if missing is None or not missing[row]:
+                    found.extend(r for r in full.rows_with(by, keys[row]) if r not in chosen)
+                    chosen.update(found)
+        frontier = found if closure else []
     return np.array(sorted(chosen), dtype=np.int64), at
+
+
+def _nested(program: Program, rule: str) -> bool:
+    """
+    Whether *rule* aggregates, over one grouping, values aggregated over another.
+
+    Then a member's household alone is not enough to explain them: the other
+    groups of its members are needed too, and so on, until no group is cut.
+    """
+    memo = program.memo("explain.nested")
+    found = memo.get(rule)
+    if found is None:
+        found = memo[rule] = any(
+            bool(_groupings(program, c) - {g.by})
+            for n in program.needed([rule])
+            for g in walk(program.rules[n].expr)
+            if isinstance(g, GroupAgg)
+            for c in children(g)
+        )
+    return bool(found)
+
+
+def _groupings(program: Program, e: Expr) -> set[str]:
+    """The grouping columns the value of *e* depends on, through the rules it reads."""
+    out: set[str] = set()
+    seen: set[str] = set()
+    stack = [e]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, GroupAgg):
+            out.add(x.by)
+        if isinstance(x, Ref):
+            if x.name not in seen:
+                seen.add(x.name)
+                stack.append(program.rules[x.name].expr)
+            continue
+        stack.extend(children(x))
+    return out
 
 
 def explain(
@@ -610,10 +662,10 @@ def explain(
                     "名册由其他规则集预处理，请用本规则集重新 prepare"
                 )
             full = data_or_row
-            rows, at = _prepared_rows(full, member, groups)
+            rows, at = _prepared_rows(full, member, groups, _nested(program, rule))
         else:
             full = Columns(data_or_row, program.fields, needed, money_unit)
-            rows, at = _scanned_rows(full, member, groups)
+            rows, at = _scanned_rows(full, member, groups, _nested(program, rule))
         cols = full.take(rows, [n for n in needed if full.has(n)])
         index = int(np.searchsorted(rows, at))
     tracer = Tracer()
