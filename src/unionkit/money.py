@@ -14,6 +14,7 @@ __all__ = [
     "parse_fen",
     "parse_nonnegative_yuan",
     "parse_yuan",
+    "round_to_fen",
     "round_yuan",
     "yuan_to_fen",
 ]
@@ -126,6 +127,11 @@ def yuan_to_fen(amount: Decimal) -> int:
 def fen_to_yuan(fen: int) -> Decimal:
     """Return *fen* as exact ``Decimal`` yuan with two places (``850050`` -> ``8500.50``)."""
     return Decimal(int(fen)).scaleb(-2).quantize(FEN)
+
+
+def round_to_fen(amount: Decimal) -> int:
+    """*amount* yuan as whole fen, rounded half up (四舍五入) past the second place."""
+    return int(amount.scaleb(2).to_integral_value(ROUND_HALF_UP))
 
 
 def floats_to_fen(values: Any) -> Any:

@@ -13,7 +13,7 @@ import numpy as np
 
 from unionkit.errors import RuleEvaluationError
 from unionkit.labels import read_yes_no
-from unionkit.money import floats_to_fen, parse_fen, round_yuan, yuan_to_fen
+from unionkit.money import floats_to_fen, parse_fen, round_to_fen
 from unionkit.rules.schema import ValueType
 
 __all__ = ["EPOCH", "MoneyUnit", "absent", "check_money_unit", "convert", "money_cell"]
@@ -61,7 +61,7 @@ def money_cell(value: object, unit: MoneyUnit = "fen") -> int | None:
     if isinstance(value, Decimal):
         if not value.is_finite():
             return None
-        return yuan_to_fen(round_yuan(value))
+        return round_to_fen(value)
     if isinstance(value, float):
         return int(floats_to_fen(np.array([value]))[0])
     text = str(value)
@@ -300,7 +300,7 @@ def _money_objects(a: Array, unit: MoneyUnit) -> tuple[Array, Array | None] | No
     cells, types, missing = _scan(a)
     try:
         if types <= {Decimal}:
-            fen = [0 if d is None else yuan_to_fen(round_yuan(d)) for d in cells]
+            fen = [0 if d is None else round_to_fen(d) for d in cells]
             return np.array(fen, dtype=np.int64), missing
         if types <= {int}:
             ints = np.array([0 if c is None else c for c in cells], dtype=np.int64)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from unionkit.errors import RuleEvaluationError
-from unionkit.money import round_yuan, yuan_to_fen
+from unionkit.money import round_to_fen
 from unionkit.rules.expr import Expr, to_text
 from unionkit.rules.parameters import Scale
 from unionkit.rules.schema import ValueType
@@ -189,7 +189,7 @@ def to_type(values: Any, source: ValueType, target: ValueType) -> Any:
 def constant(value: Any, vtype: ValueType) -> Any:
     """A literal's or a parameter's *value* in the engine's representation of *vtype*."""
     if vtype is V.money:
-        return yuan_to_fen(round_yuan(Decimal(value)))
+        return round_to_fen(Decimal(value))
     if vtype is V.number:
         return float(value)
     if vtype is V.int:
@@ -218,7 +218,7 @@ def scale_table(scale: Scale, x_type: ValueType, out_type: ValueType) -> tuple[A
         else:
             thresholds.append(float(b.threshold))
     if out_type is V.money:
-        amounts: list[Any] = [yuan_to_fen(round_yuan(b.amount)) for b in scale.brackets]
+        amounts: list[Any] = [round_to_fen(b.amount) for b in scale.brackets]
     else:
         amounts = [float(b.amount) for b in scale.brackets]
     return thresholds, amounts
