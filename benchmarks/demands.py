@@ -32,9 +32,9 @@ from unionkit.demands import Workflow
 from unionkit.demands.synthetic import generate_year, hospital_members, plan_year, simulate
 from unionkit.models.demand import Demand, DemandEvent
 from unionkit.reports import DemandFacts, ReportPeriod, compute_demand_figures, demand_figures
+from unionkit.reports.queries import read_demand_facts
 from unionkit.reports.render import to_markdown
 from unionkit.store import Store, open_store
-from unionkit.reports.queries import read_demand_facts
 
 YEAR = 2025
 TARGET_S = 1.0

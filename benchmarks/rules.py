@@ -399,6 +399,34 @@ def main() -> None:
           f"screening_eligible {got['explain_row_screening'] * 1000:.3f} ms; "
           f"in a 5,400 roster with household: {got['explain_in_roster'] * 1000:.2f} ms, "
           f"in a prepared roster: {got['explain_prepared'] * 1000:.3f} ms")
+    example = example_roster_explain(args.repeat)
+    worst = max(example, key=example.__getitem__)
+    print(f"explain each of the {len(example)} standard rules on examples/roster.csv after "
+          f"prepare (worst of 21 members): mean {sum(example.values()) / len(example) * 1000:.3f}"
+          f" ms, slowest {worst} {example[worst] * 1000:.3f} ms")
+
+
+def example_roster_explain(repeat: int) -> dict[str, float]:
+    """Explain every standard rule for members of examples/roster.csv after ``prepare``."""
+    from unionkit.rules.library import standard_bundle, standard_ruleset
+
+    from unionkit.cli.rules import roster_columns
+    from unionkit.io import read_roster
+
+    path = Path(__file__).parent.parent / "examples" / "roster.csv"
+    result = read_roster(path)
+    data = roster_columns(result, standard_bundle().fields)
+    rs = standard_ruleset()
+    prepared = rs.prepare(data)
+    members = [m.member_id for m in result.members[:: max(1, len(result.members) // 20)]]
+    times: dict[str, float] = {}
+    for rule in rs.rules:
+        for member in members[:1]:
+            rs.explain(prepared, rule, AS_OF, member=member)  # builds the indexes once
+        times[rule] = max(
+            per_call(lambda m=m, r=rule: rs.explain(prepared, r, AS_OF, member=m), 20, repeat)
+            for m in members)
+    return times
 
 
 if __name__ == "__main__":

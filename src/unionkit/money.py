@@ -5,15 +5,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 __all__ = [
     "FEN",
     "fen_to_yuan",
+    "floats_to_fen",
     "format_fen",
     "format_yuan",
     "parse_fen",
     "parse_nonnegative_yuan",
     "parse_yuan",
+    "round_to_fen",
     "round_yuan",
     "yuan_to_fen",
 ]
@@ -156,3 +159,27 @@ def format_yuan(amount: Decimal) -> str:
         ValueError: The amount has a fraction of a fen.
     """
     return format_fen(yuan_to_fen(amount))
+def round_to_fen(amount: Decimal) -> int:
+    """*amount* yuan as whole fen, rounded half up (四舍五入) past the second place."""
+    return int(amount.scaleb(2).to_integral_value(ROUND_HALF_UP))
+
+
+def floats_to_fen(values: Any) -> Any:
+    """
+    Round an array of float yuan to ``int64`` fen, half up (四舍五入) on the decimal value.
+
+    Binary noise such as ``1.005 * 100 == 100.49999999999999`` is absorbed
+    (a tolerance of a millionth of a fen) so that the amount a person typed
+    is rounded as written. numpy is imported only when this is called.
+    """
+    import numpy as np
+
+    y = np.asarray(values, dtype=np.float64) * 100.0
+    negative = bool(len(y)) and bool(y.min() < 0)
+    a = np.abs(y) if negative else y
+    f = np.floor(a)
+    frac = np.subtract(a, f, out=a if not negative else None)
+    f += frac >= 0.5 - 1e-6
+    if negative:
+        np.copysign(f, y, out=f)
+    return f.astype(np.int64)

@@ -54,7 +54,7 @@ def test_the_standard_rules_build_in_dependency_order() -> None:
         (where(field("frontline"), 1, date(2020, 1, 1)).eq(1), "where mixes incompatible"),
         (group_sum(field("frontline"), by="household_id") > 0, "group_sum needs numbers"),
         (group_sum(field("annual_income"), by="birth_date") > 0, "cannot group by a date"),
-        (param("hardship.subsidy_brackets") > 0, "is a scale; use scale_lookup"),
+        (param("hardship.subsidy_brackets") > 0, "is a scale; use scale(...)"),
         (scale_lookup("screening.min_age", field("sick_leave_days")) > 0, "is not a scale"),
     ],
 )

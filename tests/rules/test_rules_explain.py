@@ -15,24 +15,51 @@ from rules_standard import standard_parameters, standard_rules, standard_ruleset
 
 from unionkit.errors import RuleEvaluationError
 from unionkit.rules import (
+    Bracket,
     ExplainNode,
     Missing,
+    Parameter,
+    ParameterValue,
     Rule,
     RuleSet,
+    Scale,
+    as_of,
+    between,
     clip,
+    coalesce,
+    day,
+    days_since,
     field,
+    group_all,
+    group_any,
     group_max,
     group_min,
+    group_sum,
     isin,
     maximum,
+    minimum,
+    month,
     months_since,
+    param,
     ref,
+    scale_lookup,
     where,
+    year,
     years_since,
 )
+from unionkit.rules.columns import Columns
+from unionkit.rules.expr import Expr, function_name
+from unionkit.rules.expr import walk as walk_expr
+from unionkit.rules.functions import FUNCTIONS, call
+from unionkit.rules.interpret import open_run
+from unionkit.rules.trace import Tracer
 
 AS_OF = date(2025, 6, 1)
 HH = "household_id"
+
+def round_money(x: Expr) -> Expr:
+    return call("round", call("abs", x), 1)
+
 
 EXTRA = [
     Rule("per_head_money", (field("annual_income") - field("rigid_spending")) / 7,
@@ -47,11 +74,35 @@ EXTRA = [
          "混合", "mixed", "number", missing=Missing.propagate),
     Rule("in_group", isin(field("sick_leave_days"), [0, 15, 16]) | ~ref("sole_earner"),
          "分组", "in group", "bool", missing=Missing.propagate),
+    # what the rules above leave out, so that every kind of node is compared
+    Rule("negated", -field("sick_leave_days") + days_since(field("hire_date")),
+         "取负", "negated", "int", missing=Missing.propagate),
+    Rule("within", between(field("sick_leave_days"), 5, 20)
+         & field("sick_leave_days").ne(16) & (field("sick_leave_days") <= 30)
+         | group_all(field("serious_illness"), by=HH) & group_any(field("serious_illness"), by=HH),
+         "范围", "within", "bool", missing=Missing.propagate),
+    Rule("per_day", field("annual_income") / field("sick_leave_days")
+         + round_money(field("annual_income") - Decimal("30000")),
+         "每天", "per day", "money", missing=Missing.propagate),
+    Rule("ratio", field("sick_leave_days") / (field("sick_leave_days") - 15)
+         + group_sum(field("annual_income") * 0.5, by=HH)
+         + scale_lookup("tax.rates", field("annual_income"))
+         + call("round", field("sick_leave_days") / 7, 2),
+         "比率", "ratio", "number", missing=Missing.propagate),
+    Rule("calendar", (year(as_of()) - year(field("birth_date"))
+                      + minimum(month(field("hire_date")), day(field("hire_date")))
+                      + coalesce(field("sick_leave_days"), 0)) > 40,
+         "日历", "calendar", "bool", missing=Missing.propagate),
+    Rule("taxed", where(param("hardship.weight.illness") > 0.3, 1, 0), "税", "taxed", "int"),
 ]
 
 
 def ruleset() -> RuleSet:
-    return RuleSet([*standard_rules(), *EXTRA], standard_parameters())
+    params = standard_parameters()
+    params.add(Parameter("tax.rates", "rate", "税率", "rates", [ParameterValue(
+        date(2020, 1, 1), Scale([Bracket(0, Decimal("0")), Bracket(36000, Decimal("0.03")),
+                                 Bracket(144000, Decimal("0.1"))], kind="marginal_rate"))]))
+    return RuleSet([*standard_rules(), *EXTRA], params)
 
 
 RS = ruleset()
@@ -97,6 +148,20 @@ def rosters(draw: st.DrawFn) -> tuple[dict[str, list[Any]], date]:
     return roster, draw(st.sampled_from(DATES))
 
 
+def node_kinds(rs: RuleSet) -> set[str]:
+    kinds = set()
+    for rule in rs.rules.values():
+        for e in walk_expr(rule.expr):
+            kinds.add(function_name(e) or type(e).__name__)
+    return kinds
+
+
+def test_the_property_below_covers_every_kind_of_node() -> None:
+    operators = {"Field", "Param", "Lit", "Ref", "Arith", "Neg", "Compare", "BoolOp", "Not"}
+
+    assert operators | set(FUNCTIONS) == node_kinds(RS)
+
+
 def rule_nodes(node: ExplainNode) -> Iterator[ExplainNode]:
     if node.kind == "rule":
         yield node
@@ -123,12 +188,18 @@ def test_explain_equals_batch_for_every_member_and_rule(case: tuple[dict[str, li
                                                                     date]) -> None:
     roster, as_of = case
     batch = RS.evaluate(roster, as_of).frame
+    traced = Tracer()
+    open_run(RS.program, Columns(roster, RS.fields), as_of, TOP, tracer=traced).run()
 
     for i, member in enumerate(roster["member_id"]):
         for top in TOP:
             tree = RS.explain(roster, top, as_of, member=member).tree
             for node in rule_nodes(tree):
                 assert batch_value(batch[node.text], i) == explained(node), (member, node.text)
+            for node in walk(tree):
+                if node.expr is not None:  # every sub-expression, against the whole roster's run
+                    whole = traced.node_at(node.expr, i, node.value_type)
+                    assert whole == explained(node), (member, node.text)
 
 
 def test_a_single_row_can_be_explained_without_a_roster() -> None:

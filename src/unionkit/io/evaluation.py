@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from unionkit._csv import SafeWriter
 from unionkit._files import apply_policy
 from unionkit.money import format_fen
+from unionkit.rules.output import column_values
 
 if TYPE_CHECKING:
     from unionkit.models import Member
@@ -55,56 +55,6 @@ def format_count(n: int) -> str:
     .. versionadded:: 0.1.0
     """
     return f"{n:,}"
-
-
-def _cells(column: Any, kind: str) -> list[object]:
-    """One column of a batch result as plain Python values (None where unknown)."""
-    import numpy as np
-
-    if not isinstance(column, np.ndarray):  # pandas or polars: the engine's own containers
-        column = _to_masked(column)
-    missing = np.ma.getmaskarray(column).tolist()
-    data = np.ma.getdata(column)
-    if kind == "date":
-        values: list[object] = [
-            None if np.isnat(d) else d.astype("datetime64[D]").item() for d in data
-        ]
-    else:
-        values = data.tolist()
-    out: list[object] = []
-    for value, gone in zip(values, missing, strict=True):
-        if gone or value is None or (isinstance(value, float) and math.isnan(value)):
-            out.append(None)
-        else:
-            out.append(value)
-    return out
-
-
-def _to_masked(column: Any) -> Any:
-    """A pandas Series or polars Series as a masked array of plain values."""
-    import numpy as np
-
-    if hasattr(column, "isna"):  # pandas
-        mask = column.isna().to_numpy()
-        values = column.astype(object).where(~column.isna(), None).tolist()
-    else:  # polars
-        mask = column.is_null().to_numpy()
-        values = column.to_list()
-    if values and any(isinstance(v, date) for v in values):
-        days = [
-            np.datetime64("NaT") if v is None else np.datetime64(_as_date(v), "D") for v in values
-        ]
-        return np.ma.MaskedArray(np.array(days, dtype="datetime64[D]"), mask)
-    return np.ma.MaskedArray(np.array([0 if v is None else v for v in values], dtype=object), mask)
-
-
-def _as_date(value: object) -> date:
-    from datetime import datetime
-
-    if isinstance(value, datetime):
-        return value.date()
-    assert isinstance(value, date)
-    return value
 
 
 class ResultTable:
@@ -204,7 +154,7 @@ def result_table(
     rules = []
     for name in batch.rules:
         kind = str(batch.value_types[name])
-        values = _cells(batch.frame[name], kind)
+        values = column_values(batch.frame[name], kind)
         if len(values) != len(members):
             raise ValueError(f"the results have {len(values)} rows for {len(members)} members")
         rule = ruleset.rules[name]

@@ -9,8 +9,17 @@ from attrs import frozen
 
 from unionkit.labels import Lang
 from unionkit.models import Member
+from unionkit.rules.html import SHOWN_ROWS
+from unionkit.rules.html import table as html_table
 
-__all__ = ["RosterImport", "RosterSummary", "RosterWarning", "RowError"]
+__all__ = [
+    "RosterImport",
+    "RosterSummary",
+    "RosterWarning",
+    "RowError",
+    "roster_import_html",
+    "roster_import_repr",
+]
 
 
 @frozen
@@ -157,13 +166,11 @@ class RosterImport:
 
     def __repr__(self) -> str:
         # The counts, never every member: a notebook stores the repr of what it displays.
-        from unionkit.notebook import roster_import_repr
 
         return roster_import_repr(self)
 
     def _repr_html_(self) -> str:
-        """Counts and the first errors as tables in Jupyter (see ``unionkit.notebook``)."""
-        from unionkit.notebook import roster_import_html
+        """Counts and the first errors as tables in Jupyter (:func:`roster_import_html`)."""
 
         return roster_import_html(self)
 
@@ -188,3 +195,65 @@ class RosterImport:
             errors_by_code=dict(by_code.most_common()),
             warnings=len(self.warnings),
         )
+
+
+def roster_import_html(result: RosterImport) -> str:
+    """
+    A roster import as HTML: the counts, errors by kind and the first few errors.
+
+    No member is listed, and error values are the masked ones the reader stored.
+
+    Args:
+        result: What ``read_roster`` returned.
+
+    Returns:
+        HTML for Jupyter.
+
+    .. versionadded:: 0.1.0
+    """
+    s = result.summary()
+    counts = [
+        ("读取行数 rows read", s.rows_read),
+        ("有效行 valid", s.valid),
+        ("会员 members", s.members),
+        ("家属 relatives", s.relatives),
+        ("家庭 households", s.households),
+        ("有错误的行 rows with errors", s.rows_with_errors),
+        ("错误 errors", s.errors),
+        ("警告 warnings", s.warnings),
+    ]
+    parts = [
+        html_table(
+            f"花名册 / roster {result.source} ({result.format}"
+            f"{', ' + result.encoding if result.encoding else ''})",
+            ["", ""],
+            [(k, f"{v:,}") for k, v in counts],
+        )
+    ]
+    if result.errors:
+        by_code = Counter(e.code for e in result.errors)
+        parts.append(
+            html_table(
+                "错误类型 / errors by kind",
+                ["code", "n"],
+                [(c, f"{k:,}") for c, k in by_code.most_common()],
+            )
+        )
+        parts.append(
+            html_table(
+                "前几个错误 / first errors",
+                ["行 row", "列 column", "原因 reason"],
+                [(e.row, e.column or e.field, e.message("zh")) for e in result.errors[:SHOWN_ROWS]],
+                more=len(result.errors) - SHOWN_ROWS,
+            )
+        )
+    return "\n".join(parts)
+
+
+def roster_import_repr(result: RosterImport) -> str:
+    """The plain-text repr of a roster import: counts, never the members themselves."""
+    s = result.summary()
+    return (
+        f"<RosterImport {result.source!r}: {s.valid:,} valid rows "
+        f"({s.members:,} members, {s.relatives:,} relatives), {s.errors:,} errors>"
+    )

@@ -33,6 +33,7 @@ from unionkit.rules.expr import (
     year,
     years_since,
 )
+from unionkit.rules.functions import call
 from unionkit.rules.parameters import (
     Bracket,
     Parameter,
@@ -65,6 +66,7 @@ __all__ = [
     "WhatIfReport",
     "as_of",
     "between",
+    "call",
     "clip",
     "coalesce",
     "day",

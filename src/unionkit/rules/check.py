@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from unionkit.errors import RuleDefinitionError
 from unionkit.rules.expr import (
     Arith,
-    AsOf,
-    Between,
     BoolOp,
-    Clip,
-    Coalesce,
     Compare,
-    DatePart,
     Expr,
-    Extreme,
     Field,
-    GroupAgg,
-    IsIn,
     Lit,
     Name,
     Neg,
@@ -26,56 +18,17 @@ from unionkit.rules.expr import (
     Param,
     Ref,
     ScaleLookup,
-    Since,
-    Where,
+    function_name,
     to_text,
     walk,
 )
+from unionkit.rules.functions import FUNCTIONS
 from unionkit.rules.schema import ValueType
+from unionkit.rules.values import NUMERIC, arith_type, common_type, convertible
 
 __all__ = ["NUMERIC", "arith_type", "common_type", "convertible", "infer_types"]
 
 V = ValueType
-NUMERIC = frozenset({V.int, V.number, V.money})
-
-
-def arith_type(op: str, left: ValueType, right: ValueType) -> ValueType | None:
-    """
-    The type of ``left op right``, or None when the combination is not allowed.
-
-    Integers and money mix as money (an integer counts as whole yuan);
-    money times money scales one by the other and stays money; money divided
-    by an integer is rounded half-up to the fen; anything with a number
-    (float) is a number.
-    """
-    if left not in NUMERIC or right not in NUMERIC:
-        return None
-    if V.number in (left, right):
-        return V.number
-    if left is V.int and right is V.int:
-        return V.number if op == "/" else V.int
-    if op == "/":
-        return V.money if right is V.int else V.number
-    return V.money
-
-
-def common_type(types: list[ValueType]) -> ValueType | None:
-    """The type several values are brought to before comparing or choosing, or None."""
-    kinds = set(types)
-    if len(kinds) == 1:
-        return types[0]
-    if kinds <= NUMERIC:
-        return V.number if V.number in kinds else V.money
-    return None
-
-
-def convertible(source: ValueType, target: ValueType) -> bool:
-    """Whether a value of *source* type may be given where *target* is declared."""
-    if source is target:
-        return True
-    return (source, target) in {(V.int, V.number), (V.int, V.money), (V.money, V.number)}
-
-
 def _params_in(node: Expr) -> set[str]:
     # Which parameters the failing part reads: lets the plugin host blame the plugin that set one.
     return {n.name if isinstance(n, Param) else n.param for n in walk(node)
@@ -133,8 +86,8 @@ class _Checker:
                 raise self.fail(e, f"unknown parameter {e.name!r}", f"未知参数 {e.name}")
             pt = self.param_types[e.name]
             if pt is None:
-                raise self.fail(e, f"parameter {e.name!r} is a scale; use scale_lookup",
-                                f"参数 {e.name} 是分档表，请用 scale_lookup")
+                raise self.fail(e, f"parameter {e.name!r} is a scale; use scale(...)",
+                                f"参数 {e.name} 是分档表，请用 scale(...)")
             return pt
         if isinstance(e, Lit):
             return e.vtype
@@ -167,62 +120,16 @@ class _Checker:
         if isinstance(e, BoolOp):
             for side in (e.left, e.right):
                 if self.infer(side) is not V.bool:
-                    raise self.fail(e, f"'{e.op}' needs yes/no values", f"“{e.op}”需要是/否值")
+                    word = "and" if e.op == "&" else "or"
+                    raise self.fail(e, f"'{word}' needs yes/no values", f"“{word}”需要是/否值")
             return V.bool
         if isinstance(e, Not):
             if self.infer(e.operand) is not V.bool:
-                raise self.fail(e, "'~' needs a yes/no value", "“~”需要是/否值")
+                raise self.fail(e, "'not' needs a yes/no value", "“not”需要是/否值")
             return V.bool
-        if isinstance(e, Where):
-            if self.infer(e.cond) is not V.bool:
-                raise self.fail(e, "the condition of where must be yes/no",
-                                "where 的条件必须是是/否值")
-            return self._common(e, [e.then, e.otherwise], "where")
-        if isinstance(e, Extreme):
-            t = self._common(e, list(e.args), f"{e.op}imum")
-            if t not in NUMERIC and t is not V.date:
-                raise self.fail(e, f"{e.op}imum needs numbers or dates",
-                                f"{e.op}imum 需要数值或日期")
-            return t
-        if isinstance(e, Clip):
-            t = self._common(e, [e.operand, e.lo, e.hi], "clip")
-            if t not in NUMERIC:
-                raise self.fail(e, "clip needs numbers", "clip 需要数值")
-            return t
-        if isinstance(e, Between):
-            t = self._common(e, [e.operand, e.lo, e.hi], "between")
-            if t not in NUMERIC and t is not V.date:
-                raise self.fail(e, "between needs numbers or dates", "between 需要数值或日期")
-            return V.bool
-        if isinstance(e, IsIn):
-            t = self.infer(e.operand)
-            for v in e.values:
-                if common_type([t, v.vtype]) is None:
-                    raise self.fail(e, f"value {to_text(v)} cannot be compared with {t.value}",
-                                    f"取值 {to_text(v)} 不能与{t.label_zh}比较")
-            return V.bool
-        if isinstance(e, Since):
-            if self.infer(e.operand) is not V.date:
-                raise self.fail(e, f"{e.unit}_since needs a date", f"{e.unit}_since 需要日期")
-            return V.int
-        if isinstance(e, Coalesce):
-            return self._common(e, [e.operand, e.default], "coalesce")
-        if isinstance(e, DatePart):
-            if self.infer(e.operand) is not V.date:
-                raise self.fail(e, f"{e.part} needs a date", f"{e.part} 需要日期")
-            return V.int
-        if isinstance(e, AsOf):
-            return V.date
-        if isinstance(e, GroupAgg):
-            return self._group(e)
-        if isinstance(e, ScaleLookup):
-            if e.param not in self.param_types:
-                raise self.fail(e, f"unknown parameter {e.param!r}", f"未知参数 {e.param}")
-            if self.param_types[e.param] is not None:
-                raise self.fail(e, f"parameter {e.param!r} is not a scale",
-                                f"参数 {e.param} 不是分档表")
-            self._numeric(e.operand, e, "scale_lookup")
-            return self.scale_types[e.param]
+        name = function_name(e)
+        if name is not None:
+            return FUNCTIONS[name].typing(self, e)
         raise self.fail(e, f"unknown expression {type(e).__name__}", "未知表达式")
 
     def _common(self, node: Expr, parts: list[Expr], what: str) -> ValueType:
@@ -234,33 +141,22 @@ class _Checker:
                             f"{what} 的各部分类型不一致（{shown}）")
         return t
 
-    def _group(self, e: GroupAgg) -> ValueType:
-        by_type = self.fields.get(e.by)
-        if by_type is None:
-            raise self.fail(e, f"unknown grouping field {e.by!r}", f"未知分组字段 {e.by}")
-        if by_type not in (V.text, V.int):
-            raise self.fail(e, f"cannot group by a {by_type.value} field",
-                            f"不能按{by_type.label_zh}字段分组")
-        if e.where is not None and self.infer(e.where) is not V.bool:
-            raise self.fail(e, "the where of group_count must be yes/no",
-                            "group_count 的条件必须是是/否值")
-        if e.op == "count":
-            return V.int
-        if e.operand is None:
-            raise self.fail(e, f"group_{e.op} needs a value", f"group_{e.op} 需要一个值")
-        t = self.infer(e.operand)
-        if e.op in ("any", "all"):
-            if t is not V.bool:
-                raise self.fail(e, f"group_{e.op} needs a yes/no condition",
-                                f"group_{e.op} 需要是/否条件")
-            return V.bool
-        if e.op == "sum" and t not in NUMERIC:
-            raise self.fail(e, "group_sum needs numbers (count yes/no with group_count)",
-                            "group_sum 需要数值（是/否请用 group_count）")
-        if e.op in ("max", "min") and t not in NUMERIC and t is not V.date:
-            raise self.fail(e, f"group_{e.op} needs numbers or dates",
-                            f"group_{e.op} 需要数值或日期")
-        return t
+    # --- what the functions' type rules may ask (functions.TypeContext) ---
+
+    def common(self, node: Expr, parts: Sequence[Expr], what: str) -> ValueType:
+        return self._common(node, list(parts), what)
+
+    def numeric(self, e: Expr, node: Expr, what: str) -> ValueType:
+        return self._numeric(e, node, what)
+
+    def field_type(self, name: str) -> ValueType | None:
+        return self.fields.get(name)
+
+    def parameter_type(self, name: str) -> tuple[bool, ValueType | None]:
+        return name in self.param_types, self.param_types.get(name)
+
+    def scale_type(self, name: str) -> ValueType:
+        return self.scale_types[name]
 
 
 def infer_types(

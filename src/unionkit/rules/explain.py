@@ -1,61 +1,47 @@
-"""One member: a rule's value and a tree of why, from a scalar interpreter over the same tree."""
+"""One member: a rule's value and a tree of why, read from a traced run of the one interpreter."""
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import functools
 import html
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 from attrs import frozen
 
 from unionkit.errors import RuleEvaluationError
-from unionkit.rules.batch import (
-    EXACT_LIMIT,
-    Array,
-    Columns,
-    MoneyUnit,
-    _Groups,
-    scale_table,
-    too_large,
-)
-from unionkit.rules.check import common_type
+from unionkit.money import fen_to_yuan
+from unionkit.rules.cells import MoneyUnit, check_money_unit
+from unionkit.rules.columns import Columns
 from unionkit.rules.expr import (
-    Arith,
-    AsOf,
-    Between,
     BoolOp,
-    Clip,
-    Coalesce,
+    Call,
     Compare,
-    DatePart,
     Expr,
-    Extreme,
     Field,
     GroupAgg,
     IsIn,
     Lit,
-    Neg,
     Not,
     Param,
     Ref,
     ScaleLookup,
-    Since,
-    Where,
     children,
     to_text,
     walk,
 )
-from unionkit.rules.schema import FIELD_LABELS, PERSONAL_FIELDS, Missing, ValueType
-
-if TYPE_CHECKING:
-    from unionkit.rules.ruleset import RuleSet
+from unionkit.rules.interpret import open_run
+from unionkit.rules.program import Program
+from unionkit.rules.schema import FIELD_LABELS, PERSONAL_FIELDS, ValueType
+from unionkit.rules.trace import Tracer
+from unionkit.rules.values import common_type
 
 __all__ = ["ExplainNode", "Explanation", "explain"]
+
+Array = np.ndarray[Any, Any]
 
 V = ValueType
 _MASK = "＊＊＊"
@@ -80,6 +66,7 @@ class ExplainNode:
         reason_masked_en: The same in English.
         detail: Extra facts (a parameter's effective date, source and unit).
         children: The steps this one was computed from.
+        expr: The sub-expression this step is the value of (None for a rule).
 
     .. versionadded:: 0.1.0
     """
@@ -97,6 +84,7 @@ class ExplainNode:
     reason_masked_en: str
     detail: Mapping[str, Any]
     children: tuple[ExplainNode, ...]
+    expr: Expr | None = None
 
 
 def _show(value: Any, vtype: ValueType, lang: str) -> str:
@@ -160,6 +148,7 @@ class Explanation:
             f"<small>version {html.escape(self.version[:12])}</small></div>"
 
 
+
 def _line(node: ExplainNode, lang: str, reveal: bool) -> str:
     label = node.label_zh if lang == "zh" else node.label_en
     masked = node.personal and not reveal
@@ -187,50 +176,40 @@ def _line(node: ExplainNode, lang: str, reveal: bool) -> str:
     return text
 
 
-def _render(node: ExplainNode, lang: str, reveal: bool, depth: int, *, out: list[str],
+
+def _render(root: ExplainNode, lang: str, reveal: bool, depth: int, *, out: list[str],
             seen: set[str]) -> None:
-    line = "  " * depth + "- " + _line(node, lang, reveal)
-    if node.kind == "rule":
-        if node.text in seen:
-            out.append(line + ("（见上）" if lang == "zh" else " (see above)"))
-            return
-        seen.add(node.text)
-    out.append(line)
-    for child in node.children:
-        _render(child, lang, reveal, depth + 1, out=out, seen=seen)
+    # An explicit stack, not recursion: a chain of hundreds of rules is a deep tree.
+    stack = [(root, depth)]
+    while stack:
+        node, level = stack.pop()
+        line = "  " * level + "- " + _line(node, lang, reveal)
+        if node.kind == "rule":
+            if node.text in seen:
+                out.append(line + ("（见上）" if lang == "zh" else " (see above)"))
+                continue
+            seen.add(node.text)
+        out.append(line)
+        stack.extend((child, level + 1) for child in reversed(node.children))
 
 
-def _html(node: ExplainNode, lang: str, reveal: bool) -> str:
-    line = html.escape(_line(node, lang, reveal))
-    if not node.children:
-        return f"<div>{line}</div>"
-    inner = "".join(f"<li>{_html(c, lang, reveal)}</li>" for c in node.children)
-    return f"<details open><summary>{line}</summary><ul>{inner}</ul></details>"
-
-
-def _py(values: Any, i: int, vtype: ValueType) -> Any:
-    v = values[i]
-    if vtype is V.bool:
-        return bool(v)
-    if vtype in (V.int, V.money):
-        return int(v)
-    if vtype is V.number:
-        return float(v)
-    if vtype is V.date:
-        return v.astype("datetime64[D]").item()
-    return v
-
-
-def _const(value: Any, vtype: ValueType) -> Any:
-    if vtype is V.money:
-        return int(Decimal(value) * 100)
-    if vtype is V.number:
-        return float(value)
-    if vtype is V.int:
-        return int(value)
-    if vtype is V.bool:
-        return bool(value)
-    return value
+def _html(root: ExplainNode, lang: str, reveal: bool) -> str:
+    parts: list[str] = []
+    stack: list[ExplainNode | str] = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item)
+            continue
+        line = html.escape(_line(item, lang, reveal))
+        if not item.children:
+            parts.append(f"<div>{line}</div>")
+            continue
+        parts.append(f"<details open><summary>{line}</summary><ul>")
+        stack.append("</ul></details>")
+        for child in reversed(item.children):
+            stack.extend(("</li>", child, "<li>"))
+    return "".join(parts)
 
 
 def _conv(value: Any, source: ValueType, target: ValueType) -> Any:
@@ -243,224 +222,6 @@ def _conv(value: Any, source: ValueType, target: ValueType) -> Any:
     return value / 100.0
 
 
-def _exact(e: Expr, value: Any) -> Any:
-    """*value*, unless it is an integer (or fen) the batch engine's ``int64`` could not hold."""
-    if type(value) is int and abs(value) >= EXACT_LIMIT:
-        raise too_large(e)
-    return value
-
-
-def _half_up_div(n: int, d: int) -> int:
-    q = (2 * abs(n) + abs(d)) // (2 * abs(d))
-    sign = (1 if n > 0 else -1 if n < 0 else 0) * (1 if d > 0 else -1)
-    return q * sign
-
-
-def _ymd(d: dt.date) -> tuple[int, int, int]:
-    return d.year, d.month, d.day
-
-
-class _Scalar:
-    """Evaluates nodes for one row at a time, with the same arithmetic as the batch engine."""
-
-    def __init__(self, rs: RuleSet, cols: Columns, as_of: dt.date) -> None:
-        self.rs = rs
-        self.cols = cols
-        self.as_of = as_of
-        self.memo: dict[tuple[Expr, int], Any] = {}
-        self.groups: dict[str, _Groups] = {}
-        self.members: dict[tuple[str, int], list[int]] = {}
-
-    def typed(self, e: Expr, i: int, target: ValueType) -> Any:
-        return _exact(e, _conv(self.value(e, i), self.rs.type_of(e), target))
-
-    def rule(self, name: str, i: int) -> Any:
-        rule = self.rs.rules[name]
-        inferred = self.rs.inferred_type(name)
-        v = _exact(rule.expr, _conv(self.value(rule.expr, i), inferred, rule.value_type))
-        if v is None and rule.missing is Missing.false:
-            v = {V.bool: False, V.int: 0, V.number: 0.0, V.money: 0}.get(rule.value_type)
-        return v
-
-    def group_members(self, by: str, i: int) -> list[int]:
-        g = self.groups.get(by)
-        if g is None:
-            g = _Groups(*self.cols.get(by))
-            self.groups[by] = g
-        code = int(g.codes[i])
-        found = self.members.get((by, code))
-        if found is None:
-            found = np.flatnonzero(g.codes == code).tolist()
-            self.members[(by, code)] = found
-        return found
-
-    def value(self, e: Expr, i: int) -> Any:
-        key = (e, i)
-        if key in self.memo:
-            return self.memo[key]
-        v = self._value(e, i)
-        self.memo[key] = v
-        return v
-
-    def _value(self, e: Expr, i: int) -> Any:
-        rs = self.rs
-        if isinstance(e, Field):
-            values, missing = self.cols.get(e.name)
-            if missing is not None and missing[i]:
-                return None
-            return _py(values, i, rs.type_of(e))
-        if isinstance(e, Param):
-            return _const(rs._parameters.value(e.name, self.as_of), rs.type_of(e))
-        if isinstance(e, Lit):
-            return _const(e.value, e.vtype)
-        if isinstance(e, Ref):
-            return self.rule(e.name, i)
-        if isinstance(e, Arith):
-            return self._arith(e, i)
-        if isinstance(e, Neg):
-            x = self.value(e.operand, i)
-            return None if x is None else -x
-        if isinstance(e, Compare | Between | Extreme | Clip):
-            parts = ([e.left, e.right] if isinstance(e, Compare) else list(e.args)
-                     if isinstance(e, Extreme) else [e.operand, e.lo, e.hi])
-            target = common_type([rs.type_of(p) for p in parts])
-            assert target is not None
-            vals = [self.typed(p, i, target) for p in parts]
-            if any(v is None for v in vals):
-                return None
-            if isinstance(e, Compare):
-                a, b = vals
-                return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b,
-                        "==": a == b, "!=": a != b}[e.op]
-            if isinstance(e, Extreme):
-                return min(vals) if e.op == "min" else max(vals)
-            x, lo, hi = vals
-            if isinstance(e, Clip):
-                return min(max(x, lo), hi)
-            return lo <= x <= hi
-        if isinstance(e, BoolOp):
-            a, b = self.value(e.left, i), self.value(e.right, i)
-            if e.op == "&":
-                if a is False or b is False:
-                    return False
-                return None if a is None or b is None else True
-            if a is True or b is True:
-                return True
-            return None if a is None or b is None else False
-        if isinstance(e, Not):
-            a = self.value(e.operand, i)
-            return None if a is None else not a
-        if isinstance(e, Where):
-            c = self.value(e.cond, i)
-            if c is None:
-                return None
-            target = rs.type_of(e)
-            return self.typed(e.then if c else e.otherwise, i, target)
-        if isinstance(e, IsIn):
-            target = common_type([rs.type_of(e.operand), *(v.vtype for v in e.values)])
-            assert target is not None
-            x = self.typed(e.operand, i, target)
-            if x is None:
-                return None
-            return x in [_conv(_const(v.value, v.vtype), v.vtype, target) for v in e.values]
-        if isinstance(e, Since):
-            d = self.value(e.operand, i)
-            if d is None:
-                return None
-            a = self.as_of
-            if e.unit == "days":
-                return (a - d).days
-            y, m, day = _ymd(d)
-            if e.unit == "years":
-                return a.year - y - int((a.month * 100 + a.day) < (m * 100 + day))
-            return (a.year - y) * 12 + (a.month - m) - int(a.day < day)
-        if isinstance(e, Coalesce):
-            target = rs.type_of(e)
-            x = self.typed(e.operand, i, target)
-            return self.typed(e.default, i, target) if x is None else x
-        if isinstance(e, DatePart):
-            d = self.value(e.operand, i)
-            return None if d is None else int(getattr(d, e.part))
-        if isinstance(e, AsOf):
-            return self.as_of
-        if isinstance(e, GroupAgg):
-            return self._group(e, i)
-        if isinstance(e, ScaleLookup):
-            return self._scale(e, i)
-        raise RuleEvaluationError(f"cannot evaluate {type(e).__name__}")
-
-    def _arith(self, e: Arith, i: int) -> Any:
-        rs = self.rs
-        out = rs.type_of(e)
-        lt, rt = rs.type_of(e.left), rs.type_of(e.right)
-        if out is V.number:
-            a, b = self.typed(e.left, i, V.number), self.typed(e.right, i, V.number)
-        elif out is V.money and e.op in "+-":
-            a, b = self.typed(e.left, i, V.money), self.typed(e.right, i, V.money)
-        else:
-            a, b = self.value(e.left, i), self.value(e.right, i)
-        if a is None or b is None:
-            return None
-        if e.op == "+":
-            return _exact(e, a + b)
-        if e.op == "-":
-            return _exact(e, a - b)
-        if e.op == "*":
-            product = _exact(e, a * b)
-            if lt is V.money and rt is V.money:
-                return _half_up_div(product, 100)
-            return product
-        if b == 0:
-            return None
-        if out is V.money:
-            return _half_up_div(a, b)
-        return a / b
-
-    def _group(self, e: GroupAgg, i: int) -> Any:
-        members = self.group_members(e.by, i)
-        if e.op == "count":
-            if e.where is None:
-                return len(members)
-            return sum(1 for j in members if self.value(e.where, j) is True)
-        assert e.operand is not None
-        known = [v for v in (self.value(e.operand, j) for j in members) if v is not None]
-        if e.op == "any":
-            return any(known)
-        if e.op == "all":
-            return all(known)
-        if e.op == "sum":
-            if self.rs.type_of(e.operand) is V.number:
-                total = 0.0
-                for v in known:
-                    total += v
-                return total
-            return _exact(e, sum(known))
-        if not known:
-            return None
-        return max(known) if e.op == "max" else min(known)
-
-    def _scale(self, e: ScaleLookup, i: int) -> Any:
-        scale = self.rs._parameters.value(e.param, self.as_of)
-        x_type = self.rs.type_of(e.operand)
-        out = self.rs.type_of(e)
-        x = self.value(e.operand, i)
-        if x is None:
-            return None
-        if scale.kind == "amount":
-            thresholds, amounts = scale_table(scale, x_type, out)
-            idx = bisect.bisect_right(thresholds, x)
-            return ([0, *amounts] if out is V.money else [0.0, *amounts])[idx]
-        xf = float(x) if x_type is V.int else _conv(x, x_type, V.number)
-        total = 0.0
-        brackets = scale.brackets
-        for k, b in enumerate(brackets):
-            lo = float(b.threshold)
-            width = (float(brackets[k + 1].threshold) - lo) if k + 1 < len(brackets) \
-                else float("inf")
-            total = total + float(b.amount) * min(max(xf - lo, 0.0), width)
-        return total
-
-
 def _field_label(name: str) -> tuple[str, str, str, str]:
     return FIELD_LABELS.get(name, (name, name, "", ""))
 
@@ -470,7 +231,7 @@ def _personal(e: Expr) -> bool:
     return any(isinstance(n, Field) and n.name in PERSONAL_FIELDS for n in walk(e))
 
 
-def _derived(e: Expr, rs: RuleSet, memo: dict[str, bool]) -> bool:
+def _derived(e: Expr, rs: Program, memo: dict[str, bool]) -> bool:
     """
     Whether the value of *e* is a health or income figure, or computed from one.
 
@@ -488,13 +249,22 @@ def _derived(e: Expr, rs: RuleSet, memo: dict[str, bool]) -> bool:
             found = rule.value_type is not V.bool and _derived(rule.expr, rs, memo)
             memo[e.name] = found
         return found
-    if isinstance(e, Compare | Between | IsIn | Not | BoolOp | ScaleLookup):
+    if isinstance(e, Compare | IsIn | Not | BoolOp | ScaleLookup):
+        return False
+    if isinstance(e, Call) and e.fn == "between":
         return False
     if isinstance(e, GroupAgg) and e.op == "count":
         return False
-    if isinstance(e, Where):
-        return _derived(e.then, rs, memo) or _derived(e.otherwise, rs, memo)
+    if isinstance(e, Call) and e.fn == "where":
+        return _derived(e.args[1], rs, memo) or _derived(e.args[2], rs, memo)
     return any(_derived(c, rs, memo) for c in children(e))
+
+
+def _since(e: Expr) -> tuple[str, Expr] | None:
+    """``("years", operand)`` for ``years_since(operand)``, and so on; None for other nodes."""
+    if isinstance(e, Call) and e.fn.endswith("_since"):
+        return e.fn.removesuffix("_since"), e.args[0]
+    return None
 
 
 @functools.lru_cache(maxsize=8192)
@@ -506,7 +276,7 @@ def _display(value: Any, vtype: ValueType) -> Any:
     if value is None:
         return None
     if vtype is V.money:
-        return Decimal(int(value)).scaleb(-2).quantize(Decimal("0.01"))
+        return fen_to_yuan(value)
     return value
 
 
@@ -525,13 +295,50 @@ def _anniversary(born: dt.date, years: int) -> dt.date:
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 
+
+_NO_DETAIL: Mapping[str, Any] = MappingProxyType({})
+_NO_REASON = ("", "", "", "")
+
+
+@frozen
+class _Static:
+    kind: str
+    text: str
+    zh: str
+    en: str
+    vtype: ValueType
+    personal: bool
+    kids: tuple[Expr, ...]
+    param: str
+
+
 class _Builder:
-    def __init__(self, scalar: _Scalar, i: int) -> None:
-        self.s = scalar
-        self.rs = scalar.rs
+    """Builds the tree of why for the member at row *i* from a tracer's record of a run."""
+
+    def __init__(self, program: Program, tracer: Tracer, i: int) -> None:
+        self.rs = program
+        self.tracer = tracer
         self.i = i
         self.built: dict[str, ExplainNode] = {}
-        self.derived: dict[str, bool] = {}
+        self.details: dict[str, Mapping[str, Any]] = {}
+        # Kept with the program: labels and the personal-data test do not depend on the member.
+        self.derived: dict[str, bool] = program.memo("explain.derived")
+        self.statics: dict[Expr, _Static] = program.memo("explain.static")
+
+    def value(self, e: Expr) -> Any:
+        return self.tracer.node_at(e, self.i, self.rs.type_of(e))
+
+    def typed(self, e: Expr, target: ValueType) -> Any:
+        return _conv(self.value(e), self.rs.type_of(e), target)
+
+    def build(self, rule: str) -> ExplainNode:
+        # Rules dependencies first: a reference then finds its rule built, and neither
+        # building nor the personal-data test recurses along a chain of rules.
+        for name in self.rs.needed([rule]):
+            if name not in self.derived:
+                _derived(Ref(name), self.rs, self.derived)
+            self.rule(name)
+        return self.built[rule]
 
     def labels(self, e: Expr) -> tuple[str, str, str, str]:
         if isinstance(e, Field):
@@ -539,65 +346,84 @@ class _Builder:
         if isinstance(e, Ref):
             r = self.rs.rules[e.name]
             return r.label_zh, r.label_en, "", ""
-        if isinstance(e, Since) and isinstance(e.operand, Field):
-            if e.operand.name == "birth_date" and e.unit == "years":
+        since = _since(e)
+        if since is not None and isinstance(since[1], Field):
+            unit_en, operand = since[0], since[1]
+            if operand.name == "birth_date" and unit_en == "years":
                 return "年龄", "age", "岁", "years"
-            zh, en, _, _ = _field_label(e.operand.name)
+            zh, en, _, _ = _field_label(operand.name)
             unit = {"years": ("年", "years"), "months": ("个月", "months"),
-                    "days": ("天", "days")}[e.unit]
-            return f"距{zh}{unit[0]}数", f"{e.unit} since {en}", unit[0], unit[1]
+                    "days": ("天", "days")}[unit_en]
+            return f"距{zh}{unit[0]}数", f"{unit_en} since {en}", unit[0], unit[1]
         if isinstance(e, Param):
-            p = self.rs._parameters[e.name]
+            p = self.rs.parameter(e.name)
             return p.description_zh or e.name, p.description_en or e.name, "", ""
-        if isinstance(e, AsOf):
+        fn = e.fn if isinstance(e, Call) else ""
+        if fn == "as_of":
             return "评估日期", "evaluation date", "", ""
-        if isinstance(e, Coalesce):
-            return self.labels(e.operand)
-        if isinstance(e, DatePart):
-            inner_zh, inner_en, _, _ = self.labels(e.operand)
+        if fn == "coalesce":
+            return self.labels(e.args[0])  # type: ignore[attr-defined]
+        if fn in ("year", "month", "day"):
+            inner_zh, inner_en, _, _ = self.labels(e.args[0])  # type: ignore[attr-defined]
             if inner_zh:
-                part_zh = {"year": "年份", "month": "月份", "day": "日"}[e.part]
-                return f"{inner_zh}的{part_zh}", f"{e.part} of {inner_en}", "", ""
+                part_zh = {"year": "年份", "month": "月份", "day": "日"}[fn]
+                return f"{inner_zh}的{part_zh}", f"{fn} of {inner_en}", "", ""
         return "", "", "", ""
 
-    def node(self, e: Expr) -> ExplainNode:
-        rs, i = self.rs, self.i
-        t = rs.type_of(e)
-        value = _display(self.s.value(e, i), t)
+    def static(self, e: Expr) -> _Static:
+        """What does not depend on the member: kind, text, labels, personal, children."""
+        found = self.statics.get(e)
+        if found is not None:
+            return found
+        t = self.rs.type_of(e)
         zh, en, _, _ = self.labels(e)
-        detail: dict[str, Any] = {}
-        kids: list[ExplainNode] = []
-        kind = "expr"
+        kind, param = "expr", ""
         # Raw health and income facts, and figures computed from them, are personal; a yes/no
         # computed from them is the outcome being explained and stays visible.
         if isinstance(e, Field):
             personal = e.name in PERSONAL_FIELDS
+            kind = "field"
         else:
             personal = t is not V.bool and _derived(e, self.rs, self.derived)
-        if isinstance(e, Field):
-            kind = "field"
-            detail = {"field": e.name}
-        elif isinstance(e, Param):
-            kind = "param"
-            resolved = rs._parameters.resolve(e.name, self.s.as_of)
-            detail = {"effective": resolved.effective.isoformat(), "source": resolved.source,
-                      "unit": resolved.unit, "parameter": e.name}
+        kids: tuple[Expr, ...] = ()
+        if isinstance(e, Param):
+            kind, param = "param", e.name
         elif isinstance(e, Lit):
             kind = "literal"
-        elif isinstance(e, Ref):
-            return self.rule(e.name)
-        elif isinstance(e, ScaleLookup):
-            resolved = rs._parameters.resolve(e.param, self.s.as_of)
-            detail = {"effective": resolved.effective.isoformat(), "source": resolved.source,
-                      "unit": resolved.unit, "parameter": e.param}
-            kids = [self.node(c) for c in children(e) if not isinstance(c, Lit)]
-        else:
-            if isinstance(e, GroupAgg):
+        elif not isinstance(e, Field | Ref):
+            kids = tuple(c for c in children(e) if not isinstance(c, Lit))
+            if isinstance(e, ScaleLookup):
+                param = e.param
+            elif isinstance(e, GroupAgg):
                 kind = "group"
-            kids = [self.node(c) for c in children(e) if not isinstance(c, Lit)]
-        reasons = self.reason(e) if isinstance(e, Compare) else ("", "", "", "")
-        return ExplainNode(kind, _text(e), zh, en, value, t, personal, *reasons,
-                           detail, tuple(kids))
+        found = self.statics[e] = _Static(kind, _text(e), zh, en, t, personal, kids, param)
+        return found
+
+    def node(self, e: Expr) -> ExplainNode:
+        if isinstance(e, Ref):
+            return self.rule(e.name)
+        st = self.static(e)
+        value = _display(self.tracer.node_at(e, self.i, st.vtype), st.vtype)
+        detail: Mapping[str, Any]
+        if st.param:
+            detail = self.param_detail(st.param)
+        elif st.kind == "field":
+            detail = {"field": st.text}
+        else:
+            detail = _NO_DETAIL
+        kids = tuple([self.node(c) for c in st.kids])
+        reasons = self.reason(e) if isinstance(e, Compare) else _NO_REASON
+        return ExplainNode(st.kind, st.text, st.zh, st.en, value, st.vtype, st.personal,
+                           *reasons, detail, kids, e)
+
+    def param_detail(self, name: str) -> Mapping[str, Any]:
+        found = self.details.get(name)
+        if found is None:
+            resolved = self.tracer.parameters[name]
+            found = self.details[name] = MappingProxyType({
+                "effective": resolved.effective.isoformat(), "source": resolved.source,
+                "unit": resolved.unit, "parameter": name})
+        return found
 
     def rule(self, name: str) -> ExplainNode:
         built = self.built.get(name)
@@ -607,7 +433,7 @@ class _Builder:
 
     def _rule(self, name: str) -> ExplainNode:
         r = self.rs.rules[name]
-        value = _display(self.s.rule(name, self.i), r.value_type)
+        value = _display(self.tracer.rule_at(name, self.i, r.value_type), r.value_type)
         body = self.node(r.expr)
         detail = {"description_zh": r.description_zh, "description_en": r.description_en,
                   "source": r.source, "missing": r.missing.value}
@@ -621,10 +447,10 @@ class _Builder:
             left, right, op = right, left, _FLIP[op]
         if _member_side(right) or not _member_side(left) or op in ("==", "!="):
             return "", "", "", ""
-        outcome = self.s.value(e, self.i)
+        outcome = self.value(e)
         target = common_type([self.rs.type_of(left), self.rs.type_of(right)])
-        x = self.s.typed(left, self.i, target) if target else None
-        limit = self.s.typed(right, self.i, target) if target else None
+        x = self.typed(left, target) if target else None
+        limit = self.typed(right, target) if target else None
         if outcome is None or x is None or limit is None or target is None:
             return "", "", "", ""
         zh, en, unit_zh, unit_en = self.labels(left)
@@ -641,12 +467,13 @@ class _Builder:
         lim_zh, lim_en = fmt(limit)
         gap_zh, gap_en = fmt(gap)
         personal = _personal(left) or _derived(left, self.rs, self.derived)
-        if (not outcome and op in (">=", ">") and isinstance(left, Since)
-                and left.unit == "years" and not personal):
-            born = self.s.value(left.operand, self.i)
+        since = _since(left)
+        if not outcome and op in (">=", ">") and since is not None and since[0] == "years" \
+                and not personal:
+            born = self.value(since[1])
             need = int(limit) + (1 if op == ">" else 0)
             when = _anniversary(born, need).isoformat()
-            if isinstance(left.operand, Field) and left.operand.name == "birth_date":
+            if isinstance(since[1], Field) and since[1].name == "birth_date":
                 text = (f"{when} 年满{need}周岁，届时符合",
                         f"turns {need} on {when}, eligible from then")
             else:
@@ -701,7 +528,9 @@ def _not_one(member: str, hits: int) -> RuleEvaluationError:
     return RuleEvaluationError(f"member {member!r} {problem}")
 
 
-def _scanned_rows(full: Columns, member: str, groups: Iterable[str]) -> tuple[Array, int]:
+def _scanned_rows(
+    full: Columns, member: str, groups: Iterable[str], closure: bool
+) -> tuple[Array, int]:
     # A roster seen once: whole-column comparisons beat building an index.
     ids, id_missing = full.get("member_id")
     hits = np.flatnonzero((ids if ids.dtype.kind == "O" else ids.astype(str)) == str(member))
@@ -712,30 +541,80 @@ def _scanned_rows(full: Columns, member: str, groups: Iterable[str]) -> tuple[Ar
     at = int(hits[0])
     selected = np.zeros(full.n, dtype=bool)
     selected[at] = True
-    for by in groups:
-        keys, missing = full.get(by)
-        if missing is None or not missing[at]:
-            same = keys == keys[at]
-            selected |= same if missing is None else (same & ~missing)
-    return np.flatnonzero(selected), at
+    while True:
+        reached = selected.copy()
+        for by in groups:
+            keys, missing = full.get(by)
+            known = reached if missing is None else (reached & ~missing)
+            if known.any():
+                same = np.isin(keys, keys[known])
+                selected |= same if missing is None else (same & ~missing)
+        if not closure or int(selected.sum()) == int(reached.sum()):
+            return np.flatnonzero(selected), at
 
 
-def _prepared_rows(full: Columns, member: str, groups: Iterable[str]) -> tuple[Array, int]:
+def _prepared_rows(
+    full: Columns, member: str, groups: Iterable[str], closure: bool
+) -> tuple[Array, int]:
     # A prepared roster is explained again and again: look rows up in indexes kept on it.
     hits = full.rows_with("member_id", member)
     if len(hits) != 1:
         raise _not_one(member, len(hits))
     at = hits[0]
     chosen = {at}
-    for by in groups:
-        keys, missing = full.get(by)
-        if missing is None or not missing[at]:
-            chosen.update(full.rows_with(by, keys[at]))
+    frontier = [at]
+    while frontier:
+        found: list[int] = []
+        for row in frontier:
+            for by in groups:
+                keys, missing = full.get(by)
+                if missing is None or not missing[row]:
+                    found.extend(r for r in full.rows_with(by, keys[row]) if r not in chosen)
+                    chosen.update(found)
+        frontier = found if closure else []
     return np.array(sorted(chosen), dtype=np.int64), at
 
 
+def _nested(program: Program, rule: str) -> bool:
+    """
+    Whether *rule* aggregates, over one grouping, values aggregated over another.
+
+    Then a member's household alone is not enough to explain them: the other
+    groups of its members are needed too, and so on, until no group is cut.
+    """
+    memo = program.memo("explain.nested")
+    found = memo.get(rule)
+    if found is None:
+        found = memo[rule] = any(
+            bool(_groupings(program, c) - {g.by})
+            for n in program.needed([rule])
+            for g in walk(program.rules[n].expr)
+            if isinstance(g, GroupAgg)
+            for c in children(g)
+        )
+    return bool(found)
+
+
+def _groupings(program: Program, e: Expr) -> set[str]:
+    """The grouping columns the value of *e* depends on, through the rules it reads."""
+    out: set[str] = set()
+    seen: set[str] = set()
+    stack = [e]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, GroupAgg):
+            out.add(x.by)
+        if isinstance(x, Ref):
+            if x.name not in seen:
+                seen.add(x.name)
+                stack.append(program.rules[x.name].expr)
+            continue
+        stack.extend(children(x))
+    return out
+
+
 def explain(
-    rs: RuleSet,
+    program: Program,
     data_or_row: Any,
     rule: str,
     as_of: dt.date,
@@ -748,18 +627,25 @@ def explain(
     """
     Explain *rule* for one member; see :meth:`RuleSet.explain`.
 
+    The member's row and the rows of their household (and any other group a
+    rule aggregates over) go through the same vectorised interpreter as a
+    batch run, with a tracer recording every node's value; the tree is read
+    from that record.
+
     Raises:
         RuleDefinitionError: *rule* is unknown.
-        RuleEvaluationError: The member is not found or a column cannot be read.
+        RuleEvaluationError: The member is not found, a column cannot be read,
+            or *as_of* is not a date.
         ParameterError: A parameter has no value on *as_of*.
     """
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
-    fields, groups = rs.inputs([rule])
-    needed = sorted(fields | {"member_id"} if "member_id" in rs.fields else fields)
+    check_money_unit(money_unit)
+    fields, groups = program.inputs([rule])
+    needed = sorted(fields | {"member_id"} if "member_id" in program.fields else fields)
     if _is_row(data_or_row) and member is None:
         row = data_or_row.to_row() if hasattr(data_or_row, "to_row") else data_or_row
-        cols = Columns([row], rs.fields, needed, money_unit)
+        cols = Columns([row], program.fields, needed, money_unit)
         index = 0
         shown = row.get("member_id")
         member = None if shown is None else str(shown)
@@ -770,26 +656,22 @@ def explain(
                 "解释名册中的成员需要指定 member"
             )
         if isinstance(data_or_row, Columns):
-            if data_or_row.fields != rs.fields:
+            if data_or_row.fields != program.fields:
                 raise RuleEvaluationError(
                     "the roster was prepared by another rule set; prepare it with this one / "
                     "名册由其他规则集预处理，请用本规则集重新 prepare"
                 )
             full = data_or_row
-            rows, at = _prepared_rows(full, member, groups)
+            rows, at = _prepared_rows(full, member, groups, _nested(program, rule))
         else:
-            full = Columns(data_or_row, rs.fields, needed, money_unit)
-            rows, at = _scanned_rows(full, member, groups)
+            full = Columns(data_or_row, program.fields, needed, money_unit)
+            rows, at = _scanned_rows(full, member, groups, _nested(program, rule))
         cols = full.take(rows, [n for n in needed if full.has(n)])
         index = int(np.searchsorted(rows, at))
-    for f in fields:
-        if not cols.supplies(f):
-            raise RuleEvaluationError(
-                f"the input has no column {f!r}, which rule {rule!r} needs / "
-                f"输入数据缺少“{f}”列"
-            )
-    scalar = _Scalar(rs, cols, as_of)
-    tree = _Builder(scalar, index).rule(rule)
-    r = rs.rules[rule]
-    return Explanation(rule, tree.value, r.value_type, tree, rs.version, as_of, member,
+    tracer = Tracer()
+    open_run(program, cols, as_of, [rule], tracer=tracer,
+             purpose=f"rule {rule!r} needs").run()
+    tree = _Builder(program, tracer, index).build(rule)
+    r = program.rules[rule]
+    return Explanation(rule, tree.value, r.value_type, tree, program.version, as_of, member,
                        lang, reveal)

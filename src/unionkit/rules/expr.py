@@ -15,15 +15,10 @@ from unionkit.rules.schema import ValueType
 
 __all__ = [
     "Arith",
-    "AsOf",
-    "Between",
     "BoolOp",
-    "Clip",
-    "Coalesce",
+    "Call",
     "Compare",
-    "DatePart",
     "Expr",
-    "Extreme",
     "Field",
     "GroupAgg",
     "IsIn",
@@ -34,8 +29,6 @@ __all__ = [
     "Param",
     "Ref",
     "ScaleLookup",
-    "Since",
-    "Where",
     "as_of",
     "between",
     "children",
@@ -44,6 +37,7 @@ __all__ = [
     "day",
     "days_since",
     "field",
+    "function_name",
     "group_all",
     "group_any",
     "group_count",
@@ -242,42 +236,19 @@ class Not(Expr):
 
 
 @frozen(cache_hash=True, order=False)
-class Where(Expr):
-    """*then* where *cond* holds, else *otherwise*."""
+class Call(Expr):
+    """
+    A call of the function *fn* of the rule language on *args*.
 
-    cond: Expr
-    then: Expr
-    otherwise: Expr
-    _kids: ClassVar[tuple[str, ...]] = ("cond", "then", "otherwise")
+    Which functions there are, their arguments, types and implementations is
+    the table :data:`unionkit.rules.functions.FUNCTIONS`.
 
+    .. versionadded:: 0.1.0
+    """
 
-@frozen(cache_hash=True, order=False)
-class Extreme(Expr):
-    """The smallest (``op="min"``) or largest (``op="max"``) of *args*."""
-
-    op: str
+    fn: str
     args: tuple[Expr, ...]
     _kids: ClassVar[tuple[str, ...]] = ("args",)
-
-
-@frozen(cache_hash=True, order=False)
-class Clip(Expr):
-    """*operand* limited to ``[lo, hi]``."""
-
-    operand: Expr
-    lo: Expr
-    hi: Expr
-    _kids: ClassVar[tuple[str, ...]] = ("operand", "lo", "hi")
-
-
-@frozen(cache_hash=True, order=False)
-class Between(Expr):
-    """``lo <= operand <= hi``."""
-
-    operand: Expr
-    lo: Expr
-    hi: Expr
-    _kids: ClassVar[tuple[str, ...]] = ("operand", "lo", "hi")
 
 
 @frozen(cache_hash=True, order=False)
@@ -287,38 +258,6 @@ class IsIn(Expr):
     operand: Expr
     values: tuple[Lit, ...]
     _kids: ClassVar[tuple[str, ...]] = ("operand",)
-
-
-@frozen(cache_hash=True, order=False)
-class Since(Expr):
-    """Whole years, months or days from a date to the evaluation date."""
-
-    unit: str
-    operand: Expr
-    _kids: ClassVar[tuple[str, ...]] = ("operand",)
-
-
-@frozen(cache_hash=True, order=False)
-class Coalesce(Expr):
-    """*operand*, or *default* where *operand* is unknown."""
-
-    operand: Expr
-    default: Expr
-    _kids: ClassVar[tuple[str, ...]] = ("operand", "default")
-
-
-@frozen(cache_hash=True, order=False)
-class DatePart(Expr):
-    """The ``year``, ``month`` (1-12) or ``day`` (1-31) of a date, as an integer."""
-
-    part: str
-    operand: Expr
-    _kids: ClassVar[tuple[str, ...]] = ("operand",)
-
-
-@frozen(cache_hash=True, order=False)
-class AsOf(Expr):
-    """The evaluation date."""
 
 
 @frozen(cache_hash=True, order=False)
@@ -415,13 +354,13 @@ def ref(name_: str) -> Ref:
 
 def where(cond: ExprLike, then: ExprLike, otherwise: ExprLike) -> Expr:
     """*then* where *cond* holds, else *otherwise*; unknown *cond* gives unknown."""
-    return Where(wrap(cond), wrap(then), wrap(otherwise))
+    return Call("where", (wrap(cond), wrap(then), wrap(otherwise)))
 
 
 def _extreme(op: str, args: Sequence[ExprLike]) -> Expr:
     if len(args) < 2:
         raise RuleDefinitionError(f"{op}imum needs at least two arguments / 至少需要两个参数")
-    return Extreme(op, tuple(wrap(a) for a in args))
+    return Call(op, tuple(wrap(a) for a in args))
 
 
 def minimum(*args: ExprLike) -> Expr:
@@ -436,12 +375,12 @@ def maximum(*args: ExprLike) -> Expr:
 
 def clip(x: ExprLike, lo: ExprLike, hi: ExprLike) -> Expr:
     """*x* limited to the range ``[lo, hi]``."""
-    return Clip(wrap(x), wrap(lo), wrap(hi))
+    return Call("clip", (wrap(x), wrap(lo), wrap(hi)))
 
 
 def between(x: ExprLike, lo: ExprLike, hi: ExprLike) -> Expr:
     """``lo <= x <= hi`` (both ends included)."""
-    return Between(wrap(x), wrap(lo), wrap(hi))
+    return Call("between", (wrap(x), wrap(lo), wrap(hi)))
 
 
 def isin(x: ExprLike, values: Iterable[bool | int | float | Decimal | dt.date | str]) -> Expr:
@@ -459,17 +398,17 @@ def years_since(x: ExprLike) -> Expr:
     Birthday-exact: a person born on 29 February turns a year older on
     1 March in common years.
     """
-    return Since("years", wrap(x))
+    return Call("years_since", (wrap(x),))
 
 
 def months_since(x: ExprLike) -> Expr:
     """Whole months from the date *x* to the evaluation date."""
-    return Since("months", wrap(x))
+    return Call("months_since", (wrap(x),))
 
 
 def days_since(x: ExprLike) -> Expr:
     """Days from the date *x* to the evaluation date."""
-    return Since("days", wrap(x))
+    return Call("days_since", (wrap(x),))
 
 
 def coalesce(x: ExprLike, default: ExprLike) -> Expr:
@@ -482,7 +421,7 @@ def coalesce(x: ExprLike, default: ExprLike) -> Expr:
 
     .. versionadded:: 0.1.0
     """
-    return Coalesce(wrap(x), wrap(default))
+    return Call("coalesce", (wrap(x), wrap(default)))
 
 
 def year(d: ExprLike) -> Expr:
@@ -491,7 +430,7 @@ def year(d: ExprLike) -> Expr:
 
     .. versionadded:: 0.1.0
     """
-    return DatePart("year", wrap(d))
+    return Call("year", (wrap(d),))
 
 
 def month(d: ExprLike) -> Expr:
@@ -500,7 +439,7 @@ def month(d: ExprLike) -> Expr:
 
     .. versionadded:: 0.1.0
     """
-    return DatePart("month", wrap(d))
+    return Call("month", (wrap(d),))
 
 
 def day(d: ExprLike) -> Expr:
@@ -509,7 +448,7 @@ def day(d: ExprLike) -> Expr:
 
     .. versionadded:: 0.1.0
     """
-    return DatePart("day", wrap(d))
+    return Call("day", (wrap(d),))
 
 
 def as_of() -> Expr:
@@ -518,7 +457,7 @@ def as_of() -> Expr:
 
     .. versionadded:: 0.1.0
     """
-    return AsOf()
+    return Call("as_of", ())
 
 
 def group_sum(x: ExprLike, by: str) -> Expr:
@@ -610,66 +549,133 @@ def _attributes(e: Expr) -> tuple[Any, ...]:
 
 def _lit_text(node: Lit) -> str:
     value = node.value
-    if node.vtype is ValueType.text:
-        return repr(value)
-    if node.vtype is ValueType.date:
-        return f"date({value.isoformat()})"
-    if node.vtype is ValueType.bool:
+    vtype = node.vtype
+    if vtype is ValueType.text:
+        escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{escaped}"'
+    if vtype is ValueType.date:
+        return f'date("{value.isoformat()}")'
+    if vtype is ValueType.bool:
         return "true" if value else "false"
-    return str(value)
+    if vtype is ValueType.int:
+        return str(int(value))
+    if vtype is ValueType.money:
+        # two places always: "2000.00" reads back as money, "2000" would be an integer
+        return format(Decimal(value).quantize(Decimal("0.01")), "f")
+    text = format(Decimal(repr(value)) if isinstance(value, float) else Decimal(value), "f")
+    whole, _, places = text.partition(".")
+    # at least three places: the rule language reads 0.5 and 0.50 as money, 0.500 as a number
+    return f"{whole}.{places.ljust(3, '0')}"
+
+
+# Binding strength of the rule language's operators, loosest first (see parse.py's grammar).
+_OR, _AND, _NOT, _COMPARE, _ADD, _MUL, _UNARY, _ATOM = range(8)
+_LEVEL = {"|": _OR, "&": _AND, "+": _ADD, "-": _ADD, "*": _MUL, "/": _MUL}
+_WORD = {"&": "and", "|": "or"}
 
 
 def to_text(e: Expr) -> str:
-    """Render *e* as text, e.g. ``years_since(birth_date) >= param("screening.min_age")``."""
-    return _text(e, top=True)
+    """
+    Print *e* in the rule language, the text :func:`~unionkit.rules.parse.parse_expression` reads.
+
+    ``max(sick_leave_days, 3) > 2 and not serious_illness``: ``and``/``or``/
+    ``not``, functions by their rule-language names, parameters as
+    ``$name``, parentheses only where the grammar needs them. A tree the
+    parser built prints back to a text that parses to the same tree.
+    """
+    return _text(e)
 
 
-def _text(e: Expr, top: bool = False) -> str:
-    inner: str
+def _level(e: Expr) -> int:
+    if isinstance(e, Arith | BoolOp):
+        return _LEVEL[e.op]
+    if isinstance(e, Compare):
+        return _COMPARE
+    if isinstance(e, Not):
+        return _NOT
+    if isinstance(e, Neg):
+        return _UNARY
+    if isinstance(e, Lit) and e.vtype in (ValueType.int, ValueType.money, ValueType.number) \
+            and e.value < 0:
+        return _UNARY  # "-5" is read as a minus sign: a literal on the left of * is fine
+    return _ATOM
+
+
+def _wrapped(e: Expr, least: int) -> str:
+    """*e* printed, in parentheses unless it binds at least as tightly as *least*."""
+    text = _text(e)
+    return text if _level(e) >= least else f"({text})"
+
+
+def _text(e: Expr) -> str:
     if isinstance(e, Field | Name | Ref):
         return e.name
     if isinstance(e, Param):
-        return f'param("{e.name}")'
+        return f"${e.name}"
     if isinstance(e, Lit):
         return _lit_text(e)
-    if isinstance(e, Arith | Compare | BoolOp):
-        inner = f"{_text(e.left)} {e.op} {_text(e.right)}"
-        return inner if top else f"({inner})"
-    if isinstance(e, Neg):
-        return f"-{_text(e.operand)}"
+    if isinstance(e, Arith | BoolOp):
+        level = _LEVEL[e.op]
+        op = _WORD.get(e.op, e.op)
+        # left-associative: the right operand of the same level needs parentheses
+        return f"{_wrapped(e.left, level)} {op} {_wrapped(e.right, level + 1)}"
+    if isinstance(e, Compare):
+        # comparisons do not chain: both operands must bind more tightly
+        return f"{_wrapped(e.left, _ADD)} {e.op} {_wrapped(e.right, _ADD)}"
     if isinstance(e, Not):
-        return f"~{_text(e.operand)}"
-    if isinstance(e, Where):
-        return f"where({_text(e.cond, True)}, {_text(e.then, True)}, {_text(e.otherwise, True)})"
-    if isinstance(e, Extreme):
-        return f"{e.op}imum({', '.join(_text(a, True) for a in e.args)})"
-    if isinstance(e, Clip | Between):
-        fn = "clip" if isinstance(e, Clip) else "between"
-        return f"{fn}({_text(e.operand, True)}, {_text(e.lo, True)}, {_text(e.hi, True)})"
+        return f"not {_wrapped(e.operand, _NOT)}"
+    if isinstance(e, Neg):
+        inner = _wrapped(e.operand, _UNARY)
+        # "- -x", not "--x"; and "-(5)" would be read as the literal -5 anyway
+        return f"- {inner}" if inner.startswith("-") else f"-{inner}"
+    if isinstance(e, Call):
+        return f"{e.fn}({', '.join(_text(a) for a in e.args)})"
     if isinstance(e, IsIn):
         values = ", ".join(_lit_text(v) for v in e.values)
-        return f"isin({_text(e.operand, True)}, [{values}])"
-    if isinstance(e, Since):
-        return f"{e.unit}_since({_text(e.operand, True)})"
-    if isinstance(e, Coalesce):
-        return f"coalesce({_text(e.operand, True)}, {_text(e.default, True)})"
-    if isinstance(e, DatePart):
-        return f"{e.part}({_text(e.operand, True)})"
-    if isinstance(e, AsOf):
-        return "as_of()"
+        return f"isin({_text(e.operand)}, [{values}])"
     if isinstance(e, GroupAgg):
-        args = [] if e.operand is None else [_text(e.operand, True)]
+        args = [] if e.operand is None else [_text(e.operand)]
         args.append(f"by={e.by}")
         if e.where is not None:
-            args.append(f"where={_text(e.where, True)}")
+            args.append(f"where={_text(e.where)}")
         return f"group_{e.op}({', '.join(args)})"
     if isinstance(e, ScaleLookup):
-        return f'scale_lookup("{e.param}", {_text(e.operand, True)})'
+        return f"scale(${e.param}, {_text(e.operand)})"
     raise TypeError(f"unknown expression node {type(e).__name__}")
+
+
+def function_name(e: Expr) -> str | None:
+    """The name under which *e* is in the table of functions, or None for an operator or a leaf."""
+    if isinstance(e, Call):
+        return e.fn
+    if isinstance(e, GroupAgg):
+        return f"group_{e.op}"
+    if isinstance(e, IsIn):
+        return "isin"
+    if isinstance(e, ScaleLookup):
+        return "scale"
+    return None
+
+
+# Calls of the functions that had node classes of their own hash as they did then, so that
+# the rule-set versions (content hashes) of existing rules did not change with the table.
+_LEGACY: dict[str, tuple[str, ...]] = {
+    "where": ("Where",), "min": ("Extreme", "min"), "max": ("Extreme", "max"),
+    "clip": ("Clip",), "between": ("Between",), "years_since": ("Since", "years"),
+    "months_since": ("Since", "months"), "days_since": ("Since", "days"),
+    "coalesce": ("Coalesce",), "year": ("DatePart", "year"), "month": ("DatePart", "month"),
+    "day": ("DatePart", "day"), "as_of": ("AsOf",),
+}
 
 
 def canonical(e: Expr) -> list[Any]:
     """A JSON-ready nested list that identifies *e* exactly (used for content hashes)."""
+    if isinstance(e, Call):
+        legacy = _LEGACY.get(e.fn)
+        args = [canonical(a) for a in e.args]
+        if legacy is None:
+            return ["Call", e.fn, args]
+        return [*legacy, args] if legacy[0] == "Extreme" else [*legacy, *args]
     if isinstance(e, Lit):
         value = e.value
         text = value.isoformat() if isinstance(value, dt.date) else repr(value)

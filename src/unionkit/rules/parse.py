@@ -6,14 +6,16 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
 from unionkit.errors import RuleSyntaxError
+from unionkit.rules.expr import lit, name, param
+from unionkit.rules.functions import FUNCTIONS as TABLE
 
 if TYPE_CHECKING:
-    from unionkit.rules import Expr
+    from unionkit.rules.expr import Expr
 
 __all__ = [
     "FUNCTIONS",
@@ -108,36 +110,16 @@ class _FunctionSpec:
     summary: str = ""
 
 
-FUNCTIONS: dict[str, _FunctionSpec] = {
-    "where": _FunctionSpec(3, 3, summary="where(condition, if_true, if_false)"),
-    "min": _FunctionSpec(2, None, summary="min(a, b, ...)"),
-    "max": _FunctionSpec(2, None, summary="max(a, b, ...)"),
-    "clip": _FunctionSpec(3, 3, summary="clip(x, low, high)"),
-    "between": _FunctionSpec(3, 3, summary="between(x, low, high)"),
-    "isin": _FunctionSpec(2, 2, summary="isin(x, [value, ...])"),
-    "years_since": _FunctionSpec(1, 1, summary="years_since(date)"),
-    "months_since": _FunctionSpec(1, 1, summary="months_since(date)"),
-    "days_since": _FunctionSpec(1, 1, summary="days_since(date)"),
-    "coalesce": _FunctionSpec(2, 2, summary="coalesce(x, default)"),
-    "year": _FunctionSpec(1, 1, summary="year(date)"),
-    "month": _FunctionSpec(1, 1, summary="month(date)"),
-    "day": _FunctionSpec(1, 1, summary="day(date)"),
-    "as_of": _FunctionSpec(0, 0, summary="as_of()"),
-    "group_sum": _FunctionSpec(1, 1, frozenset({"by"}), frozenset({"by"}),
-                               "group_sum(x, by=household_id)"),
-    "group_count": _FunctionSpec(0, 1, frozenset({"by", "where"}), frozenset({"by"}),
-                                 "group_count(by=household_id, where=condition)"),
-    "group_any": _FunctionSpec(1, 1, frozenset({"by"}), frozenset({"by"}),
-                               "group_any(condition, by=household_id)"),
-    "group_all": _FunctionSpec(1, 1, frozenset({"by"}), frozenset({"by"}),
-                               "group_all(condition, by=household_id)"),
-    "group_max": _FunctionSpec(1, 1, frozenset({"by"}), frozenset({"by"}),
-                               "group_max(x, by=household_id)"),
-    "group_min": _FunctionSpec(1, 1, frozenset({"by"}), frozenset({"by"}),
-                               "group_min(x, by=household_id)"),
-    "scale": _FunctionSpec(2, 2, summary='scale("parameter.name", x)'),
+_SYNTAX_FORMS = {
+    # literal forms written like calls; the functions proper are the table's
     "param": _FunctionSpec(1, 1, summary='param("parameter.name")'),
     "date": _FunctionSpec(1, 1, summary='date("2025-01-01")'),
+}
+
+FUNCTIONS: dict[str, _FunctionSpec] = {
+    **{f.name: _FunctionSpec(f.min_args, f.max_args, f.keywords, f.required, f.usage)
+       for f in TABLE.values()},
+    **_SYNTAX_FORMS,
 }
 """Every function the rule language knows, by name."""
 
@@ -538,20 +520,16 @@ class _Parser:
             if value.kind == "list":
                 raise _fail_at(self.text, value, f"{key}= cannot be a list",
                                f"{key}= 不能是列表")
+        kinds = TABLE[fname].kinds if fname in TABLE else {}
         for i, arg in enumerate(args):
-            if arg.kind == "list" and not (fname == "isin" and i == 1):
+            if arg.kind == "list" and kinds.get(i) != "literals":
                 raise _fail_at(self.text, arg, "a list [...] is only allowed as the second "
                                "argument of isin()", "列表 [...] 只能作为 isin() 的第二个参数")
-        if fname == "isin":
-            values = args[1]
-            if values.kind != "list":
-                raise _fail_at(self.text, values, "the second argument of isin() must be a "
-                               "list such as [\"nurse\", \"doctor\"]",
-                               "isin() 的第二个参数应为列表，如 [\"nurse\", \"doctor\"]")
-            for item in values.args:
-                if item.kind not in ("number", "text", "bool", "date"):
-                    raise _fail_at(self.text, item, "isin() lists may hold only literal values",
-                                   "isin() 的列表只能包含字面值")
+        for i, kind in kinds.items():
+            if kind == "literals":
+                self.literal_list(fname, args[i], i)
+            elif kind == "parameter":
+                args[i] = self.parameter_name(fname, args[i], i)
         if fname == "date":
             return self.date_literal(token, args[0])
         if fname == "param":
@@ -563,16 +541,29 @@ class _Parser:
                                'param() 的参数应为带引号的参数名，'
                                '如 param("hardship.income_threshold")')
             return self.node(token, "param", arg.value)
-        if fname == "scale":
-            first = args[0]
-            if first.kind == "text" and isinstance(first.value, str) \
-                    and _DOTTED.fullmatch(first.value) is not None:
-                args[0] = Syntax("param", first.value, (), (), first.line, first.column, 1)
-            elif first.kind != "param":
-                raise _fail_at(self.text, first, 'the first argument of scale() is a parameter '
-                               'name, such as "hardship.subsidy_brackets"',
-                               'scale() 的第一个参数应为参数名，如 "hardship.subsidy_brackets"')
         return self.node(token, "call", fname, tuple(args), tuple(keywords.items()))
+
+    def literal_list(self, fname: str, values: Syntax, position: int) -> None:
+        if values.kind != "list":
+            raise _fail_at(self.text, values, f"argument {position + 1} of {fname}() must be a "
+                           "list such as [\"nurse\", \"doctor\"]",
+                           f"{fname}() 的第{position + 1}个参数应为列表，"
+                           "如 [\"nurse\", \"doctor\"]")
+        for item in values.args:
+            if item.kind not in ("number", "text", "bool", "date"):
+                raise _fail_at(self.text, item, f"{fname}() lists may hold only literal values",
+                               f"{fname}() 的列表只能包含字面值")
+
+    def parameter_name(self, fname: str, arg: Syntax, position: int) -> Syntax:
+        if arg.kind == "text" and isinstance(arg.value, str) \
+                and _DOTTED.fullmatch(arg.value) is not None:
+            return Syntax("param", arg.value, (), (), arg.line, arg.column, 1)
+        if arg.kind != "param":
+            raise _fail_at(self.text, arg, f"argument {position + 1} of {fname}() is a "
+                           'parameter name, such as "hardship.subsidy_brackets"',
+                           f'{fname}() 的第{position + 1}个参数应为参数名，'
+                           '如 "hardship.subsidy_brackets"')
+        return arg
 
     def column_name(self, value: Syntax, fname: str) -> Syntax:
         if value.kind == "name" or (value.kind == "text" and isinstance(value.value, str)
@@ -673,15 +664,13 @@ def to_expr(tree: Syntax) -> Expr:
 
     .. versionadded:: 0.1.0
     """
-    from unionkit import rules as r
-
     kind = tree.kind
     if kind in ("number", "text", "bool", "date"):
-        return r.lit(_literal(tree))
+        return lit(_literal(tree))
     if kind == "name":
-        return r.name(str(tree.value))
+        return name(str(tree.value))
     if kind == "param":
-        return r.param(str(tree.value))
+        return param(str(tree.value))
     if kind == "unary":
         operand = to_expr(tree.args[0])
         return ~operand if tree.value == "not" else -operand
@@ -690,55 +679,21 @@ def to_expr(tree: Syntax) -> Expr:
     if kind != "call":
         raise RuleSyntaxError(f"unexpected {kind} node / 意外的语法节点", line=tree.line,
                               column=tree.column)
-    fname = str(tree.value)
-    args = [to_expr(a) for a in tree.args if a.kind != "list"]
-    kw = dict(tree.keywords)
-    by = str(kw["by"].value) if "by" in kw else ""
-    if fname == "where":
-        return r.where(args[0], args[1], args[2])
-    if fname == "min":
-        return r.minimum(*args)
-    if fname == "max":
-        return r.maximum(*args)
-    if fname == "clip":
-        return r.clip(args[0], args[1], args[2])
-    if fname == "between":
-        return r.between(args[0], args[1], args[2])
-    if fname == "isin":
-        return r.isin(args[0], [_literal(item) for item in tree.args[1].args])
-    if fname == "years_since":
-        return r.years_since(args[0])
-    if fname == "months_since":
-        return r.months_since(args[0])
-    if fname == "days_since":
-        return r.days_since(args[0])
-    if fname == "coalesce":
-        return r.coalesce(args[0], args[1])
-    if fname == "year":
-        return r.year(args[0])
-    if fname == "month":
-        return r.month(args[0])
-    if fname == "day":
-        return r.day(args[0])
-    if fname == "as_of":
-        return r.as_of()
-    if fname == "group_sum":
-        return r.group_sum(args[0], by=by)
-    if fname == "group_count":
-        cond = to_expr(kw["where"]) if "where" in kw else (args[0] if args else None)
-        return r.group_count(by=by, where=cond)
-    if fname == "group_any":
-        return r.group_any(args[0], by=by)
-    if fname == "group_all":
-        return r.group_all(args[0], by=by)
-    if fname == "group_max":
-        return r.group_max(args[0], by=by)
-    if fname == "group_min":
-        return r.group_min(args[0], by=by)
-    if fname == "scale":
-        return r.scale_lookup(str(tree.args[0].value), args[1])
-    raise RuleSyntaxError(f"unknown function {fname!r} / 未知函数", line=tree.line,
-                          column=tree.column)
+    fn = TABLE.get(str(tree.value))
+    if fn is None:
+        raise RuleSyntaxError(f"unknown function {tree.value!r} / 未知函数", line=tree.line,
+                              column=tree.column)
+    args: list[Any] = []
+    for i, arg in enumerate(tree.args):
+        arg_kind = fn.kinds.get(i)
+        if arg_kind == "literals":
+            args.append(tuple(_literal(item) for item in arg.args))
+        elif arg_kind == "parameter":
+            args.append(str(arg.value))
+        else:
+            args.append(to_expr(arg))
+    keywords = {k: str(v.value) if k == "by" else to_expr(v) for k, v in tree.keywords}
+    return fn.build(args, keywords)
 
 
 def parse_expression(text: str) -> Expr:

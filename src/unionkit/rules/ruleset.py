@@ -1,210 +1,27 @@
-"""Rules and rule sets: names, labels, types, dependency order, validation and the content hash."""
+"""Rule sets: the public facade over a compiled program: evaluate, explain, prepare, merge."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from attrs import Factory, field, frozen
-
-from unionkit.errors import ParameterError, RuleDefinitionError
-from unionkit.rules.check import convertible, infer_types
-from unionkit.rules.expr import Expr, Field, GroupAgg, Name, Ref, canonical, rebuild, walk, wrap
-from unionkit.rules.parameters import MONEY_UNITS, Parameters, Scale, value_type
-from unionkit.rules.schema import MEMBER_FIELDS, Missing, ValueType
+from unionkit.errors import RuleDefinitionError
+from unionkit.rules.expr import Expr
+from unionkit.rules.html import table as html_table
+from unionkit.rules.parameters import Parameters
+from unionkit.rules.program import Program, compile_program, resolve_names
+from unionkit.rules.rule import SUMMARIES, Rule, Summary
+from unionkit.rules.schema import MEMBER_FIELDS, ValueType
 
 if TYPE_CHECKING:
-    from unionkit.rules.batch import BatchResult, Columns, MoneyUnit
+    from unionkit.rules.batch import BatchResult
+    from unionkit.rules.cells import MoneyUnit
+    from unionkit.rules.columns import Columns
     from unionkit.rules.explain import Explanation
 
-__all__ = ["SUMMARIES", "Rule", "RuleSet", "Summary"]
-
-Summary = Literal["count", "total", "none"]
-"""How a rule is summarised over a roster: count the yes, total the amounts, or not at all."""
-
-SUMMARIES: tuple[Summary, ...] = ("count", "total", "none")
-
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-def _rule_name(_: Any, __: Any, value: str) -> None:
-    if not isinstance(value, str) or not _NAME.match(value):
-        raise RuleDefinitionError(
-            f"rule name {value!r} must be letters, digits and underscores / "
-            "规则名只能包含字母、数字和下划线"
-        )
-
-
-def _default_summary(rule: Any) -> Summary:
-    if rule.value_type is ValueType.bool:
-        return "count"
-    if rule.value_type is ValueType.money:
-        return "total"
-    return "none"
-
-
-def _summary(rule: Any, _: Any, value: object) -> None:
-    if value not in SUMMARIES:
-        raise RuleDefinitionError(
-            f"rule {rule.name!r}: summary must be count, total or none, not {value!r} / "
-            f"规则 {rule.name} 的 summary 只能是 count、total 或 none"
-        )
-    if value == "count" and rule.value_type is not ValueType.bool:
-        raise RuleDefinitionError(
-            f"rule {rule.name!r}: only a yes/no rule can be counted / "
-            f"规则 {rule.name} 不是是/否规则，不能计数"
-        )
-    if value == "total" and rule.value_type not in (ValueType.money, ValueType.int,
-                                                    ValueType.number):
-        raise RuleDefinitionError(
-            f"rule {rule.name!r}: only a numeric rule can be totalled / "
-            f"规则 {rule.name} 不是数值规则，不能合计"
-        )
-
-
-@frozen
-class Rule:
-    """
-    A named rule: an expression with labels, a value type and a missing-value policy.
-
-    Args:
-        name: Identifier used to refer to the rule (``ref("age")``).
-        expr: The expression; plain values are wrapped in ``lit``.
-        label_zh: Chinese label, shown in explanations and reports.
-        label_en: English label.
-        value_type: What the rule gives (``ValueType`` or its value, e.g. ``"bool"``).
-        entity: ``"member"`` or a group kind the rule is about (values are
-            always given per member; a household rule repeats on each member).
-        missing: What a missing input does (``Missing.false`` or ``Missing.propagate``).
-        description_zh: Longer description in Chinese.
-        description_en: Longer description in English.
-        source: Where the rule comes from (a document, a plugin name).
-        summary: How a roster summary shows the rule: ``"count"`` the members
-            for whom it is yes (the default for yes/no rules), ``"total"`` its
-            amounts (the default for money rules), or ``"none"`` (the default
-            otherwise; use it for measures such as a household's income, which
-            would be counted once per person, and for caps that are limits,
-            not payments).
-
-    .. versionadded:: 0.1.0
-    .. versionchanged:: 0.1.0
-       *summary*.
-    """
-
-    name: str = field(validator=_rule_name)
-    expr: Expr = field(converter=wrap)
-    label_zh: str
-    label_en: str
-    value_type: ValueType = field(converter=ValueType)
-    entity: str = "member"
-    missing: Missing = field(default=Missing.false, converter=Missing)
-    description_zh: str = ""
-    description_en: str = ""
-    source: str = ""
-    summary: Summary = field(default=Factory(_default_summary, takes_self=True),
-                             validator=_summary)
-
-    def canonical(self) -> list[Any]:
-        """A JSON-ready form identifying the rule (for content hashes)."""
-        return [self.name, canonical(self.expr), self.label_zh, self.label_en,
-                self.value_type.value, self.entity, self.missing.value]
-
-
-@frozen
-class _Compiled:
-    rules: Mapping[str, Rule]
-    order: tuple[str, ...]
-    deps: Mapping[str, frozenset[str]]
-    types: Mapping[Expr, ValueType]
-    inferred: Mapping[str, ValueType]
-
-
-def _resolve(rule: Rule, names: frozenset[str]) -> Rule:
-    def fix(e: Expr) -> Expr:
-        if isinstance(e, Name):
-            return Ref(e.name) if e.name in names else Field(e.name)
-        return e
-
-    expr = rebuild(rule.expr, fix)
-    if expr == rule.expr:
-        return rule
-    return Rule(rule.name, expr, rule.label_zh, rule.label_en, rule.value_type, rule.entity,
-                rule.missing, rule.description_zh, rule.description_en, rule.source,
-                rule.summary)
-
-
-def _order(rules: Mapping[str, Rule]) -> tuple[tuple[str, ...], dict[str, frozenset[str]]]:
-    deps = {n: frozenset(e.name for e in walk(r.expr) if isinstance(e, Ref))
-            for n, r in rules.items()}
-    order: list[str] = []
-    state: dict[str, int] = {}
-
-    def visit(n: str, path: list[str]) -> None:
-        if state.get(n) == 2:
-            return
-        if state.get(n) == 1:
-            cycle = [*path[path.index(n):], n]
-            raise RuleDefinitionError(
-                f"rule {n!r}: rules refer to each other in a cycle: {' -> '.join(cycle)} / "
-                f"规则 {n} 存在循环引用：{' -> '.join(cycle)}",
-                rule=n,
-            )
-        state[n] = 1
-        for d in sorted(deps[n]):
-            if d in rules:
-                visit(d, [*path, n])
-        state[n] = 2
-        order.append(n)
-
-    for n in rules:
-        visit(n, [])
-    return tuple(order), deps
-
-
-def _param_types(parameters: Parameters) -> tuple[dict[str, ValueType | None],
-                                                  dict[str, ValueType]]:
-    types: dict[str, ValueType | None] = {}
-    scales: dict[str, ValueType] = {}
-    for pname in parameters:
-        p = parameters[pname]
-        t = value_type(p)
-        types[pname] = t
-        if t is None:
-            kinds = {v.value.kind for v in p.values if isinstance(v.value, Scale)}
-            money = p.unit in MONEY_UNITS and kinds == {"amount"}
-            scales[pname] = ValueType.money if money else ValueType.number
-    return types, scales
-
-
-def _compile(rules: Mapping[str, Rule], parameters: Parameters,
-             fields: Mapping[str, ValueType]) -> _Compiled:
-    order, deps = _order(rules)
-    try:
-        ptypes, stypes = _param_types(parameters)
-    except ParameterError as exc:
-        raise RuleDefinitionError(str(exc)) from exc
-    types: dict[Expr, ValueType] = {}
-    declared = {n: r.value_type for n, r in rules.items()}
-    inferred: dict[str, ValueType] = {}
-    for n in order:
-        rule = rules[n]
-        t = infer_types(n, rule.expr, fields, ptypes, stypes, rule_types=declared,
-                        types=types)
-        if not convertible(t, rule.value_type):
-            raise RuleDefinitionError(
-                f"rule {n!r}: declared {rule.value_type.value} but the expression gives "
-                f"{t.value} / 规则 {n} 声明为{rule.value_type.label_zh}，"
-                f"表达式结果却是{t.label_zh}",
-                rule=n,
-            )
-        inferred[n] = t
-    return _Compiled(MappingProxyType(dict(rules)), order, MappingProxyType(deps),
-                     MappingProxyType(types), MappingProxyType(inferred))
+__all__ = ["SUMMARIES", "Rule", "RuleSet", "Summary", "ruleset_html"]
 
 
 class RuleSet:
@@ -244,28 +61,23 @@ class RuleSet:
             {k: ValueType(v) for k, v in fields.items()})
         self._parameters = parameters.copy()
         names = frozenset(originals)
-        resolved = {n: _resolve(r, names) for n, r in originals.items()}
-        self._compiled = _compile(resolved, self._parameters, self._fields)
-        self._version = self._digest()
-
-    def _digest(self) -> str:
-        content = {
-            "rules": [self._compiled.rules[n].canonical() for n in sorted(self._compiled.rules)],
-            "parameters": self._parameters.canonical(),
-            "fields": sorted((k, v.value) for k, v in self._fields.items()),
-        }
-        text = json.dumps(content, ensure_ascii=False, sort_keys=True)
-        return hashlib.sha256(text.encode()).hexdigest()
+        resolved = {n: resolve_names(r, names) for n, r in originals.items()}
+        self._program = compile_program(resolved, self._parameters, self._fields)
 
     @property
     def version(self) -> str:
         """A sha256 content hash of the rules, parameters and fields (stable across runs)."""
-        return self._version
+        return self._program.version
+
+    @property
+    def program(self) -> Program:
+        """The compiled program the interpreter and the explanations read."""
+        return self._program
 
     @property
     def rules(self) -> Mapping[str, Rule]:
         """The rules by name, with bare names resolved to rules or fields."""
-        return self._compiled.rules
+        return self._program.rules
 
     @property
     def parameters(self) -> Parameters:
@@ -280,15 +92,13 @@ class RuleSet:
     @property
     def order(self) -> tuple[str, ...]:
         """All rule names, each after the rules it depends on."""
-        return self._compiled.order
+        return self._program.order
 
     def __repr__(self) -> str:
-        return f"RuleSet({len(self._originals)} rules, version={self._version[:12]})"
+        return f"RuleSet({len(self._originals)} rules, version={self.version[:12]})"
 
     def _repr_html_(self) -> str:
-        """The rules as a table in Jupyter (see ``unionkit.notebook``)."""
-        from unionkit.notebook import ruleset_html
-
+        """The rules as a table in Jupyter (a summary, never every member)."""
         return ruleset_html(self)
 
     def needed(self, rules: Iterable[str] | None = None) -> tuple[str, ...]:
@@ -298,50 +108,19 @@ class RuleSet:
         Raises:
             RuleDefinitionError: A requested rule is unknown.
         """
-        compiled = self._compiled
-        if rules is None:
-            return compiled.order
-        wanted: set[str] = set()
-        stack = []
-        for r in rules:
-            if r not in compiled.rules:
-                raise RuleDefinitionError(f"unknown rule {r!r} / 未知规则 {r}")
-            stack.append(r)
-        while stack:
-            n = stack.pop()
-            if n not in wanted:
-                wanted.add(n)
-                stack.extend(compiled.deps[n])
-        return tuple(n for n in compiled.order if n in wanted)
+        return self._program.needed(rules)
 
     def inputs(self, rules: Iterable[str] | None = None) -> tuple[frozenset[str], frozenset[str]]:
         """The fields read and the grouping columns used by *rules* and their dependencies."""
-        key = None if rules is None else tuple(rules)
-        cache: dict[tuple[str, ...] | None, tuple[frozenset[str], frozenset[str]]]
-        cache = self.__dict__.setdefault("_input_cache", {})
-        found = cache.get(key)
-        if found is None:
-            found = cache[key] = self._inputs(key)
-        return found
-
-    def _inputs(self, rules: Iterable[str] | None) -> tuple[frozenset[str], frozenset[str]]:
-        fields: set[str] = set()
-        groups: set[str] = set()
-        for n in self.needed(rules):
-            for e in walk(self._compiled.rules[n].expr):
-                if isinstance(e, Field):
-                    fields.add(e.name)
-                elif isinstance(e, GroupAgg):
-                    groups.add(e.by)
-        return frozenset(fields | groups), frozenset(groups)
+        return self._program.inputs(rules)
 
     def type_of(self, e: Expr) -> ValueType:
         """The inferred type of a node of one of the rules."""
-        return self._compiled.types[e]
+        return self._program.type_of(e)
 
     def inferred_type(self, rule: str) -> ValueType:
         """The type the expression of *rule* gives before conversion to its declared type."""
-        return self._compiled.inferred[rule]
+        return self._program.inferred_type(rule)
 
     def evaluate(
         self, data: Any, as_of: dt.date, rules: Sequence[str] | None = None, *,
@@ -381,7 +160,7 @@ class RuleSet:
         """
         from unionkit.rules.batch import evaluate
 
-        return evaluate(self, data, as_of, rules, money_unit=money_unit)
+        return evaluate(self._program, data, as_of, rules, money_unit=money_unit)
 
     def prepare(self, data: Any, *, money_unit: MoneyUnit = "fen") -> Columns:
         """
@@ -400,7 +179,7 @@ class RuleSet:
 
         .. versionadded:: 0.1.0
         """
-        from unionkit.rules.batch import Columns
+        from unionkit.rules.columns import Columns
 
         return Columns(data, self.fields, sorted(self.fields), money_unit)
 
@@ -429,13 +208,18 @@ class RuleSet:
 
         Raises:
             RuleDefinitionError: *rule* is unknown.
-            RuleEvaluationError: The member is not found or a column cannot be read.
+            RuleEvaluationError: The member is not found, a column cannot be read,
+                or *as_of* is not a date (a ``datetime`` is refused, as by :meth:`evaluate`).
             ParameterError: A parameter has no value on *as_of*.
+
+        .. versionchanged:: 0.1.0
+           The explanation is read from a traced run of the batch interpreter over
+           the member's rows; a ``datetime`` *as_of* is refused as ``evaluate`` refuses it.
         """
         from unionkit.rules.explain import explain
 
-        return explain(self, data_or_row, rule, as_of, member=member, lang=lang, reveal=reveal,
-                       money_unit=money_unit)
+        return explain(self._program, data_or_row, rule, as_of, member=member, lang=lang,
+                       reveal=reveal, money_unit=money_unit)
 
     def with_parameters(self, overlay: Parameters, source: str | None = None) -> RuleSet:
         """
@@ -452,9 +236,7 @@ class RuleSet:
         out._originals = self._originals
         out._fields = self._fields
         out._parameters = self._parameters.overlay(overlay, source=source)
-        compiled = self._compiled
-        out._compiled = _compile(compiled.rules, out._parameters, self._fields)
-        out._version = out._digest()
+        out._program = self._program.with_parameters(out._parameters)
         return out
 
     def merge(self, other_rules: Sequence[Rule] | RuleSet, overrides: bool = False) -> RuleSet:
@@ -484,3 +266,26 @@ class RuleSet:
                 )
             merged[rule.name] = rule
         return RuleSet(list(merged.values()), parameters, self._fields)
+
+
+def ruleset_html(ruleset: RuleSet) -> str:
+    """
+    A rule set as an HTML table: each rule's name, labels, type and summary kind.
+
+    Args:
+        ruleset: The rule set.
+
+    Returns:
+        HTML for Jupyter.
+
+    .. versionadded:: 0.1.0
+    """
+    rows = [
+        (r.name, r.label_zh, r.label_en, str(r.value_type), r.summary)
+        for r in ruleset.rules.values()
+    ]
+    caption = (
+        f"规则集 / rule set {ruleset.version[:12]}: {len(rows):,} 条规则 / rules, "
+        f"{len(ruleset.parameters):,} 个参数 / parameters"
+    )
+    return html_table(caption, ["规则 rule", "名称", "label", "类型 type", "汇总 summary"], rows)

@@ -11,14 +11,17 @@ import numpy as np
 from attrs import frozen
 
 from unionkit.errors import RuleDefinitionError
-from unionkit.rules.batch import Columns, MoneyUnit, evaluate_arrays
+from unionkit.rules.batch import evaluate_arrays
+from unionkit.rules.cells import MoneyUnit
+from unionkit.rules.columns import Columns
+from unionkit.rules.html import table as html_table
 from unionkit.rules.parameters import Parameters
 from unionkit.rules.schema import ValueType
 
 if TYPE_CHECKING:
     from unionkit.rules.ruleset import RuleSet
 
-__all__ = ["WhatIfReport", "what_if"]
+__all__ = ["WhatIfReport", "what_if", "whatif_html"]
 
 
 @frozen
@@ -89,9 +92,7 @@ class WhatIfReport:
         return self.render()
 
     def _repr_html_(self) -> str:
-        """Gains, losses and totals as a table in Jupyter (see ``unionkit.notebook``)."""
-        from unionkit.notebook import whatif_html
-
+        """Gains, losses and totals as a table in Jupyter (a summary, never every member)."""
         return whatif_html(self)
 
     def frame(self) -> Any:
@@ -157,8 +158,8 @@ def what_if(
     wanted = bool_rules + [a for a in amounts if a not in bool_rules]
     fields, _ = ruleset.inputs(wanted)
     cols = Columns(data, ruleset.fields, sorted(fields | {"member_id"}), money_unit)
-    before, _ = evaluate_arrays(ruleset, cols, as_of, wanted)
-    after, _ = evaluate_arrays(proposed, cols, as_of, wanted)
+    before, _ = evaluate_arrays(ruleset.program, cols, as_of, wanted)
+    after, _ = evaluate_arrays(proposed.program, cols, as_of, wanted)
     if cols.has("member_id"):
         ids_raw, _ = cols.get("member_id")
         ids = np.asarray(ids_raw).astype(str)
@@ -185,3 +186,37 @@ def what_if(
     return WhatIfReport(as_of, tuple(bool_rules), tuple(amounts), gains, losses,
                         totals_before, totals_after, ruleset.version, proposed.version,
                         columns, kind)
+
+
+def whatif_html(report: WhatIfReport) -> str:
+    """
+    A what-if report as HTML: who gains or loses each yes/no rule, and money totals.
+
+    Args:
+        report: What ``what_if`` returned.
+
+    Returns:
+        HTML for Jupyter.
+
+    .. versionadded:: 0.1.0
+    """
+    rows: list[tuple[object, ...]] = []
+    for r in report.rules:
+        gains, losses = report.gains[r], report.losses[r]
+        rows.append(
+            (
+                r,
+                f"+{len(gains):,}",
+                f"-{len(losses):,}",
+                ", ".join(gains[:5]) + (" …" if len(gains) > 5 else ""),
+            )
+        )
+    for r in report.amount_rules:
+        before, after = report.totals_before[r], report.totals_after[r]
+        rows.append((r, f"{before:,.2f} 元", f"{after:,.2f} 元", f"{after - before:+,.2f} 元"))
+    caption = (
+        f"测算 / what-if as of {report.as_of.isoformat()}: "
+        f"{report.version_before[:12]} → {report.version_after[:12]}"
+    )
+    header = ["规则 rule", "新增 / before", "减少 / after", "名单 / change"]
+    return html_table(caption, header, rows)
