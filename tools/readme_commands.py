@@ -70,6 +70,9 @@ def main(argv: list[str]) -> int:
         if not k.startswith(("UNIONKIT_", "VIRTUAL_ENV", "PYTHON"))
     }
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    # The commands' per-user files (the store key, added holiday years) stay in the run.
+    env["XDG_CONFIG_HOME"] = str(work / "config")
+    env["XDG_DATA_HOME"] = str(work / "data")
     failed = []
     for i, command in enumerate([setup, *runs]):
         started = time.monotonic()

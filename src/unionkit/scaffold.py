@@ -142,7 +142,7 @@ from functools import cache
 
 from unionkit.hooks import Branch, HardshipCriterion, hookimpl, implements, specs
 from unionkit.rules import Parameters
-from unionkit.rules.yamlfile import RuleBundle, read_rule_files
+from unionkit.rulefiles import RuleBundle, read_rule_files
 from {package} import rule_file
 
 BRANCHES = frozenset({{"{name}"}})
@@ -222,6 +222,7 @@ from collections.abc import Callable
 from datetime import date
 
 import {package}.hooks
+from unionkit.branches import branch_ruleset
 from unionkit.hooks import PluginHost
 
 
@@ -229,7 +230,7 @@ def test_the_criterion_reaches_the_branch_and_only_members_meet_it(
     plugin_host: PluginHost, register_plugin: Callable[..., str]
 ) -> None:
     register_plugin({package}.hooks, branches={package}.hooks.BRANCHES, name="{name}")
-    ruleset = plugin_host.build_ruleset("{name}", date(2025, 6, 1))
+    ruleset = branch_ruleset(plugin_host, "{name}", date(2025, 6, 1))
     roster = {{
         "member_id": ["a", "b"],
         "is_member": [True, False],
@@ -239,7 +240,7 @@ def test_the_criterion_reaches_the_branch_and_only_members_meet_it(
     result = ruleset.evaluate(roster, date(2025, 6, 1), ["{prefix}_long_sick_leave"])
 
     assert [True, False] == [bool(v) for v in result.frame["{prefix}_long_sick_leave"]]
-    assert "{prefix}_long_sick_leave" not in plugin_host.build_ruleset("other").rules
+    assert "{prefix}_long_sick_leave" not in branch_ruleset(plugin_host, "other").rules
 '''
 
 _FILES = {

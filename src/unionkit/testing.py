@@ -75,18 +75,21 @@ _MEMBER_DEFAULTS: dict[str, Any] = {
 
 
 @pytest.fixture(autouse=True)
-def _machine_calendar_files_hidden(
+def _machine_user_files_hidden(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """
-    Hide the year files installed on this machine (``unionkit calendar add``) from tests.
+    Hide this machine's per-user unionkit files from tests.
 
-    A test's verdict must not depend on which years an administrator added on the
-    machine that runs it; a test that wants year files sets ``UNIONKIT_CALENDAR_DIR``
-    itself. An explicit ``UNIONKIT_CALENDAR_DIR`` in the environment is respected.
+    A test's verdict must not depend on which holiday years an administrator added
+    (``unionkit calendar add``) or whether this user made a store key (``unionkit store
+    new-key``) on the machine that runs it. A test that wants year files sets
+    ``UNIONKIT_CALENDAR_DIR`` itself; an explicit ``UNIONKIT_CALENDAR_DIR`` in the
+    environment is respected.
     """
     if not os.environ.get(CALENDAR_DIR_VARIABLE):
         monkeypatch.setenv(CALENDAR_DIR_VARIABLE, str(tmp_path_factory.mktemp("calendar")))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
 
 
 @pytest.fixture

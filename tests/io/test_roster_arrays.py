@@ -37,7 +37,7 @@ def test_columns_have_the_engine_types(members: list[Member]) -> None:
         "member_id", "is_member", "sex", "birth_date", "department", "union_group_id",
         "household_id", "household_role", "hire_date", "employment_type", "position",
         "frontline", "monthly_salary", "annual_income", "rigid_spending", "sick_leave_days",
-        "serious_illness", "status",
+        "serious_illness", "status", "joined_on", "dues_paid_through",
     }
     assert cols["birth_date"].dtype == np.dtype("datetime64[D]")
     # The first birth date comes from the ID number, the second was stated.

@@ -41,8 +41,6 @@ ROOT = Path(unionkit.__file__).parent
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = sorted(
     [
-        # the standard library, where it is (rules/library is moving to rulefiles/library)
-        *(ROOT / "rules" / "library").glob("*.yaml"),
         *(ROOT / "rulefiles" / "library").glob("*.yaml"),
         *(REPO / "plugins").glob("*/src/*/rules/*.yaml"),
     ]
@@ -200,13 +198,9 @@ def test_every_shipped_rule_prints_to_text_that_parses_to_the_same_tree(
 
 
 def test_the_resolved_standard_rules_print_back_to_themselves() -> None:
-    import importlib
+    from unionkit.rulefiles import standard_ruleset
 
-    try:
-        library = importlib.import_module("unionkit.rulefiles.library")
-    except ImportError:  # before the rule files moved out of the engine
-        library = importlib.import_module("unionkit.rules.library")
-    rs = library.standard_ruleset()
+    rs = standard_ruleset()
     names = frozenset(rs.rules)
     for rule in rs.rules.values():
         again = Rule(

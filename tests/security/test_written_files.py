@@ -106,7 +106,7 @@ def test_evaluate_results_csv_defuses_member_ids(tmp_path: Path) -> None:
 
     assert 0 == done.exit_code, done.output
     with results.open(encoding="utf-8-sig", newline="") as handle:
-        ids = [row["member_id"] for row in csv.DictReader(handle)]
+        ids = [row["工号"] for row in csv.DictReader(handle)]
     assert ["'=cmd|' /C calc'!A0"] == ids
 
 

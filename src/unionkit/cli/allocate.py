@@ -403,6 +403,11 @@ def allocate_command(
     """
     在预算内按规则排序分配，列出拟发放与候补 / Share a budget by the rules: rank, pay, waitlist.
 
+    按资格规则筛选会员，按评分规则从高到低排序（同分看 --tie-break 规则，再看工号），
+    在 --cap 限额内逐一发放应发金额（或 --fixed-amount），预算用完后其余人列入候补。
+    退出码：0 已分配；1 无法分配（规则未知或类型不符、没有有效成员、--member 未知）；
+    2 用法错误。
+
     Ranks the members the eligibility rule admits by the score rule (highest first,
     then the --tie-break rules, then member id), gives each the amount rule's value
     (or --fixed-amount) within --cap, in rank order while the budget lasts, and

@@ -130,6 +130,9 @@ def status(
     """
     列出已载入的年份及来源 / list the loaded years and their sources.
 
+    当年总是需要；自 11 月 1 日起也需要下一年。退出码：0 所需年份均有正式数据；
+    3 缺少所需年份（供定时任务提醒管理员）；2 用法错误。
+
     This year is always needed; from 1 November next year is needed too. Exit codes:
     0 every needed year has official data, 3 one is missing (for a scheduled job to
     alert an administrator), 2 misuse.
@@ -234,6 +237,10 @@ def add(
     """
     校验并安装一个年度节假日文件 / validate a year file and install it for every later run.
 
+    文件含一年的全部假日与调休工作日，并以国务院通知的标题、文号和日期为依据
+    （见 docs/calendar.md）；安装到 $UNIONKIT_CALENDAR_DIR，否则为本用户的数据目录。
+    退出码：0 已安装；1 文件有错误（逐条列出行号）；2 用法错误。
+
     The file holds one year's holidays and make-up working days, with the State Council
     notice's title, number and date as its source (see docs/calendar.md). It is
     installed in $UNIONKIT_CALENDAR_DIR, else the per-user data folder. Exit codes: 0
@@ -264,6 +271,8 @@ def remove(
 ) -> None:
     """
     删除用 calendar add 安装的年度文件 / remove a year file installed with `calendar add`.
+
+    退出码：0 已删除；2 该年份没有已安装的文件。
 
     Exit codes: 0 removed, 2 no file installed for that year.
     """

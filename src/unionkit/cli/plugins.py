@@ -52,11 +52,13 @@ def branch_host(
 
     try:
         host = PluginHost()
+        # Known before --no-plugin leaves some out: leaving out a branch's plugin is no typo.
+        known = _declared(host.describe())
         host.select(only=plugins, exclude=no_plugins)
     except UnionkitError as exc:
         sys.stderr.write(f"{scrub(str(exc))}\n")
         raise typer.Exit(1) from exc
-    _check_branch_name(host, branch)
+    _check_branch_name(known, branch)
     if branch is None:
         declared = declared_branches(host, plugins)
         if len(declared) != 1:
@@ -69,7 +71,7 @@ def branch_host(
     return host, branch
 
 
-def _check_branch_name(host: PluginHost, branch: str | None) -> None:
+def _check_branch_name(known: set[str], branch: str | None) -> None:
     """
     Refuse a branch no installed plugin declares, listing the known ones (exit 2).
 
@@ -78,7 +80,6 @@ def _check_branch_name(host: PluginHost, branch: str | None) -> None:
     """
     from unionkit.cli.i18n import did_you_mean
 
-    known = _declared(host.describe())
     if branch is None or not known or branch in known:
         return
     listed = ", ".join(sorted(known))
@@ -154,7 +155,7 @@ def plugins_command(
         infos = host.describe()
         branches = branch or declared_branches(host) or ["default"]
         for name in branch or ():
-            _check_branch_name(host, name)
+            _check_branch_name(_declared(infos), name)
         diffs = {b: branch_diff(host, b) for b in branches} if diff else {}
         from unionkit.cli.plugin_diff import override_values
 

@@ -23,26 +23,47 @@ app.add_typer(store_app, name="store")
 @store_app.command("new-key")
 def new_key(
     out: Annotated[
-        Path,
+        Path | None,
         typer.Option(
-            "--out", help="写入该文件（权限 0600）/ write the key to this file (mode 0600)."
+            "--out",
+            help="写入该文件（权限 0600；默认为本用户的密钥文件）/ write the key to this file "
+            "(mode 0600; default: this user's key file).",
         ),
-    ],
+    ] = None,
 ) -> None:
-    """生成新的数据库密钥 / Write a new random store key to a private file."""
-    from unionkit.store._crypto import new_key_text
+    """
+    生成新的数据库密钥 / Write a new random store key to a private file.
 
+    不给 --out 时写入本用户的密钥文件（~/.config/unionkit/store.key），此后各命令自动使用；
+    该文件已存在时保留原密钥，不覆盖。退出码：0 已生成或已存在；2 文件无法写入。
+
+    Without --out the key goes to this user's key file (~/.config/unionkit/store.key),
+    which every later command reads when $UNIONKIT_KEY and $UNIONKIT_KEY_FILE are unset;
+    an existing key file is kept, never overwritten. Exit codes: 0 written or already
+    there, 2 the file cannot be written.
+    """
+    from unionkit.store._crypto import default_key_file, new_key_text
+
+    target = out if out is not None else default_key_file()
+    if out is None:
+        if target.exists():
+            # Overwriting would make every number stored under the old key unreadable.
+            typer.echo(f"{target}: this user's key already exists; kept / 密钥已存在，保留原密钥",
+                       err=True)
+            return
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
-        handle = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        typer.echo(f"{out}: already exists; choose another file / 文件已存在", err=True)
+        typer.echo(f"{target}: already exists; choose another file / 文件已存在", err=True)
         raise typer.Exit(2) from None
     except OSError as exc:
-        typer.echo(f"{out}: {exc.strerror}", err=True)
+        typer.echo(f"{target}: {exc.strerror}", err=True)
         raise typer.Exit(2) from None
     with os.fdopen(handle, "w", encoding="ascii") as file:
         file.write(new_key_text() + "\n")
-    typer.echo(f"wrote a new key to {out}; keep it apart from the database / 已生成密钥", err=True)
+    typer.echo(f"wrote a new key to {target}; keep it apart from the database / 已生成密钥",
+               err=True)
 
 
 @store_app.command("rotate-key")
@@ -57,6 +78,9 @@ def rotate_key(
 ) -> None:
     """
     用新密钥重新加密全部身份证号与手机号 / Re-encrypt every stored number under a new key.
+
+    当前密钥取自 $UNIONKIT_KEY 或 $UNIONKIT_KEY_FILE。退出码：0 完成；1 数据库拒绝
+    （当前密钥不对）；2 输入无法使用。
 
     The current key comes from ``$UNIONKIT_KEY`` or ``$UNIONKIT_KEY_FILE``. Exit codes:
     0 done, 1 the store refused (wrong current key), 2 unusable input.

@@ -258,6 +258,9 @@ def choose(
     """
     在限额内选择商品并存为订单 / Store a member's choice as an order, within their quota.
 
+    退出码：0 已保存（或同一选择早已保存）；1 被拒绝（超出限额、商品或会员未知、
+    经费规定不允许的物品）；2 用法错误。
+
     Exit codes: 0 stored (or the same choice was already stored), 1 refused (over the
     quota, an unknown item or member, goods the fund rules forbid), 2 misuse.
     """

@@ -21,7 +21,7 @@ MONEY_FIELDS: tuple[str, ...] = ("monthly_salary", "annual_income", "rigid_spend
 _TEXT = ("member_id", "sex", "department", "union_group_id", "household_id", "household_role",
          "employment_type", "position", "status")
 _BOOL = ("is_member", "frontline", "serious_illness")
-_DATE = ("birth_date", "hire_date")
+_DATE = ("birth_date", "hire_date", "joined_on", "dues_paid_through")
 _INT = ("sick_leave_days",)
 
 
@@ -33,7 +33,8 @@ def members_to_columns(members: Sequence[Member]) -> dict[str, np.ndarray[Any, A
 
     - text (``member_id``, ``department``, choices as their English values such as
       ``"male"`` or ``"permanent"``): ``object`` arrays, ``None`` where missing;
-    - ``birth_date`` (from the ID number when not stated), ``hire_date``:
+    - ``birth_date`` (from the ID number when not stated), ``hire_date``, ``joined_on``,
+      ``dues_paid_through`` (the last day of the month paid through):
       ``datetime64[D]``, ``NaT`` where missing;
     - ``is_member``, ``frontline``, ``serious_illness``: ``bool``;
     - money (:data:`MONEY_FIELDS`): ``int64`` fen (yuan x 100, exact);
@@ -68,7 +69,7 @@ def members_to_columns(members: Sequence[Member]) -> dict[str, np.ndarray[Any, A
     for field in _DATE:
         days: list[date | None] = (
             [m.derived_birth_date for m in members] if field == "birth_date"
-            else [m.hire_date for m in members]
+            else [getattr(m, field) for m in members]
         )
         out[field] = np.array(
             [d if d is not None else np.datetime64("NaT") for d in days], dtype="datetime64[D]"

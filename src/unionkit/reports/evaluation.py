@@ -62,7 +62,8 @@ def evaluation_summary(
             entry["eligible"] = sum(1 for v in known if v)
         elif rule.summary == "total":
             if kind == "money":
-                entry["total_yuan"] = format_fen(sum(int(v) for v in known))  # type: ignore[call-overload]
+                entry["total_fen"] = sum(int(v) for v in known)  # type: ignore[call-overload]
+                entry["total_yuan"] = format_fen(entry["total_fen"])
             elif kind == "int":
                 entry["total"] = str(sum(int(v) for v in known))  # type: ignore[call-overload]
             else:

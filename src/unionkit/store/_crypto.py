@@ -18,7 +18,7 @@ from unionkit.errors import StoreError
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-__all__ = ["ENV_KEY", "ENV_KEY_FILE", "StoreKey", "load_key", "new_key_text"]
+__all__ = ["ENV_KEY", "ENV_KEY_FILE", "StoreKey", "default_key_file", "load_key", "new_key_text"]
 
 ENV_KEY = "UNIONKIT_KEY"
 """Environment variable holding the store key (44 characters of base64, 32 bytes)."""
@@ -136,9 +136,23 @@ def _cipher(master: bytes) -> AESGCM:
     return AESGCM(_derived(master, b"aes-gcm v1"))
 
 
+def default_key_file() -> Path:
+    """
+    Where ``unionkit store new-key`` keeps this user's key when no file is named.
+
+    ``store.key`` in the per-user config folder (platformdirs:
+    ``~/.config/unionkit/store.key`` on Linux), read when neither ``$UNIONKIT_KEY`` nor
+    ``$UNIONKIT_KEY_FILE`` is set.
+    """
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("unionkit", appauthor=False)) / "store.key"
+
+
 def load_key(key: str | bytes | None = None) -> StoreKey | None:
     """
-    The store key: *key* if given, else ``$UNIONKIT_KEY``, else the file ``$UNIONKIT_KEY_FILE``.
+    The store key: *key* if given, else ``$UNIONKIT_KEY``, else the file ``$UNIONKIT_KEY_FILE``,
+    else this user's key file (:func:`default_key_file`) when it exists.
 
     Args:
         key: The key as text (base64) or 32 raw bytes.
@@ -160,6 +174,8 @@ def load_key(key: str | bytes | None = None) -> StoreKey | None:
     if text:
         return StoreKey(_parse(text, f"${ENV_KEY}"))
     file = os.environ.get(ENV_KEY_FILE)
+    if not file and default_key_file().is_file():
+        file = str(default_key_file())
     if file:
         path = Path(file)
         try:
