@@ -1,0 +1,372 @@
+"""Validating a model's rows a whole column at a time, with each field's own pydantic rules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from itertools import compress, count, repeat
+from operator import is_, not_
+from typing import Annotated, Any, Generic, TypeVar, cast
+
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
+
+__all__ = ["MISSING", "FieldColumn", "RowsValidation", "TrustedBuilder", "validate_rows"]
+
+M = TypeVar("M", bound=BaseModel)
+P = TypeVar("P")
+
+
+class _Missing:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+"""A cell left out of validation: the model sees the field as not given."""
+
+
+# Options that shape a model as a whole, not the validation of one field's value.
+_MODEL_ONLY_CONFIG = frozenset({
+    "title", "extra", "frozen", "populate_by_name", "validate_by_name", "validate_by_alias",
+    "json_schema_extra", "from_attributes", "revalidate_instances", "model_title_generator",
+    "protected_namespaces", "defer_build",
+})
+
+
+class FieldColumn:
+    """
+    One field of a model, validated many values at a time by the field's own rules.
+
+    The rules are not restated: the validator is built from the field's annotation and
+    metadata (constraints, ``Annotated`` validators) and the model's config, so it accepts,
+    rejects and normalises a value exactly as validating the model would for that field.
+    Field validators declared with ``@field_validator`` on the class are not seen: put
+    such rules in the field's ``Annotated`` type.
+
+    Args:
+        model: The pydantic model.
+        name: The field's name.
+    """
+
+    def __init__(self, model: type[BaseModel], name: str) -> None:
+        info = model.model_fields[name]
+        kind: Any = info.annotation
+        if info.metadata:
+            kind = Annotated[(kind, *info.metadata)]
+        config = {k: v for k, v in model.model_config.items() if k not in _MODEL_ONLY_CONFIG}
+        self.name = name
+        self.required = info.is_required()
+        self.default: object = None if self.required else info.get_default(
+            call_default_factory=True
+        )
+        self._many: TypeAdapter[list[Any]] = TypeAdapter(
+            list[kind],
+            config=ConfigDict(**config),  # type: ignore[typeddict-item]
+        )
+
+    def validate(
+        self, values: Sequence[object], context: Mapping[str, object] | None = None
+    ) -> tuple[list[object], dict[int, list[ErrorDetails]]]:
+        """
+        Validate *values* (usually the distinct values of a column) in one call.
+
+        Args:
+            values: The values, as the model would receive them.
+            context: The validation context (for example ``{"today": date}``).
+
+        Returns:
+            The validated values, index for index (:data:`MISSING` where invalid), and
+            the errors by index, each with ``loc`` starting with the field's name as a
+            model's errors have it.
+        """
+        try:
+            return self._many.validate_python(values, context=context), {}
+        except ValidationError as exc:
+            errors: dict[int, list[ErrorDetails]] = {}
+            for err in exc.errors(include_url=False, include_input=False):
+                index, *rest = err["loc"]
+                err["loc"] = (self.name, *rest)
+                errors.setdefault(int(index), []).append(err)
+        # Each item is validated on its own, so the others pass a second time unchanged.
+        good = [v for i, v in enumerate(values) if i not in errors]
+        validated = iter(self._many.validate_python(good, context=context))
+        return [MISSING if i in errors else next(validated) for i in range(len(values))], errors
+
+
+class _FieldSets(dict[int, set[str]]):
+    # Looked up from C (map(d.__getitem__, masks)); a new mask is worked out once.
+    def __init__(self, fields: tuple[str, ...]) -> None:
+        super().__init__()
+        self.fields = fields
+
+    def __missing__(self, absent: int) -> set[str]:
+        found = self[absent] = {f for i, f in enumerate(self.fields) if not absent >> i & 1}
+        return found
+
+
+class TrustedBuilder(Generic[M]):
+    """
+    Make model instances from values that were already validated field by field.
+
+    An instance is what validation would have made (its ``__dict__`` in field order, its
+    set of fields given), without validating again. Instances with the same fields given
+    share one ``model_fields_set`` (read-only in practice: the models are frozen and
+    ``model_copy`` copies it), which saves about 2 KiB an instance.
+
+    Args:
+        model: A model without private attributes, ``model_post_init`` or extra fields.
+
+    Raises:
+        TypeError: The model needs more than its fields to be built.
+    """
+
+    def __init__(self, model: type[M]) -> None:
+        if (model.__private_attributes__ or model.__pydantic_post_init__
+                or model.model_config.get("extra") == "allow" or model.__pydantic_root_model__):
+            raise TypeError(f"{model.__name__} cannot be built from its fields alone")
+        self.model = model
+        self.fields: tuple[str, ...] = tuple(model.model_fields)
+        self._sets = _FieldSets(self.fields)
+
+    def fields_set(self, absent: int) -> set[str]:
+        """The shared set of fields given, for a bit mask of fields *not* given (bit i: field i)."""
+        return self._sets[absent]
+
+    def build_all(self, rows: Iterable[Sequence[object]], absent: Sequence[int]) -> list[M]:
+        """
+        Return an instance per row, as :meth:`build` does, in one pass.
+
+        Args:
+            rows: Each row's validated values, defaults filled in, in field order.
+            absent: Each row's bit mask of the fields not given.
+        """
+        new = self.model.__new__
+        model = self.model
+        setattr_ = object.__setattr__
+        # The slot descriptors' setters, fetched once (BaseModel.__setattr__ is bypassed).
+        set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+        set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+        set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+        fields = self.fields
+        sets = map(self._sets.__getitem__, absent)
+        out: list[M] = []
+        append = out.append
+        for values, fields_set in zip(rows, sets, strict=True):
+            obj = new(model)
+            setattr_(obj, "__dict__", dict(zip(fields, values, strict=True)))
+            set_fields(obj, fields_set)
+            set_extra(obj, None)
+            set_private(obj, None)
+            append(obj)
+        return out
+
+    def build(self, values: Sequence[object], absent: int) -> M:
+        """
+        Return an instance holding *values* (one per field, in field order).
+
+        Args:
+            values: The validated values, defaults filled in.
+            absent: A bit mask of the fields not given (bit i for field i).
+        """
+        obj = self.model.__new__(self.model)
+        setattr_ = object.__setattr__
+        setattr_(obj, "__dict__", dict(zip(self.fields, values, strict=True)))
+        setattr_(obj, "__pydantic_fields_set__", self.fields_set(absent))
+        setattr_(obj, "__pydantic_extra__", None)
+        setattr_(obj, "__pydantic_private__", None)
+        return obj
+
+
+class RowsValidation(Generic[M, P]):
+    """
+    The outcome of :func:`validate_rows`: per field, per row and per model.
+
+    Attributes:
+        values: ``{field: column}``: the validated value of each row, or the field's
+            default where the cell was blank, left out or invalid.
+        absent: For each row, a bit mask of the fields not given (blank or left out);
+            bit *i* is the model's *i*-th field.
+        errors: ``{row: errors}`` for rows with invalid fields, in the model's field order,
+            as pydantic reports them (``loc`` starts with the field).
+        problems: ``{row: problems}`` from the row check, run on every row with invalid
+            fields taken as their defaults (so a bad cell does not hide a disagreement
+            between two good ones).
+        models: One instance per row, or ``None`` where the row has errors or problems
+            (a row with a rejected cell still gets one: the caller decides).
+        rejected: ``{field: {row: what prepare returned}}`` for cells that *prepare*
+            refused (an instance of *reject*); those cells count as not given.
+    """
+
+    def __init__(self, *, values: dict[str, list[object]], absent: list[int],
+                 errors: dict[int, list[ErrorDetails]], problems: dict[int, list[P]],
+                 models: list[M | None], rejected: dict[str, dict[int, object]]) -> None:
+        self.values = values
+        self.rejected = rejected
+        self.absent = absent
+        self.errors = errors
+        self.problems = problems
+        self.models = models
+
+
+RowCheck = Callable[[Mapping[str, Sequence[object]]], dict[int, list[P]]]
+
+
+def validate_rows(
+    model: type[M],
+    columns: Mapping[str, Sequence[object]],
+    n_rows: int,
+    *,
+    context: Mapping[str, object] | None = None,
+    blank: Callable[[Sequence[object]], Sequence[bool]],
+    row_check: RowCheck[P] | None = None,
+    prepare: Mapping[str, Callable[[object], object]] | None = None,
+    reject: type | None = None,
+    field_columns: Mapping[str, FieldColumn] | None = None,
+    builder: TrustedBuilder[M] | None = None,
+) -> RowsValidation[M, P]:
+    """
+    Validate *n_rows* rows of *model* given as columns, each distinct cell once.
+
+    A row is accepted exactly when ``model.model_validate(row)`` would accept it (the row
+    being its non-blank cells), with the same values: each field goes through
+    :class:`FieldColumn` and the model's cross-field rule through *row_check*.
+
+    Args:
+        model: The model.
+        columns: ``{field: cells}``, every column *n_rows* long; fields without a column
+            are not given in any row. A cell may be :data:`MISSING` (left out).
+        n_rows: The number of rows.
+        context: The validation context.
+        blank: Which of a list of cells count as not given (the model's own rule for
+            blank cells), one flag per cell.
+        row_check: The model's cross-field rule over whole columns, returning
+            ``{row: problems}``; its columns hold defaults where a value is missing.
+        prepare: Per field, a function applied once to each distinct non-blank cell
+            before validation (reading a spreadsheet's spelling of a value).
+        reject: The type *prepare* returns for a cell it cannot read; such cells are
+            left out and listed in :attr:`RowsValidation.rejected`.
+        field_columns: Prebuilt :class:`FieldColumn` objects, to reuse across calls.
+        builder: A prebuilt :class:`TrustedBuilder`, to reuse across calls.
+
+    Returns:
+        The validated columns, errors, problems and models.
+    """
+    builder = builder or TrustedBuilder(model)
+    fields = builder.fields
+    values: dict[str, list[object]] = {}
+    absent = [0] * n_rows
+    errors: dict[int, list[ErrorDetails]] = {}
+    rejected: dict[str, dict[int, object]] = {}
+    for bit, name in enumerate(fields):
+        checker = (field_columns or {}).get(name) or FieldColumn(model, name)
+        cells = columns.get(name)
+        mask = 1 << bit
+        if cells is None:
+            values[name] = [checker.default] * n_rows
+            absent = [a | mask for a in absent]
+            if checker.required:
+                for j in range(n_rows):
+                    errors.setdefault(j, []).append(_missing(name))
+            continue
+        column, not_given, bad, refused = _validate_column(
+            checker, cells=cells, context=context, blank=blank,
+            prepare=(prepare or {}).get(name), reject=reject,
+        )
+        values[name] = column
+        if refused:
+            rejected[name] = refused
+        for j in not_given:
+            absent[j] |= mask
+        if checker.required:
+            for j in not_given:
+                errors.setdefault(j, []).append(_missing(name))
+        for j, errs in bad.items():
+            errors.setdefault(j, []).extend(errs)
+    problems = row_check(values) if row_check is not None else {}
+    models: list[M | None] = list(builder.build_all(zip(*values.values(), strict=True), absent))
+    for j in (*errors, *problems):
+        models[j] = None
+    return RowsValidation(values=values, absent=absent, errors=errors, problems=problems,
+                          models=models, rejected=rejected)
+
+
+def _missing(name: str) -> ErrorDetails:
+    # As pydantic reports a missing field with include_input=False.
+    return cast(ErrorDetails, {"type": "missing", "loc": (name,), "msg": "Field required"})
+
+
+def _distinct(cells: Sequence[object]) -> tuple[Sequence[Hashable], list[Hashable], list[object]]:
+    """Return a key per cell, the distinct keys and their cells, in order of appearance."""
+    # Values of different types can be equal (1 == 1.0 == True, a str enum member and its
+    # text) and yet validate differently: key cells by type unless the column holds at
+    # most one numeric and one text type. Unhashable cells are each their own key.
+    kinds = set(map(type, cells))
+    kinds.discard(_Missing)
+    numeric = sum(issubclass(k, (int, float, complex, Decimal, Fraction)) for k in kinds)
+    texts = sum(issubclass(k, str) for k in kinds)
+    try:
+        if numeric <= 1 and texts <= 1:
+            distinct: list[Hashable] = list(dict.fromkeys(cells))
+            return cells, distinct, distinct
+        pairs = list(zip(map(type, cells), cells, strict=True))
+        keys = list(dict.fromkeys(pairs))
+        return pairs, list(keys), [c for _, c in keys]
+    except TypeError:
+        return range(len(cells)), list(range(len(cells))), list(cells)
+
+
+def _validate_column(
+    checker: FieldColumn,
+    *,
+    cells: Sequence[object],
+    context: Mapping[str, object] | None,
+    blank: Callable[[Sequence[object]], Sequence[bool]],
+    prepare: Callable[[object], object] | None,
+    reject: type | None,
+) -> tuple[list[object], list[int], dict[int, list[ErrorDetails]], dict[int, object]]:
+    """Return the column's values (defaults where not given), rows not given, errors, rejects."""
+    keys, distinct_keys, distinct = _distinct(cells)
+    # Each distinct cell once: left out, blank, prepared, then validated in one call.
+    given = list(compress(count(), map(not_, blank(distinct))))
+    if any(map(is_, distinct, repeat(MISSING))):
+        given = [i for i in given if distinct[i] is not MISSING]
+    inputs = [distinct[i] for i in given] if len(given) < len(distinct) else distinct
+    rejected_keys: dict[Hashable, object] = {}
+    if prepare is not None:
+        inputs = list(map(prepare, inputs))
+        if reject is not None and any(map(isinstance, inputs, repeat(reject))):
+            kept = [k for k, v in enumerate(inputs) if not isinstance(v, reject)]
+            rejected_keys = {distinct_keys[given[k]]: v for k, v in enumerate(inputs)
+                             if isinstance(v, reject)}
+            given = [given[k] for k in kept]
+            inputs = [inputs[k] for k in kept]
+    checked, failed = checker.validate(inputs, context)
+    default = checker.default
+    bad_keys = {distinct_keys[given[k]]: errs for k, errs in failed.items()}
+    if len(given) == len(distinct) == len(keys) and not failed:
+        # Every cell distinct and valid (ID numbers, names): no mapping back needed.
+        return checked, [], {}, {}
+    # Per distinct key: the validated value, or the default where not given or invalid.
+    outcome = dict.fromkeys(distinct_keys, default)
+    outcome.update(zip([distinct_keys[i] for i in given], checked, strict=True))
+    for key in bad_keys:
+        outcome[key] = default
+    column = list(map(outcome.__getitem__, keys))
+    not_given: list[int] = []
+    if len(given) < len(distinct):
+        unset = set(range(len(distinct))).difference(given)
+        unset_keys = {distinct_keys[i] for i in unset}
+        not_given = list(compress(count(), map(unset_keys.__contains__, keys)))
+    bad: dict[int, list[ErrorDetails]] = {}
+    if bad_keys:
+        for j in compress(count(), map(bad_keys.__contains__, keys)):
+            bad[j] = bad_keys[keys[j]]
+    rejected: dict[int, object] = {}
+    if rejected_keys:
+        for j in compress(count(), map(rejected_keys.__contains__, keys)):
+            rejected[j] = rejected_keys[keys[j]]
+    return column, not_given, bad, rejected
