@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import cache
 from itertools import islice
@@ -28,6 +28,9 @@ PERSONAL_FIELDS = frozenset(
 )
 """Fields whose values are masked in every error report (identity, income and health facts)."""
 
+# Identifiers differ from row to row; looking for repeats in them would cost more than it saves.
+_MOSTLY_DISTINCT = frozenset({"member_id", "name", "national_id", "phone", "household_id",
+                              "monthly_salary", "annual_income"})
 _CHUNK_ROWS = 2048
 
 # Model validators raise ValueError("english / 中文"); the English part says which rule failed.
@@ -149,13 +152,12 @@ def _column(
     index: int,
     text_only: bool,
     transposed: list[tuple[object, ...]] | None,
-) -> list[object]:
+) -> Sequence[object]:
+    # CSV cells stay as read: they are stripped once per distinct value (see _preparers).
     if transposed is not None:
-        # Every row as wide as the header: C-level strip over a column zip() already cut.
-        return list(map(str.strip, transposed[index]))  # type: ignore[arg-type]
+        return transposed[index]
     if text_only:
-        return [r[index].strip() if index < len(r) else ""  # type: ignore[attr-defined]
-                for r in rows]
+        return [r[index] if index < len(r) else "" for r in rows]
     return [_spreadsheet_cell(r[index]) if index < len(r) else "" for r in rows]
 
 
@@ -171,6 +173,17 @@ def _spreadsheet_cell(cell: object) -> object:
     if type(cell) is str:
         return cell.strip()
     return "" if cell is None else cell
+
+
+def _preparers(
+    plan: HeaderPlan, convert: Mapping[str, Callable[[object], object]], text_only: bool
+) -> dict[str, Callable[[object], object]]:
+    # The converters strip what they read; CSV text fields are stripped here, once per
+    # distinct cell rather than once per cell.
+    if not text_only:
+        return dict(convert)
+    strip = cast(Callable[[object], object], str.strip)
+    return {f: convert.get(f, strip) for f in plan.fields if f is not None}
 
 
 @cache
@@ -206,12 +219,14 @@ def _validate_rows(
     # A chunk of rows at a time, each field a whole column at a time: every distinct cell
     # is converted and validated once (by Member's own field rules), and the raw cells of
     # a chunk are dropped before the next is read.
-    convert = converters(today)
+    prepare = _preparers(plan, converters(today), text_only)
+    memo: dict[str, dict[Hashable, object]] = {}
     state = _Collector(plan, header_row)
     rows_iter = iter(raw_rows)
     done = 0
     while rows := list(islice(rows_iter, _CHUNK_ROWS)):
-        _validate_chunk(rows, state, convert=convert, today=today, text_only=text_only)
+        _validate_chunk(rows, state, prepare=prepare, memo=memo, today=today,
+                        text_only=text_only)
         done += len(rows)
         if progress is not None:
             progress(done, max(total_hint, done))
@@ -224,7 +239,8 @@ def _validate_chunk(
     rows: list[Sequence[object]],
     state: _Collector,
     *,
-    convert: Mapping[str, Callable[[object], object]],
+    prepare: Mapping[str, Callable[[object], object]],
+    memo: dict[str, dict[Hashable, object]],
     today: date,
     text_only: bool,
 ) -> None:
@@ -235,17 +251,17 @@ def _validate_chunk(
     state.next_row += n
     transposed = _transpose(rows, width) if text_only else None
     mapped = [(i, f) for i, f in enumerate(plan.fields) if f is not None]
-    columns: dict[str, list[object]] = {}
+    columns: dict[str, Sequence[object]] = {}
     for index, field in mapped:
         cells = _column(rows, index, text_only, transposed)
-        if not text_only and field not in convert:
+        if not text_only and field not in prepare:
             cells = [c if type(c) is str else cell_text(c) for c in cells]
         columns[field] = cells
     builder, checkers = _member_columns()
     result = validate_rows(
         Member, columns, n, context={"today": today}, blank=blank_cells,
-        row_check=consistency_by_row, prepare=convert, reject=Fail, field_columns=checkers,
-        builder=builder,
+        row_check=consistency_by_row, prepare=prepare, reject=Fail, field_columns=checkers,
+        builder=builder, memo=memo, distinct_fields=_MOSTLY_DISTINCT,
     )
     fails: dict[str, dict[int, Fail]] = result.rejected  # type: ignore[assignment]
     blank_before = state.blank
@@ -257,7 +273,7 @@ def _validate_chunk(
     }
     # A blank row has no member id, a required field, so it is among the rows with errors.
     special = set(result.errors).union(result.problems, extra, *fails.values())
-    member_ids = columns["member_id"]
+    member_ids = result.values["member_id"]
     national_ids = cast(list[ResidentId | None], result.values["national_id"])
     seen_ids, seen_national = state.seen_ids, state.seen_national
     members = state.members
@@ -277,8 +293,10 @@ def _validate_chunk(
                 cell_text(c) for c in rows[j]):
             state.blank += 1
             continue
+        id_index = plan.fields.index("member_id")
+        raw_id = cell_text(rows[j][id_index]) if id_index < len(rows[j]) else ""
         _report_row(state, rows[j], rowno=rowno, result=result, j=j, row_fails=row_fails,
-                    extra=extra.get(j), raw_id=member_ids[j], bits=bits)
+                    extra=extra.get(j), raw_id=raw_id, bits=bits)
     state.rows_read += n - state.blank + blank_before
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from functools import partial
 from itertools import compress, count, repeat
 from operator import is_, not_
 from typing import Annotated, Any, Generic, TypeVar, cast
@@ -30,11 +32,22 @@ MISSING: Any = _Missing()
 
 
 # Options that shape a model as a whole, not the validation of one field's value.
-_MODEL_ONLY_CONFIG = frozenset({
-    "title", "extra", "frozen", "populate_by_name", "validate_by_name", "validate_by_alias",
-    "json_schema_extra", "from_attributes", "revalidate_instances", "model_title_generator",
-    "protected_namespaces", "defer_build",
-})
+_MODEL_ONLY_CONFIG = frozenset(
+    {
+        "title",
+        "extra",
+        "frozen",
+        "populate_by_name",
+        "validate_by_name",
+        "validate_by_alias",
+        "json_schema_extra",
+        "from_attributes",
+        "revalidate_instances",
+        "model_title_generator",
+        "protected_namespaces",
+        "defer_build",
+    }
+)
 
 
 class FieldColumn:
@@ -60,8 +73,8 @@ class FieldColumn:
         config = {k: v for k, v in model.model_config.items() if k not in _MODEL_ONLY_CONFIG}
         self.name = name
         self.required = info.is_required()
-        self.default: object = None if self.required else info.get_default(
-            call_default_factory=True
+        self.default: object = (
+            None if self.required else info.get_default(call_default_factory=True)
         )
         self._many: TypeAdapter[list[Any]] = TypeAdapter(
             list[kind],
@@ -125,8 +138,12 @@ class TrustedBuilder(Generic[M]):
     """
 
     def __init__(self, model: type[M]) -> None:
-        if (model.__private_attributes__ or model.__pydantic_post_init__
-                or model.model_config.get("extra") == "allow" or model.__pydantic_root_model__):
+        if (
+            model.__private_attributes__
+            or model.__pydantic_post_init__
+            or model.model_config.get("extra") == "allow"
+            or model.__pydantic_root_model__
+        ):
             raise TypeError(f"{model.__name__} cannot be built from its fields alone")
         self.model = model
         self.fields: tuple[str, ...] = tuple(model.model_fields)
@@ -144,25 +161,22 @@ class TrustedBuilder(Generic[M]):
             rows: Each row's validated values, defaults filled in, in field order.
             absent: Each row's bit mask of the fields not given.
         """
-        new = self.model.__new__
-        model = self.model
-        setattr_ = object.__setattr__
-        # The slot descriptors' setters, fetched once (BaseModel.__setattr__ is bypassed).
-        set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
-        set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
-        set_private = BaseModel.__dict__["__pydantic_private__"].__set__
-        fields = self.fields
-        sets = map(self._sets.__getitem__, absent)
-        out: list[M] = []
-        append = out.append
-        for values, fields_set in zip(rows, sets, strict=True):
-            obj = new(model)
-            setattr_(obj, "__dict__", dict(zip(fields, values, strict=True)))
-            set_fields(obj, fields_set)
-            set_extra(obj, None)
-            set_private(obj, None)
-            append(obj)
-        return out
+        rows = list(rows)
+        n = len(rows)
+        # Every step a C-level pass over all rows: no bytecode runs per instance.
+        objs: list[M] = list(map(self.model.__new__, repeat(self.model, n)))
+        dicts = map(dict, map(partial(zip, self.fields), rows))
+        deque(map(object.__setattr__, objs, repeat("__dict__"), dicts), maxlen=0)
+        slots = BaseModel.__dict__
+        deque(
+            map(
+                slots["__pydantic_fields_set__"].__set__, objs, map(self._sets.__getitem__, absent)
+            ),
+            maxlen=0,
+        )
+        deque(map(slots["__pydantic_extra__"].__set__, objs, repeat(None)), maxlen=0)
+        deque(map(slots["__pydantic_private__"].__set__, objs, repeat(None)), maxlen=0)
+        return objs
 
     def build(self, values: Sequence[object], absent: int) -> M:
         """
@@ -172,13 +186,7 @@ class TrustedBuilder(Generic[M]):
             values: The validated values, defaults filled in.
             absent: A bit mask of the fields not given (bit i for field i).
         """
-        obj = self.model.__new__(self.model)
-        setattr_ = object.__setattr__
-        setattr_(obj, "__dict__", dict(zip(self.fields, values, strict=True)))
-        setattr_(obj, "__pydantic_fields_set__", self.fields_set(absent))
-        setattr_(obj, "__pydantic_extra__", None)
-        setattr_(obj, "__pydantic_private__", None)
-        return obj
+        return self.build_all([values], [absent])[0]
 
 
 class RowsValidation(Generic[M, P]):
@@ -201,9 +209,16 @@ class RowsValidation(Generic[M, P]):
             refused (an instance of *reject*); those cells count as not given.
     """
 
-    def __init__(self, *, values: dict[str, list[object]], absent: list[int],
-                 errors: dict[int, list[ErrorDetails]], problems: dict[int, list[P]],
-                 models: list[M | None], rejected: dict[str, dict[int, object]]) -> None:
+    def __init__(
+        self,
+        *,
+        values: dict[str, list[object]],
+        absent: list[int],
+        errors: dict[int, list[ErrorDetails]],
+        problems: dict[int, list[P]],
+        models: list[M | None],
+        rejected: dict[str, dict[int, object]],
+    ) -> None:
         self.values = values
         self.rejected = rejected
         self.absent = absent
@@ -227,6 +242,8 @@ def validate_rows(
     reject: type | None = None,
     field_columns: Mapping[str, FieldColumn] | None = None,
     builder: TrustedBuilder[M] | None = None,
+    memo: dict[str, dict[Hashable, object]] | None = None,
+    distinct_fields: Collection[str] | None = None,
 ) -> RowsValidation[M, P]:
     """
     Validate *n_rows* rows of *model* given as columns, each distinct cell once.
@@ -251,6 +268,10 @@ def validate_rows(
             left out and listed in :attr:`RowsValidation.rejected`.
         field_columns: Prebuilt :class:`FieldColumn` objects, to reuse across calls.
         builder: A prebuilt :class:`TrustedBuilder`, to reuse across calls.
+        memo: A dict to keep each distinct text cell's outcome in, per field, across
+            calls with the same *context*, *prepare* and *reject* (the chunks of one file).
+        distinct_fields: Fields whose cells seldom repeat (identifiers), validated cell by
+            cell without looking for repeats; by default judged from a sample of each column.
 
     Returns:
         The validated columns, errors, problems and models.
@@ -273,8 +294,14 @@ def validate_rows(
                     errors.setdefault(j, []).append(_missing(name))
             continue
         column, not_given, bad, refused = _validate_column(
-            checker, cells=cells, context=context, blank=blank,
-            prepare=(prepare or {}).get(name), reject=reject,
+            checker,
+            cells=cells,
+            context=context,
+            blank=blank,
+            prepare=(prepare or {}).get(name),
+            reject=reject,
+            memo=None if memo is None else memo.setdefault(name, {}),
+            unique=None if distinct_fields is None else name in distinct_fields,
         )
         values[name] = column
         if refused:
@@ -290,8 +317,14 @@ def validate_rows(
     models: list[M | None] = list(builder.build_all(zip(*values.values(), strict=True), absent))
     for j in (*errors, *problems):
         models[j] = None
-    return RowsValidation(values=values, absent=absent, errors=errors, problems=problems,
-                          models=models, rejected=rejected)
+    return RowsValidation(
+        values=values,
+        absent=absent,
+        errors=errors,
+        problems=problems,
+        models=models,
+        rejected=rejected,
+    )
 
 
 def _missing(name: str) -> ErrorDetails:
@@ -299,8 +332,18 @@ def _missing(name: str) -> ErrorDetails:
     return cast(ErrorDetails, {"type": "missing", "loc": (name,), "msg": "Field required"})
 
 
-def _distinct(cells: Sequence[object]) -> tuple[Sequence[Hashable], list[Hashable], list[object]]:
-    """Return a key per cell, the distinct keys and their cells, in order of appearance."""
+def _mostly_distinct(cells: Sequence[object]) -> bool:
+    sample = cells[:64]
+    try:
+        return len(sample) == 64 and len(set(sample)) > 56
+    except TypeError:
+        return True
+
+
+def _distinct(
+    cells: Sequence[object],
+) -> tuple[Sequence[Hashable], Sequence[Hashable], Sequence[object], bool]:
+    """Return a key per cell, the distinct keys and their cells, and whether all are text."""
     # Values of different types can be equal (1 == 1.0 == True, a str enum member and its
     # text) and yet validate differently: key cells by type unless the column holds at
     # most one numeric and one text type. Unhashable cells are each their own key.
@@ -311,12 +354,62 @@ def _distinct(cells: Sequence[object]) -> tuple[Sequence[Hashable], list[Hashabl
     try:
         if numeric <= 1 and texts <= 1:
             distinct: list[Hashable] = list(dict.fromkeys(cells))
-            return cells, distinct, distinct
+            return cells, distinct, distinct, kinds <= {str}
         pairs = list(zip(map(type, cells), cells, strict=True))
         keys = list(dict.fromkeys(pairs))
-        return pairs, list(keys), [c for _, c in keys]
+        return pairs, list(keys), [c for _, c in keys], False
     except TypeError:
-        return range(len(cells)), list(range(len(cells))), list(cells)
+        return range(len(cells)), range(len(cells)), cells, False
+
+
+class _Mark:
+    """A cell's outcome other than a value: not given, invalid, or refused by *prepare*."""
+
+    __slots__ = ("errors", "refused")
+
+    def __init__(self, errors: list[ErrorDetails] | None = None, refused: object = None) -> None:
+        self.errors = errors
+        self.refused = refused
+
+
+_NOT_GIVEN = _Mark()
+
+_MEMO_LIMIT = 1 << 17
+
+
+def _outcomes(
+    checker: FieldColumn,
+    cells: Sequence[object],
+    *,
+    context: Mapping[str, object] | None,
+    blank: Callable[[Sequence[object]], Sequence[bool]],
+    prepare: Callable[[object], object] | None,
+    reject: type | None,
+) -> list[object]:
+    """Each cell's validated value, or a :class:`_Mark` saying why it has none."""
+    given = list(compress(count(), map(not_, blank(cells))))
+    inputs = [cells[i] for i in given] if len(given) < len(cells) else list(cells)
+    refused: dict[int, object] = {}
+    if any(map(is_, inputs, repeat(MISSING))):
+        kept = [k for k, v in enumerate(inputs) if v is not MISSING]
+        given, inputs = [given[k] for k in kept], [inputs[k] for k in kept]
+    if prepare is not None:
+        inputs = list(map(prepare, inputs))
+        if reject is not None and any(map(isinstance, inputs, repeat(reject))):
+            refused = {given[k]: v for k, v in enumerate(inputs) if isinstance(v, reject)}
+            kept = [k for k, v in enumerate(inputs) if not isinstance(v, reject)]
+            given, inputs = [given[k] for k in kept], [inputs[k] for k in kept]
+    checked, failed = checker.validate(inputs, context)
+    for k, errs in failed.items():
+        checked[k] = _Mark(errors=errs)
+    if len(given) == len(cells):
+        return checked
+    out: list[object] = [_NOT_GIVEN] * len(cells)
+    for i, value in zip(given, checked, strict=True):
+        out[i] = value
+    for i, value in refused.items():
+        out[i] = _Mark(refused=value)
+    return out
 
 
 def _validate_column(
@@ -327,46 +420,48 @@ def _validate_column(
     blank: Callable[[Sequence[object]], Sequence[bool]],
     prepare: Callable[[object], object] | None,
     reject: type | None,
+    memo: dict[Hashable, object] | None,
+    unique: bool | None,
 ) -> tuple[list[object], list[int], dict[int, list[ErrorDetails]], dict[int, object]]:
-    """Return the column's values (defaults where not given), rows not given, errors, rejects."""
-    keys, distinct_keys, distinct = _distinct(cells)
-    # Each distinct cell once: left out, blank, prepared, then validated in one call.
-    given = list(compress(count(), map(not_, blank(distinct))))
-    if any(map(is_, distinct, repeat(MISSING))):
-        given = [i for i in given if distinct[i] is not MISSING]
-    inputs = [distinct[i] for i in given] if len(given) < len(distinct) else distinct
-    rejected_keys: dict[Hashable, object] = {}
-    if prepare is not None:
-        inputs = list(map(prepare, inputs))
-        if reject is not None and any(map(isinstance, inputs, repeat(reject))):
-            kept = [k for k, v in enumerate(inputs) if not isinstance(v, reject)]
-            rejected_keys = {distinct_keys[given[k]]: v for k, v in enumerate(inputs)
-                             if isinstance(v, reject)}
-            given = [given[k] for k in kept]
-            inputs = [inputs[k] for k in kept]
-    checked, failed = checker.validate(inputs, context)
+    """Return the column's values (defaults where not given), rows not given, errors, refusals."""
+    if unique if unique is not None else _mostly_distinct(cells):
+        # ID numbers, names: looking for repeats would cost more than it saves.
+        column = _outcomes(
+            checker, cells, context=context, blank=blank, prepare=prepare, reject=reject
+        )
+    else:
+        keys, distinct_keys, distinct, texts = _distinct(cells)
+        # Text cells keep their outcome across calls (dates, money and choices repeat down a
+        # roster); other kinds could collide with equal values of another type in a later call.
+        outcome = memo if memo is not None and texts else {}
+        if len(outcome) > _MEMO_LIMIT:
+            outcome.clear()
+        new = (
+            [i for i, k in enumerate(distinct_keys) if k not in outcome]
+            if outcome
+            else range(len(distinct_keys))
+        )
+        found = _outcomes(
+            checker,
+            [distinct[i] for i in new],
+            context=context,
+            blank=blank,
+            prepare=prepare,
+            reject=reject,
+        )
+        outcome.update(zip([distinct_keys[i] for i in new], found, strict=True))
+        column = list(map(outcome.__getitem__, keys))
     default = checker.default
-    bad_keys = {distinct_keys[given[k]]: errs for k, errs in failed.items()}
-    if len(given) == len(distinct) == len(keys) and not failed:
-        # Every cell distinct and valid (ID numbers, names): no mapping back needed.
-        return checked, [], {}, {}
-    # Per distinct key: the validated value, or the default where not given or invalid.
-    outcome = dict.fromkeys(distinct_keys, default)
-    outcome.update(zip([distinct_keys[i] for i in given], checked, strict=True))
-    for key in bad_keys:
-        outcome[key] = default
-    column = list(map(outcome.__getitem__, keys))
     not_given: list[int] = []
-    if len(given) < len(distinct):
-        unset = set(range(len(distinct))).difference(given)
-        unset_keys = {distinct_keys[i] for i in unset}
-        not_given = list(compress(count(), map(unset_keys.__contains__, keys)))
     bad: dict[int, list[ErrorDetails]] = {}
-    if bad_keys:
-        for j in compress(count(), map(bad_keys.__contains__, keys)):
-            bad[j] = bad_keys[keys[j]]
-    rejected: dict[int, object] = {}
-    if rejected_keys:
-        for j in compress(count(), map(rejected_keys.__contains__, keys)):
-            rejected[j] = rejected_keys[keys[j]]
-    return column, not_given, bad, rejected
+    refusals: dict[int, object] = {}
+    for j in compress(count(), map(isinstance, column, repeat(_Mark))):
+        mark: _Mark = column[j]  # type: ignore[assignment]
+        column[j] = default
+        if mark.errors is not None:
+            bad[j] = mark.errors
+        else:
+            not_given.append(j)
+            if mark.refused is not None:
+                refusals[j] = mark.refused
+    return column, not_given, bad, refusals

@@ -197,7 +197,8 @@ class ResidentId(PersonalNumber):
     Region, birth date and sex are derived from the number.
     """
 
-    __slots__ = ()
+    __slots__ = ("_born",)
+    _born: date  # kept from parse(): every roster row's cross-checks read it
     _keep = (4, 4)
     _schema: ClassVar[dict[str, Any]] = {
         "minLength": 15,
@@ -293,7 +294,9 @@ class ResidentId(PersonalNumber):
                 "the ID number's check digit is wrong (if it came from Excel, "
                 "format the ID column as Text)",
             )
-        return cls(text)
+        number = cls(text)
+        number._born = born
+        return number
 
     @property
     def region_code(self) -> str:
@@ -303,9 +306,13 @@ class ResidentId(PersonalNumber):
     @property
     def birth_date(self) -> date:
         """The birth date encoded in the number."""
-        born = _yyyymmdd(self._value[6:14])
-        assert born is not None  # checked by parse()
-        return born
+        try:
+            return self._born
+        except AttributeError:
+            born = _yyyymmdd(self._value[6:14])
+            assert born is not None  # checked by parse()
+            self._born = born
+            return born
 
     @property
     def sex(self) -> SexCode:

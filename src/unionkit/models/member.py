@@ -151,6 +151,13 @@ def consistency_problems(
 
     .. versionadded:: 0.1.0
     """
+    return _problems(national_id, birth_date, sex, hire_date)
+
+
+def _problems(
+    national_id: ResidentId | None, birth_date: date | None, sex: Sex | None,
+    hire_date: date | None,
+) -> list[Inconsistency]:
     found: list[Inconsistency] = []
     if national_id is not None:
         if birth_date is not None and birth_date != national_id.birth_date:
@@ -191,13 +198,10 @@ def consistency_by_row(columns: Mapping[str, Sequence[Any]]) -> dict[int, list[I
     n = max((len(c) for c in columns.values()), default=0)
     none = [None] * n
     found: dict[int, list[Inconsistency]] = {}
-    check = consistency_problems
-    for j, (national_id, birth_date, sex, hire_date) in enumerate(zip(
-        *(columns.get(f, none) for f in ("national_id", "birth_date", "sex", "hire_date")),
-        strict=True,
-    )):
-        problems = check(national_id=national_id, birth_date=birth_date, sex=sex,
-                         hire_date=hire_date)
+    check = _problems
+    for j, problems in enumerate(map(check, *(
+        columns.get(f, none) for f in ("national_id", "birth_date", "sex", "hire_date")
+    ))):
         if problems:
             found[j] = problems
     return found
