@@ -11,6 +11,7 @@ from itertools import compress, count, repeat
 from operator import is_, not_
 from typing import Annotated, Any, Generic, TypeVar, cast
 
+from attrs import frozen
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
@@ -189,6 +190,7 @@ class TrustedBuilder(Generic[M]):
         return self.build_all([values], [absent])[0]
 
 
+@frozen(kw_only=True)
 class RowsValidation(Generic[M, P]):
     """
     The outcome of :func:`validate_rows`: per field, per row and per model.
@@ -209,22 +211,12 @@ class RowsValidation(Generic[M, P]):
             refused (an instance of *reject*); those cells count as not given.
     """
 
-    def __init__(
-        self,
-        *,
-        values: dict[str, list[object]],
-        absent: list[int],
-        errors: dict[int, list[ErrorDetails]],
-        problems: dict[int, list[P]],
-        models: list[M | None],
-        rejected: dict[str, dict[int, object]],
-    ) -> None:
-        self.values = values
-        self.rejected = rejected
-        self.absent = absent
-        self.errors = errors
-        self.problems = problems
-        self.models = models
+    values: dict[str, list[object]]
+    absent: list[int]
+    errors: dict[int, list[ErrorDetails]]
+    problems: dict[int, list[P]]
+    models: list[M | None]
+    rejected: dict[str, dict[int, object]]
 
 
 RowCheck = Callable[[Mapping[str, Sequence[object]]], dict[int, list[P]]]
@@ -294,12 +286,8 @@ def validate_rows(
                     errors.setdefault(j, []).append(_missing(name))
             continue
         column, not_given, bad, refused = _validate_column(
-            checker,
-            cells=cells,
-            context=context,
-            blank=blank,
-            prepare=(prepare or {}).get(name),
-            reject=reject,
+            _ColumnRules(checker, context, blank, (prepare or {}).get(name), reject),
+            cells,
             memo=None if memo is None else memo.setdefault(name, {}),
             unique=None if distinct_fields is None else name in distinct_fields,
         )
@@ -377,17 +365,21 @@ _NOT_GIVEN = _Mark()
 _MEMO_LIMIT = 1 << 17
 
 
-def _outcomes(
-    checker: FieldColumn,
-    cells: Sequence[object],
-    *,
-    context: Mapping[str, object] | None,
-    blank: Callable[[Sequence[object]], Sequence[bool]],
-    prepare: Callable[[object], object] | None,
-    reject: type | None,
-) -> list[object]:
+@frozen
+class _ColumnRules:
+    """How one column's cells are read and validated (see :func:`validate_rows`)."""
+
+    checker: FieldColumn
+    context: Mapping[str, object] | None
+    blank: Callable[[Sequence[object]], Sequence[bool]]
+    prepare: Callable[[object], object] | None
+    reject: type | None
+
+
+def _outcomes(rules: _ColumnRules, cells: Sequence[object]) -> list[object]:
     """Each cell's validated value, or a :class:`_Mark` saying why it has none."""
-    given = list(compress(count(), map(not_, blank(cells))))
+    prepare, reject = rules.prepare, rules.reject
+    given = list(compress(count(), map(not_, rules.blank(cells))))
     inputs = [cells[i] for i in given] if len(given) < len(cells) else list(cells)
     refused: dict[int, object] = {}
     if any(map(is_, inputs, repeat(MISSING))):
@@ -399,7 +391,7 @@ def _outcomes(
             refused = {given[k]: v for k, v in enumerate(inputs) if isinstance(v, reject)}
             kept = [k for k, v in enumerate(inputs) if not isinstance(v, reject)]
             given, inputs = [given[k] for k in kept], [inputs[k] for k in kept]
-    checked, failed = checker.validate(inputs, context)
+    checked, failed = rules.checker.validate(inputs, rules.context)
     for k, errs in failed.items():
         checked[k] = _Mark(errors=errs)
     if len(given) == len(cells):
@@ -413,22 +405,16 @@ def _outcomes(
 
 
 def _validate_column(
-    checker: FieldColumn,
-    *,
+    rules: _ColumnRules,
     cells: Sequence[object],
-    context: Mapping[str, object] | None,
-    blank: Callable[[Sequence[object]], Sequence[bool]],
-    prepare: Callable[[object], object] | None,
-    reject: type | None,
+    *,
     memo: dict[Hashable, object] | None,
     unique: bool | None,
 ) -> tuple[list[object], list[int], dict[int, list[ErrorDetails]], dict[int, object]]:
     """Return the column's values (defaults where not given), rows not given, errors, refusals."""
     if unique if unique is not None else _mostly_distinct(cells):
         # ID numbers, names: looking for repeats would cost more than it saves.
-        column = _outcomes(
-            checker, cells, context=context, blank=blank, prepare=prepare, reject=reject
-        )
+        column = _outcomes(rules, cells)
     else:
         keys, distinct_keys, distinct, texts = _distinct(cells)
         # Text cells keep their outcome across calls (dates, money and choices repeat down a
@@ -441,17 +427,10 @@ def _validate_column(
             if outcome
             else range(len(distinct_keys))
         )
-        found = _outcomes(
-            checker,
-            [distinct[i] for i in new],
-            context=context,
-            blank=blank,
-            prepare=prepare,
-            reject=reject,
-        )
+        found = _outcomes(rules, [distinct[i] for i in new])
         outcome.update(zip([distinct_keys[i] for i in new], found, strict=True))
         column = list(map(outcome.__getitem__, keys))
-    default = checker.default
+    default = rules.checker.default
     not_given: list[int] = []
     bad: dict[int, list[ErrorDetails]] = {}
     refusals: dict[int, object] = {}
