@@ -28,7 +28,7 @@ PERSONAL_FIELDS = frozenset(
 )
 """Fields whose values are masked in every error report (identity, income and health facts)."""
 
-# Identifiers differ from row to row; looking for repeats in them would cost more than it saves.
+# Identifiers and exact amounts seldom repeat: looking for repeats would cost more than it saves.
 _MOSTLY_DISTINCT = frozenset({"member_id", "name", "national_id", "phone", "household_id",
                               "monthly_salary", "annual_income"})
 _CHUNK_ROWS = 2048
