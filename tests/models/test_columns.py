@@ -313,3 +313,19 @@ def test_a_field_column_reports_errors_with_the_fields_location() -> None:
         ("less_than_equal", ("sick_leave_days",)),
         ("int_parsing", ("sick_leave_days",)),
     ]
+
+
+def test_instances_of_a_model_that_can_change_get_their_own_fields_set() -> None:
+    from pydantic import BaseModel
+
+    class Open(BaseModel):
+        a: int
+        b: int = 0
+
+    builder = TrustedBuilder(Open)
+    first, second = builder.build_all([(1, 0), (2, 0)], [0b10, 0b10])
+    first.b = 5
+
+    assert first.model_fields_set == {"a", "b"}
+    assert second.model_fields_set == {"a"}
+    assert second == Open(a=2)

@@ -127,8 +127,8 @@ class TrustedBuilder(Generic[M]):
     Make model instances from values that were already validated field by field.
 
     An instance is what validation would have made (its ``__dict__`` in field order, its
-    set of fields given), without validating again. Instances with the same fields given
-    share one ``model_fields_set`` (read-only in practice: the models are frozen and
+    set of fields given), without validating again. Instances of a frozen model with the
+    same fields given share one ``model_fields_set`` (which then never changes:
     ``model_copy`` copies it), which saves about 2 KiB an instance.
 
     Args:
@@ -169,12 +169,10 @@ class TrustedBuilder(Generic[M]):
         dicts = map(dict, map(partial(zip, self.fields), rows))
         deque(map(object.__setattr__, objs, repeat("__dict__"), dicts), maxlen=0)
         slots = BaseModel.__dict__
-        deque(
-            map(
-                slots["__pydantic_fields_set__"].__set__, objs, map(self._sets.__getitem__, absent)
-            ),
-            maxlen=0,
-        )
+        given = map(self._sets.__getitem__, absent)
+        # A frozen model never changes its set of fields given: instances may share one.
+        shared = given if self.model.model_config.get("frozen") else map(set, given)
+        deque(map(slots["__pydantic_fields_set__"].__set__, objs, shared), maxlen=0)
         deque(map(slots["__pydantic_extra__"].__set__, objs, repeat(None)), maxlen=0)
         deque(map(slots["__pydantic_private__"].__set__, objs, repeat(None)), maxlen=0)
         return objs
@@ -242,7 +240,11 @@ def validate_rows(
 
     A row is accepted exactly when ``model.model_validate(row)`` would accept it (the row
     being its non-blank cells), with the same values: each field goes through
-    :class:`FieldColumn` and the model's cross-field rule through *row_check*.
+    :class:`FieldColumn` and the model's cross-field rule through *row_check*. The
+    model's own ``@model_validator`` functions are not run: *blank* and *row_check*
+    stand for them, so they must say the same (for :class:`~unionkit.models.Member`:
+    :func:`~unionkit.models.member.blank_cells` and
+    :func:`~unionkit.models.member.consistency_by_row`).
 
     Args:
         model: The model.
