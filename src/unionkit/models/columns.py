@@ -432,17 +432,19 @@ def _validate_column(
         found = _outcomes(rules, [distinct[i] for i in new])
         outcome.update(zip([distinct_keys[i] for i in new], found, strict=True))
         column = list(map(outcome.__getitem__, keys))
-    default = rules.checker.default
-    not_given: list[int] = []
+    # Blank cells are most of the marks (a relative's row leaves half its fields empty):
+    # found and filled with the default by C-level passes; only errors need a look each.
+    marks = list(compress(count(), map(isinstance, column, repeat(_Mark))))
+    not_given = list(compress(count(), map(is_, column, repeat(_NOT_GIVEN))))
     bad: dict[int, list[ErrorDetails]] = {}
     refusals: dict[int, object] = {}
-    for j in compress(count(), map(isinstance, column, repeat(_Mark))):
-        mark: _Mark = column[j]  # type: ignore[assignment]
-        column[j] = default
-        if mark.errors is not None:
-            bad[j] = mark.errors
-        else:
-            not_given.append(j)
-            if mark.refused is not None:
+    if len(marks) > len(not_given):
+        for j in marks:
+            mark: _Mark = column[j]  # type: ignore[assignment]
+            if mark.errors is not None:
+                bad[j] = mark.errors
+            elif mark.refused is not None:
+                not_given.append(j)
                 refusals[j] = mark.refused
+    deque(map(column.__setitem__, marks, repeat(rules.checker.default)), maxlen=0)
     return column, not_given, bad, refusals
