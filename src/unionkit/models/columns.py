@@ -425,7 +425,7 @@ def _validate_column(
         if len(outcome) > _MEMO_LIMIT:
             outcome.clear()
         new = (
-            [i for i, k in enumerate(distinct_keys) if k not in outcome]
+            list(compress(count(), map(not_, map(outcome.__contains__, distinct_keys))))
             if outcome
             else range(len(distinct_keys))
         )
