@@ -38,6 +38,10 @@ def parse_yuan(value: object) -> Decimal:
     Raises:
         ValueError: The value is not an amount of money.
     """
+    if type(value) is str and _PLAIN_MONEY.fullmatch(value) is not None:
+        # Nearly every roster cell: at most 12 digits and 2 decimals, so finite, in range
+        # and in fen by construction; only the two places remain to be set.
+        return Decimal(value).quantize(FEN)
     if isinstance(value, bool):
         raise ValueError("an amount of money cannot be a yes/no value / 金额不能是是/否")
     if isinstance(value, Decimal):

@@ -72,6 +72,12 @@ def _parse_date(raw: object) -> object:
             "the date is stored as a number; format the column as Date or write 2024-03-01",
         )
     text = str(raw).strip()
+    if len(text) == 10 and text[4] == text[7] == "-" and text.isascii():
+        # Most cells are ISO dates: read them in C; anything else takes the patterns below.
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
     match = _DATE_RE.fullmatch(text) or _COMPACT_DATE_RE.fullmatch(text)
     if match is None:
         return Fail(

@@ -122,7 +122,7 @@ def open_table(
     if is_sheet:
         return _sheet_table(source, data, suffix.lstrip(".") or "xlsx", sheet)
     text, used = _decode(source, data, encoding)
-    return _csv_table(source, text, used)
+    return _csv_table(source, text, used, data)
 
 
 def _too_big(source: str) -> RosterFormatError:
@@ -219,14 +219,22 @@ def _decode(source: str, data: bytes, encoding: str | None) -> tuple[str, str]:
     )
 
 
-def _csv_table(source: str, text: str, encoding: str) -> RawTable:
+def _csv_table(source: str, text: str, encoding: str, data: bytes | None = None) -> RawTable:
+    bom = text.startswith("\ufeff")
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise RosterFormatError(source, "文件为空", "the file is empty")
     first_line = text.split("\n", 1)[0]
     # European-locale Excel saves "CSV" with semicolons; tab-separated is Excel's text export.
     delimiter = max((",", "\t", ";"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # Rows are decoded again as they are read, from the bytes: a StringIO of the whole text
+    # would hold four bytes a character for the whole import.
+    stream: IO[str] = io.StringIO(text, newline="") if data is None else io.TextIOWrapper(
+        io.BytesIO(data), encoding=encoding, newline=""
+    )
+    if data is not None and bom:
+        stream.read(1)  # the byte-order mark the codec kept, as removed from the text above
+    reader = csv.reader(stream, delimiter=delimiter)
     rows = _bounded_rows(source, reader, quoted="'" in text)
     header_row = 0
     header: list[str] = []

@@ -4,27 +4,36 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import date
-from typing import IO, Any
-
-from pydantic import ValidationError
+from functools import cache
+from itertools import islice
+from typing import IO, Any, cast
 
 from unionkit.io._cells import Fail, cell_text, converters
 from unionkit.io._source import open_table
 from unionkit.io.columns import HeaderPlan, plan_headers
 from unionkit.io.result import RosterImport, RosterWarning, RowError
-from unionkit.models import Member, Sex
+from unionkit.models import Member
 from unionkit.models.base import Privacy, field_labels, fields_by_privacy
+from unionkit.models.columns import FieldColumn, RowsValidation, TrustedBuilder, validate_rows
 from unionkit.models.ids import ResidentId, mask_name, mask_raw, mask_text
-from unionkit.models.member import BLANKS_REMOVED, consistency_problems
+from unionkit.models.member import (
+    Inconsistency,
+    blank_cells,
+    consistency_by_row,
+    control_character_problem,
+)
 
 __all__ = ["PERSONAL_FIELDS", "mask_value", "read_roster"]
 
 PERSONAL_FIELDS = fields_by_privacy(Member, Privacy.IDENTIFYING, Privacy.SENSITIVE)
 """Fields whose values are masked in every error report (identity, income and health facts)."""
 
-_PROGRESS_EVERY = 2048
+# Identifiers and exact amounts seldom repeat: looking for repeats would cost more than it saves.
+_MOSTLY_DISTINCT = frozenset({"member_id", "name", "national_id", "phone", "household_id",
+                              "monthly_salary", "annual_income"})
+_CHUNK_ROWS = 2048
 
 # Model validators raise ValueError("english / 中文"); the English part says which rule failed.
 # Cross-field problems are not parsed from text: consistency_problems() gives them whole.
@@ -116,7 +125,7 @@ def read_roster(
     try:
         members, errors, rows_read, blank = _validate_rows(
             table.rows, header_row=table.header_row, plan=plan, today=today, progress=progress,
-            text_only=table.format == "csv",
+            text_only=table.format == "csv", total_hint=table.total_hint,
         )
     finally:
         if gc_was_enabled:
@@ -145,13 +154,12 @@ def _column(
     index: int,
     text_only: bool,
     transposed: list[tuple[object, ...]] | None,
-) -> list[object]:
+) -> Sequence[object]:
+    # CSV cells stay as read: they are stripped once per distinct value (see _preparers).
     if transposed is not None:
-        # Every row as wide as the header: C-level strip over a column zip() already cut.
-        return list(map(str.strip, transposed[index]))  # type: ignore[arg-type]
+        return transposed[index]
     if text_only:
-        return [r[index].strip() if index < len(r) else ""  # type: ignore[attr-defined]
-                for r in rows]
+        return [r[index] if index < len(r) else "" for r in rows]
     return [_spreadsheet_cell(r[index]) if index < len(r) else "" for r in rows]
 
 
@@ -169,6 +177,37 @@ def _spreadsheet_cell(cell: object) -> object:
     return "" if cell is None else cell
 
 
+def _preparers(
+    plan: HeaderPlan, convert: Mapping[str, Callable[[object], object]], text_only: bool
+) -> dict[str, Callable[[object], object]]:
+    # The converters strip what they read; CSV text fields are stripped here, once per
+    # distinct cell rather than once per cell.
+    if not text_only:
+        return dict(convert)
+    strip = cast(Callable[[object], object], str.strip)
+    return {f: convert.get(f, strip) for f in plan.fields if f is not None}
+
+
+@cache
+def _member_columns() -> tuple[TrustedBuilder[Member], dict[str, FieldColumn]]:
+    # Built once: each field's validator is compiled from Member's own field definition.
+    return TrustedBuilder(Member), {f: FieldColumn(Member, f) for f in Member.model_fields}
+
+
+class _Collector:
+    """The import's running state across chunks: results and duplicate tracking."""
+
+    def __init__(self, plan: HeaderPlan, header_row: int) -> None:
+        self.plan = plan
+        self.next_row = header_row + 1
+        self.members: list[Member] = []
+        self.errors: list[RowError] = []
+        self.seen_ids: dict[str, int] = {}
+        self.seen_national: dict[str, tuple[int, str | None]] = {}
+        self.rows_read = 0
+        self.blank = 0
+
+
 def _validate_rows(
     raw_rows: Iterable[Sequence[object]],
     *,
@@ -177,98 +216,168 @@ def _validate_rows(
     today: date,
     progress: Callable[[int, int], None] | None,
     text_only: bool,
+    total_hint: int,
 ) -> tuple[list[Member], list[RowError], int, int]:
-    # Column by column: each converter runs over a whole column with its cache warm,
-    # and a row only costs one dict and one model validation.
-    rows = list(raw_rows)
-    width = len(plan.fields)
-    convert = converters(today)
-    fields: list[str] = []
-    indexes: list[int] = []
-    columns: list[list[object]] = []
-    failed: dict[int, list[int]] = {}
-    transposed = _transpose(rows, width) if text_only else None
-    for index, field in enumerate(plan.fields):
-        if field is None:
-            continue
-        cells = _column(rows, index, text_only, transposed)
-        conv = convert.get(field)
-        if conv is not None:
-            cells = [conv(c) if c != "" else "" for c in cells]
-            for j, value in enumerate(cells):
-                if type(value) is Fail:
-                    failed.setdefault(j, []).append(len(fields))
-        elif not text_only:
-            cells = [c if type(c) is str else cell_text(c) for c in cells]
-        fields.append(field)
-        indexes.append(index)
-        columns.append(cells)
-    context = {"today": today, BLANKS_REMOVED: True}
-    validate = Member.model_validate
-    members: list[Member] = []
-    errors: list[RowError] = []
-    seen_ids: dict[str, int] = {}
-    seen_national: dict[str, tuple[int, str | None]] = {}
-    total = len(rows)
-    rows_read = blank = 0
-    for j, values in enumerate(zip(*columns, strict=True)):
-        rowno = header_row + 1 + j
-        if progress is not None and j % _PROGRESS_EVERY == 0 and j:
-            progress(j, total)
-        data = {f: v for f, v in zip(fields, values, strict=True) if v != ""}
-        row_errors: list[RowError] | None = None
-        bad = failed.get(j)
-        if bad is not None:
-            row_errors = []
-            for k in bad:
-                fail = values[k]
-                assert type(fail) is Fail
-                field = fields[k]
-                row_errors.append(RowError(
-                    rowno, plan.headers[indexes[k]], field, mask_value(field, rows[j][indexes[k]]),
-                    fail.code, fail.zh, fail.en,
-                ))
-                del data[field]
-        elif (not data.get("member_id") and not any(v != "" for v in values)
-              and not any(cell_text(c) for c in rows[j])):
-            blank += 1
-            continue
-        rows_read += 1
-        row_cells = rows[j]
-        if len(row_cells) > width and any(cell_text(c) for c in row_cells[width:]):
-            row_errors = row_errors or []
-            row_errors.append(RowError(
-                rowno, "", "", "", "extra_cells",
-                f"此行比表头多出 {len(row_cells) - width} 个单元格（可能是值中含未加引号的逗号）",
-                f"the row has {len(row_cells) - width} more cells than the header "
-                f"(perhaps an unquoted comma inside a value)",
-            ))
-        try:
-            member: Member | None = validate(data, context=context)
-        except ValidationError as exc:
-            row_errors = row_errors or []
-            row_errors.extend(_pydantic_errors(
-                exc, rowno=rowno, plan=plan, data=data, cells=rows[j], indexes=indexes,
-                fields=fields,
-            ))
-            member = None
-        raw_id = data.get("member_id")
-        member_id = raw_id if isinstance(raw_id, str) and raw_id else None
-        raw_nid = data.get("national_id")
-        national_id = raw_nid if isinstance(raw_nid, ResidentId) else None
-        # Rows with other errors take part too: the same person twice is worth knowing
-        # even when one of the two rows is also wrong in another way.
-        duplicates = _duplicates(member_id, national_id, rowno=rowno, plan=plan,
-                                 seen_ids=seen_ids, seen_national=seen_national)
-        if duplicates:
-            row_errors = [*(row_errors or []), *duplicates]
-        if member is not None and not row_errors:
-            members.append(member)
-        if row_errors:
-            errors.extend(_with_member(e, member_id) for e in row_errors)
+    # A chunk of rows at a time, each field a whole column at a time: every distinct cell
+    # is converted and validated once (by Member's own field rules), and the raw cells of
+    # a chunk are dropped before the next is read.
+    prepare = _preparers(plan, converters(today), text_only)
+    memo: dict[str, dict[Hashable, object]] = {}
+    state = _Collector(plan, header_row)
+    rows_iter = iter(raw_rows)
+    done = 0
+    while rows := list(islice(rows_iter, _CHUNK_ROWS)):
+        _validate_chunk(rows, state, prepare=prepare, memo=memo, today=today,
+                        text_only=text_only)
+        done += len(rows)
+        if progress is not None:
+            progress(done, max(total_hint, done))
     if progress is not None:
-        progress(total, total)
-    return members, errors, rows_read, blank
+        progress(done, done)
+    return state.members, state.errors, state.rows_read, state.blank
+
+
+def _validate_chunk(
+    rows: list[Sequence[object]],
+    state: _Collector,
+    *,
+    prepare: Mapping[str, Callable[[object], object]],
+    memo: dict[str, dict[Hashable, object]],
+    today: date,
+    text_only: bool,
+) -> None:
+    plan = state.plan
+    width = len(plan.fields)
+    n = len(rows)
+    first_row = state.next_row
+    state.next_row += n
+    transposed = _transpose(rows, width) if text_only else None
+    mapped = [(i, f) for i, f in enumerate(plan.fields) if f is not None]
+    columns: dict[str, Sequence[object]] = {}
+    for index, field in mapped:
+        cells = _column(rows, index, text_only, transposed)
+        if not text_only and field not in prepare:
+            cells = [c if type(c) is str else cell_text(c) for c in cells]
+        columns[field] = cells
+    builder, checkers = _member_columns()
+    result = validate_rows(
+        Member, columns, n, context={"today": today}, blank=blank_cells,
+        row_check=consistency_by_row, prepare=prepare, reject=Fail, field_columns=checkers,
+        text_problem=control_character_problem,
+        builder=builder, memo=memo, distinct_fields=_MOSTLY_DISTINCT,
+    )
+    fails: dict[str, dict[int, Fail]] = result.rejected  # type: ignore[assignment]
+    blank_before = state.blank
+    bits = {f: 1 << i for i, f in enumerate(builder.fields)}
+    all_mapped = sum(bits[f] for _, f in mapped)
+    extra = {} if transposed is not None else {
+        j: len(r) - width for j, r in enumerate(rows)
+        if len(r) > width and any(cell_text(c) for c in r[width:])
+    }
+    # A blank row has no member id, a required field, so it is among the rows with errors.
+    special = set(result.errors).union(result.problems, extra, *fails.values())
+    member_ids = result.values["member_id"]
+    national_ids = cast(list[ResidentId | None], result.values["national_id"])
+    seen_ids, seen_national = state.seen_ids, state.seen_national
+    members = state.members
+    for j, member in enumerate(result.models):
+        rowno = first_row + j
+        if j not in special:
+            # The common row: valid, and new unless one of its two keys was seen before.
+            member_id = member_ids[j]
+            nid = national_ids[j]
+            if seen_ids.setdefault(member_id, rowno) == rowno and (  # type: ignore[arg-type]
+                    nid is None or seen_national.setdefault(
+                        nid.reveal(), (rowno, member_id))[0] == rowno):  # type: ignore[arg-type]
+                members.append(member)  # type: ignore[arg-type]
+                continue
+        row_fails = [(i, f, fails[f][j]) for i, f in mapped if f in fails and j in fails[f]]
+        if not row_fails and result.absent[j] & all_mapped == all_mapped and not any(
+                cell_text(c) for c in rows[j]):
+            state.blank += 1
+            continue
+        id_index = plan.fields.index("member_id")
+        raw_id = cell_text(rows[j][id_index]) if id_index < len(rows[j]) else ""
+        _report_row(state, rows[j], rowno=rowno, result=result, j=j, row_fails=row_fails,
+                    extra=extra.get(j), raw_id=raw_id, bits=bits)
+    state.rows_read += n - state.blank + blank_before
+
+
+def _report_row(
+    state: _Collector,
+    cells: Sequence[object],
+    *,
+    rowno: int,
+    result: RowsValidation[Member, Inconsistency],
+    j: int,
+    row_fails: list[tuple[int, str, Fail]],
+    extra: int | None,
+    raw_id: object,
+    bits: Mapping[str, int],
+) -> None:
+    plan = state.plan
+    row_errors = _row_errors(cells, rowno=rowno, plan=plan, result=result, j=j,
+                             row_fails=row_fails, extra=extra, bits=bits)
+    member_id = raw_id if isinstance(raw_id, str) and raw_id else None
+    nid = result.values["national_id"][j]
+    # Rows with other errors take part too: the same person twice is worth knowing
+    # even when one of the two rows is also wrong in another way.
+    row_errors += _duplicates(member_id, nid if isinstance(nid, ResidentId) else None,
+                              rowno=rowno, plan=plan, seen_ids=state.seen_ids,
+                              seen_national=state.seen_national)
+    if row_errors:
+        state.errors.extend(_with_member(e, member_id) for e in row_errors)
+    else:
+        model = result.models[j]
+        assert model is not None  # no errors and no problems: it was built
+        state.members.append(model)
+
+
+def _row_errors(
+    cells: Sequence[object],
+    *,
+    rowno: int,
+    plan: HeaderPlan,
+    result: RowsValidation[Member, Inconsistency],
+    j: int,
+    row_fails: list[tuple[int, str, Fail]],
+    extra: int | None,
+    bits: Mapping[str, int],
+) -> list[RowError]:
+    # In the order the per-row import gave: cells that could not be read (file order),
+    # surplus cells, field errors (Member's field order), then cross-field problems.
+    out = [
+        RowError(rowno, plan.headers[index], field, mask_value(field, cells[index]),
+                 fail.code, fail.zh, fail.en)
+        for index, field, fail in row_fails
+    ]
+    if extra:
+        out.append(RowError(
+            rowno, "", "", "", "extra_cells",
+            f"此行比表头多出 {extra} 个单元格（可能是值中含未加引号的逗号）",
+            f"the row has {extra} more cells than the header "
+            f"(perhaps an unquoted comma inside a value)",
+        ))
+    index_of = {f: i for i, f in enumerate(plan.fields) if f is not None}
+
+    def raw(field: str) -> object:
+        # The cell as written when the field was given, else nothing to show.
+        given = field in index_of and not result.absent[j] & bits[field]
+        return cells[index_of[field]] if given else ""
+
+    for err in result.errors.get(j, ()):
+        field = str(err["loc"][0])
+        code, zh, en = _describe(err, field)
+        out.append(RowError(
+            rowno, plan.header_of(field), field, mask_value(field, raw(field)), code, zh, en,
+        ))
+    for problem in result.problems.get(j, ()):
+        field = problem.field
+        out.append(RowError(
+            rowno, plan.header_of(field), field, mask_value(field, raw(field)), problem.code,
+            problem.message_zh, problem.message_en,
+        ))
+    return out
 
 
 def _with_member(error: RowError, member_id: str | None) -> RowError:
@@ -311,50 +420,6 @@ def _duplicates(
                 member_id,
             ))
     return found
-
-
-def _pydantic_errors(
-    exc: ValidationError,
-    *,
-    rowno: int,
-    plan: HeaderPlan,
-    data: Mapping[str, object],
-    cells: Sequence[object],
-    indexes: Sequence[int],
-    fields: Sequence[str],
-) -> list[RowError]:
-    out: list[RowError] = []
-    details = exc.errors(include_url=False, include_input=False)
-    # pydantic skips the model's cross-field check once a field fails, so a bad salary
-    # would hide a hire date before 16: run the same check on the cells that did parse.
-    failed = {str(err["loc"][0]) for err in details if err["loc"]}
-
-    def parsed(field: str, kind: type[object]) -> Any:
-        value = data.get(field)
-        return value if field not in failed and isinstance(value, kind) else None
-
-    problems = consistency_problems(
-        national_id=parsed("national_id", ResidentId), birth_date=parsed("birth_date", date),
-        sex=parsed("sex", Sex), hire_date=parsed("hire_date", date),
-    )
-    for err in details:
-        loc = err["loc"]
-        if not loc and problems:
-            continue
-        field = str(loc[0]) if loc else ""
-        code, zh, en = _describe(err, field)
-        raw = cells[indexes[fields.index(field)]] if field in data else ""
-        out.append(RowError(
-            rowno, plan.header_of(field), field, mask_value(field, raw), code, zh, en,
-        ))
-    for problem in problems:
-        field = problem.field
-        raw = cells[indexes[fields.index(field)]] if field in data else ""
-        out.append(RowError(
-            rowno, plan.header_of(field), field, mask_value(field, raw), problem.code,
-            problem.message_zh, problem.message_en,
-        ))
-    return out
 
 
 def _describe(err: Any, field: str) -> tuple[str, str, str]:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from operator import not_, or_
 from typing import Annotated, Any, Self
 
 from attrs import frozen
-from pydantic import BeforeValidator, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, ValidationInfo, model_validator
 
 from unionkit.models.base import (
     LabelledEnum,
     NonNegativeYuan,
     Privacy,
     UnionModel,
+    control_character_message,
     labelled,
     parse_bool,
     today_from,
@@ -26,13 +29,12 @@ __all__ = [
     "Member",
     "MemberStatus",
     "Sex",
+    "blank_cells",
+    "consistency_by_row",
     "consistency_problems",
 ]
 
 MIN_WORKING_AGE = 16
-
-BLANKS_REMOVED = "unionkit.blank_cells_removed"
-"""Validation-context key: the caller promises no blank text cells (the roster reader)."""
 
 Flag = Annotated[bool, BeforeValidator(parse_bool)]
 
@@ -54,6 +56,44 @@ def _month_end(value: object) -> object:
         following = date(value.year + value.month // 12, value.month % 12 + 1, 1)
         return date.fromordinal(following.toordinal() - 1)
     return value
+
+
+def blank_cells(values: Iterable[object]) -> list[bool]:
+    """
+    Say for each value whether it counts as not given: empty or all-whitespace text.
+
+    Spreadsheets leave empty cells as ``""``; a member row and a roster column alike
+    treat them as missing (the field's default applies).
+
+    .. versionadded:: 0.1.0
+    """
+    cells = values if isinstance(values, (list, tuple)) else list(values)
+    try:
+        # All text (a CSV column): the same test in C, empty or all whitespace.
+        return list(map(or_, map(not_, cells), map(str.isspace, cells)))
+    except TypeError:
+        return [isinstance(v, str) and (not v or v.isspace()) for v in cells]
+
+
+# Field rules live in the field's type (not in @field_validator) so that validating a
+# whole roster column (unionkit.models.columns.FieldColumn) applies them too.
+def _born_in_the_past(value: date, info: ValidationInfo) -> date:
+    today = today_from(info)
+    if value > today:
+        raise ValueError("birth date is in the future / 出生日期在未来")
+    if today.year - value.year > 120:
+        raise ValueError("birth date more than 120 years ago / 出生日期早于120年前")
+    return value
+
+
+def _hired_in_the_past(value: date, info: ValidationInfo) -> date:
+    if value > today_from(info):
+        raise ValueError("hire date is in the future / 入职日期在未来")
+    return value
+
+
+BirthDate = Annotated[date, AfterValidator(_born_in_the_past)]
+HireDate = Annotated[date, AfterValidator(_hired_in_the_past)]
 
 
 class Sex(LabelledEnum):
@@ -132,6 +172,13 @@ def consistency_problems(
 
     .. versionadded:: 0.1.0
     """
+    return _problems(national_id, birth_date, sex, hire_date)
+
+
+def _problems(
+    national_id: ResidentId | None, birth_date: date | None, sex: Sex | None,
+    hire_date: date | None,
+) -> list[Inconsistency]:
     found: list[Inconsistency] = []
     if national_id is not None:
         if birth_date is not None and birth_date != national_id.birth_date:
@@ -152,6 +199,42 @@ def consistency_problems(
             "hire_before_16", "hire_date",
             f"入职时未满{MIN_WORKING_AGE}周岁", f"hired before age {MIN_WORKING_AGE}",
         ))
+    return found
+
+
+def control_character_problem(field: str, where: str) -> Inconsistency:
+    """
+    The problem of a cell holding a control character, worded as the model refuses it.
+
+    .. versionadded:: 0.2.0
+    """
+    en, zh = control_character_message(field, where)
+    return Inconsistency("control_character", field, zh, en)
+
+
+def consistency_by_row(columns: Mapping[str, Sequence[Any]]) -> dict[int, list[Inconsistency]]:
+    """
+    Apply :func:`consistency_problems` to every row of a roster given as columns.
+
+    Args:
+        columns: Validated ``national_id``, ``birth_date``, ``sex`` and ``hire_date``
+            columns, ``None`` where a value is missing or invalid; a field without a
+            column is missing in every row.
+
+    Returns:
+        ``{row index: problems}`` for the rows with any.
+
+    .. versionadded:: 0.1.0
+    """
+    n = max((len(c) for c in columns.values()), default=0)
+    none = [None] * n
+    found: dict[int, list[Inconsistency]] = {}
+    check = _problems
+    for j, problems in enumerate(map(check, *(
+        columns.get(f, none) for f in ("national_id", "birth_date", "sex", "hire_date")
+    ))):
+        if problems:
+            found[j] = problems
     return found
 
 
@@ -177,7 +260,7 @@ class Member(UnionModel):
         "身份证号", "resident ID number", default=None, privacy=Privacy.IDENTIFYING
     )
     sex: Sex | None = labelled("性别", "sex", default=None, privacy=Privacy.PERSONAL)
-    birth_date: date | None = labelled(
+    birth_date: BirthDate | None = labelled(
         "出生日期", "birth date", default=None, privacy=Privacy.PERSONAL
     )
     phone: MobileNumber | None = labelled(
@@ -195,7 +278,7 @@ class Member(UnionModel):
     household_role: HouseholdRole | None = labelled(
         "家庭角色", "household role", default=None, privacy=Privacy.PERSONAL
     )
-    hire_date: date | None = labelled(
+    hire_date: HireDate | None = labelled(
         "入职日期", "hire date", default=None, privacy=Privacy.PERSONAL
     )
     employment_type: EmploymentType | None = labelled(
@@ -230,36 +313,12 @@ class Member(UnionModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _blank_cells_are_missing(cls, data: Any, info: ValidationInfo) -> Any:
-        # Spreadsheets leave empty cells as "": one pass here instead of a validator per field,
-        # and none when the caller (the roster reader) has already left blank cells out.
-        ctx = info.context
-        if isinstance(ctx, dict) and ctx.get(BLANKS_REMOVED):
-            return data
+    def _blank_cells_are_missing(cls, data: Any) -> Any:
+        # Spreadsheets leave empty cells as "": one pass here instead of a validator per field.
         if isinstance(data, dict):
-            return {
-                k: v for k, v in data.items()
-                if not (isinstance(v, str) and (not v or v.isspace()))
-            }
+            blank = blank_cells(data.values())
+            return {k: v for (k, v), gap in zip(data.items(), blank, strict=True) if not gap}
         return data
-
-    @field_validator("birth_date")
-    @classmethod
-    def _born_in_the_past(cls, value: date | None, info: ValidationInfo) -> date | None:
-        if value is not None:
-            today = today_from(info)
-            if value > today:
-                raise ValueError("birth date is in the future / 出生日期在未来")
-            if today.year - value.year > 120:
-                raise ValueError("birth date more than 120 years ago / 出生日期早于120年前")
-        return value
-
-    @field_validator("hire_date")
-    @classmethod
-    def _hired_in_the_past(cls, value: date | None, info: ValidationInfo) -> date | None:
-        if value is not None and value > today_from(info):
-            raise ValueError("hire date is in the future / 入职日期在未来")
-        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

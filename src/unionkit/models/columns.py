@@ -1,0 +1,460 @@
+"""Validating a model's rows a whole column at a time, with each field's own pydantic rules."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from functools import partial
+from itertools import compress, count, repeat
+from operator import is_, not_
+from typing import Annotated, Any, Generic, TypeVar, cast
+
+from attrs import frozen
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
+
+from unionkit.models.base import first_control_character
+
+__all__ = ["MISSING", "FieldColumn", "RowsValidation", "TrustedBuilder", "validate_rows"]
+
+M = TypeVar("M", bound=BaseModel)
+P = TypeVar("P")
+
+
+class _Missing:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+"""A cell left out of validation: the model sees the field as not given."""
+
+
+# Options that shape a model as a whole, not the validation of one field's value.
+_MODEL_ONLY_CONFIG = frozenset(
+    {
+        "title",
+        "extra",
+        "frozen",
+        "populate_by_name",
+        "validate_by_name",
+        "validate_by_alias",
+        "json_schema_extra",
+        "from_attributes",
+        "revalidate_instances",
+        "model_title_generator",
+        "protected_namespaces",
+        "defer_build",
+    }
+)
+
+
+class FieldColumn:
+    """
+    One field of a model, validated many values at a time by the field's own rules.
+
+    The rules are not restated: the validator is built from the field's annotation and
+    metadata (constraints, ``Annotated`` validators) and the model's config, so it accepts,
+    rejects and normalises a value exactly as validating the model would for that field.
+    Field validators declared with ``@field_validator`` on the class are not seen: put
+    such rules in the field's ``Annotated`` type.
+
+    Args:
+        model: The pydantic model.
+        name: The field's name.
+    """
+
+    def __init__(self, model: type[BaseModel], name: str) -> None:
+        info = model.model_fields[name]
+        kind: Any = info.annotation
+        if info.metadata:
+            kind = Annotated[(kind, *info.metadata)]
+        config = {k: v for k, v in model.model_config.items() if k not in _MODEL_ONLY_CONFIG}
+        self.name = name
+        self.required = info.is_required()
+        self.default: object = (
+            None if self.required else info.get_default(call_default_factory=True)
+        )
+        self._many: TypeAdapter[list[Any]] = TypeAdapter(
+            list[kind],
+            config=ConfigDict(**config),  # type: ignore[typeddict-item]
+        )
+
+    def validate(
+        self, values: Sequence[object], context: Mapping[str, object] | None = None
+    ) -> tuple[list[object], dict[int, list[ErrorDetails]]]:
+        """
+        Validate *values* (usually the distinct values of a column) in one call.
+
+        Args:
+            values: The values, as the model would receive them.
+            context: The validation context (for example ``{"today": date}``).
+
+        Returns:
+            The validated values, index for index (:data:`MISSING` where invalid), and
+            the errors by index, each with ``loc`` starting with the field's name as a
+            model's errors have it.
+        """
+        try:
+            return self._many.validate_python(values, context=context), {}
+        except ValidationError as exc:
+            errors: dict[int, list[ErrorDetails]] = {}
+            for err in exc.errors(include_url=False, include_input=False):
+                index, *rest = err["loc"]
+                err["loc"] = (self.name, *rest)
+                errors.setdefault(int(index), []).append(err)
+        # Each item is validated on its own, so the others pass a second time unchanged.
+        good = [v for i, v in enumerate(values) if i not in errors]
+        validated = iter(self._many.validate_python(good, context=context))
+        return [MISSING if i in errors else next(validated) for i in range(len(values))], errors
+
+
+class _FieldSets(dict[int, set[str]]):
+    # Looked up from C (map(d.__getitem__, masks)); a new mask is worked out once.
+    def __init__(self, fields: tuple[str, ...]) -> None:
+        super().__init__()
+        self.fields = fields
+
+    def __missing__(self, absent: int) -> set[str]:
+        found = self[absent] = {f for i, f in enumerate(self.fields) if not absent >> i & 1}
+        return found
+
+
+class TrustedBuilder(Generic[M]):
+    """
+    Make model instances from values that were already validated field by field.
+
+    An instance is what validation would have made (its ``__dict__`` in field order, its
+    set of fields given), without validating again. Instances of a frozen model with the
+    same fields given share one ``model_fields_set`` (which then never changes:
+    ``model_copy`` copies it), which saves about 2 KiB an instance.
+
+    Args:
+        model: A model without private attributes, ``model_post_init`` or extra fields.
+
+    Raises:
+        TypeError: The model needs more than its fields to be built.
+    """
+
+    def __init__(self, model: type[M]) -> None:
+        if (
+            model.__private_attributes__
+            or model.__pydantic_post_init__
+            or model.model_config.get("extra") == "allow"
+            or model.__pydantic_root_model__
+        ):
+            raise TypeError(f"{model.__name__} cannot be built from its fields alone")
+        self.model = model
+        self.fields: tuple[str, ...] = tuple(model.model_fields)
+        self._sets = _FieldSets(self.fields)
+
+    def fields_set(self, absent: int) -> set[str]:
+        """The shared set of fields given, for a bit mask of fields *not* given (bit i: field i)."""
+        return self._sets[absent]
+
+    def build_all(self, rows: Iterable[Sequence[object]], absent: Sequence[int]) -> list[M]:
+        """
+        Return an instance per row, as :meth:`build` does, in one pass.
+
+        Args:
+            rows: Each row's validated values, defaults filled in, in field order.
+            absent: Each row's bit mask of the fields not given.
+        """
+        rows = list(rows)
+        n = len(rows)
+        # Every step a C-level pass over all rows: no bytecode runs per instance.
+        objs: list[M] = list(map(self.model.__new__, repeat(self.model, n)))
+        dicts = map(dict, map(partial(zip, self.fields), rows))
+        deque(map(object.__setattr__, objs, repeat("__dict__"), dicts), maxlen=0)
+        slots = BaseModel.__dict__
+        given = map(self._sets.__getitem__, absent)
+        # A frozen model never changes its set of fields given: instances may share one.
+        shared = given if self.model.model_config.get("frozen") else map(set, given)
+        deque(map(slots["__pydantic_fields_set__"].__set__, objs, shared), maxlen=0)
+        deque(map(slots["__pydantic_extra__"].__set__, objs, repeat(None)), maxlen=0)
+        deque(map(slots["__pydantic_private__"].__set__, objs, repeat(None)), maxlen=0)
+        return objs
+
+    def build(self, values: Sequence[object], absent: int) -> M:
+        """
+        Return an instance holding *values* (one per field, in field order).
+
+        Args:
+            values: The validated values, defaults filled in.
+            absent: A bit mask of the fields not given (bit i for field i).
+        """
+        return self.build_all([values], [absent])[0]
+
+
+@frozen(kw_only=True)
+class RowsValidation(Generic[M, P]):
+    """
+    The outcome of :func:`validate_rows`: per field, per row and per model.
+
+    Attributes:
+        values: ``{field: column}``: the validated value of each row, or the field's
+            default where the cell was blank, left out or invalid.
+        absent: For each row, a bit mask of the fields not given (blank or left out);
+            bit *i* is the model's *i*-th field.
+        errors: ``{row: errors}`` for rows with invalid fields, in the model's field order,
+            as pydantic reports them (``loc`` starts with the field).
+        problems: ``{row: problems}`` from the row check, run on every row with invalid
+            fields taken as their defaults (so a bad cell does not hide a disagreement
+            between two good ones).
+        models: One instance per row, or ``None`` where the row has errors or problems
+            (a row with a rejected cell still gets one: the caller decides).
+        rejected: ``{field: {row: what prepare returned}}`` for cells that *prepare*
+            refused (an instance of *reject*); those cells count as not given.
+    """
+
+    values: dict[str, list[object]]
+    absent: list[int]
+    errors: dict[int, list[ErrorDetails]]
+    problems: dict[int, list[P]]
+    models: list[M | None]
+    rejected: dict[str, dict[int, object]]
+
+
+RowCheck = Callable[[Mapping[str, Sequence[object]]], dict[int, list[P]]]
+
+
+def validate_rows(
+    model: type[M],
+    columns: Mapping[str, Sequence[object]],
+    n_rows: int,
+    *,
+    context: Mapping[str, object] | None = None,
+    blank: Callable[[Sequence[object]], Sequence[bool]],
+    row_check: RowCheck[P] | None = None,
+    prepare: Mapping[str, Callable[[object], object]] | None = None,
+    reject: type | None = None,
+    field_columns: Mapping[str, FieldColumn] | None = None,
+    builder: TrustedBuilder[M] | None = None,
+    memo: dict[str, dict[Hashable, object]] | None = None,
+    distinct_fields: Collection[str] | None = None,
+    text_problem: Callable[[str, str], P] | None = None,
+) -> RowsValidation[M, P]:
+    """
+    Validate *n_rows* rows of *model* given as columns, each distinct cell once.
+
+    A row is accepted exactly when ``model.model_validate(row)`` would accept it (the row
+    being its non-blank cells), with the same values: each field goes through
+    :class:`FieldColumn` and the model's cross-field rule through *row_check*. The
+    model's own ``@model_validator`` functions are not run: *blank* and *row_check*
+    stand for them, so they must say the same (for :class:`~unionkit.models.Member`:
+    :func:`~unionkit.models.member.blank_cells` and
+    :func:`~unionkit.models.member.consistency_by_row`).
+
+    Args:
+        model: The model.
+        columns: ``{field: cells}``, every column *n_rows* long; fields without a column
+            are not given in any row. A cell may be :data:`MISSING` (left out).
+        n_rows: The number of rows.
+        context: The validation context.
+        blank: Which of a list of cells count as not given (the model's own rule for
+            blank cells), one flag per cell.
+        row_check: The model's cross-field rule over whole columns, returning
+            ``{row: problems}``; its columns hold defaults where a value is missing.
+        prepare: Per field, a function applied once to each distinct non-blank cell
+            before validation (reading a spreadsheet's spelling of a value).
+        reject: The type *prepare* returns for a cell it cannot read; such cells are
+            left out and listed in :attr:`RowsValidation.rejected`.
+        field_columns: Prebuilt :class:`FieldColumn` objects, to reuse across calls.
+        builder: A prebuilt :class:`TrustedBuilder`, to reuse across calls.
+        memo: A dict to keep each distinct text cell's outcome in, per field, across
+            calls with the same *context*, *prepare* and *reject* (the chunks of one file).
+        distinct_fields: Fields whose cells seldom repeat (identifiers), validated cell by
+            cell without looking for repeats; by default judged from a sample of each column.
+        text_problem: Builds the problem for a row whose cell holds a control character
+            (field, ``"U+XXXX"``), which the model refuses before any field (the
+            ``UnionModel`` rule); such a row gets that one problem and no field errors.
+
+    Returns:
+        The validated columns, errors, problems and models.
+    """
+    builder = builder or TrustedBuilder(model)
+    fields = builder.fields
+    values: dict[str, list[object]] = {}
+    absent = [0] * n_rows
+    errors: dict[int, list[ErrorDetails]] = {}
+    rejected: dict[str, dict[int, object]] = {}
+    for bit, name in enumerate(fields):
+        checker = (field_columns or {}).get(name) or FieldColumn(model, name)
+        cells = columns.get(name)
+        mask = 1 << bit
+        if cells is None:
+            values[name] = [checker.default] * n_rows
+            absent = [a | mask for a in absent]
+            if checker.required:
+                for j in range(n_rows):
+                    errors.setdefault(j, []).append(_missing(name))
+            continue
+        column, not_given, bad, refused = _validate_column(
+            _ColumnRules(checker, context, blank, (prepare or {}).get(name), reject),
+            cells,
+            memo=None if memo is None else memo.setdefault(name, {}),
+            unique=None if distinct_fields is None else name in distinct_fields,
+        )
+        values[name] = column
+        if refused:
+            rejected[name] = refused
+        for j in not_given:
+            absent[j] |= mask
+        if checker.required:
+            for j in not_given:
+                errors.setdefault(j, []).append(_missing(name))
+        for j, errs in bad.items():
+            errors.setdefault(j, []).extend(errs)
+    problems = row_check(values) if row_check is not None else {}
+    if text_problem is not None:
+        for j, (name, where) in first_control_character(columns, n_rows, blank).items():
+            errors.pop(j, None)
+            problems[j] = [text_problem(name, where)]
+    models: list[M | None] = list(builder.build_all(zip(*values.values(), strict=True), absent))
+    for j in (*errors, *problems):
+        models[j] = None
+    return RowsValidation(
+        values=values,
+        absent=absent,
+        errors=errors,
+        problems=problems,
+        models=models,
+        rejected=rejected,
+    )
+
+
+def _missing(name: str) -> ErrorDetails:
+    # As pydantic reports a missing field with include_input=False.
+    return cast(ErrorDetails, {"type": "missing", "loc": (name,), "msg": "Field required"})
+
+
+def _mostly_distinct(cells: Sequence[object]) -> bool:
+    sample = cells[:64]
+    try:
+        return len(sample) == 64 and len(set(sample)) > 56
+    except TypeError:
+        return True
+
+
+def _distinct(
+    cells: Sequence[object],
+) -> tuple[Sequence[Hashable], Sequence[Hashable], Sequence[object], bool]:
+    """Return a key per cell, the distinct keys and their cells, and whether all are text."""
+    # Values of different types can be equal (1 == 1.0 == True, a str enum member and its
+    # text) and yet validate differently: key cells by type unless the column holds at
+    # most one numeric and one text type. Unhashable cells are each their own key.
+    kinds = set(map(type, cells))
+    kinds.discard(_Missing)
+    numeric = sum(issubclass(k, (int, float, complex, Decimal, Fraction)) for k in kinds)
+    texts = sum(issubclass(k, str) for k in kinds)
+    try:
+        if numeric <= 1 and texts <= 1:
+            distinct: list[Hashable] = list(dict.fromkeys(cells))
+            return cells, distinct, distinct, kinds <= {str}
+        pairs = list(zip(map(type, cells), cells, strict=True))
+        keys = list(dict.fromkeys(pairs))
+        return pairs, list(keys), [c for _, c in keys], False
+    except TypeError:
+        return range(len(cells)), range(len(cells)), cells, False
+
+
+class _Mark:
+    """A cell's outcome other than a value: not given, invalid, or refused by *prepare*."""
+
+    __slots__ = ("errors", "refused")
+
+    def __init__(self, errors: list[ErrorDetails] | None = None, refused: object = None) -> None:
+        self.errors = errors
+        self.refused = refused
+
+
+_NOT_GIVEN = _Mark()
+
+_MEMO_LIMIT = 1 << 17
+
+
+@frozen
+class _ColumnRules:
+    """How one column's cells are read and validated (see :func:`validate_rows`)."""
+
+    checker: FieldColumn
+    context: Mapping[str, object] | None
+    blank: Callable[[Sequence[object]], Sequence[bool]]
+    prepare: Callable[[object], object] | None
+    reject: type | None
+
+
+def _outcomes(rules: _ColumnRules, cells: Sequence[object]) -> list[object]:
+    """Each cell's validated value, or a :class:`_Mark` saying why it has none."""
+    prepare, reject = rules.prepare, rules.reject
+    given = list(compress(count(), map(not_, rules.blank(cells))))
+    inputs = [cells[i] for i in given] if len(given) < len(cells) else list(cells)
+    refused: dict[int, object] = {}
+    if any(map(is_, inputs, repeat(MISSING))):
+        kept = [k for k, v in enumerate(inputs) if v is not MISSING]
+        given, inputs = [given[k] for k in kept], [inputs[k] for k in kept]
+    if prepare is not None:
+        inputs = list(map(prepare, inputs))
+        if reject is not None and any(map(isinstance, inputs, repeat(reject))):
+            refused = {given[k]: v for k, v in enumerate(inputs) if isinstance(v, reject)}
+            kept = [k for k, v in enumerate(inputs) if not isinstance(v, reject)]
+            given, inputs = [given[k] for k in kept], [inputs[k] for k in kept]
+    checked, failed = rules.checker.validate(inputs, rules.context)
+    for k, errs in failed.items():
+        checked[k] = _Mark(errors=errs)
+    if len(given) == len(cells):
+        return checked
+    out: list[object] = [_NOT_GIVEN] * len(cells)
+    for i, value in zip(given, checked, strict=True):
+        out[i] = value
+    for i, value in refused.items():
+        out[i] = _Mark(refused=value)
+    return out
+
+
+def _validate_column(
+    rules: _ColumnRules,
+    cells: Sequence[object],
+    *,
+    memo: dict[Hashable, object] | None,
+    unique: bool | None,
+) -> tuple[list[object], list[int], dict[int, list[ErrorDetails]], dict[int, object]]:
+    """Return the column's values (defaults where not given), rows not given, errors, refusals."""
+    if unique if unique is not None else _mostly_distinct(cells):
+        # ID numbers, names: looking for repeats would cost more than it saves.
+        column = _outcomes(rules, cells)
+    else:
+        keys, distinct_keys, distinct, texts = _distinct(cells)
+        # Text cells keep their outcome across calls (dates, money and choices repeat down a
+        # roster); other kinds could collide with equal values of another type in a later call.
+        outcome = memo if memo is not None and texts else {}
+        if len(outcome) > _MEMO_LIMIT:
+            outcome.clear()
+        new = (
+            list(compress(count(), map(not_, map(outcome.__contains__, distinct_keys))))
+            if outcome
+            else range(len(distinct_keys))
+        )
+        found = _outcomes(rules, [distinct[i] for i in new])
+        outcome.update(zip([distinct_keys[i] for i in new], found, strict=True))
+        column = list(map(outcome.__getitem__, keys))
+    # Blank cells are most of the marks (a relative's row leaves half its fields empty):
+    # found and filled with the default by C-level passes; only errors need a look each.
+    marks = list(compress(count(), map(isinstance, column, repeat(_Mark))))
+    not_given = list(compress(count(), map(is_, column, repeat(_NOT_GIVEN))))
+    bad: dict[int, list[ErrorDetails]] = {}
+    refusals: dict[int, object] = {}
+    if len(marks) > len(not_given):
+        for j in marks:
+            mark: _Mark = column[j]  # type: ignore[assignment]
+            if mark.errors is not None:
+                bad[j] = mark.errors
+            elif mark.refused is not None:
+                not_given.append(j)
+                refusals[j] = mark.refused
+    deque(map(column.__setitem__, marks, repeat(rules.checker.default)), maxlen=0)
+    return column, not_given, bad, refusals

@@ -1,0 +1,358 @@
+"""Column-wise validation agrees with validating each row as a ``Member``, value for value."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from unionkit.models import Member, Sex
+from unionkit.models.base import forbidden_character
+from unionkit.models.columns import (
+    MISSING,
+    FieldColumn,
+    RowsValidation,
+    TrustedBuilder,
+    validate_rows,
+)
+from unionkit.models.ids import ResidentId, id_check_digit
+from unionkit.models.member import (
+    Inconsistency,
+    blank_cells,
+    consistency_by_row,
+    control_character_problem,
+)
+
+TODAY = date(2026, 6, 30)
+CTX = {"today": TODAY}
+FIELDS = tuple(Member.model_fields)
+
+
+def an_id(born: date, seq: int) -> str:
+    body = f"110105{born:%Y%m%d}{seq:03d}"
+    return body + id_check_digit(body)
+
+
+@st.composite
+def national_ids(draw: st.DrawFn) -> object:
+    born = draw(st.dates(date(1890, 1, 1), date(2030, 12, 31)))
+    number = an_id(born, draw(st.integers(0, 999)))
+    kind = draw(st.sampled_from(["text", "lower", "spaced", "wrong", "short", "parsed"]))
+    if kind == "lower":
+        return number.lower()
+    if kind == "spaced":
+        return f" {number[:6]} {number[6:]} "
+    if kind == "wrong":
+        return number[:-1] + ("0" if number[-1] != "0" else "1")
+    if kind == "short":
+        return number[:10]
+    if kind == "parsed" and born <= TODAY and TODAY.year - born.year <= 120:
+        return ResidentId.parse(number, today=TODAY)
+    return number
+
+
+Checked = RowsValidation[Member, Inconsistency]
+TEXT = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=70)
+BLANKS = st.sampled_from(["", " ", "\u3000", "\t"])
+DATES = st.one_of(
+    st.dates(date(1890, 1, 1), date(2030, 12, 31)),
+    st.dates(date(1900, 1, 1), date(2030, 12, 31)).map(date.isoformat),
+    st.sampled_from(["1990/3/7", "not a date", "2019-02-30"]),
+)
+FLAGS = st.sampled_from(
+    ["是", "否", "yes", "no", "1", "0", "√", "maybe", True, False, 1, 0, 2, 1.0]
+)
+MONEY = st.one_of(
+    st.decimals(min_value=-(10**6), max_value=10**6, places=2, allow_nan=False),
+    st.decimals(min_value=0, max_value=10**4, places=3, allow_nan=False).map(str),
+    st.sampled_from(
+        [
+            "100",
+            "8500.50",
+            " 5,000.50 ",
+            "-1",
+            "1e3",
+            "8500,50",
+            "¥300",
+            "abc",
+            "1000000000000",
+            3,
+            2.5,
+            True,
+        ]
+    ),
+)
+CHOICES = {
+    "sex": st.sampled_from(["男", "女", "male", "FEMALE", "M", Sex.MALE]),
+    "household_role": st.sampled_from(["户主", "职工", "家属", "leader", "boss"]),
+    "employment_type": st.sampled_from(["在编", "合同制", "劳务派遣", "retired", "intern"]),
+    "status": st.sampled_from(["在册", "暂停", "已转出", "active", "gone"]),
+}
+
+
+@st.composite
+def valid_ids(draw: st.DrawFn) -> str:
+    born = draw(st.dates(TODAY - timedelta(days=365 * 70), TODAY - timedelta(days=365 * 17)))
+    return an_id(born, draw(st.integers(0, 999)))
+
+
+# Mostly good values, so that rows reach the cross-field rule (ID against birth date,
+# sex and hire date) rather than failing on a bad cell first.
+VALID: dict[str, st.SearchStrategy[Any]] = {
+    "member_id": st.text("H0123456789", min_size=1, max_size=8),
+    "name": st.sampled_from(["张伟", "李娜", "欧阳修"]),
+    "national_id": valid_ids(),
+    "birth_date": st.dates(TODAY - timedelta(days=365 * 70), TODAY - timedelta(days=365 * 17)),
+    "hire_date": st.dates(TODAY - timedelta(days=365 * 60), TODAY),
+    "sex": st.sampled_from(["男", "女"]),
+    "monthly_salary": st.sampled_from(["8500.50", "0.00", "12000"]),
+}
+
+VALUES: dict[str, st.SearchStrategy[Any]] = {
+    "member_id": TEXT,
+    "name": TEXT,
+    "is_member": FLAGS,
+    "national_id": national_ids(),
+    "birth_date": DATES,
+    "phone": st.sampled_from(
+        [
+            "13800138000",
+            "+86 138 0013 8000",
+            "12345",
+            "10012345678",
+            "1380013800a",
+            "19912345678",
+            13800138000,
+        ]
+    ),
+    "department": TEXT,
+    "union_group_id": TEXT,
+    "household_id": TEXT,
+    "hire_date": DATES,
+    "position": TEXT,
+    "frontline": FLAGS,
+    "monthly_salary": MONEY,
+    "annual_income": MONEY,
+    "rigid_spending": MONEY,
+    "sick_leave_days": st.one_of(
+        st.integers(-2, 400), st.sampled_from(["3", "x", "4.0", 2.0, True])
+    ),
+    "serious_illness": FLAGS,
+    "joined_on": DATES,
+    # Dues are paid by the month: "2026-10" is read as 2026-10-31.
+    "dues_paid_through": st.one_of(DATES, st.sampled_from(["2026-10", "2026年9月", "13月", ""])),
+    **CHOICES,
+}
+
+
+@st.composite
+def rows(draw: st.DrawFn) -> list[dict[str, object]]:
+    out = []
+    for _ in range(draw(st.integers(1, 8))):
+        row: dict[str, object] = {}
+        for field in draw(st.sets(st.sampled_from(FIELDS))) | {"member_id", "name"}:
+            kind = draw(st.sampled_from(["valid", "valid", "any", "blank"]))
+            if kind == "valid" and field in VALID:
+                row[field] = draw(VALID[field])
+            else:
+                row[field] = draw(BLANKS if kind == "blank" else VALUES[field])
+        out.append(row)
+    return out
+
+
+def by_columns(batch: list[dict[str, object]]) -> dict[str, list[object]]:
+    present = {f for row in batch for f in row}
+    return {f: [row.get(f, "") for row in batch] for f in FIELDS if f in present}
+
+
+def plain(errors: list[Any]) -> list[tuple[object, ...]]:
+    return [(e["type"], tuple(e["loc"]), e["msg"]) for e in errors]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows())
+def test_columns_accept_reject_and_normalise_exactly_as_member_does(
+    batch: list[dict[str, object]],
+) -> None:
+    result = validate_rows(
+        Member,
+        by_columns(batch),
+        len(batch),
+        context=CTX,
+        blank=blank_cells,
+        row_check=consistency_by_row,
+        text_problem=control_character_problem,
+    )
+
+    for j, row in enumerate(batch):
+        try:
+            expected = Member.model_validate(row, context=CTX)
+        except ValidationError as exc:
+            details = exc.errors(include_url=False, include_input=False)
+            assert result.models[j] is None
+            field_errors = [e for e in details if e["loc"]]
+            assert plain(result.errors.get(j, [])) == plain(field_errors)
+            whole = [e for e in details if not e["loc"]]
+            if whole:  # the cross-field rule: the same first problem, in the same words
+                first = result.problems[j][0]
+                if first.code == "control_character":
+                    # Refused before any field; with several such cells, which one is named
+                    # first follows the columns' order rather than the row dict's.
+                    assert "control character" in whole[0]["msg"]
+                    assert forbidden_character(str(row[first.field])) is not None
+                else:
+                    assert whole[0]["msg"] == (
+                        f"Value error, {first.message_en} / {first.message_zh}"
+                    )
+            continue
+        got = result.models[j]
+        assert got is not None, (row, result.errors.get(j), result.problems.get(j))
+        assert got == expected
+        assert got.model_dump(context={"reveal_pii": True}) == expected.model_dump(
+            context={"reveal_pii": True}
+        )
+        assert got.model_fields_set == expected.model_fields_set
+        assert repr(got) == repr(expected)
+        assert j not in result.errors
+        assert j not in result.problems
+
+
+def test_equal_values_of_different_types_are_validated_apart() -> None:
+    # 1 == 1.0 == True and a str enum member equals its text: one check per distinct
+    # value must not let one stand for the other.
+    columns: dict[str, list[object]] = {
+        "member_id": ["a", "b", "c", "d"],
+        "name": ["x", "x", "x", "x"],
+        "monthly_salary": [1, True, 1.0, Decimal("1.00")],
+    }
+
+    result: Checked = validate_rows(Member, columns, 4, context=CTX, blank=blank_cells)
+
+    assert [m is not None for m in result.models] == [True, False, True, True]
+    assert result.errors[1][0]["loc"] == ("monthly_salary",)
+
+
+def test_rows_share_one_fields_set_per_pattern_and_copies_do_not_leak() -> None:
+    columns = {
+        "member_id": ["a", "b", "c"],
+        "name": ["x", "y", "z"],
+        "department": ["内科", "", "外科"],
+    }
+
+    result: Checked = validate_rows(Member, columns, 3, context=CTX, blank=blank_cells)
+    first, second, third = result.models
+
+    assert first is not None and second is not None and third is not None
+    assert first.model_fields_set is third.model_fields_set
+    assert second.model_fields_set == {"member_id", "name"}
+    changed = first.model_copy(update={"position": "护士"})
+    assert "position" in changed.model_fields_set
+    assert "position" not in third.model_fields_set
+
+
+def test_a_missing_required_column_fails_every_row() -> None:
+    result: Checked = validate_rows(
+        Member, {"member_id": ["a", "b"]}, 2, context=CTX, blank=blank_cells
+    )
+
+    assert result.models == [None, None]
+    assert [plain(result.errors[j]) for j in (0, 1)] == [
+        [("missing", ("name",), "Field required")]
+    ] * 2
+
+
+def test_left_out_and_refused_cells_count_as_not_given() -> None:
+    class Refusal:
+        pass
+
+    refusal = Refusal()
+    columns = {
+        "member_id": ["a", "b", "c"],
+        "name": ["x", "y", "z"],
+        "birth_date": [MISSING, "bad", "1990-03-07"],
+    }
+
+    result: Checked = validate_rows(
+        Member,
+        columns,
+        3,
+        context=CTX,
+        blank=blank_cells,
+        reject=Refusal,
+        prepare={"birth_date": lambda c: refusal if c == "bad" else c},
+    )
+
+    assert result.rejected == {"birth_date": {1: refusal}}
+    assert [m.birth_date if m else None for m in result.models] == [None, None, date(1990, 3, 7)]
+    assert result.models[1] is not None  # the caller decides what a refusal means
+    assert "birth_date" not in result.models[1].model_fields_set
+
+
+def test_the_memo_carries_outcomes_across_calls() -> None:
+    calls: list[object] = []
+
+    def prepare(cell: object) -> object:
+        calls.append(cell)
+        return cell
+
+    memo: dict[str, dict[Any, object]] = {}
+    old = TODAY - timedelta(days=365 * 30)
+    for _ in range(2):
+        column = [old.isoformat()] * 70 + ["2030-01-01"] * 70
+        result: Checked = validate_rows(
+            Member,
+            {"member_id": [str(i) for i in range(140)], "name": ["x"] * 140, "birth_date": column},
+            140,
+            context=CTX,
+            blank=blank_cells,
+            prepare={"birth_date": prepare},
+            memo=memo,
+        )
+        assert sorted(result.errors) == list(range(70, 140))
+
+    assert calls == [old.isoformat(), "2030-01-01"]
+
+
+def test_a_model_that_needs_more_than_its_fields_is_refused() -> None:
+    from pydantic import BaseModel, PrivateAttr
+
+    class WithPrivate(BaseModel):
+        a: int
+        _cache: int = PrivateAttr(default=0)
+
+    with pytest.raises(TypeError, match="WithPrivate"):
+        TrustedBuilder(WithPrivate)
+
+
+def test_a_field_column_reports_errors_with_the_fields_location() -> None:
+    checker = FieldColumn(Member, "sick_leave_days")
+
+    values, errors = checker.validate(["3", "400", "x"], CTX)
+
+    assert values[0] == 3
+    assert values[1] is MISSING and values[2] is MISSING
+    assert [(e["type"], e["loc"]) for e in errors[1] + errors[2]] == [
+        ("less_than_equal", ("sick_leave_days",)),
+        ("int_parsing", ("sick_leave_days",)),
+    ]
+
+
+def test_instances_of_a_model_that_can_change_get_their_own_fields_set() -> None:
+    from pydantic import BaseModel
+
+    class Open(BaseModel):
+        a: int
+        b: int = 0
+
+    builder = TrustedBuilder(Open)
+    first, second = builder.build_all([(1, 0), (2, 0)], [0b10, 0b10])
+    first.b = 5
+
+    assert first.model_fields_set == {"a", "b"}
+    assert second.model_fields_set == {"a"}
+    assert second == Open(a=2)
