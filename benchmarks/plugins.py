@@ -33,9 +33,13 @@ def columns(path: Path, extra: list[str]) -> dict[str, Any]:
     for name in MONEY_FIELDS:
         fen = cols[name]
         mask = np.ma.getmaskarray(fen).tolist()
-        cols[name] = np.array([None if m else Decimal(int(v)).scaleb(-2)
-                               for v, m in zip(np.ma.getdata(fen).tolist(), mask, strict=True)],
-                              dtype=object)
+        cols[name] = np.array(
+            [
+                None if m else Decimal(int(v)).scaleb(-2)
+                for v, m in zip(np.ma.getdata(fen).tolist(), mask, strict=True)
+            ],
+            dtype=object,
+        )
     for name in extra:
         cols.setdefault(name, np.zeros(len(members), dtype=bool))
     return cols
@@ -69,10 +73,14 @@ def main() -> None:
     print(f"roster: {n} rows; standard rules {len(std_rules)}, hospital rules {len(hosp_rules)}")
     print(f"evaluate standard rules:          {t_std * 1e3:8.1f} ms  (baseline)")
     per_rule = (t_hosp / len(hosp_rules)) / (t_std / len(std_rules))
-    print(f"evaluate hospital rule set:       {t_hosp * 1e3:8.1f} ms  "
-          f"ratio {t_hosp / t_std:5.2f} (per rule {per_rule:4.2f})")
-    print(f"assemble + build (new host):      {t_cold * 1e3:8.1f} ms  "
-          f"ratio {t_cold / t_std:5.2f} of one standard evaluation")
+    print(
+        f"evaluate hospital rule set:       {t_hosp * 1e3:8.1f} ms  "
+        f"ratio {t_hosp / t_std:5.2f} (per rule {per_rule:4.2f})"
+    )
+    print(
+        f"assemble + build (new host):      {t_cold * 1e3:8.1f} ms  "
+        f"ratio {t_cold / t_std:5.2f} of one standard evaluation"
+    )
     print(f"assemble again (cached):          {t_cached * 1e6:8.1f} us")
 
 

@@ -43,8 +43,16 @@ from unionkit.rules import (
 
 AS_OF = dt.date(2025, 6, 1)
 HH = "household_id"
-RULES = ("screening_eligible", "low_income_hardship", "hospital_subsidy", "long_tenure",
-         "sole_earner", "hardship_eligible", "hardship_score", "subsidy_amount")
+RULES = (
+    "screening_eligible",
+    "low_income_hardship",
+    "hospital_subsidy",
+    "long_tenure",
+    "sole_earner",
+    "hardship_eligible",
+    "hardship_score",
+    "subsidy_amount",
+)
 WEIGHTS = {"low_income": 0.5, "hospital": 0.3, "sole_earner": 0.2, "illness": 0.4}
 BRACKETS = ((Decimal("0.3"), 500), (Decimal("0.6"), 1000), (Decimal("0.9"), 2000))
 THRESHOLD_YUAN = 2000
@@ -55,49 +63,105 @@ def parameters() -> Parameters:
     p = Parameters()
     since = dt.date(2020, 1, 1)
     p.add(Parameter("screening.min_age", "years", values=[ParameterValue(since, 40)]))
-    p.add(Parameter("hardship.income_threshold", "yuan", values=[
-        ParameterValue(dt.date(2023, 1, 1), Decimal("1800")),
-        ParameterValue(dt.date(2025, 1, 1), Decimal(THRESHOLD_YUAN))]))
+    p.add(
+        Parameter(
+            "hardship.income_threshold",
+            "yuan",
+            values=[
+                ParameterValue(dt.date(2023, 1, 1), Decimal("1800")),
+                ParameterValue(dt.date(2025, 1, 1), Decimal(THRESHOLD_YUAN)),
+            ],
+        )
+    )
     p.add(Parameter("hospital.min_sick_days", "days", values=[ParameterValue(since, 15)]))
     p.add(Parameter("tenure.long_years", "years", values=[ParameterValue(since, 30)]))
     p.add(Parameter("hardship.large_household", "people", values=[ParameterValue(since, 3)]))
     for key, weight in WEIGHTS.items():
-        p.add(Parameter(f"hardship.weight.{key}", "points",
-                        values=[ParameterValue(since, weight)]))
-    p.add(Parameter("hardship.subsidy_brackets", "yuan", values=[
-        ParameterValue(since, Scale([Bracket(t, a) for t, a in BRACKETS]))]))
+        p.add(Parameter(f"hardship.weight.{key}", "points", values=[ParameterValue(since, weight)]))
+    p.add(
+        Parameter(
+            "hardship.subsidy_brackets",
+            "yuan",
+            values=[ParameterValue(since, Scale([Bracket(t, a) for t, a in BRACKETS]))],
+        )
+    )
     return p
 
 
 def ruleset() -> RuleSet:
     """The eight standard rules written with the Python API."""
-    per_capita = (group_sum(field("annual_income"), by=HH)
-                  - group_sum(field("rigid_spending"), by=HH)) / 12 / group_count(by=HH)
+    per_capita = (
+        (group_sum(field("annual_income"), by=HH) - group_sum(field("rigid_spending"), by=HH))
+        / 12
+        / group_count(by=HH)
+    )
     earners = group_count(by=HH, where=field("annual_income") > 0)
-    score = (where(ref("low_income_hardship"), param("hardship.weight.low_income"), 0.0)
-             + where(ref("hospital_subsidy"), param("hardship.weight.hospital"), 0.0)
-             + where(ref("sole_earner"), param("hardship.weight.sole_earner"), 0.0)
-             + where(field("serious_illness"), param("hardship.weight.illness"), 0.0))
+    score = (
+        where(ref("low_income_hardship"), param("hardship.weight.low_income"), 0.0)
+        + where(ref("hospital_subsidy"), param("hardship.weight.hospital"), 0.0)
+        + where(ref("sole_earner"), param("hardship.weight.sole_earner"), 0.0)
+        + where(field("serious_illness"), param("hardship.weight.illness"), 0.0)
+    )
     rules = [
-        Rule("screening_eligible", years_since(field("birth_date")) >= param("screening.min_age"),
-             "肿瘤筛查", "tumor screening", "bool"),
-        Rule("low_income_hardship", per_capita < param("hardship.income_threshold"),
-             "低收入困难", "low-income hardship", "bool"),
-        Rule("hospital_subsidy", field("sick_leave_days") >= param("hospital.min_sick_days"),
-             "住院补助", "hospitalisation subsidy", "bool"),
-        Rule("long_tenure", years_since(field("hire_date")) >= param("tenure.long_years"),
-             "长期工龄", "long tenure", "bool"),
-        Rule("sole_earner", (field("annual_income") > 0) & earners.eq(1)
-             & (group_count(by=HH) >= param("hardship.large_household")),
-             "大家庭唯一收入者", "sole earner", "bool"),
-        Rule("hardship_eligible", ref("low_income_hardship") | ref("hospital_subsidy")
-             | ref("sole_earner") | field("serious_illness"), "困难帮扶资格", "hardship eligible",
-             "bool"),
+        Rule(
+            "screening_eligible",
+            years_since(field("birth_date")) >= param("screening.min_age"),
+            "肿瘤筛查",
+            "tumor screening",
+            "bool",
+        ),
+        Rule(
+            "low_income_hardship",
+            per_capita < param("hardship.income_threshold"),
+            "低收入困难",
+            "low-income hardship",
+            "bool",
+        ),
+        Rule(
+            "hospital_subsidy",
+            field("sick_leave_days") >= param("hospital.min_sick_days"),
+            "住院补助",
+            "hospitalisation subsidy",
+            "bool",
+        ),
+        Rule(
+            "long_tenure",
+            years_since(field("hire_date")) >= param("tenure.long_years"),
+            "长期工龄",
+            "long tenure",
+            "bool",
+        ),
+        Rule(
+            "sole_earner",
+            (field("annual_income") > 0)
+            & earners.eq(1)
+            & (group_count(by=HH) >= param("hardship.large_household")),
+            "大家庭唯一收入者",
+            "sole earner",
+            "bool",
+        ),
+        Rule(
+            "hardship_eligible",
+            ref("low_income_hardship")
+            | ref("hospital_subsidy")
+            | ref("sole_earner")
+            | field("serious_illness"),
+            "困难帮扶资格",
+            "hardship eligible",
+            "bool",
+        ),
         Rule("hardship_score", score, "困难评分", "hardship score", "number"),
-        Rule("subsidy_amount", where(ref("hardship_eligible"),
-                                     scale_lookup("hardship.subsidy_brackets",
-                                                  ref("hardship_score")), 0),
-             "补助金额", "subsidy amount", "money"),
+        Rule(
+            "subsidy_amount",
+            where(
+                ref("hardship_eligible"),
+                scale_lookup("hardship.subsidy_brackets", ref("hardship_score")),
+                0,
+            ),
+            "补助金额",
+            "subsidy amount",
+            "money",
+        ),
     ]
     return RuleSet(rules, parameters())
 
@@ -128,8 +192,9 @@ def _fen(x: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
 
 
 def _half_up(n: np.ndarray[Any, Any], d: Any) -> np.ndarray[Any, Any]:
-    out: np.ndarray[Any, Any] = (2 * np.abs(n) + np.abs(d)) // (2 * np.abs(d)) * (
-        np.sign(n) * np.sign(d))
+    out: np.ndarray[Any, Any] = (
+        (2 * np.abs(n) + np.abs(d)) // (2 * np.abs(d)) * (np.sign(n) * np.sign(d))
+    )
     return out
 
 
@@ -138,8 +203,9 @@ def _years(d: np.ndarray[Any, Any], as_of: dt.date) -> np.ndarray[Any, Any]:
     months = d.astype("datetime64[M]")
     m = months.astype(np.int64) - y * 12 + 1
     day = (d - months.astype("datetime64[D]")).astype(np.int64) + 1
-    out: np.ndarray[Any, Any] = (as_of.year - (y + 1970)
-                                 - ((as_of.month * 100 + as_of.day) < (m * 100 + day)))
+    out: np.ndarray[Any, Any] = (
+        as_of.year - (y + 1970) - ((as_of.month * 100 + as_of.day) < (m * 100 + day))
+    )
     return out
 
 
@@ -153,8 +219,10 @@ def numpy_rules(d: dict[str, np.ndarray[Any, Any]], as_of: dt.date) -> dict[str,
     codes = (np.cumsum(present) - 1)[offset]
     groups = int(present.sum())
     size = np.bincount(codes, minlength=groups)
-    net = np.rint(np.bincount(codes, weights=income, minlength=groups)
-                  - np.bincount(codes, weights=rigid, minlength=groups)).astype(np.int64)
+    net = np.rint(
+        np.bincount(codes, weights=income, minlength=groups)
+        - np.bincount(codes, weights=rigid, minlength=groups)
+    ).astype(np.int64)
     per_capita = _half_up(_half_up(net, 12), size)
     low = (per_capita < THRESHOLD_YUAN * 100)[codes]
     hospital = d["sick_leave_days"] >= 15
@@ -163,18 +231,24 @@ def numpy_rules(d: dict[str, np.ndarray[Any, Any]], as_of: dt.date) -> dict[str,
     sole = earning & ((earners == 1) & (size >= 3))[codes]
     illness = d["serious_illness"]
     eligible = low | hospital | sole | illness
-    score = (np.where(low, WEIGHTS["low_income"], 0.0) + np.where(hospital, WEIGHTS["hospital"],
-                                                                  0.0)
-             + np.where(sole, WEIGHTS["sole_earner"], 0.0)
-             + np.where(illness, WEIGHTS["illness"], 0.0))
+    score = (
+        np.where(low, WEIGHTS["low_income"], 0.0)
+        + np.where(hospital, WEIGHTS["hospital"], 0.0)
+        + np.where(sole, WEIGHTS["sole_earner"], 0.0)
+        + np.where(illness, WEIGHTS["illness"], 0.0)
+    )
     thresholds = np.array([float(t) for t, _ in BRACKETS])
     table = np.array([0] + [a * 100 for _, a in BRACKETS], dtype=np.int64)
     amount = np.where(eligible, table[np.searchsorted(thresholds, score, side="right")], 0)
     return {
         "screening_eligible": _years(d["birth_date"], as_of) >= 40,
-        "low_income_hardship": low, "hospital_subsidy": hospital,
-        "long_tenure": _years(d["hire_date"], as_of) >= 30, "sole_earner": sole,
-        "hardship_eligible": eligible, "hardship_score": score, "subsidy_amount": amount,
+        "low_income_hardship": low,
+        "hospital_subsidy": hospital,
+        "long_tenure": _years(d["hire_date"], as_of) >= 30,
+        "sole_earner": sole,
+        "hardship_eligible": eligible,
+        "hardship_score": score,
+        "subsidy_amount": amount,
     }
 
 
@@ -196,40 +270,61 @@ def polars_rules(frame: Any, as_of: dt.date) -> Any:
     def years(name: str) -> pl.Expr:
         c = pl.col(name)
         key = c.dt.month().cast(pl.Int64) * 100 + c.dt.day().cast(pl.Int64)
-        return (as_of.year - c.dt.year().cast(pl.Int64)
-                - (key > as_of.month * 100 + as_of.day).cast(pl.Int64))
+        return (
+            as_of.year
+            - c.dt.year().cast(pl.Int64)
+            - (key > as_of.month * 100 + as_of.day).cast(pl.Int64)
+        )
 
     w = WEIGHTS
-    step1 = frame.lazy().with_columns(fen("annual_income").alias("_inc"),
-                                      fen("rigid_spending").alias("_rig"))
+    step1 = frame.lazy().with_columns(
+        fen("annual_income").alias("_inc"), fen("rigid_spending").alias("_rig")
+    )
     step2 = step1.with_columns(
         (pl.col("_inc").sum().over(HH) - pl.col("_rig").sum().over(HH)).alias("_net"),
         pl.len().over(HH).cast(pl.Int64).alias("_size"),
         (pl.col("_inc") > 0).cast(pl.Int64).sum().over(HH).alias("_earners"),
     )
     step3 = step2.with_columns(
-        (half_up(half_up(pl.col("_net"), 12), pl.col("_size")) < THRESHOLD_YUAN * 100)
-        .alias("low_income_hardship"),
+        (half_up(half_up(pl.col("_net"), 12), pl.col("_size")) < THRESHOLD_YUAN * 100).alias(
+            "low_income_hardship"
+        ),
         (pl.col("sick_leave_days") >= 15).alias("hospital_subsidy"),
-        ((pl.col("_inc") > 0) & (pl.col("_earners") == 1) & (pl.col("_size") >= 3))
-        .alias("sole_earner"),
+        ((pl.col("_inc") > 0) & (pl.col("_earners") == 1) & (pl.col("_size") >= 3)).alias(
+            "sole_earner"
+        ),
         (years("birth_date") >= 40).alias("screening_eligible"),
         (years("hire_date") >= 30).alias("long_tenure"),
     )
     step4 = step3.with_columns(
-        (pl.col("low_income_hardship") | pl.col("hospital_subsidy") | pl.col("sole_earner")
-         | pl.col("serious_illness")).alias("hardship_eligible"),
-        (pl.when(pl.col("low_income_hardship")).then(w["low_income"]).otherwise(0.0)
-         + pl.when(pl.col("hospital_subsidy")).then(w["hospital"]).otherwise(0.0)
-         + pl.when(pl.col("sole_earner")).then(w["sole_earner"]).otherwise(0.0)
-         + pl.when(pl.col("serious_illness")).then(w["illness"]).otherwise(0.0))
-        .alias("hardship_score"),
+        (
+            pl.col("low_income_hardship")
+            | pl.col("hospital_subsidy")
+            | pl.col("sole_earner")
+            | pl.col("serious_illness")
+        ).alias("hardship_eligible"),
+        (
+            pl.when(pl.col("low_income_hardship")).then(w["low_income"]).otherwise(0.0)
+            + pl.when(pl.col("hospital_subsidy")).then(w["hospital"]).otherwise(0.0)
+            + pl.when(pl.col("sole_earner")).then(w["sole_earner"]).otherwise(0.0)
+            + pl.when(pl.col("serious_illness")).then(w["illness"]).otherwise(0.0)
+        ).alias("hardship_score"),
     )
     (t1, a1), (t2, a2), (t3, a3) = ((float(t), a * 100) for t, a in BRACKETS)
     score = pl.col("hardship_score")
-    amount = (pl.when(~pl.col("hardship_eligible")).then(0).when(score >= t3).then(a3)
-              .when(score >= t2).then(a2).when(score >= t1).then(a1).otherwise(0)
-              .cast(pl.Int64).alias("subsidy_amount"))
+    amount = (
+        pl.when(~pl.col("hardship_eligible"))
+        .then(0)
+        .when(score >= t3)
+        .then(a3)
+        .when(score >= t2)
+        .then(a2)
+        .when(score >= t1)
+        .then(a1)
+        .otherwise(0)
+        .cast(pl.Int64)
+        .alias("subsidy_amount")
+    )
     return step4.with_columns(amount).select(list(RULES)).collect()
 
 
@@ -309,17 +404,27 @@ def input_building(rs: RuleSet, repeat: int) -> dict[str, float]:
     data = roster(5400)
     n = 5400
     births = data["birth_date"].astype("datetime64[D]").tolist()
-    hires = [max(h, b.replace(year=b.year + 18) if not (b.month == 2 and b.day == 29)
-                 else dt.date(b.year + 18, 3, 1))
-             for h, b in zip(data["hire_date"].tolist(), births, strict=True)]
+    hires = [
+        max(
+            h,
+            b.replace(year=b.year + 18)
+            if not (b.month == 2 and b.day == 29)
+            else dt.date(b.year + 18, 3, 1),
+        )
+        for h, b in zip(data["hire_date"].tolist(), births, strict=True)
+    ]
     hires = [min(h, dt.date(2025, 5, 1)) for h in hires]
     rows = [
-        {"member_id": f"M{i:05d}", "household_id": f"H{int(data[HH][i])}",
-         "birth_date": births[i], "hire_date": hires[i],
-         "annual_income": Decimal(f"{data['annual_income'][i]:.2f}"),
-         "rigid_spending": Decimal(f"{data['rigid_spending'][i]:.2f}"),
-         "sick_leave_days": int(data["sick_leave_days"][i]),
-         "serious_illness": bool(data["serious_illness"][i])}
+        {
+            "member_id": f"M{i:05d}",
+            "household_id": f"H{int(data[HH][i])}",
+            "birth_date": births[i],
+            "hire_date": hires[i],
+            "annual_income": Decimal(f"{data['annual_income'][i]:.2f}"),
+            "rigid_spending": Decimal(f"{data['rigid_spending'][i]:.2f}"),
+            "sick_leave_days": int(data["sick_leave_days"][i]),
+            "serious_illness": bool(data["serious_illness"][i]),
+        }
         for i in range(n)
     ]
     members = [Member(name="张三", **row) for row in rows]
@@ -336,16 +441,23 @@ def input_building(rs: RuleSet, repeat: int) -> dict[str, float]:
     row = rows[123]
     t_explain = per_call(lambda: rs.explain(row, "subsidy_amount", AS_OF), 100, repeat)
     t_explain_screen = per_call(lambda: rs.explain(row, "screening_eligible", AS_OF), 100, repeat)
-    t_explain_roster, _ = best(lambda: rs.explain(rows, "subsidy_amount", AS_OF,
-                                                  member="M00123"), 20)
+    t_explain_roster, _ = best(
+        lambda: rs.explain(rows, "subsidy_amount", AS_OF, member="M00123"), 20
+    )
     prepared = rs.prepare(rows)
     rs.explain(prepared, "subsidy_amount", AS_OF, member="M00123")  # builds its indexes once
     t_explain_prepared = per_call(
         lambda: rs.explain(prepared, "subsidy_amount", AS_OF, member="M00123"), 100, repeat
     )
-    return {"dicts": t_dicts, "models": t_models, "rows_evaluate": t_eval,
-            "explain_row": t_explain, "explain_row_screening": t_explain_screen,
-            "explain_in_roster": t_explain_roster, "explain_prepared": t_explain_prepared}
+    return {
+        "dicts": t_dicts,
+        "models": t_models,
+        "rows_evaluate": t_eval,
+        "explain_row": t_explain,
+        "explain_row_screening": t_explain_screen,
+        "explain_in_roster": t_explain_roster,
+        "explain_prepared": t_explain_prepared,
+    }
 
 
 def main() -> None:
@@ -357,10 +469,14 @@ def main() -> None:
     import polars as pl
 
     rs = ruleset()
-    print(f"rules engine benchmark, rule set {rs.version[:12]}, as of {AS_OF}; best of "
-          f"{args.repeat} runs")
-    print(f"{'members':>9} {'engine':>9} {'numpy':>9} {'polars':>9} {'eng/np':>7} "
-          f"{'eng/pl':>7} {'eng(pl in)':>10} {'peak/input':>10}")
+    print(
+        f"rules engine benchmark, rule set {rs.version[:12]}, as of {AS_OF}; best of "
+        f"{args.repeat} runs"
+    )
+    print(
+        f"{'members':>9} {'engine':>9} {'numpy':>9} {'polars':>9} {'eng/np':>7} "
+        f"{'eng/pl':>7} {'eng(pl in)':>10} {'peak/input':>10}"
+    )
     for n in (int(s) for s in args.sizes.split(",")):
         data = roster(n)
         frame = pl.DataFrame(data)
@@ -374,36 +490,47 @@ def main() -> None:
         check_agree(ours, {r: ours_pl[r].to_numpy() for r in RULES}, "engine on polars input")
         input_bytes = sum(a.nbytes for a in data.values())
         peak = peak_bytes(partial(engine, rs, data))
-        print(f"{n:>9,} {t_ours:>8.4f}s {t_np:>8.4f}s {t_pl:>8.4f}s {t_ours / t_np:>7.2f} "
-              f"{t_ours / t_pl:>7.2f} {t_ours_pl:>9.4f}s {peak / input_bytes:>10.2f}")
+        print(
+            f"{n:>9,} {t_ours:>8.4f}s {t_np:>8.4f}s {t_pl:>8.4f}s {t_ours / t_np:>7.2f} "
+            f"{t_ours / t_pl:>7.2f} {t_ours_pl:>9.4f}s {peak / input_bytes:>10.2f}"
+        )
     print("all three agree on every rule and member")
 
     colds = []
     for _ in range(3):
         start = time.perf_counter()
         code = COLD.format(here=str(Path(__file__).parent))
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
         wall = time.perf_counter() - start
         colds.append((wall, json.loads(out.stdout)))
     wall, inner = min(colds, key=lambda c: c[0])
-    print(f"cold process (start python, import, build, evaluate 5,400): {wall:.3f}s; "
-          f"import {inner['import']:.3f}s, build rules+roster {inner['build']:.3f}s, "
-          f"evaluate {inner['evaluate'] * 1000:.1f} ms; heavy modules loaded: "
-          f"{inner['heavy_modules'] or 'none'}")
+    print(
+        f"cold process (start python, import, build, evaluate 5,400): {wall:.3f}s; "
+        f"import {inner['import']:.3f}s, build rules+roster {inner['build']:.3f}s, "
+        f"evaluate {inner['evaluate'] * 1000:.1f} ms; heavy modules loaded: "
+        f"{inner['heavy_modules'] or 'none'}"
+    )
     got = input_building(rs, args.repeat * 4)
-    print(f"input from 5,400 dicts: {got['dicts'] * 1000:.1f} ms; from 5,400 Member models "
-          f"(to_row): {got['models'] * 1000:.1f} ms; evaluate rows end to end: "
-          f"{got['rows_evaluate'] * 1000:.1f} ms")
-    print(f"explain one member (row): subsidy_amount {got['explain_row'] * 1000:.3f} ms, "
-          f"screening_eligible {got['explain_row_screening'] * 1000:.3f} ms; "
-          f"in a 5,400 roster with household: {got['explain_in_roster'] * 1000:.2f} ms, "
-          f"in a prepared roster: {got['explain_prepared'] * 1000:.3f} ms")
+    print(
+        f"input from 5,400 dicts: {got['dicts'] * 1000:.1f} ms; from 5,400 Member models "
+        f"(to_row): {got['models'] * 1000:.1f} ms; evaluate rows end to end: "
+        f"{got['rows_evaluate'] * 1000:.1f} ms"
+    )
+    print(
+        f"explain one member (row): subsidy_amount {got['explain_row'] * 1000:.3f} ms, "
+        f"screening_eligible {got['explain_row_screening'] * 1000:.3f} ms; "
+        f"in a 5,400 roster with household: {got['explain_in_roster'] * 1000:.2f} ms, "
+        f"in a prepared roster: {got['explain_prepared'] * 1000:.3f} ms"
+    )
     example = example_roster_explain(args.repeat)
     worst = max(example, key=example.__getitem__)
-    print(f"explain each of the {len(example)} standard rules on examples/roster.csv after "
-          f"prepare (worst of 21 members): mean {sum(example.values()) / len(example) * 1000:.3f}"
-          f" ms, slowest {worst} {example[worst] * 1000:.3f} ms")
+    print(
+        f"explain each of the {len(example)} standard rules on examples/roster.csv after "
+        f"prepare (worst of 21 members): mean {sum(example.values()) / len(example) * 1000:.3f}"
+        f" ms, slowest {worst} {example[worst] * 1000:.3f} ms"
+    )
 
 
 def example_roster_explain(repeat: int) -> dict[str, float]:
@@ -425,7 +552,8 @@ def example_roster_explain(repeat: int) -> dict[str, float]:
             rs.explain(prepared, rule, AS_OF, member=member)  # builds the indexes once
         times[rule] = max(
             per_call(lambda m=m, r=rule: rs.explain(prepared, r, AS_OF, member=m), 20, repeat)
-            for m in members)
+            for m in members
+        )
     return times
 
 

@@ -66,47 +66,77 @@ def load(path: Path, args: argparse.Namespace) -> None:
     ids = [p.member_id for p in people]
     start = time.perf_counter()
     flow = Workflow()
-    store.import_demands(simulate(p, flow) for p in plan_year(YEAR, n_demands=args.demands,
-                                                              members=ids))
+    store.import_demands(
+        simulate(p, flow) for p in plan_year(YEAR, n_demands=args.demands, members=ids)
+    )
     print(f"  {args.demands:,} demands in {time.perf_counter() - start:.1f} s")
     start = time.perf_counter()
     store.add_grants(
-        Grant(grant_id=f"G{i}", benefit_id=rng.choice(("festival", "birthday", "hospital")),
-              member_id=rng.choice(ids), amount=Decimal(rng.choice((200, 500, 1000))),
-              granted_on=date(YEAR, 1, 1) + timedelta(days=rng.randrange(365)), reason="bench")
-        for i in range(args.grants))
+        Grant(
+            grant_id=f"G{i}",
+            benefit_id=rng.choice(("festival", "birthday", "hospital")),
+            member_id=rng.choice(ids),
+            amount=Decimal(rng.choice((200, 500, 1000))),
+            granted_on=date(YEAR, 1, 1) + timedelta(days=rng.randrange(365)),
+            reason="bench",
+        )
+        for i in range(args.grants)
+    )
     print(f"  {args.grants:,} grants in {time.perf_counter() - start:.1f} s")
     start = time.perf_counter()
     book = ActivityBook(store)
     per = 250
     n_activities = max(1, args.registrations // per)
     book.add_activities(
-        (Activity(activity_id=f"A{i:04d}", kind=ActivityKind.SPORTS, title=f"活动{i}",
-                  starts_on=date(YEAR, 1, 1) + timedelta(days=i % 360),
-                  ends_on=date(YEAR, 1, 1) + timedelta(days=i % 360), capacity=200),
-         OrganiserKind.BRANCH, None) for i in range(n_activities))
+        (
+            Activity(
+                activity_id=f"A{i:04d}",
+                kind=ActivityKind.SPORTS,
+                title=f"活动{i}",
+                starts_on=date(YEAR, 1, 1) + timedelta(days=i % 360),
+                ends_on=date(YEAR, 1, 1) + timedelta(days=i % 360),
+                capacity=200,
+            ),
+            OrganiserKind.BRANCH,
+            None,
+        )
+        for i in range(n_activities)
+    )
     for i in range(n_activities):
         chosen = rng.sample(ids, per)
-        book.register_many(f"A{i:04d}", chosen, datetime(YEAR, 1, 1, 9),
-                           check_eligibility=False)
+        book.register_many(f"A{i:04d}", chosen, datetime(YEAR, 1, 1, 9), check_eligibility=False)
         book.record_attendance(f"A{i:04d}", {m: rng.random() < 0.9 for m in chosen[:200]})
     print(f"  {n_activities * per:,} registrations in {time.perf_counter() - start:.1f} s")
     start = time.perf_counter()
     surveys = SurveyBook(store)
-    questions = (Question("overall", "总体满意度", "overall"),
-                 Question("canteen", "食堂满意度", "canteen"),
-                 Question("mood", "心理自评", "mood", QuestionKind.NUMERIC, 0, 100))
+    questions = (
+        Question("overall", "总体满意度", "overall"),
+        Question("canteen", "食堂满意度", "canteen"),
+        Question("mood", "心理自评", "mood", QuestionKind.NUMERIC, 0, 100),
+    )
     depts = ("clinical", "nursing", "logistics", "administration")
     for k, closes in enumerate((date(YEAR, 3, 31), date(YEAR, 12, 15))):
         sid = f"S{k}"
-        surveys.add_survey(Questionnaire(sid, f"调查{k}", closes - timedelta(days=20), closes,
-                                         questions))
-        surveys.add_responses(sid, [
-            ParsedResponse(n, None, rng.choice(depts), None,
-                           {"overall": rng.choice((1, 2, 3, 4, 4, 4)) * 100,
-                            "canteen": rng.choice((1, 2, 3, 4)) * 100,
-                            "mood": rng.randrange(50, 100) * 100})
-            for n in range(args.responses // 2)])
+        surveys.add_survey(
+            Questionnaire(sid, f"调查{k}", closes - timedelta(days=20), closes, questions)
+        )
+        surveys.add_responses(
+            sid,
+            [
+                ParsedResponse(
+                    n,
+                    None,
+                    rng.choice(depts),
+                    None,
+                    {
+                        "overall": rng.choice((1, 2, 3, 4, 4, 4)) * 100,
+                        "canteen": rng.choice((1, 2, 3, 4)) * 100,
+                        "mood": rng.randrange(50, 100) * 100,
+                    },
+                )
+                for n in range(args.responses // 2)
+            ],
+        )
     print(f"  {args.responses:,} survey responses in {time.perf_counter() - start:.1f} s")
     store.close()
 
@@ -132,22 +162,29 @@ def main() -> None:
             report = best(lambda: year_figures(store, YEAR), args.repeats)
             period = ReportPeriod.year(YEAR)
             demands = best(lambda: demand_figures(store, period), args.repeats)
-            baseline = best(lambda: [raw.execute(q, bounds).fetchall() for q in BASELINE],
-                            args.repeats)
+            baseline = best(
+                lambda: [raw.execute(q, bounds).fetchall() for q in BASELINE], args.repeats
+            )
         finally:
             raw.close()
             store.close()
     a = figures.activities
-    print(f"[sqlite] figures: {figures.demands.total.received:,} demands, "
-          f"{figures.money.grants:,} grants, {sum(r.registered + r.waitlisted for r in a.rows):,}"
-          f" registrations, {sum(s.responses for s in figures.surveys.surveys):,} responses")
-    print(f"[sqlite] year report figures: {report * 1000:.0f} ms (best of {args.repeats}); "
-          f"raw SQL baseline (4 GROUP BYs): {baseline * 1000:.0f} ms; "
-          f"ratio {report / baseline:.1f}x; target < {TARGET_S:.0f} s: "
-          f"{'met' if report < TARGET_S else 'NOT met'}")
-    print(f"[sqlite] of which the demand figures (the demand report's own query and arrays): "
-          f"{demands * 1000:.0f} ms; activities, contests, money and surveys: "
-          f"{(report - demands) * 1000:.0f} ms")
+    print(
+        f"[sqlite] figures: {figures.demands.total.received:,} demands, "
+        f"{figures.money.grants:,} grants, {sum(r.registered + r.waitlisted for r in a.rows):,}"
+        f" registrations, {sum(s.responses for s in figures.surveys.surveys):,} responses"
+    )
+    print(
+        f"[sqlite] year report figures: {report * 1000:.0f} ms (best of {args.repeats}); "
+        f"raw SQL baseline (4 GROUP BYs): {baseline * 1000:.0f} ms; "
+        f"ratio {report / baseline:.1f}x; target < {TARGET_S:.0f} s: "
+        f"{'met' if report < TARGET_S else 'NOT met'}"
+    )
+    print(
+        f"[sqlite] of which the demand figures (the demand report's own query and arrays): "
+        f"{demands * 1000:.0f} ms; activities, contests, money and surveys: "
+        f"{(report - demands) * 1000:.0f} ms"
+    )
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
 
 

@@ -25,9 +25,7 @@ def postgres_url() -> str:
     url = os.environ.get("UNIONKIT_TEST_PG_URL", "")
     if url and url != "unavailable":
         return url
-    reason = (
-        "PostgreSQL tests need UNIONKIT_TEST_PG_URL: run `source tools/postgres.sh` first"
-    )
+    reason = "PostgreSQL tests need UNIONKIT_TEST_PG_URL: run `source tools/postgres.sh` first"
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(f"{reason} (CI=true: PostgreSQL tests must run in CI)")
     pytest.skip(reason)
@@ -53,7 +51,6 @@ def make_workflow() -> Workflow:
         calendar=_CALENDAR,
         router=lambda d: {"canteen": "logistics", "pay": "hr"}.get(d.category or ""),
     )
-
 
 
 MONDAY = datetime(2026, 3, 2, 9, 30)

@@ -9,8 +9,17 @@ import pytest
 
 import unionkit
 
-HEAVY = ("pandas", "polars", "pyarrow", "sqlalchemy", "matplotlib", "typer", "rich",
-         "phonenumbers", "python_calamine")
+HEAVY = (
+    "pandas",
+    "polars",
+    "pyarrow",
+    "sqlalchemy",
+    "matplotlib",
+    "typer",
+    "rich",
+    "phonenumbers",
+    "python_calamine",
+)
 
 
 @pytest.mark.parametrize("name", unionkit.__all__)
@@ -39,8 +48,7 @@ def test_importing_unionkit_and_its_models_pulls_in_no_optional_dependency() -> 
         f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
 
     assert "" == out.stdout.strip()
 
@@ -56,7 +64,6 @@ def test_errors_are_also_their_builtin_kinds() -> None:
         if cls is errors.UnionkitError:
             continue
         builtin_kinds = [
-            base for base in cls.__mro__
-            if base.__module__ == "builtins" and base not in generic
+            base for base in cls.__mro__ if base.__module__ == "builtins" and base not in generic
         ]
         assert builtin_kinds, f"{name} subclasses no builtin error kind"

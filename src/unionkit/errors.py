@@ -124,9 +124,7 @@ class RuleSyntaxError(RuleDefinitionError):
         column: The 1-based column within the expression.
     """
 
-    def __init__(
-        self, message: str, *, line: int, column: int, rule: str | None = None
-    ) -> None:
+    def __init__(self, message: str, *, line: int, column: int, rule: str | None = None) -> None:
         self.line = line
         self.column = column
         super().__init__(message, rule=rule)

@@ -70,6 +70,7 @@ class Texts:
         chosen = zh if Lang.parse(lang) is Lang.zh else en
         return chosen.format(**values) if values else chosen
 
+
 YES_WORDS = frozenset({"1", "true", "yes", "y", "t", "是", "有", "对", "√", "✓"})
 """Cell texts read as yes (after NFKC, trimming and case folding)."""
 

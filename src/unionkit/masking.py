@@ -40,15 +40,11 @@ def mask_raw(raw: object) -> str:
 # Searched on a copy with full-width digits made ASCII (same length), so that the spans
 # found apply to the original text. Numbers may be split by one space or dash per gap,
 # and a mobile may carry +86/0086, as MobileNumber.parse accepts them.
-_ID_RE = re.compile(
-    r"(?<![0-9])(?P<n>[1-9][0-9]{5}[ -]?[0-9]{8}[ -]?[0-9]{3}[0-9Xx])(?![0-9])"
-)
+_ID_RE = re.compile(r"(?<![0-9])(?P<n>[1-9][0-9]{5}[ -]?[0-9]{8}[ -]?[0-9]{3}[0-9Xx])(?![0-9])")
 _MOBILE_RE = re.compile(
     r"(?<![0-9])(?:(?:\+|00)86[ -]?)?(?P<n>1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4})(?![0-9])"
 )
-_HALF_WIDTH = str.maketrans(
-    "０１２３４５６７８９Ｘｘ＋－\u3000", "0123456789Xx+- "
-)
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ＋－\u3000", "0123456789Xx+- ")
 
 
 def _mask_matches(

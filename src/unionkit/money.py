@@ -163,6 +163,8 @@ def format_yuan(amount: Decimal) -> str:
         ValueError: The amount has a fraction of a fen.
     """
     return format_fen(yuan_to_fen(amount))
+
+
 def round_to_fen(amount: Decimal) -> int:
     """*amount* yuan as whole fen, rounded half up (四舍五入) past the second place."""
     return int(amount.scaleb(2).to_integral_value(ROUND_HALF_UP))

@@ -63,6 +63,7 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     value = os.environ.get(TODAY_VARIABLE, "").strip()
     return f"unionkit: clock moved to {value} ({TODAY_VARIABLE})" if value else None
 
+
 _MEMBER_DEFAULTS: dict[str, Any] = {
     "name": "测试会员",
     "sex": "female",

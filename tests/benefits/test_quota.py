@@ -38,12 +38,29 @@ class Shop:
 
     def catalogue(self, on: date) -> list[CatalogueItem]:
         return [
-            CatalogueItem(item_id="rice", name_zh="大米", name_en="rice",
-                          kind=BenefitKind.FESTIVAL_GOODS, price="199.90", home_delivery=True),
-            CatalogueItem(item_id="oil", name_zh="食用油", name_en="oil",
-                          kind=BenefitKind.FESTIVAL_GOODS, price="100.05"),
-            CatalogueItem(item_id="cash", name_zh="现金", name_en="cash",
-                          kind=BenefitKind.FESTIVAL_GOODS, form=GrantForm.CASH, price="100"),
+            CatalogueItem(
+                item_id="rice",
+                name_zh="大米",
+                name_en="rice",
+                kind=BenefitKind.FESTIVAL_GOODS,
+                price="199.90",
+                home_delivery=True,
+            ),
+            CatalogueItem(
+                item_id="oil",
+                name_zh="食用油",
+                name_en="oil",
+                kind=BenefitKind.FESTIVAL_GOODS,
+                price="100.05",
+            ),
+            CatalogueItem(
+                item_id="cash",
+                name_zh="现金",
+                name_en="cash",
+                kind=BenefitKind.FESTIVAL_GOODS,
+                form=GrantForm.CASH,
+                price="100",
+            ),
         ]
 
     def quota(self, on: date) -> Quota:
@@ -61,8 +78,9 @@ def test_shop_satisfies_the_provider_protocol() -> None:
 
 
 def test_choice_is_priced_exactly_in_yuan() -> None:
-    order = choose(Shop(), "M1", [Selection("rice", 2), Selection("oil")], QuotaLedger(),
-                   on=ON, order_id="o1")
+    order = choose(
+        Shop(), "M1", [Selection("rice", 2), Selection("oil")], QuotaLedger(), on=ON, order_id="o1"
+    )
 
     # 2 x 199.90 + 100.05, added as decimals: a float sum would give 499.84999...
     assert Decimal("499.85") == order.total
@@ -84,11 +102,13 @@ def test_choice_over_the_remaining_quota_is_refused_and_names_the_member() -> No
 
 def test_quota_is_per_year() -> None:
     shop, ledger = Shop(), QuotaLedger()
-    confirm(shop, choose(shop, "M1", [Selection("rice", 2)], ledger, on=ON, order_id="a"),
-            ledger, on=ON)
+    confirm(
+        shop, choose(shop, "M1", [Selection("rice", 2)], ledger, on=ON, order_id="a"), ledger, on=ON
+    )
 
-    next_year = choose(shop, "M1", [Selection("rice", 2)], ledger, on=date(2027, 1, 5),
-                       order_id="b")
+    next_year = choose(
+        shop, "M1", [Selection("rice", 2)], ledger, on=date(2027, 1, 5), order_id="b"
+    )
 
     assert Decimal("399.80") == next_year.total
 
@@ -125,8 +145,10 @@ def test_confirming_the_same_order_twice_counts_it_once() -> None:
 
 def test_two_orders_priced_together_cannot_both_pass_the_cap() -> None:
     shop, ledger = Shop(), QuotaLedger()
-    orders = [choose(shop, "M1", [Selection("rice", 2)], ledger, on=ON, order_id=f"o{i}")
-              for i in range(4)]
+    orders = [
+        choose(shop, "M1", [Selection("rice", 2)], ledger, on=ON, order_id=f"o{i}")
+        for i in range(4)
+    ]
     outcomes: list[str] = []
 
     def place(order: Order) -> None:

@@ -37,18 +37,37 @@ def test_birthday_this_month_from_datetime64_column() -> None:
 
 def test_trigger_key_must_be_an_identifier() -> None:
     with pytest.raises(ValidationError, match="lowercase"):
-        CareTrigger(key="Birthday Visit", label_zh="生日", label_en="birthday",
-                    when=field("serious_illness"))
+        CareTrigger(
+            key="Birthday Visit",
+            label_zh="生日",
+            label_en="birthday",
+            when=field("serious_illness"),
+        )
 
 
 def test_proposals_carry_exact_amounts_from_dated_parameters() -> None:
-    illness = CareTrigger(key="illness", label_zh="患病慰问", label_en="illness visit",
-                          when=field("serious_illness"), action=CareAction.VISIT_AND_PAYMENT,
-                          benefit_kind=BenefitKind.ILLNESS_VISIT,
-                          amount=param("care.illness"), must_visit=True)
-    params = Parameters([Parameter("care.illness", "yuan", values=(
-        ParameterValue(date(2020, 1, 1), Decimal("800.50")),
-        ParameterValue(date(2026, 1, 1), Decimal("1000.00"))))])
+    illness = CareTrigger(
+        key="illness",
+        label_zh="患病慰问",
+        label_en="illness visit",
+        when=field("serious_illness"),
+        action=CareAction.VISIT_AND_PAYMENT,
+        benefit_kind=BenefitKind.ILLNESS_VISIT,
+        amount=param("care.illness"),
+        must_visit=True,
+    )
+    params = Parameters(
+        [
+            Parameter(
+                "care.illness",
+                "yuan",
+                values=(
+                    ParameterValue(date(2020, 1, 1), Decimal("800.50")),
+                    ParameterValue(date(2026, 1, 1), Decimal("1000.00")),
+                ),
+            )
+        ]
+    )
     ruleset = RuleSet(illness.rules(), params, MEMBER_FIELDS)
     data = {"member_id": ["a", "b", "c"], "serious_illness": [True, False, True]}
 
@@ -56,6 +75,7 @@ def test_proposals_carry_exact_amounts_from_dated_parameters() -> None:
     after = propose_care(ruleset, {"illness": illness}, data, date(2026, 1, 1))
 
     assert [("a", Decimal("800.50")), ("c", Decimal("800.50"))] == [
-        (p.member_id, p.amount) for p in before]
+        (p.member_id, p.amount) for p in before
+    ]
     assert [Decimal("1000.00"), Decimal("1000.00")] == [p.amount for p in after]
     assert all(p.must_visit and p.benefit_kind is BenefitKind.ILLNESS_VISIT for p in after)

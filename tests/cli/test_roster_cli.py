@@ -39,11 +39,14 @@ def clean(tmp_path: Path) -> Path:
 @pytest.fixture
 def bad(tmp_path: Path) -> Path:
     wrong = make_id("125")[:-1] + ("1" if make_id("125")[-1] != "1" else "2")
-    return write(tmp_path / "bad.csv", [
-        ["H1", "张伟", make_id("123"), "13800138000", "100"],
-        ["H2", "李娜", wrong, "13900139000", "-5"],
-        ["H3", "王芳", make_id("123"), "13700137000", "1"],
-    ])
+    return write(
+        tmp_path / "bad.csv",
+        [
+            ["H1", "张伟", make_id("123"), "13800138000", "100"],
+            ["H2", "李娜", wrong, "13900139000", "-5"],
+            ["H3", "王芳", make_id("123"), "13700137000", "1"],
+        ],
+    )
 
 
 def test_clean_roster_exits_zero_with_a_summary(clean: Path) -> None:
@@ -70,10 +73,15 @@ def test_json_output_is_complete_and_masked(bad: Path) -> None:
     report = json.loads(result.output)
     assert report["summary"]["valid"] == 1
     assert report["summary"]["errors_by_code"] == {
-        "id_checksum": 1, "negative_amount": 1, "duplicate_national_id": 1}
+        "id_checksum": 1,
+        "negative_amount": 1,
+        "duplicate_national_id": 1,
+    }
     assert {(e["row"], e["column"], e["code"]) for e in report["errors"]} == {
-        (3, "身份证号", "id_checksum"), (3, "月工资", "negative_amount"),
-        (4, "身份证号", "duplicate_national_id")}
+        (3, "身份证号", "id_checksum"),
+        (3, "月工资", "negative_amount"),
+        (4, "身份证号", "duplicate_national_id"),
+    }
     for secret in (make_id("123"), make_id("125")[:17], "13900139000", "13700137000"):
         assert secret not in result.output
 
@@ -102,8 +110,9 @@ def test_mapping_file_renames_columns(tmp_path: Path) -> None:
     mapping.write_text("职工代码: member_id\n", encoding="utf-8")
 
     without = runner.invoke(app, ["roster", "check", str(path)])
-    with_map = runner.invoke(app, ["roster", "check", str(path), "--mapping", str(mapping),
-                                   "--json"])
+    with_map = runner.invoke(
+        app, ["roster", "check", str(path), "--mapping", str(mapping), "--json"]
+    )
 
     assert without.exit_code == 2
     assert with_map.exit_code == 0
@@ -122,7 +131,11 @@ def test_bad_mapping_file_is_a_usage_error(tmp_path: Path, clean: Path) -> None:
 def test_python_dash_m_on_the_bundled_roster() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "unionkit", "roster", "check", "examples/roster.csv", "--json"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
     assert proc.returncode == 1, proc.stderr

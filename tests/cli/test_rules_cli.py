@@ -22,8 +22,19 @@ ROOT = Path(__file__).parents[2]
 AS_OF = date(2025, 6, 1)
 runner = CliRunner()
 
-HEADER = ["工号", "姓名", "是否会员", "身份证号", "出生日期", "家庭编号", "入职日期", "月工资",
-          "年可支配收入", "刚性支出", "病假天数"]
+HEADER = [
+    "工号",
+    "姓名",
+    "是否会员",
+    "身份证号",
+    "出生日期",
+    "家庭编号",
+    "入职日期",
+    "月工资",
+    "年可支配收入",
+    "刚性支出",
+    "病假天数",
+]
 
 
 def _bad_id() -> str:
@@ -81,8 +92,11 @@ def age_on(born: str, day: date) -> int:
 
 def screened(min_age: int) -> set[str]:
     """The valid union members at least *min_age* on AS_OF, worked out from ROWS."""
-    return {r[0] for r in ROWS
-            if r[0] not in BAD_MEMBERS and r[2] == "是" and age_on(r[4], AS_OF) >= min_age}
+    return {
+        r[0]
+        for r in ROWS
+        if r[0] not in BAD_MEMBERS and r[2] == "是" and age_on(r[4], AS_OF) >= min_age
+    }
 
 
 def write_roster(path: Path, rows: Sequence[tuple[str, ...]] = ROWS) -> Path:
@@ -105,8 +119,9 @@ def read_results(path: Path) -> dict[str, dict[str, str]]:
         assert label and rule.endswith(")"), cell
         keys.append(rule[:-1])
     words = {"是": "true", "否": "false"}
-    return {row[0]: {k: words.get(v, v) for k, v in zip(keys, row, strict=True)}
-            for row in rows[1:]}
+    return {
+        row[0]: {k: words.get(v, v) for k, v in zip(keys, row, strict=True)} for row in rows[1:]
+    }
 
 
 @pytest.fixture
@@ -131,8 +146,16 @@ def test_counts_and_money_match_values_worked_out_by_hand(
 ) -> None:
     out = tmp_path / "out" / "results.csv"
 
-    code, stdout, stderr = evaluate(str(roster), "--as-of", "2025-06-01", "--out", str(out),
-                                    "--rule-file", str(extra_rules), "--json")
+    code, stdout, stderr = evaluate(
+        str(roster),
+        "--as-of",
+        "2025-06-01",
+        "--out",
+        str(out),
+        "--rule-file",
+        str(extra_rules),
+        "--json",
+    )
 
     assert code == 0, stderr
     results = read_results(out)
@@ -143,7 +166,8 @@ def test_counts_and_money_match_values_worked_out_by_hand(
     assert results["M1"]["half_salary"] == "4250.25"
     assert results["M1"]["year_salary"] == "102006.00"
     assert results["M3"]["half_salary"] == str(
-        (Decimal("5000.99") / 2).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+        (Decimal("5000.99") / 2).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    )
     assert results["M1-1"]["half_salary"] == ""  # no salary: unknown, not 0
     # household H1: (36000.60 + 0 - 0) / (12 x 2) = 1500.025 -> 1500.03
     assert results["M1"]["per_capita_monthly_income"] == "1500.03"
@@ -157,7 +181,9 @@ def test_counts_and_money_match_values_worked_out_by_hand(
     valid = [r for r in ROWS if r[0] not in BAD_MEMBERS]
     members = [r for r in valid if r[2] == "是"]
     assert (len(members), len(valid) - len(members)) == (
-        summary["union_members"], summary["relatives"])
+        summary["union_members"],
+        summary["relatives"],
+    )
     total = sum(Decimal(r[7]) * 12 for r in members if r[7])
     assert f"{total:.2f}" == by_rule["year_salary"]["total_yuan"]
     assert by_rule["half_salary"]["unknown"] == 0  # only relatives (M1-1, M4) have no salary
@@ -170,19 +196,19 @@ def test_counts_and_money_match_values_worked_out_by_hand(
     assert results["M4"]["tumor_screening_eligible"] == "false"  # 65, but a relative
 
 
-def test_the_summary_table_says_it_counts_members_only(
-    roster: Path, tmp_path: Path
-) -> None:
+def test_the_summary_table_says_it_counts_members_only(roster: Path, tmp_path: Path) -> None:
     out = tmp_path / "results.csv"
 
-    code, stdout, stderr = evaluate(str(roster), "--as-of", "2025-06-01", "--out", str(out),
-                                    "--lang", "en")
+    code, stdout, stderr = evaluate(
+        str(roster), "--as-of", "2025-06-01", "--out", str(out), "--lang", "en"
+    )
 
     assert code == 0, stderr
     valid = [r for r in ROWS if r[0] not in BAD_MEMBERS]
     members = sum(1 for r in valid if r[2] == "是")
-    assert (f"union members only ({members} members counted; "
-            f"{len(valid) - members} relatives evaluated") in " ".join(stdout.split())
+    assert (
+        f"union members only ({members} members counted; {len(valid) - members} relatives evaluated"
+    ) in " ".join(stdout.split())
     assert "tumor_screening_eligible" in stdout
     table = stdout.split("rules not summarised")[0]
     assert "household_annual_income" not in table
@@ -194,13 +220,27 @@ def test_optional_library_fields_are_unknown_and_do_not_stop_the_tiers(
 ) -> None:
     out = tmp_path / "results.csv"
 
-    code, _, stderr = evaluate(str(roster), "--as-of", "2025-06-01", "--out", str(out),
-                               "--rules", "hardship_excluded,deep_hardship,relative_hardship")
+    code, _, stderr = evaluate(
+        str(roster),
+        "--as-of",
+        "2025-06-01",
+        "--out",
+        str(out),
+        "--rules",
+        "hardship_excluded,deep_hardship,relative_hardship",
+    )
 
     assert code == 0, stderr
     results = read_results(out)
-    assert ["member_id", "name", "department", "is_member", "hardship_excluded", "deep_hardship",
-            "relative_hardship"] == list(results["M1"])
+    assert [
+        "member_id",
+        "name",
+        "department",
+        "is_member",
+        "hardship_excluded",
+        "deep_hardship",
+        "relative_hardship",
+    ] == list(results["M1"])
     assert all(row["hardship_excluded"] == "false" for row in results.values())
     # M3 alone in H3: 12000 / 12 = 1000 < 1170 (Beijing standard from 2020-07-01)
     assert results["M3"]["deep_hardship"] == "true"
@@ -211,8 +251,9 @@ def test_optional_library_fields_are_unknown_and_do_not_stop_the_tiers(
 def test_row_errors_are_counted_on_stderr_without_personal_data(
     roster: Path, tmp_path: Path
 ) -> None:
-    code, stdout, stderr = evaluate(str(roster), "--as-of", "2025-06-01",
-                                    "--out", str(tmp_path / "r.csv"), "--lang", "en")
+    code, stdout, stderr = evaluate(
+        str(roster), "--as-of", "2025-06-01", "--out", str(tmp_path / "r.csv"), "--lang", "en"
+    )
 
     assert code == 0
     assert "2 roster rows have errors" in stderr
@@ -223,9 +264,15 @@ def test_row_errors_are_counted_on_stderr_without_personal_data(
 
 
 def test_summary_table_in_chinese_names_rules_and_counts(roster: Path, tmp_path: Path) -> None:
-    code, stdout, _ = evaluate(str(roster), "--as-of", "2025-06-01",
-                               "--out", str(tmp_path / "r.csv"),
-                               "--rules", "tumor_screening_eligible,hospitalisation_subsidy")
+    code, stdout, _ = evaluate(
+        str(roster),
+        "--as-of",
+        "2025-06-01",
+        "--out",
+        str(tmp_path / "r.csv"),
+        "--rules",
+        "tumor_screening_eligible,hospitalisation_subsidy",
+    )
 
     assert code == 0
     assert f"是：{len(screened(40))} 人" in stdout
@@ -240,8 +287,17 @@ def test_a_parameter_file_overrides_the_standard_value(roster: Path, tmp_path: P
     params.write_text(SCREENING_AT_41, encoding="utf-8")
     out = tmp_path / "r.csv"
 
-    code, _, stderr = evaluate(str(roster), "--as-of", "2025-06-01", "--out", str(out),
-                               "--params", str(params), "--rules", "tumor_screening_eligible")
+    code, _, stderr = evaluate(
+        str(roster),
+        "--as-of",
+        "2025-06-01",
+        "--out",
+        str(out),
+        "--params",
+        str(params),
+        "--rules",
+        "tumor_screening_eligible",
+    )
 
     assert code == 0, stderr
     results = read_results(out)
@@ -254,9 +310,17 @@ def test_parquet_keeps_money_exact(roster: Path, extra_rules: Path, tmp_path: Pa
     pl = pytest.importorskip("polars")
     out = tmp_path / "r.parquet"
 
-    code, _, stderr = evaluate(str(roster), "--as-of", "2025-06-01", "--out", str(out),
-                               "--rule-file", str(extra_rules),
-                               "--rules", "half_salary,tumor_screening_eligible,age")
+    code, _, stderr = evaluate(
+        str(roster),
+        "--as-of",
+        "2025-06-01",
+        "--out",
+        str(out),
+        "--rule-file",
+        str(extra_rules),
+        "--rules",
+        "half_salary,tumor_screening_eligible,age",
+    )
 
     assert code == 0, stderr
     frame = pl.read_parquet(out)
@@ -273,8 +337,9 @@ def test_parquet_without_the_frames_extra_is_a_clear_usage_error(
     monkeypatch.setitem(sys.modules, "polars", None)
     out = tmp_path / "r.parquet"
 
-    code, _, stderr = evaluate(str(roster), "--as-of", "2025-06-01", "--out", str(out),
-                               "--lang", "en")
+    code, _, stderr = evaluate(
+        str(roster), "--as-of", "2025-06-01", "--out", str(out), "--lang", "en"
+    )
 
     assert code == 2
     assert "unionkit[frames]" in stderr
@@ -295,8 +360,7 @@ def test_exit_codes_for_bad_requests(
 ) -> None:
     out = tmp_path / "r.csv"
 
-    result = runner.invoke(app, ["evaluate", str(roster), "--out", str(out), "--lang", "en",
-                                 *args])
+    result = runner.invoke(app, ["evaluate", str(roster), "--out", str(out), "--lang", "en", *args])
 
     assert expected_code == result.exit_code
     assert message in result.stderr
@@ -306,8 +370,9 @@ def test_exit_codes_for_bad_requests(
 def test_missing_roster_and_wrong_output_type_are_usage_errors(tmp_path: Path) -> None:
     roster = write_roster(tmp_path / "roster.csv")
 
-    missing = evaluate(str(tmp_path / "nope.csv"), "--as-of", "2025-06-01",
-                       "--out", str(tmp_path / "r.csv"))
+    missing = evaluate(
+        str(tmp_path / "nope.csv"), "--as-of", "2025-06-01", "--out", str(tmp_path / "r.csv")
+    )
     wrong = evaluate(str(roster), "--as-of", "2025-06-01", "--out", str(tmp_path / "r.ods"))
 
     assert missing[0] == 2
@@ -320,8 +385,9 @@ def test_nothing_valid_to_evaluate_exits_one_and_writes_nothing(tmp_path: Path) 
     roster = write_roster(tmp_path / "bad.csv", [r for r in ROWS if r[0] in BAD_MEMBERS])
     out = tmp_path / "r.csv"
 
-    code, _, stderr = evaluate(str(roster), "--as-of", "2025-06-01", "--out", str(out),
-                               "--lang", "en")
+    code, _, stderr = evaluate(
+        str(roster), "--as-of", "2025-06-01", "--out", str(out), "--lang", "en"
+    )
 
     assert code == 1
     assert "no valid member" in stderr
@@ -330,11 +396,21 @@ def test_nothing_valid_to_evaluate_exits_one_and_writes_nothing(tmp_path: Path) 
 
 def test_an_invalid_rule_file_names_the_file_and_line(roster: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad_rules.yaml"
-    bad.write_text("rules:\n  - name: x\n    label: {zh: 甲, en: x}\n    type: bool\n"
-                   "    expr: sick_leave_days >=\n", encoding="utf-8")
+    bad.write_text(
+        "rules:\n  - name: x\n    label: {zh: 甲, en: x}\n    type: bool\n"
+        "    expr: sick_leave_days >=\n",
+        encoding="utf-8",
+    )
 
-    code, _, stderr = evaluate(str(roster), "--as-of", "2025-06-01",
-                               "--out", str(tmp_path / "r.csv"), "--rule-file", str(bad))
+    code, _, stderr = evaluate(
+        str(roster),
+        "--as-of",
+        "2025-06-01",
+        "--out",
+        str(tmp_path / "r.csv"),
+        "--rule-file",
+        str(bad),
+    )
 
     assert code == 1
     assert "bad_rules.yaml, line 5" in stderr
@@ -356,17 +432,30 @@ def test_an_unwritable_output_is_reported_not_a_traceback(roster: Path, tmp_path
     blocker = tmp_path / "file"
     blocker.write_text("not a directory", encoding="utf-8")
 
-    code, _, stderr = evaluate(str(roster), "--as-of", "2025-06-01",
-                               "--out", str(blocker / "r.csv"), "--lang", "en")
+    code, _, stderr = evaluate(
+        str(roster), "--as-of", "2025-06-01", "--out", str(blocker / "r.csv"), "--lang", "en"
+    )
 
     assert code == 1
     assert "cannot write" in stderr
 
 
 def test_explain_prints_the_tree_in_english(roster: Path) -> None:
-    result = runner.invoke(app, ["explain", str(roster), "--member", "M1", "--rule",
-                                 "tumor_screening_eligible", "--as-of", "2025-06-01",
-                                 "--lang", "en"])
+    result = runner.invoke(
+        app,
+        [
+            "explain",
+            str(roster),
+            "--member",
+            "M1",
+            "--rule",
+            "tumor_screening_eligible",
+            "--as-of",
+            "2025-06-01",
+            "--lang",
+            "en",
+        ],
+    )
 
     assert result.exit_code == 0, result.stderr
     assert "eligible for tumor screening for M1 as of 2025-06-01" in result.stdout
@@ -375,8 +464,19 @@ def test_explain_prints_the_tree_in_english(roster: Path) -> None:
 
 
 def test_explain_sees_the_whole_household(roster: Path) -> None:
-    result = runner.invoke(app, ["explain", str(roster), "--member", "M1", "--rule",
-                                 "household_size", "--as-of", "2025-06-01"])
+    result = runner.invoke(
+        app,
+        [
+            "explain",
+            str(roster),
+            "--member",
+            "M1",
+            "--rule",
+            "household_size",
+            "--as-of",
+            "2025-06-01",
+        ],
+    )
 
     assert result.exit_code == 0, result.stderr
     # M1 and M1-1 share H1
@@ -394,8 +494,21 @@ def test_explain_sees_the_whole_household(roster: Path) -> None:
 def test_explain_unknown_member_or_rule_exits_one(
     roster: Path, member: str, rule: str, message: str
 ) -> None:
-    result = runner.invoke(app, ["explain", str(roster), "--member", member, "--rule", rule,
-                                 "--as-of", "2025-06-01", "--lang", "en"])
+    result = runner.invoke(
+        app,
+        [
+            "explain",
+            str(roster),
+            "--member",
+            member,
+            "--rule",
+            rule,
+            "--as-of",
+            "2025-06-01",
+            "--lang",
+            "en",
+        ],
+    )
 
     assert result.exit_code == 1
     assert message in result.stderr
@@ -420,7 +533,8 @@ def _example_screening(path: Path) -> tuple[int, int]:
                 continue
             valid += 1
             born = row["出生日期"] or (
-                f"{row['身份证号'][6:10]}-{row['身份证号'][10:12]}-{row['身份证号'][12:14]}")
+                f"{row['身份证号'][6:10]}-{row['身份证号'][10:12]}-{row['身份证号'][12:14]}"
+            )
             if row["是否会员"] == "是" and age_on(born, AS_OF) >= 40:
                 eligible += 1
     return valid, eligible
@@ -432,9 +546,22 @@ def test_the_example_roster_in_a_real_process(tmp_path: Path) -> None:
     out = tmp_path / "example.csv"
 
     proc = subprocess.run(
-        [sys.executable, "-m", "unionkit", "evaluate", str(roster), "--as-of", "2025-06-01",
-         "--out", str(out), "--json"],
-        capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "unionkit",
+            "evaluate",
+            str(roster),
+            "--as-of",
+            "2025-06-01",
+            "--out",
+            str(out),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
     assert proc.returncode == 0, proc.stderr
@@ -456,11 +583,21 @@ def test_a_rule_label_that_looks_like_rich_markup_is_printed_as_written(
         "  - name: long_leave\n"
         "    label: {zh: '[/b]长病假', en: '[/b]long leave'}\n"
         "    type: bool\n"
-        "    expr: sick_leave_days > 10\n", encoding="utf-8")
+        "    expr: sick_leave_days > 10\n",
+        encoding="utf-8",
+    )
 
-    code, stdout, stderr = evaluate(str(roster), "--as-of", "2025-06-01", "--out",
-                                    str(tmp_path / "out.csv"), "--rule-file", str(rules),
-                                    "--lang", "en")
+    code, stdout, stderr = evaluate(
+        str(roster),
+        "--as-of",
+        "2025-06-01",
+        "--out",
+        str(tmp_path / "out.csv"),
+        "--rule-file",
+        str(rules),
+        "--lang",
+        "en",
+    )
 
     assert 0 == code, stderr
     assert "[/b]long leave" in stdout

@@ -53,8 +53,11 @@ def test_submit_creates_version_one_and_a_submit_event(flow: Workflow) -> None:
 
     assert (S.SUBMITTED, 1) == (result.demand.state, result.demand.version)
     assert (A.SUBMIT, None, S.SUBMITTED, 1, "M001") == (
-        result.event.action, result.event.from_state, result.event.to_state,
-        result.event.seq, result.event.actor,
+        result.event.action,
+        result.event.from_state,
+        result.event.to_state,
+        result.event.seq,
+        result.event.actor,
     )
 
 
@@ -63,10 +66,16 @@ def test_accept_routes_by_category_and_counts_the_category_deadline(flow: Workfl
 
     # 3 working days after Monday 2026-03-02 is Thursday 03-05.
     assert ("logistics", date(2026, 3, 5), False) == (
-        result.demand.department, result.demand.deadline, result.demand.deadline_estimated
+        result.demand.department,
+        result.demand.deadline,
+        result.demand.deadline_estimated,
     )
-    assert {"category": "canteen", "department": "logistics", "deadline": "2026-03-05",
-            "deadline_estimated": "false"} == result.event.data
+    assert {
+        "category": "canteen",
+        "department": "logistics",
+        "deadline": "2026-03-05",
+        "deadline_estimated": "false",
+    } == result.event.data
     assert (2, 2) == (result.demand.version, result.event.seq)
 
 
@@ -96,8 +105,9 @@ def test_december_acceptance_needs_2027_data_or_an_explicit_estimate(flow: Workf
 
     with pytest.raises(CalendarDataMissing):
         flow.apply(demand, A.ACCEPT, actor="o", at=december, category="pay")
-    estimated = flow.apply(demand, A.ACCEPT, actor="o", at=december, category="pay",
-                           estimate=True).demand
+    estimated = flow.apply(
+        demand, A.ACCEPT, actor="o", at=december, category="pay", estimate=True
+    ).demand
 
     assert (date(2027, 1, 11), True) == (estimated.deadline, estimated.deadline_estimated)
 
@@ -113,26 +123,34 @@ def test_aware_times_are_kept_as_china_wall_clock(flow: Workflow) -> None:
 
 def test_full_loop_to_closed_with_feedback(flow: Workflow) -> None:
     demand = run(
-        flow, submitted(flow),
-        (A.ACCEPT, {"category": "canteen"}), (A.START, {}),
+        flow,
+        submitted(flow),
+        (A.ACCEPT, {"category": "canteen"}),
+        (A.START, {}),
         (A.RESOLVE, {"answer": "夜宵窗口开到22点"}),
         (A.FEEDBACK, {"satisfaction": "满意"}),
     )
 
     assert (S.CLOSED, Satisfaction.SATISFIED, 5) == (
-        demand.state, demand.satisfaction, demand.version
+        demand.state,
+        demand.satisfaction,
+        demand.version,
     )
     assert demand.closed_at is not None
 
 
 def test_unsatisfied_feedback_reopens(flow: Workflow) -> None:
-    demand = run(flow, submitted(flow), (A.ACCEPT, {"category": "canteen"}),
-                 (A.RESOLVE, {"answer": "a"}))
-    result = flow.apply(demand, A.FEEDBACK, actor="M001", at=MONDAY,
-                        satisfaction=Satisfaction.UNSATISFIED)
+    demand = run(
+        flow, submitted(flow), (A.ACCEPT, {"category": "canteen"}), (A.RESOLVE, {"answer": "a"})
+    )
+    result = flow.apply(
+        demand, A.FEEDBACK, actor="M001", at=MONDAY, satisfaction=Satisfaction.UNSATISFIED
+    )
 
     assert (S.IN_PROGRESS, 1, None) == (
-        result.demand.state, result.demand.reopened_count, result.demand.resolved_at
+        result.demand.state,
+        result.demand.reopened_count,
+        result.demand.resolved_at,
     )
     assert (A.REOPEN, {"satisfaction": "unsatisfied"}) == (result.event.action, result.event.data)
 
@@ -162,14 +180,21 @@ def test_merge_names_the_target_and_not_itself(flow: Workflow) -> None:
 
 
 def test_illegal_transition_names_demand_state_and_action(flow: Workflow) -> None:
-    closed = run(flow, submitted(flow), (A.ACCEPT, {"category": "pay"}),
-                 (A.RESOLVE, {"answer": "a"}), (A.CLOSE, {}))
+    closed = run(
+        flow,
+        submitted(flow),
+        (A.ACCEPT, {"category": "pay"}),
+        (A.RESOLVE, {"answer": "a"}),
+        (A.CLOSE, {}),
+    )
 
     with pytest.raises(IllegalTransition) as caught:
         flow.apply(closed, A.RESOLVE, actor="o", at=MONDAY, answer="again")
 
     assert ("D1", "closed", "resolve") == (
-        caught.value.demand_id, caught.value.state, caught.value.action
+        caught.value.demand_id,
+        caught.value.state,
+        caught.value.action,
     )
     assert "'D1'" in str(caught.value) and "已办结" in str(caught.value)
 
@@ -215,10 +240,19 @@ def test_the_hand_written_table_covers_every_action_and_state() -> None:
 def test_only_the_moves_of_the_guide_are_allowed(
     flow: Workflow, state: DemandState, action: DemandAction
 ) -> None:
-    demand = Demand(demand_id="D9", kind=DemandKind.REQUEST, member_id="M1", title="t",
-                    content="c", submitted_at=MONDAY, state=state, category="pay",
-                    department="hr", merged_into="D8" if state is S.MERGED else None,
-                    rejection_reason="r" if state is S.REJECTED else None)
+    demand = Demand(
+        demand_id="D9",
+        kind=DemandKind.REQUEST,
+        member_id="M1",
+        title="t",
+        content="c",
+        submitted_at=MONDAY,
+        state=state,
+        category="pay",
+        department="hr",
+        merged_into="D8" if state is S.MERGED else None,
+        rejection_reason="r" if state is S.REJECTED else None,
+    )
     data = {"answer": "a", "satisfaction": "satisfied", "reason": "r", "into": "D7"}
     expected = ALLOWED[(action, state)]
 
@@ -238,8 +272,9 @@ def test_text_over_the_limit_is_refused_with_the_field(flow: Workflow) -> None:
 
 
 def test_unknown_action_and_grade_are_clear_errors(flow: Workflow) -> None:
-    demand = run(flow, submitted(flow), (A.ACCEPT, {"category": "pay"}),
-                 (A.RESOLVE, {"answer": "a"}))
+    demand = run(
+        flow, submitted(flow), (A.ACCEPT, {"category": "pay"}), (A.RESOLVE, {"answer": "a"})
+    )
 
     with pytest.raises(InvalidDemandData, match="unknown action"):
         flow.apply(demand, "approve", actor="o")
@@ -249,8 +284,14 @@ def test_unknown_action_and_grade_are_clear_errors(flow: Workflow) -> None:
 
 def test_proposal_needs_two_co_signers(flow: Workflow) -> None:
     with pytest.raises(InvalidDemandData, match="co-signers"):
-        flow.submit(demand_id="P1", member_id="M1", kind=DemandKind.PROPOSAL, title="t",
-                    content="c", co_signers=["M2"])
+        flow.submit(
+            demand_id="P1",
+            member_id="M1",
+            kind=DemandKind.PROPOSAL,
+            title="t",
+            content="c",
+            co_signers=["M2"],
+        )
 
 
 def test_failing_notifier_is_logged_masked_and_does_not_raise(
@@ -270,10 +311,12 @@ def test_failing_notifier_is_logged_masked_and_does_not_raise(
 
 def test_notifier_receives_the_transition() -> None:
     seen: list[tuple[str, DemandAction]] = []
-    flow = Workflow(notify=lambda d, e: seen.append((d.demand_id, e.action)),
-                    calendar=WorkCalendar.default())
-    result: Transition = flow.submit(demand_id="D1", member_id="M1", kind="request",
-                                     title="t", content="c")
+    flow = Workflow(
+        notify=lambda d, e: seen.append((d.demand_id, e.action)), calendar=WorkCalendar.default()
+    )
+    result: Transition = flow.submit(
+        demand_id="D1", member_id="M1", kind="request", title="t", content="c"
+    )
     flow.notified(result)
 
     assert [("D1", A.SUBMIT)] == seen
@@ -292,9 +335,12 @@ def test_deadline_policy_is_configurable_per_branch() -> None:
 def test_note_needs_text_and_keeps_the_state(flow: Workflow) -> None:
     with pytest.raises(InvalidDemandData, match="note"):
         flow.apply(submitted(flow), A.NOTE, actor="o")
-    result = flow.apply(submitted(flow), A.NOTE, actor="o", note="called the member",
-                        at=MONDAY + timedelta(hours=1))
+    result = flow.apply(
+        submitted(flow), A.NOTE, actor="o", note="called the member", at=MONDAY + timedelta(hours=1)
+    )
 
     assert (S.SUBMITTED, 2, "called the member") == (
-        result.demand.state, result.demand.version, result.event.note
+        result.demand.state,
+        result.demand.version,
+        result.event.note,
     )

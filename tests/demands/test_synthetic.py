@@ -27,8 +27,7 @@ def test_every_planned_demand_passes_through_the_real_lifecycle() -> None:
     actions = Counter(e.action for _, events in results for e in events)
 
     assert 620 == len(results)
-    assert all(
-        [e.seq for e in events] == list(range(1, len(events) + 1)) for _, events in results)
+    assert all([e.seq for e in events] == list(range(1, len(events) + 1)) for _, events in results)
     # The seed hospital's kind of year: ~126 proposals, most closed, some rejected/merged.
     assert 100 <= kinds[DemandKind.PROPOSAL] <= 150
     assert states[DemandState.CLOSED] > 0.85 * 620
@@ -40,8 +39,11 @@ def test_every_planned_demand_passes_through_the_real_lifecycle() -> None:
 
 def test_proposals_have_co_signers_and_a_third_go_to_key_supervision() -> None:
     flow = Workflow()
-    proposals = [simulate(p, flow)[0] for p in plan_year(2025, n_demands=620)
-                 if p.kind is DemandKind.PROPOSAL]
+    proposals = [
+        simulate(p, flow)[0]
+        for p in plan_year(2025, n_demands=620)
+        if p.kind is DemandKind.PROPOSAL
+    ]
     key = sum(d.key_supervision for d in proposals)
 
     assert all(len(set(d.co_signers) - {d.member_id}) >= 2 for d in proposals)

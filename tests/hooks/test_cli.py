@@ -37,8 +37,9 @@ def test_plugins_diff_shows_what_a_plugin_adds_for_its_branch(
 
     assert 0 == result.exit_code, result.output
     entries = json.loads(result.output)["diff"]["alpha"]
-    assert {"kind": "rule", "name": "fake_long_sick", "plugin": "fake-good", "change": "added"} \
-        in [{k: e[k] for k in ("kind", "name", "plugin", "change")} for e in entries]
+    assert {"kind": "rule", "name": "fake_long_sick", "plugin": "fake-good", "change": "added"} in [
+        {k: e[k] for k in ("kind", "name", "plugin", "change")} for e in entries
+    ]
 
 
 def test_plugins_reports_a_broken_plugin_and_exits_1(install: Callable[..., None]) -> None:
@@ -60,12 +61,35 @@ def test_evaluate_with_a_plugin_uses_its_rules_for_its_branch(
     roster.write_text("".join(head), encoding="utf-8")
     out = tmp_path / "out.csv"
 
-    result = CliRunner().invoke(app, [
-        "evaluate", str(roster), "--as-of", "2026-06-01", "--out", str(out),
-        "--plugin", "fake-good", "--rules", "fake_long_sick", "--json"])
-    without = CliRunner().invoke(app, [
-        "evaluate", str(roster), "--as-of", "2026-06-01", "--out", str(out),
-        "--rules", "fake_long_sick"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "evaluate",
+            str(roster),
+            "--as-of",
+            "2026-06-01",
+            "--out",
+            str(out),
+            "--plugin",
+            "fake-good",
+            "--rules",
+            "fake_long_sick",
+            "--json",
+        ],
+    )
+    without = CliRunner().invoke(
+        app,
+        [
+            "evaluate",
+            str(roster),
+            "--as-of",
+            "2026-06-01",
+            "--out",
+            str(out),
+            "--rules",
+            "fake_long_sick",
+        ],
+    )
 
     assert 0 == result.exit_code, result.output
     assert "fake_long_sick" in out.read_text(encoding="utf-8-sig").splitlines()[0]
@@ -75,9 +99,19 @@ def test_evaluate_with_a_plugin_uses_its_rules_for_its_branch(
 def test_evaluate_refuses_an_unknown_plugin(install: Callable[..., None], tmp_path: Path) -> None:
     install("good")
 
-    result = CliRunner().invoke(app, [
-        "evaluate", str(EXAMPLE_ROSTER), "--as-of", "2026-06-01", "--out",
-        str(tmp_path / "o.csv"), "--plugin", "nonesuch"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "evaluate",
+            str(EXAMPLE_ROSTER),
+            "--as-of",
+            "2026-06-01",
+            "--out",
+            str(tmp_path / "o.csv"),
+            "--plugin",
+            "nonesuch",
+        ],
+    )
 
     assert 1 == result.exit_code
     assert "nonesuch" in result.output

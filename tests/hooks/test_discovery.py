@@ -21,8 +21,15 @@ TODAY = date(2026, 6, 1)
 
 
 def _demand(category: str) -> Demand:
-    return Demand(demand_id="D1", kind=DemandKind.REQUEST, member_id="M1", title="食堂",
-                  content="晚餐太早", category=category, submitted_at=datetime(2026, 6, 1, 9))
+    return Demand(
+        demand_id="D1",
+        kind=DemandKind.REQUEST,
+        member_id="M1",
+        title="食堂",
+        content="晚餐太早",
+        category=category,
+        submitted_at=datetime(2026, 6, 1, 9),
+    )
 
 
 def test_installed_plugin_is_found_through_its_entry_point(install: Callable[..., None]) -> None:
@@ -94,8 +101,9 @@ def test_plugin_whose_rules_hook_raises_is_named_and_others_still_work(
     install("raises", "good")
     host = PluginHost()
 
-    with pytest.raises(PluginError, match="Plugin 'fake-raises' failed in hook "
-                                          "'unionkit_register_rules'"):
+    with pytest.raises(
+        PluginError, match="Plugin 'fake-raises' failed in hook 'unionkit_register_rules'"
+    ):
         branch_ruleset(host, "alpha", TODAY)
     host.block("fake-raises")
 

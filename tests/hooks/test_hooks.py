@@ -57,8 +57,15 @@ Register = Callable[..., str]
 
 
 def _demand(category: str = "canteen") -> Demand:
-    return Demand(demand_id="D1", kind=DemandKind.REQUEST, member_id="M1", title="食堂",
-                  content="晚餐太早", category=category, submitted_at=datetime(2026, 6, 1, 9))
+    return Demand(
+        demand_id="D1",
+        kind=DemandKind.REQUEST,
+        member_id="M1",
+        title="食堂",
+        content="晚餐太早",
+        category=category,
+        submitted_at=datetime(2026, 6, 1, 9),
+    )
 
 
 def _columns(**cols: list[object]) -> dict[str, np.ndarray]:
@@ -68,15 +75,23 @@ def _columns(**cols: list[object]) -> dict[str, np.ndarray]:
 class RulePlugin:
     @hookimpl
     def unionkit_register_rules(self, branch: Branch, today: date) -> list[Rule | RuleEntry]:
-        return [Rule("long_sick", field("sick_leave_days") > 30, "长病假", "long sick leave",
-                     ValueType.bool)]
+        return [
+            Rule(
+                "long_sick",
+                field("sick_leave_days") > 30,
+                "长病假",
+                "long sick leave",
+                ValueType.bool,
+            )
+        ]
 
 
 def test_hook_unionkit_register_rules(plugin_host: PluginHost, register_plugin: Register) -> None:
     register_plugin(RulePlugin(), name="p")
 
     result = branch_ruleset(plugin_host, "b", TODAY).evaluate(
-        _columns(sick_leave_days=[10, 31]), as_of=TODAY, rules=["long_sick"])
+        _columns(sick_leave_days=[10, 31]), as_of=TODAY, rules=["long_sick"]
+    )
 
     assert [False, True] == list(np.asarray(result.frame["long_sick"]))
 
@@ -103,7 +118,8 @@ def test_rule_override_must_be_declared(plugin_host: PluginHost, register_plugin
     diff = branch_diff(plugin_host, "b", TODAY)
 
     assert [("rule", "long_sick", "third", "overridden", "first")] == [
-        (e.kind, e.name, e.plugin, e.change, e.replaces) for e in diff]
+        (e.kind, e.name, e.plugin, e.change, e.replaces) for e in diff
+    ]
 
 
 def test_hook_unionkit_register_parameters(
@@ -112,13 +128,32 @@ def test_hook_unionkit_register_parameters(
     class Params:
         @hookimpl
         def unionkit_register_parameters(self) -> list[Parameters]:
-            return [Parameters([Parameter("b.sick_days", "day", values=(
-                ParameterValue(date(2020, 1, 1), 30), ParameterValue(date(2026, 1, 1), 20)))])]
+            return [
+                Parameters(
+                    [
+                        Parameter(
+                            "b.sick_days",
+                            "day",
+                            values=(
+                                ParameterValue(date(2020, 1, 1), 30),
+                                ParameterValue(date(2026, 1, 1), 20),
+                            ),
+                        )
+                    ]
+                )
+            ]
 
         @hookimpl
         def unionkit_register_rules(self) -> list[Rule]:
-            return [Rule("sick", field("sick_leave_days") > param("b.sick_days"), "病假",
-                         "sick", ValueType.bool)]
+            return [
+                Rule(
+                    "sick",
+                    field("sick_leave_days") > param("b.sick_days"),
+                    "病假",
+                    "sick",
+                    ValueType.bool,
+                )
+            ]
 
     register_plugin(Params(), name="p")
     ruleset = branch_ruleset(plugin_host, "b", TODAY)
@@ -137,10 +172,15 @@ def test_parameter_defined_twice_needs_a_declared_override(
         class P:
             @hookimpl
             def unionkit_register_parameters(self) -> list[ParameterSet]:
-                ps = Parameters([Parameter("x.days", "day", values=(
-                    ParameterValue(date(2020, 1, 1), value),))])
-                return [ParameterSet(parameters=ps,
-                                     overrides=frozenset({"x.days"}) if overrides else frozenset())]
+                ps = Parameters(
+                    [Parameter("x.days", "day", values=(ParameterValue(date(2020, 1, 1), value),))]
+                )
+                return [
+                    ParameterSet(
+                        parameters=ps, overrides=frozenset({"x.days"}) if overrides else frozenset()
+                    )
+                ]
+
         return P()
 
     register_plugin(layer(1, False), name="a")
@@ -164,11 +204,19 @@ def test_hook_unionkit_register_hardship_criteria(
         @hookimpl
         def unionkit_register_hardship_criteria(self) -> list[HardshipCriterion]:
             return [
-                HardshipCriterion(name="ill", rule=Rule(
-                    "ill", field("serious_illness"), "大病", "serious illness", ValueType.bool),
-                    weight=2.0),
-                HardshipCriterion(name="sick", rule=Rule(
-                    "sick", field("sick_leave_days") > 90, "长病假", "sick", ValueType.bool)),
+                HardshipCriterion(
+                    name="ill",
+                    rule=Rule(
+                        "ill", field("serious_illness"), "大病", "serious illness", ValueType.bool
+                    ),
+                    weight=2.0,
+                ),
+                HardshipCriterion(
+                    name="sick",
+                    rule=Rule(
+                        "sick", field("sick_leave_days") > 90, "长病假", "sick", ValueType.bool
+                    ),
+                ),
             ]
 
     class Reweight:
@@ -178,18 +226,20 @@ def test_hook_unionkit_register_hardship_criteria(
 
     register_plugin(Criteria(), name="base")
     register_plugin(Reweight(), name="rw")
-    data = _columns(serious_illness=[True, False, True, False],
-                    sick_leave_days=[0, 100, 100, 0])
+    data = _columns(serious_illness=[True, False, True, False], sick_leave_days=[0, 100, 100, 0])
 
     out = branch_ruleset(plugin_host, "b", TODAY).evaluate(
-        data, as_of=TODAY,
-        rules=["hardship_criteria_score", "hardship_criteria_met", "hardship_criteria_any"])
+        data,
+        as_of=TODAY,
+        rules=["hardship_criteria_score", "hardship_criteria_met", "hardship_criteria_any"],
+    )
 
     assert [2.0, 3.0, 5.0, 0.0] == [float(x) for x in out.frame["hardship_criteria_score"]]
     assert [1, 1, 2, 0] == [int(x) for x in out.frame["hardship_criteria_met"]]
     assert [True, True, True, False] == [bool(x) for x in out.frame["hardship_criteria_any"]]
     assert ("hardship criterion", "sick", "rw", "reweighted") in [
-        (e.kind, e.name, e.plugin, e.change) for e in branch_diff(plugin_host, "b", TODAY)]
+        (e.kind, e.name, e.plugin, e.change) for e in branch_diff(plugin_host, "b", TODAY)
+    ]
 
 
 def test_reweighting_an_unknown_criterion_names_the_plugin(
@@ -223,7 +273,8 @@ def test_hook_unionkit_register_fields(plugin_host: PluginHost, register_plugin:
 
     register_plugin(Fields(), name="f")
     out = branch_ruleset(plugin_host, "b", TODAY).evaluate(
-        _columns(on_aid_mission=[True, False]), as_of=TODAY, rules=["aid"])
+        _columns(on_aid_mission=[True, False]), as_of=TODAY, rules=["aid"]
+    )
     register_plugin(Clash(), name="g")
 
     assert [True, False] == [bool(x) for x in out.frame["aid"]]
@@ -237,16 +288,26 @@ def test_hook_unionkit_register_care_triggers(
     class Care:
         @hookimpl
         def unionkit_register_care_triggers(self) -> list[CareTrigger]:
-            return [CareTrigger(key="illness", label_zh="患病慰问", label_en="illness visit",
-                                when=field("serious_illness"), action=CareAction.VISIT_AND_PAYMENT,
-                                benefit_kind=BenefitKind.ILLNESS_VISIT,
-                                amount=lit(Decimal("500.00")), must_visit=True)]
+            return [
+                CareTrigger(
+                    key="illness",
+                    label_zh="患病慰问",
+                    label_en="illness visit",
+                    when=field("serious_illness"),
+                    action=CareAction.VISIT_AND_PAYMENT,
+                    benefit_kind=BenefitKind.ILLNESS_VISIT,
+                    amount=lit(Decimal("500.00")),
+                    must_visit=True,
+                )
+            ]
 
     register_plugin(Care(), name="c")
 
     out = branch_ruleset(plugin_host, "b", TODAY).evaluate(
-        _columns(serious_illness=[True, False]), as_of=TODAY,
-        rules=["care_illness", "care_illness_amount"])
+        _columns(serious_illness=[True, False]),
+        as_of=TODAY,
+        rules=["care_illness", "care_illness_amount"],
+    )
 
     assert [True, False] == [bool(x) for x in out.frame["care_illness"]]
     assert [50000, 0] == [int(x) for x in out.frame["care_illness_amount"]]
@@ -294,8 +355,11 @@ def test_hook_unionkit_register_calendar_years(
     plugin_host: PluginHost, register_plugin: Register
 ) -> None:
     notice = CalendarYear(
-        year=2099, holidays={date(2099, 1, 1): "元旦"}, workdays=frozenset({date(2099, 1, 3)}),
-        source="branch copy of a notice")
+        year=2099,
+        holidays={date(2099, 1, 1): "元旦"},
+        workdays=frozenset({date(2099, 1, 3)}),
+        source="branch copy of a notice",
+    )
 
     class Years:
         @hookimpl
@@ -317,6 +381,7 @@ def test_hook_unionkit_register_deadline_days(
             @hookimpl
             def unionkit_register_deadline_days(self) -> dict[str, int]:
                 return {"canteen": n}
+
         return D()
 
     register_plugin(days(3), name="a")
@@ -370,8 +435,9 @@ def test_hook_unionkit_validate_grant(plugin_host: PluginHost, register_plugin: 
 
     register_plugin(NoCash(), name="nocash")
     benefit = Benefit(benefit_id="B", kind=BenefitKind.BIRTHDAY, name_zh="生日", name_en="birthday")
-    goods = Grant(grant_id="G1", benefit_id="B", member_id="M1", amount="200",
-                  granted_on=TODAY, reason="生日")
+    goods = Grant(
+        grant_id="G1", benefit_id="B", member_id="M1", amount="200", granted_on=TODAY, reason="生日"
+    )
     cash = goods.model_copy(update={"form": GrantForm.CASH})
 
     plugin_host.validate_grant(goods, benefit, "b")
@@ -398,9 +464,15 @@ def test_hook_unionkit_demand_transitioned(
 
     register_plugin(Log(), name="log")
     register_plugin(Broken(), name="sms")
-    event = DemandEvent(demand_id="D1", seq=2, action=DemandAction.ACCEPT,
-                        from_state=DemandState.SUBMITTED, to_state=DemandState.ACCEPTED,
-                        actor="office", at=datetime(2026, 6, 2, 10))
+    event = DemandEvent(
+        demand_id="D1",
+        seq=2,
+        action=DemandAction.ACCEPT,
+        from_state=DemandState.SUBMITTED,
+        to_state=DemandState.ACCEPTED,
+        actor="office",
+        at=datetime(2026, 6, 2, 10),
+    )
 
     with pytest.raises(PluginError, match="Plugin 'sms'"):
         plugin_host.demand_notifier("b")(_demand(), event)

@@ -12,8 +12,7 @@ from unionkit.hooks import specs
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = sorted(
-    (name, fn) for name, fn in vars(specs).items()
-    if name.startswith("unionkit_") and callable(fn)
+    (name, fn) for name, fn in vars(specs).items() if name.startswith("unionkit_") and callable(fn)
 )
 
 

@@ -88,8 +88,9 @@ def _with_member(store: Store) -> Store:
 
 
 def _submit(store: Store, demand_id: str = "D1", at: datetime = BEFORE_NATIONAL_DAY) -> Demand:
-    return store.submit_demand(demand_id=demand_id, member_id="M1", kind="request",
-                               title="食堂", content="夜班餐", at=at)
+    return store.submit_demand(
+        demand_id=demand_id, member_id="M1", kind="request", title="食堂", content="夜班餐", at=at
+    )
 
 
 def test_the_installed_hospital_plugin_routes_and_sets_working_day_deadlines(
@@ -103,12 +104,15 @@ def test_the_installed_hospital_plugin_routes_and_sets_working_day_deadlines(
     _submit(store, "D2")
     _submit(store, "D3")
 
-    canteen = store.transition("D1", "accept", "office", 1, at=BEFORE_NATIONAL_DAY,
-                               category="canteen")
-    salary = store.transition("D2", "accept", "office", 1, at=BEFORE_NATIONAL_DAY,
-                              category="salary")
-    chosen = store.transition("D3", "accept", "office", 1, at=BEFORE_NATIONAL_DAY,
-                              category="canteen", department="院办")
+    canteen = store.transition(
+        "D1", "accept", "office", 1, at=BEFORE_NATIONAL_DAY, category="canteen"
+    )
+    salary = store.transition(
+        "D2", "accept", "office", 1, at=BEFORE_NATIONAL_DAY, category="salary"
+    )
+    chosen = store.transition(
+        "D3", "accept", "office", 1, at=BEFORE_NATIONAL_DAY, category="canteen", department="院办"
+    )
 
     # canteen: 3 working days -> 9, 10 and (make-up) Saturday 11 October
     assert ("后勤保障部", date(2025, 10, 11)) == (canteen.department, canteen.deadline)
@@ -155,7 +159,9 @@ def test_every_transition_notifies_the_branch_plugins_after_it_is_committed(
 
 
 def test_a_failing_notifier_keeps_the_transition_and_is_logged_by_name(
-    opened: Callable[..., Store], plugin_host: PluginHost, register_plugin: Register,
+    opened: Callable[..., Store],
+    plugin_host: PluginHost,
+    register_plugin: Register,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     recorder = Recorder()
@@ -169,7 +175,10 @@ def test_a_failing_notifier_keeps_the_transition_and_is_logged_by_name(
         accepted = store.transition("D1", "accept", "office", 1, category="canteen")
 
     assert (DemandState.ACCEPTED, 2, "后勤处") == (
-        accepted.state, accepted.version, accepted.department)
+        accepted.state,
+        accepted.version,
+        accepted.department,
+    )
     assert accepted == store.get_demand("D1")
     assert [DemandAction.SUBMIT, DemandAction.ACCEPT] == [e.action for e in store.history("D1")]
     assert ("D1", "accept", DemandState.ACCEPTED, "north") == recorder.seen[-1]
@@ -206,20 +215,34 @@ def test_a_year_from_a_plugin_lets_a_deadline_cross_into_it(
     class NextYear:
         @hookimpl
         def unionkit_register_calendar_years(self) -> list[CalendarYear]:
-            return [CalendarYear(year=2027, holidays={date(2027, 1, 1): "元旦"},
-                                 workdays=frozenset(), source="branch copy of the notice")]
+            return [
+                CalendarYear(
+                    year=2027,
+                    holidays={date(2027, 1, 1): "元旦"},
+                    workdays=frozenset(),
+                    source="branch copy of the notice",
+                )
+            ]
 
     register_plugin(Routes(days=3), name="routes")
     plain = _with_member(opened(workflow=branch_workflow(PluginHost(autoload=False), "north")))
     _submit(plain, at=datetime(2026, 12, 30, 9))
     with pytest.raises(CalendarDataMissing):
-        plain.transition("D1", "accept", "office", 1, at=datetime(2026, 12, 30, 9),
-                         category="canteen", department="x")
+        plain.transition(
+            "D1",
+            "accept",
+            "office",
+            1,
+            at=datetime(2026, 12, 30, 9),
+            category="canteen",
+            department="x",
+        )
     register_plugin(NextYear(), name="next-year")
     store = opened(workflow=branch_workflow(plugin_host, "north"))
 
-    accepted = store.transition("D1", "accept", "office", 1, at=datetime(2026, 12, 30, 9),
-                                category="canteen")
+    accepted = store.transition(
+        "D1", "accept", "office", 1, at=datetime(2026, 12, 30, 9), category="canteen"
+    )
 
     # 31 December, then New Year's Day (Friday) off and the weekend: 4 and 5 January.
     assert (date(2027, 1, 5), False) == (accepted.deadline, accepted.deadline_estimated)

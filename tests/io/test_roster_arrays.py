@@ -17,16 +17,33 @@ from unionkit.models import Member
 def members() -> list[Member]:
     ctx = {"today": TODAY}
     return [
-        Member.model_validate({
-            "member_id": "H001", "name": "张伟", "national_id": make_id(),
-            "phone": "13800138000", "hire_date": "2012-07-01", "monthly_salary": "8500.55",
-            "annual_income": "0.01", "sick_leave_days": "16", "frontline": "是",
-            "employment_type": "在编", "household_id": "F1",
-        }, context=ctx),
-        Member.model_validate({
-            "member_id": "H001-1", "name": "李娜", "is_member": "否", "household_id": "F1",
-            "household_role": "家属", "birth_date": "2015-02-28",
-        }, context=ctx),
+        Member.model_validate(
+            {
+                "member_id": "H001",
+                "name": "张伟",
+                "national_id": make_id(),
+                "phone": "13800138000",
+                "hire_date": "2012-07-01",
+                "monthly_salary": "8500.55",
+                "annual_income": "0.01",
+                "sick_leave_days": "16",
+                "frontline": "是",
+                "employment_type": "在编",
+                "household_id": "F1",
+            },
+            context=ctx,
+        ),
+        Member.model_validate(
+            {
+                "member_id": "H001-1",
+                "name": "李娜",
+                "is_member": "否",
+                "household_id": "F1",
+                "household_role": "家属",
+                "birth_date": "2015-02-28",
+            },
+            context=ctx,
+        ),
     ]
 
 
@@ -34,10 +51,26 @@ def test_columns_have_the_engine_types(members: list[Member]) -> None:
     cols = members_to_columns(members)
 
     assert set(cols) == {
-        "member_id", "is_member", "sex", "birth_date", "department", "union_group_id",
-        "household_id", "household_role", "hire_date", "employment_type", "position",
-        "frontline", "monthly_salary", "annual_income", "rigid_spending", "sick_leave_days",
-        "serious_illness", "status", "joined_on", "dues_paid_through",
+        "member_id",
+        "is_member",
+        "sex",
+        "birth_date",
+        "department",
+        "union_group_id",
+        "household_id",
+        "household_role",
+        "hire_date",
+        "employment_type",
+        "position",
+        "frontline",
+        "monthly_salary",
+        "annual_income",
+        "rigid_spending",
+        "sick_leave_days",
+        "serious_illness",
+        "status",
+        "joined_on",
+        "dues_paid_through",
     }
     assert cols["birth_date"].dtype == np.dtype("datetime64[D]")
     # The first birth date comes from the ID number, the second was stated.

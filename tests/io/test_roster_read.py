@@ -22,9 +22,16 @@ OTHER_ID = make_id(born="19880512", seq="124")  # female
 
 
 def good_row(member_id: str = "H001", national_id: str = GOOD_ID, **over: str) -> list[str]:
-    row = {"工号": member_id, "姓名": "张伟", "身份证号": national_id, "性别": "男",
-           "出生日期": "1990-03-07", "手机号": "13800138000", "入职日期": "2012-07-01",
-           "月工资": "8500.50"}
+    row = {
+        "工号": member_id,
+        "姓名": "张伟",
+        "身份证号": national_id,
+        "性别": "男",
+        "出生日期": "1990-03-07",
+        "手机号": "13800138000",
+        "入职日期": "2012-07-01",
+        "月工资": "8500.50",
+    }
     row.update(over)
     return [row[h] for h in HEADER]
 
@@ -47,8 +54,11 @@ def no_pii_anywhere(errors: list[RowError], *secrets: str) -> None:
 
 
 def test_utf8_roster_with_bom_gives_members(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "r.csv", HEADER, [good_row(), good_row("H002", OTHER_ID,
-                     性别="女", 出生日期="1988-05-12")])
+    path = write_csv(
+        tmp_path / "r.csv",
+        HEADER,
+        [good_row(), good_row("H002", OTHER_ID, 性别="女", 出生日期="1988-05-12")],
+    )
 
     result = read_roster(path, today=TODAY)
 
@@ -141,15 +151,17 @@ def test_missing_required_columns_are_listed(tmp_path: Path) -> None:
 
 
 def test_extra_columns_are_warnings_not_errors(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "r.csv", [*HEADER, "备注", "籍贯"],
-                     [[*good_row(), "调岗中", "河南"]])
+    path = write_csv(
+        tmp_path / "r.csv", [*HEADER, "备注", "籍贯"], [[*good_row(), "调岗中", "河南"]]
+    )
 
     result = read_roster(path, today=TODAY)
 
     assert len(result.members) == 1
     assert result.ok
     assert {(w.code, w.column) for w in result.warnings} == {
-        ("unknown_column", "备注"), ("unknown_column", "籍贯")
+        ("unknown_column", "备注"),
+        ("unknown_column", "籍贯"),
     }
 
 
@@ -181,11 +193,9 @@ def test_english_and_decorated_headers_map_to_fields(tmp_path: Path) -> None:
 
 
 def test_caller_mapping_overrides_and_extends(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "r.csv", ["职工号", "姓名", "编号"],
-                     [["H001", "张伟", "F-9"]])
+    path = write_csv(tmp_path / "r.csv", ["职工号", "姓名", "编号"], [["H001", "张伟", "F-9"]])
 
-    result = read_roster(path, mapping={"职工号": "member_id", "编号": "household_id"},
-                         today=TODAY)
+    result = read_roster(path, mapping={"职工号": "member_id", "编号": "household_id"}, today=TODAY)
 
     assert result.members[0].member_id == "H001"
     assert result.members[0].household_id == "F-9"
@@ -201,8 +211,11 @@ def test_mapping_to_an_unknown_field_is_refused(tmp_path: Path) -> None:
 def test_full_width_digits_and_ideographic_spaces_are_normalised(tmp_path: Path) -> None:
     wide_id = GOOD_ID.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     wide_phone = "１３８ ００１３ ８０００"
-    path = write_csv(tmp_path / "r.csv", HEADER,
-                     [good_row(national_id="\u3000" + wide_id + " ", 手机号=wide_phone)])
+    path = write_csv(
+        tmp_path / "r.csv",
+        HEADER,
+        [good_row(national_id="\u3000" + wide_id + " ", 手机号=wide_phone)],
+    )
 
     result = read_roster(path, today=TODAY)
 
@@ -224,9 +237,11 @@ def test_common_date_spellings_are_read(tmp_path: Path, text: str) -> None:
 
 
 def test_blank_rows_are_skipped_but_row_numbers_stay_true(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "r.csv", HEADER,
-                     [good_row(), ["", "", "", "", "", "", "", ""], [],
-                      good_row("H002", OTHER_ID, 月工资="-1")])
+    path = write_csv(
+        tmp_path / "r.csv",
+        HEADER,
+        [good_row(), ["", "", "", "", "", "", "", ""], [], good_row("H002", OTHER_ID, 月工资="-1")],
+    )
 
     result = read_roster(path, today=TODAY)
 
@@ -251,8 +266,14 @@ def test_tab_and_semicolon_separated_files_are_read(tmp_path: Path, delimiter: s
 
 def test_utf16_with_bom_and_mixed_line_endings(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
-    text = ",".join(HEADER) + "\r\n" + ",".join(good_row("H001")) + "\n" + ",".join(
-        good_row("H002", OTHER_ID, 性别="女", 出生日期="1988-05-12")) + "\r\n"
+    text = (
+        ",".join(HEADER)
+        + "\r\n"
+        + ",".join(good_row("H001"))
+        + "\n"
+        + ",".join(good_row("H002", OTHER_ID, 性别="女", 出生日期="1988-05-12"))
+        + "\r\n"
+    )
     path.write_bytes(text.encode("utf-16"))
 
     result = read_roster(path, today=TODAY)
@@ -285,13 +306,16 @@ def test_progress_reports_the_final_count(tmp_path: Path) -> None:
 
 
 def test_future_birth_date(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "r.csv", HEADER, [good_row(national_id="",
-                     出生日期="2030-01-01")])
+    path = write_csv(tmp_path / "r.csv", HEADER, [good_row(national_id="", 出生日期="2030-01-01")])
 
     error = only_error(path)
 
     assert (error.row, error.column, error.field, error.code) == (
-        2, "出生日期", "birth_date", "birth_date_future")
+        2,
+        "出生日期",
+        "birth_date",
+        "birth_date_future",
+    )
     assert error.member_id == "H001"
     assert "future" in error.message_en
     assert "未来" in error.message_zh
@@ -356,7 +380,11 @@ def test_id_disagreeing_with_stated_birth_date(tmp_path: Path) -> None:
     error = only_error(path)
 
     assert (error.row, error.column, error.field, error.code) == (
-        2, "出生日期", "birth_date", "birth_date_mismatch")
+        2,
+        "出生日期",
+        "birth_date",
+        "birth_date_mismatch",
+    )
     no_pii_anywhere([error], GOOD_ID)
 
 
@@ -369,9 +397,18 @@ def test_id_disagreeing_with_stated_sex(tmp_path: Path) -> None:
 
 
 def test_every_problem_of_a_row_is_reported(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "r.csv", HEADER,
-                     [good_row(national_id=GOOD_ID[:-1] + "X" if GOOD_ID[-1] != "X" else "0",
-                               手机号="12345", 入职日期="2019-02-30", 月工资="abc")])
+    path = write_csv(
+        tmp_path / "r.csv",
+        HEADER,
+        [
+            good_row(
+                national_id=GOOD_ID[:-1] + "X" if GOOD_ID[-1] != "X" else "0",
+                手机号="12345",
+                入职日期="2019-02-30",
+                月工资="abc",
+            )
+        ],
+    )
 
     result = read_roster(path, today=TODAY)
 
@@ -393,11 +430,15 @@ def test_missing_name_is_required(tmp_path: Path) -> None:
 
 
 def test_bad_rows_do_not_stop_the_import(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "r.csv", HEADER, [
-        good_row("H001"),
-        good_row("H002", make_id(seq="125"), 月工资="-1"),
-        good_row("H003", make_id(seq="127")),
-    ])
+    path = write_csv(
+        tmp_path / "r.csv",
+        HEADER,
+        [
+            good_row("H001"),
+            good_row("H002", make_id(seq="125"), 月工资="-1"),
+            good_row("H003", make_id(seq="127")),
+        ],
+    )
 
     result = read_roster(path, today=TODAY)
 
@@ -406,9 +447,11 @@ def test_bad_rows_do_not_stop_the_import(tmp_path: Path) -> None:
 
 
 def test_duplicate_member_ids_name_both_rows(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "r.csv", HEADER,
-                     [good_row("H001"), good_row("H001", OTHER_ID, 性别="女",
-                                                 出生日期="1988-05-12")])
+    path = write_csv(
+        tmp_path / "r.csv",
+        HEADER,
+        [good_row("H001"), good_row("H001", OTHER_ID, 性别="女", 出生日期="1988-05-12")],
+    )
 
     result = read_roster(path, today=TODAY)
 
@@ -439,49 +482,65 @@ def test_same_person_under_two_member_ids_is_reported_when_the_first_row_is_bad_
 ) -> None:
     # Row 2 fails on its phone; row 3 is otherwise clean but is the same person (same
     # ID number) under another member id: fixing row 2 must not be the first time we hear.
-    path = write_csv(tmp_path / "r.csv", HEADER,
-                     [good_row("H001", 手机号="10012345678"), good_row("H002")])
+    path = write_csv(
+        tmp_path / "r.csv", HEADER, [good_row("H001", 手机号="10012345678"), good_row("H002")]
+    )
 
     result = read_roster(path, today=TODAY)
 
     assert result.members == []
     assert [(e.row, e.code, e.member_id) for e in result.errors] == [
-        (2, "phone_not_mobile", "H001"), (3, "duplicate_national_id", "H002")]
+        (2, "phone_not_mobile", "H001"),
+        (3, "duplicate_national_id", "H002"),
+    ]
     assert "H001" in result.errors[1].message_en
     no_pii_anywhere(result.errors, GOOD_ID)
 
 
 def test_duplicate_member_id_is_reported_on_a_row_with_other_errors(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "r.csv", HEADER,
-                     [good_row("H001"), good_row("H001", OTHER_ID, 性别="女",
-                                                 出生日期="1988-05-12", 月工资="-1")])
+    path = write_csv(
+        tmp_path / "r.csv",
+        HEADER,
+        [
+            good_row("H001"),
+            good_row("H001", OTHER_ID, 性别="女", 出生日期="1988-05-12", 月工资="-1"),
+        ],
+    )
 
     result = read_roster(path, today=TODAY)
 
     assert {(e.row, e.code) for e in result.errors} == {
-        (3, "negative_amount"), (3, "duplicate_member_id")}
+        (3, "negative_amount"),
+        (3, "duplicate_member_id"),
+    }
 
 
 def test_a_bad_cell_does_not_hide_a_hire_before_sixteen(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "r.csv", HEADER,
-                     [good_row(入职日期="2005-03-06", 月工资="-5")])
+    path = write_csv(tmp_path / "r.csv", HEADER, [good_row(入职日期="2005-03-06", 月工资="-5")])
 
     result = read_roster(path, today=TODAY)
 
     assert {(e.column, e.code) for e in result.errors} == {
-        ("月工资", "negative_amount"), ("入职日期", "hire_before_16")}
+        ("月工资", "negative_amount"),
+        ("入职日期", "hire_before_16"),
+    }
 
 
 def test_every_disagreement_with_the_id_number_is_reported(tmp_path: Path) -> None:
     # GOOD_ID says male, born 1990-03-07; the row says female, born 1991, hired in 2000.
-    path = write_csv(tmp_path / "r.csv", HEADER,
-                     [good_row(性别="女", 出生日期="1991-03-07", 入职日期="2000-01-01")])
+    path = write_csv(
+        tmp_path / "r.csv",
+        HEADER,
+        [good_row(性别="女", 出生日期="1991-03-07", 入职日期="2000-01-01")],
+    )
 
     result = read_roster(path, today=TODAY)
 
     assert {(e.column, e.code) for e in result.errors} == {
-        ("出生日期", "birth_date_mismatch"), ("性别", "sex_mismatch"),
-        ("入职日期", "hire_before_16")}
+        ("出生日期", "birth_date_mismatch"),
+        ("性别", "sex_mismatch"),
+        ("入职日期", "hire_before_16"),
+    }
 
 
 def test_row_with_more_cells_than_header(tmp_path: Path) -> None:
@@ -494,16 +553,23 @@ def test_row_with_more_cells_than_header(tmp_path: Path) -> None:
 
 def test_personal_values_never_appear_in_errors(tmp_path: Path) -> None:
     bad_phone = "19912345678"
-    path = write_csv(tmp_path / "r.csv", HEADER, [
-        good_row("H001", 手机号="10012345678"),
-        good_row("H002", make_id(seq="125"), 手机号=bad_phone, 入职日期="2001-01-01"),
-        good_row("H003", GOOD_ID),
-    ])
+    path = write_csv(
+        tmp_path / "r.csv",
+        HEADER,
+        [
+            good_row("H001", 手机号="10012345678"),
+            good_row("H002", make_id(seq="125"), 手机号=bad_phone, 入职日期="2001-01-01"),
+            good_row("H003", GOOD_ID),
+        ],
+    )
 
     result = read_roster(path, today=TODAY)
 
     assert [(e.row, e.code) for e in result.errors] == [
-        (2, "phone_not_mobile"), (3, "hire_before_16"), (4, "duplicate_national_id")]
+        (2, "phone_not_mobile"),
+        (3, "hire_before_16"),
+        (4, "duplicate_national_id"),
+    ]
     assert result.errors[0].value == "100****5678"
     no_pii_anywhere(result.errors, GOOD_ID, make_id(seq="125"), "10012345678", bad_phone)
 
@@ -526,8 +592,11 @@ def write_xlsx(path: Path, header: list[str], rows: list[list[object]]) -> Path:
 
 
 def test_id_stored_as_an_excel_number_says_format_as_text(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "r.xlsx", ["工号", "姓名", "身份证号"],
-                      [["H001", "张伟", int(make_id(seq="120")[:17] + "0")]])
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        ["工号", "姓名", "身份证号"],
+        [["H001", "张伟", int(make_id(seq="120")[:17] + "0")]],
+    )
 
     result = read_roster(path, today=TODAY)
 
@@ -538,8 +607,11 @@ def test_id_stored_as_an_excel_number_says_format_as_text(tmp_path: Path) -> Non
 
 
 def test_excel_numbers_for_money_ids_and_days_are_read_exactly(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "r.xlsx", ["工号", "姓名", "月工资", "病假天数", "手机号"],
-                      [[1001, "张伟", 8500.1, 3, 13800138000]])
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        ["工号", "姓名", "月工资", "病假天数", "手机号"],
+        [[1001, "张伟", 8500.1, 3, 13800138000]],
+    )
 
     result = read_roster(path, today=TODAY)
 
@@ -570,12 +642,17 @@ def rewrite_numbers(path: Path, replacements: dict[str, str]) -> None:
 
 
 def test_excel_formula_results_are_read_at_excels_fifteen_digits(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "r.xlsx", ["工号", "姓名", "月工资", "年可支配收入"],
-                      [["H001", "张伟", 1.25, 2.5], ["H002", "李娜", 3.75, 4.5]])
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        ["工号", "姓名", "月工资", "年可支配收入"],
+        [["H001", "张伟", 1.25, 2.5], ["H002", "李娜", 3.75, 4.5]],
+    )
     # Excel stores =0.1+0.2 as the double 0.30000000000000004 and shows 0.3; a salary of
     # =9010.42*1.1 really is 9911.462 and must still be refused.
-    rewrite_numbers(path, {"1.25": "0.30000000000000004", "2.5": "1234.5600000000002",
-                           "3.75": "9911.4620000000014"})
+    rewrite_numbers(
+        path,
+        {"1.25": "0.30000000000000004", "2.5": "1234.5600000000002", "3.75": "9911.4620000000014"},
+    )
 
     result = read_roster(path, today=TODAY)
 

@@ -99,7 +99,8 @@ def test_a_number_from_an_excel_numeric_cell_is_explained() -> None:
 
 def test_a_valid_number_ending_in_000_is_not_mistaken_for_excel_damage() -> None:
     body = next(
-        b for b in (f"11010519900307{n:03d}" for n in range(0, 1000, 100))
+        b
+        for b in (f"11010519900307{n:03d}" for n in range(0, 1000, 100))
         if id_check_digit(b) == "0"
     )
     number = body + "0"
@@ -151,8 +152,12 @@ def test_mobile_numbers_accepted_and_masked(raw: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "code"),
-    [("010-12345678", "not_mobile"), ("1380013800", "not_mobile"), ("1380013800a", "format"),
-     ("12012345678", "not_mobile")],
+    [
+        ("010-12345678", "not_mobile"),
+        ("1380013800", "not_mobile"),
+        ("1380013800a", "format"),
+        ("12012345678", "not_mobile"),
+    ],
 )
 def test_bad_mobile_numbers(raw: str, code: str) -> None:
     with pytest.raises(InvalidIdNumber) as info:
@@ -211,4 +216,5 @@ def test_scrub_catches_the_forms_people_type(typed: str, secret: str) -> None:
 
 def test_scrub_keeps_the_ends_and_the_surrounding_text() -> None:
     assert "金额 1,234.50，电话：+86 138-****-8000。" == scrub(
-        "金额 1,234.50，电话：+86 138-0013-8000。")
+        "金额 1,234.50，电话：+86 138-0013-8000。"
+    )

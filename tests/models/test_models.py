@@ -57,11 +57,18 @@ def errors_of(exc: ValidationError) -> str:
 
 # --- Member ---------------------------------------------------------------
 
+
 def test_member_accepts_chinese_cell_values() -> None:
     m = member(
-        is_member="否", sex="女", frontline="是", serious_illness="否",
-        national_id=an_id(seq="122"), birth_date="1985-06-12",
-        monthly_salary="8,500.50", hire_date="2008-07-01", household_role="家属",
+        is_member="否",
+        sex="女",
+        frontline="是",
+        serious_illness="否",
+        national_id=an_id(seq="122"),
+        birth_date="1985-06-12",
+        monthly_salary="8,500.50",
+        hire_date="2008-07-01",
+        household_role="家属",
         employment_type="合同制",
     )
 
@@ -94,8 +101,11 @@ def test_member_derives_birth_date_and_sex_from_the_id() -> None:
         ({"annual_income": "abc"}, "annual_income", "money"),
         ({"sick_leave_days": "-3"}, "sick_leave_days", "greater than or equal"),
         ({"sick_leave_days": "400"}, "sick_leave_days", "less than or equal"),
-        ({"national_id": an_id()[:17] + "0" if an_id()[17] != "0" else an_id()[:17] + "1"},
-         "national_id", "check digit"),
+        (
+            {"national_id": an_id()[:17] + "0" if an_id()[17] != "0" else an_id()[:17] + "1"},
+            "national_id",
+            "check digit",
+        ),
         ({"national_id": an_id(), "birth_date": "1985-06-13"}, None, "disagrees"),
         ({"national_id": an_id(seq="123"), "sex": "女"}, None, "sex disagrees"),
         ({"phone": "010-88888888"}, "phone", "mobile"),
@@ -140,14 +150,15 @@ def test_member_is_immutable() -> None:
 
 # --- Groups -----------------------------------------------------------------
 
+
 def test_group_hierarchy_rules() -> None:
-    ok = Group(group_id="G1", kind="union_group", name="内科一组", parent_id="B1",
-               parent_kind="branch")
+    ok = Group(
+        group_id="G1", kind="union_group", name="内科一组", parent_id="B1", parent_kind="branch"
+    )
     assert GroupKind.UNION_GROUP == ok.kind
 
     with pytest.raises(ValidationError, match="cannot sit under"):
-        Group(group_id="B1", kind="branch", name="内科", parent_id="G1",
-              parent_kind="union_group")
+        Group(group_id="B1", kind="branch", name="内科", parent_id="G1", parent_kind="union_group")
     with pytest.raises(ValidationError, match="own parent"):
         Group(group_id="G1", kind="union_group", name="x", parent_id="G1")
     with pytest.raises(ValidationError, match="only a small home"):
@@ -168,10 +179,15 @@ def test_membership_dates() -> None:
 
 # --- Demands ---------------------------------------------------------------
 
+
 def demand(**overrides: Any) -> Demand:
     data: dict[str, Any] = {
-        "demand_id": "D1", "kind": "request", "member_id": "E1", "title": "食堂",
-        "content": "希望延长晚餐时间", "submitted_at": datetime(2025, 3, 1, 9, 0),
+        "demand_id": "D1",
+        "kind": "request",
+        "member_id": "E1",
+        "title": "食堂",
+        "content": "希望延长晚餐时间",
+        "submitted_at": datetime(2025, 3, 1, 9, 0),
     }
     data.update(overrides)
     return Demand.model_validate(data)
@@ -203,87 +219,186 @@ def test_demand_state_invariants() -> None:
 
 
 def test_demand_event_and_satisfaction() -> None:
-    event = DemandEvent(demand_id="D1", seq=1, action="submit", to_state="submitted",
-                        actor="E1", at=datetime(2025, 3, 1))
+    event = DemandEvent(
+        demand_id="D1",
+        seq=1,
+        action="submit",
+        to_state="submitted",
+        actor="E1",
+        at=datetime(2025, 3, 1),
+    )
     assert "提交" == event.action.label_zh
     assert Satisfaction.BASICALLY_SATISFIED == Satisfaction("基本满意")
     with pytest.raises(ValidationError):
-        DemandEvent(demand_id="D1", seq=0, action="submit", to_state="submitted",
-                    actor="E1", at=datetime(2025, 3, 1))
+        DemandEvent(
+            demand_id="D1",
+            seq=0,
+            action="submit",
+            to_state="submitted",
+            actor="E1",
+            at=datetime(2025, 3, 1),
+        )
 
 
 # --- Benefits and grants ---------------------------------------------------
 
+
 def test_benefit_and_grant() -> None:
-    b = Benefit(benefit_id="B1", kind="birthday", name_zh="生日蛋糕", name_en="birthday cake",
-                cap_per_member="300")
-    g = Grant(grant_id="G1", benefit_id="B1", member_id="E1", amount=Decimal("300.00"),
-              granted_on="2025-05-01", reason="生日慰问")
+    b = Benefit(
+        benefit_id="B1",
+        kind="birthday",
+        name_zh="生日蛋糕",
+        name_en="birthday cake",
+        cap_per_member="300",
+    )
+    g = Grant(
+        grant_id="G1",
+        benefit_id="B1",
+        member_id="E1",
+        amount=Decimal("300.00"),
+        granted_on="2025-05-01",
+        reason="生日慰问",
+    )
 
     assert BenefitKind.BIRTHDAY == b.kind
     assert Decimal("300.00") == b.cap_per_member
     assert Decimal("300.00") == g.amount
     with pytest.raises(ValidationError, match="positive"):
-        Grant(grant_id="G2", benefit_id="B1", member_id="E1", amount="0",
-              granted_on="2025-05-01", reason="x")
+        Grant(
+            grant_id="G2",
+            benefit_id="B1",
+            member_id="E1",
+            amount="0",
+            granted_on="2025-05-01",
+            reason="x",
+        )
     with pytest.raises(ValidationError, match="cap must be positive"):
         Benefit(benefit_id="B2", kind="other", name_zh="x", name_en="x", cap_per_member="-5")
     with pytest.raises(ValidationError, match="valid_until"):
-        Benefit(benefit_id="B3", kind="other", name_zh="x", name_en="x",
-                valid_from="2025-02-01", valid_until="2025-01-01")
+        Benefit(
+            benefit_id="B3",
+            kind="other",
+            name_zh="x",
+            name_en="x",
+            valid_from="2025-02-01",
+            valid_until="2025-01-01",
+        )
 
 
 # --- Activities and surveys ------------------------------------------------
 
+
 def test_activity_dates_and_capacity() -> None:
     with pytest.raises(ValidationError, match="ends_on"):
-        Activity(activity_id="A1", kind="sports", title="运动会", starts_on="2025-05-02",
-                 ends_on="2025-05-01")
+        Activity(
+            activity_id="A1",
+            kind="sports",
+            title="运动会",
+            starts_on="2025-05-02",
+            ends_on="2025-05-01",
+        )
     with pytest.raises(ValidationError, match="capacity"):
-        Activity(activity_id="A1", kind="sports", title="运动会", starts_on="2025-05-01",
-                 ends_on="2025-05-01", capacity=0)
+        Activity(
+            activity_id="A1",
+            kind="sports",
+            title="运动会",
+            starts_on="2025-05-01",
+            ends_on="2025-05-01",
+            capacity=0,
+        )
 
 
 def test_survey_response_checked_against_its_survey() -> None:
     survey = Survey(
-        survey_id="S1", title="满意度", opens_on="2025-01-01", closes_on="2025-01-31",
+        survey_id="S1",
+        title="满意度",
+        opens_on="2025-01-01",
+        closes_on="2025-01-31",
         questions=[
             Question(question_id="q1", text_zh="食堂", text_en="canteen"),
-            Question(question_id="q2", text_zh="选择", text_en="choice", kind="choice",
-                     choices=["a", "b"]),
+            Question(
+                question_id="q2",
+                text_zh="选择",
+                text_en="choice",
+                kind="choice",
+                choices=["a", "b"],
+            ),
         ],
     )
-    ok = SurveyResponse(survey_id="S1", member_id="E1", submitted_at=datetime(2025, 1, 2),
-                        answers={"q1": 5, "q2": "a"})
+    ok = SurveyResponse(
+        survey_id="S1",
+        member_id="E1",
+        submitted_at=datetime(2025, 1, 2),
+        answers={"q1": 5, "q2": "a"},
+    )
     ok.check_against(survey)
 
-    for answers, words in (({"q1": 6}, "rating"), ({"q9": 1}, "unknown question"),
-                           ({"q2": "c"}, "not one of")):
-        bad = SurveyResponse(survey_id="S1", member_id="E1",
-                             submitted_at=datetime(2025, 1, 2), answers=answers)
+    for answers, words in (
+        ({"q1": 6}, "rating"),
+        ({"q9": 1}, "unknown question"),
+        ({"q2": "c"}, "not one of"),
+    ):
+        bad = SurveyResponse(
+            survey_id="S1", member_id="E1", submitted_at=datetime(2025, 1, 2), answers=answers
+        )
         with pytest.raises(ValueError, match=words):
             bad.check_against(survey)
     with pytest.raises(ValidationError, match="question ids repeat"):
-        Survey(survey_id="S2", title="x", opens_on="2025-01-01", closes_on="2025-01-02",
-               questions=[survey.questions[0], survey.questions[0]])
+        Survey(
+            survey_id="S2",
+            title="x",
+            opens_on="2025-01-01",
+            closes_on="2025-01-02",
+            questions=[survey.questions[0], survey.questions[0]],
+        )
 
 
 # --- Money, labels, schemas ------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("5,000.50", "5000.50"), ("¥5000", "5000.00"), ("5000元", "5000.00"), (0.1, "0.10"),
-     ("1,234,567", "1234567.00"), ("-12.5", "-12.50"), (" ￥ 1,000 ", "1000.00"),
-     ("RMB 99.9", "99.90"), (".5", "0.50"),
-     (1200, "1200.00"), ("１２００", "1200.00"), (Decimal("3.1"), "3.10")],
+    [
+        ("5,000.50", "5000.50"),
+        ("¥5000", "5000.00"),
+        ("5000元", "5000.00"),
+        (0.1, "0.10"),
+        ("1,234,567", "1234567.00"),
+        ("-12.5", "-12.50"),
+        (" ￥ 1,000 ", "1000.00"),
+        ("RMB 99.9", "99.90"),
+        (".5", "0.50"),
+        (1200, "1200.00"),
+        ("１２００", "1200.00"),
+        (Decimal("3.1"), "3.10"),
+    ],
 )
 def test_parse_yuan_is_exact(raw: object, expected: str) -> None:
     assert Decimal(expected) == parse_yuan(raw)
 
 
-@pytest.mark.parametrize("raw", ["1.005", True, "NaN", "Infinity", "-inf", [], "1e20", "1e3",
-                                 "５Ｅ2", "1.5E+3", "8500,50", "1,00", "12,3456.00", "1_000",
-                                 "0x10", "", "--5"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "1.005",
+        True,
+        "NaN",
+        "Infinity",
+        "-inf",
+        [],
+        "1e20",
+        "1e3",
+        "５Ｅ2",
+        "1.5E+3",
+        "8500,50",
+        "1,00",
+        "12,3456.00",
+        "1_000",
+        "0x10",
+        "",
+        "--5",
+    ],
+)
 def test_parse_yuan_refuses(raw: object) -> None:
     with pytest.raises(ValueError):
         parse_yuan(raw)
@@ -297,20 +412,26 @@ def test_text_money_with_an_exponent_is_refused_with_a_hint() -> None:
 def test_consistency_problems_lists_every_disagreement_with_the_id() -> None:
     nid = ResidentId.parse(an_id(born="19850612", seq="123"))  # odd sequence digit: male
 
-    problems = consistency_problems(national_id=nid, birth_date=date(1985, 6, 13),
-                                    sex=Sex.FEMALE, hire_date=date(2001, 6, 12))
+    problems = consistency_problems(
+        national_id=nid, birth_date=date(1985, 6, 13), sex=Sex.FEMALE, hire_date=date(2001, 6, 12)
+    )
 
-    assert [("birth_date_mismatch", "birth_date"), ("sex_mismatch", "sex"),
-            ("hire_before_16", "hire_date")] == [(p.code, p.field) for p in problems]
+    assert [
+        ("birth_date_mismatch", "birth_date"),
+        ("sex_mismatch", "sex"),
+        ("hire_before_16", "hire_date"),
+    ] == [(p.code, p.field) for p in problems]
 
 
 def test_consistency_problems_takes_the_birth_date_from_the_id_when_none_is_stated() -> None:
     nid = ResidentId.parse(an_id(born="19850612", seq="123"))
 
     on_sixteenth_birthday = consistency_problems(
-        national_id=nid, birth_date=None, sex=Sex.MALE, hire_date=date(2001, 6, 12))
+        national_id=nid, birth_date=None, sex=Sex.MALE, hire_date=date(2001, 6, 12)
+    )
     day_before = consistency_problems(
-        national_id=nid, birth_date=None, sex=None, hire_date=date(2001, 6, 11))
+        national_id=nid, birth_date=None, sex=None, hire_date=date(2001, 6, 11)
+    )
 
     assert [] == on_sixteenth_birthday
     assert ["hire_before_16"] == [p.code for p in day_before]

@@ -16,10 +16,16 @@ SENSITIVE = fields_by_privacy(Member, Privacy.SENSITIVE)
 
 def test_the_member_model_declares_identity_health_and_income() -> None:
     assert {"name", "national_id", "phone"} == IDENTIFYING
-    assert {"monthly_salary", "annual_income", "rigid_spending", "sick_leave_days",
-            "serious_illness"} == SENSITIVE
+    assert {
+        "monthly_salary",
+        "annual_income",
+        "rigid_spending",
+        "sick_leave_days",
+        "serious_illness",
+    } == SENSITIVE
     assert {"birth_date", "sex", "hire_date", "household_id", "household_role"} == (
-        fields_by_privacy(Member, Privacy.PERSONAL))
+        fields_by_privacy(Member, Privacy.PERSONAL)
+    )
 
 
 def test_error_reports_mask_identity_and_sensitive_facts() -> None:
@@ -38,8 +44,13 @@ def test_the_engines_copy_matches_the_models() -> None:
 
 
 def test_a_member_repr_shows_no_identifying_or_sensitive_value() -> None:
-    member = Member(member_id="M1", name="张三丰", phone="13812345678",
-                    monthly_salary=Decimal("8765.43"), sick_leave_days=17)
+    member = Member(
+        member_id="M1",
+        name="张三丰",
+        phone="13812345678",
+        monthly_salary=Decimal("8765.43"),
+        sick_leave_days=17,
+    )
 
     shown = repr(member)
 

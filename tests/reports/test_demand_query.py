@@ -26,8 +26,9 @@ def test_the_query_agrees_with_the_stored_demands_read_one_by_one(store: Store) 
     stored = store.list_demands()
     year = ReportPeriod.year(2025)
 
-    expected = compute_demand_figures(DemandFacts.from_demands(stored), year,
-                                      calendar=store.workflow.calendar)
+    expected = compute_demand_figures(
+        DemandFacts.from_demands(stored), year, calendar=store.workflow.calendar
+    )
     actual = demand_figures(store, year)
 
     assert expected == actual
@@ -37,10 +38,23 @@ def test_the_query_agrees_with_the_stored_demands_read_one_by_one(store: Store) 
 
 def test_the_period_includes_its_last_evening_and_not_the_next_morning(store: Store) -> None:
     store.add_members(hospital_members(3))
-    for n, at in enumerate([datetime(2024, 12, 31, 23, 59), datetime(2025, 1, 1, 0, 0),
-                            datetime(2025, 12, 31, 23, 59, 59), datetime(2026, 1, 1, 0, 0)]):
-        store.submit_demand(demand_id=f"B{n}", member_id="H00001", kind=DemandKind.REQUEST,
-                            title="t", content="c", at=at, category="canteen")
+    for n, at in enumerate(
+        [
+            datetime(2024, 12, 31, 23, 59),
+            datetime(2025, 1, 1, 0, 0),
+            datetime(2025, 12, 31, 23, 59, 59),
+            datetime(2026, 1, 1, 0, 0),
+        ]
+    ):
+        store.submit_demand(
+            demand_id=f"B{n}",
+            member_id="H00001",
+            kind=DemandKind.REQUEST,
+            title="t",
+            content="c",
+            at=at,
+            category="canteen",
+        )
 
     facts = read_demand_facts(store, date(2025, 1, 1), date(2025, 12, 31))
 
@@ -58,8 +72,14 @@ def test_an_empty_period_gives_empty_figures(store: Store) -> None:
 
 def test_a_state_unionkit_does_not_know_is_named_with_its_demand(store: Store) -> None:
     store.add_members(hospital_members(3))
-    store.submit_demand(demand_id="X1", member_id="H00002", kind="request", title="t",
-                        content="c", at=datetime(2025, 5, 5, 9))
+    store.submit_demand(
+        demand_id="X1",
+        member_id="H00002",
+        kind="request",
+        title="t",
+        content="c",
+        at=datetime(2025, 5, 5, 9),
+    )
     with store.engine.begin() as conn:
         conn.execute(update(demands).values(state="archived"))
 

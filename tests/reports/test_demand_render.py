@@ -22,7 +22,8 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def test_summary_states_the_closure_basis_and_counted_grades_in_both_languages(
-        figures: DemandFigures) -> None:
+    figures: DemandFigures,
+) -> None:
     zh = dict(summary_lines(figures, "zh"))
     en = dict(summary_lines(figures, "en"))
 
@@ -35,22 +36,34 @@ def test_summary_states_the_closure_basis_and_counted_grades_in_both_languages(
 
 
 def test_other_bases_and_grades_change_what_the_report_says(figures: DemandFigures) -> None:
-    other = evolve(figures, closure_basis=ClosureBasis.RECEIVED,
-                         satisfied_grades=(Satisfaction.VERY_SATISFIED,))
+    other = evolve(
+        figures,
+        closure_basis=ClosureBasis.RECEIVED,
+        satisfied_grades=(Satisfaction.VERY_SATISFIED,),
+    )
 
     assert "口径：办结数 ÷ 收到数" in dict(summary_lines(other, "zh"))["办结率"]
-    assert "counted as satisfied: very satisfied)" in dict(summary_lines(other, "en"))[
-        "Satisfaction rate"]
+    assert (
+        "counted as satisfied: very satisfied)"
+        in dict(summary_lines(other, "en"))["Satisfaction rate"]
+    )
 
 
 def test_markdown_has_every_section_and_escapes_nothing_into_broken_tables(
-        figures: DemandFigures) -> None:
+    figures: DemandFigures,
+) -> None:
     md = to_markdown(figures, "zh")
     headings = re.findall(r"^## (.+)$", md, flags=re.M)
 
     assert md.startswith("# 2025年职工诉求办理情况\n")
-    assert ["总体情况", "按类型", "按类别", "按承办部门", "满意度评价分布",
-            "按月收到与办结"] == headings
+    assert [
+        "总体情况",
+        "按类型",
+        "按类别",
+        "按承办部门",
+        "满意度评价分布",
+        "按月收到与办结",
+    ] == headings
     assert "| 停车难 | 4 |" in md  # a category without a known label prints as stored
     assert "| 食堂餐饮 | 5 |" in md
     for line in md.splitlines():
@@ -86,7 +99,8 @@ def test_html_is_self_contained_with_four_png_charts(figures: DemandFigures) -> 
 
 
 def test_html_without_matplotlib_says_it_has_no_charts(
-        figures: DemandFigures, monkeypatch: pytest.MonkeyPatch) -> None:
+    figures: DemandFigures, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)
 
     page = to_html(figures, "en")
@@ -96,16 +110,20 @@ def test_html_without_matplotlib_says_it_has_no_charts(
 
 
 def test_without_a_chinese_font_charts_use_english_and_the_page_says_so(
-        figures: DemandFigures, monkeypatch: pytest.MonkeyPatch) -> None:
+    figures: DemandFigures, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(charts_module, "chinese_font", lambda: None)
 
     charts = demand_charts(figures, "zh")
     page = to_html(figures, "zh")
 
     assert "en" == charts.lang
-    assert ["Received and closed by category", "Received and closed by department",
-            "Satisfaction ratings", "Received and closed by month"] == [
-                c.title for c in charts.charts]
+    assert [
+        "Received and closed by category",
+        "Received and closed by department",
+        "Satisfaction ratings",
+        "Received and closed by month",
+    ] == [c.title for c in charts.charts]
     assert "图表使用英文标注" in page
 
 

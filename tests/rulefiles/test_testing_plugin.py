@@ -45,18 +45,19 @@ cases:
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     # hypothesis's terminal summary costs seconds per inner run and is not under test
-    return pytester.runpytest(*PLUGIN, "-p", "no:cacheprovider", "-p", "no:hypothesispytest",
-                              *args)
+    return pytester.runpytest(*PLUGIN, "-p", "no:cacheprovider", "-p", "no:hypothesispytest", *args)
 
 
 def test_the_plugin_is_active_in_a_plain_run(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(test_plain="""
+    pytester.makepyfile(
+        test_plain="""
         def test_plugin_loaded(pytestconfig):
             assert pytestconfig.pluginmanager.has_plugin("unionkit-rules")
 
         def test_ordinary():
             assert 1 + 1 == 2
-    """)
+    """
+    )
     # a YAML file that is not named *.ruletest.yaml is left alone
     pytester.makefile(".yaml", other="cases: [this is not a rule test")
 
@@ -73,7 +74,8 @@ def test_a_passing_rule_test_file(pytester: pytest.Pytester) -> None:
 
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(
-        ["*screening.ruletest.yaml::forty-one on the evaluation date PASSED*"])
+        ["*screening.ruletest.yaml::forty-one on the evaluation date PASSED*"]
+    )
 
 
 def test_a_failing_case_shows_expected_and_actual_per_member_and_rule(
@@ -84,21 +86,25 @@ def test_a_failing_case_shows_expected_and_actual_per_member_and_rule(
     result = run(pytester)
 
     result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines([
-        "*wrong.ruletest.yaml, line 9, case 'wrong expectations':",
-        "*2 value(s) differ*",
-        "member*rule*expected*actual",
-        "a*age*40*41",
-        "c*tumor_screening_eligible*true*false",
-        "*--- why age for a ---*",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*wrong.ruletest.yaml, line 9, case 'wrong expectations':",
+            "*2 value(s) differ*",
+            "member*rule*expected*actual",
+            "a*age*40*41",
+            "c*tumor_screening_eligible*true*false",
+            "*--- why age for a ---*",
+        ]
+    )
     # values that matched are not listed as differences
     result.stdout.no_fnmatch_line("c*age*35*")
     result.stdout.no_fnmatch_line("a*tumor_screening_eligible*true*true")
 
 
 def test_a_misspelt_key_is_an_error_naming_the_file_and_line(pytester: pytest.Pytester) -> None:
-    pytester.makefile(".ruletest.yaml", typo="""\
+    pytester.makefile(
+        ".ruletest.yaml",
+        typo="""\
 standard: true
 cases:
   - name: typo
@@ -107,7 +113,8 @@ cases:
       - {member_id: a, birth_date: 1984-05-01}
     expcet:
       a: {age: 41}
-""")
+""",
+    )
 
     result = run(pytester)
 
@@ -116,7 +123,9 @@ cases:
 
 
 def test_a_misspelt_member_field_fails_the_case_with_its_line(pytester: pytest.Pytester) -> None:
-    pytester.makefile(".ruletest.yaml", field="""\
+    pytester.makefile(
+        ".ruletest.yaml",
+        field="""\
 standard: true
 cases:
   - name: field typo
@@ -126,7 +135,8 @@ cases:
          sick_leve_days: 20}
     expect:
       a: {hospitalisation_subsidy: 800}
-""")
+""",
+    )
 
     result = run(pytester)
 
@@ -135,7 +145,9 @@ cases:
 
 
 def test_an_unknown_rule_in_expect_fails_the_case(pytester: pytest.Pytester) -> None:
-    pytester.makefile(".ruletest.yaml", rule="""\
+    pytester.makefile(
+        ".ruletest.yaml",
+        rule="""\
 standard: true
 cases:
   - name: unknown rule
@@ -144,7 +156,8 @@ cases:
       - {member_id: a, birth_date: 1984-05-01}
     expect:
       a: {agee: 41}
-""")
+""",
+    )
 
     result = run(pytester)
 
@@ -153,14 +166,17 @@ cases:
 
 
 def test_malformed_yaml_is_an_error_naming_the_file_and_line(pytester: pytest.Pytester) -> None:
-    pytester.makefile(".ruletest.yaml", broken="""\
+    pytester.makefile(
+        ".ruletest.yaml",
+        broken="""\
 standard: true
 cases:
   - name: broken
     as_of: 2025-06-01
     members: [{member_id: a
     expect: {}
-""")
+""",
+    )
 
     result = run(pytester)
 
@@ -170,7 +186,9 @@ cases:
 
 def test_a_python_tag_is_refused_not_run(pytester: pytest.Pytester) -> None:
     marker = pytester.path / "ran.txt"
-    pytester.makefile(".ruletest.yaml", evil=f"""\
+    pytester.makefile(
+        ".ruletest.yaml",
+        evil=f"""\
 standard: true
 cases:
   - name: evil
@@ -179,7 +197,8 @@ cases:
       - {{member_id: !!python/object/apply:pathlib.Path.touch [{str(marker)!r}]}}
     expect:
       a: {{age: 1}}
-""")
+""",
+    )
 
     result = run(pytester)
 
@@ -206,7 +225,9 @@ def test_duplicate_case_names_are_an_error(pytester: pytest.Pytester) -> None:
 
 
 def test_own_rule_files_and_inline_parameters_beside_the_test(pytester: pytest.Pytester) -> None:
-    pytester.makefile(".yaml", bonus="""\
+    pytester.makefile(
+        ".yaml",
+        bonus="""\
 parameters:
   bonus.days:
     unit: days
@@ -220,8 +241,11 @@ rules:
     label: {zh: 奖励, en: bonus}
     type: bool
     expr: sick_leave_days < $bonus.days
-""")
-    pytester.makefile(".ruletest.yaml", bonus="""\
+""",
+    )
+    pytester.makefile(
+        ".ruletest.yaml",
+        bonus="""\
 standard: false
 rule_files: [bonus.yaml]
 parameters:
@@ -245,7 +269,8 @@ cases:
     as_of: 2025-06-01
     members: [{member_id: a}]
     expect: {a: {age: 1}}
-""")
+""",
+    )
 
     result = run(pytester, "-v")
 

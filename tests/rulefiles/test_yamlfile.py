@@ -66,11 +66,20 @@ def test_rules_are_read_with_their_labels_types_and_expressions() -> None:
     age, screening = load_rules(RULES)
 
     assert ("age", "年龄", "age", ValueType.int, Missing.propagate) == (
-        age.name, age.label_zh, age.label_en, age.value_type, age.missing)
+        age.name,
+        age.label_zh,
+        age.label_en,
+        age.value_type,
+        age.missing,
+    )
     assert years_since(name("birth_date")) == age.expr
     assert (name("age") >= param("health.screening_age")) == screening.expr
     assert (Missing.false, "到龄", "of age", "seed 000") == (
-        screening.missing, screening.description_zh, screening.description_en, screening.source)
+        screening.missing,
+        screening.description_zh,
+        screening.description_en,
+        screening.source,
+    )
 
 
 def test_parameters_are_dated_exact_and_carry_layer_and_document() -> None:
@@ -83,7 +92,8 @@ def test_parameters_are_dated_exact_and_carry_layer_and_document() -> None:
     scale = params.value("health.scale", on=date(2024, 1, 1))
     assert isinstance(scale, Scale)
     assert [(Decimal(3), Decimal(300)), (Decimal(8), Decimal("500.5"))] == [
-        (b.threshold, b.amount) for b in scale.brackets]
+        (b.threshold, b.amount) for b in scale.brackets
+    ]
 
 
 def test_a_yaml_decimal_never_becomes_a_binary_float() -> None:
@@ -261,7 +271,8 @@ rules:
 def test_parameters_layer_over_each_other() -> None:
     base = load_parameters(RULES, source="unionkit")
     branch = load_parameters(
-        RULES.split("  health.bonus:", maxsplit=1)[0].replace("2025-01-01: 45", "2026-01-01: 50")
+        RULES.split("  health.bonus:", maxsplit=1)[0]
+        .replace("2025-01-01: 45", "2026-01-01: 50")
         .replace("2023-01-01: 40", "2024-06-01: 42"),
         source="hospital",
     )

@@ -21,16 +21,40 @@ AS_OF = date(2025, 6, 1)
 
 def roster() -> list[Member]:
     return [
-        Member(member_id="A", name="张伟", household_id="H1", birth_date=date(1984, 5, 1),
-               monthly_salary=Decimal("8500.50"), annual_income=Decimal("30000.60"),
-               rigid_spending=Decimal("6000"), sick_leave_days=20),
-        Member(member_id="B", name="张小", household_id="H1", is_member=False,
-               birth_date=date(2010, 1, 1)),
-        Member(member_id="C", name="李娜", household_id="H1", is_member=False,
-               annual_income=Decimal("0"), birth_date=date(1986, 2, 28)),
-        Member(member_id="D", name="王五", household_id="H2", birth_date=date(1970, 3, 1),
-               monthly_salary=Decimal("10000.99"), annual_income=Decimal("120000"),
-               rigid_spending=Decimal("0.01")),
+        Member(
+            member_id="A",
+            name="张伟",
+            household_id="H1",
+            birth_date=date(1984, 5, 1),
+            monthly_salary=Decimal("8500.50"),
+            annual_income=Decimal("30000.60"),
+            rigid_spending=Decimal("6000"),
+            sick_leave_days=20,
+        ),
+        Member(
+            member_id="B",
+            name="张小",
+            household_id="H1",
+            is_member=False,
+            birth_date=date(2010, 1, 1),
+        ),
+        Member(
+            member_id="C",
+            name="李娜",
+            household_id="H1",
+            is_member=False,
+            annual_income=Decimal("0"),
+            birth_date=date(1986, 2, 28),
+        ),
+        Member(
+            member_id="D",
+            name="王五",
+            household_id="H2",
+            birth_date=date(1970, 3, 1),
+            monthly_salary=Decimal("10000.99"),
+            annual_income=Decimal("120000"),
+            rigid_spending=Decimal("0.01"),
+        ),
     ]
 
 
@@ -46,8 +70,10 @@ def roster_rules(rs: Any) -> list[str]:
 
 def plain(column: Any) -> list[Any]:
     if isinstance(column, pd.Series):
-        return [None if pd.isna(v) else v.item() if hasattr(v, "item") else v
-                for v in column.astype(object).tolist()]
+        return [
+            None if pd.isna(v) else v.item() if hasattr(v, "item") else v
+            for v in column.astype(object).tolist()
+        ]
     mask = np.ma.getmaskarray(column).tolist()
     data = np.ma.getdata(column)
     values = data.astype("datetime64[D]").tolist() if data.dtype.kind == "M" else data.tolist()
@@ -84,18 +110,23 @@ def test_roster_money_in_fen_is_not_read_as_yuan() -> None:
     assert [66668, 66668, 66668, 1000000] == plain(out["per_capita_monthly_income"])
 
 
-
 def test_text_money_is_read_as_roster_cells_are() -> None:
     # "8500,50" is a decimal comma, not 850,050 yuan; "1e3" and a third decimal are typos.
-    rules = RuleSet([Rule("salary_fen", field("monthly_salary"), "月工资", "salary",
-                          ValueType.money)], Parameters())
+    rules = RuleSet(
+        [Rule("salary_fen", field("monthly_salary"), "月工资", "salary", ValueType.money)],
+        Parameters(),
+    )
     on = date(2026, 1, 1)
-    good = {"member_id": np.array(["A", "B"], dtype=object),
-            "monthly_salary": np.array(["¥8,500.50", "12000元"], dtype=object)}
+    good = {
+        "member_id": np.array(["A", "B"], dtype=object),
+        "monthly_salary": np.array(["¥8,500.50", "12000元"], dtype=object),
+    }
 
     assert [850050, 1200000] == list(rules.evaluate(good, as_of=on).frame["salary_fen"])
     for bad in ("8500,50", "1e3", "12.345"):
-        data = {"member_id": np.array(["A"], dtype=object),
-                "monthly_salary": np.array([bad], dtype=object)}
+        data = {
+            "member_id": np.array(["A"], dtype=object),
+            "monthly_salary": np.array([bad], dtype=object),
+        }
         with pytest.raises(RuleEvaluationError, match="monthly_salary', row 0"):
             rules.evaluate(data, as_of=on)

@@ -80,23 +80,37 @@ def test_precedence_and_associativity(text: str, expected: object) -> None:
         ("years_since(birth_date)", ("years_since", "@birth_date")),
         ("months_since(hire_date)", ("months_since", "@hire_date")),
         ("days_since(hire_date)", ("days_since", "@hire_date")),
-        ("group_sum(annual_income, by=household_id)",
-         ("group_sum", "@annual_income", ("by", "@household_id"))),
-        ('group_sum(annual_income, by="household_id")',
-         ("group_sum", "@annual_income", ("by", "@household_id"))),
+        (
+            "group_sum(annual_income, by=household_id)",
+            ("group_sum", "@annual_income", ("by", "@household_id")),
+        ),
+        (
+            'group_sum(annual_income, by="household_id")',
+            ("group_sum", "@annual_income", ("by", "@household_id")),
+        ),
         ("group_count(by=household_id)", ("group_count", ("by", "@household_id"))),
-        ("group_count(by=household_id, where=is_member)",
-         ("group_count", ("by", "@household_id"), ("where", "@is_member"))),
-        ("group_any(serious_illness, by=household_id)",
-         ("group_any", "@serious_illness", ("by", "@household_id"))),
-        ("group_all(is_member, by=union_group_id)",
-         ("group_all", "@is_member", ("by", "@union_group_id"))),
+        (
+            "group_count(by=household_id, where=is_member)",
+            ("group_count", ("by", "@household_id"), ("where", "@is_member")),
+        ),
+        (
+            "group_any(serious_illness, by=household_id)",
+            ("group_any", "@serious_illness", ("by", "@household_id")),
+        ),
+        (
+            "group_all(is_member, by=union_group_id)",
+            ("group_all", "@is_member", ("by", "@union_group_id")),
+        ),
         ("group_max(age, by=household_id)", ("group_max", "@age", ("by", "@household_id"))),
         ("group_min(age, by=household_id)", ("group_min", "@age", ("by", "@household_id"))),
-        ('scale("hardship.subsidy_brackets", score)',
-         ("scale", "$hardship.subsidy_brackets", "@score")),
-        ("scale($hardship.subsidy_brackets, score)",
-         ("scale", "$hardship.subsidy_brackets", "@score")),
+        (
+            'scale("hardship.subsidy_brackets", score)',
+            ("scale", "$hardship.subsidy_brackets", "@score"),
+        ),
+        (
+            "scale($hardship.subsidy_brackets, score)",
+            ("scale", "$hardship.subsidy_brackets", "@score"),
+        ),
     ],
 )
 def test_functions(text: str, expected: object) -> None:
@@ -111,8 +125,11 @@ def test_multi_line_expression_with_comments() -> None:
 
     tree = parse_syntax(text)
 
-    assert ("or", ("<", "@per_capita_monthly_income", "$hardship.income_threshold"),
-            "@serious_illness") == sexpr(tree)
+    assert (
+        "or",
+        ("<", "@per_capita_monthly_income", "$hardship.income_threshold"),
+        "@serious_illness",
+    ) == sexpr(tree)
     assert (2, 6) == (tree.args[1].line, tree.args[1].column)
 
 

@@ -79,11 +79,59 @@ def test_import_call_is_refused_as_unknown_function() -> None:
 
 
 TOKENS = [
-    "a", "b", "household_id", "1", "2.5", "-", "+", "*", "/", "(", ")", "[", "]", ",",
-    "<", "<=", "==", "!=", ">", ">=", "=", "and", "or", "not", "true", "false",
-    "'x'", '"y"', "$p.q", "where", "min", "max", "isin", "group_sum", "by", "scale",
-    "date", "param", "years_since", "between", "clip", "group_count", "__import__",
-    ".", ":", "lambda", "#", "\n", "   ", "9" * 25, "'", "$", "年",
+    "a",
+    "b",
+    "household_id",
+    "1",
+    "2.5",
+    "-",
+    "+",
+    "*",
+    "/",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    "<",
+    "<=",
+    "==",
+    "!=",
+    ">",
+    ">=",
+    "=",
+    "and",
+    "or",
+    "not",
+    "true",
+    "false",
+    "'x'",
+    '"y"',
+    "$p.q",
+    "where",
+    "min",
+    "max",
+    "isin",
+    "group_sum",
+    "by",
+    "scale",
+    "date",
+    "param",
+    "years_since",
+    "between",
+    "clip",
+    "group_count",
+    "__import__",
+    ".",
+    ":",
+    "lambda",
+    "#",
+    "\n",
+    "   ",
+    "9" * 25,
+    "'",
+    "$",
+    "年",
 ]
 
 
@@ -114,7 +162,9 @@ def test_random_unicode(text: str) -> None:
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.integers(min_value=1, max_value=MAX_LENGTH // 2), st.sampled_from(["(", "not ", "-",
-                                                                               "[", "min(a,"]))
+@given(
+    st.integers(min_value=1, max_value=MAX_LENGTH // 2),
+    st.sampled_from(["(", "not ", "-", "[", "min(a,"]),
+)
 def test_deep_nesting_of_any_kind(depth: int, opener: str) -> None:
     check(opener * depth + "a")

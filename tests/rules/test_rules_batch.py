@@ -46,13 +46,20 @@ from unionkit.rules import (
 AS_OF = date(2025, 6, 1)
 
 
-def one(expr: Expr, data: Mapping[str, Any], vtype: str,
-        missing: Missing = Missing.propagate, as_of: date = AS_OF) -> list[Any]:
+def one(
+    expr: Expr,
+    data: Mapping[str, Any],
+    vtype: str,
+    missing: Missing = Missing.propagate,
+    as_of: date = AS_OF,
+) -> list[Any]:
     rs = RuleSet([Rule("r", expr, "r", "r", vtype, missing=missing)], standard_parameters())
     col = rs.evaluate(dict(data), as_of).frame["r"]
     if isinstance(col, np.ma.MaskedArray):
-        return [None if m else v for v, m in zip(col.data.tolist(),
-                                                  np.ma.getmaskarray(col).tolist(), strict=True)]
+        return [
+            None if m else v
+            for v, m in zip(col.data.tolist(), np.ma.getmaskarray(col).tolist(), strict=True)
+        ]
     return list(col.tolist())
 
 
@@ -71,8 +78,9 @@ def test_arithmetic_on_integers_numbers_and_money() -> None:
     # money with a float is a plain number in yuan
     assert [50.05, 3.5] == one(field("annual_income") * 0.5, data, "number")
     # money / money is a plain ratio
-    assert [pytest.approx(100.1 / 7), 1.0] == one(field("annual_income") / Decimal("7"), data,
-                                                  "number")
+    assert [pytest.approx(100.1 / 7), 1.0] == one(
+        field("annual_income") / Decimal("7"), data, "number"
+    )
 
 
 def test_money_division_rounds_half_up_including_negative_amounts() -> None:
@@ -86,21 +94,26 @@ def test_division_by_zero_is_unknown_not_a_crash() -> None:
     data = {"sick_leave_days": [4, 0], "annual_income": [Decimal(100), Decimal(100)]}
 
     assert [25.0, None] == one(field("annual_income") / field("sick_leave_days"), data, "number")
-    assert [25.0, 0.0] == one(field("annual_income") / field("sick_leave_days"), data, "number",
-                              Missing.false)
+    assert [25.0, 0.0] == one(
+        field("annual_income") / field("sick_leave_days"), data, "number", Missing.false
+    )
 
 
 def test_comparisons_between_money_and_integers_and_dates() -> None:
-    data = {"annual_income": [Decimal("1799.99"), Decimal("1800"), Decimal("1800.01")],
-            "birth_date": [date(1980, 1, 1), date(1990, 1, 1), date(2000, 1, 1)]}
+    data = {
+        "annual_income": [Decimal("1799.99"), Decimal("1800"), Decimal("1800.01")],
+        "birth_date": [date(1980, 1, 1), date(1990, 1, 1), date(2000, 1, 1)],
+    }
 
     assert [True, False, False] == one(field("annual_income") < 1800, data, "bool")
-    assert [True, True, False] == one(field("annual_income") <= param(
-        "hardship.income_threshold") - 200, data, "bool")
+    assert [True, True, False] == one(
+        field("annual_income") <= param("hardship.income_threshold") - 200, data, "bool"
+    )
     assert [False, True, False] == one(field("annual_income").eq(Decimal("1800")), data, "bool")
     assert [True, False, False] == one(field("birth_date") < date(1985, 1, 1), data, "bool")
     assert [True, True, False] == one(
-        between(field("birth_date"), date(1980, 1, 1), date(1990, 1, 1)), data, "bool")
+        between(field("birth_date"), date(1980, 1, 1), date(1990, 1, 1)), data, "bool"
+    )
 
 
 def test_functions() -> None:
@@ -118,8 +131,15 @@ def test_functions() -> None:
 
 
 def test_ages_are_birthday_exact_and_leap_day_birthdays_count_from_march_first() -> None:
-    data = {"birth_date": [date(1985, 6, 1), date(1985, 6, 2), date(2004, 2, 29),
-                           date(2004, 2, 29), date(2004, 2, 29)]}
+    data = {
+        "birth_date": [
+            date(1985, 6, 1),
+            date(1985, 6, 2),
+            date(2004, 2, 29),
+            date(2004, 2, 29),
+            date(2004, 2, 29),
+        ]
+    }
     ages = years_since(field("birth_date"))
 
     assert [40, 39, 20, 20, 21] == [
@@ -128,8 +148,7 @@ def test_ages_are_birthday_exact_and_leap_day_birthdays_count_from_march_first()
         one(ages, data, "int", as_of=date(2024, 2, 28))[3] + 1,
         one(ages, data, "int", as_of=date(2025, 3, 1))[4],
     ]
-    assert [20] == one(ages, {"birth_date": [date(2004, 2, 29)]}, "int",
-                       as_of=date(2024, 2, 29))
+    assert [20] == one(ages, {"birth_date": [date(2004, 2, 29)]}, "int", as_of=date(2024, 2, 29))
 
 
 def test_months_and_days_since() -> None:
@@ -143,42 +162,59 @@ def test_months_and_days_since() -> None:
 def test_group_aggregates_broadcast_to_every_member() -> None:
     data = {
         "household_id": ["b", "a", "b", "c", "a", "b"],
-        "annual_income": [Decimal("10"), Decimal("1.5"), None, Decimal("0"), Decimal("2"),
-                          Decimal("5")],
+        "annual_income": [
+            Decimal("10"),
+            Decimal("1.5"),
+            None,
+            Decimal("0"),
+            Decimal("2"),
+            Decimal("5"),
+        ],
         "sick_leave_days": [1, 9, 4, None, 2, 3],
-        "hire_date": [date(2020, 1, 1), date(2019, 5, 5), date(2021, 1, 1), None,
-                      date(2018, 1, 1), date(2022, 1, 1)],
+        "hire_date": [
+            date(2020, 1, 1),
+            date(2019, 5, 5),
+            date(2021, 1, 1),
+            None,
+            date(2018, 1, 1),
+            date(2022, 1, 1),
+        ],
     }
     hh = "household_id"
 
-    assert [1500, 350, 1500, 0, 350, 1500] == one(group_sum(field("annual_income"), by=hh),
-                                                  data, "money")
+    assert [1500, 350, 1500, 0, 350, 1500] == one(
+        group_sum(field("annual_income"), by=hh), data, "money"
+    )
     assert [3, 2, 3, 1, 2, 3] == one(group_count(by=hh), data, "int")
-    assert [2, 2, 2, 0, 2, 2] == one(group_count(by=hh, where=field("annual_income") > 0),
-                                     data, "int")
+    assert [2, 2, 2, 0, 2, 2] == one(
+        group_count(by=hh, where=field("annual_income") > 0), data, "int"
+    )
     assert [True, True, True, False, True, True] == one(
-        group_any(field("sick_leave_days") > 2, by=hh), data, "bool")
+        group_any(field("sick_leave_days") > 2, by=hh), data, "bool"
+    )
     assert [False, True, False, True, True, False] == one(
-        group_all(field("sick_leave_days") > 1, by=hh), data, "bool")
+        group_all(field("sick_leave_days") > 1, by=hh), data, "bool"
+    )
     assert [4, 9, 4, None, 9, 4] == one(group_max(field("sick_leave_days"), by=hh), data, "int")
     assert [1, 2, 1, None, 2, 1] == one(group_min(field("sick_leave_days"), by=hh), data, "int")
-    assert [date(2022, 1, 1), date(2019, 5, 5)] == one(group_max(field("hire_date"), by=hh),
-                                                       data, "date")[:2]
+    assert [date(2022, 1, 1), date(2019, 5, 5)] == one(
+        group_max(field("hire_date"), by=hh), data, "date"
+    )[:2]
 
 
 def test_members_without_a_household_are_their_own_group() -> None:
     data = {"household_id": ["a", None, "a", None], "sick_leave_days": [1, 2, 3, 4]}
 
-    assert [4, 2, 4, 4] == one(group_sum(field("sick_leave_days"), by="household_id"),
-                               data, "int")
+    assert [4, 2, 4, 4] == one(group_sum(field("sick_leave_days"), by="household_id"), data, "int")
 
 
 def test_integer_group_keys_work_like_text_keys() -> None:
-    data = {"household_id": np.array([10**12, 5, 10**12, 7]),
-            "sick_leave_days": np.array([1, 2, 3, 4])}
+    data = {
+        "household_id": np.array([10**12, 5, 10**12, 7]),
+        "sick_leave_days": np.array([1, 2, 3, 4]),
+    }
 
-    assert [4, 2, 4, 4] == one(group_sum(field("sick_leave_days"), by="household_id"),
-                               data, "int")
+    assert [4, 2, 4, 4] == one(group_sum(field("sick_leave_days"), by="household_id"), data, "int")
 
 
 def test_missing_values_follow_the_rule_policy() -> None:
@@ -196,26 +232,39 @@ def test_missing_values_follow_the_rule_policy() -> None:
 def test_where_with_an_unknown_condition_is_unknown_but_an_untaken_unknown_branch_is_not() -> None:
     data = {"frontline": [True, None, False], "sick_leave_days": [None, 3, 4]}
 
-    assert [1, None, 4] == one(where(field("frontline"), 1, field("sick_leave_days")),
-                               data, "int")
-    assert [None, None, 0] == one(where(field("frontline"), field("sick_leave_days"), 0),
-                                  data, "int")
+    assert [1, None, 4] == one(where(field("frontline"), 1, field("sick_leave_days")), data, "int")
+    assert [None, None, 0] == one(
+        where(field("frontline"), field("sick_leave_days"), 0), data, "int"
+    )
 
 
 def test_scale_lookup_amount_and_marginal() -> None:
-    params = standard_parameters().overlay(Parameters.from_mapping({
-        "tax": {"unit": "rate", "kind": "marginal_rate",
-                "values": {date(2020, 1, 1): [[0, "0.1"], [1000, "0.2"]]}},
-    }))
+    params = standard_parameters().overlay(
+        Parameters.from_mapping(
+            {
+                "tax": {
+                    "unit": "rate",
+                    "kind": "marginal_rate",
+                    "values": {date(2020, 1, 1): [[0, "0.1"], [1000, "0.2"]]},
+                },
+            }
+        )
+    )
     rules = [
         Rule("amount", scale_lookup("hardship.subsidy_brackets", field("n")), "a", "a", "money"),
         Rule("tax", scale_lookup("tax", field("annual_income")), "t", "t", "number"),
     ]
-    rs = RuleSet(rules, params, fields={"n": ValueType.number,
-                                        "annual_income": ValueType.money})
-    data = {"n": [0.0, 0.3, 0.59, 0.6, 2.0],
-            "annual_income": [Decimal(0), Decimal(500), Decimal(1000), Decimal(1500),
-                              Decimal("2000.50")]}
+    rs = RuleSet(rules, params, fields={"n": ValueType.number, "annual_income": ValueType.money})
+    data = {
+        "n": [0.0, 0.3, 0.59, 0.6, 2.0],
+        "annual_income": [
+            Decimal(0),
+            Decimal(500),
+            Decimal(1000),
+            Decimal(1500),
+            Decimal("2000.50"),
+        ],
+    }
 
     out = rs.evaluate(data, AS_OF).frame
 
@@ -225,14 +274,19 @@ def test_scale_lookup_amount_and_marginal() -> None:
 
 def test_parameters_are_read_as_of_the_evaluation_date() -> None:
     rs = standard_ruleset()
-    data = {"household_id": ["h"], "annual_income": [Decimal("22800")],
-            "rigid_spending": [Decimal("0")]}
+    data = {
+        "household_id": ["h"],
+        "annual_income": [Decimal("22800")],
+        "rigid_spending": [Decimal("0")],
+    }
 
     # 22,800 / 12 / 1 = 1,900 per month: over 1,800 (2024), under 2,000 (2025)
     assert [False] == rs.evaluate(data, date(2024, 12, 31), ["low_income_hardship"]).frame[
-        "low_income_hardship"].tolist()
+        "low_income_hardship"
+    ].tolist()
     assert [True] == rs.evaluate(data, date(2025, 1, 1), ["low_income_hardship"]).frame[
-        "low_income_hardship"].tolist()
+        "low_income_hardship"
+    ].tolist()
     with pytest.raises(ParameterError):
         rs.evaluate(data, date(2022, 1, 1), ["low_income_hardship"])
 
@@ -275,7 +329,6 @@ def test_money_inputs_of_every_kind_give_the_same_fen() -> None:
     assert [[101, 250, 0]] * 3 == results
 
 
-
 def test_integer_money_columns_are_fen_unless_told_they_are_yuan() -> None:
     rs = RuleSet([Rule("m", field("annual_income") + 0, "m", "m", "money")], Parameters())
     ints = {"annual_income": np.array([850050, 1, -7])}
@@ -283,17 +336,19 @@ def test_integer_money_columns_are_fen_unless_told_they_are_yuan() -> None:
 
     assert [850050, 1, -7] == rs.evaluate(ints, AS_OF).frame["m"].tolist()
     assert [850050, 1, -7] == rs.evaluate(python_ints, AS_OF).frame["m"].tolist()
-    assert [85005000, 100, -700] == rs.evaluate(ints, AS_OF, money_unit="yuan").frame[
-        "m"].tolist()
+    assert [85005000, 100, -700] == rs.evaluate(ints, AS_OF, money_unit="yuan").frame["m"].tolist()
     assert [85005000, 100, -700] == rs.evaluate(python_ints, AS_OF, money_unit="yuan").frame[
-        "m"].tolist()
+        "m"
+    ].tolist()
     with pytest.raises(RuleEvaluationError, match="money_unit"):
         rs.evaluate(ints, AS_OF, money_unit="jiao")  # type: ignore[arg-type]
 
 
 def test_decimal_money_converts_to_fen_exactly_beyond_float_precision() -> None:
-    rs = RuleSet([Rule("m", field("annual_income") + 0, "m", "m", "money",
-                       missing=Missing.propagate)], Parameters())
+    rs = RuleSet(
+        [Rule("m", field("annual_income") + 0, "m", "m", "money", missing=Missing.propagate)],
+        Parameters(),
+    )
     # 2**53 + 1 fen cannot be held by a float64: a float detour would lose the last fen.
     big = Decimal(2**53 + 1).scaleb(-2)
     cells = [big, Decimal("0.125"), Decimal("-0.125"), Decimal("1E+3"), None]
@@ -333,8 +388,9 @@ def test_the_standard_rules_on_a_small_roster() -> None:
 def test_pandas_polars_and_dict_inputs_agree_and_keep_their_kind() -> None:
     rs = standard_ruleset()
     frame = pd.DataFrame(ROSTER, index=[10, 11, 12, 13, 14])
-    pframe = pl.DataFrame({k: [float(v) if isinstance(v, Decimal) else v for v in col]
-                           for k, col in ROSTER.items()})
+    pframe = pl.DataFrame(
+        {k: [float(v) if isinstance(v, Decimal) else v for v in col] for k, col in ROSTER.items()}
+    )
 
     d = rs.evaluate(ROSTER, AS_OF).frame
     p = rs.evaluate(frame, AS_OF).frame
@@ -350,8 +406,10 @@ def test_pandas_polars_and_dict_inputs_agree_and_keep_their_kind() -> None:
 
 
 def test_nullable_pandas_columns_and_propagated_unknowns() -> None:
-    rs = RuleSet([Rule("long", field("sick_leave_days") >= 15, "l", "l", "bool",
-                       missing=Missing.propagate)], Parameters())
+    rs = RuleSet(
+        [Rule("long", field("sick_leave_days") >= 15, "l", "l", "bool", missing=Missing.propagate)],
+        Parameters(),
+    )
     frame = pd.DataFrame({"sick_leave_days": pd.array([20, None, 3], dtype="Int64")})
     pframe = pl.DataFrame({"sick_leave_days": [20, None, 3]})
 
@@ -390,8 +448,10 @@ def test_rows_and_objects_with_to_row_are_accepted() -> None:
 
 
 def test_rule_references_see_the_referenced_rule_after_its_missing_policy() -> None:
-    rules = [Rule("a", field("sick_leave_days") > 1, "a", "a", "bool", missing=Missing.false),
-             Rule("b", ~ref("a"), "b", "b", "bool", missing=Missing.propagate)]
+    rules = [
+        Rule("a", field("sick_leave_days") > 1, "a", "a", "bool", missing=Missing.false),
+        Rule("b", ~ref("a"), "b", "b", "bool", missing=Missing.propagate),
+    ]
     rs = RuleSet(rules, Parameters())
 
     out = rs.evaluate({"sick_leave_days": [None, 5]}, AS_OF).frame

@@ -35,8 +35,12 @@ def test_the_standard_rules_build_in_dependency_order() -> None:
     order = rs.order
     assert order.index("low_income_hardship") < order.index("hardship_eligible")
     assert order.index("hardship_score") < order.index("subsidy_amount")
-    assert ("low_income_hardship", "hospital_subsidy", "sole_earner", "hardship_eligible") == \
-        rs.needed(["hardship_eligible"])
+    assert (
+        "low_income_hardship",
+        "hospital_subsidy",
+        "sole_earner",
+        "hardship_eligible",
+    ) == rs.needed(["hardship_eligible"])
 
 
 @pytest.mark.parametrize(
@@ -58,8 +62,9 @@ def test_the_standard_rules_build_in_dependency_order() -> None:
         (scale_lookup("screening.min_age", field("sick_leave_days")) > 0, "is not a scale"),
     ],
 )
-def test_a_bad_expression_is_an_error_naming_the_rule_and_the_part(expr: object,
-                                                                   fragment: str) -> None:
+def test_a_bad_expression_is_an_error_naming_the_rule_and_the_part(
+    expr: object, fragment: str
+) -> None:
     with pytest.raises(RuleDefinitionError) as info:
         build(Rule("bad_rule", expr, "坏", "bad", "bool"))
 
@@ -82,8 +87,11 @@ def test_declared_type_must_fit_the_expression() -> None:
 
 
 def test_integers_convert_to_numbers_and_money_when_declared() -> None:
-    rs = build(Rule("n", lit(1), "n", "n", "number"), Rule("m", lit(500), "m", "m", "money"),
-               Rule("x", field("annual_income") / field("rigid_spending"), "x", "x", "number"))
+    rs = build(
+        Rule("n", lit(1), "n", "n", "number"),
+        Rule("m", lit(500), "m", "m", "money"),
+        Rule("x", field("annual_income") / field("rigid_spending"), "x", "x", "number"),
+    )
 
     assert ValueType.int == rs.inferred_type("m")
     assert ValueType.number == rs.inferred_type("x")
@@ -91,9 +99,11 @@ def test_integers_convert_to_numbers_and_money_when_declared() -> None:
 
 def test_a_cycle_between_rules_is_an_error_naming_the_rules() -> None:
     with pytest.raises(RuleDefinitionError) as info:
-        build(Rule("a", ref("b") & field("frontline"), "a", "a", "bool"),
-              Rule("b", ref("c"), "b", "b", "bool"),
-              Rule("c", ref("a"), "c", "c", "bool"))
+        build(
+            Rule("a", ref("b") & field("frontline"), "a", "a", "bool"),
+            Rule("b", ref("c"), "b", "b", "bool"),
+            Rule("c", ref("a"), "c", "c", "bool"),
+        )
 
     assert "cycle" in str(info.value)
     assert "a -> b -> c -> a" in str(info.value)
@@ -113,9 +123,16 @@ def test_duplicate_names_and_bad_names_are_rejected() -> None:
 
 
 def test_a_bare_name_resolves_to_a_rule_if_one_exists_else_to_a_field() -> None:
-    rs = build(Rule("frontline_nurse", name("frontline") & field("position").eq("nurse"),
-                    "一线护士", "front-line nurse", "bool"),
-               Rule("eligible", name("frontline_nurse"), "e", "e", "bool"))
+    rs = build(
+        Rule(
+            "frontline_nurse",
+            name("frontline") & field("position").eq("nurse"),
+            "一线护士",
+            "front-line nurse",
+            "bool",
+        ),
+        Rule("eligible", name("frontline_nurse"), "e", "e", "bool"),
+    )
 
     assert ("frontline_nurse", "eligible") == rs.needed(["eligible"])
     assert ref("frontline_nurse") == rs.rules["eligible"].expr
@@ -129,9 +146,15 @@ def test_an_unknown_requested_rule_is_an_error() -> None:
 
 
 def test_parameters_of_the_wrong_kind_for_a_custom_schema() -> None:
-    rs = RuleSet([Rule("big", field("n") > 3, "大", "big", "bool")], Parameters(),
-                 fields={"n": ValueType.int})
+    rs = RuleSet(
+        [Rule("big", field("n") > 3, "大", "big", "bool")],
+        Parameters(),
+        fields={"n": ValueType.int},
+    )
     assert ValueType.int == rs.fields["n"]
     with pytest.raises(RuleDefinitionError, match="unknown field 'age'"):
-        RuleSet([Rule("old", field("age") > 3, "老", "old", "bool")], Parameters(),
-                fields={"n": ValueType.int})
+        RuleSet(
+            [Rule("old", field("age") > 3, "老", "old", "bool")],
+            Parameters(),
+            fields={"n": ValueType.int},
+        )

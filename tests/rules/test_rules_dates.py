@@ -51,16 +51,43 @@ def values(rs: RuleSet, data: dict[str, list[Any]], rule: str, when: date = AS_O
 
 
 def test_coalesce_fills_only_unknown_values() -> None:
-    rs = RuleSet([
-        Rule("days", coalesce(field("sick_leave_days"), 0), "d", "d", "int",
-             missing=Missing.propagate),
-        Rule("income", coalesce(field("annual_income"), Decimal("100.50")), "i", "i", "money",
-             missing=Missing.propagate),
-        Rule("ill", coalesce(field("serious_illness"), False), "s", "s", "bool",
-             missing=Missing.propagate),
-        Rule("both_unknown", coalesce(field("sick_leave_days"), field("sick_leave_days")), "b",
-             "b", "int", missing=Missing.propagate),
-    ], Parameters())
+    rs = RuleSet(
+        [
+            Rule(
+                "days",
+                coalesce(field("sick_leave_days"), 0),
+                "d",
+                "d",
+                "int",
+                missing=Missing.propagate,
+            ),
+            Rule(
+                "income",
+                coalesce(field("annual_income"), Decimal("100.50")),
+                "i",
+                "i",
+                "money",
+                missing=Missing.propagate,
+            ),
+            Rule(
+                "ill",
+                coalesce(field("serious_illness"), False),
+                "s",
+                "s",
+                "bool",
+                missing=Missing.propagate,
+            ),
+            Rule(
+                "both_unknown",
+                coalesce(field("sick_leave_days"), field("sick_leave_days")),
+                "b",
+                "b",
+                "int",
+                missing=Missing.propagate,
+            ),
+        ],
+        Parameters(),
+    )
     data: dict[str, list[Any]] = {
         "sick_leave_days": [5, None, 0],
         "annual_income": [Decimal("7.25"), None, Decimal("0")],
@@ -75,9 +102,12 @@ def test_coalesce_fills_only_unknown_values() -> None:
 
 def test_coalesce_of_a_group_value_and_a_member_value() -> None:
     household_income = group_sum(field("annual_income"), by="household_id")
-    rs = RuleSet([
-        Rule("x", coalesce(field("sick_leave_days"), household_income), "x", "x", "money"),
-    ], Parameters())
+    rs = RuleSet(
+        [
+            Rule("x", coalesce(field("sick_leave_days"), household_income), "x", "x", "money"),
+        ],
+        Parameters(),
+    )
     data: dict[str, list[Any]] = {
         "member_id": ["a", "b", "c"],
         "household_id": ["h1", "h1", "h2"],
@@ -90,14 +120,17 @@ def test_coalesce_of_a_group_value_and_a_member_value() -> None:
 
 
 def test_date_parts_and_the_evaluation_date() -> None:
-    rs = RuleSet([
-        Rule("y", year(field("birth_date")), "y", "y", "int", missing=Missing.propagate),
-        Rule("m", month(field("birth_date")), "m", "m", "int", missing=Missing.propagate),
-        Rule("d", day(field("birth_date")), "d", "d", "int", missing=Missing.propagate),
-        Rule("today", as_of(), "t", "t", "date"),
-        Rule("this_month", month(as_of()), "t", "t", "int"),
-        Rule("birthday_month", month(field("birth_date")).eq(month(as_of())), "b", "b", "bool"),
-    ], Parameters())
+    rs = RuleSet(
+        [
+            Rule("y", year(field("birth_date")), "y", "y", "int", missing=Missing.propagate),
+            Rule("m", month(field("birth_date")), "m", "m", "int", missing=Missing.propagate),
+            Rule("d", day(field("birth_date")), "d", "d", "int", missing=Missing.propagate),
+            Rule("today", as_of(), "t", "t", "date"),
+            Rule("this_month", month(as_of()), "t", "t", "int"),
+            Rule("birthday_month", month(field("birth_date")).eq(month(as_of())), "b", "b", "bool"),
+        ],
+        Parameters(),
+    )
     data: dict[str, list[Any]] = {
         "birth_date": [date(1990, 2, 1), date(2000, 2, 29), date(1999, 12, 31), None],
     }
@@ -122,26 +155,30 @@ def test_type_errors_name_the_rule() -> None:
 
 def test_the_parser_knows_the_new_functions() -> None:
     assert month(name("birth_date")).eq(month(as_of())) == parse_expression(
-        "month(birth_date) == month(as_of())")
-    assert coalesce(name("sick_leave_days"), 0) == parse_expression(
-        "coalesce(sick_leave_days, 0)")
+        "month(birth_date) == month(as_of())"
+    )
+    assert coalesce(name("sick_leave_days"), 0) == parse_expression("coalesce(sick_leave_days, 0)")
     assert "coalesce(sick_leave_days, 0) + year(as_of())" == str(
-        parse_expression("coalesce(sick_leave_days, 0) + year(as_of())"))
+        parse_expression("coalesce(sick_leave_days, 0) + year(as_of())")
+    )
     with pytest.raises(RuleSyntaxError, match=r"as_of\(\): 1 given"):
         parse_expression("as_of(birth_date)")
     with pytest.raises(RuleSyntaxError, match=r"coalesce\(\): 1 given"):
         parse_expression("coalesce(sick_leave_days)")
 
 
-@pytest.mark.parametrize(("born", "when", "expected"), [
-    (date(1990, 6, 1), date(2025, 6, 30), True),     # first day of the month
-    (date(1990, 6, 30), date(2025, 6, 1), True),     # last day of the month
-    (date(1990, 7, 1), date(2025, 6, 30), False),
-    (date(1990, 5, 31), date(2025, 6, 1), False),
-    (date(2000, 2, 29), date(2025, 2, 28), True),    # a leap-day birthday in a common year
-    (date(2000, 2, 29), date(2025, 3, 1), False),
-    (date(2000, 2, 29), date(2024, 2, 1), True),
-])
+@pytest.mark.parametrize(
+    ("born", "when", "expected"),
+    [
+        (date(1990, 6, 1), date(2025, 6, 30), True),  # first day of the month
+        (date(1990, 6, 30), date(2025, 6, 1), True),  # last day of the month
+        (date(1990, 7, 1), date(2025, 6, 30), False),
+        (date(1990, 5, 31), date(2025, 6, 1), False),
+        (date(2000, 2, 29), date(2025, 2, 28), True),  # a leap-day birthday in a common year
+        (date(2000, 2, 29), date(2025, 3, 1), False),
+        (date(2000, 2, 29), date(2024, 2, 1), True),
+    ],
+)
 def test_care_and_the_standard_rule_share_one_birthday_definition(
     born: date, when: date, expected: bool
 ) -> None:
@@ -151,5 +188,4 @@ def test_care_and_the_standard_rule_share_one_birthday_definition(
 
     assert expected == rule
     assert [expected, False] == birthday_this_month([born, None], when).tolist()
-    assert [expected] == birthday_this_month(
-        np.array([born], dtype="datetime64[D]"), when).tolist()
+    assert [expected] == birthday_this_month(np.array([born], dtype="datetime64[D]"), when).tolist()

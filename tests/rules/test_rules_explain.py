@@ -57,65 +57,159 @@ from unionkit.rules.trace import Tracer
 AS_OF = date(2025, 6, 1)
 HH = "household_id"
 
+
 def round_money(x: Expr) -> Expr:
     return call("round", call("abs", x), 1)
 
 
 EXTRA = [
-    Rule("per_head_money", (field("annual_income") - field("rigid_spending")) / 7,
-         "人均", "per head", "money", missing=Missing.propagate),
-    Rule("oldest_age", years_since(group_min(field("birth_date"), by=HH)),
-         "家中最长者年龄", "oldest in household", "int", missing=Missing.propagate),
+    Rule(
+        "per_head_money",
+        (field("annual_income") - field("rigid_spending")) / 7,
+        "人均",
+        "per head",
+        "money",
+        missing=Missing.propagate,
+    ),
+    Rule(
+        "oldest_age",
+        years_since(group_min(field("birth_date"), by=HH)),
+        "家中最长者年龄",
+        "oldest in household",
+        "int",
+        missing=Missing.propagate,
+    ),
     Rule("max_leave", group_max(field("sick_leave_days"), by=HH), "最长病假", "max leave", "int"),
-    Rule("capped", clip(field("sick_leave_days") * 3, 5, 40) + months_since(field("hire_date")),
-         "封顶", "capped", "int", missing=Missing.propagate),
-    Rule("mixed", maximum(field("annual_income") * 0.37, field("rigid_spending") / 3)
-         + where(ref("hospital_subsidy"), Decimal("0.5") * field("annual_income"), 1),
-         "混合", "mixed", "number", missing=Missing.propagate),
-    Rule("in_group", isin(field("sick_leave_days"), [0, 15, 16]) | ~ref("sole_earner"),
-         "分组", "in group", "bool", missing=Missing.propagate),
+    Rule(
+        "capped",
+        clip(field("sick_leave_days") * 3, 5, 40) + months_since(field("hire_date")),
+        "封顶",
+        "capped",
+        "int",
+        missing=Missing.propagate,
+    ),
+    Rule(
+        "mixed",
+        maximum(field("annual_income") * 0.37, field("rigid_spending") / 3)
+        + where(ref("hospital_subsidy"), Decimal("0.5") * field("annual_income"), 1),
+        "混合",
+        "mixed",
+        "number",
+        missing=Missing.propagate,
+    ),
+    Rule(
+        "in_group",
+        isin(field("sick_leave_days"), [0, 15, 16]) | ~ref("sole_earner"),
+        "分组",
+        "in group",
+        "bool",
+        missing=Missing.propagate,
+    ),
     # what the rules above leave out, so that every kind of node is compared
-    Rule("negated", -field("sick_leave_days") + days_since(field("hire_date")),
-         "取负", "negated", "int", missing=Missing.propagate),
-    Rule("within", between(field("sick_leave_days"), 5, 20)
-         & field("sick_leave_days").ne(16) & (field("sick_leave_days") <= 30)
-         | group_all(field("serious_illness"), by=HH) & group_any(field("serious_illness"), by=HH),
-         "范围", "within", "bool", missing=Missing.propagate),
-    Rule("per_day", field("annual_income") / field("sick_leave_days")
-         + round_money(field("annual_income") - Decimal("30000")),
-         "每天", "per day", "money", missing=Missing.propagate),
-    Rule("ratio", field("sick_leave_days") / (field("sick_leave_days") - 15)
-         + group_sum(field("annual_income") * 0.5, by=HH)
-         + scale_lookup("tax.rates", field("annual_income"))
-         + call("round", field("sick_leave_days") / 7, 2),
-         "比率", "ratio", "number", missing=Missing.propagate),
-    Rule("calendar", (year(as_of()) - year(field("birth_date"))
-                      + minimum(month(field("hire_date")), day(field("hire_date")))
-                      + coalesce(field("sick_leave_days"), 0)) > 40,
-         "日历", "calendar", "bool", missing=Missing.propagate),
+    Rule(
+        "negated",
+        -field("sick_leave_days") + days_since(field("hire_date")),
+        "取负",
+        "negated",
+        "int",
+        missing=Missing.propagate,
+    ),
+    Rule(
+        "within",
+        between(field("sick_leave_days"), 5, 20)
+        & field("sick_leave_days").ne(16)
+        & (field("sick_leave_days") <= 30)
+        | group_all(field("serious_illness"), by=HH) & group_any(field("serious_illness"), by=HH),
+        "范围",
+        "within",
+        "bool",
+        missing=Missing.propagate,
+    ),
+    Rule(
+        "per_day",
+        field("annual_income") / field("sick_leave_days")
+        + round_money(field("annual_income") - Decimal("30000")),
+        "每天",
+        "per day",
+        "money",
+        missing=Missing.propagate,
+    ),
+    Rule(
+        "ratio",
+        field("sick_leave_days") / (field("sick_leave_days") - 15)
+        + group_sum(field("annual_income") * 0.5, by=HH)
+        + scale_lookup("tax.rates", field("annual_income"))
+        + call("round", field("sick_leave_days") / 7, 2),
+        "比率",
+        "ratio",
+        "number",
+        missing=Missing.propagate,
+    ),
+    Rule(
+        "calendar",
+        (
+            year(as_of())
+            - year(field("birth_date"))
+            + minimum(month(field("hire_date")), day(field("hire_date")))
+            + coalesce(field("sick_leave_days"), 0)
+        )
+        > 40,
+        "日历",
+        "calendar",
+        "bool",
+        missing=Missing.propagate,
+    ),
     Rule("taxed", where(param("hardship.weight.illness") > 0.3, 1, 0), "税", "taxed", "int"),
 ]
 
 
 def ruleset() -> RuleSet:
     params = standard_parameters()
-    params.add(Parameter("tax.rates", "rate", "税率", "rates", [ParameterValue(
-        date(2020, 1, 1), Scale([Bracket(0, Decimal("0")), Bracket(36000, Decimal("0.03")),
-                                 Bracket(144000, Decimal("0.1"))], kind="marginal_rate"))]))
+    params.add(
+        Parameter(
+            "tax.rates",
+            "rate",
+            "税率",
+            "rates",
+            [
+                ParameterValue(
+                    date(2020, 1, 1),
+                    Scale(
+                        [
+                            Bracket(0, Decimal("0")),
+                            Bracket(36000, Decimal("0.03")),
+                            Bracket(144000, Decimal("0.1")),
+                        ],
+                        kind="marginal_rate",
+                    ),
+                )
+            ],
+        )
+    )
     return RuleSet([*standard_rules(), *EXTRA], params)
 
 
 RS = ruleset()
 TOP = ["subsidy_amount", "screening_eligible", "long_tenure", *(r.name for r in EXTRA)]
-DATES = [date(2024, 2, 29), date(2024, 12, 31), date(2025, 1, 1), date(2025, 2, 28),
-         date(2025, 3, 1), AS_OF]
+DATES = [
+    date(2024, 2, 29),
+    date(2024, 12, 31),
+    date(2025, 1, 1),
+    date(2025, 2, 28),
+    date(2025, 3, 1),
+    AS_OF,
+]
 
 
 def near(years: int) -> st.SearchStrategy[date]:
     """Birth or hire dates close to a threshold for some evaluation date, and leap days."""
-    exact = st.sampled_from(DATES).map(lambda d: d.replace(year=d.year - years)
-                                       if (d.month, d.day) != (2, 29) else
-                                       date(d.year - years, 3, 1))
+    exact = st.sampled_from(DATES).map(
+        lambda d: (
+            d.replace(year=d.year - years)
+            if (d.month, d.day) != (2, 29)
+            else date(d.year - years, 3, 1)
+        )
+    )
     return st.one_of(
         exact.flatmap(lambda d: st.integers(-2, 2).map(lambda k: d + timedelta(days=k))),
         st.sampled_from([date(1984, 2, 29), date(1996, 2, 29), date(1980, 3, 1)]),
@@ -123,9 +217,12 @@ def near(years: int) -> st.SearchStrategy[date]:
     )
 
 
-money = st.one_of(st.none(), st.just(Decimal("0")),
-                  st.decimals(min_value=0, max_value=300000, places=2),
-                  st.sampled_from([Decimal("24000"), Decimal("72000"), Decimal("71999.99")]))
+money = st.one_of(
+    st.none(),
+    st.just(Decimal("0")),
+    st.decimals(min_value=0, max_value=300000, places=2),
+    st.sampled_from([Decimal("24000"), Decimal("72000"), Decimal("71999.99")]),
+)
 
 
 @st.composite
@@ -139,11 +236,16 @@ def rosters(draw: st.DrawFn) -> tuple[dict[str, list[Any]], date]:
         "hire_date": draw(st.lists(st.one_of(st.none(), near(30)), min_size=n, max_size=n)),
         "annual_income": draw(st.lists(money, min_size=n, max_size=n)),
         "rigid_spending": draw(st.lists(money, min_size=n, max_size=n)),
-        "sick_leave_days": draw(st.lists(st.one_of(st.none(), st.integers(0, 40),
-                                                   st.sampled_from([14, 15, 16])),
-                                         min_size=n, max_size=n)),
-        "serious_illness": draw(st.lists(st.one_of(st.none(), st.booleans()),
-                                         min_size=n, max_size=n)),
+        "sick_leave_days": draw(
+            st.lists(
+                st.one_of(st.none(), st.integers(0, 40), st.sampled_from([14, 15, 16])),
+                min_size=n,
+                max_size=n,
+            )
+        ),
+        "serious_illness": draw(
+            st.lists(st.one_of(st.none(), st.booleans()), min_size=n, max_size=n)
+        ),
     }
     return roster, draw(st.sampled_from(DATES))
 
@@ -184,8 +286,9 @@ def explained(node: ExplainNode) -> Any:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rosters())
-def test_explain_equals_batch_for_every_member_and_rule(case: tuple[dict[str, list[Any]],
-                                                                    date]) -> None:
+def test_explain_equals_batch_for_every_member_and_rule(
+    case: tuple[dict[str, list[Any]], date],
+) -> None:
     roster, as_of = case
     batch = RS.evaluate(roster, as_of).frame
     traced = Tracer()
@@ -215,8 +318,7 @@ def test_a_single_row_can_be_explained_without_a_roster() -> None:
 
 
 def test_the_chinese_reason_says_how_many_days_are_missing() -> None:
-    e = standard_ruleset().explain({"sick_leave_days": 12}, "hospital_subsidy", AS_OF,
-                                   reveal=True)
+    e = standard_ruleset().explain({"sick_leave_days": 12}, "hospital_subsidy", AS_OF, reveal=True)
 
     assert "病假天数距15天还差3天" in str(e)
 
@@ -233,8 +335,10 @@ def test_an_age_threshold_says_when_the_member_becomes_eligible() -> None:
 
 
 def test_a_leap_day_birthday_turns_a_year_older_on_march_first_in_common_years() -> None:
-    rs = RuleSet([Rule("over_41", years_since(field("birth_date")) >= 41, "满41", "41 or over",
-                       "bool")], standard_parameters())
+    rs = RuleSet(
+        [Rule("over_41", years_since(field("birth_date")) >= 41, "满41", "41 or over", "bool")],
+        standard_parameters(),
+    )
     row = {"birth_date": date(1984, 2, 29)}
 
     before = rs.explain(row, "over_41", date(2025, 2, 28), lang="en")
@@ -249,8 +353,12 @@ def test_a_leap_day_birthday_turns_a_year_older_on_march_first_in_common_years()
 
 def test_personal_facts_are_masked_unless_revealed() -> None:
     rs = standard_ruleset()
-    row = {"sick_leave_days": 12, "annual_income": Decimal("31234.56"), "household_id": "h",
-           "rigid_spending": Decimal("0")}
+    row = {
+        "sick_leave_days": 12,
+        "annual_income": Decimal("31234.56"),
+        "household_id": "h",
+        "rigid_spending": Decimal("0"),
+    }
 
     masked = rs.explain(row, "hardship_eligible", AS_OF, lang="en")
     shown = masked.render(reveal=True)
@@ -264,8 +372,7 @@ def test_personal_facts_are_masked_unless_revealed() -> None:
 
 
 def test_a_health_flag_is_masked_but_the_outcome_it_decides_is_shown() -> None:
-    e = standard_ruleset().explain({"serious_illness": True}, "hardship_eligible", AS_OF,
-                                   lang="en")
+    e = standard_ruleset().explain({"serious_illness": True}, "hardship_eligible", AS_OF, lang="en")
     lines = str(e).splitlines()
 
     assert any("serious illness (serious_illness) = ＊＊＊" in line for line in lines)
@@ -275,15 +382,15 @@ def test_a_health_flag_is_masked_but_the_outcome_it_decides_is_shown() -> None:
 
 def test_parameters_show_value_effective_date_and_source() -> None:
     rs = standard_ruleset()
-    row = {"annual_income": Decimal("12000"), "rigid_spending": Decimal("0"),
-           "household_id": "h"}
+    row = {"annual_income": Decimal("12000"), "rigid_spending": Decimal("0"), "household_id": "h"}
 
     e = rs.explain(row, "low_income_hardship", date(2024, 6, 1), lang="en")
 
     assert "1,800.00 yuan (parameter, effective 2023-01-01, source: unionkit" in str(e)
     params = [n for n in walk(e.tree) if n.kind == "param"]
-    assert [("2023-01-01", "unionkit")] == [(n.detail["effective"], n.detail["source"])
-                                           for n in params]
+    assert [("2023-01-01", "unionkit")] == [
+        (n.detail["effective"], n.detail["source"]) for n in params
+    ]
 
 
 def walk(node: ExplainNode) -> Iterator[ExplainNode]:
@@ -294,12 +401,16 @@ def walk(node: ExplainNode) -> Iterator[ExplainNode]:
 
 def test_household_rules_see_the_other_members_when_given_the_roster() -> None:
     rs = standard_ruleset()
-    roster = {"member_id": ["a", "b", "c", "d"], HH: ["h", "h", "h", "x"],
-              "annual_income": [Decimal("30000"), Decimal("0"), Decimal("0"), Decimal("9")],
-              "rigid_spending": [Decimal("0")] * 4}
+    roster = {
+        "member_id": ["a", "b", "c", "d"],
+        HH: ["h", "h", "h", "x"],
+        "annual_income": [Decimal("30000"), Decimal("0"), Decimal("0"), Decimal("9")],
+        "rigid_spending": [Decimal("0")] * 4,
+    }
 
-    alone = rs.explain({"annual_income": Decimal("30000"), "rigid_spending": 0, HH: "h"},
-                       "sole_earner", AS_OF)
+    alone = rs.explain(
+        {"annual_income": Decimal("30000"), "rigid_spending": 0, HH: "h"}, "sole_earner", AS_OF
+    )
     together = rs.explain(roster, "sole_earner", AS_OF, member="a")
 
     assert alone.value is False
@@ -311,13 +422,18 @@ def test_frames_and_integer_member_ids_can_be_explained() -> None:
     import polars as pl
 
     rs = standard_ruleset()
-    roster: dict[str, list[Any]] = {"member_id": [101, 102, 103], HH: ["h", "h", "h"],
-              "annual_income": [30000.0, 0.0, 0.0], "rigid_spending": [0.0, 0.0, 0.0]}
+    roster: dict[str, list[Any]] = {
+        "member_id": [101, 102, 103],
+        HH: ["h", "h", "h"],
+        "annual_income": [30000.0, 0.0, 0.0],
+        "rigid_spending": [0.0, 0.0, 0.0],
+    }
     batch = rs.evaluate(roster, AS_OF, ["sole_earner"]).frame["sole_earner"].tolist()
 
     for data in (roster, pd.DataFrame(roster), pl.DataFrame(roster)):
-        got = [rs.explain(data, "sole_earner", AS_OF, member=str(m)).value
-               for m in roster["member_id"]]
+        got = [
+            rs.explain(data, "sole_earner", AS_OF, member=str(m)).value for m in roster["member_id"]
+        ]
         assert batch == got
     assert [True, False, False] == batch
 
@@ -346,8 +462,10 @@ def test_unknown_member_and_missing_member_argument_are_errors() -> None:
 
 
 def test_unknown_values_are_shown_as_unknown() -> None:
-    rs = RuleSet([Rule("r", field("sick_leave_days") > 3, "r", "r", "bool",
-                       missing=Missing.propagate)], standard_parameters())
+    rs = RuleSet(
+        [Rule("r", field("sick_leave_days") > 3, "r", "r", "bool", missing=Missing.propagate)],
+        standard_parameters(),
+    )
 
     e = rs.explain({}, "r", AS_OF, lang="en", reveal=True)
 
@@ -360,10 +478,15 @@ def test_income_figures_computed_by_rules_are_masked_like_their_inputs() -> None
 
     rs = standard_ruleset()
     rows = [
-        {"member_id": "a", "household_id": "H", "annual_income": Decimal("36000.60"),
-         "rigid_spending": Decimal("0"), "sick_leave_days": 3, "is_member": True},
-        {"member_id": "b", "household_id": "H", "annual_income": Decimal("0"),
-         "is_member": False},
+        {
+            "member_id": "a",
+            "household_id": "H",
+            "annual_income": Decimal("36000.60"),
+            "rigid_spending": Decimal("0"),
+            "sick_leave_days": 3,
+            "is_member": True,
+        },
+        {"member_id": "b", "household_id": "H", "annual_income": Decimal("0"), "is_member": False},
     ]
     why = rs.explain(rows, "subsidy_amount", date(2025, 6, 1), member="a", lang="en")
     # (36000.60 - 0) / 24 = 1500.025 -> 1500.03 a head; 2000 - 1500.03 = 499.97 short
@@ -384,8 +507,7 @@ def test_a_strict_test_at_its_limit_is_not_called_reaching_or_short() -> None:
     from unionkit.rulefiles import standard_ruleset
 
     rs = standard_ruleset()
-    row = {"member_id": "b", "household_id": "H", "annual_income": Decimal("0"),
-           "is_member": True}
+    row = {"member_id": "b", "household_id": "H", "annual_income": Decimal("0"), "is_member": True}
     why = rs.explain(row, "household_earners", date(2025, 6, 1), lang="en")
 
     masked = why.render()

@@ -88,13 +88,17 @@ def test_unusable_literals_are_rejected() -> None:
 
 
 def test_text_form_is_readable() -> None:
-    e = where(years_since(field("birth_date")) >= param("screening.min_age"),
-              scale_lookup("s", field("x")), maximum(field("a"), 0))
+    e = where(
+        years_since(field("birth_date")) >= param("screening.min_age"),
+        scale_lookup("s", field("x")),
+        maximum(field("a"), 0),
+    )
 
     expected = "where(years_since(birth_date) >= $screening.min_age, scale($s, x), max(a, 0))"
     assert expected == to_text(e)
     assert "group_count(by=household_id, where=x > 0)" == to_text(
-        group_count(by="household_id", where=field("x") > 0))
+        group_count(by="household_id", where=field("x") > 0)
+    )
     assert "between(x, 1, 2)" == str(between(field("x"), 1, 2))
 
 

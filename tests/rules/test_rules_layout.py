@@ -82,7 +82,5 @@ def test_interpreters_and_explanations_read_the_program_not_the_facade() -> None
         text = (RULES / f"{module}.py").read_text(encoding="utf-8")
         assert "._parameters" not in text, module
         assert "ruleset" not in {t.split(".")[-1] for t, _ in _imports(module)}, module
-    explain = {
-        name for target, name in _imports("explain") if target.startswith("unionkit.rules.")
-    }
+    explain = {name for target, name in _imports("explain") if target.startswith("unionkit.rules.")}
     assert not [n for n in explain if n.startswith("_")]

@@ -16,9 +16,19 @@ from unionkit.rules.parameters import value_type
 
 def threshold(source: str = "unionkit") -> Parameters:
     p = Parameters()
-    p.add(Parameter("hardship.income_threshold", "yuan", "困难线", "threshold",
-                    [ParameterValue(date(2025, 1, 1), Decimal("2000")),
-                     ParameterValue(date(2023, 1, 1), Decimal("1800"))], source=source))
+    p.add(
+        Parameter(
+            "hardship.income_threshold",
+            "yuan",
+            "困难线",
+            "threshold",
+            [
+                ParameterValue(date(2025, 1, 1), Decimal("2000")),
+                ParameterValue(date(2023, 1, 1), Decimal("1800")),
+            ],
+            source=source,
+        )
+    )
     return p
 
 
@@ -44,16 +54,28 @@ def test_unknown_parameter_is_a_parameter_error() -> None:
 def test_resolved_value_knows_effective_date_and_source() -> None:
     got = threshold("city-union").resolve("hardship.income_threshold", date(2024, 5, 1))
 
-    assert (Decimal("1800"), date(2023, 1, 1), "city-union", "yuan") == \
-        (got.value, got.effective, got.source, got.unit)
+    assert (Decimal("1800"), date(2023, 1, 1), "city-union", "yuan") == (
+        got.value,
+        got.effective,
+        got.source,
+        got.unit,
+    )
 
 
 def test_overlay_takes_over_from_its_first_date_and_records_its_source() -> None:
     hospital = Parameters()
-    hospital.add(Parameter("hardship.income_threshold", "yuan", "", "",
-                           [ParameterValue(date(2026, 1, 1), Decimal("2200"))]))
-    hospital.add(Parameter("hospital.extra", "days", "附加", "extra",
-                           [ParameterValue(date(2020, 1, 1), 3)]))
+    hospital.add(
+        Parameter(
+            "hardship.income_threshold",
+            "yuan",
+            "",
+            "",
+            [ParameterValue(date(2026, 1, 1), Decimal("2200"))],
+        )
+    )
+    hospital.add(
+        Parameter("hospital.extra", "days", "附加", "extra", [ParameterValue(date(2020, 1, 1), 3)])
+    )
 
     merged = threshold().overlay(hospital, source="hospital")
 
@@ -68,8 +90,15 @@ def test_overlay_takes_over_from_its_first_date_and_records_its_source() -> None
 
 def test_an_overlay_from_an_earlier_date_replaces_later_base_values() -> None:
     early = Parameters()
-    early.add(Parameter("hardship.income_threshold", "yuan", "", "",
-                        [ParameterValue(date(2024, 1, 1), Decimal("2500"))]))
+    early.add(
+        Parameter(
+            "hardship.income_threshold",
+            "yuan",
+            "",
+            "",
+            [ParameterValue(date(2024, 1, 1), Decimal("2500"))],
+        )
+    )
 
     merged = threshold().overlay(early)
 
@@ -79,8 +108,11 @@ def test_an_overlay_from_an_earlier_date_replaces_later_base_values() -> None:
 
 def test_overlay_with_another_unit_is_an_error() -> None:
     other = Parameters()
-    other.add(Parameter("hardship.income_threshold", "days", "", "",
-                        [ParameterValue(date(2024, 1, 1), 3)]))
+    other.add(
+        Parameter(
+            "hardship.income_threshold", "days", "", "", [ParameterValue(date(2024, 1, 1), 3)]
+        )
+    )
     with pytest.raises(ParameterError, match="unit"):
         threshold().overlay(other)
 
@@ -105,21 +137,28 @@ def test_adding_the_same_parameter_twice_is_an_error() -> None:
 )
 def test_parameter_value_type(values: list[object], unit: str, expected: ValueType) -> None:
     days = [date(2020 + i, 1, 1) for i in range(len(values))]
-    p = Parameter("p", unit, values=[ParameterValue(d, v) for d, v in zip(days, values,
-                                                                          strict=True)])
+    p = Parameter(
+        "p", unit, values=[ParameterValue(d, v) for d, v in zip(days, values, strict=True)]
+    )
 
     assert expected == value_type(p)
 
 
 def test_inconsistent_or_bad_values_are_rejected() -> None:
     with pytest.raises(ParameterError, match="different kinds"):
-        Parameter("p", "", values=[ParameterValue(date(2020, 1, 1), 1),
-                                   ParameterValue(date(2021, 1, 1), "x")])
+        Parameter(
+            "p",
+            "",
+            values=[ParameterValue(date(2020, 1, 1), 1), ParameterValue(date(2021, 1, 1), "x")],
+        )
     with pytest.raises(ParameterError, match="two decimal"):
         Parameter("p", "yuan", values=[ParameterValue(date(2020, 1, 1), Decimal("1.005"))])
     with pytest.raises(ParameterError, match="same effective date"):
-        Parameter("p", "", values=[ParameterValue(date(2020, 1, 1), 1),
-                                   ParameterValue(date(2020, 1, 1), 2)])
+        Parameter(
+            "p",
+            "",
+            values=[ParameterValue(date(2020, 1, 1), 1), ParameterValue(date(2020, 1, 1), 2)],
+        )
     with pytest.raises(ParameterError, match="no values"):
         Parameter("p", "")
 
@@ -175,8 +214,7 @@ def test_yaml_loading(tmp_path: Path) -> None:
         ("x: [unclosed\n", "cannot read parameters"),
     ],
 )
-def test_yaml_errors_name_the_file_and_parameter(tmp_path: Path, text: str,
-                                                 fragment: str) -> None:
+def test_yaml_errors_name_the_file_and_parameter(tmp_path: Path, text: str, fragment: str) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(text, encoding="utf-8")
 
@@ -192,12 +230,15 @@ def test_a_scale_is_limited_in_brackets_so_a_rule_file_cannot_stall_batch_runs()
     from unionkit.rulefiles import load_ruleset
     from unionkit.rules.parameters import MAX_BRACKETS
 
-    at_limit = Scale(tuple(Bracket(k, Decimal("0.01")) for k in range(MAX_BRACKETS)),
-                     "marginal_rate")
+    at_limit = Scale(
+        tuple(Bracket(k, Decimal("0.01")) for k in range(MAX_BRACKETS)), "marginal_rate"
+    )
     rows = "\n".join(f"        - [{k}, 0.01]" for k in range(MAX_BRACKETS + 1))
-    text = ("parameters:\n  p.rates:\n    unit: yuan\n    kind: marginal_rate\n"
-            "    description_zh: 费率\n    description_en: rates\n    source: test\n"
-            f"    values:\n      2020-01-01:\n{rows}\n")
+    text = (
+        "parameters:\n  p.rates:\n    unit: yuan\n    kind: marginal_rate\n"
+        "    description_zh: 费率\n    description_en: rates\n    source: test\n"
+        f"    values:\n      2020-01-01:\n{rows}\n"
+    )
 
     assert MAX_BRACKETS == len(at_limit.brackets)
     with pytest.raises(ParameterError, match="more than"):

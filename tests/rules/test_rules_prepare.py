@@ -61,8 +61,15 @@ def test_a_roster_prepared_by_another_rule_set_is_refused(
 ) -> None:
     # The standard library declares extra input fields; this small rule set does not.
     small = RuleSet(
-        [Rule("over_40", years_since(field("birth_date")) >= 40, "年满40", "aged 40+",
-              ValueType.bool)],
+        [
+            Rule(
+                "over_40",
+                years_since(field("birth_date")) >= 40,
+                "年满40",
+                "aged 40+",
+                ValueType.bool,
+            )
+        ],
         Parameters(),
         fields=MEMBER_FIELDS,
     )

@@ -34,8 +34,7 @@ def _columns(**columns: list[Any]) -> dict[str, Any]:
 
 
 def test_money_times_a_large_literal_is_refused_by_batch_and_explain() -> None:
-    rs = RuleSet([Rule("big", field("annual_income") * 10**12, "大", "big", "money")],
-                 Parameters())
+    rs = RuleSet([Rule("big", field("annual_income") * 10**12, "大", "big", "money")], Parameters())
     # 100,000 yuan is 10^7 fen; times 10^12 is 10^19 fen, past int64 (which wrapped to a
     # negative amount before).
     data = _columns(annual_income=[10_000_000])
@@ -63,9 +62,11 @@ def test_chained_squares_fail_fast_in_explain_instead_of_growing_without_bound()
 
 
 def test_results_just_inside_the_limit_are_exact_in_both_engines() -> None:
-    rs = RuleSet([Rule("product", field("sick_leave_days") * field("dependants"),
-                       "积", "product", "int")], Parameters(),
-                 fields={**MEMBER_FIELDS, "dependants": ValueType.int})
+    rs = RuleSet(
+        [Rule("product", field("sick_leave_days") * field("dependants"), "积", "product", "int")],
+        Parameters(),
+        fields={**MEMBER_FIELDS, "dependants": ValueType.int},
+    )
     data = _columns(sick_leave_days=[2**31, 3], dependants=[2**30 + 1, 4])
     expected = [2**31 * (2**30 + 1), 12]
 
@@ -78,11 +79,13 @@ def test_results_just_inside_the_limit_are_exact_in_both_engines() -> None:
 
 def test_an_overflow_only_on_a_missing_row_is_not_an_error() -> None:
     big = where(field("sick_leave_days") > 10, field("annual_income") * 10**12, 0)
-    rs = RuleSet([Rule("big", big, "大", "big", "money", missing=Missing.propagate)],
-                 Parameters())
+    rs = RuleSet([Rule("big", big, "大", "big", "money", missing=Missing.propagate)], Parameters())
     income = np.ma.MaskedArray(np.array([10_000_000, 5]), mask=[True, False])
-    data = {"member_id": np.array(["m1", "m2"]), "annual_income": income,
-            "sick_leave_days": np.array([20, 20])}
+    data = {
+        "member_id": np.array(["m1", "m2"]),
+        "annual_income": income,
+        "sick_leave_days": np.array([20, 20]),
+    }
 
     values = rs.evaluate(data, as_of=AS_OF).frame["big"]
 
@@ -91,8 +94,18 @@ def test_an_overflow_only_on_a_missing_row_is_not_an_error() -> None:
 
 
 def test_group_sum_of_large_amounts_is_exact_beyond_float_precision() -> None:
-    rs = RuleSet([Rule("household_income", group_sum(field("annual_income"), by="household_id"),
-                       "家庭收入", "household income", "money")], Parameters())
+    rs = RuleSet(
+        [
+            Rule(
+                "household_income",
+                group_sum(field("annual_income"), by="household_id"),
+                "家庭收入",
+                "household income",
+                "money",
+            )
+        ],
+        Parameters(),
+    )
     # 2^53 + 1 fen cannot be held by a float64: a float sum rounds it to 2^53.
     data = _columns(annual_income=[2**52, 2**52 + 1, 7], household_id=[1, 1, 2])
     expected = 2**53 + 1

@@ -26,8 +26,7 @@ def test_defaults_count_yes_no_total_money_and_skip_the_rest() -> None:
     assert "count" == Rule("a", field("frontline"), "a", "a", "bool").summary
     assert "total" == Rule("b", field("monthly_salary"), "b", "b", "money").summary
     assert "none" == Rule("c", field("sick_leave_days"), "c", "c", "int").summary
-    assert "total" == Rule("d", field("sick_leave_days"), "d", "d", "int",
-                           summary="total").summary
+    assert "total" == Rule("d", field("sick_leave_days"), "d", "d", "int", summary="total").summary
 
 
 def test_a_wrong_summary_names_the_rule() -> None:
@@ -43,8 +42,13 @@ def test_the_yaml_key_and_the_standard_measures() -> None:
     standard = standard_ruleset().rules
 
     assert {"household_salary": "none", "salary": "total"} == by_name
-    for measure in ("household_annual_income", "household_rigid_spending",
-                    "per_capita_monthly_income", "household_hardship_costs", "living_aid_cap"):
+    for measure in (
+        "household_annual_income",
+        "household_rigid_spending",
+        "per_capita_monthly_income",
+        "household_hardship_costs",
+        "living_aid_cap",
+    ):
         assert "none" == standard[measure].summary, measure
     assert "total" == standard["subsidy_amount"].summary
     assert "count" == standard["hardship_eligible"].summary
@@ -53,6 +57,7 @@ def test_the_yaml_key_and_the_standard_measures() -> None:
 def test_a_bad_summary_in_yaml_is_an_error_with_the_line() -> None:
     text = RULES.replace("summary: none", "summary: count")
 
-    with pytest.raises(RuleDefinitionError,
-                       match=r"line \d+: rule .household_salary.: only a yes/no rule"):
+    with pytest.raises(
+        RuleDefinitionError, match=r"line \d+: rule .household_salary.: only a yes/no rule"
+    ):
         read_rule_files(text, source="test")

@@ -35,8 +35,13 @@ def roster(seed: int, n: int = 300) -> dict[str, Any]:
 
 def overlay(amount: str) -> Parameters:
     p = Parameters()
-    p.add(Parameter("hardship.income_threshold", "yuan", values=[
-        ParameterValue(date(2026, 1, 1), Decimal(amount))]))
+    p.add(
+        Parameter(
+            "hardship.income_threshold",
+            "yuan",
+            values=[ParameterValue(date(2026, 1, 1), Decimal(amount))],
+        )
+    )
     return p
 
 
@@ -45,8 +50,12 @@ def per_capita_month(data: dict[str, Any]) -> np.ndarray[Any, Any]:
     income: dict[int, Decimal] = {}
     spending: dict[int, Decimal] = {}
     size: dict[int, int] = {}
-    for h, a, r in zip(data["household_id"].tolist(), data["annual_income"].tolist(),
-                       data["rigid_spending"].tolist(), strict=True):
+    for h, a, r in zip(
+        data["household_id"].tolist(),
+        data["annual_income"].tolist(),
+        data["rigid_spending"].tolist(),
+        strict=True,
+    ):
         income[h] = income.get(h, Decimal(0)) + Decimal(repr(a))
         spending[h] = spending.get(h, Decimal(0)) + Decimal(repr(r))
         size[h] = size.get(h, 0) + 1
@@ -70,8 +79,11 @@ def test_gains_and_losses_match_an_independent_count(seed: int, amount: str) -> 
     ids = data["member_id"]
     assert sorted(ids[after & ~before].tolist()) == sorted(report.gains["low_income_hardship"])
     assert sorted(ids[before & ~after].tolist()) == sorted(report.losses["low_income_hardship"])
-    assert (report.gains["low_income_hardship"] if amount == "2200"
-            else report.losses["low_income_hardship"])
+    assert (
+        report.gains["low_income_hardship"]
+        if amount == "2200"
+        else report.losses["low_income_hardship"]
+    )
 
 
 def test_totals_before_and_after_equal_the_sums_of_each_evaluation() -> None:
@@ -81,8 +93,12 @@ def test_totals_before_and_after_equal_the_sums_of_each_evaluation() -> None:
     report = what_if(rs, data, AS_OF, overlay("2600"))
 
     before = rs.evaluate(data, AS_OF, ["subsidy_amount"]).frame["subsidy_amount"].sum()
-    after = rs.with_parameters(overlay("2600")).evaluate(data, AS_OF, ["subsidy_amount"]).frame[
-        "subsidy_amount"].sum()
+    after = (
+        rs.with_parameters(overlay("2600"))
+        .evaluate(data, AS_OF, ["subsidy_amount"])
+        .frame["subsidy_amount"]
+        .sum()
+    )
     assert Decimal(int(before)) / 100 == report.totals_before["subsidy_amount"]
     assert Decimal(int(after)) / 100 == report.totals_after["subsidy_amount"]
     assert report.totals_after["subsidy_amount"] >= report.totals_before["subsidy_amount"]
@@ -93,8 +109,9 @@ def test_report_prints_in_both_languages_and_as_a_frame() -> None:
     data = roster(4)
     frame = pd.DataFrame(data)
 
-    report = what_if(standard_ruleset(), frame, AS_OF, overlay("2200"),
-                     rules=["low_income_hardship"])
+    report = what_if(
+        standard_ruleset(), frame, AS_OF, overlay("2200"), rules=["low_income_hardship"]
+    )
 
     gained = len(report.gains["low_income_hardship"])
     assert f"新增符合 {gained} 人" in report.render("zh")
@@ -102,8 +119,9 @@ def test_report_prints_in_both_languages_and_as_a_frame() -> None:
     assert "subsidy_amount" in str(report)
     table = report.frame()
     assert isinstance(table, pd.DataFrame)
-    assert gained == int((table["low_income_hardship_after"]
-                          & ~table["low_income_hardship_before"]).sum())
+    assert gained == int(
+        (table["low_income_hardship_after"] & ~table["low_income_hardship_before"]).sum()
+    )
     assert report.version_before != report.version_after
 
 

@@ -16,10 +16,20 @@ from unionkit.store import Store
 
 Register = Callable[..., str]
 
-BIRTHDAY = Benefit(benefit_id="BIRTHDAY", kind=BenefitKind.BIRTHDAY, name_zh="生日慰问",
-                   name_en="birthday gift", form=GrantForm.VOUCHER)
-VISIT = Benefit(benefit_id="VISIT", kind=BenefitKind.ILLNESS_VISIT, name_zh="患病慰问",
-                name_en="illness visit", form=GrantForm.CASH)
+BIRTHDAY = Benefit(
+    benefit_id="BIRTHDAY",
+    kind=BenefitKind.BIRTHDAY,
+    name_zh="生日慰问",
+    name_en="birthday gift",
+    form=GrantForm.VOUCHER,
+)
+VISIT = Benefit(
+    benefit_id="VISIT",
+    kind=BenefitKind.ILLNESS_VISIT,
+    name_zh="患病慰问",
+    name_en="illness visit",
+    form=GrantForm.CASH,
+)
 
 
 class CapBirthdays:
@@ -32,14 +42,22 @@ class CapBirthdays:
     def unionkit_validate_grant(self, grant: Grant, benefit: Benefit, branch: Branch) -> None:
         self.asked.append((grant.grant_id, benefit.benefit_id, branch.slug))
         if benefit.kind is BenefitKind.BIRTHDAY and grant.amount > Decimal("300"):
-            raise Rejected(f"birthday gifts are capped at 300 yuan, not {grant.amount} / "
-                           f"生日慰问每人不超过300元")
+            raise Rejected(
+                f"birthday gifts are capped at 300 yuan, not {grant.amount} / "
+                f"生日慰问每人不超过300元"
+            )
 
 
 def _grant(grant_id: str, benefit: Benefit = BIRTHDAY, amount: str = "200.00") -> Grant:
-    return Grant(grant_id=grant_id, benefit_id=benefit.benefit_id, member_id="M1",
-                 amount=Decimal(amount), granted_on=date(2026, 3, 2), form=benefit.form,
-                 reason=benefit.name_zh)
+    return Grant(
+        grant_id=grant_id,
+        benefit_id=benefit.benefit_id,
+        member_id="M1",
+        amount=Decimal(amount),
+        granted_on=date(2026, 3, 2),
+        form=benefit.form,
+        reason=benefit.name_zh,
+    )
 
 
 @pytest.fixture
@@ -50,8 +68,11 @@ def checked(
     register_plugin(plugin, branches={"hospital"}, name="birthday-cap")
     from unionkit.store import open_store
 
-    store = open_store(store_target.target, schema=store_target.schema,
-                       grant_validator=plugin_host.grant_validator("hospital"))
+    store = open_store(
+        store_target.target,
+        schema=store_target.schema,
+        grant_validator=plugin_host.grant_validator("hospital"),
+    )
     store.add_members([Member.model_validate({"member_id": "M1", "name": "王五"})])
     yield store, plugin
     store.close()
@@ -71,15 +92,21 @@ def test_a_veto_names_plugin_and_grant_and_stores_none_of_the_batch(
 ) -> None:
     store, plugin = checked
     before = store.count_rows()
-    batch = [_grant("G1"), _grant("G2", VISIT, "1000.00"), _grant("G3", amount="500.00"),
-             _grant("G4")]
+    batch = [
+        _grant("G1"),
+        _grant("G2", VISIT, "1000.00"),
+        _grant("G3", amount="500.00"),
+        _grant("G4"),
+    ]
 
     with pytest.raises(Rejected) as err:
         store.add_grants(batch, benefits=[BIRTHDAY, VISIT])
 
     message = str(err.value)
-    assert "Grant 'G3' (member 'M1', benefit 'BIRTHDAY') was rejected by plugin " \
-           "'birthday-cap'" in message
+    assert (
+        "Grant 'G3' (member 'M1', benefit 'BIRTHDAY') was rejected by plugin "
+        "'birthday-cap'" in message
+    )
     assert "capped at 300 yuan, not 500.00" in message
     assert "birthday-cap" == err.value.plugin_name
     assert before == store.count_rows()
@@ -111,8 +138,9 @@ def test_a_plugin_failing_while_checking_is_named_and_nothing_is_stored(
         store.grant_validator = plugin_host.grant_validator("hospital")
         store.add_members([Member.model_validate({"member_id": "M1", "name": "王五"})])
 
-        with pytest.raises(PluginError, match="Plugin 'broken' failed in hook "
-                                              "'unionkit_validate_grant'"):
+        with pytest.raises(
+            PluginError, match="Plugin 'broken' failed in hook 'unionkit_validate_grant'"
+        ):
             store.add_grant(_grant("G1"), BIRTHDAY)
 
         assert [] == store.grants_for("M1")

@@ -23,8 +23,9 @@ SECONDS = 2.0
 def _seed(store: Store, n: int) -> list[str]:
     store.add_members([Member(member_id="M1", name="张三")])
     return [
-        store.submit_demand(member_id="M1", kind="request", title=f"t{i}", content="c",
-                            demand_id=f"D{i}", at=MONDAY).demand_id
+        store.submit_demand(
+            member_id="M1", kind="request", title=f"t{i}", content="c", demand_id=f"D{i}", at=MONDAY
+        ).demand_id
         for i in range(n)
     ]
 
@@ -32,7 +33,9 @@ def _seed(store: Store, n: int) -> list[str]:
 def _run(target: StoreTarget, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, str(WORKER), args[0], target.target, target.schema or "", *args[1:]],
-        stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": "src"},
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": "src"},
     )
 
 
@@ -101,11 +104,15 @@ def test_concurrent_threads_and_processes_lose_nothing(
         conflicts[0] += result["conflicts"]
 
     in_history = [
-        e.note or "" for demand_id in ids for e in store.history(demand_id)
+        e.note or ""
+        for demand_id in ids
+        for e in store.history(demand_id)
         if e.action.value == "note"
     ]
-    print(f"\n[{store_target.backend}] {len(stored) + conflicts[0]} attempts in {SECONDS}s: "
-          f"{len(stored)} committed, {conflicts[0]} conflicts")
+    print(
+        f"\n[{store_target.backend}] {len(stored) + conflicts[0]} attempts in {SECONDS}s: "
+        f"{len(stored)} committed, {conflicts[0]} conflicts"
+    )
 
     assert sorted(stored) == sorted(in_history)
     assert len(stored) > 0

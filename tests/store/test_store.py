@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -29,16 +30,21 @@ def _member(member_id: str = "M1", **extra: object) -> Member:
     return Member.model_validate({"member_id": member_id, "name": "张三丰", **extra})
 
 
-def _demand(store: Store, demand_id: str = "D1", **extra: object) -> str:
-    return store.submit_demand(member_id="M1", kind="request", title="夜班食堂",
-                               content=f"请联系我 {PHONE}", demand_id=demand_id, at=MONDAY,
-                               **extra).demand_id  # type: ignore[arg-type]
+def _demand(store: Store, demand_id: str = "D1", **extra: Any) -> str:
+    return store.submit_demand(
+        member_id="M1",
+        kind="request",
+        title="夜班食堂",
+        content=f"请联系我 {PHONE}",
+        demand_id=demand_id,
+        at=MONDAY,
+        **extra,
+    ).demand_id
 
 
 @pytest.fixture
 def seeded(store: Store) -> Store:
-    store.add_members([_member(national_id=RESIDENT_ID, phone=PHONE), _member("M2"),
-                       _member("M3")])
+    store.add_members([_member(national_id=RESIDENT_ID, phone=PHONE), _member("M2"), _member("M3")])
     return store
 
 
@@ -51,9 +57,14 @@ def test_full_loop_is_stored_with_its_history(seeded: Store) -> None:
 
     assert final == seeded.get_demand(d)
     assert (DemandState.CLOSED, "logistics", date(2026, 3, 5), 5) == (
-        final.state, final.department, final.deadline, final.version)
+        final.state,
+        final.department,
+        final.deadline,
+        final.version,
+    )
     assert ["submit", "accept", "start", "resolve", "feedback"] == [
-        e.action.value for e in seeded.history(d)]
+        e.action.value for e in seeded.history(d)
+    ]
     assert [1, 2, 3, 4, 5] == [e.seq for e in seeded.history(d)]
 
 
@@ -83,26 +94,63 @@ def test_illegal_transition_stores_nothing(seeded: Store) -> None:
     ("call", "error", "match"),
     [
         (lambda s: s.transition("D1", "accept", "o", 1), InvalidDemandData, "category"),
-        (lambda s: s.transition("D1", "accept", "o", 1, category="parking"),
-         InvalidDemandData, "department"),
-        (lambda s: s.transition("D1", "note", "o", 1, note="x" * (MAX_TEXT + 1)),
-         InvalidDemandData, "note"),
+        (
+            lambda s: s.transition("D1", "accept", "o", 1, category="parking"),
+            InvalidDemandData,
+            "department",
+        ),
+        (
+            lambda s: s.transition("D1", "note", "o", 1, note="x" * (MAX_TEXT + 1)),
+            InvalidDemandData,
+            "note",
+        ),
         (lambda s: s.transition("D1", "fly", "o", 1), InvalidDemandData, "unknown action"),
         (lambda s: s.transition("D9", "note", "o", 1, note="n"), NotFound, "D9"),
         (lambda s: s.transition("D1", "merge", "o", 1, into="D9"), NotFound, "D9"),
-        (lambda s: s.submit_demand(member_id="M404", kind="request", title="t", content="c"),
-         NotFound, "M404"),
-        (lambda s: s.submit_demand(member_id="M1", kind="request", title="t",
-                                   content="x" * (MAX_TEXT + 1)), InvalidDemandData, "content"),
-        (lambda s: s.submit_demand(member_id="M1", kind="request", title="t", content="c",
-                                   demand_id="D1"), InvalidDemandData, "already stored"),
-        (lambda s: s.submit_demand(member_id="M1", kind="proposal", title="t", content="c",
-                                   co_signers=["M2", "M404"]), NotFound, "M404"),
+        (
+            lambda s: s.submit_demand(member_id="M404", kind="request", title="t", content="c"),
+            NotFound,
+            "M404",
+        ),
+        (
+            lambda s: s.submit_demand(
+                member_id="M1", kind="request", title="t", content="x" * (MAX_TEXT + 1)
+            ),
+            InvalidDemandData,
+            "content",
+        ),
+        (
+            lambda s: s.submit_demand(
+                member_id="M1", kind="request", title="t", content="c", demand_id="D1"
+            ),
+            InvalidDemandData,
+            "already stored",
+        ),
+        (
+            lambda s: s.submit_demand(
+                member_id="M1", kind="proposal", title="t", content="c", co_signers=["M2", "M404"]
+            ),
+            NotFound,
+            "M404",
+        ),
         (lambda s: s.list_demands(state="lost"), InvalidDemandData, "unknown state"),
         (lambda s: s.add_members([_member("M9"), _member("M1")]), InvalidMemberData, "M1"),
-        (lambda s: s.add_grants([Grant(grant_id="G1", benefit_id="B", member_id="M404",
-                                       amount=Decimal("1.00"), granted_on=date(2026, 1, 5),
-                                       reason="r")]), NotFound, "M404"),
+        (
+            lambda s: s.add_grants(
+                [
+                    Grant(
+                        grant_id="G1",
+                        benefit_id="B",
+                        member_id="M404",
+                        amount=Decimal("1.00"),
+                        granted_on=date(2026, 1, 5),
+                        reason="r",
+                    )
+                ]
+            ),
+            NotFound,
+            "M404",
+        ),
     ],
 )
 def test_bad_input_is_a_clear_error_and_nothing_is_stored(
@@ -139,8 +187,7 @@ def test_overdue_and_due_soon_queries_use_working_days(seeded: Store) -> None:
     assert ["D1"] == [d.demand_id for d in seeded.list_demands(overdue_on=date(2026, 3, 6))]
     assert [] == seeded.list_demands(overdue_on=date(2026, 3, 5))
     # Friday 03-20 plus 1 working day is Monday 03-23.
-    assert ["D2"] == [d.demand_id for d in
-                      seeded.list_demands(due_within=(date(2026, 3, 20), 1))]
+    assert ["D2"] == [d.demand_id for d in seeded.list_demands(due_within=(date(2026, 3, 20), 1))]
     assert [] == seeded.list_demands(due_within=(date(2026, 3, 19), 1))
     assert ["D2"] == [d.demand_id for d in seeded.list_demands(department="hr")]
     assert ["D3"] == [d.demand_id for d in seeded.list_demands(state="resolved")]
@@ -155,13 +202,21 @@ def test_member_personal_fields_round_trip(seeded: Store) -> None:
 
 
 @pytest.mark.parametrize("erase", ["anonymise_member", "delete_member"])
-def test_erasing_a_member_keeps_history_without_personal_data(
-    seeded: Store, erase: str
-) -> None:
+def test_erasing_a_member_keeps_history_without_personal_data(seeded: Store, erase: str) -> None:
     _demand(seeded)
     seeded.transition("D1", "accept", "office", 1, category="pay")
-    seeded.add_grants([Grant(grant_id="G1", benefit_id="B", member_id="M1",
-                             amount=Decimal("500.00"), granted_on=date(2026, 1, 5), reason="r")])
+    seeded.add_grants(
+        [
+            Grant(
+                grant_id="G1",
+                benefit_id="B",
+                member_id="M1",
+                amount=Decimal("500.00"),
+                granted_on=date(2026, 1, 5),
+                reason="r",
+            )
+        ]
+    )
     before = seeded.count_rows()
 
     new_id = getattr(seeded, erase)("M1")
@@ -184,12 +239,27 @@ def test_erasing_a_member_keeps_history_without_personal_data(
 
 
 def test_money_is_exact_in_integer_fen(seeded: Store) -> None:
-    amounts = [Decimal("0.01"), Decimal("0.10"), Decimal("4500.00"), Decimal("999999999.99"),
-               Decimal("0.07"), Decimal("1234.56")]
-    seeded.add_grants([
-        Grant(grant_id=f"G{i}", benefit_id="B", member_id="M1", amount=a,
-              granted_on=date(2026, 1, i + 1), reason="r") for i, a in enumerate(amounts)
-    ])
+    amounts = [
+        Decimal("0.01"),
+        Decimal("0.10"),
+        Decimal("4500.00"),
+        Decimal("999999999.99"),
+        Decimal("0.07"),
+        Decimal("1234.56"),
+    ]
+    seeded.add_grants(
+        [
+            Grant(
+                grant_id=f"G{i}",
+                benefit_id="B",
+                member_id="M1",
+                amount=a,
+                granted_on=date(2026, 1, i + 1),
+                reason="r",
+            )
+            for i, a in enumerate(amounts)
+        ]
+    )
     back = [g.amount for g in seeded.grants_for("M1")]
 
     assert amounts == back
@@ -208,24 +278,53 @@ def test_groups_and_memberships(seeded: Store) -> None:
 
 def test_a_batch_repeating_or_reusing_an_id_names_it_and_stores_nothing(seeded: Store) -> None:
     seeded.add_groups([Group(group_id="B1", kind=GroupKind.BRANCH, name="内科")])
-    grant = Grant(grant_id="G1", benefit_id="B", member_id="M1", amount=Decimal("1.00"),
-                  granted_on=date(2026, 1, 5), reason="r")
+    grant = Grant(
+        grant_id="G1",
+        benefit_id="B",
+        member_id="M1",
+        amount=Decimal("1.00"),
+        granted_on=date(2026, 1, 5),
+        reason="r",
+    )
     seeded.add_grants([grant])
     before = seeded.count_rows()
     # Members name the lowest clashing id; groups and grants a stored one first, else the
     # first repeated one in batch order.
     batches: list[tuple[Callable[[], object], str]] = [
-        (lambda: seeded.add_members([_member("M8"), _member("M7"), _member("M8"),
-                                     _member("M7")]), "'M7'"),
+        (
+            lambda: seeded.add_members(
+                [_member("M8"), _member("M7"), _member("M8"), _member("M7")]
+            ),
+            "'M7'",
+        ),
         (lambda: seeded.add_members([_member("M9"), _member("M2"), _member("M9")]), "'M2'"),
-        (lambda: seeded.add_groups([Group(group_id=g, kind=GroupKind.BRANCH, name="x")
-                                    for g in ("B3", "B2", "B2", "B3")]), "'B3'"),
-        (lambda: seeded.add_groups([Group(group_id=g, kind=GroupKind.BRANCH, name="x")
-                                    for g in ("B2", "B2", "B1")]), "'B1'"),
-        (lambda: seeded.add_grants([grant.model_copy(update={"grant_id": g})
-                                    for g in ("G3", "G2", "G2", "G3")]), "'G3'"),
-        (lambda: seeded.add_grants([grant.model_copy(update={"grant_id": g})
-                                    for g in ("G2", "G2", "G1")]), "'G1'"),
+        (
+            lambda: seeded.add_groups(
+                [
+                    Group(group_id=g, kind=GroupKind.BRANCH, name="x")
+                    for g in ("B3", "B2", "B2", "B3")
+                ]
+            ),
+            "'B3'",
+        ),
+        (
+            lambda: seeded.add_groups(
+                [Group(group_id=g, kind=GroupKind.BRANCH, name="x") for g in ("B2", "B2", "B1")]
+            ),
+            "'B1'",
+        ),
+        (
+            lambda: seeded.add_grants(
+                [grant.model_copy(update={"grant_id": g}) for g in ("G3", "G2", "G2", "G3")]
+            ),
+            "'G3'",
+        ),
+        (
+            lambda: seeded.add_grants(
+                [grant.model_copy(update={"grant_id": g}) for g in ("G2", "G2", "G1")]
+            ),
+            "'G1'",
+        ),
     ]
 
     for call, named in batches:
@@ -237,17 +336,25 @@ def test_a_batch_repeating_or_reusing_an_id_names_it_and_stores_nothing(seeded: 
 
 def test_bulk_import_and_plain_rows_for_reports(seeded: Store) -> None:
     flow = seeded.workflow
-    first = flow.submit(demand_id="X1", member_id="M2", kind="suggestion", title="t",
-                        content="c", at=datetime(2025, 6, 2, 10))
-    accepted = flow.apply(first.demand, "accept", actor="o", at=datetime(2025, 6, 3),
-                          category="pay")
+    first = flow.submit(
+        demand_id="X1",
+        member_id="M2",
+        kind="suggestion",
+        title="t",
+        content="c",
+        at=datetime(2025, 6, 2, 10),
+    )
+    accepted = flow.apply(
+        first.demand, "accept", actor="o", at=datetime(2025, 6, 3), category="pay"
+    )
     seeded.import_demands([(accepted.demand, [first.event, accepted.event])])
 
     rows = seeded.demand_rows(date(2025, 1, 1), date(2026, 1, 1))
     events = seeded.event_rows(date(2025, 1, 1), date(2026, 1, 1))
 
     assert [("X1", "accepted", "hr", 2)] == [
-        (r.demand_id, r.state, r.department, r.version) for r in rows]
+        (r.demand_id, r.state, r.department, r.version) for r in rows
+    ]
     assert [1, 2] == [e.seq for e in events]
     with pytest.raises(InvalidDemandData, match="history"):
         seeded.import_demands([(accepted.demand, [accepted.event])])
@@ -299,10 +406,17 @@ def test_engine_is_public_read_only_and_reads_what_the_store_wrote(seeded: Store
 def test_an_amount_with_a_third_decimal_place_is_refused_not_rounded(seeded: Store) -> None:
     # The model refuses 1.005 yuan; a grant built without validation must not slip
     # through the store as 1.00 (half-even) either.
-    good = Grant(grant_id="G1", benefit_id="B", member_id="M1", amount=Decimal("1.00"),
-                 granted_on=date(2026, 1, 5), reason="r")
-    odd = Grant.model_construct(**{**good.model_dump(), "grant_id": "G2",
-                                   "amount": Decimal("1.005")})
+    good = Grant(
+        grant_id="G1",
+        benefit_id="B",
+        member_id="M1",
+        amount=Decimal("1.00"),
+        granted_on=date(2026, 1, 5),
+        reason="r",
+    )
+    odd = Grant.model_construct(
+        **{**good.model_dump(), "grant_id": "G2", "amount": Decimal("1.005")}
+    )
     before = seeded.count_rows()
 
     with pytest.raises(ValueError, match="more than two decimal places"):

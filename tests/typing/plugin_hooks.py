@@ -16,12 +16,18 @@ BRANCHES = frozenset({"typing-demo"})
 UNIONKIT_REQUIRES = ">=0.1,<0.2"
 
 NIGHT_SHIFTS = Rule(
-    "demo_many_night_shifts", field("demo_night_shifts") >= param("demo.night_shifts"),
-    "夜班多", "many night shifts", ValueType.bool,
+    "demo_many_night_shifts",
+    field("demo_night_shifts") >= param("demo.night_shifts"),
+    "夜班多",
+    "many night shifts",
+    ValueType.bool,
 )
 EXTRA_SHIFTS = Rule(
-    "demo_extra_night_shifts", field("demo_night_shifts") - param("demo.night_shifts"),
-    "超出的夜班数", "night shifts over the threshold", ValueType.int,
+    "demo_extra_night_shifts",
+    field("demo_night_shifts") - param("demo.night_shifts"),
+    "超出的夜班数",
+    "night shifts over the threshold",
+    ValueType.int,
 )
 
 
@@ -36,8 +42,9 @@ def unionkit_register_fields(branch: Branch) -> Mapping[str, FieldType]:
 @hookimpl
 def unionkit_register_parameters(branch: Branch, today: date) -> list[Parameters]:
     """The night-shift threshold, dated."""
-    threshold = Parameter("demo.night_shifts", "shifts",
-                          values=(ParameterValue(date(2025, 1, 1), 8),))
+    threshold = Parameter(
+        "demo.night_shifts", "shifts", values=(ParameterValue(date(2025, 1, 1), 8),)
+    )
     return [Parameters([threshold])]
 
 

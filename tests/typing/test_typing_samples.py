@@ -33,12 +33,27 @@ def test_the_sample_rule_runs_in_batch_and_explains_one_member() -> None:
 
 def test_the_sample_routing_and_veto_reach_the_plugin() -> None:
     host = facade.host_with_the_plugin()
-    demand = Demand(demand_id="D1", member_id="A1", kind="request", category="night_shift",
-                    title="夜班太多", content="连续夜班", submitted_at=datetime(2026, 5, 4, 9))
-    benefit = Benefit(benefit_id="b", kind="illness_visit", name_zh="慰问", name_en="visit",
-                      form="cash")
-    grant = Grant(grant_id="g", benefit_id="b", member_id="A1", amount=Decimal("2000.01"),
-                  granted_on=datetime(2026, 5, 4).date(), form="cash", reason="慰问")
+    demand = Demand(
+        demand_id="D1",
+        member_id="A1",
+        kind="request",
+        category="night_shift",
+        title="夜班太多",
+        content="连续夜班",
+        submitted_at=datetime(2026, 5, 4, 9),
+    )
+    benefit = Benefit(
+        benefit_id="b", kind="illness_visit", name_zh="慰问", name_en="visit", form="cash"
+    )
+    grant = Grant(
+        grant_id="g",
+        benefit_id="b",
+        member_id="A1",
+        amount=Decimal("2000.01"),
+        granted_on=datetime(2026, 5, 4).date(),
+        form="cash",
+        reason="慰问",
+    )
 
     department = facade.route(host, demand)
 

@@ -68,10 +68,14 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
 
 
 def _april(host: PluginHost, files: Path) -> Path:
-    run_dual_link(host, roster=files / "roster.csv",
-                  sick_leave=files / "hr_sick_leave_2026-04.csv",
-                  insurance=files / "medical_insurance_2026-04.csv",
-                  state=files / "state.sqlite", month="2026-04")
+    run_dual_link(
+        host,
+        roster=files / "roster.csv",
+        sick_leave=files / "hr_sick_leave_2026-04.csv",
+        insurance=files / "medical_insurance_2026-04.csv",
+        state=files / "state.sqlite",
+        month="2026-04",
+    )
     return files / "state.sqlite"
 
 
@@ -87,8 +91,11 @@ def _grants(db: Db) -> dict[str, list[Grant]]:
 
 
 def _subsidy_key(state: Path, member_id: str) -> str:
-    return next(s.key for s in DualLinkState(state).statuses()
-                if s.member_id == member_id and s.kind == "hospitalisation_subsidy")
+    return next(
+        s.key
+        for s in DualLinkState(state).statuses()
+        if s.member_id == member_id and s.kind == "hospitalisation_subsidy"
+    )
 
 
 def test_confirming_stores_each_subsidy_as_a_cash_grant_of_the_postal_benefit(
@@ -104,7 +111,10 @@ def test_confirming_stores_each_subsidy_as_a_cash_grant_of_the_postal_benefit(
     grant = stored["P00005"][0]
     assert proposal_ref(_subsidy_key(state, "P00005")) == grant.grant_id
     assert (SUBSIDY_BENEFIT.benefit_id, GrantForm.CASH, ON) == (
-        grant.benefit_id, grant.form, grant.granted_on)
+        grant.benefit_id,
+        grant.form,
+        grant.granted_on,
+    )
     assert grant.rule_version is not None
     assert "医院" not in grant.reason  # the hospital is a health fact, not a grant reason
     assert Decimal("1300.00") == result.total_stored
@@ -116,10 +126,15 @@ def test_confirming_twice_stores_one_grant(host: PluginHost, files: Path, db: Db
     _seed(db, files)
     key = _subsidy_key(state, "P00002")
 
-    first = confirm_proposals(host, state=state, db=db.target, schema=db.schema, on=ON,
-                              keys=[key])
-    again = confirm_proposals(host, state=state, db=db.target, schema=db.schema,
-                              on=date(2026, 6, 1), keys=[proposal_ref(key)])
+    first = confirm_proposals(host, state=state, db=db.target, schema=db.schema, on=ON, keys=[key])
+    again = confirm_proposals(
+        host,
+        state=state,
+        db=db.target,
+        schema=db.schema,
+        on=date(2026, 6, 1),
+        keys=[proposal_ref(key)],
+    )
 
     assert ["P00002"] == [g.member_id for g in first.stored]
     assert () == again.stored
@@ -177,8 +192,9 @@ def test_the_roster_supplies_members_missing_from_the_store(
     state = _april(host, files)
     _seed(db, files, only={"P00005"})
 
-    result = confirm_proposals(host, state=state, db=db.target, schema=db.schema, on=ON,
-                               roster=files / "roster.csv")
+    result = confirm_proposals(
+        host, state=state, db=db.target, schema=db.schema, on=ON, roster=files / "roster.csv"
+    )
 
     assert ("P00002",) == result.added_members
     assert APRIL_SUBSIDIES == {m: g[0].amount for m, g in _grants(db).items()}
@@ -202,26 +218,40 @@ def test_a_plugin_veto_stores_no_grant_and_adds_no_member(
     register_plugin(NoP00002(), name="veto")
 
     with pytest.raises(Rejected, match="P00002"):
-        confirm_proposals(host, state=state, db=db.target, schema=db.schema, on=ON,
-                          roster=files / "roster.csv")
+        confirm_proposals(
+            host, state=state, db=db.target, schema=db.schema, on=ON, roster=files / "roster.csv"
+        )
 
     with db.open() as store:
         assert (0, 0) == (store.count_rows()["grants"], store.count_rows()["members"])
 
 
 def test_the_postal_plugin_vetoes_a_subsidy_above_the_cap_per_stay(host: PluginHost) -> None:
-    grant = Grant(grant_id="g1", benefit_id=SUBSIDY_BENEFIT.benefit_id, member_id="P00005",
-                  amount=Decimal("1000.01"), granted_on=ON, form=GrantForm.CASH, reason="test")
+    grant = Grant(
+        grant_id="g1",
+        benefit_id=SUBSIDY_BENEFIT.benefit_id,
+        member_id="P00005",
+        amount=Decimal("1000.01"),
+        granted_on=ON,
+        form=GrantForm.CASH,
+        reason="test",
+    )
     goods = grant.model_copy(update={"amount": Decimal("800.00"), "form": GrantForm.GOODS})
 
-    host.validate_grant(grant.model_copy(update={"amount": Decimal("1000.00")}),
-                        SUBSIDY_BENEFIT, "postal")
+    host.validate_grant(
+        grant.model_copy(update={"amount": Decimal("1000.00")}), SUBSIDY_BENEFIT, "postal"
+    )
     with pytest.raises(Rejected, match=r"1000\.01 yuan is above the cap of 1000\.00") as above:
         host.validate_grant(grant, SUBSIDY_BENEFIT, "postal")
     with pytest.raises(Rejected, match="cash"):
         host.validate_grant(goods, SUBSIDY_BENEFIT, "postal")
-    uncapped = Benefit(benefit_id="b", kind="hospitalisation_subsidy", name_zh="补助",
-                       name_en="subsidy", form="cash")
+    uncapped = Benefit(
+        benefit_id="b",
+        kind="hospitalisation_subsidy",
+        name_zh="补助",
+        name_en="subsidy",
+        form="cash",
+    )
     host.validate_grant(grant, uncapped, "postal")
 
     assert "postal" == above.value.plugin_name
@@ -249,34 +279,67 @@ def test_grant_ids_are_short_and_stable() -> None:
 
 
 def _cli(files: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(SCRIPT), *args], cwd=files, capture_output=True, text=True,
-                          check=False)
+    return subprocess.run(
+        [str(SCRIPT), *args], cwd=files, capture_output=True, text=True, check=False
+    )
 
 
 def test_command_line_confirm_list_and_status_as_a_user_would(files: Path, db: Db) -> None:
     month = ["--roster", "roster.csv", "--state", "state.sqlite", "--json"]
-    april = _cli(files, "dual-link", *month, "--sick-leave", "hr_sick_leave_2026-04.csv",
-                 "--insurance", "medical_insurance_2026-04.csv", "--month", "2026-04")
-    ref = next(p["ref"] for p in json.loads(april.stdout)["proposals"]
-               if p["member_id"] == "P00005" and p["kind"] == "hospitalisation_subsidy")
+    april = _cli(
+        files,
+        "dual-link",
+        *month,
+        "--sick-leave",
+        "hr_sick_leave_2026-04.csv",
+        "--insurance",
+        "medical_insurance_2026-04.csv",
+        "--month",
+        "2026-04",
+    )
+    ref = next(
+        p["ref"]
+        for p in json.loads(april.stdout)["proposals"]
+        if p["member_id"] == "P00005" and p["kind"] == "hospitalisation_subsidy"
+    )
     target = ["--db", db.target, *(["--schema", db.schema] if db.schema else [])]
-    confirm = [*target, "--state", "state.sqlite", "--on", "2026-05-06",
-               "--roster", "roster.csv", "--json"]
+    confirm = [
+        *target,
+        "--state",
+        "state.sqlite",
+        "--on",
+        "2026-05-06",
+        "--roster",
+        "roster.csv",
+        "--json",
+    ]
 
     first = _cli(files, "confirm", "--key", ref, *confirm)
     again = _cli(files, "confirm", "--key", ref, *confirm)
     listed = _cli(files, "list", "--state", "state.sqlite", "--json")
     text = _cli(files, "list", "--state", "state.sqlite", "--lang", "en")
     pending = _cli(files, "list", "--state", "state.sqlite", "--pending", "--json")
-    may = _cli(files, "dual-link", *month, "--sick-leave", "hr_sick_leave_2026-05.csv",
-               "--insurance", "medical_insurance_2026-05.csv", "--month", "2026-05")
+    may = _cli(
+        files,
+        "dual-link",
+        *month,
+        "--sick-leave",
+        "hr_sick_leave_2026-05.csv",
+        "--insurance",
+        "medical_insurance_2026-05.csv",
+        "--month",
+        "2026-05",
+    )
 
     assert 0 == april.returncode == first.returncode == again.returncode, first.stderr
     assert 2 == json.loads(april.stdout)["subsidies_awaiting_confirmation"]
-    assert [(ref, "800.00")] == [(g["grant_id"], g["amount"])
-                                 for g in json.loads(first.stdout)["stored"]]
-    assert ([], [ref]) == (json.loads(again.stdout)["stored"],
-                           [g["grant_id"] for g in json.loads(again.stdout)["already_stored"]])
+    assert [(ref, "800.00")] == [
+        (g["grant_id"], g["amount"]) for g in json.loads(first.stdout)["stored"]
+    ]
+    assert ([], [ref]) == (
+        json.loads(again.stdout)["stored"],
+        [g["grant_id"] for g in json.loads(again.stdout)["already_stored"]],
+    )
     status = {p["ref"]: (p["status"], p["grant_id"]) for p in json.loads(listed.stdout)}
     assert ("confirmed", ref) == status[ref]
     assert ["P00002"] == [p["member_id"] for p in json.loads(pending.stdout)]
@@ -287,15 +350,26 @@ def test_command_line_confirm_list_and_status_as_a_user_would(files: Path, db: D
 
 
 def test_command_line_missing_member_fails_with_its_id(files: Path, db: Db) -> None:
-    _cli(files, "dual-link", "--roster", "roster.csv", "--state", "state.sqlite",
-         "--sick-leave", "hr_sick_leave_2026-04.csv",
-         "--insurance", "medical_insurance_2026-04.csv", "--month", "2026-04")
+    _cli(
+        files,
+        "dual-link",
+        "--roster",
+        "roster.csv",
+        "--state",
+        "state.sqlite",
+        "--sick-leave",
+        "hr_sick_leave_2026-04.csv",
+        "--insurance",
+        "medical_insurance_2026-04.csv",
+        "--month",
+        "2026-04",
+    )
     target = ["--db", db.target, *(["--schema", db.schema] if db.schema else [])]
 
-    failed = _cli(files, "confirm", "--all", *target, "--state", "state.sqlite",
-                  "--on", "2026-05-06")
-    bad_date = _cli(files, "confirm", "--all", *target, "--state", "state.sqlite",
-                    "--on", "6 May")
+    failed = _cli(
+        files, "confirm", "--all", *target, "--state", "state.sqlite", "--on", "2026-05-06"
+    )
+    bad_date = _cli(files, "confirm", "--all", *target, "--state", "state.sqlite", "--on", "6 May")
 
     assert 1 == failed.returncode
     assert "P00002" in failed.stderr or "P00005" in failed.stderr

@@ -48,10 +48,14 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 def _run(host: PluginHost, files: Path, state: str) -> int:
-    result = run_dual_link(host, roster=files / "roster.csv",
-                           sick_leave=files / "hr_sick_leave_2026-04.csv",
-                           insurance=files / "medical_insurance_2026-04.csv",
-                           state=state, month="2026-04")
+    result = run_dual_link(
+        host,
+        roster=files / "roster.csv",
+        sick_leave=files / "hr_sick_leave_2026-04.csv",
+        insurance=files / "medical_insurance_2026-04.csv",
+        state=state,
+        month="2026-04",
+    )
     return len(result.proposals)
 
 
@@ -59,8 +63,9 @@ def test_proposals_visits_and_grants_live_in_the_store(
     host: PluginHost, files: Path, store_url: str
 ) -> None:
     with open_store(store_url) as store:
-        import_members(store, read_roster(files / "roster.csv", today=ON).members, on=ON,
-                       partial=True)
+        import_members(
+            store, read_roster(files / "roster.csv", today=ON).members, on=ON, partial=True
+        )
     assert is_store(store_url)
     first = _run(host, files, store_url)
     assert first > 0 and _run(host, files, store_url) == 0

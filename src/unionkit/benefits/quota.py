@@ -20,8 +20,14 @@ from unionkit.benefits.provider import (
 from unionkit.errors import QuotaExceeded, Rejected
 from unionkit.models import BenefitKind, GrantForm, Period
 
-__all__ = ["QuotaLedger", "choose", "confirm", "price_selections", "quota_exceeded",
-           "require_per_year"]
+__all__ = [
+    "QuotaLedger",
+    "choose",
+    "confirm",
+    "price_selections",
+    "quota_exceeded",
+    "require_per_year",
+]
 
 T = TypeVar("T")
 
@@ -140,8 +146,9 @@ def price_selections(
         _check_fund_rules(item, provider_id)
         amount = item.price * sel.quantity
         lines.append(
-            OrderLine(item_id=item.item_id, quantity=sel.quantity, unit_price=item.price,
-                      amount=amount)
+            OrderLine(
+                item_id=item.item_id, quantity=sel.quantity, unit_price=item.price, amount=amount
+            )
         )
         total += amount
     return lines, total
@@ -209,14 +216,20 @@ def choose(
     items = {item.item_id: item for item in provider.catalogue(on)}
     quota = provider.quota(on)
     require_per_year(provider.provider_id, quota)
-    lines, total = price_selections(provider.provider_id, provider.name_zh, member_id, items,
-                                    selections, on=on)
+    lines, total = price_selections(
+        provider.provider_id, provider.name_zh, member_id, items, selections, on=on
+    )
     left = ledger.remaining(member_id, quota, on.year)
     if total > left:
         raise quota_exceeded(member_id, total, left, quota, on.year)
     return Order(
-        order_id=order_id, provider_id=provider.provider_id, member_id=member_id,
-        quota_key=quota.key, year=on.year, lines=tuple(lines), total=total,
+        order_id=order_id,
+        provider_id=provider.provider_id,
+        member_id=member_id,
+        quota_key=quota.key,
+        year=on.year,
+        lines=tuple(lines),
+        total=total,
         delivery_address_on_file=any(items[s.item_id].home_delivery for s in selections),
     )
 

@@ -385,6 +385,11 @@ def declared_branches(host: PluginHost, plugins: Collection[str] | None = None) 
 
     .. versionadded:: 0.1.0
     """
-    return sorted({slug for info in host.describe()
-                   if info.branches and (plugins is None or info.name in plugins)
-                   for slug in info.branches})
+    return sorted(
+        {
+            slug
+            for info in host.describe()
+            if info.branches and (plugins is None or info.name in plugins)
+            for slug in info.branches
+        }
+    )

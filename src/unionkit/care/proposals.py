@@ -27,6 +27,7 @@ A rule set that declares an input column of this name instead gets it derived
 from ``birth_date`` by :func:`propose_care`, with the same rule.
 """
 
+
 @frozen
 class CareProposal:
     """
@@ -62,8 +63,10 @@ def birthday_this_month(birth_dates: Sequence[date | None] | np.ndarray, as_of: 
 
     values = np.asarray(birth_dates)
     if values.dtype.kind != "M":
-        values = np.array([np.datetime64("NaT") if d is None else d for d in values.tolist()],
-                          dtype="datetime64[D]").reshape(len(values))
+        values = np.array(
+            [np.datetime64("NaT") if d is None else d for d in values.tolist()],
+            dtype="datetime64[D]",
+        ).reshape(len(values))
     frame = standard_ruleset().evaluate({"birth_date": values}, as_of, [BIRTHDAY_FIELD]).frame
     return np.asarray(frame[BIRTHDAY_FIELD], dtype=bool)
 
@@ -94,11 +97,19 @@ def propose_care(
     .. versionadded:: 0.1.0
     """
     columns: dict[str, Any] = {k: np.asarray(v) for k, v in data.items()}
-    if (BIRTHDAY_FIELD not in columns and BIRTHDAY_FIELD not in ruleset.rules
-            and BIRTHDAY_FIELD in ruleset.fields and "birth_date" in columns):
+    if (
+        BIRTHDAY_FIELD not in columns
+        and BIRTHDAY_FIELD not in ruleset.rules
+        and BIRTHDAY_FIELD in ruleset.fields
+        and "birth_date" in columns
+    ):
         columns[BIRTHDAY_FIELD] = birthday_this_month(columns["birth_date"], as_of)
-    wanted = [name for t in triggers.values()
-              for name in (t.rule_name, t.amount_rule_name) if name is not None]
+    wanted = [
+        name
+        for t in triggers.values()
+        for name in (t.rule_name, t.amount_rule_name)
+        if name is not None
+    ]
     if not wanted:
         return []
     frame = ruleset.evaluate(columns, as_of=as_of, rules=wanted).frame
@@ -107,15 +118,25 @@ def propose_care(
     for key in sorted(triggers):
         trigger = triggers[key]
         fired = np.asarray(frame[trigger.rule_name])
-        amounts = (np.asarray(frame[trigger.amount_rule_name])
-                   if trigger.amount_rule_name is not None else None)
+        amounts = (
+            np.asarray(frame[trigger.amount_rule_name])
+            if trigger.amount_rule_name is not None
+            else None
+        )
         for i in np.flatnonzero(fired.astype(bool)):
             amount = None
             if amounts is not None:
                 amount = fen_to_yuan(int(amounts[i]))
-            out.append(CareProposal(
-                member_id=ids[i], trigger=key, label_zh=trigger.label_zh,
-                label_en=trigger.label_en, action=trigger.action,
-                benefit_kind=trigger.benefit_kind, amount=amount, must_visit=trigger.must_visit,
-            ))
+            out.append(
+                CareProposal(
+                    member_id=ids[i],
+                    trigger=key,
+                    label_zh=trigger.label_zh,
+                    label_en=trigger.label_en,
+                    action=trigger.action,
+                    benefit_kind=trigger.benefit_kind,
+                    amount=amount,
+                    must_visit=trigger.must_visit,
+                )
+            )
     return out

@@ -14,9 +14,9 @@ app = typer.Typer(
     name="unionkit",
     cls=UnionkitGroup,
     help="unionkit：工会会员、诉求、福利与资格规则 / unionkit: union members, demands, benefits, "
-         "rules.\n\n"
-         "帮助的语言随 --lang 或系统语言（LANG=zh_CN.UTF-8）而定。\n\n"
-         "Help follows --lang or the locale (LANG=en_US.UTF-8).",
+    "rules.\n\n"
+    "帮助的语言随 --lang 或系统语言（LANG=zh_CN.UTF-8）而定。\n\n"
+    "Help follows --lang or the locale (LANG=en_US.UTF-8).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -33,11 +33,18 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    show_version: Annotated[bool, typer.Option(
-        "--version", help="显示版本号并退出 / show the version and exit.", is_eager=True,
-        callback=_version)] = False,
-    lang: Annotated[Lang | None, typer.Option(
-        "--lang", help="帮助的语言 / the language of the help.")] = None,
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="显示版本号并退出 / show the version and exit.",
+            is_eager=True,
+            callback=_version,
+        ),
+    ] = False,
+    lang: Annotated[
+        Lang | None, typer.Option("--lang", help="帮助的语言 / the language of the help.")
+    ] = None,
 ) -> None:
     """unionkit：工会会员、诉求、福利与资格规则 / unionkit: members, demands, benefits, rules."""
 

@@ -37,10 +37,12 @@ DEFAULT_DB = "unionkit.sqlite3"
 demands_app = typer.Typer(
     cls=UnionkitGroup,
     help="诉求（诉求、建议、职代会提案）/ demands: requests, suggestions, congress proposals.",
-    no_args_is_help=True, add_completion=False,
+    no_args_is_help=True,
+    add_completion=False,
 )
-report_app = typer.Typer(cls=UnionkitGroup, help="年度报告 / reports.", no_args_is_help=True,
-                         add_completion=False)
+report_app = typer.Typer(
+    cls=UnionkitGroup, help="年度报告 / reports.", no_args_is_help=True, add_completion=False
+)
 app.add_typer(demands_app, name="demands")
 app.add_typer(report_app, name="report")
 
@@ -55,37 +57,52 @@ class Basis(enum.StrEnum):
 
 
 _TEXT = {
-    "no_db": ("找不到数据库文件 {path}；请用 --db 指定，或先运行 unionkit demands generate",
-              "no database file at {path}; pass --db, or run `unionkit demands generate` first"),
+    "no_db": (
+        "找不到数据库文件 {path}；请用 --db 指定，或先运行 unionkit demands generate",
+        "no database file at {path}; pass --db, or run `unionkit demands generate` first",
+    ),
     "error": ("错误", "error"),
     "submitted": ("已提交诉求 {id}（状态：{state}）", "submitted demand {id} (state: {state})"),
-    "moved": ("诉求 {id}：{action} → {state}（版本 {version}）",
-              "demand {id}: {action} -> {state} (version {version})"),
+    "moved": (
+        "诉求 {id}：{action} → {state}（版本 {version}）",
+        "demand {id}: {action} -> {state} (version {version})",
+    ),
     "none_found": ("没有符合条件的诉求。", "No demands match."),
     "history": ("办理记录", "History"),
     "wrote": ("已写入 {path}", "wrote {path}"),
-    "generated": ("已生成 {year} 年诉求 {n} 件、办理记录 {events} 条，写入 {db}",
-                  "generated {n} demands of {year} with {events} history rows into {db}"),
+    "generated": (
+        "已生成 {year} 年诉求 {n} 件、办理记录 {events} 条，写入 {db}",
+        "generated {n} demands of {year} with {events} history rows into {db}",
+    ),
     "members_added": ("已添加 {n} 名模拟会员", "added {n} made-up members"),
     "generating": ("正在生成", "Generating"),
-    "period": ("请给出 --year，或同时给出 --from 与 --to",
-               "give --year, or both --from and --to"),
+    "period": ("请给出 --year，或同时给出 --from 与 --to", "give --year, or both --from and --to"),
 }
 
 
 _t = Texts(_TEXT)
 
 
-DbOption = Annotated[str | None, typer.Option(
-    "--db", help="SQLite 文件路径或 PostgreSQL URL（默认 $UNIONKIT_DB 或 ./unionkit.sqlite3）/ "
-                 "SQLite file or PostgreSQL URL (default: $UNIONKIT_DB or ./unionkit.sqlite3).",
-    show_default=False)]
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="SQLite 文件路径或 PostgreSQL URL（默认 $UNIONKIT_DB 或 ./unionkit.sqlite3）/ "
+        "SQLite file or PostgreSQL URL (default: $UNIONKIT_DB or ./unionkit.sqlite3).",
+        show_default=False,
+    ),
+]
 LangOption = Annotated[Lang, typer.Option("--lang", help="输出语言 / output language.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON / print JSON.")]
-BranchOption = Annotated[str | None, typer.Option(
-    "--branch", help="按该分工会插件的路由、办理时限与工作日办理，并通知其插件 / route, set "
-                     "deadlines and count working days by this branch's plugins, and notify them.",
-    show_default=False)]
+BranchOption = Annotated[
+    str | None,
+    typer.Option(
+        "--branch",
+        help="按该分工会插件的路由、办理时限与工作日办理，并通知其插件 / route, set "
+        "deadlines and count working days by this branch's plugins, and notify them.",
+        show_default=False,
+    ),
+]
 
 
 def _target(db: str | None) -> str:
@@ -121,8 +138,11 @@ def _store(
             from unionkit.branches import branch_workflow
 
             host, slug = chosen
-            store = open_store(target, workflow=branch_workflow(host, slug),
-                               grant_validator=host.grant_validator(slug))
+            store = open_store(
+                target,
+                workflow=branch_workflow(host, slug),
+                grant_validator=host.grant_validator(slug),
+            )
     except UnionkitError as exc:
         _fail(str(exc), 2)  # an unusable database is unusable input
     try:
@@ -153,14 +173,22 @@ def _parse_at(value: str | None) -> datetime | None:
     except typer.BadParameter:
         raise typer.BadParameter(
             f"时间应写成 2026-06-01T09:30 或日期 2026年6月1日：{value!r} / write a time as "
-            f"2026-06-01T09:30 or a date: {value!r}", param_hint="--at") from None
+            f"2026-06-01T09:30 or a date: {value!r}",
+            param_hint="--at",
+        ) from None
 
 
 # Short words a union office uses for each action, beside the labels the enum accepts.
 _ACTION_WORDS = {
-    "受理": DemandAction.ACCEPT, "交办": DemandAction.ACCEPT, "开始": DemandAction.START,
-    "办理": DemandAction.START, "回复": DemandAction.RESOLVE, "结案": DemandAction.CLOSE,
-    "驳回": DemandAction.REJECT, "督办": DemandAction.ESCALATE, "重点督办": DemandAction.ESCALATE,
+    "受理": DemandAction.ACCEPT,
+    "交办": DemandAction.ACCEPT,
+    "开始": DemandAction.START,
+    "办理": DemandAction.START,
+    "回复": DemandAction.RESOLVE,
+    "结案": DemandAction.CLOSE,
+    "驳回": DemandAction.REJECT,
+    "督办": DemandAction.ESCALATE,
+    "重点督办": DemandAction.ESCALATE,
     "重办": DemandAction.REOPEN,
 }
 
@@ -193,10 +221,12 @@ def parse_action(text: str, lang: Lang = Lang.zh) -> DemandAction:
         hint = did_you_mean(word, names, lang.value)
         listing = "、".join(f"{a.label_zh}({a.value})" for a in valid)
         raise typer.BadParameter(
-            f"未知操作 {word!r}。{hint}可用操作：{listing}" if lang is Lang.zh else
-            f"unknown action {word!r}. {hint + ' ' if hint else ''}The actions are: "
+            f"未知操作 {word!r}。{hint}可用操作：{listing}"
+            if lang is Lang.zh
+            else f"unknown action {word!r}. {hint + ' ' if hint else ''}The actions are: "
             + ", ".join(f"{a.value} ({a.label_zh})" for a in valid),
-            param_hint="ACTION")
+            param_hint="ACTION",
+        )
     return found
 
 
@@ -225,13 +255,19 @@ def _event_json(e: DemandEvent) -> dict[str, Any]:
 def submit(
     *,
     member: Annotated[str, typer.Option("--member", help="提出人编号 / member id.")],
-    kind: Annotated[str, typer.Option(
-        "--kind", help="类型：诉求、建议、职代会提案 / kind: request, suggestion, proposal.")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind", help="类型：诉求、建议、职代会提案 / kind: request, suggestion, proposal."
+        ),
+    ],
     title: Annotated[str, typer.Option("--title", help="标题 / title.")],
     content: Annotated[str, typer.Option("--content", help="内容 / content.")],
     category: Annotated[str | None, typer.Option("--category", help="类别 / category.")] = None,
-    co_signer: Annotated[list[str] | None, typer.Option(
-        "--co-signer", help="附议人（提案至少 2 名，可重复）/ co-signer, repeatable.")] = None,
+    co_signer: Annotated[
+        list[str] | None,
+        typer.Option("--co-signer", help="附议人（提案至少 2 名，可重复）/ co-signer, repeatable."),
+    ] = None,
     demand_id: Annotated[str | None, typer.Option("--id", help="诉求编号 / demand id.")] = None,
     actor: Annotated[str | None, typer.Option("--actor", help="登记人 / recorded by.")] = None,
     at: Annotated[str | None, typer.Option("--at", help="时间（ISO）/ when (ISO).")] = None,
@@ -242,11 +278,17 @@ def submit(
     no_plugin: NoPluginOpt = None,
 ) -> None:
     """提交诉求 / Submit a demand (creates the SQLite file if needed)."""
-    with _store(db, lang, create=True, branch=branch, plugin=plugin,
-                no_plugin=no_plugin) as store:
+    with _store(db, lang, create=True, branch=branch, plugin=plugin, no_plugin=no_plugin) as store:
         demand = store.submit_demand(
-            member_id=member, kind=kind, title=title, content=content, category=category,
-            co_signers=co_signer or (), demand_id=demand_id, actor=actor, at=_parse_at(at),
+            member_id=member,
+            kind=kind,
+            title=title,
+            content=content,
+            category=category,
+            co_signers=co_signer or (),
+            demand_id=demand_id,
+            actor=actor,
+            at=_parse_at(at),
         )
     typer.echo(_t("submitted", lang, id=demand.demand_id, state=demand.state.label(lang)))
 
@@ -256,14 +298,21 @@ def list_(
     *,
     state: Annotated[str | None, typer.Option("--state", help="状态 / state.")] = None,
     category: Annotated[str | None, typer.Option("--category", help="类别 / category.")] = None,
-    department: Annotated[str | None, typer.Option(
-        "--department", help="承办部门 / department.")] = None,
+    department: Annotated[
+        str | None, typer.Option("--department", help="承办部门 / department.")
+    ] = None,
     member: Annotated[str | None, typer.Option("--member", help="提出人 / member id.")] = None,
-    key: Annotated[bool | None, typer.Option(
-        "--key-supervision/--no-key", help="重点督办 / key supervision.")] = None,
-    overdue_on: Annotated[str | None, typer.Option(
-        "--overdue-on", help="截至该日逾期（如 2026-06-01、2026年6月1日）/ overdue on this day "
-                             "(e.g. 2026-06-01).")] = None,
+    key: Annotated[
+        bool | None, typer.Option("--key-supervision/--no-key", help="重点督办 / key supervision.")
+    ] = None,
+    overdue_on: Annotated[
+        str | None,
+        typer.Option(
+            "--overdue-on",
+            help="截至该日逾期（如 2026-06-01、2026年6月1日）/ overdue on this day "
+            "(e.g. 2026-06-01).",
+        ),
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="最多条数 / at most.")] = 50,
     db: DbOption = None,
     lang: LangOption = Lang.zh,
@@ -272,9 +321,15 @@ def list_(
     """列出诉求 / List demands, by deadline."""
     overdue = cli_date(overdue_on, "--overdue-on") if overdue_on is not None else None
     with _store(db, lang) as store:
-        found = store.list_demands(state=state, category=category, department=department,
-                                   member_id=member, key_supervision=key, overdue_on=overdue,
-                                   limit=limit)
+        found = store.list_demands(
+            state=state,
+            category=category,
+            department=department,
+            member_id=member,
+            key_supervision=key,
+            overdue_on=overdue,
+            limit=limit,
+        )
     if as_json:
         typer.echo(json.dumps([_demand_json(d) for d in found], ensure_ascii=False, indent=2))
         return
@@ -283,16 +338,33 @@ def list_(
         return
     en = lang is Lang.en
     table = Table()
-    for head in (("编号", "id"), ("类型", "kind"), ("状态", "state"), ("类别", "category"),
-                 ("承办部门", "department"), ("时限", "deadline"), ("督办", "key"),
-                 ("标题", "title")):
+    for head in (
+        ("编号", "id"),
+        ("类型", "kind"),
+        ("状态", "state"),
+        ("类别", "category"),
+        ("承办部门", "department"),
+        ("时限", "deadline"),
+        ("督办", "key"),
+        ("标题", "title"),
+    ):
         table.add_column(head[1] if en else head[0])
     for d in found:
-        deadline = d.deadline.isoformat() + ("*" if d.deadline_estimated else "") \
-            if d.deadline else "-"
-        table.add_row(*_plain(d.demand_id, d.kind.label(lang), d.state.label(lang),
-                              d.category or "-", d.department or "-", deadline,
-                              "✓" if d.key_supervision else "", scrub(d.title)))
+        deadline = (
+            d.deadline.isoformat() + ("*" if d.deadline_estimated else "") if d.deadline else "-"
+        )
+        table.add_row(
+            *_plain(
+                d.demand_id,
+                d.kind.label(lang),
+                d.state.label(lang),
+                d.category or "-",
+                d.department or "-",
+                deadline,
+                "✓" if d.key_supervision else "",
+                scrub(d.title),
+            )
+        )
     Console(width=max(120, Console().width)).print(table)
 
 
@@ -310,9 +382,13 @@ def show(
         demand = store.get_demand(demand_id)
         events = store.history(demand_id)
     if as_json:
-        typer.echo(json.dumps(
-            {"demand": _demand_json(demand), "history": [_event_json(e) for e in events]},
-            ensure_ascii=False, indent=2))
+        typer.echo(
+            json.dumps(
+                {"demand": _demand_json(demand), "history": [_event_json(e) for e in events]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     labels = field_labels(Demand)
     console = Console(width=max(100, Console().width))
@@ -328,16 +404,30 @@ def show(
         facts.add_row(*_plain(en_label if lang is Lang.en else zh, shown))
     console.print(facts)
     history = Table(title=_t("history", lang))
-    for head in (("序号", "#"), ("时间", "at"), ("操作", "action"), ("状态", "state"),
-                 ("操作人", "actor"), ("说明", "details")):
+    for head in (
+        ("序号", "#"),
+        ("时间", "at"),
+        ("操作", "action"),
+        ("状态", "state"),
+        ("操作人", "actor"),
+        ("说明", "details"),
+    ):
         history.add_column(head[1] if lang is Lang.en else head[0])
     for e in events:
         moved = (f"{e.from_state.label(lang)} → " if e.from_state else "") + e.to_state.label(lang)
         details = "; ".join(f"{k}={v}" for k, v in e.data.items())
         if e.note:
             details = f"{details}; {e.note}" if details else e.note
-        history.add_row(*_plain(str(e.seq), e.at.isoformat(sep=" ", timespec="minutes"),
-                                e.action.label(lang), moved, e.actor, scrub(details)))
+        history.add_row(
+            *_plain(
+                str(e.seq),
+                e.at.isoformat(sep=" ", timespec="minutes"),
+                e.action.label(lang),
+                moved,
+                e.actor,
+                scrub(details),
+            )
+        )
     console.print(history)
 
 
@@ -345,27 +435,51 @@ def show(
 def transition(
     *,
     demand_id: Annotated[str, typer.Argument(help="诉求编号 / demand id.")],
-    action: Annotated[str, typer.Argument(
-        help="操作：受理、开始办理、答复、评价、办结、不予立案、督办、合并、重新办理、备注 / "
-             "action: accept, start, resolve, feedback, close, reject, escalate, merge, reopen, "
-             "note.")],
+    action: Annotated[
+        str,
+        typer.Argument(
+            help="操作：受理、开始办理、答复、评价、办结、不予立案、督办、合并、重新办理、备注 / "
+            "action: accept, start, resolve, feedback, close, reject, escalate, merge, reopen, "
+            "note."
+        ),
+    ],
     actor: Annotated[str, typer.Option("--actor", help="操作人 / who does it.")],
-    version: Annotated[int | None, typer.Option(
-        "--version", help="你看到的版本号（默认读取当前版本）/ the version you decided on "
-                          "(default: the current one).")] = None,
+    version: Annotated[
+        int | None,
+        typer.Option(
+            "--version",
+            help="你看到的版本号（默认读取当前版本）/ the version you decided on "
+            "(default: the current one).",
+        ),
+    ] = None,
     category: Annotated[str | None, typer.Option("--category", help="类别 / category.")] = None,
-    department: Annotated[str | None, typer.Option(
-        "--department", help="承办部门 / department.")] = None,
-    deadline: Annotated[str | None, typer.Option(
-        "--deadline", help="办理时限（如 2026-06-30、2026年6月30日）/ deadline (e.g. "
-                           "2026-06-30).")] = None,
-    estimate: Annotated[bool, typer.Option(
-        "--estimate", help="缺少节假日数据时按周末估算时限 / estimate the deadline from weekends "
-                           "when a year's holidays are missing.")] = False,
+    department: Annotated[
+        str | None, typer.Option("--department", help="承办部门 / department.")
+    ] = None,
+    deadline: Annotated[
+        str | None,
+        typer.Option(
+            "--deadline",
+            help="办理时限（如 2026-06-30、2026年6月30日）/ deadline (e.g. 2026-06-30).",
+        ),
+    ] = None,
+    estimate: Annotated[
+        bool,
+        typer.Option(
+            "--estimate",
+            help="缺少节假日数据时按周末估算时限 / estimate the deadline from weekends "
+            "when a year's holidays are missing.",
+        ),
+    ] = False,
     answer: Annotated[str | None, typer.Option("--answer", help="答复 / answer.")] = None,
-    satisfaction: Annotated[str | None, typer.Option(
-        "--satisfaction", help="评价：非常满意、满意、基本满意、不满意 / rating: very_satisfied, "
-                               "satisfied, basically_satisfied, unsatisfied.")] = None,
+    satisfaction: Annotated[
+        str | None,
+        typer.Option(
+            "--satisfaction",
+            help="评价：非常满意、满意、基本满意、不满意 / rating: very_satisfied, "
+            "satisfied, basically_satisfied, unsatisfied.",
+        ),
+    ] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="理由 / reason.")] = None,
     into: Annotated[str | None, typer.Option("--into", help="合并至 / merge into.")] = None,
     note: Annotated[str | None, typer.Option("--note", help="说明 / note.")] = None,
@@ -379,8 +493,14 @@ def transition(
     """办理诉求（一次操作，记入办理记录）/ Apply one action to a demand, recorded in its history."""
     chosen = parse_action(action, lang)
     data: dict[str, Any] = {}
-    for key, value in (("category", category), ("department", department), ("answer", answer),
-                       ("satisfaction", satisfaction), ("reason", reason), ("into", into)):
+    for key, value in (
+        ("category", category),
+        ("department", department),
+        ("answer", answer),
+        ("satisfaction", satisfaction),
+        ("reason", reason),
+        ("into", into),
+    ):
         if value is not None:
             data[key] = value
     if deadline is not None:
@@ -390,10 +510,19 @@ def transition(
     when = _parse_at(at)
     with _store(db, lang, branch=branch, plugin=plugin, no_plugin=no_plugin) as store:
         expected = version if version is not None else store.get_demand(demand_id).version
-        demand = store.transition(demand_id, chosen.value, actor, expected, at=when, note=note,
-                                  **data)
-    typer.echo(_t("moved", lang, id=demand.demand_id, action=chosen.label(lang),
-                  state=demand.state.label(lang), version=demand.version))
+        demand = store.transition(
+            demand_id, chosen.value, actor, expected, at=when, note=note, **data
+        )
+    typer.echo(
+        _t(
+            "moved",
+            lang,
+            id=demand.demand_id,
+            action=chosen.label(lang),
+            state=demand.state.label(lang),
+            version=demand.version,
+        )
+    )
 
 
 @demands_app.command("generate")
@@ -402,8 +531,9 @@ def generate(
     year: Annotated[int, typer.Option("--year", help="年份 / year.")] = 2025,
     seed: Annotated[int, typer.Option("--seed", help="随机种子 / random seed.")] = 0,
     n: Annotated[int, typer.Option("--n", min=1, help="诉求件数 / demands.")] = 620,
-    members: Annotated[int, typer.Option(
-        "--members", min=4, help="模拟会员人数 / made-up members.")] = 5400,
+    members: Annotated[
+        int, typer.Option("--members", min=4, help="模拟会员人数 / made-up members.")
+    ] = 5400,
     db: DbOption = None,
     lang: LangOption = Lang.zh,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度 / no progress.")] = False,
@@ -414,8 +544,7 @@ def generate(
     """生成一年模拟诉求（经完整办理流程）/ Generate a made-up year of demands via the lifecycle."""
     from unionkit.demands.synthetic import generate_year, hospital_members, member_ids
 
-    with _store(db, lang, create=True, branch=branch, plugin=plugin,
-                no_plugin=no_plugin) as store:
+    with _store(db, lang, create=True, branch=branch, plugin=plugin, no_plugin=no_plugin) as store:
         people = member_ids(members)
         missing = False
         for probe in (people[0], people[-1]):
@@ -433,12 +562,24 @@ def generate(
 
             with Progress(console=Console(stderr=True), transient=True) as bar:
                 task = bar.add_task(_t("generating", lang), total=n)
-                made = generate_year(store, year, seed=seed, n_demands=n, members=people,
-                                     progress=lambda done, _total: bar.update(task,
-                                                                              completed=done))
-    typer.echo(_t("generated", lang, year=year, n=format_count(made.demands),
-                  events=format_count(made.events),
-                  db=_safe(_target(db))))
+                made = generate_year(
+                    store,
+                    year,
+                    seed=seed,
+                    n_demands=n,
+                    members=people,
+                    progress=lambda done, _total: bar.update(task, completed=done),
+                )
+    typer.echo(
+        _t(
+            "generated",
+            lang,
+            year=year,
+            n=format_count(made.demands),
+            events=format_count(made.events),
+            db=_safe(_target(db)),
+        )
+    )
 
 
 def _safe(target: str) -> str:
@@ -476,11 +617,13 @@ def _grades(value: str | None) -> list[Satisfaction] | None:
         except ValueError:
             raise typer.BadParameter(
                 f"unknown grade {part.strip()!r}; use very_satisfied, satisfied, "
-                f"basically_satisfied, unsatisfied / 未知满意等级", param_hint="--satisfied-grades",
+                f"basically_satisfied, unsatisfied / 未知满意等级",
+                param_hint="--satisfied-grades",
             ) from None
     if not grades:
-        raise typer.BadParameter("name at least one grade / 至少指定一个等级",
-                                 param_hint="--satisfied-grades")
+        raise typer.BadParameter(
+            "name at least one grade / 至少指定一个等级", param_hint="--satisfied-grades"
+        )
     return grades
 
 
@@ -488,27 +631,44 @@ def _grades(value: str | None) -> list[Satisfaction] | None:
 def report_demands(
     *,
     year: Annotated[int | None, typer.Option("--year", help="年份 / year.")] = None,
-    start: Annotated[str | None, typer.Option(
-        "--from", help="起始日（代替 --year，如 2025-01-01）/ first day, instead of --year."
-    )] = None,
-    end: Annotated[str | None, typer.Option(
-        "--to", help="截止日（含）/ last day (included).")] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--from", help="起始日（代替 --year，如 2025-01-01）/ first day, instead of --year."
+        ),
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="截止日（含）/ last day (included).")
+    ] = None,
     db: DbOption = None,
     lang: LangOption = Lang.zh,
-    markdown: Annotated[Path | None, typer.Option(
-        "--markdown", help="另存为 Markdown 文件 / also write Markdown here.")] = None,
-    html: Annotated[Path | None, typer.Option(
-        "--html", help="另存为带图表的 HTML 文件 / also write an HTML page with charts.",
-    )] = None,
-    closure_denominator: Annotated[Basis, typer.Option(
-        "--closure-denominator", help="办结率分母 / closure rate denominator.")] = Basis.accepted,
-    satisfied_grades: Annotated[str | None, typer.Option(
-        "--satisfied-grades",
-        help="计为满意的等级，逗号分隔（默认：非常满意、满意、基本满意）/ grades counted as "
-             "satisfied, comma-separated (default: very_satisfied,satisfied,"
-             "basically_satisfied).")] = None,
-    as_of: Annotated[str | None, typer.Option(
-        "--as-of", help="判断逾期的日期（默认统计期末）/ day to judge overdue on.")] = None,
+    markdown: Annotated[
+        Path | None,
+        typer.Option("--markdown", help="另存为 Markdown 文件 / also write Markdown here."),
+    ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            help="另存为带图表的 HTML 文件 / also write an HTML page with charts.",
+        ),
+    ] = None,
+    closure_denominator: Annotated[
+        Basis, typer.Option("--closure-denominator", help="办结率分母 / closure rate denominator.")
+    ] = Basis.accepted,
+    satisfied_grades: Annotated[
+        str | None,
+        typer.Option(
+            "--satisfied-grades",
+            help="计为满意的等级，逗号分隔（默认：非常满意、满意、基本满意）/ grades counted as "
+            "satisfied, comma-separated (default: very_satisfied,satisfied,"
+            "basically_satisfied).",
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="判断逾期的日期（默认统计期末）/ day to judge overdue on."),
+    ] = None,
     branch: BranchOption = None,
     plugin: PluginOpt = None,
     no_plugin: NoPluginOpt = None,
@@ -536,9 +696,13 @@ def report_demands(
         kwargs: dict[str, Any] = {}
         if grades is not None:
             kwargs["satisfied_grades"] = grades
-        figures = demand_figures(store, period,
-                                 closure_basis=ClosureBasis(closure_denominator.value),
-                                 as_of=judged, **kwargs)
+        figures = demand_figures(
+            store,
+            period,
+            closure_basis=ClosureBasis(closure_denominator.value),
+            as_of=judged,
+            **kwargs,
+        )
     Console(width=max(120, Console().width)).print(to_rich(figures, lang.value, names))
     try:
         if markdown is not None:
@@ -549,4 +713,3 @@ def report_demands(
             typer.echo(_t("wrote", lang, path=html), err=True)
     except OSError as exc:
         _fail(f"{exc.filename}: {exc.strerror}")
-

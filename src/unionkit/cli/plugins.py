@@ -20,12 +20,22 @@ if TYPE_CHECKING:
     from unionkit.hooks import PluginHost, PluginInfo
     from unionkit.rules import RuleSet
 
-BranchOpt = Annotated[str | None, typer.Option(
-    "--branch", help="按该分工会启用的插件评估 / use the plugins active for this branch.")]
-PluginOpt = Annotated[list[str] | None, typer.Option(
-    "--plugin", help="只用这些插件（可多次） / use only these plugins (repeatable).")]
-NoPluginOpt = Annotated[list[str] | None, typer.Option(
-    "--no-plugin", help="不用这些插件（可多次） / leave these plugins out (repeatable).")]
+BranchOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--branch", help="按该分工会启用的插件评估 / use the plugins active for this branch."
+    ),
+]
+PluginOpt = Annotated[
+    list[str] | None,
+    typer.Option("--plugin", help="只用这些插件（可多次） / use only these plugins (repeatable)."),
+]
+NoPluginOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--no-plugin", help="不用这些插件（可多次） / leave these plugins out (repeatable)."
+    ),
+]
 
 
 def branch_host(
@@ -167,11 +177,17 @@ def plugins_command(
         payload: dict[str, object] = {"plugins": [i.as_dict() for i in infos]}
         if diff:
             payload["diff"] = {
-                b: [{**e.as_dict(), **dict(zip(("old", "new"),
-                                               values[b].get((e.kind, e.name), ()),
-                                               strict=False))}
-                    for e in entries]
-                for b, entries in diffs.items()}
+                b: [
+                    {
+                        **e.as_dict(),
+                        **dict(
+                            zip(("old", "new"), values[b].get((e.kind, e.name), ()), strict=False)
+                        ),
+                    }
+                    for e in entries
+                ]
+                for b, entries in diffs.items()
+            }
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     for info in infos:

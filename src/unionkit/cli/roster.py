@@ -53,10 +53,14 @@ _TEXT = {
     "reason": ("原因", "reason"),
     "code": ("代码", "code"),
     "count": ("数量", "count"),
-    "more_warnings": ("另有 {n} 条提示未显示；用 --json 查看全部",
-                      "{n} more warnings not shown; use --json to see them all"),
-    "more": ("另有 {n} 个错误未显示；用 --json 查看全部", "{n} more errors not shown; "
-             "use --json for all"),
+    "more_warnings": (
+        "另有 {n} 条提示未显示；用 --json 查看全部",
+        "{n} more warnings not shown; use --json to see them all",
+    ),
+    "more": (
+        "另有 {n} 个错误未显示；用 --json 查看全部",
+        "{n} more errors not shown; use --json for all",
+    ),
     "clean": ("没有发现错误。", "No errors found."),
     "reading": ("正在读取", "Reading"),
 }
@@ -86,9 +90,7 @@ def _load_mapping(path: Path) -> dict[str, str]:
 
 
 @contextmanager
-def _progress(
-    enabled: bool, label: str
-) -> Iterator[Callable[[int, int], None] | None]:
+def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
     if not enabled:
         yield None
         return
@@ -116,8 +118,16 @@ def _print_report(result: RosterImport, lang: Lang, quiet: bool) -> None:
     table.add_column(justify="left")
     table.add_column(justify="right")
     counts = summary.as_dict()
-    for key in ("rows_read", "valid", "members", "relatives", "households",
-                "rows_with_errors", "errors", "warnings"):
+    for key in (
+        "rows_read",
+        "valid",
+        "members",
+        "relatives",
+        "households",
+        "rows_with_errors",
+        "errors",
+        "warnings",
+    ):
         table.add_row(_t(key, lang), f"{counts[key]:,}")
     console.print(table)
     if summary.errors_by_code:
@@ -134,8 +144,10 @@ def _print_report(result: RosterImport, lang: Lang, quiet: bool) -> None:
         for warning in result.warnings[:_SHOWN_WARNINGS]:
             console.print(f"[yellow]![/yellow] {escape(warning.message(lang.value))}")
         if len(result.warnings) > _SHOWN_WARNINGS:
-            console.print(_t("more_warnings", lang).format(
-                n=len(result.warnings) - _SHOWN_WARNINGS), markup=False)
+            console.print(
+                _t("more_warnings", lang).format(n=len(result.warnings) - _SHOWN_WARNINGS),
+                markup=False,
+            )
     if not result.errors:
         console.print(_t("clean", lang))
         return
@@ -145,7 +157,9 @@ def _print_report(result: RosterImport, lang: Lang, quiet: bool) -> None:
         console.print(
             f"{_t('row', lang).format(n=error.row)} | {error.column or '-'} | "
             f"{error.value or '-'} | {error.code} | {error.message(lang.value)}",
-            markup=False, overflow="ignore", crop=False,
+            markup=False,
+            overflow="ignore",
+            crop=False,
         )
     hidden = len(result.errors) - _SHOWN_ERRORS
     if hidden > 0:

@@ -35,9 +35,11 @@ EXIT_USAGE = 2
 
 
 _TEXT = {
-    "title": ("规则评估（仅统计会员：{members} 名会员，另有 {relatives} 名家属已评估未计入）",
-              "Rule evaluation, union members only ({members} members counted; "
-              "{relatives} relatives evaluated, not counted)"),
+    "title": (
+        "规则评估（仅统计会员：{members} 名会员，另有 {relatives} 名家属已评估未计入）",
+        "Rule evaluation, union members only ({members} members counted; "
+        "{relatives} relatives evaluated, not counted)",
+    ),
     "rule": ("规则", "rule"),
     "same_label": ("{label}（同名 {n}/{of}）", "{label} (same name, {n} of {of})"),
     "label": ("名称", "label"),
@@ -48,31 +50,46 @@ _TEXT = {
     "evaluated": ("评估人数", "people evaluated"),
     "union_members": ("其中会员", "of whom union members"),
     "relatives": ("其中家属（非会员）", "of whom relatives (not members)"),
-    "not_summarised": ("未汇总的规则（测度、上限等，见结果文件）",
-                       "rules not summarised (measures, caps; see the results file)"),
+    "not_summarised": (
+        "未汇总的规则（测度、上限等，见结果文件）",
+        "rules not summarised (measures, caps; see the results file)",
+    ),
     "as_of": ("评估日期", "as of"),
     "version": ("规则集版本", "rule set version"),
     "written": ("结果已写入", "results written to"),
-    "row_errors": ("名册中有 {n} 行有错误，已跳过（其余成员照常评估）：",
-                   "{n} roster rows have errors and were left out (the others were evaluated):"),
-    "more_errors": ("……另有 {n} 个错误；用 unionkit roster check 查看全部",
-                    "... {n} more errors; run unionkit roster check to see them all"),
+    "row_errors": (
+        "名册中有 {n} 行有错误，已跳过（其余成员照常评估）：",
+        "{n} roster rows have errors and were left out (the others were evaluated):",
+    ),
+    "more_errors": (
+        "……另有 {n} 个错误；用 unionkit roster check 查看全部",
+        "... {n} more errors; run unionkit roster check to see them all",
+    ),
     "nothing": ("名册中没有可评估的有效成员", "the roster has no valid member to evaluate"),
-    "bad_date": ("日期应写成 2026-06-01、2026/06/01 或 2026年6月1日，而不是 {value!r}",
-                 "write a date as 2026-06-01, 2026/06/01 or 2026年6月1日, not {value!r}"),
+    "bad_date": (
+        "日期应写成 2026-06-01、2026/06/01 或 2026年6月1日，而不是 {value!r}",
+        "write a date as 2026-06-01, 2026/06/01 or 2026年6月1日, not {value!r}",
+    ),
     "no_file": ("找不到文件 {path}", "file not found: {path}"),
-    "bad_out": ("输出文件须以 .csv、.xlsx 或 .parquet 结尾：{path}",
-                "the output file must end in .csv, .xlsx or .parquet: {path}"),
-    "no_extra": ("写 {suffix} 需要 [{extra}] 扩展：pip install 'unionkit[{extra}]'（{error}）",
-                 "writing {suffix} needs the [{extra}] extra: pip install 'unionkit[{extra}]' "
-                 "({error})"),
-    "unknown_rule": ("未知规则 {name!r}。{hint}已有规则：{known}",
-                     "unknown rule {name!r}. {hint}The rules are: {known}"),
+    "bad_out": (
+        "输出文件须以 .csv、.xlsx 或 .parquet 结尾：{path}",
+        "the output file must end in .csv, .xlsx or .parquet: {path}",
+    ),
+    "no_extra": (
+        "写 {suffix} 需要 [{extra}] 扩展：pip install 'unionkit[{extra}]'（{error}）",
+        "writing {suffix} needs the [{extra}] extra: pip install 'unionkit[{extra}]' ({error})",
+    ),
+    "unknown_rule": (
+        "未知规则 {name!r}。{hint}已有规则：{known}",
+        "unknown rule {name!r}. {hint}The rules are: {known}",
+    ),
     "no_rules": ("--rules 未列出任何规则", "--rules lists no rule"),
     "cannot_write": ("无法写入 {path}：{reason}", "cannot write {path}: {reason}"),
     "unknown_member": ("名册中没有成员 {member!r}", "no member {member!r} in the roster"),
-    "member_row_errors": ("成员 {member!r} 所在行有错误，未被读入：",
-                          "member {member!r} was not read because its row has errors:"),
+    "member_row_errors": (
+        "成员 {member!r} 所在行有错误，未被读入：",
+        "member {member!r} was not read because its row has errors:",
+    ),
 }
 
 
@@ -152,8 +169,9 @@ def _report_row_errors(result: RosterImport, lang: Lang) -> None:
     # The message and the column only: a cell's value may be personal data.
     for error in result.errors[:SHOWN_ROW_ERRORS]:
         where = f"row {error.row}" if lang is Lang.en else f"第 {error.row} 行"
-        typer.echo(f"  {where}, {error.column or error.field}: {error.message(lang.value)}",
-                   err=True)
+        typer.echo(
+            f"  {where}, {error.column or error.field}: {error.message(lang.value)}", err=True
+        )
     hidden = len(result.errors) - SHOWN_ROW_ERRORS
     if hidden > 0:
         typer.echo("  " + _t("more_errors", lang).format(n=hidden), err=True)
@@ -189,9 +207,12 @@ def _check_rule(ruleset: RuleSet, name: str, lang: Lang) -> None:
     if name not in ruleset.rules:
         known = ", ".join(sorted(ruleset.rules))
         hint = did_you_mean(name, ruleset.rules, lang.value)
-        raise _fail(_t("unknown_rule", lang).format(name=name, known=known,
-                                                    hint=f"{hint} " if hint else ""),
-                    EXIT_FAILED)
+        raise _fail(
+            _t("unknown_rule", lang).format(
+                name=name, known=known, hint=f"{hint} " if hint else ""
+            ),
+            EXIT_FAILED,
+        )
 
 
 def _print_summary(summary: Mapping[str, Any], lang: Lang) -> None:
@@ -204,9 +225,12 @@ def _print_summary(summary: Mapping[str, Any], lang: Lang) -> None:
         # piped or captured output has no width of its own: do not squeeze the labels to 80
         console = Console(highlight=False, soft_wrap=False, width=120)
     shown = [e for e in summary["rules"] if e["summary"] != "none"]
-    table = Table(title=_t("title", lang).format(
-        members=format_count(summary["union_members"]),
-        relatives=format_count(summary["relatives"])))
+    table = Table(
+        title=_t("title", lang).format(
+            members=format_count(summary["union_members"]),
+            relatives=format_count(summary["relatives"]),
+        )
+    )
     labels = [e["label_zh"] if lang is Lang.zh else e["label_en"] for e in shown]
     # Two rules with one label (生日慰问 from the hospital plugin and from its care
     # triggers) are told apart by a mark that refers to the rule column.
@@ -222,56 +246,87 @@ def _print_summary(summary: Mapping[str, Any], lang: Lang) -> None:
         if entry["summary"] == "count":
             result = _t("eligible", lang).format(n=format_count(entry["eligible"]))
         elif entry["type"] == "money":
-            result = _t("total", lang).format(amount=format_fen(entry["total_fen"],
-                                                                grouping=True))
+            result = _t("total", lang).format(amount=format_fen(entry["total_fen"], grouping=True))
         else:
             result = entry["total"]
         label = plain
         if plain in repeated:
             seen[plain] = seen.get(plain, 0) + 1
-            label = _t("same_label", lang).format(label=plain, n=seen[plain],
-                                                  of=labels.count(plain))
+            label = _t("same_label", lang).format(
+                label=plain, n=seen[plain], of=labels.count(plain)
+            )
         # labels come from rule files: shown as written, never read as rich markup
-        table.add_row(*(Text(c) for c in (entry["name"], label, result,
-                                          format_count(entry["unknown"]))))
+        table.add_row(
+            *(Text(c) for c in (entry["name"], label, result, format_count(entry["unknown"])))
+        )
     console.print(table)
     hidden = [e["name"] for e in summary["rules"] if e["summary"] == "none"]
     if hidden:
-        console.print(f"{_t('not_summarised', lang)}: {', '.join(hidden)}", markup=False,
-                      overflow="fold")
-    for key, value in (("evaluated", summary["evaluated"]),
-                       ("union_members", summary["union_members"]),
-                       ("relatives", summary["relatives"]),
-                       ("as_of", summary["as_of"]), ("version", summary["version"]),
-                       ("written", summary["out"])):
+        console.print(
+            f"{_t('not_summarised', lang)}: {', '.join(hidden)}", markup=False, overflow="fold"
+        )
+    for key, value in (
+        ("evaluated", summary["evaluated"]),
+        ("union_members", summary["union_members"]),
+        ("relatives", summary["relatives"]),
+        ("as_of", summary["as_of"]),
+        ("version", summary["version"]),
+        ("written", summary["out"]),
+    ):
         shown_value = format_count(value) if isinstance(value, int) else value
-        console.print(f"{_t(key, lang)}: {shown_value}", markup=False, overflow="ignore",
-                      crop=False)
+        console.print(
+            f"{_t(key, lang)}: {shown_value}", markup=False, overflow="ignore", crop=False
+        )
 
 
-_RosterArg = Annotated[Path, typer.Argument(help="花名册文件（CSV、xlsx、xls） / roster file.",
-                                            show_default=False)]
-_AsOf = Annotated[str, typer.Option(
-    "--as-of", help="评估日期，如 2026-06-01、2026/06/01 或 2026年6月1日 / evaluation date, "
-                    "e.g. 2026-06-01.", show_default=False)]
+_RosterArg = Annotated[
+    Path, typer.Argument(help="花名册文件（CSV、xlsx、xls） / roster file.", show_default=False)
+]
+_AsOf = Annotated[
+    str,
+    typer.Option(
+        "--as-of",
+        help="评估日期，如 2026-06-01、2026/06/01 或 2026年6月1日 / evaluation date, "
+        "e.g. 2026-06-01.",
+        show_default=False,
+    ),
+]
 _LangOpt = Annotated[Lang, typer.Option("--lang", help="输出语言 / output language.")]
-_Params = Annotated[list[Path] | None, typer.Option(
-    "--params", help="参数覆盖 YAML（可多次） / parameter overlay YAML (repeatable).")]
-_RuleFiles = Annotated[list[Path] | None, typer.Option(
-    "--rule-file", help="附加规则 YAML（可多次） / extra rule file YAML (repeatable).")]
+_Params = Annotated[
+    list[Path] | None,
+    typer.Option("--params", help="参数覆盖 YAML（可多次） / parameter overlay YAML (repeatable)."),
+]
+_RuleFiles = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--rule-file", help="附加规则 YAML（可多次） / extra rule file YAML (repeatable)."
+    ),
+]
 
 
 def _chosen(
-    rule_file: Sequence[Path], params: Sequence[Path], lang: Lang, *, branch: str | None,
-    plugin: Sequence[str] | None, no_plugin: Sequence[str] | None, when: date,
+    rule_file: Sequence[Path],
+    params: Sequence[Path],
+    lang: Lang,
+    *,
+    branch: str | None,
+    plugin: Sequence[str] | None,
+    no_plugin: Sequence[str] | None,
+    when: date,
 ) -> RuleSet:
     from unionkit.errors import ParameterError, RuleDefinitionError
     from unionkit.rulefiles import assemble
 
     _require_files([*rule_file, *params], lang)
     # --branch / --plugin build the rule set from the installed plugins (issue 5).
-    chosen = branch_definitions(rule_file, params, branch=branch, plugins=plugin or [],
-                                no_plugins=no_plugin or [], as_of=when)
+    chosen = branch_definitions(
+        rule_file,
+        params,
+        branch=branch,
+        plugins=plugin or [],
+        no_plugins=no_plugin or [],
+        as_of=when,
+    )
     if chosen is not None:
         return chosen
     try:
@@ -289,25 +344,45 @@ def evaluate(
     roster: _RosterArg,
     *,
     as_of: _AsOf,
-    out: Annotated[Path, typer.Option(
-        "--out", help="结果文件 .csv、.xlsx 或 .parquet / results file: .csv, .xlsx or .parquet.",
-        show_default=False)],
-    rules: Annotated[str | None, typer.Option(
-        "--rules", help="只评估这些规则，逗号分隔 / only these rules, comma-separated.")] = None,
-    members_only: Annotated[bool, typer.Option(
-        "--members-only", help="结果文件只列会员，不列家属 / only union members in the results "
-                               "file, no relatives.")] = False,
-    reveal_names: Annotated[bool, typer.Option(
-        "--reveal-names", help="结果文件写出完整姓名（默认只显示姓） / write whole names in the "
-                               "results file (masked by default).")] = False,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="结果文件 .csv、.xlsx 或 .parquet / results file: .csv, .xlsx or .parquet.",
+            show_default=False,
+        ),
+    ],
+    rules: Annotated[
+        str | None,
+        typer.Option(
+            "--rules", help="只评估这些规则，逗号分隔 / only these rules, comma-separated."
+        ),
+    ] = None,
+    members_only: Annotated[
+        bool,
+        typer.Option(
+            "--members-only",
+            help="结果文件只列会员，不列家属 / only union members in the results "
+            "file, no relatives.",
+        ),
+    ] = False,
+    reveal_names: Annotated[
+        bool,
+        typer.Option(
+            "--reveal-names",
+            help="结果文件写出完整姓名（默认只显示姓） / write whole names in the "
+            "results file (masked by default).",
+        ),
+    ] = False,
     params: _Params = None,
     rule_file: _RuleFiles = None,
     branch: BranchOpt = None,
     plugin: PluginOpt = None,
     no_plugin: NoPluginOpt = None,
     lang: _LangOpt = Lang.zh,
-    as_json: Annotated[bool, typer.Option(
-        "--json", help="摘要输出为 JSON / print the summary as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="摘要输出为 JSON / print the summary as JSON.")
+    ] = False,
 ) -> None:
     """
     按评估日期对花名册运行规则，写出每人每条规则的结果 / Evaluate the rules over a roster.
@@ -333,8 +408,15 @@ def evaluate(
     if suffix not in RESULT_FORMATS:
         raise _fail(_t("bad_out", lang).format(path=out), EXIT_USAGE)
     _require_extra(suffix, lang)
-    ruleset = _chosen(rule_file or [], params or [], lang, branch=branch,
-                      plugin=plugin, no_plugin=no_plugin, when=when)
+    ruleset = _chosen(
+        rule_file or [],
+        params or [],
+        lang,
+        branch=branch,
+        plugin=plugin,
+        no_plugin=no_plugin,
+        when=when,
+    )
     names = _rule_names(ruleset, rules, lang)
     result = _read(roster, lang)
     _report_row_errors(result, lang)
@@ -350,11 +432,19 @@ def evaluate(
     table = result_table(batch, ruleset, result.members)
     columns = {name: (kind, values) for name, kind, _, _, values in table.rules}
     try:
-        write_results(out, batch, ruleset, result.members, lang=lang.value,
-                      members_only=members_only, reveal_names=reveal_names)
+        write_results(
+            out,
+            batch,
+            ruleset,
+            result.members,
+            lang=lang.value,
+            members_only=members_only,
+            reveal_names=reveal_names,
+        )
     except OSError as exc:
-        raise _fail(_t("cannot_write", lang).format(path=out, reason=exc.strerror or exc),
-                    EXIT_FAILED) from exc
+        raise _fail(
+            _t("cannot_write", lang).format(path=out, reason=exc.strerror or exc), EXIT_FAILED
+        ) from exc
     summary = evaluation_summary(ruleset, batch, columns, result, out)
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -371,18 +461,17 @@ def _require_extra(suffix: str, lang: Lang) -> None:
     try:
         __import__(module)
     except ImportError as exc:
-        raise _fail(_t("no_extra", lang).format(suffix=suffix, extra=extra, error=exc),
-                    EXIT_USAGE) from exc
+        raise _fail(
+            _t("no_extra", lang).format(suffix=suffix, extra=extra, error=exc), EXIT_USAGE
+        ) from exc
 
 
 @app.command("explain")
 def explain(
     roster: _RosterArg,
     *,
-    member: Annotated[str, typer.Option("--member", help="工号 / member id.",
-                                        show_default=False)],
-    rule: Annotated[str, typer.Option("--rule", help="规则名 / rule name.",
-                                      show_default=False)],
+    member: Annotated[str, typer.Option("--member", help="工号 / member id.", show_default=False)],
+    rule: Annotated[str, typer.Option("--rule", help="规则名 / rule name.", show_default=False)],
     as_of: _AsOf,
     params: _Params = None,
     rule_file: _RuleFiles = None,
@@ -404,8 +493,15 @@ def explain(
     from unionkit.errors import ParameterError, RuleEvaluationError
 
     when = _parse_date(as_of, lang)
-    ruleset = _chosen(rule_file or [], params or [], lang, branch=branch,
-                      plugin=plugin, no_plugin=no_plugin, when=when)
+    ruleset = _chosen(
+        rule_file or [],
+        params or [],
+        lang,
+        branch=branch,
+        plugin=plugin,
+        no_plugin=no_plugin,
+        when=when,
+    )
     _check_rule(ruleset, rule, lang)
     result = _read(roster, lang)
     if not any(m.member_id == member for m in result.members):
@@ -413,8 +509,9 @@ def explain(
         if own:
             typer.echo(_t("member_row_errors", lang).format(member=member), err=True)
             for error in own[:SHOWN_ROW_ERRORS]:
-                typer.echo(f"  {error.column or error.field}: {error.message(lang.value)}",
-                           err=True)
+                typer.echo(
+                    f"  {error.column or error.field}: {error.message(lang.value)}", err=True
+                )
             raise typer.Exit(EXIT_FAILED)
         raise _fail(_t("unknown_member", lang).format(member=member), EXIT_FAILED)
     data = roster_columns(result, ruleset.fields)

@@ -48,8 +48,9 @@ def new_key(
     if out is None:
         if target.exists():
             # Overwriting would make every number stored under the old key unreadable.
-            typer.echo(f"{target}: this user's key already exists; kept / 密钥已存在，保留原密钥",
-                       err=True)
+            typer.echo(
+                f"{target}: this user's key already exists; kept / 密钥已存在，保留原密钥", err=True
+            )
             return
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
@@ -62,8 +63,9 @@ def new_key(
         raise typer.Exit(2) from None
     with os.fdopen(handle, "w", encoding="ascii") as file:
         file.write(new_key_text() + "\n")
-    typer.echo(f"wrote a new key to {target}; keep it apart from the database / 已生成密钥",
-               err=True)
+    typer.echo(
+        f"wrote a new key to {target}; keep it apart from the database / 已生成密钥", err=True
+    )
 
 
 @store_app.command("rotate-key")

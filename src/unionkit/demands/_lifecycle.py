@@ -202,7 +202,12 @@ class Workflow:
             },
         )
         event = _event(
-            demand, A.SUBMIT, from_state=None, actor=actor or member_id, when=when, note=note,
+            demand,
+            A.SUBMIT,
+            from_state=None,
+            actor=actor or member_id,
+            when=when,
+            note=note,
             details={},
         )
         return Transition(demand, event)
@@ -259,8 +264,15 @@ class Workflow:
         new = _validated(record, Demand, {**demand.model_dump(), **changes})
         return Transition(
             new,
-            _event(new, act, from_state=demand.state, actor=actor, when=when, note=note,
-                   details=details),
+            _event(
+                new,
+                act,
+                from_state=demand.state,
+                actor=actor,
+                when=when,
+                note=note,
+                details=details,
+            ),
         )
 
     def notified(self, transition: Transition) -> None:
@@ -281,9 +293,7 @@ class Workflow:
                 scrub(str(exc)),
             )
 
-    def deadline_for(
-        self, category: str, accepted: date, *, estimate: bool = False
-    ) -> Deadline:
+    def deadline_for(self, category: str, accepted: date, *, estimate: bool = False) -> Deadline:
         """The deadline of a demand of *category* accepted on *accepted*."""
         return self.calendar.add_workdays(
             accepted, self.policy.days_for(category), estimate=estimate
@@ -420,9 +430,7 @@ def _parse_action(record: str, action: DemandAction | str) -> DemandAction:
     try:
         return DemandAction(action)
     except ValueError:
-        raise InvalidDemandData(
-            record, [f"action: unknown action {action!r} / 未知操作"]
-        ) from None
+        raise InvalidDemandData(record, [f"action: unknown action {action!r} / 未知操作"]) from None
 
 
 def _rating(record: str, data: ActionData) -> Satisfaction | None:
@@ -501,8 +509,7 @@ _FREE_TEXT = frozenset({"title", "content", "answer", "rejection_reason", "note"
 def _masked_texts(values: dict[str, object]) -> dict[str, object]:
     # Free text is stored with ID and phone numbers masked: a member's numbers live,
     # encrypted, in their member record, not in demand texts anyone handling it reads.
-    out = {k: scrub(v) if k in _FREE_TEXT and isinstance(v, str) else v
-           for k, v in values.items()}
+    out = {k: scrub(v) if k in _FREE_TEXT and isinstance(v, str) else v for k, v in values.items()}
     data = out.get("data")
     if isinstance(data, dict):
         out["data"] = {k: scrub(v) if isinstance(v, str) else v for k, v in data.items()}

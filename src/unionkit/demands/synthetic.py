@@ -103,8 +103,11 @@ def hospital_members(n: int = HOSPITAL_MEMBERS) -> list[Member]:
     weights = (40, 35, 12, 8, 5)
     rng = random.Random(f"unionkit-members-{n}")
     return [
-        Member(member_id=mid, name=f"职工{mid[1:]}",
-               department=rng.choices(departments, weights=weights)[0])
+        Member(
+            member_id=mid,
+            name=f"职工{mid[1:]}",
+            department=rng.choices(departments, weights=weights)[0],
+        )
         for mid in member_ids(n)
     ]
 
@@ -217,8 +220,9 @@ def plan_year(
     days = (last - first).days + 1
     drawn: list[tuple[date, DemandKind]] = []
     for _ in range(n_demands):
-        kind = _weighted(rng, [(DemandKind.PROPOSAL, 20), (DemandKind.SUGGESTION, 34),
-                               (DemandKind.REQUEST, 46)])
+        kind = _weighted(
+            rng, [(DemandKind.PROPOSAL, 20), (DemandKind.SUGGESTION, 34), (DemandKind.REQUEST, 46)]
+        )
         if kind is DemandKind.PROPOSAL:
             start = congress - timedelta(days=rng.randrange(1, 31))
         else:
@@ -238,8 +242,15 @@ def plan_year(
             signers = tuple(others[: rng.randint(2, 5)])
         demand_id = f"{id_prefix}{year}-{n:06d}"
         submitted = _moment(rng, day, None)
-        steps = _lifecycle(rng, clock, kind=kind, category=category, department=department,
-                           submitted=submitted, duplicates_of=recent.get(category, []))
+        steps = _lifecycle(
+            rng,
+            clock,
+            kind=kind,
+            category=category,
+            department=department,
+            submitted=submitted,
+            duplicates_of=recent.get(category, []),
+        )
         kept = tuple(s for s in steps if s.at <= cutoff)
         if kind is not DemandKind.PROPOSAL:
             recent.setdefault(category, []).append((demand_id, submitted, _open_until(kept)))
@@ -258,10 +269,16 @@ def plan_year(
         )
 
 
-def _lifecycle(rng: random.Random, clock: _Clock, *, kind: DemandKind, category: str,
-               department: str, submitted: datetime,
-               duplicates_of: Sequence[tuple[str, datetime, datetime]],
-               ) -> list[Step]:
+def _lifecycle(
+    rng: random.Random,
+    clock: _Clock,
+    *,
+    kind: DemandKind,
+    category: str,
+    department: str,
+    submitted: datetime,
+    duplicates_of: Sequence[tuple[str, datetime, datetime]],
+) -> list[Step]:
     steps: list[Step] = []
 
     def add(action: DemandAction, actor: str, workdays: int, **data: Any) -> datetime:
@@ -311,7 +328,8 @@ def _open_until(steps: Sequence[Step]) -> datetime:
         last = steps[-1]
         closing = last.action in (A.CLOSE, A.REJECT, A.MERGE) or (
             last.action is A.FEEDBACK
-            and last.data.get("satisfaction") is not Satisfaction.UNSATISFIED)
+            and last.data.get("satisfaction") is not Satisfaction.UNSATISFIED
+        )
         if closing:
             return last.at
     return datetime.max
@@ -399,8 +417,7 @@ def generate_year(
 
     .. versionadded:: 0.1.0
     """
-    plans = list(plan_year(year, seed=seed, n_demands=n_demands, members=members,
-                           as_of=as_of))
+    plans = list(plan_year(year, seed=seed, n_demands=n_demands, members=members, as_of=as_of))
     # Every action of every demand in time order, as the office would have made them:
     # a merge then finds its target still open, as the store requires.
     timeline = sorted(
@@ -414,9 +431,14 @@ def generate_year(
         planned = plans[n]
         if k == 0:
             current[n] = store.submit_demand(
-                demand_id=planned.demand_id, member_id=planned.member_id, kind=planned.kind,
-                title=planned.title, content=planned.content, at=planned.submitted_at,
-                category=planned.category, co_signers=planned.co_signers,
+                demand_id=planned.demand_id,
+                member_id=planned.member_id,
+                kind=planned.kind,
+                title=planned.title,
+                content=planned.content,
+                at=planned.submitted_at,
+                category=planned.category,
+                co_signers=planned.co_signers,
             )
         else:
             current[n] = _apply(store, current[n], planned.steps[k - 1])
@@ -432,14 +454,29 @@ def generate_year(
 def _apply(store: DemandStore, demand: Demand, step: Step) -> Demand:
     kwargs = dict(step.data)
     try:
-        return store.transition(demand.demand_id, step.action, step.actor, demand.version,
-                                at=step.at, note=step.note, **kwargs)
+        return store.transition(
+            demand.demand_id,
+            step.action,
+            step.actor,
+            demand.version,
+            at=step.at,
+            note=step.note,
+            **kwargs,
+        )
     except CalendarDataMissing:
         # The deadline runs into a year whose official holidays are not published yet.
         if step.action is not A.ACCEPT:
             raise
-        return store.transition(demand.demand_id, step.action, step.actor, demand.version,
-                                at=step.at, note=step.note, estimate=True, **kwargs)
+        return store.transition(
+            demand.demand_id,
+            step.action,
+            step.actor,
+            demand.version,
+            at=step.at,
+            note=step.note,
+            estimate=True,
+            **kwargs,
+        )
 
 
 def simulate(planned: PlannedDemand, workflow: Workflow) -> tuple[Demand, list[DemandEvent]]:
@@ -453,21 +490,34 @@ def simulate(planned: PlannedDemand, workflow: Workflow) -> tuple[Demand, list[D
         IllegalTransition: The plan breaks the lifecycle (a generator bug).
     """
     step0 = workflow.submit(
-        demand_id=planned.demand_id, member_id=planned.member_id, kind=planned.kind,
-        title=planned.title, content=planned.content, at=planned.submitted_at,
-        category=planned.category, co_signers=planned.co_signers,
+        demand_id=planned.demand_id,
+        member_id=planned.member_id,
+        kind=planned.kind,
+        title=planned.title,
+        content=planned.content,
+        at=planned.submitted_at,
+        category=planned.category,
+        co_signers=planned.co_signers,
     )
     demand, events = step0.demand, [step0.event]
     for step in planned.steps:
         data = dict(step.data)
         try:
-            done = workflow.apply(demand, step.action, actor=step.actor, at=step.at,
-                                  note=step.note, **data)
+            done = workflow.apply(
+                demand, step.action, actor=step.actor, at=step.at, note=step.note, **data
+            )
         except CalendarDataMissing:
             if step.action is not A.ACCEPT:
                 raise
-            done = workflow.apply(demand, step.action, actor=step.actor, at=step.at,
-                                  note=step.note, estimate=True, **data)
+            done = workflow.apply(
+                demand,
+                step.action,
+                actor=step.actor,
+                at=step.at,
+                note=step.note,
+                estimate=True,
+                **data,
+            )
         demand = done.demand
         events.append(done.event)
     return demand, events

@@ -161,8 +161,9 @@ class PluginHost:
                     plugin_name=ep.name,
                 ) from exc
             dist = ep.dist
-            if self._register(plugin, ep.name, dist.version if dist else None,
-                              dist.name if dist else None, None):
+            if self._register(
+                plugin, ep.name, dist.version if dist else None, dist.name if dist else None, None
+            ):
                 loaded.append(ep.name)
         self._check_pending()
         return loaded
@@ -319,8 +320,9 @@ class PluginHost:
             PluginLoadError: No plugin of that name is registered.
         """
         if not self.pm.has_plugin(name):
-            raise PluginLoadError(f"No plugin {name!r} is registered / 未注册插件{name}",
-                                  plugin_name=name)
+            raise PluginLoadError(
+                f"No plugin {name!r} is registered / 未注册插件{name}", plugin_name=name
+            )
         with self._lock:
             self._branches[name] = frozenset(branches) if branches is not None else None
             self._changed()
@@ -350,8 +352,11 @@ class PluginHost:
                 version = _unionkit_version()
                 dist = "unionkit"
             hooks = tuple(sorted(c.name for c in self.pm.get_hookcallers(plugin) or ()))
-            out.append(PluginInfo(name, version, dist, self._branches.get(name), hooks,
-                                  builtin=name == BUILTIN))
+            out.append(
+                PluginInfo(
+                    name, version, dist, self._branches.get(name), hooks, builtin=name == BUILTIN
+                )
+            )
         out.sort(key=lambda info: not info.builtin)
         return [*out, *self._skipped.values()]
 
@@ -359,7 +364,8 @@ class PluginHost:
 
     def _caller_for(self, branch: Branch, hook_name: str) -> pluggy.HookCaller:
         remove = [
-            plugin for name, plugin in self.pm.list_name_plugin()
+            plugin
+            for name, plugin in self.pm.list_name_plugin()
             if plugin is not None and not self.is_active(name, branch)
         ]
         return self.pm.subset_hook_caller(hook_name, remove_plugins=remove)
@@ -375,8 +381,9 @@ class PluginHost:
         found: list[tuple[str, T]] = []
         for impl in caller.get_hookimpls():
             if impl.hookwrapper or impl.wrapper:
-                raise PluginError(impl.plugin_name, hook_name,
-                                  TypeError("registration hooks cannot be wrappers"))
+                raise PluginError(
+                    impl.plugin_name, hook_name, TypeError("registration hooks cannot be wrappers")
+                )
             raw = _call(impl, hook_name, kwargs)
             try:
                 value = adapter.validate_python(raw)
@@ -408,28 +415,40 @@ class PluginHost:
     def rule_contributions(self, branch: Branch | str, today: date) -> list[tuple[str, RuleEntry]]:
         """Call ``unionkit_register_rules``; return ``(plugin, entry)`` in registration order."""
         b = as_branch(branch)
-        got = self._collect(b, "unionkit_register_rules", {"branch": b, "today": today},
-                            _adapters().rules)
-        return [(p, e if isinstance(e, RuleEntry) else RuleEntry(rule=e))
-                for p, entries in got for e in entries]
+        got = self._collect(
+            b, "unionkit_register_rules", {"branch": b, "today": today}, _adapters().rules
+        )
+        return [
+            (p, e if isinstance(e, RuleEntry) else RuleEntry(rule=e))
+            for p, entries in got
+            for e in entries
+        ]
 
     def parameter_contributions(
         self, branch: Branch | str, today: date
     ) -> list[tuple[str, ParameterSet]]:
         """Call ``unionkit_register_parameters``; return ``(plugin, layer)`` pairs."""
         b = as_branch(branch)
-        got = self._collect(b, "unionkit_register_parameters", {"branch": b, "today": today},
-                            _adapters().parameters)
-        return [(p, s if isinstance(s, ParameterSet) else ParameterSet(parameters=s))
-                for p, sets in got for s in sets]
+        got = self._collect(
+            b, "unionkit_register_parameters", {"branch": b, "today": today}, _adapters().parameters
+        )
+        return [
+            (p, s if isinstance(s, ParameterSet) else ParameterSet(parameters=s))
+            for p, sets in got
+            for s in sets
+        ]
 
     def hardship_criteria(
         self, branch: Branch | str, today: date
     ) -> list[tuple[str, HardshipCriterion]]:
         """Call ``unionkit_register_hardship_criteria``; return ``(plugin, criterion)`` pairs."""
         b = as_branch(branch)
-        got = self._collect(b, "unionkit_register_hardship_criteria",
-                            {"branch": b, "today": today}, _adapters().criteria)
+        got = self._collect(
+            b,
+            "unionkit_register_hardship_criteria",
+            {"branch": b, "today": today},
+            _adapters().criteria,
+        )
         return [(p, c) for p, cs in got for c in cs]
 
     def fields(self, branch: Branch | str) -> dict[str, FieldType]:
@@ -441,14 +460,16 @@ class PluginHost:
         """
         b = as_branch(branch)
         got = self._collect(b, "unionkit_register_fields", {"branch": b}, _adapters().fields)
-        return self.merge_owned("field", [(p, name, ftype) for p, mapping in got
-                                          for name, ftype in mapping.items()])
+        return self.merge_owned(
+            "field", [(p, name, ftype) for p, mapping in got for name, ftype in mapping.items()]
+        )
 
     def care_triggers(self, branch: Branch | str) -> list[tuple[str, CareTrigger]]:
         """Call ``unionkit_register_care_triggers``; return ``(plugin, trigger)`` pairs."""
         b = as_branch(branch)
-        got = self._collect(b, "unionkit_register_care_triggers", {"branch": b},
-                            _adapters().triggers)
+        got = self._collect(
+            b, "unionkit_register_care_triggers", {"branch": b}, _adapters().triggers
+        )
         return [(p, t) for p, ts in got for t in ts]
 
     def welfare_provider_contributions(self, branch: Branch | str) -> list[tuple[str, object]]:
@@ -459,8 +480,9 @@ class PluginHost:
         :func:`unionkit.branches.welfare_providers`'s job, which names the plugin.
         """
         b = as_branch(branch)
-        got = self._collect(b, "unionkit_register_welfare_providers", {"branch": b},
-                            _adapters().providers)
+        got = self._collect(
+            b, "unionkit_register_welfare_providers", {"branch": b}, _adapters().providers
+        )
         return [(p, provider) for p, providers in got for provider in providers]
 
     def calendar_years(self, branch: Branch | str) -> list[CalendarYear]:
@@ -471,13 +493,16 @@ class PluginHost:
             PluginConflict: Two plugins give the same year.
         """
         b = as_branch(branch)
-        got = self._collect(b, "unionkit_register_calendar_years", {"branch": b},
-                            _adapters().years)
-        merged = self.merge_owned("calendar year", [(p, str(y.year), y) for p, years in got
-                                                    for y in years], same_is_conflict=True)
+        got = self._collect(b, "unionkit_register_calendar_years", {"branch": b}, _adapters().years)
+        merged = self.merge_owned(
+            "calendar year",
+            [(p, str(y.year), y) for p, years in got for y in years],
+            same_is_conflict=True,
+        )
         # The status command tells a plugin's year from the libraries' and files'.
-        return [attrs.evolve(y, origin="plugin") if y.origin == "code" else y
-                for y in merged.values()]
+        return [
+            attrs.evolve(y, origin="plugin") if y.origin == "code" else y for y in merged.values()
+        ]
 
     def deadline_days(self, branch: Branch | str) -> dict[str, int]:
         """
@@ -487,10 +512,13 @@ class PluginHost:
             PluginConflict: Two plugins set different days for one category.
         """
         b = as_branch(branch)
-        got = self._collect(b, "unionkit_register_deadline_days", {"branch": b},
-                            _adapters().deadlines)
-        return self.merge_owned("deadline", [(p, category, days) for p, mapping in got
-                                             for category, days in mapping.items()])
+        got = self._collect(
+            b, "unionkit_register_deadline_days", {"branch": b}, _adapters().deadlines
+        )
+        return self.merge_owned(
+            "deadline",
+            [(p, category, days) for p, mapping in got for category, days in mapping.items()],
+        )
 
     @staticmethod
     def merge_owned(
@@ -555,8 +583,11 @@ class PluginHost:
         for impl in reversed(caller.get_hookimpls()):
             answer = _call(impl, caller.name, kwargs)
             if answer is not None and (not isinstance(answer, str) or not answer.strip()):
-                raise PluginError(impl.plugin_name, caller.name, TypeError(
-                    f"expected a department name or None, got {answer!r}"))
+                raise PluginError(
+                    impl.plugin_name,
+                    caller.name,
+                    TypeError(f"expected a department name or None, got {answer!r}"),
+                )
             if answer is not None:
                 return answer.strip()
         return None
@@ -620,8 +651,11 @@ class PluginHost:
                 exc.plugin_name = impl.plugin_name
                 raise
             if result is not None:
-                raise PluginError(impl.plugin_name, caller.name, TypeError(
-                    f"validate hooks return None, got {result!r}"))
+                raise PluginError(
+                    impl.plugin_name,
+                    caller.name,
+                    TypeError(f"validate hooks return None, got {result!r}"),
+                )
 
     def grant_validator(self, branch: Branch | str) -> Callable[[Grant, Benefit], None]:
         """
@@ -638,6 +672,7 @@ class PluginHost:
             self.validate_grant(grant, benefit, b)
 
         return validate
+
 
 def _call(
     impl: pluggy.HookImpl,
@@ -665,10 +700,14 @@ def _call(
         raise PluginError(impl.plugin_name, hook_name, exc) from exc
     changed = [name for name in impl.argnames if own[name] != kwargs[name]]
     if changed:
-        raise PluginError(impl.plugin_name, hook_name, TypeError(
-            f"changed its argument {', '.join(changed)}; hooks must not modify what they are given"
-            f" / 插件修改了传入的参数"
-        ))
+        raise PluginError(
+            impl.plugin_name,
+            hook_name,
+            TypeError(
+                f"changed its argument {', '.join(changed)}; "
+                "hooks must not modify what they are given / 插件修改了传入的参数"
+            ),
+        )
     return result
 
 
@@ -677,8 +716,10 @@ _VERSION_CACHE: list[str] = []
 
 def _command_names(app: Any) -> list[str]:
     """The names of *app*'s commands and groups, as typer will register them."""
-    names = [c.name or (c.callback.__name__.replace("_", "-") if c.callback else "")
-             for c in app.registered_commands]
+    names = [
+        c.name or (c.callback.__name__.replace("_", "-") if c.callback else "")
+        for c in app.registered_commands
+    ]
     return names + [g.name or "" for g in app.registered_groups]
 
 
@@ -720,16 +761,16 @@ def _adapters() -> _Adapters:
         seq = BeforeValidator(_none_is_empty)
         mapping = BeforeValidator(_none_is_empty_map)
         days = Annotated[int, Field(strict=True, gt=0, le=366)]
-        _ADAPTERS.append(_Adapters(
-            rules=TypeAdapter(Annotated[list[RuleEntry | InstanceOf[Rule]], seq]),
-            parameters=TypeAdapter(
-                Annotated[list[ParameterSet | InstanceOf[Parameters]], seq]
-            ),
-            criteria=TypeAdapter(Annotated[list[HardshipCriterion], seq]),
-            fields=TypeAdapter(Annotated[dict[str, InstanceOf[FieldType]], mapping]),
-            triggers=TypeAdapter(Annotated[list[CareTrigger], seq]),
-            providers=TypeAdapter(Annotated[list[object], seq]),
-            years=TypeAdapter(Annotated[list[InstanceOf[CalendarYear]], seq]),
-            deadlines=TypeAdapter(Annotated[dict[str, days], mapping]),
-        ))
+        _ADAPTERS.append(
+            _Adapters(
+                rules=TypeAdapter(Annotated[list[RuleEntry | InstanceOf[Rule]], seq]),
+                parameters=TypeAdapter(Annotated[list[ParameterSet | InstanceOf[Parameters]], seq]),
+                criteria=TypeAdapter(Annotated[list[HardshipCriterion], seq]),
+                fields=TypeAdapter(Annotated[dict[str, InstanceOf[FieldType]], mapping]),
+                triggers=TypeAdapter(Annotated[list[CareTrigger], seq]),
+                providers=TypeAdapter(Annotated[list[object], seq]),
+                years=TypeAdapter(Annotated[list[InstanceOf[CalendarYear]], seq]),
+                deadlines=TypeAdapter(Annotated[dict[str, days], mapping]),
+            )
+        )
     return _ADAPTERS[0]

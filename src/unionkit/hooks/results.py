@@ -146,14 +146,24 @@ class CareTrigger(BaseModel):
     def rules(self) -> list[Rule]:
         """Return the rules this trigger contributes to a rule set."""
         out = [
-            Rule(self.rule_name, self.when, self.label_zh, self.label_en, ValueType.bool,
-                 description_zh=f"关怀触发：{self.label_zh}",
-                 description_en=f"care trigger: {self.label_en}")
+            Rule(
+                self.rule_name,
+                self.when,
+                self.label_zh,
+                self.label_en,
+                ValueType.bool,
+                description_zh=f"关怀触发：{self.label_zh}",
+                description_en=f"care trigger: {self.label_en}",
+            )
         ]
         if self.amount is not None:
             out.append(
-                Rule(f"care_{self.key}_amount",
-                     where(ref(self.rule_name), self.amount, lit(0)),
-                     f"{self.label_zh}金额", f"{self.label_en} amount", ValueType.money)
+                Rule(
+                    f"care_{self.key}_amount",
+                    where(ref(self.rule_name), self.amount, lit(0)),
+                    f"{self.label_zh}金额",
+                    f"{self.label_en} amount",
+                    ValueType.money,
+                )
             )
         return out

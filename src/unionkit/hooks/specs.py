@@ -79,9 +79,7 @@ def unionkit_register_parameters(
 
 
 @_hookspec
-def unionkit_register_hardship_criteria(
-    branch: Branch, today: date
-) -> Sequence[HardshipCriterion]:
+def unionkit_register_hardship_criteria(branch: Branch, today: date) -> Sequence[HardshipCriterion]:
     """
     Return the hardship criteria (困难职工认定标准) this plugin contributes for *branch*.
 

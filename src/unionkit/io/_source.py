@@ -101,8 +101,9 @@ def open_table(
         except FileNotFoundError:
             raise RosterFormatError(source, "文件不存在", "the file does not exist") from None
         except IsADirectoryError:
-            raise RosterFormatError(source, "这是一个目录，不是文件", "this is a directory, "
-                                    "not a file") from None
+            raise RosterFormatError(
+                source, "这是一个目录，不是文件", "this is a directory, not a file"
+            ) from None
         except OSError as exc:
             raise RosterFormatError(
                 source, f"无法读取文件（{exc.strerror}）", f"cannot read the file ({exc.strerror})"
@@ -171,11 +172,18 @@ def _read_regular_file(source: str, path: Path) -> bytes:
     if stat.S_ISDIR(mode):
         raise IsADirectoryError(path)
     if not stat.S_ISREG(mode):
-        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else
-                "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else
-                "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+        kind = (
+            "a named pipe (FIFO)"
+            if stat.S_ISFIFO(mode)
+            else "a device"
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket"
+            if stat.S_ISSOCK(mode)
+            else "not a regular file"
+        )
         raise RosterFormatError(
-            source, "这不是普通文件（是管道、设备或套接字），不能作为花名册读取",
+            source,
+            "这不是普通文件（是管道、设备或套接字），不能作为花名册读取",
             f"this is {kind}, not a regular file; save the roster to a file first",
         )
     with path.open("rb") as handle:
@@ -229,8 +237,10 @@ def _csv_table(source: str, text: str, encoding: str, data: bytes | None = None)
     delimiter = max((",", "\t", ";"), key=first_line.count)
     # Rows are decoded again as they are read, from the bytes: a StringIO of the whole text
     # would hold four bytes a character for the whole import.
-    stream: IO[str] = io.StringIO(text, newline="") if data is None else io.TextIOWrapper(
-        io.BytesIO(data), encoding=encoding, newline=""
+    stream: IO[str] = (
+        io.StringIO(text, newline="")
+        if data is None
+        else io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
     )
     if data is not None and bom:
         stream.read(1)  # the byte-order mark the codec kept, as removed from the text above
@@ -275,7 +285,8 @@ def _bounded_rows(source: str, reader: Any, *, quoted: bool) -> Iterator[list[st
                 f"(perhaps a missing closing quote)",
             ) from None
         raise RosterFormatError(
-            source, f"第 {line} 行附近的 CSV 格式无法读取（{exc}）",
+            source,
+            f"第 {line} 行附近的 CSV 格式无法读取（{exc}）",
             f"the CSV cannot be read near line {line} ({exc})",
         ) from None
 
@@ -384,13 +395,17 @@ def _check_xlsx_extent(source: str, data: bytes, sheet: str | int | None) -> Non
     """
     try:
         book = zipfile.ZipFile(io.BytesIO(data))
-        names = sorted(n for n in book.namelist() if re.fullmatch(
-            r"xl/worksheets/sheet\d+\.xml", n))
+        names = sorted(
+            n for n in book.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)
+        )
     except (zipfile.BadZipFile, ValueError):
         return  # calamine reports a damaged file in its own words
     if isinstance(sheet, int) and 0 <= sheet < len(names):
-        names = [f"xl/worksheets/sheet{sheet + 1}.xml"] if (
-            f"xl/worksheets/sheet{sheet + 1}.xml" in names) else names
+        names = (
+            [f"xl/worksheets/sheet{sheet + 1}.xml"]
+            if (f"xl/worksheets/sheet{sheet + 1}.xml" in names)
+            else names
+        )
     for name in names:
         rows = columns = unpacked = 0
         tail = b""
@@ -418,7 +433,8 @@ def _check_xlsx_extent(source: str, data: bytes, sheet: str | int | None) -> Non
 def _sheet_too_large(source: str, part: str, rows: int, columns: int) -> RosterFormatError:
     if part == "unpacked":
         return RosterFormatError(
-            source, "表格解压后过大（可能是压缩炸弹），不能读取",
+            source,
+            "表格解压后过大（可能是压缩炸弹），不能读取",
             "the spreadsheet unpacks to far more data than its size suggests (a zip bomb?)",
         )
     return RosterFormatError(

@@ -18,8 +18,17 @@ __all__ = ["MONEY_FIELDS", "members_to_columns", "to_frame"]
 MONEY_FIELDS: tuple[str, ...] = ("monthly_salary", "annual_income", "rigid_spending")
 """Money columns: int64 fen in arrays and frames."""
 
-_TEXT = ("member_id", "sex", "department", "union_group_id", "household_id", "household_role",
-         "employment_type", "position", "status")
+_TEXT = (
+    "member_id",
+    "sex",
+    "department",
+    "union_group_id",
+    "household_id",
+    "household_role",
+    "employment_type",
+    "position",
+    "status",
+)
 _BOOL = ("is_member", "frontline", "serious_illness")
 _DATE = ("birth_date", "hire_date", "joined_on", "dues_paid_through")
 _INT = ("sick_leave_days",)
@@ -68,7 +77,8 @@ def members_to_columns(members: Sequence[Member]) -> dict[str, np.ndarray[Any, A
         out[field] = np.fromiter((getattr(m, field) for m in members), dtype=bool, count=n)
     for field in _DATE:
         days: list[date | None] = (
-            [m.derived_birth_date for m in members] if field == "birth_date"
+            [m.derived_birth_date for m in members]
+            if field == "birth_date"
             else [getattr(m, field) for m in members]
         )
         out[field] = np.array(
@@ -78,7 +88,8 @@ def members_to_columns(members: Sequence[Member]) -> dict[str, np.ndarray[Any, A
         raw = [getattr(m, field) for m in members]
         missing = np.fromiter((v is None for v in raw), dtype=bool, count=n)
         numbers = (
-            (yuan_to_fen(v) if v is not None else 0 for v in raw) if field in MONEY_FIELDS
+            (yuan_to_fen(v) if v is not None else 0 for v in raw)
+            if field in MONEY_FIELDS
             else (v if v is not None else 0 for v in raw)
         )
         data = np.fromiter(numbers, dtype=np.int64, count=n)
@@ -129,9 +140,7 @@ def to_frame(
         data: dict[str, Any] = {}
         for field, arr in columns.items():
             if isinstance(arr, np.ma.MaskedArray):
-                data[field] = pd.Series(arr.filled(0), dtype="Int64").mask(
-                    np.ma.getmaskarray(arr)
-                )
+                data[field] = pd.Series(arr.filled(0), dtype="Int64").mask(np.ma.getmaskarray(arr))
             elif arr.dtype == object:
                 data[field] = pd.Series(list(arr), dtype="string")
             else:

@@ -31,8 +31,9 @@ PERSONAL_FIELDS = fields_by_privacy(Member, Privacy.IDENTIFYING, Privacy.SENSITI
 """Fields whose values are masked in every error report (identity, income and health facts)."""
 
 # Identifiers and exact amounts seldom repeat: looking for repeats would cost more than it saves.
-_MOSTLY_DISTINCT = frozenset({"member_id", "name", "national_id", "phone", "household_id",
-                              "monthly_salary", "annual_income"})
+_MOSTLY_DISTINCT = frozenset(
+    {"member_id", "name", "national_id", "phone", "household_id", "monthly_salary", "annual_income"}
+)
 _CHUNK_ROWS = 2048
 
 # Model validators raise ValueError("english / 中文"); the English part says which rule failed.
@@ -124,20 +125,27 @@ def read_roster(
     gc.disable()
     try:
         members, errors, rows_read, blank = _validate_rows(
-            table.rows, header_row=table.header_row, plan=plan, today=today, progress=progress,
-            text_only=table.format == "csv", total_hint=table.total_hint,
+            table.rows,
+            header_row=table.header_row,
+            plan=plan,
+            today=today,
+            progress=progress,
+            text_only=table.format == "csv",
+            total_hint=table.total_hint,
         )
     finally:
         if gc_was_enabled:
             gc.enable()
     if blank:
-        warnings.append(RosterWarning(
-            "blank_rows", f"跳过了 {blank} 个空行", f"skipped {blank} blank rows"
-        ))
+        warnings.append(
+            RosterWarning("blank_rows", f"跳过了 {blank} 个空行", f"skipped {blank} blank rows")
+        )
     if rows_read == 0:
-        warnings.append(RosterWarning(
-            "no_data_rows", "文件只有表头，没有数据行", "the file has a header but no data rows"
-        ))
+        warnings.append(
+            RosterWarning(
+                "no_data_rows", "文件只有表头，没有数据行", "the file has a header but no data rows"
+            )
+        )
     return RosterImport(
         members=members,
         errors=errors,
@@ -227,8 +235,7 @@ def _validate_rows(
     rows_iter = iter(raw_rows)
     done = 0
     while rows := list(islice(rows_iter, _CHUNK_ROWS)):
-        _validate_chunk(rows, state, prepare=prepare, memo=memo, today=today,
-                        text_only=text_only)
+        _validate_chunk(rows, state, prepare=prepare, memo=memo, today=today, text_only=text_only)
         done += len(rows)
         if progress is not None:
             progress(done, max(total_hint, done))
@@ -261,19 +268,33 @@ def _validate_chunk(
         columns[field] = cells
     builder, checkers = _member_columns()
     result = validate_rows(
-        Member, columns, n, context={"today": today}, blank=blank_cells,
-        row_check=consistency_by_row, prepare=prepare, reject=Fail, field_columns=checkers,
+        Member,
+        columns,
+        n,
+        context={"today": today},
+        blank=blank_cells,
+        row_check=consistency_by_row,
+        prepare=prepare,
+        reject=Fail,
+        field_columns=checkers,
         text_problem=control_character_problem,
-        builder=builder, memo=memo, distinct_fields=_MOSTLY_DISTINCT,
+        builder=builder,
+        memo=memo,
+        distinct_fields=_MOSTLY_DISTINCT,
     )
     fails: dict[str, dict[int, Fail]] = result.rejected  # type: ignore[assignment]
     blank_before = state.blank
     bits = {f: 1 << i for i, f in enumerate(builder.fields)}
     all_mapped = sum(bits[f] for _, f in mapped)
-    extra = {} if transposed is not None else {
-        j: len(r) - width for j, r in enumerate(rows)
-        if len(r) > width and any(cell_text(c) for c in r[width:])
-    }
+    extra = (
+        {}
+        if transposed is not None
+        else {
+            j: len(r) - width
+            for j, r in enumerate(rows)
+            if len(r) > width and any(cell_text(c) for c in r[width:])
+        }
+    )
     # A blank row has no member id, a required field, so it is among the rows with errors.
     special = set(result.errors).union(result.problems, extra, *fails.values())
     member_ids = result.values["member_id"]
@@ -287,19 +308,36 @@ def _validate_chunk(
             member_id = member_ids[j]
             nid = national_ids[j]
             if seen_ids.setdefault(member_id, rowno) == rowno and (  # type: ignore[arg-type]
-                    nid is None or seen_national.setdefault(
-                        nid.reveal(), (rowno, member_id))[0] == rowno):  # type: ignore[arg-type]
+                nid is None
+                or seen_national.setdefault(
+                    nid.reveal(),
+                    (rowno, member_id),  # type: ignore[arg-type]
+                )[0]
+                == rowno
+            ):
                 members.append(member)  # type: ignore[arg-type]
                 continue
         row_fails = [(i, f, fails[f][j]) for i, f in mapped if f in fails and j in fails[f]]
-        if not row_fails and result.absent[j] & all_mapped == all_mapped and not any(
-                cell_text(c) for c in rows[j]):
+        if (
+            not row_fails
+            and result.absent[j] & all_mapped == all_mapped
+            and not any(cell_text(c) for c in rows[j])
+        ):
             state.blank += 1
             continue
         id_index = plan.fields.index("member_id")
         raw_id = cell_text(rows[j][id_index]) if id_index < len(rows[j]) else ""
-        _report_row(state, rows[j], rowno=rowno, result=result, j=j, row_fails=row_fails,
-                    extra=extra.get(j), raw_id=raw_id, bits=bits)
+        _report_row(
+            state,
+            rows[j],
+            rowno=rowno,
+            result=result,
+            j=j,
+            row_fails=row_fails,
+            extra=extra.get(j),
+            raw_id=raw_id,
+            bits=bits,
+        )
     state.rows_read += n - state.blank + blank_before
 
 
@@ -316,15 +354,28 @@ def _report_row(
     bits: Mapping[str, int],
 ) -> None:
     plan = state.plan
-    row_errors = _row_errors(cells, rowno=rowno, plan=plan, result=result, j=j,
-                             row_fails=row_fails, extra=extra, bits=bits)
+    row_errors = _row_errors(
+        cells,
+        rowno=rowno,
+        plan=plan,
+        result=result,
+        j=j,
+        row_fails=row_fails,
+        extra=extra,
+        bits=bits,
+    )
     member_id = raw_id if isinstance(raw_id, str) and raw_id else None
     nid = result.values["national_id"][j]
     # Rows with other errors take part too: the same person twice is worth knowing
     # even when one of the two rows is also wrong in another way.
-    row_errors += _duplicates(member_id, nid if isinstance(nid, ResidentId) else None,
-                              rowno=rowno, plan=plan, seen_ids=state.seen_ids,
-                              seen_national=state.seen_national)
+    row_errors += _duplicates(
+        member_id,
+        nid if isinstance(nid, ResidentId) else None,
+        rowno=rowno,
+        plan=plan,
+        seen_ids=state.seen_ids,
+        seen_national=state.seen_national,
+    )
     if row_errors:
         state.errors.extend(_with_member(e, member_id) for e in row_errors)
     else:
@@ -347,17 +398,30 @@ def _row_errors(
     # In the order the per-row import gave: cells that could not be read (file order),
     # surplus cells, field errors (Member's field order), then cross-field problems.
     out = [
-        RowError(rowno, plan.headers[index], field, mask_value(field, cells[index]),
-                 fail.code, fail.zh, fail.en)
+        RowError(
+            rowno,
+            plan.headers[index],
+            field,
+            mask_value(field, cells[index]),
+            fail.code,
+            fail.zh,
+            fail.en,
+        )
         for index, field, fail in row_fails
     ]
     if extra:
-        out.append(RowError(
-            rowno, "", "", "", "extra_cells",
-            f"此行比表头多出 {extra} 个单元格（可能是值中含未加引号的逗号）",
-            f"the row has {extra} more cells than the header "
-            f"(perhaps an unquoted comma inside a value)",
-        ))
+        out.append(
+            RowError(
+                rowno,
+                "",
+                "",
+                "",
+                "extra_cells",
+                f"此行比表头多出 {extra} 个单元格（可能是值中含未加引号的逗号）",
+                f"the row has {extra} more cells than the header "
+                f"(perhaps an unquoted comma inside a value)",
+            )
+        )
     index_of = {f: i for i, f in enumerate(plan.fields) if f is not None}
 
     def raw(field: str) -> object:
@@ -368,23 +432,46 @@ def _row_errors(
     for err in result.errors.get(j, ()):
         field = str(err["loc"][0])
         code, zh, en = _describe(err, field)
-        out.append(RowError(
-            rowno, plan.header_of(field), field, mask_value(field, raw(field)), code, zh, en,
-        ))
+        out.append(
+            RowError(
+                rowno,
+                plan.header_of(field),
+                field,
+                mask_value(field, raw(field)),
+                code,
+                zh,
+                en,
+            )
+        )
     for problem in result.problems.get(j, ()):
         field = problem.field
-        out.append(RowError(
-            rowno, plan.header_of(field), field, mask_value(field, raw(field)), problem.code,
-            problem.message_zh, problem.message_en,
-        ))
+        out.append(
+            RowError(
+                rowno,
+                plan.header_of(field),
+                field,
+                mask_value(field, raw(field)),
+                problem.code,
+                problem.message_zh,
+                problem.message_en,
+            )
+        )
     return out
 
 
 def _with_member(error: RowError, member_id: str | None) -> RowError:
     if member_id is None or error.member_id is not None:
         return error
-    return RowError(error.row, error.column, error.field, error.value, error.code,
-                    error.message_zh, error.message_en, member_id)
+    return RowError(
+        error.row,
+        error.column,
+        error.field,
+        error.value,
+        error.code,
+        error.message_zh,
+        error.message_en,
+        member_id,
+    )
 
 
 def _duplicates(
@@ -400,25 +487,35 @@ def _duplicates(
     if member_id is not None:
         first = seen_ids.setdefault(member_id, rowno)
         if first != rowno:
-            found.append(RowError(
-                rowno, plan.header_of("member_id"), "member_id", member_id,
-                "duplicate_member_id",
-                f"工号与第 {first} 行重复；本行未导入",
-                f"member id already used on row {first}; this row left out",
-                member_id,
-            ))
+            found.append(
+                RowError(
+                    rowno,
+                    plan.header_of("member_id"),
+                    "member_id",
+                    member_id,
+                    "duplicate_member_id",
+                    f"工号与第 {first} 行重复；本行未导入",
+                    f"member id already used on row {first}; this row left out",
+                    member_id,
+                )
+            )
     if national_id is not None:
         prev_row, prev_id = seen_national.setdefault(national_id.reveal(), (rowno, member_id))
         if prev_row != rowno:
             of_zh = f"（工号 {prev_id}）" if prev_id else ""
             of_en = f" (member id {prev_id})" if prev_id else ""
-            found.append(RowError(
-                rowno, plan.header_of("national_id"), "national_id", national_id.masked,
-                "duplicate_national_id",
-                f"身份证号与第 {prev_row} 行{of_zh}重复；本行未导入",
-                f"ID number already used on row {prev_row}{of_en}; this row left out",
-                member_id,
-            ))
+            found.append(
+                RowError(
+                    rowno,
+                    plan.header_of("national_id"),
+                    "national_id",
+                    national_id.masked,
+                    "duplicate_national_id",
+                    f"身份证号与第 {prev_row} 行{of_zh}重复；本行未导入",
+                    f"ID number already used on row {prev_row}{of_en}; this row left out",
+                    member_id,
+                )
+            )
     return found
 
 
@@ -430,16 +527,21 @@ def _describe(err: Any, field: str) -> tuple[str, str, str]:
         return "required", f"{label_zh}为必填项，不能为空", f"{label_en} is required"
     if kind == "string_too_long":
         limit = ctx.get("max_length")
-        return ("too_long", f"{label_zh}过长（最多 {limit} 个字符）",
-                f"{label_en} is too long (at most {limit} characters)")
+        return (
+            "too_long",
+            f"{label_zh}过长（最多 {limit} 个字符）",
+            f"{label_en} is too long (at most {limit} characters)",
+        )
     if kind.startswith("int_"):
         return ("invalid_integer", f"{label_zh}应为整数", f"{label_en} must be a whole number")
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         bound = ctx.get("ge", ctx.get("gt", ctx.get("le", ctx.get("lt"))))
         above = kind.startswith("greater")
-        return ("out_of_range",
-                f"{label_zh}应{'不小于' if above else '不大于'} {bound}",
-                f"{label_en} must be {'at least' if above else 'at most'} {bound}")
+        return (
+            "out_of_range",
+            f"{label_zh}应{'不小于' if above else '不大于'} {bound}",
+            f"{label_en} must be {'at least' if above else 'at most'} {bound}",
+        )
     if kind == "value_error":
         message = str(err["msg"]).removeprefix("Value error, ")
         en, _, zh = message.partition(" / ")

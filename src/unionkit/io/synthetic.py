@@ -31,18 +31,67 @@ BAD_ROW_KINDS: tuple[str, ...] = (
 
 _DEPARTMENTS: tuple[tuple[str, int, bool], ...] = (
     # (department, weight, front-line clinical)
-    ("内科", 14, True), ("外科", 12, True), ("急诊科", 6, True), ("重症医学科", 4, True),
-    ("妇产科", 6, True), ("儿科", 5, True), ("护理部", 16, True), ("检验科", 4, False),
-    ("放射科", 4, False), ("药剂科", 4, False), ("麻醉科", 3, True), ("康复医学科", 3, True),
-    ("感染科", 2, True), ("行政办公室", 5, False), ("后勤保障部", 6, False), ("信息中心", 2, False),
+    ("内科", 14, True),
+    ("外科", 12, True),
+    ("急诊科", 6, True),
+    ("重症医学科", 4, True),
+    ("妇产科", 6, True),
+    ("儿科", 5, True),
+    ("护理部", 16, True),
+    ("检验科", 4, False),
+    ("放射科", 4, False),
+    ("药剂科", 4, False),
+    ("麻醉科", 3, True),
+    ("康复医学科", 3, True),
+    ("感染科", 2, True),
+    ("行政办公室", 5, False),
+    ("后勤保障部", 6, False),
+    ("信息中心", 2, False),
 )
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
 _GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红梅鑫波斌宇浩凯鹏飞晨雪琳婷慧佳欣怡然子轩梓涵一诺雨辰思远嘉懿"  # noqa: E501
-_REGIONS = ("410105", "410102", "410181", "411302", "110105", "110108", "320106", "430104",
-            "510107", "440305", "370102", "610113")
-_MOBILE_PREFIXES = ("130", "131", "132", "133", "135", "136", "137", "138", "139", "150",
-                    "151", "152", "155", "156", "158", "159", "176", "177", "180", "181",
-                    "182", "186", "187", "188", "189", "199")
+_REGIONS = (
+    "410105",
+    "410102",
+    "410181",
+    "411302",
+    "110105",
+    "110108",
+    "320106",
+    "430104",
+    "510107",
+    "440305",
+    "370102",
+    "610113",
+)
+_MOBILE_PREFIXES = (
+    "130",
+    "131",
+    "132",
+    "133",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "155",
+    "156",
+    "158",
+    "159",
+    "176",
+    "177",
+    "180",
+    "181",
+    "182",
+    "186",
+    "187",
+    "188",
+    "189",
+    "199",
+)
 _POSITIONS_CLINICAL = (("医师", 40), ("护士", 50), ("技师", 10))
 
 
@@ -92,8 +141,15 @@ def _yes(flag: bool) -> str:
 
 
 def _relative(
-    rng: random.Random, *, household: str, member_id: str, k: int, kind: str,
-    member_birth: date, member_male: bool, used: set[str],
+    rng: random.Random,
+    *,
+    household: str,
+    member_id: str,
+    k: int,
+    kind: str,
+    member_birth: date,
+    member_male: bool,
+    used: set[str],
 ) -> dict[str, str]:
     if kind == "spouse":
         male = not member_male
@@ -166,8 +222,9 @@ def iter_roster(
         if dept == "护理部":
             position = "护士"
         elif frontline_dept[dept]:
-            position = rng.choices([p for p, _ in _POSITIONS_CLINICAL],
-                                   [w for _, w in _POSITIONS_CLINICAL])[0]
+            position = rng.choices(
+                [p for p, _ in _POSITIONS_CLINICAL], [w for _, w in _POSITIONS_CLINICAL]
+            )[0]
         elif dept in ("行政办公室", "信息中心"):
             position = "行政"
         elif dept == "后勤保障部":
@@ -180,8 +237,13 @@ def iter_roster(
         hired = born + timedelta(days=age_at_hire * 365 + rng.randrange(365))
         hired = min(hired, REFERENCE_DATE - timedelta(days=rng.randrange(1, 200)))
         employment = rng.choices(["在编", "合同制", "劳务派遣"], [60, 30, 10])[0]
-        base = {"医师": (9_000, 30_000), "护士": (5_500, 14_000), "技师": (6_000, 15_000),
-                "行政": (5_000, 12_000), "工勤": (3_000, 6_000)}[position]
+        base = {
+            "医师": (9_000, 30_000),
+            "护士": (5_500, 14_000),
+            "技师": (6_000, 15_000),
+            "行政": (5_000, 12_000),
+            "工勤": (3_000, 6_000),
+        }[position]
         if employment == "劳务派遣":
             base = (2_600, base[0])
         salary = _money(rng, *base)
@@ -208,12 +270,16 @@ def iter_roster(
             "hire_date": hired.isoformat(),
             "employment_type": employment,
             "position": position,
-            "frontline": _yes(frontline_dept[dept] and position in ("护士", "医师")
-                              and dept not in ("检验科", "放射科")),
+            "frontline": _yes(
+                frontline_dept[dept]
+                and position in ("护士", "医师")
+                and dept not in ("检验科", "放射科")
+            ),
             "monthly_salary": salary,
             "annual_income": str(Decimal(salary) * 12 + Decimal(rng.randrange(0, 30_000))),
             "rigid_spending": _money(rng, 3_000, 90_000, cents=False)
-            if rng.random() < 0.06 else "0.00",
+            if rng.random() < 0.06
+            else "0.00",
             "sick_leave_days": str(_sick_days(rng)),
             "serious_illness": _yes(rng.random() < 0.012),
             "status": rng.choices(["在册", "暂停", "已转出"], [97, 1, 2])[0],
@@ -236,8 +302,16 @@ def iter_roster(
             kinds += ["child"] * rng.choices((0, 1, 2), (40, 45, 15))[0]
             kinds += ["parent"] * rng.choices((0, 1, 2), (75, 15, 10))[0]
         for k, rel in enumerate(kinds, start=1):
-            yield _relative(rng, household=household_id, member_id=member_id, k=k, kind=rel,
-                            member_birth=born, member_male=male, used=used)
+            yield _relative(
+                rng,
+                household=household_id,
+                member_id=member_id,
+                k=k,
+                kind=rel,
+                member_birth=born,
+                member_male=male,
+                used=used,
+            )
 
 
 def _spoil(row: dict[str, str], kind: str, previous_id: str, rng: random.Random) -> None:

@@ -23,6 +23,7 @@ __all__ = ["neutralise_csv_cell", "write_roster"]
 
 _MONEY = frozenset({"monthly_salary", "annual_income", "rigid_spending"})
 
+
 def neutralise_csv_cell(text: str) -> str:
     """
     Keep a spreadsheet from running a CSV cell as a formula (CSV injection).
@@ -120,12 +121,17 @@ def write_roster(
                 writer.writerow(header)
                 for member in members:
                     writer.writerow(
-                        [_text(_shared(member, f, reveal_pii), headers, reveal_pii)
-                         for f in fields]
+                        [_text(_shared(member, f, reveal_pii), headers, reveal_pii) for f in fields]
                     )
         else:
-            _write_xlsx(members, tmp=tmp, header=header, fields=fields, headers=headers,
-                        reveal_pii=reveal_pii)
+            _write_xlsx(
+                members,
+                tmp=tmp,
+                header=header,
+                fields=fields,
+                headers=headers,
+                reveal_pii=reveal_pii,
+            )
 
     return write_atomically(target, write, personal=reveal_pii)
 
@@ -141,8 +147,9 @@ def _write_xlsx(
 ) -> None:
     import xlsxwriter
 
-    book = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False,
-                                          "strings_to_formulas": False})
+    book = xlsxwriter.Workbook(
+        str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False}
+    )
     try:
         sheet = book.add_worksheet("花名册" if headers == "zh" else "roster")
         money = book.add_format({"num_format": "0.00"})

@@ -27,8 +27,19 @@ from unionkit.models.member import EmploymentType, HouseholdRole, Member, Member
 from unionkit.models.survey import Question, QuestionKind, Survey, SurveyResponse
 
 ALL_MODELS: tuple[type[UnionModel], ...] = (
-    Member, Group, Membership, Demand, DemandEvent, Benefit, Grant,
-    Activity, Registration, Attendance, Survey, Question, SurveyResponse,
+    Member,
+    Group,
+    Membership,
+    Demand,
+    DemandEvent,
+    Benefit,
+    Grant,
+    Activity,
+    Registration,
+    Attendance,
+    Survey,
+    Question,
+    SurveyResponse,
 )
 
 __all__ = [

@@ -31,8 +31,6 @@ __all__ = [
 ]
 
 
-
-
 class Privacy(LabelledEnum):
     """
     How personal a model field is; declared once, on the field (``labelled(..., privacy=...)``).
@@ -64,8 +62,12 @@ def labelled(zh: str, en: str, *, privacy: Privacy | None = None, **kwargs: Any)
         extra["x-privacy"] = privacy.value
         if privacy is not Privacy.PERSONAL:
             kwargs.setdefault("repr", False)
-    return Field(title=en, description=kwargs.pop("description", f"{zh} / {en}"),
-                 json_schema_extra=extra, **kwargs)
+    return Field(
+        title=en,
+        description=kwargs.pop("description", f"{zh} / {en}"),
+        json_schema_extra=extra,
+        **kwargs,
+    )
 
 
 def field_labels(model: type[BaseModel]) -> dict[str, tuple[str, str]]:

@@ -127,9 +127,7 @@ class Benefit(UnionModel):
     minority_festival: str | None = labelled(
         "少数民族节日", "configured minority festival", default=None, max_length=64
     )
-    covers: tuple[Relation, ...] = labelled(
-        "慰问对象", "whom it covers", default=(Relation.SELF,)
-    )
+    covers: tuple[Relation, ...] = labelled("慰问对象", "whom it covers", default=(Relation.SELF,))
     requires_good_standing: bool = labelled(
         "须正常缴纳会费", "requires good standing (dues paid)", default=True
     )
@@ -176,8 +174,9 @@ class Grant(UnionModel):
     idempotency_key: str | None = labelled(
         "幂等键", "idempotency key", default=None, max_length=200
     )
-    event_key: str | None = labelled("事件", "event (illness, death ...)", default=None,
-                                     max_length=200)
+    event_key: str | None = labelled(
+        "事件", "event (illness, death ...)", default=None, max_length=200
+    )
     relation: Relation | None = labelled("慰问对象", "for whom", default=None)
     status: GrantStatus = labelled("审批状态", "approval status", default=GrantStatus.APPROVED)
     proposer: str | None = labelled("经办人", "proposed by", default=None, max_length=64)

@@ -95,9 +95,7 @@ class Demand(UnionModel):
     )
     key_supervision: bool = labelled("重点督办", "under key supervision", default=False)
     co_signers: tuple[str, ...] = labelled("附议人", "co-signers", default=())
-    merged_into: str | None = labelled(
-        "合并至", "merged into", default=None, max_length=64
-    )
+    merged_into: str | None = labelled("合并至", "merged into", default=None, max_length=64)
     rejection_reason: str | None = labelled(
         "不予立案理由", "reason for rejection", default=None, max_length=MAX_TEXT
     )
@@ -139,5 +137,8 @@ class DemandEvent(UnionModel):
     actor: str = labelled("操作人", "actor", min_length=1, max_length=64)
     at: datetime = labelled("时间", "at")
     note: str | None = labelled("说明", "note", default=None, max_length=MAX_TEXT)
-    data: dict[str, str] = Field(default_factory=dict, title="data",
-                                 description="action details (department, deadline, rating)")
+    data: dict[str, str] = Field(
+        default_factory=dict,
+        title="data",
+        description="action details (department, deadline, rating)",
+    )

@@ -217,9 +217,7 @@ class ResidentId(PersonalNumber):
             if isinstance(raw, cls):
                 return raw
             if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
-                raise InvalidIdNumber(
-                    "format", "身份证号必须是文本", "an ID number must be text"
-                )
+                raise InvalidIdNumber("format", "身份证号必须是文本", "an ID number must be text")
             if isinstance(raw, (int, float)):
                 raise _excel_number_error()
         text = _normalise(raw)
@@ -303,7 +301,6 @@ class ResidentId(PersonalNumber):
         return "male" if int(self._value[16]) % 2 else "female"
 
 
-
 class MobileNumber(PersonalNumber):
     """
     A mainland China mobile number (手机号), stored as 11 digits, shown masked (``138****8000``).
@@ -362,7 +359,6 @@ class MobileNumber(PersonalNumber):
         return "+86" + self._value
 
 
-
 _RANGE_SAMPLES = ("0000000", "1234567", "3141592", "5555555", "7654321", "9999999")
 _range_verdicts: dict[str, bool | None] = {}
 
@@ -413,4 +409,3 @@ class MaskingFilter(logging.Filter):
             record.msg = masked
             record.args = None
         return True
-

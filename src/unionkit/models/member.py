@@ -176,29 +176,45 @@ def consistency_problems(
 
 
 def _problems(
-    national_id: ResidentId | None, birth_date: date | None, sex: Sex | None,
+    national_id: ResidentId | None,
+    birth_date: date | None,
+    sex: Sex | None,
     hire_date: date | None,
 ) -> list[Inconsistency]:
     found: list[Inconsistency] = []
     if national_id is not None:
         if birth_date is not None and birth_date != national_id.birth_date:
-            found.append(Inconsistency(
-                "birth_date_mismatch", "birth_date",
-                "出生日期与身份证号中的出生日期不一致",
-                "birth_date disagrees with the birth date in the ID number",
-            ))
+            found.append(
+                Inconsistency(
+                    "birth_date_mismatch",
+                    "birth_date",
+                    "出生日期与身份证号中的出生日期不一致",
+                    "birth_date disagrees with the birth date in the ID number",
+                )
+            )
         if sex is not None and sex.value != national_id.sex:
-            found.append(Inconsistency(
-                "sex_mismatch", "sex", "性别与身份证号不一致", "sex disagrees with the ID number",
-            ))
+            found.append(
+                Inconsistency(
+                    "sex_mismatch",
+                    "sex",
+                    "性别与身份证号不一致",
+                    "sex disagrees with the ID number",
+                )
+            )
     born = birth_date or (national_id.birth_date if national_id is not None else None)
-    if born is not None and hire_date is not None and _years_between(born, hire_date) < (
-        MIN_WORKING_AGE
+    if (
+        born is not None
+        and hire_date is not None
+        and _years_between(born, hire_date) < (MIN_WORKING_AGE)
     ):
-        found.append(Inconsistency(
-            "hire_before_16", "hire_date",
-            f"入职时未满{MIN_WORKING_AGE}周岁", f"hired before age {MIN_WORKING_AGE}",
-        ))
+        found.append(
+            Inconsistency(
+                "hire_before_16",
+                "hire_date",
+                f"入职时未满{MIN_WORKING_AGE}周岁",
+                f"hired before age {MIN_WORKING_AGE}",
+            )
+        )
     return found
 
 
@@ -230,9 +246,12 @@ def consistency_by_row(columns: Mapping[str, Sequence[Any]]) -> dict[int, list[I
     none = [None] * n
     found: dict[int, list[Inconsistency]] = {}
     check = _problems
-    for j, problems in enumerate(map(check, *(
-        columns.get(f, none) for f in ("national_id", "birth_date", "sex", "hire_date")
-    ))):
+    for j, problems in enumerate(
+        map(
+            check,
+            *(columns.get(f, none) for f in ("national_id", "birth_date", "sex", "hire_date")),
+        )
+    ):
         if problems:
             found[j] = problems
     return found
@@ -266,12 +285,8 @@ class Member(UnionModel):
     phone: MobileNumber | None = labelled(
         "手机号", "mobile number", default=None, privacy=Privacy.IDENTIFYING
     )
-    department: str | None = labelled(
-        "科室", "department", default=None, max_length=64
-    )
-    union_group_id: str | None = labelled(
-        "工会小组", "union group", default=None, max_length=64
-    )
+    department: str | None = labelled("科室", "department", default=None, max_length=64)
+    union_group_id: str | None = labelled("工会小组", "union group", default=None, max_length=64)
     household_id: str | None = labelled(
         "家庭编号", "household", default=None, max_length=64, privacy=Privacy.PERSONAL
     )
@@ -281,31 +296,33 @@ class Member(UnionModel):
     hire_date: HireDate | None = labelled(
         "入职日期", "hire date", default=None, privacy=Privacy.PERSONAL
     )
-    employment_type: EmploymentType | None = labelled(
-        "用工性质", "employment type", default=None
-    )
+    employment_type: EmploymentType | None = labelled("用工性质", "employment type", default=None)
     position: str | None = labelled("岗位", "position", default=None, max_length=64)
     frontline: Flag = labelled("一线岗位", "front-line post", default=False)
     monthly_salary: NonNegativeYuan | None = labelled(
         "月工资（元）", "monthly salary (yuan)", default=None, privacy=Privacy.SENSITIVE
     )
     annual_income: NonNegativeYuan | None = labelled(
-        "年可支配收入（元）", "annual disposable income (yuan)", default=None,
+        "年可支配收入（元）",
+        "annual disposable income (yuan)",
+        default=None,
         privacy=Privacy.SENSITIVE,
     )
     rigid_spending: NonNegativeYuan | None = labelled(
         "年刚性支出（元）", "annual rigid spending (yuan)", default=None, privacy=Privacy.SENSITIVE
     )
     sick_leave_days: int | None = labelled(
-        "本年病假天数", "sick-leave days this year", default=None, ge=0, le=366,
-        privacy=Privacy.SENSITIVE
+        "本年病假天数",
+        "sick-leave days this year",
+        default=None,
+        ge=0,
+        le=366,
+        privacy=Privacy.SENSITIVE,
     )
     serious_illness: Flag = labelled(
         "重大疾病", "serious illness", default=False, privacy=Privacy.SENSITIVE
     )
-    status: MemberStatus = labelled(
-        "会籍状态", "membership status", default=MemberStatus.ACTIVE
-    )
+    status: MemberStatus = labelled("会籍状态", "membership status", default=MemberStatus.ACTIVE)
     joined_on: date | None = labelled("入会日期", "date joined the union", default=None)
     dues_paid_through: Annotated[date | None, BeforeValidator(_month_end)] = labelled(
         "会费缴至", "union dues paid through (month)", default=None
@@ -323,7 +340,9 @@ class Member(UnionModel):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         problems = consistency_problems(
-            national_id=self.national_id, birth_date=self.birth_date, sex=self.sex,
+            national_id=self.national_id,
+            birth_date=self.birth_date,
+            sex=self.sex,
             hire_date=self.hire_date,
         )
         if problems:
@@ -360,8 +379,11 @@ class Member(UnionModel):
 
         Personal numbers are left out; dates stay ``date``, money stays ``Decimal``.
         """
-        row = {k: getattr(self, k) for k in type(self).model_fields
-               if k not in ("national_id", "phone", "name")}
+        row = {
+            k: getattr(self, k)
+            for k in type(self).model_fields
+            if k not in ("national_id", "phone", "name")
+        }
         row["birth_date"] = self.derived_birth_date
         derived = self.derived_sex
         row["sex"] = derived.value if derived is not None else None

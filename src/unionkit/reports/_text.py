@@ -24,10 +24,14 @@ _TEXT: dict[str, tuple[str, str]] = {
     "answer_rate": ("答复率", "Answer rate"),
     "answer_basis": ("{n} / {d}；口径：{basis}", "{n} / {d}; basis: {basis}"),
     "on_time_rate": ("按期答复率", "Answered on time"),
-    "on_time_detail": ("{on_time} / {base} 件有时限的已答复诉求",
-                       "{on_time} of {base} answered demands that had a deadline"),
-    "estimated_deadlines": ("其中 {n} 件时限为估算（仅按周末）",
-                            "weekends-only estimated deadlines among them: {n}"),
+    "on_time_detail": (
+        "{on_time} / {base} 件有时限的已答复诉求",
+        "{on_time} of {base} answered demands that had a deadline",
+    ),
+    "estimated_deadlines": (
+        "其中 {n} 件时限为估算（仅按周末）",
+        "weekends-only estimated deadlines among them: {n}",
+    ),
     "overdue_open": ("逾期未答复（截至{as_of}）", "Open past the deadline (as of {as_of})"),
     "wd_median": ("办理用时中位数（工作日）", "Median days to answer (working days)"),
     "wd_p90": ("办理用时90分位（工作日）", "90th percentile days to answer (working days)"),
@@ -36,8 +40,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "reopened": ("因不满意重新办理", "Reopened after an unsatisfied rating"),
     "reopened_detail": ("{n} 件，共 {times} 次", "demands: {n}; reopenings: {times}"),
     "satisfaction_rate": ("满意率", "Satisfaction rate"),
-    "satisfaction_basis": ("{satisfied} / {rated} 件评价；计为满意：{grades}",
-                           "{satisfied} of {rated} ratings; counted as satisfied: {grades}"),
+    "satisfaction_basis": (
+        "{satisfied} / {rated} 件评价；计为满意：{grades}",
+        "{satisfied} of {rated} ratings; counted as satisfied: {grades}",
+    ),
     "proposals": ("职代会提案", "Congress proposals"),
     "key_proposals": ("其中列为重点督办", "of which under key supervision"),
     "key_all": ("重点督办（全部类型）", "Under key supervision (all kinds)"),
@@ -64,21 +70,29 @@ _TEXT: dict[str, tuple[str, str]] = {
     "col_key": ("重点督办", "Key supervision"),
     "none_category": ("（未分类）", "(no category)"),
     "none_department": ("（未交办）", "(not routed)"),
-    "closed_after": ("另有 {n} 件于统计期后办结，未计入按月办结数。",
-                     "Closed after the period, so not in the monthly closed counts: {n}."),
-    "period_note": ("统计范围：{start}至{end}提交的诉求，状态以生成报告时为准。",
-                    "Covers demands submitted from {start} to {end}, in their state when the "
-                    "report was made."),
-    "estimated_years": ("{years}年缺少法定节假日数据，工作日仅按周末估算。",
-                        "No official holiday data for {years}: working days there skip "
-                        "weekends only (an estimate)."),
+    "closed_after": (
+        "另有 {n} 件于统计期后办结，未计入按月办结数。",
+        "Closed after the period, so not in the monthly closed counts: {n}.",
+    ),
+    "period_note": (
+        "统计范围：{start}至{end}提交的诉求，状态以生成报告时为准。",
+        "Covers demands submitted from {start} to {end}, in their state when the report was made.",
+    ),
+    "estimated_years": (
+        "{years}年缺少法定节假日数据，工作日仅按周末估算。",
+        "No official holiday data for {years}: working days there skip "
+        "weekends only (an estimate).",
+    ),
     "no_value": ("无", "—"),
     "days": ("{n} 天", "{n} days"),
-    "charts_missing": ("未安装 matplotlib（unionkit[viz]），本页不含图表。",
-                       "matplotlib (unionkit[viz]) is not installed, so this page has no charts."),
-    "charts_english": ("系统未安装中文字体（如 fonts-noto-cjk），图表使用英文标注。",
-                       "No Chinese font (such as fonts-noto-cjk) is installed, so the charts "
-                       "use English labels."),
+    "charts_missing": (
+        "未安装 matplotlib（unionkit[viz]），本页不含图表。",
+        "matplotlib (unionkit[viz]) is not installed, so this page has no charts.",
+    ),
+    "charts_english": (
+        "系统未安装中文字体（如 fonts-noto-cjk），图表使用英文标注。",
+        "No Chinese font (such as fonts-noto-cjk) is installed, so the charts use English labels.",
+    ),
     "chart_category": ("各类别收到与办结", "Received and closed by category"),
     "chart_department": ("各部门收到与办结", "Received and closed by department"),
     "chart_ratings": ("满意度评价分布", "Satisfaction ratings"),
@@ -117,8 +131,9 @@ text = Texts(_TEXT)
 """The report text *key* in *lang*, with ``{placeholders}`` filled from *values*."""
 
 
-def name_of(key: str | None, lang: Lang, names: Mapping[str, tuple[str, str]],
-            none_key: str) -> str:
+def name_of(
+    key: str | None, lang: Lang, names: Mapping[str, tuple[str, str]], none_key: str
+) -> str:
     """The display name of a category or department *key*; ``None`` shows *none_key*'s text."""
     if key is None:
         return text(none_key, lang)

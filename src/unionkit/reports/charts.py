@@ -24,20 +24,41 @@ __all__ = [
 ]
 
 _PREFERRED = (
-    "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
-    "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", "SimHei",
-    "Heiti SC", "Noto Serif CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC",
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "SimHei",
+    "Heiti SC",
+    "Noto Serif CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK TC",
 )
 _PROBE = "诉求办结率满意"
 # Where Debian (fonts-noto-cjk, fonts-wqy-*), other Linux distributions and macOS keep CJK fonts.
 _FONT_DIRS = (
-    "/usr/share/fonts/opentype/noto", "/usr/share/fonts/noto-cjk",
-    "/usr/share/fonts/google-noto-cjk", "/usr/share/fonts/truetype/wqy",
-    "/usr/share/fonts/wqy-zenhei", "/usr/local/share/fonts",
-    "/System/Library/Fonts", "/Library/Fonts",
+    "/usr/share/fonts/opentype/noto",
+    "/usr/share/fonts/noto-cjk",
+    "/usr/share/fonts/google-noto-cjk",
+    "/usr/share/fonts/truetype/wqy",
+    "/usr/share/fonts/wqy-zenhei",
+    "/usr/local/share/fonts",
+    "/System/Library/Fonts",
+    "/Library/Fonts",
 )
-_FONT_FILES = ("*CJK*.tt[cf]", "*CJK*.otf", "wqy*.tt[cf]", "SourceHanSans*", "PingFang*",
-               "msyh*.tt[cf]", "simhei.ttf")
+_FONT_FILES = (
+    "*CJK*.tt[cf]",
+    "*CJK*.otf",
+    "wqy*.tt[cf]",
+    "SourceHanSans*",
+    "PingFang*",
+    "msyh*.tt[cf]",
+    "simhei.ttf",
+)
 _MAX_BARS = 15
 
 
@@ -155,10 +176,20 @@ def _bars(rows: Sequence[FigureRow], labels: Sequence[str], title: str, lang: La
     fig = Figure(figsize=(8, height), layout="constrained")
     ax = fig.subplots()
     y = list(range(len(rows)))
-    ax.barh([v + 0.2 for v in y], [r.received for r in rows], height=0.4,
-            label=text("col_received", lang), color="#4C72B0")
-    ax.barh([v - 0.2 for v in y], [r.closed for r in rows], height=0.4,
-            label=text("col_closed", lang), color="#55A868")
+    ax.barh(
+        [v + 0.2 for v in y],
+        [r.received for r in rows],
+        height=0.4,
+        label=text("col_received", lang),
+        color="#4C72B0",
+    )
+    ax.barh(
+        [v - 0.2 for v in y],
+        [r.closed for r in rows],
+        height=0.4,
+        label=text("col_closed", lang),
+        color="#55A868",
+    )
     ax.set_yticks(y, labels)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.invert_yaxis()
@@ -189,12 +220,21 @@ def _monthly(figures: DemandFigures, title: str, lang: Lang) -> bytes:
     fig = Figure(figsize=(8, 3.2), layout="constrained")
     ax = fig.subplots()
     x = list(range(len(figures.monthly)))
-    ax.bar([v - 0.2 for v in x], [m.received for m in figures.monthly], width=0.4,
-           label=text("col_received", lang), color="#4C72B0")
-    ax.bar([v + 0.2 for v in x], [m.closed for m in figures.monthly], width=0.4,
-           label=text("col_closed", lang), color="#55A868")
-    ax.set_xticks(x, [m.month.strftime("%Y-%m") for m in figures.monthly], rotation=45,
-                  ha="right")
+    ax.bar(
+        [v - 0.2 for v in x],
+        [m.received for m in figures.monthly],
+        width=0.4,
+        label=text("col_received", lang),
+        color="#4C72B0",
+    )
+    ax.bar(
+        [v + 0.2 for v in x],
+        [m.closed for m in figures.monthly],
+        width=0.4,
+        label=text("col_closed", lang),
+        color="#55A868",
+    )
+    ax.set_xticks(x, [m.month.strftime("%Y-%m") for m in figures.monthly], rotation=45, ha="right")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(title)
     ax.legend()
@@ -240,10 +280,12 @@ def demand_charts(
         notes.append(text("charts_english", lg))
     labels = dict(CATEGORY_NAMES) if names is None else dict(names)
     charts: list[Chart] = []
-    with matplotlib.rc_context({
-        "font.family": [family, "DejaVu Sans"] if family else ["DejaVu Sans"],
-        "axes.unicode_minus": False,
-    }):
+    with matplotlib.rc_context(
+        {
+            "font.family": [family, "DejaVu Sans"] if family else ["DejaVu Sans"],
+            "axes.unicode_minus": False,
+        }
+    ):
         for key, rows, none_key in (
             ("category", figures.by_category, "none_category"),
             ("department", figures.by_department, "none_department"),
@@ -253,12 +295,14 @@ def demand_charts(
                 continue
             title = text(f"chart_{key}", chart_lang)
             # Stored names are text: a "$" would start matplotlib's mathtext parser.
-            bar_labels = [name_of(r.key, chart_lang, labels, none_key).replace("$", r"\$")
-                          for r in top]
+            bar_labels = [
+                name_of(r.key, chart_lang, labels, none_key).replace("$", r"\$") for r in top
+            ]
             if family is None:
                 # Without a Chinese font a stored Chinese name would draw as boxes.
-                bar_labels = [lab if lab.isascii() else f"{key} {i}"
-                              for i, lab in enumerate(bar_labels, 1)]
+                bar_labels = [
+                    lab if lab.isascii() else f"{key} {i}" for i, lab in enumerate(bar_labels, 1)
+                ]
             charts.append(Chart(key, title, _bars(top, bar_labels, title, chart_lang)))
         if figures.total.rated:
             title = text("chart_ratings", chart_lang)

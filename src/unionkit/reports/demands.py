@@ -41,8 +41,9 @@ DEFAULT_SATISFIED_GRADES: frozenset[Satisfaction] = frozenset(
 )
 """Grades counted as satisfied unless the caller says otherwise (满意率 as most units publish)."""
 
-_HANDLED = frozenset({DemandState.ACCEPTED, DemandState.IN_PROGRESS,
-                      DemandState.RESOLVED, DemandState.CLOSED})
+_HANDLED = frozenset(
+    {DemandState.ACCEPTED, DemandState.IN_PROGRESS, DemandState.RESOLVED, DemandState.CLOSED}
+)
 _NAT = np.datetime64("NaT", "D")
 
 DayArray = NDArray[np.datetime64]
@@ -110,8 +111,12 @@ class ReportPeriod:
     @property
     def is_calendar_year(self) -> bool:
         """Whether the period is exactly one calendar year."""
-        return (self.start.month, self.start.day, self.end.month, self.end.day) == (1, 1, 12, 31) \
-            and self.start.year == self.end.year
+        return (self.start.month, self.start.day, self.end.month, self.end.day) == (
+            1,
+            1,
+            12,
+            31,
+        ) and self.start.year == self.end.year
 
     def label(self, lang: str = "zh") -> str:
         """A heading for the period: ``2025年`` / ``2025``, or the two dates."""
@@ -132,13 +137,15 @@ def _days(values: Sequence[date | datetime | None]) -> DayArray:
 def _codes(values: Sequence[str | None]) -> tuple[NDArray[np.int32], tuple[str, ...]]:
     names = tuple(sorted({v for v in values if v is not None}))
     index = {name: i for i, name in enumerate(names)}
-    codes = np.fromiter((index[v] if v is not None else -1 for v in values),
-                        dtype=np.int32, count=len(values))
+    codes = np.fromiter(
+        (index[v] if v is not None else -1 for v in values), dtype=np.int32, count=len(values)
+    )
     return codes, names
 
 
-def _enum_codes(values: Sequence[str | None], members: Sequence[LabelledEnum],
-                column: str) -> NDArray[np.int8]:
+def _enum_codes(
+    values: Sequence[str | None], members: Sequence[LabelledEnum], column: str
+) -> NDArray[np.int8]:
     index = {m.value: i for i, m in enumerate(members)}
     out = np.empty(len(values), dtype=np.int8)
     for i, value in enumerate(values):
@@ -182,9 +189,19 @@ class DemandFacts:
 
     def __attrs_post_init__(self) -> None:
         n = len(self.kind)
-        for name in ("state", "category", "department", "submitted", "resolved", "closed",
-                     "deadline", "deadline_estimated", "key_supervision", "reopened",
-                     "satisfaction"):
+        for name in (
+            "state",
+            "category",
+            "department",
+            "submitted",
+            "resolved",
+            "closed",
+            "deadline",
+            "deadline_estimated",
+            "key_supervision",
+            "reopened",
+            "satisfaction",
+        ):
             if len(getattr(self, name)) != n:
                 raise ValueError(
                     f"DemandFacts column {name!r} has {len(getattr(self, name))} entries, "
@@ -192,7 +209,8 @@ class DemandFacts:
                 )
         if n and np.isnat(self.submitted).any():
             raise ValueError(
-                "DemandFacts column 'submitted': every demand needs a date / 缺少提交日期")
+                "DemandFacts column 'submitted': every demand needs a date / 缺少提交日期"
+            )
         if n and int(self.category.max(initial=-1)) >= len(self.categories):
             raise ValueError("DemandFacts column 'category': code without a name / 类别编码越界")
         if n and int(self.department.max(initial=-1)) >= len(self.departments):
@@ -229,6 +247,7 @@ class DemandFacts:
             ValueError: A column holds a value that is not a kind, state or
                 grade (the message names the row and column), or lengths differ.
         """
+
         def days(values: Sequence[date | datetime | None] | DayArray) -> DayArray:
             if isinstance(values, np.ndarray):
                 return values.astype("datetime64[D]")
@@ -284,7 +303,8 @@ def format_rate(numerator: int, denominator: int, lang: str = "zh") -> str:
     if denominator == 0:
         return "无" if lang == "zh" else "—"
     pct = (Decimal(numerator) * 100 / Decimal(denominator)).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP)
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
     if numerator < denominator and pct >= 100:
         pct = Decimal("99.9")
     return f"{pct}%"
@@ -341,8 +361,9 @@ class FigureRow:
     @property
     def closure_rate(self) -> float | None:
         """The closure rate as a fraction, or ``None`` without a denominator."""
-        return self.closure_numerator / self.closure_denominator if self.closure_denominator \
-            else None
+        return (
+            self.closure_numerator / self.closure_denominator if self.closure_denominator else None
+        )
 
     @property
     def on_time_rate(self) -> float | None:
@@ -392,8 +413,11 @@ class DemandFigures:
     working_days_estimated_years: tuple[int, ...] = ()
 
 
-def _workday_index(lo: np.datetime64, hi: np.datetime64, calendar: Workdays | None,
-                   ) -> tuple[NDArray[np.int64], tuple[int, ...]]:
+def _workday_index(
+    lo: np.datetime64,
+    hi: np.datetime64,
+    calendar: Workdays | None,
+) -> tuple[NDArray[np.int64], tuple[int, ...]]:
     """Cumulative working-day count for each day from *lo* to *hi* inclusive."""
     span = np.arange(lo, hi + np.timedelta64(1, "D"), dtype="datetime64[D]")
     weekday = (span.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday (3)
@@ -415,13 +439,17 @@ def _workday_index(lo: np.datetime64, hi: np.datetime64, calendar: Workdays | No
                 continue
             work[where] = flags
     else:
-        estimated = sorted({int(y) for y in
-                            (span.astype("datetime64[Y]").astype(np.int64) + 1970).tolist()})
+        estimated = sorted(
+            {int(y) for y in (span.astype("datetime64[Y]").astype(np.int64) + 1970).tolist()}
+        )
     return np.cumsum(work, dtype=np.int64), tuple(estimated)
 
 
-def _quantiles(values: NDArray[np.float64], codes: NDArray[np.int64], groups: int,
-               ) -> tuple[list[float | None], list[float | None]]:
+def _quantiles(
+    values: NDArray[np.float64],
+    codes: NDArray[np.int64],
+    groups: int,
+) -> tuple[list[float | None], list[float | None]]:
     """Median and 90th percentile (linear interpolation) of *values* per group code."""
     med: list[float | None] = [None] * groups
     p90: list[float | None] = [None] * groups
@@ -431,7 +459,7 @@ def _quantiles(values: NDArray[np.float64], codes: NDArray[np.int64], groups: in
     values, codes = values[order], codes[order]
     bounds = np.searchsorted(codes, np.arange(groups + 1))
     for g in range(groups):
-        chunk = values[bounds[g]:bounds[g + 1]]
+        chunk = values[bounds[g] : bounds[g + 1]]
         if len(chunk):
             med[g], p90[g] = (float(x) for x in np.percentile(chunk, [50, 90]))
     return med, p90
@@ -448,8 +476,11 @@ class _PerDemand:
     grade: NDArray[np.int8]
 
 
-def _rows(codes: NDArray[np.int64], keys: Sequence[str | None], data: _PerDemand,
-          ) -> tuple[FigureRow, ...]:
+def _rows(
+    codes: NDArray[np.int64],
+    keys: Sequence[str | None],
+    data: _PerDemand,
+) -> tuple[FigureRow, ...]:
     groups = len(keys)
     cols, ints, grade_codes = data.flags, data.ints, data.grade
     wd, cd = data.working_days, data.calendar_days
@@ -458,8 +489,10 @@ def _rows(codes: NDArray[np.int64], keys: Sequence[str | None], data: _PerDemand
         return [int(x) for x in np.bincount(codes[mask], minlength=groups)]
 
     counts = {name: count(mask) for name, mask in cols.items()}
-    sums = {name: [int(x) for x in np.bincount(codes, weights=v, minlength=groups)]
-            for name, v in ints.items()}
+    sums = {
+        name: [int(x) for x in np.bincount(codes, weights=v, minlength=groups)]
+        for name, v in ints.items()
+    }
     grades = [count(grade_codes == g) for g in range(len(GRADES))]
     wd_med, wd_p90 = _quantiles(wd, codes, groups)
     cd_med, cd_p90 = _quantiles(cd, codes, groups)
@@ -586,11 +619,18 @@ def compute_demand_figures(
         index, estimated_years = _workday_index(first, last, calendar)
         sub_i = (submitted - first).astype(np.int64)
         res_i = np.where(has_answer, (resolved - first).astype(np.int64), 0)
-        working_days = np.where(has_answer, (index[res_i] - index[sub_i]).astype(np.float64),
-                                np.nan)
-        answered_years = np.unique(np.concatenate([
-            submitted[has_answer].astype("datetime64[Y]"),
-            resolved[has_answer].astype("datetime64[Y]")]).astype(np.int64) + 1970).tolist()
+        working_days = np.where(
+            has_answer, (index[res_i] - index[sub_i]).astype(np.float64), np.nan
+        )
+        answered_years = np.unique(
+            np.concatenate(
+                [
+                    submitted[has_answer].astype("datetime64[Y]"),
+                    resolved[has_answer].astype("datetime64[Y]"),
+                ]
+            ).astype(np.int64)
+            + 1970
+        ).tolist()
         estimated_years = tuple(y for y in estimated_years if y in answered_years)
 
     cols: dict[str, NDArray[np.bool_]] = {
@@ -616,8 +656,13 @@ def compute_demand_figures(
         "key_proposals": key & (kind == KINDS.index(DemandKind.PROPOSAL)),
         "key": key,
     }
-    data = _PerDemand(flags=cols, ints={"reopen_events": facts.reopened[keep].astype(np.int64)},
-                      working_days=working_days, calendar_days=calendar_days, grade=grade)
+    data = _PerDemand(
+        flags=cols,
+        ints={"reopen_events": facts.reopened[keep].astype(np.int64)},
+        working_days=working_days,
+        calendar_days=calendar_days,
+        grade=grade,
+    )
 
     def breakdown(codes: NDArray[np.integer], names: Sequence[str]) -> tuple[FigureRow, ...]:
         codes64 = codes.astype(np.int64)
@@ -630,8 +675,9 @@ def compute_demand_figures(
         return tuple(r for r in rows if r.received)
 
     total = _rows(np.zeros(len(kind), dtype=np.int64), [None], data)[0]
-    by_kind = tuple(r for r in _rows(kind.astype(np.int64), [k.value for k in KINDS], data)
-                    if r.received)
+    by_kind = tuple(
+        r for r in _rows(kind.astype(np.int64), [k.value for k in KINDS], data) if r.received
+    )
 
     months = np.arange(lo.astype("datetime64[M]"), hi.astype("datetime64[M]") + 1)
     sub_m = np.searchsorted(months, submitted.astype("datetime64[M]"))

@@ -51,6 +51,10 @@ def demand_figures(
 
     facts = read_demand_facts(store, period.start, period.end)
     return compute_demand_figures(
-        facts, period, closure_basis=closure_basis, satisfied_grades=satisfied_grades,
-        calendar=calendar if calendar is not None else store.workflow.calendar, as_of=as_of,
+        facts,
+        period,
+        closure_basis=closure_basis,
+        satisfied_grades=satisfied_grades,
+        calendar=calendar if calendar is not None else store.workflow.calendar,
+        as_of=as_of,
     )

@@ -27,15 +27,19 @@ figure img { max-width: 100%; }
 
 
 def _table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    head = "".join(f'<th{"" if i == 0 else " class=n"}>{escape(h)}</th>'
-                   for i, h in enumerate(headers))
+    head = "".join(
+        f"<th{'' if i == 0 else ' class=n'}>{escape(h)}</th>" for i, h in enumerate(headers)
+    )
     body = "".join(
-        "<tr>" + "".join(f'<td{"" if i == 0 else " class=n"}>{escape(c)}</td>'
-                         for i, c in enumerate(row)) + "</tr>"
+        "<tr>"
+        + "".join(f"<td{'' if i == 0 else ' class=n'}>{escape(c)}</td>" for i, c in enumerate(row))
+        + "</tr>"
         for row in rows
     )
-    return f"<h2>{escape(title)}</h2>\n<table><thead><tr>{head}</tr></thead>" \
-           f"<tbody>{body}</tbody></table>"
+    return (
+        f"<h2>{escape(title)}</h2>\n<table><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table>"
+    )
 
 
 def to_html(
@@ -75,8 +79,9 @@ def to_html(
         f"<style>\n{_STYLE}\n</style></head>",
         "<body>",
         f"<h1>{escape(title)}</h1>",
-        _table(text("summary", lg), (text("figure", lg), text("value", lg)),
-               summary_lines(figures, lg)),
+        _table(
+            text("summary", lg), (text("figure", lg), text("value", lg)), summary_lines(figures, lg)
+        ),
     ]
     extra_notes: list[str] = []
     if chart_set is None and charts:
@@ -88,9 +93,11 @@ def to_html(
         extra_notes.extend(chart_set.notes)
         for chart in chart_set.charts:
             data = base64.b64encode(chart.png).decode("ascii")
-            parts.append(f'<figure id="chart-{escape(chart.key)}">'
-                         f'<img alt="{escape(chart.title)}" src="data:image/png;base64,{data}">'
-                         f"<figcaption>{escape(chart.title)}</figcaption></figure>")
+            parts.append(
+                f'<figure id="chart-{escape(chart.key)}">'
+                f'<img alt="{escape(chart.title)}" src="data:image/png;base64,{data}">'
+                f"<figcaption>{escape(chart.title)}</figcaption></figure>"
+            )
     parts += [_table(t.title, t.headers, t.rows) for t in breakdown_tables(figures, lg, names)]
     parts += [f'<p class="note">{escape(n)}</p>' for n in [*notes(figures, lg), *extra_notes]]
     parts += [f'<p class="note">{escape(text("generated_by", lg))}</p>', "</body>", "</html>"]

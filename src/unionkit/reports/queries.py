@@ -48,8 +48,9 @@ def _epoch_day_postgresql(element: _EpochDay, compiler: SQLCompiler, **kw: Any) 
 
 @compiles(_EpochDay)
 def _epoch_day_other(element: _EpochDay, compiler: SQLCompiler, **kw: Any) -> str:
-    raise CompileError(f"the demand report supports SQLite and PostgreSQL, not "
-                       f"{compiler.dialect.name}")
+    raise CompileError(
+        f"the demand report supports SQLite and PostgreSQL, not {compiler.dialect.name}"
+    )
 
 
 def _code(column: ColumnElement[Any], values: Sequence[str | None]) -> ColumnElement[int]:
@@ -64,8 +65,9 @@ def _day(column: ColumnElement[Any]) -> ColumnElement[int]:
 
 def _days(values: Sequence[int]) -> NDArray[np.datetime64]:
     raw = np.fromiter(values, dtype=np.int64, count=len(values))
-    return np.where(raw == _NONE, np.datetime64("NaT", "D"),
-                    raw.astype("datetime64[D]")).astype("datetime64[D]")
+    return np.where(raw == _NONE, np.datetime64("NaT", "D"), raw.astype("datetime64[D]")).astype(
+        "datetime64[D]"
+    )
 
 
 def read_demand_facts(store: Store | Engine, start: date, end: date) -> DemandFacts:
@@ -92,19 +94,24 @@ def read_demand_facts(store: Store | Engine, start: date, end: date) -> DemandFa
     """
     engine = store if isinstance(store, Engine) else store.engine
     d = demands.c
-    period = and_(d.submitted_at >= datetime.combine(start, time.min),
-                  d.submitted_at < datetime.combine(date.fromordinal(end.toordinal() + 1),
-                                                    time.min))
+    period = and_(
+        d.submitted_at >= datetime.combine(start, time.min),
+        d.submitted_at < datetime.combine(date.fromordinal(end.toordinal() + 1), time.min),
+    )
     with engine.connect() as conn:
         if engine.dialect.name == "postgresql":
             # The code lists and the rows must come from one snapshot.
             conn.execution_options(isolation_level="REPEATABLE READ")
         categories = sorted(
-            v for v in conn.execute(select(d.category).where(period).distinct()).scalars()
-            if v is not None)
+            v
+            for v in conn.execute(select(d.category).where(period).distinct()).scalars()
+            if v is not None
+        )
         departments = sorted(
-            v for v in conn.execute(select(d.department).where(period).distinct()).scalars()
-            if v is not None)
+            v
+            for v in conn.execute(select(d.department).where(period).distinct()).scalars()
+            if v is not None
+        )
         kinds = [k.value for k in DemandKind]
         states = [s.value for s in DemandState]
         grades: list[str | None] = [None, *(g.value for g in Satisfaction)]
@@ -164,5 +171,6 @@ def _raise_unknown(conn: Any, period: ColumnElement[bool]) -> None:
             .limit(1)
         ).first()
         if bad is not None:
-            raise ValueError(f"demand {bad[0]!r}: field {name!r}: unknown value {bad[1]!r} / "
-                             f"未知取值")
+            raise ValueError(
+                f"demand {bad[0]!r}: field {name!r}: unknown value {bad[1]!r} / 未知取值"
+            )

@@ -62,8 +62,11 @@ def summary_lines(figures: DemandFigures, lang: str = "zh") -> list[tuple[str, s
     """
     lg = check_lang(lang)
     t = figures.total
-    grades = "、".join(g.label_zh for g in figures.satisfied_grades) if lg == "zh" \
+    grades = (
+        "、".join(g.label_zh for g in figures.satisfied_grades)
+        if lg == "zh"
         else ", ".join(g.label_en for g in figures.satisfied_grades)
+    )
     closure = format_rate(t.closure_numerator, t.closure_denominator, lg)
     basis = text("closure_basis", lg, basis=figures.closure_basis.label(lg))
     on_time = text("on_time_detail", lg, on_time=t.on_time, base=t.on_time_base)
@@ -77,11 +80,22 @@ def summary_lines(figures: DemandFigures, lang: str = "zh") -> list[tuple[str, s
         (text("rejected", lg), str(t.rejected)),
         (text("merged", lg), str(t.merged)),
         (text("open", lg), str(t.open)),
-        (text("closure_rate", lg),
-         f"{closure} ({t.closure_numerator} / {t.closure_denominator}; {basis})"),
-        (text("answer_rate", lg), f"{format_rate(t.answered, t.received, lg)} ("
-         + text("answer_basis", lg, n=t.answered, d=t.received,
-                basis=ANSWER_BASIS[0 if lg == "zh" else 1]) + ")"),
+        (
+            text("closure_rate", lg),
+            f"{closure} ({t.closure_numerator} / {t.closure_denominator}; {basis})",
+        ),
+        (
+            text("answer_rate", lg),
+            f"{format_rate(t.answered, t.received, lg)} ("
+            + text(
+                "answer_basis",
+                lg,
+                n=t.answered,
+                d=t.received,
+                basis=ANSWER_BASIS[0 if lg == "zh" else 1],
+            )
+            + ")",
+        ),
         (text("on_time_rate", lg), f"{format_rate(t.on_time, t.on_time_base, lg)} ({on_time})"),
         (text("overdue_open", lg, as_of=figures.as_of.isoformat()), str(t.overdue_open)),
         (text("wd_median", lg), _days(t.working_days_median, lg)),
@@ -99,8 +113,14 @@ def summary_lines(figures: DemandFigures, lang: str = "zh") -> list[tuple[str, s
 def notes(figures: DemandFigures, lang: str = "zh") -> list[str]:
     """The footnotes a report must carry: what it covers and every estimate it contains."""
     lg = check_lang(lang)
-    out = [text("period_note", lg, start=figures.period.start.isoformat(),
-                end=figures.period.end.isoformat())]
+    out = [
+        text(
+            "period_note",
+            lg,
+            start=figures.period.start.isoformat(),
+            end=figures.period.end.isoformat(),
+        )
+    ]
     if figures.working_days_estimated_years:
         years = "、".join(str(y) for y in figures.working_days_estimated_years)
         out.append(text("estimated_years", lg, years=years))
@@ -125,12 +145,22 @@ def _row_cells(name: str, r: FigureRow, lang: Lang) -> tuple[str, ...]:
     )
 
 
-_COLUMNS = ("col_received", "col_handled", "col_closed", "col_closure", "col_on_time",
-            "col_wd_median", "col_satisfaction", "col_proposals", "col_key")
+_COLUMNS = (
+    "col_received",
+    "col_handled",
+    "col_closed",
+    "col_closure",
+    "col_on_time",
+    "col_wd_median",
+    "col_satisfaction",
+    "col_proposals",
+    "col_key",
+)
 
 
-def breakdown_tables(figures: DemandFigures, lang: str = "zh",
-                     names: Mapping[str, tuple[str, str]] | None = None) -> list[Table]:
+def breakdown_tables(
+    figures: DemandFigures, lang: str = "zh", names: Mapping[str, tuple[str, str]] | None = None
+) -> list[Table]:
     """
     The tables by kind, category and department, and the ratings and monthly tables.
 
@@ -146,28 +176,34 @@ def breakdown_tables(figures: DemandFigures, lang: str = "zh",
     lg = check_lang(lang)
     labels = dict(CATEGORY_NAMES) if names is None else dict(names)
 
-    def table(title: str, first: str, rows: Sequence[FigureRow], none_key: str,
-              kinds: bool = False) -> Table:
+    def table(
+        title: str, first: str, rows: Sequence[FigureRow], none_key: str, kinds: bool = False
+    ) -> Table:
         cells = []
         for r in sorted(rows, key=lambda r: (-r.received, r.key or "")):
-            name = DemandKind(r.key).label(lg) if kinds and r.key else \
-                name_of(r.key, lg, labels, none_key)
+            name = (
+                DemandKind(r.key).label(lg)
+                if kinds and r.key
+                else name_of(r.key, lg, labels, none_key)
+            )
             cells.append(_row_cells(name, r, lg))
-        return Table(text(title, lg), (text(first, lg), *(text(c, lg) for c in _COLUMNS)),
-                     tuple(cells))
+        return Table(
+            text(title, lg), (text(first, lg), *(text(c, lg) for c in _COLUMNS)), tuple(cells)
+        )
 
     t = figures.total
     ratings = Table(
         text("ratings", lg),
         (text("grade", lg), text("count", lg), text("share", lg)),
-        tuple((g.label(lg), str(n), format_rate(n, t.rated, lg))
-              for g, n in zip(GRADES, t.grades, strict=True)),
+        tuple(
+            (g.label(lg), str(n), format_rate(n, t.rated, lg))
+            for g, n in zip(GRADES, t.grades, strict=True)
+        ),
     )
     monthly = Table(
         text("monthly", lg),
         (text("month", lg), text("col_received", lg), text("col_closed", lg)),
-        tuple((m.month.strftime("%Y-%m"), str(m.received), str(m.closed))
-              for m in figures.monthly),
+        tuple((m.month.strftime("%Y-%m"), str(m.received), str(m.closed)) for m in figures.monthly),
     )
     return [
         table("by_kind", "name_kind", figures.by_kind, "none_category", kinds=True),
@@ -178,11 +214,16 @@ def breakdown_tables(figures: DemandFigures, lang: str = "zh",
     ]
 
 
-_MD_ESCAPES = str.maketrans({
-    "&": "&amp;", "<": "&lt;", ">": "&gt;",
-    **{c: "\\" + c for c in "\\`*_[]|#!~"},
-    "\n": " ", "\r": " ",
-})
+_MD_ESCAPES = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        **{c: "\\" + c for c in "\\`*_[]|#!~"},
+        "\n": " ",
+        "\r": " ",
+    }
+)
 
 
 def _md_cell(value: str) -> str:
@@ -192,14 +233,17 @@ def _md_cell(value: str) -> str:
 
 
 def _md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    out = ["| " + " | ".join(_md_cell(h) for h in headers) + " |",
-           "|" + "|".join("---" if i == 0 else "---:" for i in range(len(headers))) + "|"]
+    out = [
+        "| " + " | ".join(_md_cell(h) for h in headers) + " |",
+        "|" + "|".join("---" if i == 0 else "---:" for i in range(len(headers))) + "|",
+    ]
     out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
     return out
 
 
-def to_markdown(figures: DemandFigures, lang: str = "zh",
-                names: Mapping[str, tuple[str, str]] | None = None) -> str:
+def to_markdown(
+    figures: DemandFigures, lang: str = "zh", names: Mapping[str, tuple[str, str]] | None = None
+) -> str:
     """
     The report as a Markdown document: title, summary, breakdown tables, notes.
 
@@ -214,8 +258,12 @@ def to_markdown(figures: DemandFigures, lang: str = "zh",
     .. versionadded:: 0.1.0
     """
     lg = check_lang(lang)
-    lines = [f"# {text('title', lg, period=figures.period.label(lg))}", "",
-             f"## {text('summary', lg)}", ""]
+    lines = [
+        f"# {text('title', lg, period=figures.period.label(lg))}",
+        "",
+        f"## {text('summary', lg)}",
+        "",
+    ]
     lines += _md_table((text("figure", lg), text("value", lg)), summary_lines(figures, lg))
     for table in breakdown_tables(figures, lg, names):
         lines += ["", f"## {table.title}", ""]
@@ -225,8 +273,9 @@ def to_markdown(figures: DemandFigures, lang: str = "zh",
     return "\n".join(lines) + "\n"
 
 
-def to_rich(figures: DemandFigures, lang: str = "zh",
-            names: Mapping[str, tuple[str, str]] | None = None) -> RichGroup:
+def to_rich(
+    figures: DemandFigures, lang: str = "zh", names: Mapping[str, tuple[str, str]] | None = None
+) -> RichGroup:
     """
     The report as rich tables for the terminal (needs the ``[cli]`` extra).
 

@@ -28,6 +28,7 @@ __all__ = [
     "read_rule_files",
 ]
 
+
 @frozen
 class RuleBundle:
     """
@@ -104,12 +105,14 @@ def make_parameter(name: str, spec: ParameterSpec, layer: str, where: str) -> Pa
             try:
                 value = Scale(tuple(Bracket(t, a) for t, a in pairs), spec.kind or "amount")
             except ParameterError as exc:
-                raise RuleDefinitionError(f"{where}: parameter {name!r} on {effective}: "
-                                          f"{exc}") from exc
+                raise RuleDefinitionError(
+                    f"{where}: parameter {name!r} on {effective}: {exc}"
+                ) from exc
         values.append(ParameterValue(effective, value, provenance))
     try:
-        return Parameter(name, spec.unit, spec.description_zh, spec.description_en,
-                         tuple(values), layer)
+        return Parameter(
+            name, spec.unit, spec.description_zh, spec.description_en, tuple(values), layer
+        )
     except ParameterError as exc:
         raise RuleDefinitionError(f"{where}: {exc}") from exc
 
@@ -192,8 +195,7 @@ def read_rule_files(
             except RuleSyntaxError as exc:
                 base = doc.value_lines.get(("rules", i, "expr"), doc.line_of(("rules", i)))
                 raise RuleDefinitionError(
-                    f"{doc.name}, line {base + exc.line - 1}, rule {rspec.name!r}: "
-                    f"expr: {exc}",
+                    f"{doc.name}, line {base + exc.line - 1}, rule {rspec.name!r}: expr: {exc}",
                     rule=rspec.name,
                 ) from exc
             description = rspec.description

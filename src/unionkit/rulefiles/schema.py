@@ -99,11 +99,15 @@ class ParameterSpec(Strict):
     def _values_match_kind(self) -> Self:
         for when, value in self.values.items():
             if self.kind is None and isinstance(value, list):
-                raise ValueError(f"{when}: a list of brackets needs kind: amount or "
-                                 "marginal_rate / 分档表需要写明 kind")
+                raise ValueError(
+                    f"{when}: a list of brackets needs kind: amount or "
+                    "marginal_rate / 分档表需要写明 kind"
+                )
             if self.kind is not None and not isinstance(value, list):
-                raise ValueError(f"{when}: a scale value must be a list of [threshold, amount] "
-                                 "/ 分档表取值应为 [门槛, 金额] 列表")
+                raise ValueError(
+                    f"{when}: a scale value must be a list of [threshold, amount] "
+                    "/ 分档表取值应为 [门槛, 金额] 列表"
+                )
         return self
 
 
@@ -215,7 +219,7 @@ def validation_problems(doc: YamlDocument, exc: ValidationError, prefix: Path_ =
         # pydantic reports a union's member name in loc: drop non-data parts for line lookup
         where = doc.where(loc)
         rule = _rule_name_at(doc, loc)
-        field = ".".join(str(p) for p in loc[len(prefix):]) or "(file)"
+        field = ".".join(str(p) for p in loc[len(prefix) :]) or "(file)"
         zh = _ZH.get(err["type"], "取值无效")
         lines.append(f"{where}{rule}: {field}: {err['msg']} / {zh}")
     more = len(exc.errors()) - 10

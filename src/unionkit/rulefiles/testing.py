@@ -191,19 +191,28 @@ def rows_to_columns(
             out[name] = arr
         elif kind == "date":
             out[name] = np.array(
-                [np.datetime64("NaT") if v is None else np.datetime64(cast(date, v), "D")
-                 for v in raw],
+                [
+                    np.datetime64("NaT") if v is None else np.datetime64(cast(date, v), "D")
+                    for v in raw
+                ],
                 dtype="datetime64[D]",
             ).reshape(n)
         elif kind == "number":
-            out[name] = np.array([math.nan if v is None else float(v)  # type: ignore[arg-type]
-                                  for v in raw], dtype=np.float64).reshape(n)
+            out[name] = np.array(
+                [
+                    math.nan if v is None else float(v)  # type: ignore[arg-type]
+                    for v in raw
+                ],
+                dtype=np.float64,
+            ).reshape(n)
         else:
             if kind == "bool":
                 data = np.array([bool(v) for v in raw], dtype=bool).reshape(n)
             else:
-                data = np.array([0 if v is None else int(v) for v in raw],  # type: ignore[call-overload]
-                                dtype=np.int64).reshape(n)
+                data = np.array(
+                    [0 if v is None else int(v) for v in raw],  # type: ignore[call-overload]
+                    dtype=np.int64,
+                ).reshape(n)
             out[name] = np.ma.MaskedArray(data, mask=missing) if missing.any() else data
     return out
 
@@ -229,7 +238,9 @@ def _build(
 
 
 def _check_member(
-    doc: YamlDocument, at: tuple[str | int, ...], row: Mapping[str, object],
+    doc: YamlDocument,
+    at: tuple[str | int, ...],
+    row: Mapping[str, object],
     fields: Mapping[str, ValueType],
 ) -> list[str]:
     problems = []
@@ -242,11 +253,14 @@ def _check_member(
             continue
         if value is None or _fits(value, str(vtype)):
             continue
-        problems.append(f"{where}: field {key!r} needs a {vtype} value, not {value!r} / "
-                        f"字段 {key!r} 应为{vtype.label_zh}")
+        problems.append(
+            f"{where}: field {key!r} needs a {vtype} value, not {value!r} / "
+            f"字段 {key!r} 应为{vtype.label_zh}"
+        )
     if row.get("member_id") is None:
-        problems.append(f"{doc.where(at)}: every member needs a member_id / "
-                        "每个成员都需要 member_id")
+        problems.append(
+            f"{doc.where(at)}: every member needs a member_id / 每个成员都需要 member_id"
+        )
     return problems
 
 
@@ -305,11 +319,15 @@ def _same(want: object, got: object, kind: str) -> bool:
     if kind == "bool":
         return want is got or (isinstance(want, bool) and want == got)
     if kind == "money":
-        return isinstance(want, int | Decimal) and not isinstance(want, bool) \
+        return (
+            isinstance(want, int | Decimal)
+            and not isinstance(want, bool)
             and Decimal(want) == Decimal(str(got))
+        )
     if kind == "number":
         return isinstance(want, int | Decimal) and math.isclose(
-            float(want), float(str(got)), rel_tol=1e-9, abs_tol=1e-9)
+            float(want), float(str(got)), rel_tol=1e-9, abs_tol=1e-9
+        )
     if kind == "int":
         return isinstance(want, int) and not isinstance(want, bool) and want == got
     return want == got
@@ -324,7 +342,10 @@ def _show(value: object) -> str:
 
 
 def _run_case(
-    doc: YamlDocument, index: int, case: RuleTestCaseSpec, ruleset: RuleSet,
+    doc: YamlDocument,
+    index: int,
+    case: RuleTestCaseSpec,
+    ruleset: RuleSet,
     fields: Mapping[str, ValueType],
 ) -> list[str]:
     from unionkit.errors import RuleDefinitionError
@@ -337,17 +358,22 @@ def _run_case(
         rows.append({**MEMBER_DEFAULTS, **member})
     ids = [str(row.get("member_id")) for row in rows]
     if len(set(ids)) != len(ids):
-        problems.append(f"{doc.where((*at, 'members'))}: member_id values must be unique / "
-                        "member_id 不能重复")
+        problems.append(
+            f"{doc.where((*at, 'members'))}: member_id values must be unique / member_id 不能重复"
+        )
     rules = ruleset.rules
     for member_id, expected in case.expect.items():
         if member_id not in ids:
-            problems.append(f"{doc.where((*at, 'expect', member_id))}: no member {member_id!r} "
-                            "in this case / 本用例中没有该成员")
+            problems.append(
+                f"{doc.where((*at, 'expect', member_id))}: no member {member_id!r} "
+                "in this case / 本用例中没有该成员"
+            )
         for rule in expected:
             if rule not in rules:
-                problems.append(f"{doc.where((*at, 'expect', member_id, rule))}: unknown rule "
-                                f"{rule!r} / 未知规则 {rule!r}")
+                problems.append(
+                    f"{doc.where((*at, 'expect', member_id, rule))}: unknown rule "
+                    f"{rule!r} / 未知规则 {rule!r}"
+                )
     if problems:
         raise RuleDefinitionError("\n".join(problems))
     wanted = sorted({rule for expected in case.expect.values() for rule in expected})
@@ -365,13 +391,20 @@ def _run_case(
                 lines.append((member_id, rule, _show(want), _show(got)))
                 explained.append(f"--- why {rule} for {member_id} ---\n{single}")
             elif not _same(got, single.value, kind):
-                lines.append((member_id, rule, f"{_show(want)} (batch)",
-                              f"{_show(single.value)} (explain)"))
+                lines.append(
+                    (member_id, rule, f"{_show(want)} (batch)", f"{_show(single.value)} (explain)")
+                )
     if not lines:
         return []
     head = ("member", "rule", "expected", "actual")
     widths = [max(len(r[k]) for r in [head, *lines]) for k in range(4)]
-    table = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-             for r in [head, *lines]]
-    return [f"as of {case.as_of}: {len(lines)} value(s) differ / {len(lines)} 个结果与预期不符",
-            *table, "", *explained]
+    table = [
+        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+        for r in [head, *lines]
+    ]
+    return [
+        f"as of {case.as_of}: {len(lines)} value(s) differ / {len(lines)} 个结果与预期不符",
+        *table,
+        "",
+        *explained,
+    ]

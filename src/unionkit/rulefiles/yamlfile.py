@@ -101,9 +101,7 @@ def _source_text(source: RuleSource) -> tuple[str, str]:
             f"{name}: not UTF-8 text ({exc.reason}) / 不是 UTF-8 编码的文本"
         ) from exc
     except OSError as exc:
-        raise RuleDefinitionError(
-            f"{name}: cannot be read ({exc.strerror}) / 无法读取"
-        ) from exc
+        raise RuleDefinitionError(f"{name}: cannot be read ({exc.strerror}) / 无法读取") from exc
 
 
 class _Walker:
@@ -122,17 +120,24 @@ class _Walker:
     def walk(self, node: yaml.Node, path: Path_) -> object:
         self.count += 1
         if self.count > MAX_YAML_NODES:
-            raise self.fail(node, f"more than {MAX_YAML_NODES} values (alias expansion?)",
-                            f"超过{MAX_YAML_NODES}个值（别名展开过多？）")
+            raise self.fail(
+                node,
+                f"more than {MAX_YAML_NODES} values (alias expansion?)",
+                f"超过{MAX_YAML_NODES}个值（别名展开过多？）",
+            )
         if len(path) > MAX_YAML_DEPTH:
-            raise self.fail(node, f"nested more than {MAX_YAML_DEPTH} levels",
-                            f"嵌套超过{MAX_YAML_DEPTH}层")
+            raise self.fail(
+                node, f"nested more than {MAX_YAML_DEPTH} levels", f"嵌套超过{MAX_YAML_DEPTH}层"
+            )
         line = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
             self.value_lines[path] = line
             if node.tag != _MAP:
-                raise self.fail(node, f"the tag {node.tag!r} is not allowed in a rule file",
-                                f"规则文件中不允许标签 {node.tag!r}")
+                raise self.fail(
+                    node,
+                    f"the tag {node.tag!r} is not allowed in a rule file",
+                    f"规则文件中不允许标签 {node.tag!r}",
+                )
             out: dict[str, object] = {}
             for key_node, value_node in node.value:
                 key = self.scalar(key_node)
@@ -141,20 +146,25 @@ class _Walker:
                 if isinstance(key, bool) or not isinstance(key, (str, int)):
                     raise self.fail(key_node, "keys must be text or dates", "键必须是文本或日期")
                 if key == "<<":
-                    raise self.fail(key_node, "merge keys (<<) are not supported",
-                                    "不支持合并键 (<<)")
+                    raise self.fail(
+                        key_node, "merge keys (<<) are not supported", "不支持合并键 (<<)"
+                    )
                 text_key = str(key)
                 if text_key in out:
-                    raise self.fail(key_node, f"the key {text_key!r} appears twice",
-                                    f"键 {text_key!r} 重复出现")
+                    raise self.fail(
+                        key_node, f"the key {text_key!r} appears twice", f"键 {text_key!r} 重复出现"
+                    )
                 self.key_lines[(*path, text_key)] = key_node.start_mark.line + 1
                 out[text_key] = self.walk(value_node, (*path, text_key))
             return out
         if isinstance(node, yaml.SequenceNode):
             self.value_lines[path] = line
             if node.tag != _SEQ:
-                raise self.fail(node, f"the tag {node.tag!r} is not allowed in a rule file",
-                                f"规则文件中不允许标签 {node.tag!r}")
+                raise self.fail(
+                    node,
+                    f"the tag {node.tag!r} is not allowed in a rule file",
+                    f"规则文件中不允许标签 {node.tag!r}",
+                )
             return [self.walk(item, (*path, i)) for i, item in enumerate(node.value)]
         block = isinstance(node, yaml.ScalarNode) and node.style in ("|", ">")
         self.value_lines[path] = line + (1 if block else 0)
@@ -170,27 +180,40 @@ class _Walker:
             except InvalidOperation as exc:
                 raise self.fail(node, f"{node.value!r} is not a number", "不是数字") from exc
             if not value.is_finite():
-                raise self.fail(node, "infinite or NaN numbers are not allowed",
-                                "不允许无穷大或 NaN")
+                raise self.fail(
+                    node, "infinite or NaN numbers are not allowed", "不允许无穷大或 NaN"
+                )
             if value and abs(value.adjusted()) > 18:
                 # 1.0e400 is finite for Decimal but no amount, rate or age is that large.
-                raise self.fail(node, "number too large or too small (at most 18 digits "
-                                "either side of the point)", "数字过大或过小")
+                raise self.fail(
+                    node,
+                    "number too large or too small (at most 18 digits either side of the point)",
+                    "数字过大或过小",
+                )
             return value
         if node.tag == _INT and len(str(node.value)) > 40:
             raise self.fail(node, "number too long", "数字过长")
         try:
             value_obj: object = self.loader.construct_object(node)
         except yaml.YAMLError as exc:
-            raise self.fail(node, f"the tag {node.tag!r} is not allowed in a rule file "
-                            "(a rule file is data, not code)",
-                            f"规则文件中不允许标签 {node.tag!r}（规则文件只是数据）") from exc
+            raise self.fail(
+                node,
+                f"the tag {node.tag!r} is not allowed in a rule file "
+                "(a rule file is data, not code)",
+                f"规则文件中不允许标签 {node.tag!r}（规则文件只是数据）",
+            ) from exc
         if isinstance(value_obj, datetime):
-            raise self.fail(node, "a date-time is not allowed here; write a date (YYYY-MM-DD)",
-                            "此处不允许日期时间，请写日期 (YYYY-MM-DD)")
+            raise self.fail(
+                node,
+                "a date-time is not allowed here; write a date (YYYY-MM-DD)",
+                "此处不允许日期时间，请写日期 (YYYY-MM-DD)",
+            )
         if not isinstance(value_obj, (str, int, bool, date, type(None))):
-            raise self.fail(node, f"the tag {node.tag!r} is not allowed in a rule file",
-                            f"规则文件中不允许标签 {node.tag!r}")
+            raise self.fail(
+                node,
+                f"the tag {node.tag!r} is not allowed in a rule file",
+                f"规则文件中不允许标签 {node.tag!r}",
+            )
         return value_obj
 
 
@@ -237,9 +260,7 @@ def read_yaml(source: RuleSource) -> YamlDocument:
     except yaml.YAMLError as exc:
         raise RuleDefinitionError(f"{name}: not valid YAML: {exc} / YAML 格式错误") from exc
     except RecursionError as exc:
-        raise RuleDefinitionError(
-            f"{name}: nested too deeply / 嵌套过深"
-        ) from exc
+        raise RuleDefinitionError(f"{name}: nested too deeply / 嵌套过深") from exc
     finally:
         loader.dispose()
     return YamlDocument(name, data, walker.key_lines, walker.value_lines)

@@ -27,8 +27,12 @@ Array = Any
 
 
 def evaluate_arrays(
-    program: Program, data: Any, as_of: dt.date, rules: Sequence[str] | None = None,
-    *, money_unit: MoneyUnit = "fen",
+    program: Program,
+    data: Any,
+    as_of: dt.date,
+    rules: Sequence[str] | None = None,
+    *,
+    money_unit: MoneyUnit = "fen",
 ) -> tuple[dict[str, tuple[Array, Array | None]], Columns]:
     """
     Evaluate *rules* and return per-member ``(values, missing)`` arrays and the input columns.
@@ -57,9 +61,14 @@ def evaluate_arrays(
     return out, cols
 
 
-def evaluate(program: Program, data: Any, as_of: dt.date,
-             rules: Sequence[str] | None = None, *,
-             money_unit: MoneyUnit = "fen") -> BatchResult:
+def evaluate(
+    program: Program,
+    data: Any,
+    as_of: dt.date,
+    rules: Sequence[str] | None = None,
+    *,
+    money_unit: MoneyUnit = "fen",
+) -> BatchResult:
     """
     Evaluate *rules* of *program* over *data*; see :meth:`RuleSet.evaluate`.
 
@@ -80,5 +89,10 @@ def evaluate(program: Program, data: Any, as_of: dt.date,
             result.insert(0, "member_id", ids.to_numpy())
         else:
             result.insert_column(0, ids)
-    return BatchResult(result, program.version, as_of, tuple(wanted),
-                       {n: program.rules[n].value_type for n in wanted})
+    return BatchResult(
+        result,
+        program.version,
+        as_of,
+        tuple(wanted),
+        {n: program.rules[n].value_type for n in wanted},
+    )

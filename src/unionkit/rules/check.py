@@ -29,10 +29,15 @@ from unionkit.rules.values import NUMERIC, arith_type, common_type, convertible
 __all__ = ["NUMERIC", "arith_type", "common_type", "convertible", "infer_types"]
 
 V = ValueType
+
+
 def _params_in(node: Expr) -> set[str]:
     # Which parameters the failing part reads: lets the plugin host blame the plugin that set one.
-    return {n.name if isinstance(n, Param) else n.param for n in walk(node)
-            if isinstance(n, Param | ScaleLookup)}
+    return {
+        n.name if isinstance(n, Param) else n.param
+        for n in walk(node)
+        if isinstance(n, Param | ScaleLookup)
+    }
 
 
 class _Checker:
@@ -57,7 +62,8 @@ class _Checker:
         return RuleDefinitionError(
             f"rule {self.rule!r}: {en} in `{to_text(node)}` / "
             f"规则 {self.rule}：{zh}（{to_text(node)}）",
-            rule=self.rule, parameters=sorted(_params_in(node)),
+            rule=self.rule,
+            parameters=sorted(_params_in(node)),
         )
 
     def infer(self, e: Expr) -> ValueType:
@@ -71,8 +77,11 @@ class _Checker:
     def _numeric(self, e: Expr, node: Expr, what: str) -> ValueType:
         t = self.infer(e)
         if t not in NUMERIC:
-            raise self.fail(node, f"{what} needs numbers, got {t.value}",
-                            f"{what} 需要数值，得到的是{t.label_zh}")
+            raise self.fail(
+                node,
+                f"{what} needs numbers, got {t.value}",
+                f"{what} 需要数值，得到的是{t.label_zh}",
+            )
         return t
 
     def _infer(self, e: Expr) -> ValueType:
@@ -86,8 +95,11 @@ class _Checker:
                 raise self.fail(e, f"unknown parameter {e.name!r}", f"未知参数 {e.name}")
             pt = self.param_types[e.name]
             if pt is None:
-                raise self.fail(e, f"parameter {e.name!r} is a scale; use scale(...)",
-                                f"参数 {e.name} 是分档表，请用 scale(...)")
+                raise self.fail(
+                    e,
+                    f"parameter {e.name!r} is a scale; use scale(...)",
+                    f"参数 {e.name} 是分档表，请用 scale(...)",
+                )
             return pt
         if isinstance(e, Lit):
             return e.vtype
@@ -102,8 +114,11 @@ class _Checker:
             lt, rt = self.infer(e.left), self.infer(e.right)
             out = arith_type(e.op, lt, rt)
             if out is None:
-                raise self.fail(e, f"cannot compute {lt.value} {e.op} {rt.value}",
-                                f"不能对{lt.label_zh}和{rt.label_zh}做“{e.op}”运算")
+                raise self.fail(
+                    e,
+                    f"cannot compute {lt.value} {e.op} {rt.value}",
+                    f"不能对{lt.label_zh}和{rt.label_zh}做“{e.op}”运算",
+                )
             return out
         if isinstance(e, Neg):
             return self._numeric(e.operand, e, "minus")
@@ -111,11 +126,17 @@ class _Checker:
             lt, rt = self.infer(e.left), self.infer(e.right)
             common = common_type([lt, rt])
             if common is None:
-                raise self.fail(e, f"cannot compare {lt.value} with {rt.value}",
-                                f"不能比较{lt.label_zh}和{rt.label_zh}")
+                raise self.fail(
+                    e,
+                    f"cannot compare {lt.value} with {rt.value}",
+                    f"不能比较{lt.label_zh}和{rt.label_zh}",
+                )
             if e.op not in ("==", "!=") and common in (V.bool, V.text):
-                raise self.fail(e, f"{common.value} values can only be tested for equality",
-                                f"{common.label_zh}只能比较是否相等")
+                raise self.fail(
+                    e,
+                    f"{common.value} values can only be tested for equality",
+                    f"{common.label_zh}只能比较是否相等",
+                )
             return V.bool
         if isinstance(e, BoolOp):
             for side in (e.left, e.right):
@@ -137,8 +158,11 @@ class _Checker:
         t = common_type(types)
         if t is None:
             shown = ", ".join(x.value for x in types)
-            raise self.fail(node, f"{what} mixes incompatible types ({shown})",
-                            f"{what} 的各部分类型不一致（{shown}）")
+            raise self.fail(
+                node,
+                f"{what} mixes incompatible types ({shown})",
+                f"{what} 的各部分类型不一致（{shown}）",
+            )
         return t
 
     # --- what the functions' type rules may ask (functions.TypeContext) ---

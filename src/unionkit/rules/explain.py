@@ -131,11 +131,15 @@ class Explanation:
         reveal = self.reveal if reveal is None else reveal
         who = self.member or ("该成员" if lang == "zh" else "this member")
         if lang == "zh":
-            head = (f"{who} 于 {self.as_of.isoformat()} 的“{self.tree.label_zh}”"
-                    f"（规则集版本 {self.version[:12]}）")
+            head = (
+                f"{who} 于 {self.as_of.isoformat()} 的“{self.tree.label_zh}”"
+                f"（规则集版本 {self.version[:12]}）"
+            )
         else:
-            head = (f"{self.tree.label_en} for {who} as of {self.as_of.isoformat()} "
-                    f"(rule set version {self.version[:12]})")
+            head = (
+                f"{self.tree.label_en} for {who} as of {self.as_of.isoformat()} "
+                f"(rule set version {self.version[:12]})"
+            )
         lines = [head]
         _render(self.tree, lang, reveal, 1, out=lines, seen=set())
         return "\n".join(lines)
@@ -144,9 +148,11 @@ class Explanation:
         return self.render()
 
     def _repr_html_(self) -> str:
-        return "<div class='unionkit-explanation'>" + _html(self.tree, self.lang, self.reveal) + \
-            f"<small>version {html.escape(self.version[:12])}</small></div>"
-
+        return (
+            "<div class='unionkit-explanation'>"
+            + _html(self.tree, self.lang, self.reveal)
+            + f"<small>version {html.escape(self.version[:12])}</small></div>"
+        )
 
 
 def _line(node: ExplainNode, lang: str, reveal: bool) -> str:
@@ -162,11 +168,15 @@ def _line(node: ExplainNode, lang: str, reveal: bool) -> str:
     d = node.detail
     if node.kind == "param":
         if lang == "zh":
-            text += (f"（参数，自 {d['effective']} 起生效，来源：{d['source']}"
-                     f"{'，单位：' + d['unit'] if d['unit'] else ''}）")
+            text += (
+                f"（参数，自 {d['effective']} 起生效，来源：{d['source']}"
+                f"{'，单位：' + d['unit'] if d['unit'] else ''}）"
+            )
         else:
-            text += (f" (parameter, effective {d['effective']}, source: {d['source']}"
-                     f"{', unit: ' + d['unit'] if d['unit'] else ''})")
+            text += (
+                f" (parameter, effective {d['effective']}, source: {d['source']}"
+                f"{', unit: ' + d['unit'] if d['unit'] else ''})"
+            )
     if lang == "zh":
         reason = node.reason_zh if reveal else node.reason_masked_zh
     else:
@@ -176,9 +186,9 @@ def _line(node: ExplainNode, lang: str, reveal: bool) -> str:
     return text
 
 
-
-def _render(root: ExplainNode, lang: str, reveal: bool, depth: int, *, out: list[str],
-            seen: set[str]) -> None:
+def _render(
+    root: ExplainNode, lang: str, reveal: bool, depth: int, *, out: list[str], seen: set[str]
+) -> None:
     # An explicit stack, not recursion: a chain of hundreds of rules is a deep tree.
     stack = [(root, depth)]
     while stack:
@@ -295,7 +305,6 @@ def _anniversary(born: dt.date, years: int) -> dt.date:
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 
-
 _NO_DETAIL: Mapping[str, Any] = MappingProxyType({})
 _NO_REASON = ("", "", "", "")
 
@@ -352,8 +361,9 @@ class _Builder:
             if operand.name == "birth_date" and unit_en == "years":
                 return "年龄", "age", "岁", "years"
             zh, en, _, _ = _field_label(operand.name)
-            unit = {"years": ("年", "years"), "months": ("个月", "months"),
-                    "days": ("天", "days")}[unit_en]
+            unit = {"years": ("年", "years"), "months": ("个月", "months"), "days": ("天", "days")}[
+                unit_en
+            ]
             return f"距{zh}{unit[0]}数", f"{unit_en} since {en}", unit[0], unit[1]
         if isinstance(e, Param):
             p = self.rs.parameter(e.name)
@@ -413,16 +423,22 @@ class _Builder:
             detail = _NO_DETAIL
         kids = tuple([self.node(c) for c in st.kids])
         reasons = self.reason(e) if isinstance(e, Compare) else _NO_REASON
-        return ExplainNode(st.kind, st.text, st.zh, st.en, value, st.vtype, st.personal,
-                           *reasons, detail, kids, e)
+        return ExplainNode(
+            st.kind, st.text, st.zh, st.en, value, st.vtype, st.personal, *reasons, detail, kids, e
+        )
 
     def param_detail(self, name: str) -> Mapping[str, Any]:
         found = self.details.get(name)
         if found is None:
             resolved = self.tracer.parameters[name]
-            found = self.details[name] = MappingProxyType({
-                "effective": resolved.effective.isoformat(), "source": resolved.source,
-                "unit": resolved.unit, "parameter": name})
+            found = self.details[name] = MappingProxyType(
+                {
+                    "effective": resolved.effective.isoformat(),
+                    "source": resolved.source,
+                    "unit": resolved.unit,
+                    "parameter": name,
+                }
+            )
         return found
 
     def rule(self, name: str) -> ExplainNode:
@@ -435,11 +451,28 @@ class _Builder:
         r = self.rs.rules[name]
         value = _display(self.tracer.rule_at(name, self.i, r.value_type), r.value_type)
         body = self.node(r.expr)
-        detail = {"description_zh": r.description_zh, "description_en": r.description_en,
-                  "source": r.source, "missing": r.missing.value}
+        detail = {
+            "description_zh": r.description_zh,
+            "description_en": r.description_en,
+            "source": r.source,
+            "missing": r.missing.value,
+        }
         personal = r.value_type is not V.bool and _derived(Ref(name), self.rs, self.derived)
-        return ExplainNode("rule", name, r.label_zh, r.label_en, value, r.value_type, personal,
-                           "", "", "", "", detail, (body,))
+        return ExplainNode(
+            "rule",
+            name,
+            r.label_zh,
+            r.label_en,
+            value,
+            r.value_type,
+            personal,
+            "",
+            "",
+            "",
+            "",
+            detail,
+            (body,),
+        )
 
     def reason(self, e: Compare) -> tuple[str, str, str, str]:
         left, right, op = e.left, e.right, e.op
@@ -460,25 +493,36 @@ class _Builder:
 
         def fmt(v: Any) -> tuple[str, str]:
             d = _display(v, shown_t)
-            return (_show(d, shown_t, "zh") + ("" if shown_t is V.money else unit_zh),
-                    _show(d, shown_t, "en") + ("" if shown_t is V.money or not unit_en
-                                               else f" {unit_en}"))
+            return (
+                _show(d, shown_t, "zh") + ("" if shown_t is V.money else unit_zh),
+                _show(d, shown_t, "en")
+                + ("" if shown_t is V.money or not unit_en else f" {unit_en}"),
+            )
 
         lim_zh, lim_en = fmt(limit)
         gap_zh, gap_en = fmt(gap)
         personal = _personal(left) or _derived(left, self.rs, self.derived)
         since = _since(left)
-        if not outcome and op in (">=", ">") and since is not None and since[0] == "years" \
-                and not personal:
+        if (
+            not outcome
+            and op in (">=", ">")
+            and since is not None
+            and since[0] == "years"
+            and not personal
+        ):
             born = self.value(since[1])
             need = int(limit) + (1 if op == ">" else 0)
             when = _anniversary(born, need).isoformat()
             if isinstance(since[1], Field) and since[1].name == "birth_date":
-                text = (f"{when} 年满{need}周岁，届时符合",
-                        f"turns {need} on {when}, eligible from then")
+                text = (
+                    f"{when} 年满{need}周岁，届时符合",
+                    f"turns {need} on {when}, eligible from then",
+                )
             else:
-                text = (f"{when} 满{need}年，届时符合",
-                        f"reaches {need} years on {when}, eligible from then")
+                text = (
+                    f"{when} 满{need}年，届时符合",
+                    f"reaches {need} years on {when}, eligible from then",
+                )
             return text[0], text[1], text[0], text[1]
         if gap == 0 and op in (">", "<"):
             # equal to the limit: a strict test fails, and nothing is "short" or "over"
@@ -487,8 +531,10 @@ class _Builder:
             masked = (f"{zh}未{word_zh}{lim_zh}", f"{en} is not {word_en} {lim_en}")
         elif gap == 0 and op in (">=", "<="):
             full = (f"{zh}等于{lim_zh}", f"{en} equals {lim_en}")
-            masked = (f"{zh}已达到{lim_zh}" if op == ">=" else f"{zh}未超过{lim_zh}",
-                      f"{en} reaches {lim_en}" if op == ">=" else f"{en} is not over {lim_en}")
+            masked = (
+                f"{zh}已达到{lim_zh}" if op == ">=" else f"{zh}未超过{lim_zh}",
+                f"{en} reaches {lim_en}" if op == ">=" else f"{en} is not over {lim_en}",
+            )
         elif op in (">=", ">"):
             if outcome and op == ">":
                 full = (f"{zh}超过{lim_zh}", f"{en} is over {lim_en}")
@@ -498,8 +544,9 @@ class _Builder:
                 masked = full
             else:
                 if unit_en and en.endswith(unit_en) and shown_t is not V.money:
-                    short_en = f"{_show(gap, shown_t, 'en')} {en} short of " \
-                        f"{_show(limit, shown_t, 'en')}"
+                    short_en = (
+                        f"{_show(gap, shown_t, 'en')} {en} short of {_show(limit, shown_t, 'en')}"
+                    )
                 else:
                     short_en = f"{en}: {gap_en} short of {lim_en}"
                 full = (f"{zh}距{lim_zh}还差{gap_zh}", short_en)
@@ -669,9 +716,9 @@ def explain(
         cols = full.take(rows, [n for n in needed if full.has(n)])
         index = int(np.searchsorted(rows, at))
     tracer = Tracer()
-    open_run(program, cols, as_of, [rule], tracer=tracer,
-             purpose=f"rule {rule!r} needs").run()
+    open_run(program, cols, as_of, [rule], tracer=tracer, purpose=f"rule {rule!r} needs").run()
     tree = _Builder(program, tracer, index).build(rule)
     r = program.rules[rule]
-    return Explanation(rule, tree.value, r.value_type, tree, program.version, as_of, member,
-                       lang, reveal)
+    return Explanation(
+        rule, tree.value, r.value_type, tree, program.version, as_of, member, lang, reveal
+    )

@@ -595,8 +595,11 @@ def _level(e: Expr) -> int:
         return _NOT
     if isinstance(e, Neg):
         return _UNARY
-    if isinstance(e, Lit) and e.vtype in (ValueType.int, ValueType.money, ValueType.number) \
-            and e.value < 0:
+    if (
+        isinstance(e, Lit)
+        and e.vtype in (ValueType.int, ValueType.money, ValueType.number)
+        and e.value < 0
+    ):
         return _UNARY  # "-5" is read as a minus sign: a literal on the left of * is fine
     return _ATOM
 
@@ -660,11 +663,19 @@ def function_name(e: Expr) -> str | None:
 # Calls of the functions that had node classes of their own hash as they did then, so that
 # the rule-set versions (content hashes) of existing rules did not change with the table.
 _LEGACY: dict[str, tuple[str, ...]] = {
-    "where": ("Where",), "min": ("Extreme", "min"), "max": ("Extreme", "max"),
-    "clip": ("Clip",), "between": ("Between",), "years_since": ("Since", "years"),
-    "months_since": ("Since", "months"), "days_since": ("Since", "days"),
-    "coalesce": ("Coalesce",), "year": ("DatePart", "year"), "month": ("DatePart", "month"),
-    "day": ("DatePart", "day"), "as_of": ("AsOf",),
+    "where": ("Where",),
+    "min": ("Extreme", "min"),
+    "max": ("Extreme", "max"),
+    "clip": ("Clip",),
+    "between": ("Between",),
+    "years_since": ("Since", "years"),
+    "months_since": ("Since", "months"),
+    "days_since": ("Since", "days"),
+    "coalesce": ("Coalesce",),
+    "year": ("DatePart", "year"),
+    "month": ("DatePart", "month"),
+    "day": ("DatePart", "day"),
+    "as_of": ("AsOf",),
 }
 
 

@@ -190,7 +190,6 @@ def batch_html(batch: BatchResult) -> str:
     """
     from unionkit.money import format_fen
 
-
     rows = []
     n = 0
     for name in batch.rules:

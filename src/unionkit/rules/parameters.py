@@ -89,9 +89,7 @@ def _brackets(value: Sequence[Bracket]) -> tuple[Bracket, ...]:
             f"分档表有{len(out)}档，超过上限{MAX_BRACKETS}档"
         )
     if thresholds != sorted(set(thresholds)):
-        raise ParameterError(
-            "scale thresholds must be strictly increasing / 分档门槛必须严格递增"
-        )
+        raise ParameterError("scale thresholds must be strictly increasing / 分档门槛必须严格递增")
     return out
 
 
@@ -269,8 +267,12 @@ class Parameters:
             for v in parameter.values
         )
         self._items[parameter.name] = Parameter(
-            parameter.name, parameter.unit, parameter.description_zh, parameter.description_en,
-            values, parameter.source,
+            parameter.name,
+            parameter.unit,
+            parameter.description_zh,
+            parameter.description_en,
+            values,
+            parameter.source,
         )
 
     def __contains__(self, name: object) -> bool:
@@ -315,8 +317,13 @@ class Parameters:
             )
         v = p.values[i]
         return ResolvedValue(
-            name, v.value, v.effective, v.source or p.source, p.unit,
-            p.description_zh, p.description_en,
+            name,
+            v.value,
+            v.effective,
+            v.source or p.source,
+            p.unit,
+            p.description_zh,
+            p.description_en,
         )
 
     def value(self, name: str, on: dt.date) -> Any:
@@ -348,7 +355,11 @@ class Parameters:
             mine = out._items.get(name_)
             if mine is None:
                 out._items[name_] = Parameter(
-                    name_, theirs.unit, theirs.description_zh, theirs.description_en, values,
+                    name_,
+                    theirs.unit,
+                    theirs.description_zh,
+                    theirs.description_en,
+                    values,
                     source or theirs.source,
                 )
                 continue
@@ -360,8 +371,12 @@ class Parameters:
             start = values[0].effective
             kept = tuple(v for v in mine.values if v.effective < start)
             out._items[name_] = Parameter(
-                name_, mine.unit, theirs.description_zh or mine.description_zh,
-                theirs.description_en or mine.description_en, kept + values, mine.source,
+                name_,
+                mine.unit,
+                theirs.description_zh or mine.description_zh,
+                theirs.description_en or mine.description_en,
+                kept + values,
+                mine.source,
             )
         return out
 
@@ -370,8 +385,13 @@ class Parameters:
         out: list[Any] = []
         for name_ in sorted(self._items):
             p = self._items[name_]
-            out.append([name_, p.unit, [[v.effective.isoformat(), _canon(v.value), v.source]
-                                        for v in p.values]])
+            out.append(
+                [
+                    name_,
+                    p.unit,
+                    [[v.effective.isoformat(), _canon(v.value), v.source] for v in p.values],
+                ]
+            )
         return out
 
     def digest(self) -> str:
@@ -402,34 +422,55 @@ class Parameters:
         for pname, spec in data.items():
             where = f"{origin}: parameter {pname!r}"
             if not isinstance(spec, Mapping):
-                raise ParameterError(f"{where}: expected a mapping with unit and values / "
-                                     "应为包含 unit 和 values 的映射")
-            unknown = set(spec) - {"unit", "description_zh", "description_en", "values", "kind",
-                                   "source"}
+                raise ParameterError(
+                    f"{where}: expected a mapping with unit and values / "
+                    "应为包含 unit 和 values 的映射"
+                )
+            unknown = set(spec) - {
+                "unit",
+                "description_zh",
+                "description_en",
+                "values",
+                "kind",
+                "source",
+            }
             if unknown:
                 raise ParameterError(f"{where}: unknown keys {sorted(unknown)} / 未知字段")
             unit = spec.get("unit")
             if not isinstance(unit, str):
-                raise ParameterError(f"{where}: 'unit' is required (e.g. yuan, days, years) / "
-                                     "缺少单位 unit")
+                raise ParameterError(
+                    f"{where}: 'unit' is required (e.g. yuan, days, years) / 缺少单位 unit"
+                )
             raw = spec.get("values")
             if not isinstance(raw, Mapping) or not raw:
-                raise ParameterError(f"{where}: 'values' must map effective dates to values / "
-                                     "values 应为“生效日期: 取值”")
+                raise ParameterError(
+                    f"{where}: 'values' must map effective dates to values / "
+                    "values 应为“生效日期: 取值”"
+                )
             kind = spec.get("kind")
             values: list[ParameterValue] = []
             for when, value in raw.items():
                 effective = _date(when, where)
                 try:
-                    parsed = (_scale(value, str(kind), where) if kind is not None
-                              else _plain(value, unit in MONEY_UNITS, where))
+                    parsed = (
+                        _scale(value, str(kind), where)
+                        if kind is not None
+                        else _plain(value, unit in MONEY_UNITS, where)
+                    )
                 except ParameterError:
                     raise
                 values.append(ParameterValue(effective, parsed, spec.get("source", source)))
             try:
-                out.add(Parameter(str(pname), unit, str(spec.get("description_zh", "")),
-                                  str(spec.get("description_en", "")), values,
-                                  str(spec.get("source", source))))
+                out.add(
+                    Parameter(
+                        str(pname),
+                        unit,
+                        str(spec.get("description_zh", "")),
+                        str(spec.get("description_en", "")),
+                        values,
+                        str(spec.get("source", source)),
+                    )
+                )
             except ParameterError as exc:
                 raise ParameterError(f"{origin}: {exc}") from exc
         return out
@@ -453,16 +494,18 @@ def _date(value: object, where: str) -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise ParameterError(f"{where}: {value!r} is not an effective date (YYYY-MM-DD) / "
-                         "不是有效的生效日期")
+    raise ParameterError(
+        f"{where}: {value!r} is not an effective date (YYYY-MM-DD) / 不是有效的生效日期"
+    )
 
 
 def _plain(value: object, money: bool, where: str) -> Any:
     if money:
         amount = _number(value, where)
         if amount != amount.quantize(Decimal("0.01")):
-            raise ParameterError(f"{where}: {value!r} has more than two decimal places / "
-                                 "金额最多两位小数")
+            raise ParameterError(
+                f"{where}: {value!r} has more than two decimal places / 金额最多两位小数"
+            )
         return amount
     if isinstance(value, bool | int | float | dt.date | str):
         return value
@@ -471,18 +514,19 @@ def _plain(value: object, money: bool, where: str) -> Any:
 
 def _scale(value: object, kind: str, where: str) -> Scale:
     if not isinstance(value, Sequence) or isinstance(value, str):
-        raise ParameterError(f"{where}: a scale value must be a list of brackets / "
-                             "分档表应为列表")
+        raise ParameterError(f"{where}: a scale value must be a list of brackets / 分档表应为列表")
     brackets: list[Bracket] = []
     for row in value:
         if isinstance(row, Mapping) and set(row) == {"threshold", "amount"}:
-            brackets.append(Bracket(_number(row["threshold"], where),
-                                    _number(row["amount"], where)))
+            brackets.append(
+                Bracket(_number(row["threshold"], where), _number(row["amount"], where))
+            )
         elif isinstance(row, Sequence) and not isinstance(row, str) and len(row) == 2:
             brackets.append(Bracket(_number(row[0], where), _number(row[1], where)))
         else:
-            raise ParameterError(f"{where}: bracket {row!r} must be [threshold, amount] / "
-                                 "每档应为 [门槛, 金额]")
+            raise ParameterError(
+                f"{where}: bracket {row!r} must be [threshold, amount] / 每档应为 [门槛, 金额]"
+            )
     try:
         return Scale(tuple(brackets), kind)
     except ParameterError as exc:

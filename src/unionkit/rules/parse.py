@@ -55,13 +55,11 @@ _HINTS = {
     "&": ("use 'and'", "请用 and"),
     "|": ("use 'or'", "请用 or"),
     "!": ("use 'not'", "请用 not"),
-    ".": ("attribute access is not part of the rule language",
-          "规则语言不支持属性访问"),
+    ".": ("attribute access is not part of the rule language", "规则语言不支持属性访问"),
     "{": ("dictionaries are not part of the rule language", "规则语言不支持字典"),
     "%": ("use arithmetic with + - * /", "只支持 + - * / 运算"),
     "@": ("decorators are not part of the rule language", "规则语言不支持装饰器"),
-    ":": ("lambdas and slices are not part of the rule language",
-          "规则语言不支持 lambda 或切片"),
+    ":": ("lambdas and slices are not part of the rule language", "规则语言不支持 lambda 或切片"),
 }
 
 
@@ -117,8 +115,10 @@ _SYNTAX_FORMS = {
 }
 
 FUNCTIONS: dict[str, _FunctionSpec] = {
-    **{f.name: _FunctionSpec(f.min_args, f.max_args, f.keywords, f.required, f.usage)
-       for f in TABLE.values()},
+    **{
+        f.name: _FunctionSpec(f.min_args, f.max_args, f.keywords, f.required, f.usage)
+        for f in TABLE.values()
+    },
     **_SYNTAX_FORMS,
 }
 """Every function the rule language knows, by name."""
@@ -137,7 +137,7 @@ def _fail(text: str, offset: int, en: str, zh: str) -> RuleSyntaxError:
     shown = text[start:] if end < 0 else text[start:end]
     if len(shown) > 120:
         cut = max(0, column - 60)
-        shown = shown[cut:cut + 120]
+        shown = shown[cut : cut + 120]
         column_shown = column - cut
     else:
         column_shown = column
@@ -176,19 +176,25 @@ def _tokenize(text: str) -> list[_Token]:
             m = _NUMBER.match(text, i)
             assert m is not None
             literal = m.group()
-            if m.end() < n and text[m.end()] == "." :
-                raise _fail(text, m.end(), "expected a digit after the decimal point",
-                            "小数点后应为数字")
+            if m.end() < n and text[m.end()] == ".":
+                raise _fail(
+                    text, m.end(), "expected a digit after the decimal point", "小数点后应为数字"
+                )
             if m.end() < n and (text[m.end()].isalnum() or text[m.end()] == "_"):
-                raise _fail(text, m.end(), "a number must not run into letters or '_' "
-                            "(no exponents, hex or separators)",
-                            "数字后不能紧跟字母或下划线（不支持指数、十六进制或分隔符）")
+                raise _fail(
+                    text,
+                    m.end(),
+                    "a number must not run into letters or '_' (no exponents, hex or separators)",
+                    "数字后不能紧跟字母或下划线（不支持指数、十六进制或分隔符）",
+                )
             digits = len(literal) - literal.count(".")
             if digits > MAX_NUMBER_DIGITS:
-                raise _fail(text, i,
-                            f"number literal too long: {digits} digits, at most "
-                            f"{MAX_NUMBER_DIGITS}",
-                            f"数字过长：{digits}位，最多{MAX_NUMBER_DIGITS}位")
+                raise _fail(
+                    text,
+                    i,
+                    f"number literal too long: {digits} digits, at most {MAX_NUMBER_DIGITS}",
+                    f"数字过长：{digits}位，最多{MAX_NUMBER_DIGITS}位",
+                )
             tokens.append(_Token("num", literal, i))
             i = m.end()
         elif ch in "\"'":
@@ -196,12 +202,11 @@ def _tokenize(text: str) -> list[_Token]:
         elif ch == "$":
             m = _DOTTED.match(text, i + 1)
             if m is None:
-                raise _fail(text, i + 1, "expected a parameter name after '$'",
-                            "'$' 后应为参数名")
+                raise _fail(text, i + 1, "expected a parameter name after '$'", "'$' 后应为参数名")
             tokens.append(_Token("param", m.group(), i))
             i = m.end()
         elif text.startswith(_TWO_CHAR_OPS, i):
-            tokens.append(_Token("op", text[i:i + 2], i))
+            tokens.append(_Token("op", text[i : i + 2], i))
             i += 2
         elif ch in _ONE_CHAR_OPS:
             tokens.append(_Token("op", ch, i))
@@ -233,12 +238,20 @@ def _string(text: str, start: int, tokens: list[_Token]) -> int:
                 out.append(text[i + 1])
                 i += 2
                 continue
-            raise _fail(text, i, "only \\\\, \\' and \\\" escapes are allowed in strings",
-                        "字符串中只允许 \\\\、\\' 和 \\\" 转义")
+            raise _fail(
+                text,
+                i,
+                "only \\\\, \\' and \\\" escapes are allowed in strings",
+                "字符串中只允许 \\\\、\\' 和 \\\" 转义",
+            )
         out.append(ch)
         if len(out) > MAX_STRING_LENGTH:
-            raise _fail(text, start, f"string literal longer than {MAX_STRING_LENGTH} characters",
-                        f"字符串超过{MAX_STRING_LENGTH}个字符")
+            raise _fail(
+                text,
+                start,
+                f"string literal longer than {MAX_STRING_LENGTH} characters",
+                f"字符串超过{MAX_STRING_LENGTH}个字符",
+            )
         i += 1
     raise _fail(text, start, "string not closed on the same line", "字符串未在同一行内闭合")
 
@@ -278,33 +291,50 @@ class _Parser:
         token = self.peek()
         if token.kind == "op" and token.text == op:
             return self.advance()
-        raise self.error(token, f"expected {op!r} {en_context} but found {_describe(token)}",
-                         f"{zh_context}应为 {op!r}，实际为 {_describe(token)}")
+        raise self.error(
+            token,
+            f"expected {op!r} {en_context} but found {_describe(token)}",
+            f"{zh_context}应为 {op!r}，实际为 {_describe(token)}",
+        )
 
     def enter(self, token: _Token) -> None:
         self.nesting += 1
         if self.nesting > MAX_DEPTH:
-            raise self.error(token, f"expression nested more than {MAX_DEPTH} levels deep",
-                             f"表达式嵌套超过{MAX_DEPTH}层")
+            raise self.error(
+                token,
+                f"expression nested more than {MAX_DEPTH} levels deep",
+                f"表达式嵌套超过{MAX_DEPTH}层",
+            )
 
     def leave(self) -> None:
         self.nesting -= 1
 
-    def node(self, token: _Token, kind: str, value: int | Decimal | str | bool | date | None,
-             args: tuple[Syntax, ...] = (),
-             keywords: tuple[tuple[str, Syntax], ...] = ()) -> Syntax:
+    def node(
+        self,
+        token: _Token,
+        kind: str,
+        value: int | Decimal | str | bool | date | None,
+        args: tuple[Syntax, ...] = (),
+        keywords: tuple[tuple[str, Syntax], ...] = (),
+    ) -> Syntax:
         children = [*args, *(v for _, v in keywords)]
         if kind != "call":
             for child in children:
                 if child.kind == "list":
-                    raise _fail_at(self.text, child, "a list [...] is only allowed as the "
-                                   "second argument of isin()",
-                                   "列表 [...] 只能作为 isin() 的第二个参数")
+                    raise _fail_at(
+                        self.text,
+                        child,
+                        "a list [...] is only allowed as the second argument of isin()",
+                        "列表 [...] 只能作为 isin() 的第二个参数",
+                    )
         depth = 1 + max((c.depth for c in children), default=0)
         if depth > MAX_DEPTH:
-            raise self.error(token, f"expression nested more than {MAX_DEPTH} levels deep "
-                             "(split it into several rules)",
-                             f"表达式嵌套超过{MAX_DEPTH}层（请拆成几条规则）")
+            raise self.error(
+                token,
+                f"expression nested more than {MAX_DEPTH} levels deep "
+                "(split it into several rules)",
+                f"表达式嵌套超过{MAX_DEPTH}层（请拆成几条规则）",
+            )
         line, column = _position(self.text, token.offset)
         return Syntax(kind, value, args, keywords, line, column, depth)
 
@@ -316,12 +346,18 @@ class _Parser:
         tree = self.or_expr()
         token = self.peek()
         if tree.kind == "list":
-            raise _fail_at(self.text, tree, "a list [...] is only allowed as the second "
-                           "argument of isin()", "列表 [...] 只能作为 isin() 的第二个参数")
+            raise _fail_at(
+                self.text,
+                tree,
+                "a list [...] is only allowed as the second argument of isin()",
+                "列表 [...] 只能作为 isin() 的第二个参数",
+            )
         if token.kind != "end":
-            raise self.error(token, f"expected an operator or the end of the expression but "
-                             f"found {_describe(token)}",
-                             f"应为运算符或表达式结尾，实际为 {_describe(token)}")
+            raise self.error(
+                token,
+                f"expected an operator or the end of the expression but found {_describe(token)}",
+                f"应为运算符或表达式结尾，实际为 {_describe(token)}",
+            )
         return tree
 
     def or_expr(self) -> Syntax:
@@ -355,14 +391,19 @@ class _Parser:
             right = self.additive()
             after = self.peek()
             if after.kind == "op" and after.text in _COMPARISONS:
-                raise self.error(after, "comparisons cannot be chained: use between(x, low, high) "
-                                 "or join them with 'and'",
-                                 "比较不能连写：请用 between(x, 下限, 上限) 或用 and 连接")
+                raise self.error(
+                    after,
+                    "comparisons cannot be chained: use between(x, low, high) "
+                    "or join them with 'and'",
+                    "比较不能连写：请用 between(x, 下限, 上限) 或用 and 连接",
+                )
             return self.node(token, "binary", token.text, (left, right))
         if token.kind == "op" and token.text == "=":
-            raise self.error(token, "'=' only names a keyword argument (by=household_id); "
-                             "use '==' to compare",
-                             "'=' 只用于关键字参数（by=household_id）；比较请用 '=='")
+            raise self.error(
+                token,
+                "'=' only names a keyword argument (by=household_id); use '==' to compare",
+                "'=' 只用于关键字参数（by=household_id）；比较请用 '=='",
+            )
         return left
 
     def additive(self) -> Syntax:
@@ -396,11 +437,15 @@ class _Parser:
         primary = self.primary()
         token = self.peek()
         if token.kind == "op" and token.text == "[":
-            raise self.error(token, "indexing with [...] is not part of the rule language",
-                             "规则语言不支持 [...] 下标")
+            raise self.error(
+                token,
+                "indexing with [...] is not part of the rule language",
+                "规则语言不支持 [...] 下标",
+            )
         if token.kind == "op" and token.text == "(":
-            raise self.error(token, "only a function name may be followed by '('",
-                             "只有函数名后面可以跟 '('")
+            raise self.error(
+                token, "only a function name may be followed by '('", "只有函数名后面可以跟 '('"
+            )
         return primary
 
     def primary(self) -> Syntax:
@@ -426,8 +471,11 @@ class _Parser:
             return inner
         if token.kind == "op" and token.text == "[":
             return self.list_literal()
-        raise self.error(token, f"expected a value, a name or '(' but found {_describe(token)}",
-                         f"应为值、名称或 '('，实际为 {_describe(token)}")
+        raise self.error(
+            token,
+            f"expected a value, a name or '(' but found {_describe(token)}",
+            f"应为值、名称或 '('，实际为 {_describe(token)}",
+        )
 
     def identifier(self) -> Syntax:
         token = self.advance()
@@ -437,13 +485,17 @@ class _Parser:
         if word in ("false", "False"):
             return self.node(token, "bool", False)
         if word in _KEYWORDS:
-            raise self.error(token, f"expected a value but found the keyword {word!r}",
-                             f"应为值，实际为关键字 {word!r}")
+            raise self.error(
+                token,
+                f"expected a value but found the keyword {word!r}",
+                f"应为值，实际为关键字 {word!r}",
+            )
         if self.at_op("("):
             return self.call(token)
         if word.startswith("__"):
-            raise self.error(token, "names starting with '__' are not allowed",
-                             "不允许以 '__' 开头的名称")
+            raise self.error(
+                token, "names starting with '__' are not allowed", "不允许以 '__' 开头的名称"
+            )
         return self.node(token, "name", word)
 
     def list_literal(self) -> Syntax:
@@ -467,8 +519,11 @@ class _Parser:
         spec = FUNCTIONS.get(fname)
         if spec is None:
             known = ", ".join(sorted(FUNCTIONS))
-            raise self.error(name_token, f"unknown function {fname!r}; known functions: {known}",
-                             f"未知函数 {fname!r}；可用函数：{known}")
+            raise self.error(
+                name_token,
+                f"unknown function {fname!r}; known functions: {known}",
+                f"未知函数 {fname!r}；可用函数：{known}",
+            )
         open_token = self.advance()
         self.enter(open_token)
         args: list[Syntax] = []
@@ -476,24 +531,34 @@ class _Parser:
         if not self.at_op(")"):
             while True:
                 token = self.peek()
-                if (token.kind == "ident" and self.tokens[self.pos + 1].kind == "op"
-                        and self.tokens[self.pos + 1].text == "="):
+                if (
+                    token.kind == "ident"
+                    and self.tokens[self.pos + 1].kind == "op"
+                    and self.tokens[self.pos + 1].text == "="
+                ):
                     self.advance()
                     self.advance()
                     if token.text not in spec.keywords:
                         allowed = ", ".join(sorted(spec.keywords)) or "none / 无"
-                        raise self.error(token, f"{fname}() takes no keyword {token.text!r} "
-                                         f"(allowed: {allowed})",
-                                         f"{fname}() 没有关键字参数 {token.text!r}"
-                                         f"（可用：{allowed}）")
+                        raise self.error(
+                            token,
+                            f"{fname}() takes no keyword {token.text!r} (allowed: {allowed})",
+                            f"{fname}() 没有关键字参数 {token.text!r}（可用：{allowed}）",
+                        )
                     if token.text in keywords:
-                        raise self.error(token, f"keyword {token.text!r} given twice",
-                                         f"关键字参数 {token.text!r} 重复")
+                        raise self.error(
+                            token,
+                            f"keyword {token.text!r} given twice",
+                            f"关键字参数 {token.text!r} 重复",
+                        )
                     keywords[token.text] = self.or_expr()
                 else:
                     if keywords:
-                        raise self.error(token, "a positional argument cannot follow a keyword "
-                                         "argument", "位置参数不能写在关键字参数之后")
+                        raise self.error(
+                            token,
+                            "a positional argument cannot follow a keyword argument",
+                            "位置参数不能写在关键字参数之后",
+                        )
                     args.append(self.or_expr())
                 if not self.at_op(","):
                     break
@@ -501,30 +566,38 @@ class _Parser:
         self.expect_op(")", f"to close the call of {fname}()", f"{fname}() 调用结尾处")
         self.leave()
         if len(args) < spec.min_args or (spec.max_args is not None and len(args) > spec.max_args):
-            raise self.error(name_token, f"wrong number of arguments to {fname}(): "
-                             f"{len(args)} given; usage: {spec.summary}",
-                             f"{fname}() 参数个数不对：给了{len(args)}个；用法：{spec.summary}")
+            raise self.error(
+                name_token,
+                f"wrong number of arguments to {fname}(): {len(args)} given; usage: {spec.summary}",
+                f"{fname}() 参数个数不对：给了{len(args)}个；用法：{spec.summary}",
+            )
         missing = sorted(spec.required - keywords.keys())
         if missing:
-            raise self.error(name_token, f"{fname}() needs the keyword {missing[0]}=...; "
-                             f"usage: {spec.summary}",
-                             f"{fname}() 需要关键字参数 {missing[0]}=...；用法：{spec.summary}")
+            raise self.error(
+                name_token,
+                f"{fname}() needs the keyword {missing[0]}=...; usage: {spec.summary}",
+                f"{fname}() 需要关键字参数 {missing[0]}=...；用法：{spec.summary}",
+            )
         return self.special(name_token, fname, args, keywords)
 
-    def special(self, token: _Token, fname: str, args: list[Syntax],
-                keywords: dict[str, Syntax]) -> Syntax:
+    def special(
+        self, token: _Token, fname: str, args: list[Syntax], keywords: dict[str, Syntax]
+    ) -> Syntax:
         for key, value in keywords.items():
             if key == "by":
                 keywords[key] = self.column_name(value, fname)
         for key, value in keywords.items():
             if value.kind == "list":
-                raise _fail_at(self.text, value, f"{key}= cannot be a list",
-                               f"{key}= 不能是列表")
+                raise _fail_at(self.text, value, f"{key}= cannot be a list", f"{key}= 不能是列表")
         kinds = TABLE[fname].kinds if fname in TABLE else {}
         for i, arg in enumerate(args):
             if arg.kind == "list" and kinds.get(i) != "literals":
-                raise _fail_at(self.text, arg, "a list [...] is only allowed as the second "
-                               "argument of isin()", "列表 [...] 只能作为 isin() 的第二个参数")
+                raise _fail_at(
+                    self.text,
+                    arg,
+                    "a list [...] is only allowed as the second argument of isin()",
+                    "列表 [...] 只能作为 isin() 的第二个参数",
+                )
         for i, kind in kinds.items():
             if kind == "literals":
                 self.literal_list(fname, args[i], i)
@@ -534,59 +607,90 @@ class _Parser:
             return self.date_literal(token, args[0])
         if fname == "param":
             arg = args[0]
-            if arg.kind != "text" or not isinstance(arg.value, str) \
-                    or _DOTTED.fullmatch(arg.value) is None:
-                raise _fail_at(self.text, arg, 'param() takes a parameter name in quotes, '
-                               'such as param("hardship.income_threshold")',
-                               'param() 的参数应为带引号的参数名，'
-                               '如 param("hardship.income_threshold")')
+            if (
+                arg.kind != "text"
+                or not isinstance(arg.value, str)
+                or _DOTTED.fullmatch(arg.value) is None
+            ):
+                raise _fail_at(
+                    self.text,
+                    arg,
+                    "param() takes a parameter name in quotes, "
+                    'such as param("hardship.income_threshold")',
+                    'param() 的参数应为带引号的参数名，如 param("hardship.income_threshold")',
+                )
             return self.node(token, "param", arg.value)
         return self.node(token, "call", fname, tuple(args), tuple(keywords.items()))
 
     def literal_list(self, fname: str, values: Syntax, position: int) -> None:
         if values.kind != "list":
-            raise _fail_at(self.text, values, f"argument {position + 1} of {fname}() must be a "
-                           "list such as [\"nurse\", \"doctor\"]",
-                           f"{fname}() 的第{position + 1}个参数应为列表，"
-                           "如 [\"nurse\", \"doctor\"]")
+            raise _fail_at(
+                self.text,
+                values,
+                f'argument {position + 1} of {fname}() must be a list such as ["nurse", "doctor"]',
+                f'{fname}() 的第{position + 1}个参数应为列表，如 ["nurse", "doctor"]',
+            )
         for item in values.args:
             if item.kind not in ("number", "text", "bool", "date"):
-                raise _fail_at(self.text, item, f"{fname}() lists may hold only literal values",
-                               f"{fname}() 的列表只能包含字面值")
+                raise _fail_at(
+                    self.text,
+                    item,
+                    f"{fname}() lists may hold only literal values",
+                    f"{fname}() 的列表只能包含字面值",
+                )
 
     def parameter_name(self, fname: str, arg: Syntax, position: int) -> Syntax:
-        if arg.kind == "text" and isinstance(arg.value, str) \
-                and _DOTTED.fullmatch(arg.value) is not None:
+        if (
+            arg.kind == "text"
+            and isinstance(arg.value, str)
+            and _DOTTED.fullmatch(arg.value) is not None
+        ):
             return Syntax("param", arg.value, (), (), arg.line, arg.column, 1)
         if arg.kind != "param":
-            raise _fail_at(self.text, arg, f"argument {position + 1} of {fname}() is a "
-                           'parameter name, such as "hardship.subsidy_brackets"',
-                           f'{fname}() 的第{position + 1}个参数应为参数名，'
-                           '如 "hardship.subsidy_brackets"')
+            raise _fail_at(
+                self.text,
+                arg,
+                f"argument {position + 1} of {fname}() is a "
+                'parameter name, such as "hardship.subsidy_brackets"',
+                f'{fname}() 的第{position + 1}个参数应为参数名，如 "hardship.subsidy_brackets"',
+            )
         return arg
 
     def column_name(self, value: Syntax, fname: str) -> Syntax:
-        if value.kind == "name" or (value.kind == "text" and isinstance(value.value, str)
-                                    and _IDENT.fullmatch(value.value) is not None):
+        if value.kind == "name" or (
+            value.kind == "text"
+            and isinstance(value.value, str)
+            and _IDENT.fullmatch(value.value) is not None
+        ):
             return Syntax("name", value.value, (), (), value.line, value.column, 1)
-        raise _fail_at(self.text, value, f"by= in {fname}() takes a column name such as "
-                       "household_id", f"{fname}() 的 by= 应为列名，如 household_id")
+        raise _fail_at(
+            self.text,
+            value,
+            f"by= in {fname}() takes a column name such as household_id",
+            f"{fname}() 的 by= 应为列名，如 household_id",
+        )
 
     def date_literal(self, token: _Token, arg: Syntax) -> Syntax:
-        if arg.kind == "text" and isinstance(arg.value, str) \
-                and _ISO_DATE.fullmatch(arg.value) is not None:
+        if (
+            arg.kind == "text"
+            and isinstance(arg.value, str)
+            and _ISO_DATE.fullmatch(arg.value) is not None
+        ):
             try:
                 return self.node(token, "date", date.fromisoformat(arg.value))
             except ValueError:
                 pass
-        raise _fail_at(self.text, arg, 'date() takes a date in quotes as "YYYY-MM-DD", '
-                       'such as date("2025-01-01")',
-                       'date() 的参数应为带引号的 "YYYY-MM-DD" 日期，如 date("2025-01-01")')
+        raise _fail_at(
+            self.text,
+            arg,
+            'date() takes a date in quotes as "YYYY-MM-DD", such as date("2025-01-01")',
+            'date() 的参数应为带引号的 "YYYY-MM-DD" 日期，如 date("2025-01-01")',
+        )
 
 
 def _fail_at(text: str, node: Syntax, en: str, zh: str) -> RuleSyntaxError:
     lines = text.split("\n")
-    offset = sum(len(line) + 1 for line in lines[:node.line - 1]) + node.column - 1
+    offset = sum(len(line) + 1 for line in lines[: node.line - 1]) + node.column - 1
     return _fail(text, offset, en, zh)
 
 
@@ -616,13 +720,15 @@ def parse_syntax(text: str) -> Syntax:
     if not isinstance(text, str):
         raise RuleSyntaxError(
             f"an expression must be text, not {type(text).__name__} / 表达式必须是文本",
-            line=1, column=1,
+            line=1,
+            column=1,
         )
     if len(text) > MAX_LENGTH:
         raise RuleSyntaxError(
             f"expression longer than {MAX_LENGTH} characters ({len(text)}); split it into "
             f"several rules / 表达式超过{MAX_LENGTH}个字符（{len(text)}），请拆成几条规则",
-            line=1, column=1,
+            line=1,
+            column=1,
         )
     return _Parser(text, _tokenize(text)).parse()
 
@@ -646,8 +752,9 @@ _BINARY: dict[str, Callable[[Expr, Expr], Expr]] = {
 def _literal(tree: Syntax) -> int | Decimal | str | bool | date:
     value = tree.value
     if value is None:
-        raise RuleSyntaxError("a literal has no value / 字面值为空", line=tree.line,
-                              column=tree.column)
+        raise RuleSyntaxError(
+            "a literal has no value / 字面值为空", line=tree.line, column=tree.column
+        )
     return value
 
 
@@ -677,12 +784,14 @@ def to_expr(tree: Syntax) -> Expr:
     if kind == "binary":
         return _BINARY[str(tree.value)](to_expr(tree.args[0]), to_expr(tree.args[1]))
     if kind != "call":
-        raise RuleSyntaxError(f"unexpected {kind} node / 意外的语法节点", line=tree.line,
-                              column=tree.column)
+        raise RuleSyntaxError(
+            f"unexpected {kind} node / 意外的语法节点", line=tree.line, column=tree.column
+        )
     fn = TABLE.get(str(tree.value))
     if fn is None:
-        raise RuleSyntaxError(f"unknown function {tree.value!r} / 未知函数", line=tree.line,
-                              column=tree.column)
+        raise RuleSyntaxError(
+            f"unknown function {tree.value!r} / 未知函数", line=tree.line, column=tree.column
+        )
     args: list[Any] = []
     for i, arg in enumerate(tree.args):
         arg_kind = fn.kinds.get(i)

@@ -58,7 +58,8 @@ class RuleSet:
             originals[rule.name] = rule
         self._originals = originals
         self._fields: Mapping[str, ValueType] = MappingProxyType(
-            {k: ValueType(v) for k, v in fields.items()})
+            {k: ValueType(v) for k, v in fields.items()}
+        )
         self._parameters = parameters.copy()
         names = frozenset(originals)
         resolved = {n: resolve_names(r, names) for n, r in originals.items()}
@@ -123,7 +124,11 @@ class RuleSet:
         return self._program.inferred_type(rule)
 
     def evaluate(
-        self, data: Any, as_of: dt.date, rules: Sequence[str] | None = None, *,
+        self,
+        data: Any,
+        as_of: dt.date,
+        rules: Sequence[str] | None = None,
+        *,
         money_unit: MoneyUnit = "fen",
     ) -> BatchResult:
         """
@@ -218,8 +223,16 @@ class RuleSet:
         """
         from unionkit.rules.explain import explain
 
-        return explain(self._program, data_or_row, rule, as_of, member=member, lang=lang,
-                       reveal=reveal, money_unit=money_unit)
+        return explain(
+            self._program,
+            data_or_row,
+            rule,
+            as_of,
+            member=member,
+            lang=lang,
+            reveal=reveal,
+            money_unit=money_unit,
+        )
 
     def with_parameters(self, overlay: Parameters, source: str | None = None) -> RuleSet:
         """

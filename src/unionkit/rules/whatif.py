@@ -62,8 +62,9 @@ class WhatIfReport:
         zh = lang == "zh"
         lines = [
             f"测算：{self.as_of.isoformat()}（现行 {self.version_before[:12]} → 拟议 "
-            f"{self.version_after[:12]}）" if zh else
-            f"What-if as of {self.as_of.isoformat()} (current {self.version_before[:12]} -> "
+            f"{self.version_after[:12]}）"
+            if zh
+            else f"What-if as of {self.as_of.isoformat()} (current {self.version_before[:12]} -> "
             f"proposed {self.version_after[:12]})"
         ]
         for r in self.rules:
@@ -73,19 +74,29 @@ class WhatIfReport:
             else:
                 lines.append(f"- {r}: {len(gains)} gain, {len(losses)} lose eligibility")
             if gains:
-                lines.append(("  新增：" if zh else "  gain: ") + ", ".join(gains[:20])
-                             + (" …" if len(gains) > 20 else ""))
+                lines.append(
+                    ("  新增：" if zh else "  gain: ")
+                    + ", ".join(gains[:20])
+                    + (" …" if len(gains) > 20 else "")
+                )
             if losses:
-                lines.append(("  不再符合：" if zh else "  lose: ") + ", ".join(losses[:20])
-                             + (" …" if len(losses) > 20 else ""))
+                lines.append(
+                    ("  不再符合：" if zh else "  lose: ")
+                    + ", ".join(losses[:20])
+                    + (" …" if len(losses) > 20 else "")
+                )
         for r in self.amount_rules:
             before, after = self.totals_before[r], self.totals_after[r]
             if zh:
-                lines.append(f"- {r} 合计：{before:,.2f} 元 → {after:,.2f} 元"
-                             f"（变化 {after - before:+,.2f} 元）")
+                lines.append(
+                    f"- {r} 合计：{before:,.2f} 元 → {after:,.2f} 元"
+                    f"（变化 {after - before:+,.2f} 元）"
+                )
             else:
-                lines.append(f"- {r} total: {before:,.2f} -> {after:,.2f} yuan "
-                             f"(change {after - before:+,.2f})")
+                lines.append(
+                    f"- {r} total: {before:,.2f} -> {after:,.2f} yuan "
+                    f"(change {after - before:+,.2f})"
+                )
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -108,8 +119,9 @@ class WhatIfReport:
         return dict(self.columns)
 
 
-def _known(values: np.ndarray[Any, Any], missing: np.ndarray[Any, Any] | None,
-           fill: Any) -> np.ndarray[Any, Any]:
+def _known(
+    values: np.ndarray[Any, Any], missing: np.ndarray[Any, Any] | None, fill: Any
+) -> np.ndarray[Any, Any]:
     return values if missing is None else np.where(missing, fill, values)
 
 
@@ -153,8 +165,11 @@ def what_if(
             if ruleset.rules[n].value_type is not ValueType.bool:
                 raise RuleDefinitionError(f"rule {n!r} is not yes/no / 规则 {n} 不是是/否规则")
     wanted_amounts = [amount_rule] if isinstance(amount_rule, str) else list(amount_rule or [])
-    amounts = [n for n in wanted_amounts
-               if n in ruleset.rules and ruleset.rules[n].value_type is ValueType.money]
+    amounts = [
+        n
+        for n in wanted_amounts
+        if n in ruleset.rules and ruleset.rules[n].value_type is ValueType.money
+    ]
     wanted = bool_rules + [a for a in amounts if a not in bool_rules]
     fields, _ = ruleset.inputs(wanted)
     cols = Columns(data, ruleset.fields, sorted(fields | {"member_id"}), money_unit)
@@ -183,9 +198,19 @@ def what_if(
         totals_after[n] = Decimal(int(a.sum())).scaleb(-2).quantize(Decimal("0.01"))
         columns[f"{n}_before"], columns[f"{n}_after"] = b, a
     kind = cols.kind if cols.kind in ("pandas", "polars") else "dict"
-    return WhatIfReport(as_of, tuple(bool_rules), tuple(amounts), gains, losses,
-                        totals_before, totals_after, ruleset.version, proposed.version,
-                        columns, kind)
+    return WhatIfReport(
+        as_of,
+        tuple(bool_rules),
+        tuple(amounts),
+        gains,
+        losses,
+        totals_before,
+        totals_after,
+        ruleset.version,
+        proposed.version,
+        columns,
+        kind,
+    )
 
 
 def whatif_html(report: WhatIfReport) -> str:

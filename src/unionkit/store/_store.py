@@ -77,6 +77,7 @@ _IDENTIFIERS = frozenset({"member_id", "name", "national_id", "phone"})
 _MIGRATION_LOCK = 0x756E696F6E6B6974 & 0x7FFFFFFFFFFFFFFF  # "unionkit", for pg_advisory_xact_lock
 _TABLES = (members, groups, memberships, demands, demand_events, grants)
 
+
 class DemandRow(NamedTuple):
     """
     One demand as plain column values, for reports over many demands.
@@ -102,6 +103,7 @@ class DemandRow(NamedTuple):
     reopened_count: int
     version: int
 
+
 class EventRow(NamedTuple):
     """
     One history row as plain column values (``data`` stays JSON text).
@@ -118,8 +120,10 @@ class EventRow(NamedTuple):
     at: datetime
     data: str
 
+
 _ROW_COLUMNS = [demands.c[name] for name in DemandRow._fields]
 _EVENT_COLUMNS = [demand_events.c[name] for name in EventRow._fields]
+
 
 def open_store(
     target: str | os.PathLike[str],
@@ -178,16 +182,20 @@ def open_store(
                 error.reason = exc.reason
                 raise error from None
     except SQLAlchemyError as exc:
-        raise store_error(exc, f"cannot open the store at {_safe_url(url)} / 无法打开数据库"
-                          ) from None
+        raise store_error(
+            exc, f"cannot open the store at {_safe_url(url)} / 无法打开数据库"
+        ) from None
     return store
+
 
 def _url(target: str | os.PathLike[str]) -> str:
     value = os.fspath(target)
     if "://" not in value:
         if value == ":memory:":
-            raise StoreError("use a file path: an in-memory SQLite store is not shared "
-                             "between connections / 请使用数据库文件路径")
+            raise StoreError(
+                "use a file path: an in-memory SQLite store is not shared "
+                "between connections / 请使用数据库文件路径"
+            )
         return f"sqlite:///{Path(value).resolve()}"
     if value.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + value.split("://", 1)[1]
@@ -212,6 +220,7 @@ def _sqlite_path(url: str) -> Path | None:
         return None
     return Path(path)
 
+
 def _safe_url(url: str) -> str:
     if url.startswith("sqlite:///") and "?" not in url:
         return url.removeprefix("sqlite:///")  # a plain file: name it as the user gave it
@@ -219,6 +228,7 @@ def _safe_url(url: str) -> str:
         scheme, rest = url.split("://", 1)
         return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
     return url
+
 
 def _sqlite_engine(url: str) -> Engine:
     engine = create_engine(url, connect_args={"timeout": 60})
@@ -243,6 +253,7 @@ def _sqlite_engine(url: str) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
     return engine
+
 
 class Store:
     """
@@ -403,8 +414,9 @@ class Store:
         if row is None:
             raise NotFound(f"member {member_id!r} not found / 找不到该会员")
         record = json.loads(row.record)
-        record.update(member_id=row.member_id, name=row.name or ANONYMOUS_NAME,
-                      **self._numbers(row))
+        record.update(
+            member_id=row.member_id, name=row.name or ANONYMOUS_NAME, **self._numbers(row)
+        )
         return Member.model_validate(record)
 
     def _numbers(self, row: Row[Any]) -> dict[str, str | None]:
@@ -420,8 +432,9 @@ class Store:
             out[column] = self._key.decrypt(token, column=column, member_id=row.member_id)
         return out
 
-    def find_member(self, *, national_id: str | None = None, phone: str | None = None
-                    ) -> str | None:
+    def find_member(
+        self, *, national_id: str | None = None, phone: str | None = None
+    ) -> str | None:
         """
         The id of the stored member with this ID or phone number, matched by keyed hash.
 
@@ -442,14 +455,18 @@ class Store:
             raise _missing_key("matching members by number")
         if national_id is not None:
             where = members.c.national_id_hash == self._key.digest(
-                ResidentId.parse(national_id).reveal())
+                ResidentId.parse(national_id).reveal()
+            )
         elif phone is not None:
             where = members.c.phone_hash == self._key.digest(MobileNumber.parse(phone).reveal())
         else:
             return None
         with self._read() as conn:
-            return conn.execute(select(members.c.member_id).where(where, ~members.c.deleted)
-                                 ).scalars().first()
+            return (
+                conn.execute(select(members.c.member_id).where(where, ~members.c.deleted))
+                .scalars()
+                .first()
+            )
 
     def rotate_key(self, new_key: str | bytes) -> int:
         """
@@ -468,22 +485,38 @@ class Store:
         if self._key is None or new is None:
             raise _missing_key("rotating the key")
         with self._write() as conn:
-            rows = conn.execute(select(members).where(
-                members.c.national_id_enc.is_not(None) | members.c.phone_enc.is_not(None))).all()
+            rows = conn.execute(
+                select(members).where(
+                    members.c.national_id_enc.is_not(None) | members.c.phone_enc.is_not(None)
+                )
+            ).all()
             changes: list[dict[str, str | None]] = []
             for row in rows:
                 values: dict[str, str | None] = {"mid": row.member_id}
                 for column, clear in self._numbers(row).items():
-                    values[f"{column}_enc"] = None if clear is None else new.encrypt(
-                        clear, column=column, member_id=row.member_id)
+                    values[f"{column}_enc"] = (
+                        None
+                        if clear is None
+                        else new.encrypt(clear, column=column, member_id=row.member_id)
+                    )
                     values[f"{column}_hash"] = None if clear is None else new.digest(clear)
                 changes.append(values)
             if changes:
                 # One executemany: row by row took 30 s for 20,000 members on SQLite.
                 conn.execute(
-                    update(members).where(members.c.member_id == bindparam("mid")).values(
-                        {c: bindparam(c) for c in ("national_id_enc", "national_id_hash",
-                                                   "phone_enc", "phone_hash")}),
+                    update(members)
+                    .where(members.c.member_id == bindparam("mid"))
+                    .values(
+                        {
+                            c: bindparam(c)
+                            for c in (
+                                "national_id_enc",
+                                "national_id_hash",
+                                "phone_enc",
+                                "phone_hash",
+                            )
+                        }
+                    ),
                     changes,
                 )
         self._key = new
@@ -531,28 +564,38 @@ class Store:
                 raise NotFound(f"member {member_id!r} not found / 找不到该会员")
             record = {k: v for k, v in json.loads(row.record).items() if k not in _PERSONAL}
             numbers = self._numbers(row) if self._key is not None else {}
-            conn.execute(insert(members).values(
-                member_id=new_id, name=None, national_id=None, phone=None,
-                department=row.department, status=row.status, record=json.dumps(record),
-                anonymised=True, deleted=deleted,
-            ))
+            conn.execute(
+                insert(members).values(
+                    member_id=new_id,
+                    name=None,
+                    national_id=None,
+                    phone=None,
+                    department=row.department,
+                    status=row.status,
+                    record=json.dumps(record),
+                    anonymised=True,
+                    deleted=deleted,
+                )
+            )
             for table in (demands, memberships, grants):
                 conn.execute(
                     update(table).where(table.c.member_id == member_id).values(member_id=new_id)
                 )
             _forget_welfare_orders(conn, member_id, new_id)
             conn.execute(
-                update(demand_events)
-                .where(demand_events.c.actor == member_id)
-                .values(actor=new_id)
+                update(demand_events).where(demand_events.c.actor == member_id).values(actor=new_id)
             )
             for d in conn.execute(
-                select(demands.c.demand_id, demands.c.co_signers)
-                .where(demands.c.co_signers.contains(json.dumps(member_id)))
+                select(demands.c.demand_id, demands.c.co_signers).where(
+                    demands.c.co_signers.contains(json.dumps(member_id))
+                )
             ):
                 signers = [new_id if s == member_id else s for s in json.loads(d.co_signers)]
-                conn.execute(update(demands).where(demands.c.demand_id == d.demand_id)
-                             .values(co_signers=json.dumps(signers)))
+                conn.execute(
+                    update(demands)
+                    .where(demands.c.demand_id == d.demand_id)
+                    .values(co_signers=json.dumps(signers))
+                )
             _redact_texts(conn, _Traces.of(row, numbers, new_id))
             conn.execute(delete(members).where(members.c.member_id == member_id))
         return new_id
@@ -569,10 +612,14 @@ class Store:
             InvalidMemberData: A group id is already stored; nothing is stored.
         """
         rows = [
-            {"group_id": g.group_id, "kind": g.kind.value, "name": g.name,
-             "parent_id": g.parent_id,
-             "parent_kind": g.parent_kind.value if g.parent_kind else None,
-             "rating": g.rating.value if g.rating else None}
+            {
+                "group_id": g.group_id,
+                "kind": g.kind.value,
+                "name": g.name,
+                "parent_id": g.parent_id,
+                "parent_kind": g.parent_kind.value if g.parent_kind else None,
+                "rating": g.rating.value if g.rating else None,
+            }
             for g in items
         ]
         if not rows:
@@ -580,8 +627,9 @@ class Store:
         with self._write() as conn:
             taken, repeated = _clashes(conn, groups.c.group_id, [str(r["group_id"]) for r in rows])
             if taken or repeated:
-                raise InvalidMemberData((taken or repeated)[0],
-                                        ["group_id: already stored / 组织编号已存在"])
+                raise InvalidMemberData(
+                    (taken or repeated)[0], ["group_id: already stored / 组织编号已存在"]
+                )
             conn.execute(insert(groups), rows)
         return len(rows)
 
@@ -609,15 +657,23 @@ class Store:
         if not given:
             return 0
         rows = [
-            {"member_id": m.member_id, "group_id": m.group_id, "role": m.role.value,
-             "since": m.since, "until": m.until}
+            {
+                "member_id": m.member_id,
+                "group_id": m.group_id,
+                "role": m.role.value,
+                "since": m.since,
+                "until": m.until,
+            }
             for m in given
         ]
         wanted = {m.group_id for m in given}
         with self._write() as conn:
             self._require_members(conn, {m.member_id for m in given})
-            known = set(conn.execute(select(groups.c.group_id).where(
-                groups.c.group_id.in_(wanted))).scalars())
+            known = set(
+                conn.execute(
+                    select(groups.c.group_id).where(groups.c.group_id.in_(wanted))
+                ).scalars()
+            )
             missing = sorted(wanted - known)
             if missing:
                 raise NotFound(f"group {missing[0]!r} not found / 找不到该组织")
@@ -625,9 +681,11 @@ class Store:
         return len(rows)
 
     def _require_members(self, conn: Connection, ids: set[str]) -> None:
-        known = set(conn.execute(
-            select(members.c.member_id).where(members.c.member_id.in_(ids), ~members.c.deleted)
-        ).scalars())
+        known = set(
+            conn.execute(
+                select(members.c.member_id).where(members.c.member_id.in_(ids), ~members.c.deleted)
+            ).scalars()
+        )
         missing = sorted(ids - known)
         if missing:
             raise NotFound(f"member {missing[0]!r} not found / 找不到该会员")
@@ -674,8 +732,16 @@ class Store:
         when = at
         new_id = demand_id or f"D{(when or datetime.now()):%Y%m%d}-{secrets.token_hex(4)}"
         result = self.workflow.submit(
-            demand_id=new_id, member_id=member_id, kind=kind, title=title, content=content,
-            actor=actor, at=when, category=category, co_signers=co_signers, note=note,
+            demand_id=new_id,
+            member_id=member_id,
+            kind=kind,
+            title=title,
+            content=content,
+            actor=actor,
+            at=when,
+            category=category,
+            co_signers=co_signers,
+            note=note,
         )
         with self._write() as conn:
             self._require_members(conn, {member_id, *result.demand.co_signers})
@@ -762,13 +828,16 @@ class Store:
             select(demands.c.state).where(demands.c.demand_id == demand.merged_into)
         ).first()
         if target is None:
-            raise NotFound(f"demand {demand.merged_into!r} to merge into not found / "
-                           f"找不到合并目标诉求")
+            raise NotFound(
+                f"demand {demand.merged_into!r} to merge into not found / 找不到合并目标诉求"
+            )
         if DemandState(target.state) not in OPEN_STATES:
             raise InvalidDemandData(
                 demand.demand_id,
-                [f"into: {demand.merged_into!r} is {target.state}; merge only into an open "
-                 f"demand / 只能合并到未办结的诉求"],
+                [
+                    f"into: {demand.merged_into!r} is {target.state}; merge only into an open "
+                    f"demand / 只能合并到未办结的诉求"
+                ],
             )
 
     def get_demand(self, demand_id: str) -> Demand:
@@ -839,11 +908,16 @@ class Store:
             except ValueError:
                 raise InvalidDemandData(
                     "query",
-                    [f"state: unknown state {state!r}; use one of "
-                     f"{', '.join(s.value for s in DemandState)} / 未知状态"],
+                    [
+                        f"state: unknown state {state!r}; use one of "
+                        f"{', '.join(s.value for s in DemandState)} / 未知状态"
+                    ],
                 ) from None
-        for column, value in (("category", category), ("department", department),
-                              ("member_id", member_id)):
+        for column, value in (
+            ("category", category),
+            ("department", department),
+            ("member_id", member_id),
+        ):
             if value is not None:
                 query = query.where(demands.c[column] == value)
         if key_supervision is not None:
@@ -854,8 +928,9 @@ class Store:
         if due_within is not None:
             day, n = due_within
             until = self.workflow.calendar.add_workdays(day, n).date
-            query = query.where(demands.c.state.in_(working),
-                                demands.c.deadline >= day, demands.c.deadline <= until)
+            query = query.where(
+                demands.c.state.in_(working), demands.c.deadline >= day, demands.c.deadline <= until
+            )
         query = query.order_by(demands.c.deadline, demands.c.submitted_at, demands.c.demand_id)
         if limit is not None:
             query = query.limit(limit)
@@ -882,13 +957,17 @@ class Store:
         people: set[str] = set()
         for demand, events in items:
             seqs = [e.seq for e in events]
-            if (seqs != list(range(1, demand.version + 1))
-                    or any(e.demand_id != demand.demand_id for e in events)
-                    or events[-1].to_state is not demand.state):
+            if (
+                seqs != list(range(1, demand.version + 1))
+                or any(e.demand_id != demand.demand_id for e in events)
+                or events[-1].to_state is not demand.state
+            ):
                 raise InvalidDemandData(
                     demand.demand_id,
-                    ["history: events must be numbered 1..version and end in the demand's "
-                     "state / 历史记录须从1编号到版本号并以当前状态结束"],
+                    [
+                        "history: events must be numbered 1..version and end in the demand's "
+                        "state / 历史记录须从1编号到版本号并以当前状态结束"
+                    ],
                 )
             people.add(demand.member_id)
             demand_rows.append(_demand_row(demand))
@@ -902,14 +981,15 @@ class Store:
                 conn.execute(insert(demand_events), event_rows)
             except IntegrityError as exc:
                 raise InvalidDemandData(
-                    "import", [f"demand_id: already stored or duplicated / 诉求编号重复: "
-                               f"{type(exc.orig).__name__}"]
+                    "import",
+                    [
+                        f"demand_id: already stored or duplicated / 诉求编号重复: "
+                        f"{type(exc.orig).__name__}"
+                    ],
                 ) from None
         return len(demand_rows)
 
-    def demand_rows(
-        self, start: date | None = None, end: date | None = None
-    ) -> list[DemandRow]:
+    def demand_rows(self, start: date | None = None, end: date | None = None) -> list[DemandRow]:
         """
         Plain rows of the demands submitted from *start* up to (not including) *end*.
 
@@ -966,9 +1046,16 @@ class Store:
         if self.grant_validator is not None:
             self._validate_grants(self.grant_validator, given, benefits)
         rows = [
-            {"grant_id": g.grant_id, "benefit_id": g.benefit_id, "member_id": g.member_id,
-             "amount_fen": yuan_to_fen(g.amount), "granted_on": g.granted_on, "form": g.form.value,
-             "reason": g.reason, "rule_version": g.rule_version}
+            {
+                "grant_id": g.grant_id,
+                "benefit_id": g.benefit_id,
+                "member_id": g.member_id,
+                "amount_fen": yuan_to_fen(g.amount),
+                "granted_on": g.granted_on,
+                "form": g.form.value,
+                "reason": g.reason,
+                "rule_version": g.rule_version,
+            }
             for g in given
         ]
         if not rows:
@@ -977,8 +1064,9 @@ class Store:
             self._require_members(conn, {g.member_id for g in given})
             taken, repeated = _clashes(conn, grants.c.grant_id, [g.grant_id for g in given])
             if taken or repeated:
-                raise InvalidMemberData((taken or repeated)[0],
-                                        ["grant_id: already stored / 发放编号已存在"])
+                raise InvalidMemberData(
+                    (taken or repeated)[0], ["grant_id: already stored / 发放编号已存在"]
+                )
             conn.execute(insert(grants), rows)
         return len(rows)
 
@@ -990,10 +1078,13 @@ class Store:
         for grant in given:
             benefit = by_id.get(grant.benefit_id)
             if benefit is None:
-                raise InvalidMemberData(grant.grant_id, [
-                    f"benefit_id: benefit {grant.benefit_id!r} was not given, and the branch's "
-                    f"plugins need it to check the grant / 未提供福利项目，无法校验该发放"
-                ])
+                raise InvalidMemberData(
+                    grant.grant_id,
+                    [
+                        f"benefit_id: benefit {grant.benefit_id!r} was not given, and the branch's "
+                        f"plugins need it to check the grant / 未提供福利项目，无法校验该发放"
+                    ],
+                )
             try:
                 validator(grant, benefit)
             except Rejected as exc:
@@ -1012,15 +1103,20 @@ class Store:
         """A member's grants, oldest first (an unknown member has none)."""
         with self._read() as conn:
             rows = conn.execute(
-                select(grants).where(grants.c.member_id == member_id)
+                select(grants)
+                .where(grants.c.member_id == member_id)
                 .order_by(grants.c.granted_on, grants.c.grant_id)
             ).all()
         return [
-            Grant.model_validate({**{k: v for k, v in r._asdict().items()
-                                     if k not in ("amount_fen", "decision")},
-                                  "amount": fen_to_yuan(r.amount_fen)})
+            Grant.model_validate(
+                {
+                    **{k: v for k, v in r._asdict().items() if k not in ("amount_fen", "decision")},
+                    "amount": fen_to_yuan(r.amount_fen),
+                }
+            )
             for r in rows
         ]
+
 
 class _Traces(NamedTuple):
     """What identifies an erased person in free text, and their new id."""
@@ -1057,32 +1153,51 @@ def _redact_texts(conn: Connection, traces: _Traces) -> None:
     phone or name as stored (a number typed in another form there is masked only when
     it is in one of their own demands: :func:`~unionkit.models.ids.scrub` catches those).
     """
+
     def mentions(*columns: Any) -> Any:
         found = [c.contains(w, autoescape=True) for c in columns for w in traces.words]
         return or_(*found) if found else false()
 
     text_columns = [demands.c[n] for n in _DEMAND_TEXTS]
     own = (demands.c.member_id == traces.new_id) | demands.c.co_signers.contains(
-        json.dumps(traces.new_id))
-    for d in conn.execute(select(demands.c.demand_id, *text_columns)
-                          .where(own | mentions(*text_columns))).all():
-        conn.execute(update(demands).where(demands.c.demand_id == d.demand_id).values(
-            {n: traces.redact(getattr(d, n)) for n in _DEMAND_TEXTS}))
+        json.dumps(traces.new_id)
+    )
+    for d in conn.execute(
+        select(demands.c.demand_id, *text_columns).where(own | mentions(*text_columns))
+    ).all():
+        conn.execute(
+            update(demands)
+            .where(demands.c.demand_id == d.demand_id)
+            .values({n: traces.redact(getattr(d, n)) for n in _DEMAND_TEXTS})
+        )
     owned = select(demands.c.demand_id).where(own).scalar_subquery()
     for e in conn.execute(
-        select(demand_events.c.demand_id, demand_events.c.seq, demand_events.c.note,
-               demand_events.c.data)
-        .where(demand_events.c.demand_id.in_(owned)
-               | mentions(demand_events.c.note, demand_events.c.data))
+        select(
+            demand_events.c.demand_id,
+            demand_events.c.seq,
+            demand_events.c.note,
+            demand_events.c.data,
+        ).where(
+            demand_events.c.demand_id.in_(owned)
+            | mentions(demand_events.c.note, demand_events.c.data)
+        )
     ).all():
         data = {k: traces.redact(v) for k, v in json.loads(e.data).items()}
-        conn.execute(update(demand_events).where(
-            demand_events.c.demand_id == e.demand_id, demand_events.c.seq == e.seq
-        ).values(note=traces.redact(e.note), data=json.dumps(data, ensure_ascii=False)))
-    for g in conn.execute(select(grants.c.grant_id, grants.c.reason).where(
-            (grants.c.member_id == traces.new_id) | mentions(grants.c.reason))).all():
-        conn.execute(update(grants).where(grants.c.grant_id == g.grant_id)
-                     .values(reason=traces.redact(g.reason)))
+        conn.execute(
+            update(demand_events)
+            .where(demand_events.c.demand_id == e.demand_id, demand_events.c.seq == e.seq)
+            .values(note=traces.redact(e.note), data=json.dumps(data, ensure_ascii=False))
+        )
+    for g in conn.execute(
+        select(grants.c.grant_id, grants.c.reason).where(
+            (grants.c.member_id == traces.new_id) | mentions(grants.c.reason)
+        )
+    ).all():
+        conn.execute(
+            update(grants)
+            .where(grants.c.grant_id == g.grant_id)
+            .values(reason=traces.redact(g.reason))
+        )
 
 
 def _clashes(
@@ -1109,6 +1224,7 @@ def _conflict(demand_id: str, expected: int, stored: int | None) -> ConflictErro
         f"Demand {demand_id!r} was changed by someone else since version {expected}{now}; "
         f"read it again and retry / 诉求已被他人修改，请刷新后重试"
     )
+
 
 def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day)
@@ -1153,11 +1269,13 @@ def _member_row(member: Member, key: StoreKey | None) -> dict[str, Any]:
         if key is None:
             raise _missing_key(f"storing member {member.member_id!r}'s {column}")
         clear = number.reveal()
-        numbers.update({
-            column: number.masked,
-            f"{column}_enc": key.encrypt(clear, column=column, member_id=member.member_id),
-            f"{column}_hash": key.digest(clear),
-        })
+        numbers.update(
+            {
+                column: number.masked,
+                f"{column}_enc": key.encrypt(clear, column=column, member_id=member.member_id),
+                f"{column}_hash": key.digest(clear),
+            }
+        )
     return {
         "member_id": member.member_id,
         "name": member.name,
@@ -1168,6 +1286,7 @@ def _member_row(member: Member, key: StoreKey | None) -> dict[str, Any]:
         "anonymised": False,
         "deleted": False,
     }
+
 
 def _demand_row(demand: Demand) -> dict[str, Any]:
     return {
@@ -1194,6 +1313,7 @@ def _demand_row(demand: Demand) -> dict[str, Any]:
         "version": demand.version,
     }
 
+
 def _demand_from(row: Row[Any]) -> Demand:
     values: dict[str, Any] = row._asdict()
     values["co_signers"] = tuple(json.loads(values["co_signers"]))
@@ -1201,6 +1321,7 @@ def _demand_from(row: Row[Any]) -> Demand:
         return Demand.model_validate(values)
     except ValidationError as exc:
         raise StoreError(f"stored demand {values['demand_id']!r} is invalid: {exc}") from exc
+
 
 def _event_row(ev: DemandEvent) -> dict[str, Any]:
     return {
@@ -1215,7 +1336,7 @@ def _event_row(ev: DemandEvent) -> dict[str, Any]:
         "data": json.dumps(dict(ev.data), ensure_ascii=False),
     }
 
+
 def _event_from(row: Row[Any]) -> DemandEvent:
     values: Mapping[str, Any] = row._asdict()
     return DemandEvent.model_validate({**values, "data": json.loads(values["data"])})
-

@@ -26,8 +26,11 @@ UNIONKIT_REQUIRES = ">=0.1,<0.2"
 SOURCE = "hospital"
 
 # Weights of the hospital's criteria in hardship_criteria_score.
-WEIGHTS = {"hospital_low_income": 40.0, "hospital_serious_illness": 40.0,
-           "hospital_long_sick_leave": 20.0}
+WEIGHTS = {
+    "hospital_low_income": 40.0,
+    "hospital_serious_illness": 40.0,
+    "hospital_long_sick_leave": 20.0,
+}
 
 ROUTES = {
     "canteen": "后勤保障部",
@@ -63,7 +66,9 @@ def unionkit_register_rules(branch: Branch, today: date) -> list[Rule | RuleEntr
     eligible = Rule(
         "hardship_eligible",
         field("is_member") & ref("hardship_criteria_any"),
-        "符合困难帮扶条件", "eligible for hardship help", ValueType.bool,
+        "符合困难帮扶条件",
+        "eligible for hardship help",
+        ValueType.bool,
         description_zh="会员符合医院工会任一困难认定标准。",
         description_en="A union member meeting any of the hospital's hardship criteria.",
         source="医院工会困难职工帮扶办法（示例）",
@@ -87,21 +92,44 @@ def unionkit_register_hardship_criteria(branch: Branch, today: date) -> list[Har
 def unionkit_register_care_triggers(branch: Branch) -> list[CareTrigger]:
     """The three must-visits (birthday, illness, bereavement) and staff on aid missions."""
     return [
-        CareTrigger(key="birthday", label_zh="生日慰问", label_en="birthday",
-                    when=ref("hospital_birthday_due"), action=CareAction.PAYMENT,
-                    benefit_kind=BenefitKind.BIRTHDAY,
-                    amount=param("hospital.care.birthday_amount"), must_visit=True),
-        CareTrigger(key="illness", label_zh="患病慰问", label_en="illness visit",
-                    when=ref("hospital_illness_due"), action=CareAction.VISIT_AND_PAYMENT,
-                    benefit_kind=BenefitKind.ILLNESS_VISIT,
-                    amount=param("hospital.care.illness_amount"), must_visit=True),
-        CareTrigger(key="bereavement", label_zh="丧葬慰问", label_en="bereavement",
-                    when=ref("hospital_bereavement_due"), action=CareAction.VISIT_AND_PAYMENT,
-                    benefit_kind=BenefitKind.CONDOLENCE,
-                    amount=param("hospital.care.bereavement_amount"), must_visit=True),
-        CareTrigger(key="aid_mission", label_zh="援派职工慰问", label_en="aid-mission visit",
-                    when=ref("hospital_aid_mission_due"), action=CareAction.VISIT,
-                    benefit_kind=BenefitKind.OTHER),
+        CareTrigger(
+            key="birthday",
+            label_zh="生日慰问",
+            label_en="birthday",
+            when=ref("hospital_birthday_due"),
+            action=CareAction.PAYMENT,
+            benefit_kind=BenefitKind.BIRTHDAY,
+            amount=param("hospital.care.birthday_amount"),
+            must_visit=True,
+        ),
+        CareTrigger(
+            key="illness",
+            label_zh="患病慰问",
+            label_en="illness visit",
+            when=ref("hospital_illness_due"),
+            action=CareAction.VISIT_AND_PAYMENT,
+            benefit_kind=BenefitKind.ILLNESS_VISIT,
+            amount=param("hospital.care.illness_amount"),
+            must_visit=True,
+        ),
+        CareTrigger(
+            key="bereavement",
+            label_zh="丧葬慰问",
+            label_en="bereavement",
+            when=ref("hospital_bereavement_due"),
+            action=CareAction.VISIT_AND_PAYMENT,
+            benefit_kind=BenefitKind.CONDOLENCE,
+            amount=param("hospital.care.bereavement_amount"),
+            must_visit=True,
+        ),
+        CareTrigger(
+            key="aid_mission",
+            label_zh="援派职工慰问",
+            label_en="aid-mission visit",
+            when=ref("hospital_aid_mission_due"),
+            action=CareAction.VISIT,
+            benefit_kind=BenefitKind.OTHER,
+        ),
     ]
 
 

@@ -58,10 +58,17 @@ class HolidayGoodsShop:
     def catalogue(self, on: date) -> list[CatalogueItem]:
         """Return the items on sale on *on* (seasonal items only in their window)."""
         return [
-            CatalogueItem(item_id=i["item_id"], name_zh=i["name_zh"], name_en=i["name_en"],
-                          kind=BenefitKind.FESTIVAL_GOODS, form=GrantForm.GOODS,
-                          price=str(i["price"]), home_delivery=True)
-            for i in self._items if _window(i, on)
+            CatalogueItem(
+                item_id=i["item_id"],
+                name_zh=i["name_zh"],
+                name_en=i["name_en"],
+                kind=BenefitKind.FESTIVAL_GOODS,
+                form=GrantForm.GOODS,
+                price=str(i["price"]),
+                home_delivery=True,
+            )
+            for i in self._items
+            if _window(i, on)
         ]
 
     def quota(self, on: date) -> Quota:
@@ -72,5 +79,6 @@ class HolidayGoodsShop:
         """Accept *order* for home delivery (the shop schedules the date)."""
         digest = hashlib.sha256(order.model_dump_json().encode()).hexdigest()[:12]
         self.placed.append(order)
-        return Confirmation(order_id=order.order_id, provider_reference=f"HG-{digest}",
-                            expected_delivery=None)
+        return Confirmation(
+            order_id=order.order_id, provider_reference=f"HG-{digest}", expected_delivery=None
+        )

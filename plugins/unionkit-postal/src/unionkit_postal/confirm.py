@@ -146,7 +146,7 @@ def _grant(status: ProposalStatus, on: date) -> Grant:
         granted_on=on,
         form=GrantForm.CASH,
         reason=f"双联通住院补助（{status.month}）/ dual-link hospitalisation subsidy "
-               f"({status.month})",
+        f"({status.month})",
         rule_version=status.ruleset_version,
     )
 
@@ -256,8 +256,9 @@ def confirm_proposals(
     from unionkit.store import open_store
 
     if is_store(state):
-        return _confirm_in_store(host, state=state, db=db, on=on, keys=keys, branch=branch,
-                                 roster=roster, schema=schema)
+        return _confirm_in_store(
+            host, state=state, db=db, on=on, keys=keys, branch=branch, roster=roster, schema=schema
+        )
     if not os.path.exists(state):
         raise DualLinkError(f"no state file at {os.fspath(state)!r} / 找不到状态文件")
     ledger = DualLinkState(state)
@@ -298,18 +299,20 @@ def confirm_proposals(
         after = _stored(store, wanted)
 
     done_ids = {g.grant_id for g in stored}
-    ledger.confirm(
-        (key_of[gid], gid, grant.granted_on) for gid, grant in after.items()
-    )
+    ledger.confirm((key_of[gid], gid, grant.granted_on) for gid, grant in after.items())
 
     def confirmed(grant: Grant) -> ConfirmedGrant:
-        return ConfirmedGrant(grant.grant_id, grant.member_id, grant.amount, grant.granted_on,
-                              month[grant.grant_id])
+        return ConfirmedGrant(
+            grant.grant_id, grant.member_id, grant.amount, grant.granted_on, month[grant.grant_id]
+        )
 
     return ConfirmResult(
         stored=tuple(confirmed(g) for g in wanted if g.grant_id in done_ids),
-        already=tuple(confirmed(after[g.grant_id]) for g in wanted
-                      if g.grant_id not in done_ids and g.grant_id in after),
+        already=tuple(
+            confirmed(after[g.grant_id])
+            for g in wanted
+            if g.grant_id not in done_ids and g.grant_id in after
+        ),
         visits=visits,
         added_members=added,
     )
@@ -342,8 +345,10 @@ def _confirm_in_store(
     )
 
     if os.fspath(state) != os.fspath(db):
-        raise DualLinkError("with the proposals in the store, --state and --db must name the "
-                            "same store / 提议已存入数据库时，--state 与 --db 须为同一数据库")
+        raise DualLinkError(
+            "with the proposals in the store, --state and --db must name the "
+            "same store / 提议已存入数据库时，--state 与 --db 须为同一数据库"
+        )
     ledger = StoreDualLinkState(state, schema)
     try:
         selected = _select(ledger.statuses(), keys)
@@ -355,51 +360,72 @@ def _confirm_in_store(
         _grant(s, on)  # refuses a subsidy without an amount, naming it
     requests = [
         GrantRequest(
-            member_id=s.member_id, benefit_id=SUBSIDY_BENEFIT.benefit_id,
-            amount=(Decimal(s.amount_fen or 0) / 100).quantize(Decimal("0.01")), on=on,
+            member_id=s.member_id,
+            benefit_id=SUBSIDY_BENEFIT.benefit_id,
+            amount=(Decimal(s.amount_fen or 0) / 100).quantize(Decimal("0.01")),
+            on=on,
             reason=f"双联通住院补助（{s.month}）/ dual-link hospitalisation subsidy ({s.month})",
-            form=GrantForm.CASH, event_key=proposal_ref(s.key),
-            idempotency_key=f"postal|{proposal_ref(s.key)}")
+            form=GrantForm.CASH,
+            event_key=proposal_ref(s.key),
+            idempotency_key=f"postal|{proposal_ref(s.key)}",
+        )
         for s in subsidies
     ]
     with open_store(db, schema=schema, grant_validator=host.grant_validator(branch)) as store:
         if SUBSIDY_BENEFIT.benefit_id not in {b.benefit_id for b in list_benefits(store)}:
             # Paid with the insurance data, not as collective welfare: no dues gate.
-            define_benefits(store, [SUBSIDY_BENEFIT.model_copy(
-                update={"requires_good_standing": False})])
+            define_benefits(
+                store, [SUBSIDY_BENEFIT.model_copy(update={"requires_good_standing": False})]
+            )
         missing = _missing_members(store, {r.member_id for r in requests})
-        checked = propose_grants(store, requests, proposer=branch, dry_run=True) \
-            if not missing else []
+        checked = (
+            propose_grants(store, requests, proposer=branch, dry_run=True) if not missing else []
+        )
         refused = [o for o in checked if o.refused]
         if refused:
             first = refused[0]
-            reasons = "; ".join(f.message_en for f in first.verdict.refusals) \
-                if first.verdict else ""
-            raise Rejected(f"subsidy for member {first.request.member_id!r} is refused by the "
-                           f"spending rules: {reasons}; nothing was stored / 补助不符合经费规定，"
-                           f"本批未保存")
+            reasons = (
+                "; ".join(f.message_en for f in first.verdict.refusals) if first.verdict else ""
+            )
+            raise Rejected(
+                f"subsidy for member {first.request.member_id!r} is refused by the "
+                f"spending rules: {reasons}; nothing was stored / 补助不符合经费规定，"
+                f"本批未保存"
+            )
         added = _add_from_roster(store, missing, roster, on)
         outcomes = propose_grants(store, requests, proposer=branch)
     refused = [o for o in outcomes if o.refused]
     if refused:
-        raise Rejected(f"subsidy for member {refused[0].request.member_id!r} was refused; "
-                       f"the others were stored / 补助被拒绝")
+        raise Rejected(
+            f"subsidy for member {refused[0].request.member_id!r} was refused; "
+            f"the others were stored / 补助被拒绝"
+        )
     ledger = StoreDualLinkState(state, schema)
     try:
-        ledger.confirm((s.key, o.grant.grant_id, o.grant.granted_on)
-                       for s, o in zip(subsidies, outcomes, strict=True) if o.grant is not None)
+        ledger.confirm(
+            (s.key, o.grant.grant_id, o.grant.granted_on)
+            for s, o in zip(subsidies, outcomes, strict=True)
+            if o.grant is not None
+        )
     finally:
         ledger.close()
 
     def confirmed(s: ProposalStatus, grant: Grant) -> ConfirmedGrant:
-        return ConfirmedGrant(proposal_ref(s.key), grant.member_id, grant.amount,
-                              grant.granted_on, s.month)
+        return ConfirmedGrant(
+            proposal_ref(s.key), grant.member_id, grant.amount, grant.granted_on, s.month
+        )
 
     return ConfirmResult(
-        stored=tuple(confirmed(s, o.grant) for s, o in zip(subsidies, outcomes, strict=True)
-                     if o.grant is not None and not o.existing),
-        already=tuple(confirmed(s, o.grant) for s, o in zip(subsidies, outcomes, strict=True)
-                      if o.grant is not None and o.existing),
+        stored=tuple(
+            confirmed(s, o.grant)
+            for s, o in zip(subsidies, outcomes, strict=True)
+            if o.grant is not None and not o.existing
+        ),
+        already=tuple(
+            confirmed(s, o.grant)
+            for s, o in zip(subsidies, outcomes, strict=True)
+            if o.grant is not None and o.existing
+        ),
         visits=visits,
         added_members=added,
     )

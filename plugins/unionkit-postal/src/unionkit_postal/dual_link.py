@@ -147,8 +147,9 @@ def run_dual_link(
     as_of = month_end(month)
     imported = read_roster(roster, today=as_of)
     members = {m.member_id: m for m in imported.members}
-    by_id = {m.national_id.reveal(): m.member_id for m in imported.members
-             if m.national_id is not None}
+    by_id = {
+        m.national_id.reveal(): m.member_id for m in imported.members if m.national_id is not None
+    }
 
     sick_days: dict[str, int] = defaultdict(int)
     for leave in read_sick_leave(sick_leave):
@@ -158,9 +159,16 @@ def run_dual_link(
     rows: list[dict[str, Any]] = []
     unmatched: list[int] = []
     for member_id, days in sorted(sick_days.items()):
-        rows.append({"member_id": member_id, "year_sick_leave_days": days, "hospitalised": False,
-                     "hospital_self_paid": Decimal("0"),
-                     "key": f"sick_leave_visit|{member_id}|{as_of.year}", "what": None})
+        rows.append(
+            {
+                "member_id": member_id,
+                "year_sick_leave_days": days,
+                "hospitalised": False,
+                "hospital_self_paid": Decimal("0"),
+                "key": f"sick_leave_visit|{member_id}|{as_of.year}",
+                "what": None,
+            }
+        )
     stays: dict[str, dict[str, Any]] = {}
     seen: set[tuple[object, ...]] = set()
     duplicates: list[int] = []
@@ -182,8 +190,14 @@ def run_dual_link(
         if key in stays:
             stays[key]["hospital_self_paid"] += stay.self_paid
             continue
-        stays[key] = {"member_id": matched, "year_sick_leave_days": 0, "hospitalised": True,
-                      "hospital_self_paid": stay.self_paid, "key": key, "what": stay}
+        stays[key] = {
+            "member_id": matched,
+            "year_sick_leave_days": 0,
+            "hospitalised": True,
+            "hospital_self_paid": stay.self_paid,
+            "key": key,
+            "what": stay,
+        }
     rows.extend(stays.values())
 
     ruleset = branch_ruleset(host, branch, as_of)
@@ -198,7 +212,8 @@ def run_dual_link(
             "hospital_self_paid": np.array([r["hospital_self_paid"] for r in rows], dtype=object),
         }
         frame = ruleset.evaluate(
-            columns, as_of=as_of,
+            columns,
+            as_of=as_of,
             rules=["postal_sick_leave_visit", "postal_hospital_visit", "postal_hospital_subsidy"],
         ).frame
         sick_visit = np.asarray(frame["postal_sick_leave_visit"]).astype(bool)
@@ -208,30 +223,55 @@ def run_dual_link(
             mid = row["member_id"]
             if row["what"] is None and sick_visit[i]:
                 days = row["year_sick_leave_days"]
-                proposals.append(Proposal(
-                    row["key"], mid, "sick_leave_visit", None,
-                    f"{as_of.year}年累计病假{days}天", f"{days} sick-leave days in {as_of.year}"))
+                proposals.append(
+                    Proposal(
+                        row["key"],
+                        mid,
+                        "sick_leave_visit",
+                        None,
+                        f"{as_of.year}年累计病假{days}天",
+                        f"{days} sick-leave days in {as_of.year}",
+                    )
+                )
             elif row["what"] is not None and hosp_visit[i]:
                 stay = row["what"]
                 when = f"{stay.admitted.isoformat()}—{stay.discharged.isoformat()}"
-                proposals.append(Proposal(
-                    f"hospital_visit|{row['key']}", mid, "hospital_visit", None,
-                    f"{stay.hospital}住院 {when}", f"in hospital ({stay.hospital}) {when}"))
+                proposals.append(
+                    Proposal(
+                        f"hospital_visit|{row['key']}",
+                        mid,
+                        "hospital_visit",
+                        None,
+                        f"{stay.hospital}住院 {when}",
+                        f"in hospital ({stay.hospital}) {when}",
+                    )
+                )
                 amount = fen_to_yuan(int(subsidy[i]))
                 paid = row["hospital_self_paid"]
                 if amount > 0:
-                    proposals.append(Proposal(
-                        f"hospitalisation_subsidy|{row['key']}", mid, "hospitalisation_subsidy",
-                        amount, f"住院个人自付{paid}元",
-                        f"paid {paid} yuan of the hospital costs"))
+                    proposals.append(
+                        Proposal(
+                            f"hospitalisation_subsidy|{row['key']}",
+                            mid,
+                            "hospitalisation_subsidy",
+                            amount,
+                            f"住院个人自付{paid}元",
+                            f"paid {paid} yuan of the hospital costs",
+                        )
+                    )
 
     ledger = open_state(state)  # a state file, or the unionkit store itself
     try:
         known = ledger.known(p.key for p in proposals)
         fresh = [p for p in proposals if p.key not in known]
         stored = [
-            StoredProposal(p.key, p.member_id, p.kind,
-                           yuan_to_fen(p.amount) if p.amount is not None else None, p.reason_zh)
+            StoredProposal(
+                p.key,
+                p.member_id,
+                p.kind,
+                yuan_to_fen(p.amount) if p.amount is not None else None,
+                p.reason_zh,
+            )
             for p in fresh
         ]
         run_id, inserted = ledger.record(month, ruleset.version, stored)
@@ -240,8 +280,12 @@ def run_dual_link(
     # A run racing this one may have stored some of them first: report only what we stored.
     fresh = [p for p in fresh if p.key in inserted]
     return DualLinkResult(
-        month=month, run_id=run_id, proposals=tuple(fresh),
-        already_proposed=len(proposals) - len(fresh), unmatched_rows=tuple(unmatched),
-        roster_errors=len({e.row for e in imported.errors}), ruleset_version=ruleset.version,
+        month=month,
+        run_id=run_id,
+        proposals=tuple(fresh),
+        already_proposed=len(proposals) - len(fresh),
+        unmatched_rows=tuple(unmatched),
+        roster_errors=len({e.row for e in imported.errors}),
+        ruleset_version=ruleset.version,
         duplicate_rows=tuple(duplicates),
     )

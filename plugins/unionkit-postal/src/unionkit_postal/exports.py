@@ -81,14 +81,18 @@ def _rows(path: str | os.PathLike[str], required: Sequence[str]) -> list[dict[st
     reader.fieldnames = headers
     try:
         return [
-            {k: unicodedata.normalize("NFKC", (v or "")).replace("\u3000", " ").strip()
-             for k, v in row.items() if k is not None}
+            {
+                k: unicodedata.normalize("NFKC", (v or "")).replace("\u3000", " ").strip()
+                for k, v in row.items()
+                if k is not None
+            }
             for row in reader
         ]
     except csv.Error as exc:
         # A cell over the csv module's 131,072 characters, or a stray NUL byte.
         raise RosterFormatError(
-            str(path), f"第{reader.line_num}行附近无法按 CSV 读取（{exc}）",
+            str(path),
+            f"第{reader.line_num}行附近无法按 CSV 读取（{exc}）",
             f"the CSV cannot be read near line {reader.line_num} ({exc})",
         ) from None
 
@@ -98,7 +102,8 @@ def _date(value: str, path: object, row: int, column: str) -> date:
         return date.fromisoformat(value.replace("/", "-"))
     except ValueError:
         raise RosterFormatError(
-            str(path), f"第{row}行“{column}”不是日期：{value!r}",
+            str(path),
+            f"第{row}行“{column}”不是日期：{value!r}",
             f"row {row}, column {column!r}: not a date: {value!r}",
         ) from None
 
@@ -120,7 +125,8 @@ def read_sick_leave(path: str | os.PathLike[str]) -> list[SickLeave]:
             # A negative count would cancel real leave in the year's sum; int() would also
             # take "-5", " 5" or a 5,000-digit number.
             raise RosterFormatError(
-                str(path), f"第{i}行“请假天数”应为0到366的整数",
+                str(path),
+                f"第{i}行“请假天数”应为0到366的整数",
                 f"row {i}, column '请假天数': must be a whole number from 0 to 366",
             )
         days = int(text)
@@ -128,7 +134,8 @@ def read_sick_leave(path: str | os.PathLike[str]) -> list[SickLeave]:
         end = _date(row["结束日期"], path, i, "结束日期")
         if days > 366 or end < start:
             raise RosterFormatError(
-                str(path), f"第{i}行请假天数或起止日期不合理（结束早于开始或超过366天）",
+                str(path),
+                f"第{i}行请假天数或起止日期不合理（结束早于开始或超过366天）",
                 f"row {i}: the leave ends before it starts or lasts more than 366 days",
             )
         out.append(SickLeave(row["工号"], start, end, days, i))
@@ -150,7 +157,8 @@ def read_hospital_stays(path: str | os.PathLike[str]) -> list[HospitalStay]:
             nid = ResidentId.parse(raw_id)
         except ValueError as exc:
             raise RosterFormatError(
-                str(path), f"第{i}行身份证号{mask_text(raw_id, 6, 4)}无效",
+                str(path),
+                f"第{i}行身份证号{mask_text(raw_id, 6, 4)}无效",
                 f"row {i}: invalid resident ID {mask_text(raw_id, 6, 4)} ({exc})",
             ) from None
         try:
@@ -161,7 +169,14 @@ def read_hospital_stays(path: str | os.PathLike[str]) -> list[HospitalStay]:
             raise RosterFormatError(
                 str(path), f"第{i}行“个人自付”金额无效", f"row {i}, column '个人自付': {exc}"
             ) from None
-        out.append(HospitalStay(nid, row["定点医疗机构名称"],
-                                _date(row["入院日期"], path, i, "入院日期"),
-                                _date(row["出院日期"], path, i, "出院日期"), self_paid, i))
+        out.append(
+            HospitalStay(
+                nid,
+                row["定点医疗机构名称"],
+                _date(row["入院日期"], path, i, "入院日期"),
+                _date(row["出院日期"], path, i, "出院日期"),
+                self_paid,
+                i,
+            )
+        )
     return out

@@ -171,8 +171,10 @@ class DualLinkState:
     def runs(self) -> list[tuple[int, str, int]]:
         """Return ``(run_id, month, proposed)`` for every run, oldest first."""
         with closing(self._connect()) as db:
-            return [(int(r[0]), str(r[1]), int(r[2]))
-                    for r in db.execute("SELECT run_id, month, proposed FROM run ORDER BY run_id")]
+            return [
+                (int(r[0]), str(r[1]), int(r[2]))
+                for r in db.execute("SELECT run_id, month, proposed FROM run ORDER BY run_id")
+            ]
 
     def statuses(self) -> list[ProposalStatus]:
         """Return every proposal with its run and confirmation, oldest first."""
@@ -185,7 +187,14 @@ class DualLinkState:
             ).fetchall()
         return [
             ProposalStatus(
-                row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7],
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                row[5],
+                row[6],
+                row[7],
                 granted_on=date.fromisoformat(row[8]) if row[8] else None,
                 confirmed_at=datetime.fromisoformat(row[9]) if row[9] else None,
             )
@@ -265,7 +274,10 @@ class StoreDualLinkState:
 
         items = list(proposals)
         run_id, new = record_proposals(
-            self._store, self.SOURCE, month, ruleset_version,
+            self._store,
+            self.SOURCE,
+            month,
+            ruleset_version,
             [(p.key, p.member_id, p.kind, p.amount_fen, p.reason) for p in items],
         )
         self._visit_tasks([p for p in items if p.key in new], month)
@@ -289,20 +301,28 @@ class StoreDualLinkState:
                 continue
             # The key names the hospital and dates (health facts): keep only its hash.
             ref = hashlib.sha256(p.key.encode("utf-8")).hexdigest()[:20]
-            tasks.append(VisitTask(
-                visit_id=f"PV-{ref}"[:64], member_id=p.member_id,
-                kind=VisitKind.HOSPITAL if p.kind == "hospital_visit" else VisitKind.ILLNESS,
-                due_on=due, reason=("双联通住院探望 / dual-link hospital visit"
-                                    if p.kind == "hospital_visit"
-                                    else "双联通病假探望 / dual-link sick-leave visit"),
-                source_key=f"postal|{ref}",
-            ))
+            tasks.append(
+                VisitTask(
+                    visit_id=f"PV-{ref}"[:64],
+                    member_id=p.member_id,
+                    kind=VisitKind.HOSPITAL if p.kind == "hospital_visit" else VisitKind.ILLNESS,
+                    due_on=due,
+                    reason=(
+                        "双联通住院探望 / dual-link hospital visit"
+                        if p.kind == "hospital_visit"
+                        else "双联通病假探望 / dual-link sick-leave visit"
+                    ),
+                    source_key=f"postal|{ref}",
+                )
+            )
         add_visits(self._store, tasks)
 
     def proposals(self) -> list[StoredProposal]:
         """Return every proposal ever made, oldest first."""
-        return [StoredProposal(s.key, s.member_id, s.kind, s.amount_fen, s.reason)
-                for s in self.statuses()]
+        return [
+            StoredProposal(s.key, s.member_id, s.kind, s.amount_fen, s.reason)
+            for s in self.statuses()
+        ]
 
     def runs(self) -> list[tuple[int, str, int]]:
         """Return ``(run_id, month, proposed)`` for every run, oldest first."""
@@ -315,9 +335,21 @@ class StoreDualLinkState:
         # The plugin's own type, not the store's: a state file must work without SQLAlchemy.
         from unionkit.store._proposals import proposal_rows
 
-        return [ProposalStatus(r.key, r.member_id, r.kind, r.amount_fen, r.reason, r.month,
-                               r.ruleset_version, r.grant_id, r.granted_on, r.confirmed_at)
-                for r in proposal_rows(self._store, self.SOURCE)]
+        return [
+            ProposalStatus(
+                r.key,
+                r.member_id,
+                r.kind,
+                r.amount_fen,
+                r.reason,
+                r.month,
+                r.ruleset_version,
+                r.grant_id,
+                r.granted_on,
+                r.confirmed_at,
+            )
+            for r in proposal_rows(self._store, self.SOURCE)
+        ]
 
     def confirm(self, grants: Iterable[tuple[str, str, date]]) -> set[str]:
         """Record that proposals became grants; keys already confirmed are kept."""
@@ -340,8 +372,12 @@ def is_store(target: str | os.PathLike[str]) -> bool:
         return False
     try:
         with closing(sqlite3.connect(f"file:{value}?mode=ro", uri=True)) as db:
-            return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
-                              "name = 'alembic_version'").fetchone() is not None
+            return (
+                db.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+                ).fetchone()
+                is not None
+            )
     except sqlite3.DatabaseError:
         return False
 

@@ -15,8 +15,15 @@ SEEN: list[str] = []
 
 @hookimpl
 def unionkit_register_rules(branch: Branch, today: date) -> list[Rule]:
-    return [Rule("fake_long_sick", field("sick_leave_days") > 30, "长病假", "long sick leave",
-                 ValueType.bool)]
+    return [
+        Rule(
+            "fake_long_sick",
+            field("sick_leave_days") > 30,
+            "长病假",
+            "long sick leave",
+            ValueType.bool,
+        )
+    ]
 
 
 @hookimpl

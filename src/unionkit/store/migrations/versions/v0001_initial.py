@@ -71,9 +71,7 @@ def upgrade() -> None:
         op.create_index(f"ix_demands_{column}", "demands", [column])
     op.create_table(
         "demand_events",
-        sa.Column(
-            "demand_id", sa.String(64), sa.ForeignKey("demands.demand_id"), primary_key=True
-        ),
+        sa.Column("demand_id", sa.String(64), sa.ForeignKey("demands.demand_id"), primary_key=True),
         sa.Column("seq", sa.Integer, primary_key=True),
         sa.Column("action", sa.String(16), nullable=False),
         sa.Column("from_state", sa.String(16)),
@@ -89,8 +87,9 @@ def upgrade() -> None:
         sa.Column("grant_id", sa.String(64), primary_key=True),
         sa.Column("benefit_id", sa.String(64), nullable=False),
         sa.Column("member_id", sa.String(32), sa.ForeignKey("members.member_id"), nullable=False),
-        sa.Column("amount_fen", sa.BigInteger, sa.CheckConstraint("amount_fen > 0"),
-                  nullable=False),
+        sa.Column(
+            "amount_fen", sa.BigInteger, sa.CheckConstraint("amount_fen > 0"), nullable=False
+        ),
         sa.Column("granted_on", sa.Date, nullable=False),
         sa.Column("form", sa.String(16), nullable=False),
         sa.Column("reason", sa.String(500), nullable=False),
