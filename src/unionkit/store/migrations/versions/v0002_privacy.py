@@ -68,5 +68,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Not supported: going back would write the numbers in clear again."""
-    raise NotImplementedError("v0002 cannot be downgraded: it would store numbers in clear")
+    """Refused on purpose: going back would write the ID and phone numbers in clear again."""
+    raise RuntimeError(
+        "v0002 is irreversible: downgrading would store ID and phone numbers in clear / "
+        "此迁移不可回退：回退会以明文保存身份证号与手机号"
+    )
