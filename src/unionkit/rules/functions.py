@@ -452,9 +452,11 @@ def _group(run: Context, e: GroupAgg) -> Val:
     order, starts = g.sorted()
     fn = np.minimum if e.op == "min" else np.maximum
     reduced = fn.reduceat(work[order], starts) if g.n else work[:0]
-    if missing is not None and not strict:
-        # skipping unknowns: a group is unknown only when none of its members is known
-        unknown = np.bincount(codes[~missing], minlength=g.n) == 0
+    if missing is not None:
+        # a group none of whose members is known (skipping unknowns, or with no member at all:
+        # the key codes may leave gaps) has only the sentinel: unknown too
+        none_known = np.bincount(codes[~missing], minlength=g.n) == 0
+        unknown = none_known if unknown is None else (unknown | none_known)
         if not unknown.any():
             unknown = None
     if unknown is not None:
