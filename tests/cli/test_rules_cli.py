@@ -601,3 +601,35 @@ def test_a_rule_label_that_looks_like_rich_markup_is_printed_as_written(
 
     assert 0 == code, stderr
     assert "[/b]long leave" in stdout
+
+
+def test_a_blank_household_income_is_unknown_not_a_hardship_case(tmp_path: Path) -> None:
+    # Issue 11, class 8: MX earns 30,000 yuan a month, but the household's income cells are
+    # blank. They used to count as 0: per-capita income 0, a low-income hardship case with a
+    # subsidy, and a summary saying nothing was unknown.
+    rows = [
+        ("MX", "吴刚", "是", "", "1980-03-01", "HX", "2005-01-01", "30000", "", "0", "0"),
+        ("MX-1", "吴丽", "否", "", "1982-04-01", "HX", "", "", "", "", ""),
+        # a household whose incomes are known, so the summary still has something to count
+        ("M3", "赵强", "是", "", "1985-06-01", "H3", "2010-01-01", "5000.99", "12000", "0", "3"),
+    ]
+    roster = write_roster(tmp_path / "roster.csv", rows)
+    out = tmp_path / "results.csv"
+
+    code, stdout, stderr = evaluate(
+        str(roster), "--as-of", "2025-06-01", "--out", str(out), "--json"
+    )
+
+    assert 0 == code, stderr
+    results = read_results(out)
+    mx = results["MX"]
+    assert "" == mx["household_annual_income"] == mx["per_capita_monthly_income"]  # unknown
+    assert "false" == mx["low_income_hardship"] == mx["hardship_eligible"]
+    assert Decimal(mx["subsidy_amount"]) == 0
+    assert "true" == results["M3"]["low_income_hardship"]  # 12,000 / 12 = 1,000 < 2,000
+    by_rule = {r["name"]: r for r in json.loads(stdout)["rules"]}
+    assert 1 == by_rule["household_annual_income"]["unknown"]  # MX (MX-1 is not counted)
+    assert 1 == by_rule["per_capita_monthly_income"]["unknown"]
+    assert 1 == by_rule["household_earners"]["unknown"]
+    assert 1 == by_rule["low_income_hardship"]["eligible"]  # M3 only
+    assert 0 == by_rule["subsidy_amount"]["unknown"]  # decided: no subsidy

@@ -105,7 +105,11 @@ def standard_parameters() -> Parameters:
 def standard_rules() -> list[Rule]:
     """Screening, low income, hospital subsidy, tenure, sole earner, eligibility, score, amount."""
     per_capita = (
-        (group_sum(field("annual_income"), by=HH) - group_sum(field("rigid_spending"), by=HH))
+        (
+            group_sum(field("annual_income"), by=HH)
+            # as the standard library: blank spending is none declared, a blank income is unknown
+            - group_sum(field("rigid_spending"), by=HH, skip_unknown=True)
+        )
         / 12
         / group_count(by=HH)
     )

@@ -37,6 +37,8 @@ def roster() -> list[Member]:
             household_id="H1",
             is_member=False,
             birth_date=date(2010, 1, 1),
+            # a child's income is 0, not blank: a blank one would make H1's income unknown
+            annual_income=Decimal("0"),
         ),
         Member(
             member_id="C",

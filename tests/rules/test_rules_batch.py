@@ -181,22 +181,52 @@ def test_group_aggregates_broadcast_to_every_member() -> None:
         ],
     }
     hh = "household_id"
+    # household b has a blank income (row 2), c a blank sick-leave count (row 3): an aggregate
+    # over an unknown member is unknown, unless skip_unknown leaves such members out
 
-    assert [1500, 350, 1500, 0, 350, 1500] == one(
+    assert [None, 350, None, 0, 350, None] == one(
         group_sum(field("annual_income"), by=hh), data, "money"
     )
+    assert [1500, 350, 1500, 0, 350, 1500] == one(
+        group_sum(field("annual_income"), by=hh, skip_unknown=True), data, "money"
+    )
     assert [3, 2, 3, 1, 2, 3] == one(group_count(by=hh), data, "int")
-    assert [2, 2, 2, 0, 2, 2] == one(
+    assert [None, 2, None, 0, 2, None] == one(
         group_count(by=hh, where=field("annual_income") > 0), data, "int"
     )
-    assert [True, True, True, False, True, True] == one(
+    assert [2, 2, 2, 0, 2, 2] == one(
+        group_count(by=hh, where=field("annual_income") > 0, skip_unknown=True), data, "int"
+    )
+    # any: a known yes decides, whatever the unknowns; all: a known no decides
+    assert [True, True, True, None, True, True] == one(
         group_any(field("sick_leave_days") > 2, by=hh), data, "bool"
     )
-    assert [False, True, False, True, True, False] == one(
+    assert [True, True, True, False, True, True] == one(
+        group_any(field("sick_leave_days") > 2, by=hh, skip_unknown=True), data, "bool"
+    )
+    assert [False, True, False, None, True, False] == one(
         group_all(field("sick_leave_days") > 1, by=hh), data, "bool"
+    )
+    assert [False, True, False, True, True, False] == one(
+        group_all(field("sick_leave_days") > 1, by=hh, skip_unknown=True), data, "bool"
+    )
+    assert [True, False, True, False, False, True] == one(
+        group_any(field("annual_income") > 6, by=hh), data, "bool"
+    )
+    assert [None, False, None, False, False, None] == one(
+        group_any(field("annual_income") > 10, by=hh), data, "bool"
     )
     assert [4, 9, 4, None, 9, 4] == one(group_max(field("sick_leave_days"), by=hh), data, "int")
     assert [1, 2, 1, None, 2, 1] == one(group_min(field("sick_leave_days"), by=hh), data, "int")
+    assert [None, 200, None, 0, 200, None] == one(
+        group_max(field("annual_income"), by=hh), data, "money"
+    )
+    assert [None, 150, None, 0, 150, None] == one(
+        group_min(field("annual_income"), by=hh), data, "money"
+    )
+    assert [1000, 200, 1000, 0, 200, 1000] == one(
+        group_max(field("annual_income"), by=hh, skip_unknown=True), data, "money"
+    )
     assert [date(2022, 1, 1), date(2019, 5, 5)] == one(
         group_max(field("hire_date"), by=hh), data, "date"
     )[:2]
@@ -364,7 +394,14 @@ ROSTER: dict[str, list[Any]] = {
     "household_id": ["h1", "h1", "h1", "h2", "h3"],
     "birth_date": [date(1980, 1, 1), date(1985, 6, 2), date(2004, 2, 29), None, date(1960, 5, 5)],
     "hire_date": [date(1990, 1, 1), date(2010, 1, 1), None, date(2020, 1, 1), date(1994, 6, 1)],
-    "annual_income": [Decimal("30000"), Decimal("0"), None, Decimal("200000"), Decimal("50000")],
+    # m3's income is 0, not blank: a blank income makes h1's income unknown (tested apart)
+    "annual_income": [
+        Decimal("30000"),
+        Decimal("0"),
+        Decimal("0"),
+        Decimal("200000"),
+        Decimal("50000"),
+    ],
     "rigid_spending": [Decimal("6000"), Decimal("0"), Decimal("0"), Decimal("0"), Decimal("0")],
     "sick_leave_days": [2, 16, None, 0, 30],
     "serious_illness": [False, False, True, None, False],

@@ -32,6 +32,7 @@ from unionkit.rules import (
     field,
     group_all,
     group_any,
+    group_count,
     group_max,
     group_min,
     group_sum,
@@ -160,6 +161,51 @@ EXTRA = [
         missing=Missing.propagate,
     ),
     Rule("taxed", where(param("hardship.weight.illness") > 0.3, 1, 0), "税", "taxed", "int"),
+    # aggregates over households with unknown members, strict and with skip_unknown
+    Rule(
+        "household_income",
+        group_sum(field("annual_income"), by=HH),
+        "家庭收入",
+        "household income",
+        "money",
+        missing=Missing.propagate,
+    ),
+    Rule(
+        "known_income",
+        group_sum(field("annual_income"), by=HH, skip_unknown=True)
+        - group_max(field("rigid_spending"), by=HH, skip_unknown=True)
+        + group_min(field("rigid_spending"), by=HH),
+        "已知收入",
+        "known income",
+        "money",
+        missing=Missing.propagate,
+    ),
+    Rule(
+        "earners",
+        group_count(by=HH, where=field("annual_income") > 0)
+        + group_count(by=HH, where=field("sick_leave_days") > 15, skip_unknown=True),
+        "有收入人数",
+        "earners",
+        "int",
+        missing=Missing.propagate,
+    ),
+    Rule(
+        "any_ill",
+        group_any(field("serious_illness"), by=HH, skip_unknown=True)
+        | group_all(field("serious_illness"), by=HH, skip_unknown=True)
+        | (ref("household_income") > 50000),
+        "有人患病",
+        "anyone ill",
+        "bool",
+        missing=Missing.propagate,
+    ),
+    Rule(
+        "earners_or_zero",
+        ref("earners") + group_max(field("sick_leave_days"), by=HH),
+        "人数",
+        "earners or zero",
+        "int",
+    ),
 ]
 
 

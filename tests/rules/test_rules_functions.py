@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -66,6 +67,13 @@ def test_the_printer_writes_the_rule_language_not_python() -> None:
     assert "group_count(by=household_id, where=annual_income > 0)" == to_text(
         parse_expression("group_count(annual_income > 0, by=household_id)")
     )
+    assert "group_sum(x, by=household_id, skip_unknown=true)" == to_text(
+        parse_expression("group_sum(x, by=household_id, skip_unknown=true)")
+    )
+    # false is the default, and is not printed
+    assert "group_any(x, by=h)" == to_text(
+        parse_expression("group_any(x, by=h, skip_unknown=false)")
+    )
     assert "scale($hardship.brackets, x)" == to_text(
         parse_expression('scale("hardship.brackets", x)')
     )
@@ -107,11 +115,13 @@ def _call(f: str, kids: st.SearchStrategy[Expr]) -> st.SearchStrategy[Expr]:
             lambda t: IsIn(t[0], tuple(t[1]))
         )
     if f == "group_count":
-        return st.tuples(st.one_of(st.none(), kids), NAMES).map(
-            lambda t: GroupAgg("count", None, t[1], t[0])
+        return st.tuples(st.one_of(st.none(), kids), NAMES, st.booleans()).map(
+            lambda t: GroupAgg("count", None, t[1], t[0], t[2])
         )
     if f.startswith("group_"):
-        return st.tuples(kids, NAMES).map(lambda t: GroupAgg(f[6:], t[0], t[1]))
+        return st.tuples(kids, NAMES, st.booleans()).map(
+            lambda t: GroupAgg(f[6:], t[0], t[1], None, t[2])
+        )
     if f == "scale":
         return st.tuples(st.sampled_from(["s", "hardship.subsidy_brackets"]), kids).map(
             lambda t: ScaleLookup(*t)
@@ -319,3 +329,33 @@ def test_describe_lists_every_function_with_its_label() -> None:
 def test_a_name_prints_and_parses_as_itself() -> None:
     assert Name("x") == parse_expression(to_text(name("x")))
     assert Param("a.b") == parse_expression(to_text(param("a.b")))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("group_sum(x, by=h, skip_unknown=1)", "skip_unknown= takes true or false"),
+        ("group_sum(x, by=h, skip_unknown=y)", "skip_unknown= takes true or false"),
+        ('group_all(x, by=h, skip_unknown="yes")', "skip_unknown= takes true or false"),
+        ("abs(x, skip_unknown=true)", "abs() takes no keyword 'skip_unknown'"),
+    ],
+)
+def test_skip_unknown_takes_a_literal_yes_or_no_on_group_functions_only(
+    text: str, message: str
+) -> None:
+    with pytest.raises(RuleDefinitionError, match=re.escape(message)):
+        parse_expression(text)
+
+
+def test_skip_unknown_from_python_is_a_flag_and_keeps_the_content_hash_when_off() -> None:
+    from unionkit.rules import group_sum
+    from unionkit.rules.expr import canonical
+
+    x = name("x")
+    assert call("group_sum", x, by="h", skip_unknown=True) == group_sum(x, "h", skip_unknown=True)
+    assert call("group_sum", x, by="h", skip_unknown=lit(True)).skip_unknown is True  # type: ignore[attr-defined]
+    with pytest.raises(RuleDefinitionError, match="skip_unknown= must be true or false"):
+        call("group_sum", x, by="h", skip_unknown="yes")
+    # rules without the flag hash as they did before it existed; with it, differently
+    assert ["GroupAgg", "sum", ["Name", "x"], "h", None] == canonical(group_sum(x, "h"))
+    assert canonical(group_sum(x, "h")) != canonical(group_sum(x, "h", skip_unknown=True))

@@ -267,13 +267,17 @@ class GroupAgg(Expr):
 
     *op* is ``sum``, ``count``, ``any``, ``all``, ``max`` or ``min``;
     *operand* is None for ``count``; *where* optionally restricts ``count``.
-    Missing values are left out of every aggregate.
+    A group with a member whose value (or ``where``) is unknown has an unknown
+    aggregate, unless the answer is decided anyway (``any`` with a known yes,
+    ``all`` with a known no); with *skip_unknown* those members are left out
+    instead.
     """
 
     op: str
     operand: Expr | None
     by: str
     where: Expr | None = None
+    skip_unknown: bool = False
     _kids: ClassVar[tuple[str, ...]] = ("operand", "where")
 
 
@@ -460,34 +464,60 @@ def as_of() -> Expr:
     return Call("as_of", ())
 
 
-def group_sum(x: ExprLike, by: str) -> Expr:
-    """The sum of *x* over the members sharing *by* (missing values left out)."""
-    return GroupAgg("sum", wrap(x), by)
+def group_sum(x: ExprLike, by: str, skip_unknown: bool = False) -> Expr:
+    """
+    The sum of *x* over the members sharing *by*.
+
+    Unknown when a member's *x* is unknown, unless *skip_unknown* (then those members are left out).
+    """
+    return GroupAgg("sum", wrap(x), by, None, skip_unknown)
 
 
-def group_count(by: str, where: ExprLike | None = None) -> Expr:
-    """How many members share *by* (only those where *where* holds, if given)."""
-    return GroupAgg("count", None, by, None if where is None else wrap(where))
+def group_count(by: str, where: ExprLike | None = None, skip_unknown: bool = False) -> Expr:
+    """
+    How many members share *by* (only those where *where* holds, if given).
+
+    Unknown when a member's *where* is unknown, unless *skip_unknown* (then they are not counted).
+    """
+    return GroupAgg("count", None, by, None if where is None else wrap(where), skip_unknown)
 
 
-def group_any(cond: ExprLike, by: str) -> Expr:
-    """Whether *cond* holds for any member sharing *by*."""
-    return GroupAgg("any", wrap(cond), by)
+def group_any(cond: ExprLike, by: str, skip_unknown: bool = False) -> Expr:
+    """
+    Whether *cond* holds for any member sharing *by*.
+
+    Yes if it holds for a member; else unknown when a member's *cond* is unknown, unless
+    *skip_unknown*.
+    """
+    return GroupAgg("any", wrap(cond), by, None, skip_unknown)
 
 
-def group_all(cond: ExprLike, by: str) -> Expr:
-    """Whether *cond* holds for every member sharing *by* whose value is known."""
-    return GroupAgg("all", wrap(cond), by)
+def group_all(cond: ExprLike, by: str, skip_unknown: bool = False) -> Expr:
+    """
+    Whether *cond* holds for every member sharing *by*.
+
+    No if it fails for a member; else unknown when a member's *cond* is unknown, unless
+    *skip_unknown* (then only the known members count).
+    """
+    return GroupAgg("all", wrap(cond), by, None, skip_unknown)
 
 
-def group_max(x: ExprLike, by: str) -> Expr:
-    """The largest *x* among the members sharing *by*."""
-    return GroupAgg("max", wrap(x), by)
+def group_max(x: ExprLike, by: str, skip_unknown: bool = False) -> Expr:
+    """
+    The largest *x* among the members sharing *by*.
+
+    Unknown when a member's *x* is unknown, unless *skip_unknown* (the largest known value).
+    """
+    return GroupAgg("max", wrap(x), by, None, skip_unknown)
 
 
-def group_min(x: ExprLike, by: str) -> Expr:
-    """The smallest *x* among the members sharing *by*."""
-    return GroupAgg("min", wrap(x), by)
+def group_min(x: ExprLike, by: str, skip_unknown: bool = False) -> Expr:
+    """
+    The smallest *x* among the members sharing *by*.
+
+    Unknown when a member's *x* is unknown, unless *skip_unknown* (the smallest known value).
+    """
+    return GroupAgg("min", wrap(x), by, None, skip_unknown)
 
 
 def scale_lookup(param_name: str, x: ExprLike) -> Expr:
@@ -641,6 +671,8 @@ def _text(e: Expr) -> str:
         args.append(f"by={e.by}")
         if e.where is not None:
             args.append(f"where={_text(e.where)}")
+        if e.skip_unknown:
+            args.append("skip_unknown=true")
         return f"group_{e.op}({', '.join(args)})"
     if isinstance(e, ScaleLookup):
         return f"scale(${e.param}, {_text(e.operand)})"
@@ -694,6 +726,8 @@ def canonical(e: Expr) -> list[Any]:
     out: list[Any] = [type(e).__name__]
     for a in _attributes(e):
         value = getattr(e, a.name)
+        if a.name == "skip_unknown" and not value:
+            continue  # left out when not set, so that rules without it keep their content hash
         if isinstance(value, Expr):
             out.append(canonical(value))
         elif isinstance(value, tuple):

@@ -116,8 +116,11 @@ class Function:
         kinds: Positional arguments that are not expressions, by position:
             ``"literals"`` (a list ``[1, 2]`` of constants) or ``"parameter"``
             (a parameter name, ``$name`` or ``"name"``).
-        keywords: The keyword arguments allowed (``by``: a column name; ``where``: a condition).
+        keywords: The keyword arguments allowed (``by``: a column name; ``where``: a condition;
+            the flags).
         required: The keyword arguments that must be given.
+        flags: The keyword arguments that take a literal ``true`` or ``false``
+            (``skip_unknown``), given to *build* as a Python ``bool``.
         build: Makes the node from the arguments (expressions, a tuple of
             constants for ``literals``, a name for ``parameter`` and ``by``).
         typing: The type rule: the node's value type, or the error.
@@ -140,6 +143,7 @@ class Function:
     kinds: Mapping[int, str] = {}
     keywords: frozenset[str] = frozenset()
     required: frozenset[str] = frozenset()
+    flags: frozenset[str] = frozenset()
 
 
 def _calls(name: str) -> Builder:
@@ -237,6 +241,8 @@ def _group_type(tc: TypeContext, e: GroupAgg) -> ValueType:
         raise tc.fail(
             e, f"cannot group by a {by_type.value} field", f"不能按{by_type.label_zh}字段分组"
         )
+    if e.skip_unknown is not True and e.skip_unknown is not False:
+        raise tc.fail(e, "skip_unknown must be true or false", "skip_unknown 必须是 true 或 false")
     if e.where is not None and tc.infer(e.where) is not V.bool:
         raise tc.fail(
             e, "the where of group_count must be yes/no", "group_count 的条件必须是是/否值"
@@ -374,40 +380,66 @@ def _as_of(run: Context, e: Call) -> Val:
     return Val(np.datetime64(run.as_of, "D"))
 
 
+def _unknown_groups(codes: Array, n: int, missing: Array | None) -> Array | None:
+    """Which of the *n* groups have a member whose value is *missing* (None: none has)."""
+    if missing is None:
+        return None
+    found = np.bincount(codes[missing], minlength=n) > 0
+    return found if found.any() else None
+
+
 def _group(run: Context, e: GroupAgg) -> Val:
     g = run.group(e.by)
     codes = g.codes
+    # A group with an unknown member has an unknown aggregate unless the rule says
+    # skip_unknown: a blank income must not count as 0 in a household's total.
+    strict = not e.skip_unknown
     if e.op == "count":
         if e.where is None:
             return Val(g.size, None, e.by)
         c = run.full(run.eval(e.where))
         hit = c.values if c.missing is None else (c.values & ~c.missing)
-        return Val(np.bincount(codes[hit], minlength=g.n).astype(np.int64), None, e.by)
+        counts = np.bincount(codes[hit], minlength=g.n).astype(np.int64)
+        unknown = _unknown_groups(codes, g.n, c.missing) if strict else None
+        if unknown is not None:
+            counts = np.where(unknown, 0, counts)
+        return Val(counts, unknown, e.by)
     assert e.operand is not None
     t = run.type_of(e.operand)
     v = run.full(run.eval(e.operand))
     values, missing = v.values, v.missing
+    unknown = _unknown_groups(codes, g.n, missing) if strict else None
     if e.op in ("any", "all"):
         hit = values if e.op == "any" else ~values
         if missing is not None:
             hit = hit & ~missing
         found = np.bincount(codes[hit], minlength=g.n) > 0
-        return Val(found if e.op == "any" else ~found, None, e.by)
+        if unknown is not None:
+            # a known yes decides any, a known no decides all, whatever the others are
+            unknown = unknown & ~found
+            if not unknown.any():
+                unknown = None
+        out = found if e.op == "any" else ~found
+        if unknown is not None:
+            out = out & ~unknown
+        return Val(out, unknown, e.by)
     if e.op == "sum":
         if missing is not None:
             values = np.where(missing, 0, values)
         if t is V.number:
-            return Val(np.bincount(codes, weights=values, minlength=g.n), None, e.by)
-        bound = max_abs(values) * len(values)
-        if bound < 2**53:
+            sums: Array = np.bincount(codes, weights=values, minlength=g.n)
+        elif max_abs(values) * len(values) < 2**53:
             # float64 holds every integer below 2^53 exactly, and bincount is fast
-            sums = np.rint(np.bincount(codes, weights=values, minlength=g.n))
-            return Val(sums.astype(np.int64), None, e.by)
-        exact = np.zeros(g.n, dtype=object)
-        np.add.at(exact, codes, values.astype(object))
-        if max_abs(exact) >= EXACT_LIMIT:
-            raise too_large(e)
-        return Val(exact.astype(np.int64), None, e.by)
+            sums = np.rint(np.bincount(codes, weights=values, minlength=g.n)).astype(np.int64)
+        else:
+            exact = np.zeros(g.n, dtype=object)
+            np.add.at(exact, codes, values.astype(object))
+            if max_abs(exact) >= EXACT_LIMIT:
+                raise too_large(e)
+            sums = exact.astype(np.int64)
+        if unknown is not None:
+            sums = np.where(unknown, 0, sums)
+        return Val(sums, unknown, e.by)
     is_date = t is V.date
     work = values.view(np.int64) if is_date else values
     if missing is not None:
@@ -420,17 +452,18 @@ def _group(run: Context, e: GroupAgg) -> Val:
     order, starts = g.sorted()
     fn = np.minimum if e.op == "min" else np.maximum
     reduced = fn.reduceat(work[order], starts) if g.n else work[:0]
-    group_missing = None
     if missing is not None:
-        known = np.bincount(codes[~missing], minlength=g.n)
-        group_missing = known == 0
-        if group_missing.any():
-            reduced = np.where(group_missing, 0, reduced)
-        else:
-            group_missing = None
+        # a group none of whose members is known (skipping unknowns, or with no member at all:
+        # the key codes may leave gaps) has only the sentinel: unknown too
+        none_known = np.bincount(codes[~missing], minlength=g.n) == 0
+        unknown = none_known if unknown is None else (unknown | none_known)
+        if not unknown.any():
+            unknown = None
+    if unknown is not None:
+        reduced = np.where(unknown, 0, reduced)
     if is_date:
         reduced = reduced.astype(np.int64).view("datetime64[D]")
-    return Val(reduced, group_missing, e.by)
+    return Val(reduced, unknown, e.by)
 
 
 def _scale(run: Context, e: ScaleLookup) -> Val:
@@ -502,13 +535,26 @@ def _build_isin(args: Sequence[Any], keywords: Mapping[str, Any]) -> Expr:
     return IsIn(wrap(args[0]), values)
 
 
+def _flag(keywords: Mapping[str, Any], key: str) -> bool:
+    """The flag keyword *key*: a ``bool``, or a yes/no literal from Python (``lit(True)``)."""
+    value = keywords.get(key, False)
+    if isinstance(value, Lit):
+        value = value.value
+    if value is not True and value is not False:
+        raise RuleDefinitionError(
+            f"{key}= must be true or false, not {value!r} / {key}= 必须是 true 或 false"
+        )
+    return value
+
+
 def _build_group(op: str) -> Builder:
     def build(args: Sequence[Any], keywords: Mapping[str, Any]) -> Expr:
         by = str(keywords["by"])
+        skip = _flag(keywords, "skip_unknown")
         if op == "count":
             cond = keywords.get("where", args[0] if args else None)
-            return GroupAgg("count", None, by, None if cond is None else wrap(cond))
-        return GroupAgg(op, wrap(args[0]), by)
+            return GroupAgg("count", None, by, None if cond is None else wrap(cond), skip)
+        return GroupAgg(op, wrap(args[0]), by, None, skip)
 
     return build
 
@@ -518,6 +564,7 @@ def _build_scale(args: Sequence[Any], keywords: Mapping[str, Any]) -> Expr:
 
 
 _BY = frozenset({"by"})
+_SKIP = frozenset({"skip_unknown"})
 _GROUP_LABELS = {
     "sum": ("组内合计", "sum over the group"),
     "count": ("组内人数", "count in the group"),
@@ -527,12 +574,12 @@ _GROUP_LABELS = {
     "min": ("组内最小值", "smallest in the group"),
 }
 _GROUP_USAGE = {
-    "sum": "group_sum(x, by=household_id)",
-    "count": "group_count(by=household_id, where=condition)",
-    "any": "group_any(condition, by=household_id)",
-    "all": "group_all(condition, by=household_id)",
-    "max": "group_max(x, by=household_id)",
-    "min": "group_min(x, by=household_id)",
+    "sum": "group_sum(x, by=household_id, skip_unknown=false)",
+    "count": "group_count(by=household_id, where=condition, skip_unknown=false)",
+    "any": "group_any(condition, by=household_id, skip_unknown=false)",
+    "all": "group_all(condition, by=household_id, skip_unknown=false)",
+    "max": "group_max(x, by=household_id, skip_unknown=false)",
+    "min": "group_min(x, by=household_id, skip_unknown=false)",
 }
 
 _TABLE: tuple[Function, ...] = (
@@ -675,8 +722,9 @@ _TABLE: tuple[Function, ...] = (
             _group_type,
             _group,
             *_GROUP_LABELS[op],
-            keywords=frozenset({"by", "where"}) if op == "count" else _BY,
+            keywords=(frozenset({"by", "where"}) if op == "count" else _BY) | _SKIP,
             required=_BY,
+            flags=_SKIP,
         )
         for op in ("sum", "count", "any", "all", "max", "min")
     ),

@@ -589,6 +589,15 @@ class _Parser:
         for key, value in keywords.items():
             if value.kind == "list":
                 raise _fail_at(self.text, value, f"{key}= cannot be a list", f"{key}= 不能是列表")
+        flags = TABLE[fname].flags if fname in TABLE else frozenset()
+        for key, value in keywords.items():
+            if key in flags and value.kind != "bool":
+                raise _fail_at(
+                    self.text,
+                    value,
+                    f"{key}= takes true or false",
+                    f"{key}= 只能是 true 或 false",
+                )
         kinds = TABLE[fname].kinds if fname in TABLE else {}
         for i, arg in enumerate(args):
             if arg.kind == "list" and kinds.get(i) != "literals":
@@ -801,7 +810,14 @@ def to_expr(tree: Syntax) -> Expr:
             args.append(str(arg.value))
         else:
             args.append(to_expr(arg))
-    keywords = {k: str(v.value) if k == "by" else to_expr(v) for k, v in tree.keywords}
+    keywords: dict[str, Any] = {}
+    for k, v in tree.keywords:
+        if k == "by":
+            keywords[k] = str(v.value)
+        elif k in fn.flags:
+            keywords[k] = v.value is True
+        else:
+            keywords[k] = to_expr(v)
     return fn.build(args, keywords)
 
 
