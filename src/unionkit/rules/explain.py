@@ -295,7 +295,7 @@ def _outcome(root: ExplainNode, lang: str) -> str:
     value = root.value
     if root.value_type is not V.bool or value is None:
         shown = _with_unit(value, root.value_type, "", lang)
-        return f"{label}：{shown}" if lang == "zh" else f"{label[:1].upper()}{label[1:]}: {shown}"
+        return f"{label}为{shown}" if lang == "zh" else f"{label[:1].upper()}{label[1:]} is {shown}"
     if lang == "zh":
         if value:
             return label
@@ -357,7 +357,9 @@ def deciding(root: ExplainNode) -> list[ExplainNode]:
                 chosen = parts
             stack.extend(reversed(chosen or parts))
         elif _is_where(e) and isinstance(e, Call):
-            stack.extend(c for c in n.children if c.expr == e.args[0])
+            # Literal arguments have no node; a condition read from a rule has no expr.
+            if not isinstance(e.args[0], Lit) and n.children:
+                stack.append(n.children[0])
         elif isinstance(e, Not) and n.children:
             stack.append(n.children[0])
         elif n is not root:
