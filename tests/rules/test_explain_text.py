@@ -157,3 +157,19 @@ def test_an_unknown_language_is_refused() -> None:
 
     with pytest.raises(ValueError, match="lang"):
         why.conclusion(lang="fr")
+
+
+def test_an_amount_chosen_by_a_rule_is_explained_by_that_rule_s_conditions() -> None:
+    row = {
+        "member_id": "a",
+        "household_id": "H",
+        "is_member": True,
+        "annual_income": Decimal("180000"),
+        "rigid_spending": Decimal("0"),
+        "sick_leave_days": 30,
+    }
+    why = standard_ruleset().explain(row, "subsidy_amount", AS_OF)
+
+    # where(hardship_eligible, scale(...), 0): its condition is a rule, followed into its own
+    assert why.conclusion().startswith("困难补助金额为")
+    assert "病假天数已达到15天" in why.reasons()
