@@ -97,7 +97,8 @@ def test_a_where_is_decided_by_its_condition_and_money_has_separators() -> None:
         "household_annual_income",
         AS_OF,
     )
-    assert big.conclusion() == "家庭年可支配收入为1,234,567.80元"
+    assert big.conclusion(reveal=True) == "家庭年可支配收入为1,234,567.80元"
+    assert big.conclusion() == "家庭年可支配收入为＊＊＊"  # a figure explained for itself
 
 
 def test_render_puts_the_conclusion_first_and_the_tree_only_on_request() -> None:

@@ -196,7 +196,7 @@ class Explanation:
         .. versionadded:: Unreleased
         """
         lang, reveal = self._choose(lang, reveal)
-        head = _outcome(self.tree, lang)
+        head = _outcome(self.tree, lang, reveal)
         reasons = self.reasons(lang, reveal)
         if not reasons:
             return head
@@ -290,11 +290,13 @@ def _hidden(node: ExplainNode, reveal: bool, root: bool) -> bool:
     return node.personal or (node.sensitive and not root)
 
 
-def _outcome(root: ExplainNode, lang: str) -> str:
+def _outcome(root: ExplainNode, lang: str, reveal: bool) -> str:
     label = root.label_zh if lang == "zh" else root.label_en
     value = root.value
     if root.value_type is not V.bool or value is None:
-        shown = _with_unit(value, root.value_type, "", lang)
+        # An income figure explained for itself is still masked: the root is told unless personal.
+        hidden = _hidden(root, reveal, root=True)
+        shown = _MASK if hidden else _with_unit(value, root.value_type, "", lang)
         return f"{label}为{shown}" if lang == "zh" else f"{label[:1].upper()}{label[1:]} is {shown}"
     if lang == "zh":
         if value:
