@@ -454,6 +454,7 @@ def test_explain_prints_the_tree_in_english(roster: Path) -> None:
             "2025-06-01",
             "--lang",
             "en",
+            "--tree",
         ],
     )
 
@@ -475,6 +476,7 @@ def test_explain_sees_the_whole_household(roster: Path) -> None:
             "household_size",
             "--as-of",
             "2025-06-01",
+            "--tree",
         ],
     )
 

@@ -545,7 +545,9 @@ def test_income_figures_computed_by_rules_are_masked_like_their_inputs() -> None
     assert all(s in revealed for s in secrets)
     assert "household annual disposable income [household_annual_income] = ＊＊＊" in masked
     assert "hardship subsidy [subsidy_amount] = 1,000.00 yuan" in masked  # the outcome
-    assert "hardship score [hardship_score] = 40" in masked
+    # the score is read from the income criterion: masked below the outcome, shown when revealed
+    assert "hardship score [hardship_score] = ＊＊＊" in masked
+    assert "hardship score [hardship_score] = 40" in revealed
     assert "household size [household_size] = 2" in masked
 
 
@@ -559,9 +561,11 @@ def test_a_strict_test_at_its_limit_is_not_called_reaching_or_short() -> None:
     masked = why.render()
     revealed = why.render(reveal=True)
 
-    assert "annual_income > 0 = no — annual disposable income is not over 0.00 yuan" in masked
+    # the comparison's own value is masked (it is read from income); its reason names the limit only
+    assert "annual_income > 0 = ＊＊＊ — annual disposable income is not over 0.00 yuan" in masked
+    assert "annual_income > 0 = no — annual disposable income equals 0.00 yuan" in revealed
     assert "annual disposable income equals 0.00 yuan, not over it" in revealed
     for text in (masked, revealed):
         assert "reaches" not in text
         assert "short of" not in text
-    assert "年可支配收入未超过0.00 元" in why.render(lang="zh")
+    assert "年可支配收入未超过0.00元" in why.render(lang="zh")

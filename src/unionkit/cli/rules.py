@@ -57,6 +57,10 @@ _TEXT = {
     "as_of": ("评估日期", "as of"),
     "version": ("规则集版本", "rule set version"),
     "written": ("结果已写入", "results written to"),
+    "no_audit": (
+        "无法写入审计日志，未显示遮蔽信息：{reason}",
+        "cannot write the audit log, nothing revealed: {reason}",
+    ),
     "row_errors": (
         "名册中有 {n} 行有错误，已跳过（其余成员照常评估）：",
         "{n} roster rows have errors and were left out (the others were evaluated):",
@@ -479,16 +483,43 @@ def explain(
     plugin: PluginOpt = None,
     no_plugin: NoPluginOpt = None,
     lang: _LangOpt = Lang.zh,
+    tree: Annotated[
+        bool, typer.Option("--tree", help="同时列出完整推理树 / also print the full tree of why.")
+    ] = False,
+    reveal: Annotated[
+        bool,
+        typer.Option(
+            "--reveal",
+            help="显示被遮蔽的健康和收入信息（仅限授权人员，记入审计日志）/ "
+            "show masked health and income facts (authorised staff; written to the audit log).",
+        ),
+    ] = False,
+    actor: Annotated[
+        str | None,
+        typer.Option(
+            "--actor",
+            help="审计日志中记录的操作人（默认为系统用户）/ "
+            "who is revealing, for the audit log (default: the OS user).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """
     解释一名成员某条规则的结果及原因 / Explain one rule's value for one member, and why.
 
-    家庭和小组规则会看到名册中该成员的整个家庭；健康和收入信息被遮蔽。退出码：0 已解释；
-    1 未知成员或规则（或该成员所在行有错误）；2 用法错误（日期错误、文件不存在）。
+    先给出一行结论，再列出决定结果的依据；--tree 另列完整推理树。家庭和小组规则会看到
+    名册中该成员的整个家庭；健康和收入信息及由其推出的中间结果被遮蔽，--reveal 显示它们
+    并在审计日志（$UNIONKIT_AUDIT_LOG 或用户数据目录下的 audit.log）中记一行。
+    退出码：0 已解释；1 未知成员或规则（或该成员所在行有错误、审计日志无法写入）；
+    2 用法错误（日期错误、文件不存在）。
 
-    Household and group rules see the member's whole household from the roster.
-    Health and income facts are masked. Exit codes: 0 explained, 1 an unknown member
-    or rule (or the member's row has errors), 2 misuse (a bad date, a missing file).
+    A one-line conclusion first, then the reasons that decided it; --tree adds the full
+    tree. Household and group rules see the member's whole household from the roster.
+    Health and income facts, and what is computed from them, are masked; --reveal shows
+    them and appends a line to the audit log ($UNIONKIT_AUDIT_LOG, or audit.log in the
+    per-user data folder). Exit codes: 0 explained, 1 an unknown member or rule (or the
+    member's row has errors, or the audit log cannot be written), 2 misuse (a bad date,
+    a missing file).
     """
     from unionkit.errors import ParameterError, RuleEvaluationError
 
@@ -519,4 +550,14 @@ def explain(
         why = ruleset.explain(data, rule, as_of=when, member=member, lang=lang.value)
     except (RuleEvaluationError, ParameterError) as exc:
         raise _fail(str(exc), EXIT_FAILED) from exc
-    typer.echo(str(why))
+    if reveal:
+        from unionkit.io.audit import record_reveal
+
+        # Logged before anything is shown: no audit line, no revealed values.
+        try:
+            record_reveal(roster=roster, member=member, rule=rule, actor=actor)
+        except OSError as exc:
+            raise _fail(
+                _t("no_audit", lang).format(reason=exc.strerror or exc), EXIT_FAILED
+            ) from exc
+    typer.echo(why.render(lang.value, reveal, tree=tree))

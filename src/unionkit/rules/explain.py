@@ -34,12 +34,13 @@ from unionkit.rules.expr import (
     walk,
 )
 from unionkit.rules.interpret import open_run
+from unionkit.rules.parameters import MONEY_UNITS
 from unionkit.rules.program import Program
 from unionkit.rules.schema import FIELD_LABELS, PERSONAL_FIELDS, ValueType
 from unionkit.rules.trace import Tracer
 from unionkit.rules.values import common_type
 
-__all__ = ["ExplainNode", "Explanation", "explain"]
+__all__ = ["ExplainNode", "Explanation", "deciding", "explain", "unit_text"]
 
 Array = np.ndarray[Any, Any]
 
@@ -67,6 +68,12 @@ class ExplainNode:
         detail: Extra facts (a parameter's effective date, source and unit).
         children: The steps this one was computed from.
         expr: The sub-expression this step is the value of (None for a rule).
+        sensitive: Whether the value depends on a health or income fact at all,
+            a yes/no included (masked when rendered, except the explained rule's
+            own value). ``personal`` implies ``sensitive``.
+
+    .. versionchanged:: Unreleased
+       ``sensitive``: a parent of a masked node is masked too.
 
     .. versionadded:: 0.1.0
     """
@@ -85,6 +92,7 @@ class ExplainNode:
     detail: Mapping[str, Any]
     children: tuple[ExplainNode, ...]
     expr: Expr | None = None
+    sensitive: bool = False
 
 
 def _show(value: Any, vtype: ValueType, lang: str) -> str:
@@ -95,12 +103,57 @@ def _show(value: Any, vtype: ValueType, lang: str) -> str:
             return "是" if value else "否"
         return "yes" if value else "no"
     if vtype is V.money:
-        return f"{value:,.2f} 元" if lang == "zh" else f"{value:,.2f} yuan"
+        return f"{value:,.2f}元" if lang == "zh" else f"{value:,.2f} yuan"
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float):
-        return f"{value:.6g}"
+        return f"{value:,.6g}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
     return str(value)
+
+
+_UNITS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "yuan": ("元", "yuan"),
+        "元": ("元", "yuan"),
+        "days": ("天", "days"),
+        "months": ("个月", "months"),
+        "years": ("年", "years"),
+        "people": ("人", "people"),
+        "points": ("分", "points"),
+        "times": ("次", "times"),
+        "homes": ("套", "homes"),
+        "percent": ("%", "percent"),
+    }
+)
+"""Parameter unit codes and how they read in Chinese and English."""
+
+
+def unit_text(unit: str, lang: str) -> str:
+    """
+    A parameter's unit code (``yuan``, ``days`` ...) as a reader sees it in *lang*.
+
+    Args:
+        unit: The unit as written in the parameter file.
+        lang: ``zh`` or ``en``.
+
+    Returns:
+        ``元``, ``天``, ``年``, ``人`` ... in Chinese; the code itself in English;
+        an unknown code unchanged.
+
+    .. versionadded:: Unreleased
+    """
+    zh, en = _UNITS.get(unit, (unit, unit))
+    return zh if lang == "zh" else en
+
+
+def _with_unit(value: Any, vtype: ValueType, unit: str, lang: str) -> str:
+    shown = _show(value, vtype, lang)
+    if not unit or vtype is V.money or value is None or unit in MONEY_UNITS:
+        return shown
+    word = unit_text(unit, lang)
+    return f"{shown}{word}" if lang == "zh" else f"{shown} {word}"
 
 
 @frozen
@@ -125,24 +178,97 @@ class Explanation:
     lang: str = "zh"
     reveal: bool = False
 
-    def render(self, lang: str | None = None, reveal: bool | None = None) -> str:
-        """The explanation as indented text in *lang* (``zh`` or ``en``)."""
-        lang = lang or self.lang
-        reveal = self.reveal if reveal is None else reveal
-        who = self.member or ("该成员" if lang == "zh" else "this member")
+    def conclusion(self, lang: str | None = None, reveal: bool | None = None) -> str:
+        """
+        One line a member can read: the outcome, then the reasons that decided it.
+
+        For example ``不符合困难帮扶条件：病假天数未达到15天；家庭人均月收入未低于2,000.00元``.
+        Health and income figures never appear unless *reveal*; a threshold
+        reason says only which side of the published limit the figure is.
+
+        Args:
+            lang: ``zh`` or ``en`` (default: the language given to ``explain``).
+            reveal: Show masked values (default: as given to ``explain``).
+
+        Returns:
+            The conclusion, one line.
+
+        .. versionadded:: Unreleased
+        """
+        lang, reveal = self._choose(lang, reveal)
+        head = _outcome(self.tree, lang, reveal)
+        reasons = self.reasons(lang, reveal)
+        if not reasons:
+            return head
         if lang == "zh":
-            head = (
-                f"{who} 于 {self.as_of.isoformat()} 的“{self.tree.label_zh}”"
-                f"（规则集版本 {self.version[:12]}）"
-            )
-        else:
-            head = (
-                f"{self.tree.label_en} for {who} as of {self.as_of.isoformat()} "
-                f"(rule set version {self.version[:12]})"
-            )
-        lines = [head]
-        _render(self.tree, lang, reveal, 1, out=lines, seen=set())
+            return f"{head}：{'；'.join(reasons)}"
+        return f"{head}: {'; '.join(reasons)}"
+
+    def reasons(self, lang: str | None = None, reveal: bool | None = None) -> list[str]:
+        """
+        The deciding reasons, one sentence each, in *lang*.
+
+        The conditions that decided the value: for ``and`` the ones that are
+        false (all of them when it is true), for ``or`` the ones that are true
+        (all of them when it is false), for ``where`` its condition; rules of
+        yes/no are followed into their own conditions.
+
+        Args:
+            lang: ``zh`` or ``en`` (default: the language given to ``explain``).
+            reveal: Show masked values (default: as given to ``explain``).
+
+        Returns:
+            The reasons, without repeats, in the order of the rule.
+
+        .. versionadded:: Unreleased
+        """
+        lang, reveal = self._choose(lang, reveal)
+        out: list[str] = []
+        for node in deciding(self.tree):
+            text = _sentence(node, lang, reveal)
+            if text not in out:
+                out.append(text)
+        return out
+
+    def render(
+        self, lang: str | None = None, reveal: bool | None = None, *, tree: bool = True
+    ) -> str:
+        """
+        The explanation as text in *lang* (``zh`` or ``en``).
+
+        The conclusion line first, then the deciding reasons one per line, then
+        (with *tree*) the full tree of why, expressions in the rule language.
+
+        .. versionchanged:: Unreleased
+           Leads with the conclusion and the deciding reasons; *tree*.
+        """
+        lang, reveal = self._choose(lang, reveal)
+        lines = [self.conclusion(lang, reveal)]
+        reasons = self.reasons(lang, reveal)
+        if reasons:
+            lines.append("依据：" if lang == "zh" else "Because:")
+            lines.extend(f"  - {r}" for r in reasons)
+        if tree:
+            who = self.member or ("该成员" if lang == "zh" else "this member")
+            if lang == "zh":
+                head = (
+                    f"{who} 于 {self.as_of.isoformat()} 的“{self.tree.label_zh}”"
+                    f"（规则集版本 {self.version[:12]}）"
+                )
+            else:
+                head = (
+                    f"{self.tree.label_en} for {who} as of {self.as_of.isoformat()} "
+                    f"(rule set version {self.version[:12]})"
+                )
+            lines.append(head)
+            _render(self.tree, lang, reveal, 1, out=lines, seen=set())
         return "\n".join(lines)
+
+    def _choose(self, lang: str | None, reveal: bool | None) -> tuple[str, bool]:
+        lang = lang or self.lang
+        if lang not in ("zh", "en"):
+            raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+        return lang, self.reveal if reveal is None else reveal
 
     def __str__(self) -> str:
         return self.render()
@@ -150,32 +276,142 @@ class Explanation:
     def _repr_html_(self) -> str:
         return (
             "<div class='unionkit-explanation'>"
+            + f"<p>{html.escape(self.conclusion())}</p>"
             + _html(self.tree, self.lang, self.reveal)
             + f"<small>version {html.escape(self.version[:12])}</small></div>"
         )
 
 
-def _line(node: ExplainNode, lang: str, reveal: bool) -> str:
+def _hidden(node: ExplainNode, reveal: bool, root: bool) -> bool:
+    # The explained rule's own value is the outcome being told; below it, anything
+    # read from a health or income fact, a yes/no included, is masked.
+    if reveal:
+        return False
+    return node.personal or (node.sensitive and not root)
+
+
+def _outcome(root: ExplainNode, lang: str, reveal: bool) -> str:
+    label = root.label_zh if lang == "zh" else root.label_en
+    value = root.value
+    if root.value_type is not V.bool or value is None:
+        # An income figure explained for itself is still masked: the root is told unless personal.
+        hidden = _hidden(root, reveal, root=True)
+        shown = _MASK if hidden else _with_unit(value, root.value_type, "", lang)
+        return f"{label}为{shown}" if lang == "zh" else f"{label[:1].upper()}{label[1:]} is {shown}"
+    if lang == "zh":
+        if value:
+            return label
+        return f"不{label}" if label.startswith(("符合", "可", "能")) else f"{label}：否"
+    if value:
+        return label[:1].upper() + label[1:]
+    for word, negated in (("eligible", "Not eligible"), ("meets", "Does not meet")):
+        if label.startswith(word):
+            return negated + label[len(word) :]
+    return f"{label[:1].upper()}{label[1:]}: no"
+
+
+def _flat(node: ExplainNode, op: str) -> list[ExplainNode]:
+    """The operands of a chain of one boolean operator (``a and b and c`` is nested pairs)."""
+    out: list[ExplainNode] = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n.expr, BoolOp) and n.expr.op == op:
+            stack.extend(reversed(n.children))
+        else:
+            out.append(n)
+    return out
+
+
+def deciding(root: ExplainNode) -> list[ExplainNode]:
+    """
+    The nodes that decided *root*'s value, in the order of the rule.
+
+    ``and``: the false operands (all when true; the unknown ones when unknown);
+    ``or``: the true operands (all when false); ``where(c, a, b)``: its
+    condition; a yes/no rule: its own condition. Anything else is a reason.
+
+    Args:
+        root: The tree of an :class:`Explanation`.
+
+    Returns:
+        The leaves that decided it.
+
+    .. versionadded:: Unreleased
+    """
+    out: list[ExplainNode] = []
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        e = n.expr
+        if n.kind == "rule" and n.children and (n is root or n.value_type is V.bool):
+            body = n.children[0]
+            if n.value_type is not V.bool and not _is_where(body.expr):
+                continue
+            stack.append(body)
+        elif isinstance(e, BoolOp):
+            parts = _flat(n, e.op)
+            if n.value is None:
+                chosen = [p for p in parts if p.value is None]
+            elif (e.op == "|") == bool(n.value):
+                chosen = [p for p in parts if p.value is bool(n.value)]
+            else:
+                chosen = parts
+            stack.extend(reversed(chosen or parts))
+        elif _is_where(e) and isinstance(e, Call):
+            # Literal arguments have no node; a condition read from a rule has no expr.
+            if not isinstance(e.args[0], Lit) and n.children:
+                stack.append(n.children[0])
+        elif isinstance(e, Not) and n.children:
+            stack.append(n.children[0])
+        elif n is not root:
+            out.append(n)
+    return out
+
+
+def _is_where(e: Expr | None) -> bool:
+    return isinstance(e, Call) and e.fn == "where"
+
+
+def _sentence(node: ExplainNode, lang: str, reveal: bool) -> str:
+    """One deciding node as a sentence: its reason, or its label and value."""
+    if lang == "zh":
+        reason = node.reason_zh if reveal else node.reason_masked_zh
+    else:
+        reason = node.reason_en if reveal else node.reason_masked_en
+    if reason:
+        return reason
+    label = (node.label_zh if lang == "zh" else node.label_en) or node.text
+    if _hidden(node, reveal, root=False):
+        return f"{label}（已遮蔽）" if lang == "zh" else f"{label} (masked)"
+    unit = str(node.detail.get("unit", "")) if node.kind == "param" else ""
+    value = _with_unit(node.value, node.value_type, unit, lang)
+    return f"{label}：{value}" if lang == "zh" else f"{label}: {value}"
+
+
+def _line(node: ExplainNode, lang: str, reveal: bool, root: bool = False) -> str:
     label = node.label_zh if lang == "zh" else node.label_en
-    masked = node.personal and not reveal
-    value = _MASK if masked else _show(node.value, node.value_type, lang)
+    d = node.detail
+    unit = str(d.get("unit") or "") if node.kind == "param" else ""
+    masked = _hidden(node, reveal, root)
+    value = _MASK if masked else _with_unit(node.value, node.value_type, unit, lang)
     if node.kind == "rule":
         text = f"{label} [{node.text}] = {value}"
     elif label and label != node.text:
         text = f"{label} ({node.text}) = {value}"
     else:
         text = f"{node.text} = {value}"
-    d = node.detail
     if node.kind == "param":
+        shown_unit = unit_text(unit, lang) if unit else ""
         if lang == "zh":
             text += (
                 f"（参数，自 {d['effective']} 起生效，来源：{d['source']}"
-                f"{'，单位：' + d['unit'] if d['unit'] else ''}）"
+                f"{'，单位：' + shown_unit if shown_unit else ''}）"
             )
         else:
             text += (
                 f" (parameter, effective {d['effective']}, source: {d['source']}"
-                f"{', unit: ' + d['unit'] if d['unit'] else ''})"
+                f"{', unit: ' + shown_unit if shown_unit else ''})"
             )
     if lang == "zh":
         reason = node.reason_zh if reveal else node.reason_masked_zh
@@ -193,7 +429,7 @@ def _render(
     stack = [(root, depth)]
     while stack:
         node, level = stack.pop()
-        line = "  " * level + "- " + _line(node, lang, reveal)
+        line = "  " * level + "- " + _line(node, lang, reveal, node is root)
         if node.kind == "rule":
             if node.text in seen:
                 out.append(line + ("（见上）" if lang == "zh" else " (see above)"))
@@ -211,7 +447,7 @@ def _html(root: ExplainNode, lang: str, reveal: bool) -> str:
         if isinstance(item, str):
             parts.append(item)
             continue
-        line = html.escape(_line(item, lang, reveal))
+        line = html.escape(_line(item, lang, reveal, item is root))
         if not item.children:
             parts.append(f"<div>{line}</div>")
             continue
@@ -270,6 +506,21 @@ def _derived(e: Expr, rs: Program, memo: dict[str, bool]) -> bool:
     return any(_derived(c, rs, memo) for c in children(e))
 
 
+def _reads_personal(e: Expr, rs: Program, memo: dict[str, bool]) -> bool:
+    """Whether *e* reads a health or income fact, directly or through the rules it reads."""
+    for n in walk(e):
+        if isinstance(n, Field) and n.name in PERSONAL_FIELDS:
+            return True
+        if isinstance(n, Ref):
+            found = memo.get(n.name)
+            if found is None:
+                memo[n.name] = False  # rule sets have no cycles; this only guards the recursion
+                found = memo[n.name] = _reads_personal(rs.rules[n.name].expr, rs, memo)
+            if found:
+                return True
+    return False
+
+
 def _since(e: Expr) -> tuple[str, Expr] | None:
     """``("years", operand)`` for ``years_since(operand)``, and so on; None for other nodes."""
     if isinstance(e, Call) and e.fn.endswith("_since"):
@@ -319,6 +570,7 @@ class _Static:
     personal: bool
     kids: tuple[Expr, ...]
     param: str
+    sensitive: bool
 
 
 class _Builder:
@@ -333,6 +585,7 @@ class _Builder:
         # Kept with the program: labels and the personal-data test do not depend on the member.
         self.derived: dict[str, bool] = program.memo("explain.derived")
         self.statics: dict[Expr, _Static] = program.memo("explain.static")
+        self.sensitive: dict[str, bool] = program.memo("explain.sensitive")
 
     def value(self, e: Expr) -> Any:
         return self.tracer.node_at(e, self.i, self.rs.type_of(e))
@@ -346,6 +599,8 @@ class _Builder:
         for name in self.rs.needed([rule]):
             if name not in self.derived:
                 _derived(Ref(name), self.rs, self.derived)
+            if name not in self.sensitive:
+                _reads_personal(Ref(name), self.rs, self.sensitive)
             self.rule(name)
         return self.built[rule]
 
@@ -406,7 +661,10 @@ class _Builder:
                 param = e.param
             elif isinstance(e, GroupAgg):
                 kind = "group"
-        found = self.statics[e] = _Static(kind, _text(e), zh, en, t, personal, kids, param)
+        sensitive = personal or _reads_personal(e, self.rs, self.sensitive)
+        found = self.statics[e] = _Static(
+            kind, _text(e), zh, en, t, personal, kids, param, sensitive
+        )
         return found
 
     def node(self, e: Expr) -> ExplainNode:
@@ -424,7 +682,18 @@ class _Builder:
         kids = tuple([self.node(c) for c in st.kids])
         reasons = self.reason(e) if isinstance(e, Compare) else _NO_REASON
         return ExplainNode(
-            st.kind, st.text, st.zh, st.en, value, st.vtype, st.personal, *reasons, detail, kids, e
+            st.kind,
+            st.text,
+            st.zh,
+            st.en,
+            value,
+            st.vtype,
+            st.personal,
+            *reasons,
+            detail,
+            kids,
+            e,
+            st.sensitive,
         )
 
     def param_detail(self, name: str) -> Mapping[str, Any]:
@@ -472,6 +741,8 @@ class _Builder:
             "",
             detail,
             (body,),
+            None,
+            personal or _reads_personal(Ref(name), self.rs, self.sensitive),
         )
 
     def reason(self, e: Compare) -> tuple[str, str, str, str]:
@@ -488,6 +759,10 @@ class _Builder:
             return "", "", "", ""
         zh, en, unit_zh, unit_en = self.labels(left)
         zh, en = zh or _text(left), en or _text(left)
+        if not unit_zh and isinstance(right, Param) and target is not V.money:
+            # A count read from a rule has no unit of its own; the limit's parameter has.
+            unit = self.rs.parameter(right.name).unit
+            unit_zh, unit_en = unit_text(unit, "zh"), unit_text(unit, "en")
         shown_t = target
         gap = abs(x - limit)
 
