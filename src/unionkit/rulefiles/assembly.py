@@ -16,6 +16,7 @@ from unionkit.rulefiles.bundle import (
     read_rule_files,
 )
 from unionkit.rulefiles.library import standard_bundle
+from unionkit.rulefiles.tables import row_key
 from unionkit.rulefiles.yamlfile import RuleSource
 
 if TYPE_CHECKING:
@@ -86,8 +87,13 @@ def _attributed(exc: RuleDefinitionError, bundle: RuleBundle) -> Exception:
             return PluginError(owner.plugin, owner.hook, exc)
     if exc.rule is not None and exc.rule in bundle.origins:
         where = bundle.origins[exc.rule]
+        rows = "".join(
+            f"\n  (row {k} is at {bundle.origins[key]} / 第{k}行位于 {bundle.origins[key]})"
+            for k in getattr(exc, "rows", ())
+            if (key := row_key(exc.rule, k)) in bundle.origins
+        )
         return RuleDefinitionError(
-            f"{exc}\n  (rule {exc.rule!r} is at {where} / 规则 {exc.rule!r} 位于 {where})",
+            f"{exc}\n  (rule {exc.rule!r} is at {where} / 规则 {exc.rule!r} 位于 {where}){rows}",
             rule=exc.rule,
             parameters=exc.parameters,
         )

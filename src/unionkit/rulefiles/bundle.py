@@ -149,6 +149,8 @@ def read_rule_files(
     from unionkit.rules import Parameters, Rule, ValueType
     from unionkit.rules.parse import parse_expression
 
+    from unionkit.rulefiles.tables import read_table
+
     rules: list[Rule] = []
     params = Parameters()
     fields: dict[str, ValueType] = {}
@@ -191,7 +193,11 @@ def read_rule_files(
                 )
             origins[rspec.name] = where
             try:
-                expr = parse_expression(rspec.expr)
+                if rspec.table is not None:
+                    expr = read_table(doc, ("rules", i, "table"), rspec.name, rspec.table, origins)
+                else:
+                    assert rspec.expr is not None
+                    expr = parse_expression(rspec.expr)
             except RuleSyntaxError as exc:
                 base = doc.value_lines.get(("rules", i, "expr"), doc.line_of(("rules", i)))
                 raise RuleDefinitionError(

@@ -33,6 +33,8 @@ __all__ = [
     "RuleTestCaseSpec",
     "RuleTestFileSpec",
     "Strict",
+    "TableRowSpec",
+    "TableSpec",
     "Text",
     "validate",
     "validation_problems",
@@ -119,18 +121,48 @@ class FieldSpec(Strict):
     description: Text | None = None
 
 
+Cell = Scalar | list[Scalar]
+
+
+class TableRowSpec(Strict):
+    """One row of a decision table: a condition cell per input, the output and a label."""
+
+    when: list[Cell] = Field(min_length=1)
+    then: Scalar | None = None
+    label: Text | None = None
+
+
+class TableSpec(Strict):
+    """A decision table written in a rule (instead of ``expr``)."""
+
+    hit: Literal[
+        "unique", "first", "priority", "collect_sum", "collect_count", "collect_min", "collect_max"
+    ]
+    inputs: list[Annotated[StrictStr, Field(min_length=1)]] = Field(min_length=1)
+    rows: list[TableRowSpec] = Field(min_length=1)
+    default: Scalar | None = None
+    priority: list[Scalar] = []
+
+
 class RuleSpec(Strict):
-    """One rule in a file."""
+    """One rule in a file: its value is an expression (``expr``) or a decision table (``table``)."""
 
     name: Annotated[StrictStr, Field(pattern=_IDENT_PATTERN)]
     label: Text
     type: _TYPES
-    expr: StrictStr = Field(min_length=1)
+    expr: StrictStr | None = Field(default=None, min_length=1)
+    table: TableSpec | None = None
     entity: StrictStr = "member"
     missing: Annotated[Literal["false", "propagate"], BeforeValidator(_no_to_false)] = "false"
     description: Text | None = None
     source: StrictStr = ""
     summary: Literal["count", "total", "none"] | None = None
+
+    @model_validator(mode="after")
+    def _expr_or_table(self) -> Self:
+        if (self.expr is None) == (self.table is None):
+            raise ValueError("a rule needs either expr or table (not both)")
+        return self
 
 
 class RuleFileSpec(Strict):

@@ -24,6 +24,7 @@ from unionkit.rules.expr import (
 )
 from unionkit.rules.functions import FUNCTIONS
 from unionkit.rules.schema import ValueType
+from unionkit.rules.tables import DecisionTable, table_type
 from unionkit.rules.values import NUMERIC, arith_type, common_type, convertible
 
 __all__ = ["NUMERIC", "arith_type", "common_type", "convertible", "infer_types"]
@@ -148,6 +149,8 @@ class _Checker:
             if self.infer(e.operand) is not V.bool:
                 raise self.fail(e, "'not' needs a yes/no value", "“not”需要是/否值")
             return V.bool
+        if isinstance(e, DecisionTable):
+            return table_type(self, e)
         name = function_name(e)
         if name is not None:
             return FUNCTIONS[name].typing(self, e)

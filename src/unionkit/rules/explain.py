@@ -37,6 +37,7 @@ from unionkit.rules.interpret import open_run
 from unionkit.rules.parameters import MONEY_UNITS
 from unionkit.rules.program import Program
 from unionkit.rules.schema import FIELD_LABELS, PERSONAL_FIELDS, ValueType
+from unionkit.rules.tables import DecisionTable, table_reason
 from unionkit.rules.trace import Tracer
 from unionkit.rules.values import common_type
 
@@ -681,6 +682,9 @@ class _Builder:
             detail = _NO_DETAIL
         kids = tuple([self.node(c) for c in st.kids])
         reasons = self.reason(e) if isinstance(e, Compare) else _NO_REASON
+        if isinstance(e, DecisionTable):
+            zh, en = table_reason(self.tracer, e, self.i)
+            reasons = (zh, en, zh, en)  # the row chosen is an outcome, like a yes/no: not masked
         return ExplainNode(
             st.kind,
             st.text,

@@ -676,6 +676,9 @@ def _text(e: Expr) -> str:
         return f"group_{e.op}({', '.join(args)})"
     if isinstance(e, ScaleLookup):
         return f"scale(${e.param}, {_text(e.operand)})"
+    summary = getattr(e, "rule_text", None)  # a node written outside rule text (a decision table)
+    if summary is not None:
+        return str(summary())
     raise TypeError(f"unknown expression node {type(e).__name__}")
 
 

@@ -30,6 +30,7 @@ from unionkit.rules.expr import (
 from unionkit.rules.functions import FUNCTIONS
 from unionkit.rules.program import Program
 from unionkit.rules.schema import Missing, ValueType
+from unionkit.rules.tables import DecisionTable, evaluate_table
 from unionkit.rules.trace import Tracer
 from unionkit.rules.values import (
     COMPARE,
@@ -378,4 +379,5 @@ _EVAL: dict[type, Callable[[Run, Any], Val]] = {
     IsIn: _function,
     GroupAgg: _function,
     ScaleLookup: _function,
+    DecisionTable: evaluate_table,
 }
