@@ -15,6 +15,8 @@ from unionkit.money import FEN, fen_to_yuan
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from unionkit.rulefiles.coverage import RuleCoverage
     from _pytest._code.code import ExceptionInfo, TerminalRepr
 
     from unionkit.rulefiles.schema import RuleTestCaseSpec, RuleTestFileSpec
@@ -48,6 +50,78 @@ def is_rule_test_file(path: Path) -> bool:
     return path.name.endswith(SUFFIXES)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """The rule-coverage options: a terminal summary, a JSON report and a floor."""
+    group = parser.getgroup("unionkit-rules", "unionkit YAML rule tests")
+    group.addoption(
+        "--rules-coverage",
+        action="store_true",
+        default=False,
+        help="report which rules, decision-table rows and where branches no case exercised",
+    )
+    group.addoption(
+        "--rules-coverage-json",
+        metavar="PATH",
+        default=None,
+        help="write the rule coverage as JSON to PATH (implies --rules-coverage)",
+    )
+    group.addoption(
+        "--rules-coverage-fail-under",
+        metavar="PERCENT",
+        type=float,
+        default=None,
+        help="fail the run if rule coverage is below PERCENT (implies --rules-coverage)",
+    )
+
+
+_COVERAGE = pytest.StashKey["RuleCoverage"]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Start collecting rule coverage when one of its options is given."""
+    if (
+        config.getoption("rules_coverage", False)
+        or config.getoption("rules_coverage_json", None)
+        or config.getoption("rules_coverage_fail_under", None) is not None
+    ):
+        from unionkit.rulefiles.coverage import RuleCoverage
+
+        config.stash[_COVERAGE] = RuleCoverage()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Write the JSON report, and fail the run below the floor."""
+    config = session.config
+    collector = config.stash.get(_COVERAGE, None)
+    if collector is None:
+        return
+    report = collector.report()
+    path = config.getoption("rules_coverage_json", None)
+    if path:
+        report.write_json(Path(path))
+    floor = config.getoption("rules_coverage_fail_under", None)
+    if floor is not None and report.percent() < floor and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """The rule-coverage section: per rules file, the totals, then every item not exercised."""
+    collector = config.stash.get(_COVERAGE, None)
+    if collector is None:
+        return
+    report = collector.report()
+    terminalreporter.section("rule coverage / 规则覆盖率")
+    for line in report.lines():
+        terminalreporter.write_line(line)
+    floor = config.getoption("rules_coverage_fail_under", None)
+    if floor is not None:
+        verdict = "FAIL" if report.percent() < floor else "OK"
+        terminalreporter.write_line(
+            f"{verdict}: rule coverage {report.percent():.1f}% "
+            f"(required {floor:g}%) / 规则覆盖率 {report.percent():.1f}%（要求 {floor:g}%）"
+        )
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> RuleTestFile | None:
     """Collect ``*.ruletest.yaml`` files as rule tests; everything else is left to pytest."""
     if is_rule_test_file(file_path):
@@ -62,9 +136,12 @@ class RuleCaseFailure(AssertionError):
 class _Loaded:
     """A test file's rule set, built once and shared by its cases."""
 
-    def __init__(self, ruleset: RuleSet, fields: Mapping[str, ValueType]) -> None:
+    def __init__(
+        self, ruleset: RuleSet, fields: Mapping[str, ValueType], origins: Mapping[str, str]
+    ) -> None:
         self.ruleset = ruleset
         self.fields = fields
+        self.origins = origins
 
 
 class RuleTestFile(pytest.File):
@@ -100,7 +177,10 @@ class RuleTestFile(pytest.File):
         """Build (once) the rule set the file asks for."""
         if self._loaded is None:
             ruleset, fields = _build(self.path, self.doc, self.spec)
-            self._loaded = _Loaded(ruleset, fields)
+            origins = {}
+            if _COVERAGE in self.config.stash:
+                origins = _origins(self.path, self.spec, self.config.rootpath)
+            self._loaded = _Loaded(ruleset, fields, origins)
         return self._loaded
 
     def repr_failure(
@@ -133,6 +213,11 @@ class RuleTestItem(pytest.Item):
         loaded = parent.loaded()
         case = parent.spec.cases[self.index]
         problems = _run_case(parent.doc, self.index, case, loaded.ruleset, loaded.fields)
+        collector = self.config.stash.get(_COVERAGE, None)
+        if collector is not None:
+            data = rows_to_columns([{**MEMBER_DEFAULTS, **m} for m in case.members], loaded.fields)
+            wanted = sorted({rule for expected in case.expect.values() for rule in expected})
+            collector.record(loaded.ruleset, data, case.as_of, wanted, loaded.origins)
         if problems:
             raise RuleCaseFailure("\n".join(problems))
 
@@ -235,6 +320,31 @@ def _build(
         source=path.name,
     )
     return ruleset, ruleset.fields
+
+
+def _origins(path: Path, spec: RuleTestFileSpec, root: Path) -> dict[str, str]:
+    """Each rule's file and line, relative to *root* where it can be: the standard library's
+    rules (when the file loads it), then the file's own rule files."""
+    from unionkit.rulefiles.bundle import read_rule_files
+    from unionkit.rulefiles.library import standard_bundle
+
+    out: dict[str, str] = {}
+    if spec.standard:
+        out.update(standard_bundle().origins)
+    if spec.rule_files:
+        out.update(read_rule_files([path.parent / f for f in spec.rule_files]).origins)
+    return {name: _relative(where, root) for name, where in out.items()}
+
+
+def _relative(where: str, root: Path) -> str:
+    file, sep, line = where.rpartition(", line ")
+    if not sep:
+        return where
+    try:
+        shown = Path(file).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        shown = file
+    return f"{shown}, line {line}"
 
 
 def _check_member(

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import math
 import re
 from collections.abc import Callable, Iterator, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 import numpy as np
 from attrs import frozen
 
 from unionkit.errors import RuleDefinitionError
+from unionkit.money import FEN
 from unionkit.rules.expr import Expr, ExprLike, Lit, lit, to_text, wrap
 from unionkit.rules.functions import Context, TypeContext
 from unionkit.rules.schema import ValueType
@@ -394,6 +397,7 @@ def table_type(tc: TypeContext, e: DecisionTable) -> ValueType:
 # Each input's values fall into finitely many classes that every cell treats alike; a class is
 # shown by one representative value (or by "any other value" for an unlisted text).
 _OTHER = object()
+_ANY = object()
 
 
 def _py(v: Lit, t: ValueType) -> Any:
@@ -408,36 +412,40 @@ def _py(v: Lit, t: ValueType) -> Any:
 _STEP: dict[ValueType, Any] = {V.int: 1, V.money: Decimal("0.01"), V.date: dt.timedelta(days=1)}
 
 
+def _snap(p: Any, t: ValueType) -> tuple[Any, ...]:
+    """The values of the discrete type *t* nearest *p* from below and above."""
+    if t is V.int:
+        return (math.floor(p), math.ceil(p))
+    if t is V.money:
+        d = Decimal(p)
+        return (d.quantize(FEN, ROUND_FLOOR), d.quantize(FEN, ROUND_CEILING))
+    return (p,)
+
+
 def _classes(t: ValueType, cells: Sequence[Cell]) -> list[Any]:
     """Representatives of the classes of input values the *cells* tell apart."""
     if all(c.kind == "any" for c in cells):
-        return [_OTHER]
+        return [_ANY]
     if t is V.bool:
         return [False, True]
     points = sorted({_py(v, t) for c in cells for v in c.lits()})
     if t not in _ORDERED:
         return [*points, _OTHER]
-    out: list[Any] = []
     step = _STEP.get(t)
-    for i, p in enumerate(points):
-        if i == 0:
-            out.append(p - step if step is not None else p - 1.0)
-        else:
-            q = points[i - 1]
-            if step is None:
-                out.append((p + q) / 2)
-            elif q + step < p:
-                out.append(q + step)
-        out.append(p)
-    last = points[-1]
-    out.append(last + step if step is not None else last + 1.0)
-    return out
+    if step is None:
+        # real numbers: each bound, a value between each two, and one beyond either end
+        mids = [(a + b) / 2 for a, b in itertools.pairwise(points)]
+        return sorted({points[0] - 1.0, *points, *mids, points[-1] + 1.0})
+    # a discrete domain (whole numbers, fen, days): the grid values at and next to each bound
+    # meet every class, and no value the input cannot take is ever shown
+    grid = {g for p in points for g in _snap(p, t)}
+    return sorted({x for g in grid for x in (g - step, g, g + step)})
 
 
 def _holds(c: Cell, x: Any, t: ValueType) -> bool:
     if c.kind == "any":
         return True
-    if x is _OTHER:
+    if x is _OTHER or x is _ANY:
         return False
     if c.kind == "in":
         return any(x == _py(v, t) for v in c.values)
@@ -457,6 +465,8 @@ def _example(e: DecisionTable, values: Sequence[Any], types: Sequence[ValueType]
     for x, v, t in zip(e.inputs, values, types, strict=False):
         if v is _OTHER:
             shown = "any other value"
+        elif v is _ANY:
+            shown = "any value"
         elif isinstance(v, bool):
             shown = "true" if v else "false"
         elif isinstance(v, dt.date):
@@ -504,6 +514,7 @@ def table_problems(
     overlap: tuple[tuple[int, int], list[Any]] | None = None
     gap: list[Any] | None = None
     reached: set[int] = set()
+    matched: set[int] = set()
     visited = 0
 
     def search(j: int, alive: list[int], chosen: list[Any]) -> None:
@@ -513,10 +524,11 @@ def table_problems(
             return
         if not alive:
             if gap is None and check_gaps:
-                gap = chosen + [_OTHER if len(c) == 1 else c[0] for c in classes[j:]]
+                gap = chosen + [_ANY] * (len(classes) - j)
             return
         if j == len(classes):
             reached.add(alive[0])
+            matched.update(alive)
             if e.hit == "unique" and len(alive) > 1 and overlap is None:
                 overlap = ((alive[0], alive[1]), list(chosen))
             return
@@ -546,9 +558,17 @@ def table_problems(
                 (),
             )
         )
-    if e.hit in ("first", "priority") and visited <= limit:
+    if visited <= limit:
         for k in order:
-            if k not in reached:
+            if k not in matched:
+                out.append(
+                    (
+                        f"{row_name(e, k)} can never apply: no input matches all its cells",
+                        f"{row_name(e, k, 'zh')}永远不会生效：没有任何输入能满足其全部条件",
+                        (k + 1,),
+                    )
+                )
+            elif k not in reached and e.hit in ("first", "priority"):
                 out.append(
                     (
                         f"{row_name(e, k)} can never apply: earlier rows cover all its cases",
