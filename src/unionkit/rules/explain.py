@@ -38,6 +38,7 @@ from unionkit.rules.parameters import MONEY_UNITS
 from unionkit.rules.program import Program
 from unionkit.rules.schema import FIELD_LABELS, PERSONAL_FIELDS, ValueType
 from unionkit.rules.trace import Tracer
+from unionkit.rules.unknowns import MissingInput, missing_inputs, nested, undetermined_text
 from unionkit.rules.values import common_type
 
 __all__ = ["ExplainNode", "Explanation", "deciding", "explain", "unit_text"]
@@ -177,6 +178,17 @@ class Explanation:
     member: str | None
     lang: str = "zh"
     reveal: bool = False
+    missing: tuple[MissingInput, ...] = ()
+    """When the value is unknown, the missing inputs that leave it undetermined."""
+
+    @property
+    def undetermined(self) -> bool:
+        """
+        Whether the answer is undetermined: unknown, because inputs it needs are missing.
+
+        .. versionadded:: Unreleased
+        """
+        return self.value is None
 
     def conclusion(self, lang: str | None = None, reveal: bool | None = None) -> str:
         """
@@ -196,6 +208,9 @@ class Explanation:
         .. versionadded:: Unreleased
         """
         lang, reveal = self._choose(lang, reveal)
+        if self.undetermined:
+            tree = self.tree
+            return undetermined_text(tree.label_zh, tree.label_en, self.missing, lang, self.member)
         head = _outcome(self.tree, lang, reveal)
         reasons = self.reasons(lang, reveal)
         if not reasons:
@@ -244,6 +259,9 @@ class Explanation:
         """
         lang, reveal = self._choose(lang, reveal)
         lines = [self.conclusion(lang, reveal)]
+        if self.missing:
+            lines.append("缺少的输入：" if lang == "zh" else "Missing inputs:")
+            lines.extend(f"  - {m.text(lang, self.member)}" for m in self.missing)
         reasons = self.reasons(lang, reveal)
         if reasons:
             lines.append("依据：" if lang == "zh" else "Because:")
@@ -897,44 +915,6 @@ def _prepared_rows(
     return np.array(sorted(chosen), dtype=np.int64), at
 
 
-def _nested(program: Program, rule: str) -> bool:
-    """
-    Whether *rule* aggregates, over one grouping, values aggregated over another.
-
-    Then a member's household alone is not enough to explain them: the other
-    groups of its members are needed too, and so on, until no group is cut.
-    """
-    memo = program.memo("explain.nested")
-    found = memo.get(rule)
-    if found is None:
-        found = memo[rule] = any(
-            bool(_groupings(program, c) - {g.by})
-            for n in program.needed([rule])
-            for g in walk(program.rules[n].expr)
-            if isinstance(g, GroupAgg)
-            for c in children(g)
-        )
-    return bool(found)
-
-
-def _groupings(program: Program, e: Expr) -> set[str]:
-    """The grouping columns the value of *e* depends on, through the rules it reads."""
-    out: set[str] = set()
-    seen: set[str] = set()
-    stack = [e]
-    while stack:
-        x = stack.pop()
-        if isinstance(x, GroupAgg):
-            out.add(x.by)
-        if isinstance(x, Ref):
-            if x.name not in seen:
-                seen.add(x.name)
-                stack.append(program.rules[x.name].expr)
-            continue
-        stack.extend(children(x))
-    return out
-
-
 def explain(
     program: Program,
     data_or_row: Any,
@@ -984,16 +964,17 @@ def explain(
                     "名册由其他规则集预处理，请用本规则集重新 prepare"
                 )
             full = data_or_row
-            rows, at = _prepared_rows(full, member, groups, _nested(program, rule))
+            rows, at = _prepared_rows(full, member, groups, nested(program, rule))
         else:
             full = Columns(data_or_row, program.fields, needed, money_unit)
-            rows, at = _scanned_rows(full, member, groups, _nested(program, rule))
+            rows, at = _scanned_rows(full, member, groups, nested(program, rule))
         cols = full.take(rows, [n for n in needed if full.has(n)])
         index = int(np.searchsorted(rows, at))
     tracer = Tracer()
     open_run(program, cols, as_of, [rule], tracer=tracer, purpose=f"rule {rule!r} needs").run()
     tree = _Builder(program, tracer, index).build(rule)
     r = program.rules[rule]
+    missing = () if tree.value is not None else missing_inputs(program, tracer, cols, rule, index)
     return Explanation(
-        rule, tree.value, r.value_type, tree, program.version, as_of, member, lang, reveal
+        rule, tree.value, r.value_type, tree, program.version, as_of, member, lang, reveal, missing
     )

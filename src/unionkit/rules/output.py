@@ -105,7 +105,9 @@ class BatchResult:
 
 def _kind_of(frame: Any) -> str:
     module = type(frame).__module__
-    return "pandas" if module.startswith("pandas") else "polars" if module.startswith("polars") else "dict"
+    if module.startswith("pandas"):
+        return "pandas"
+    return "polars" if module.startswith("polars") else "dict"
 
 
 def frame(

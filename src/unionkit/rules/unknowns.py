@@ -21,8 +21,10 @@ __all__ = [
     "Undetermined",
     "blame_rules",
     "groupings",
+    "missing_inputs",
     "nested",
     "undetermined",
+    "undetermined_text",
 ]
 
 Array = np.ndarray[Any, Any]
@@ -43,7 +45,6 @@ class MissingInput:
         member: Whose input it is (a ``member_id``): the member explained, or another
             member of their household for a household total; None when the input has
             no member ids.
-        row: That member's position in the input.
 
     .. versionadded:: Unreleased
     """
@@ -52,7 +53,6 @@ class MissingInput:
     label_zh: str
     label_en: str
     member: str | None
-    row: int
 
     def text(self, lang: str, of: str | None = None) -> str:
         """
@@ -294,6 +294,68 @@ def blame_rules(
     return out, list(b.fields)
 
 
+def missing_inputs(
+    program: Program, tracer: Tracer, cols: Columns, rule: str, row: int
+) -> tuple[MissingInput, ...]:
+    """
+    The missing inputs that leave *rule* undetermined for the member at *row* of a traced run.
+
+    Args:
+        program: The compiled rule set.
+        tracer: The tracer of a run of *rule* over *cols*.
+        cols: The run's input (the member's rows and their household's).
+        rule: The rule.
+        row: The member's row in *cols*.
+
+    Returns:
+        The inputs, by field and then member (empty when the value is known, or
+        unknown with no input missing).
+    """
+    found, names = blame_rules(program, tracer, [rule], cols.n)
+    at, f, src = found[rule]
+    hit = at == row
+    ids = cols.get("member_id")[0] if cols.has("member_id") else None
+    out = []
+    for fi, si in zip(f[hit].tolist(), src[hit].tolist(), strict=True):
+        zh, en = field_labels(names[fi])
+        out.append(MissingInput(names[fi], zh, en, None if ids is None else str(ids[si])))
+    return tuple(out)
+
+
+def undetermined_text(
+    label_zh: str,
+    label_en: str,
+    missing: Sequence[MissingInput],
+    lang: str,
+    member: str | None = None,
+) -> str:
+    """
+    The conclusion for an undetermined answer: the rule, "undetermined", the missing inputs.
+
+    Args:
+        label_zh: The rule's Chinese label.
+        label_en: The rule's English label.
+        missing: The missing inputs (their labels and whose they are; never a value).
+        lang: ``zh`` or ``en``.
+        member: The member explained (their own inputs are named without their id).
+
+    Returns:
+        ``低收入困难：待定（无法确定），缺少：年可支配收入（成员 c）`` and the like.
+    """
+    shown = list(dict.fromkeys(m.text(lang, member) for m in missing))
+    if lang == "zh":
+        if not shown:
+            return f"{label_zh}：待定（无法确定）：没有缺失的输入，某个计算结果无定义（如除以零）"
+        return f"{label_zh}：待定（无法确定），缺少：{'、'.join(shown)}"
+    label = label_en[:1].upper() + label_en[1:]
+    if not shown:
+        return (
+            f"{label}: undetermined: no input is missing, "
+            "a computed value is undefined (such as a division by zero)"
+        )
+    return f"{label}: undetermined, missing: {', '.join(shown)}"
+
+
 # --- which rows an undetermined member's answer depends on -----------------------------------
 
 
@@ -457,7 +519,7 @@ class Undetermined:
                 continue
             zh, en = field_labels(self._fields[f])
             who = None if self._of_member is None else self._of_member[i]
-            out.append(MissingInput(self._fields[f], zh, en, who, int(self._of_row[i])))
+            out.append(MissingInput(self._fields[f], zh, en, who))
         return tuple(out)
 
     def frame(self, kind: str = "dict") -> Any:
