@@ -282,6 +282,55 @@ class Explanation:
             _render(self.tree, lang, reveal, 1, out=lines, seen=set())
         return "\n".join(lines)
 
+    def as_dict(
+        self, lang: str | None = None, reveal: bool | None = None, *, tree: bool = False
+    ) -> dict[str, Any]:
+        """
+        The explanation as JSON-ready values, masked as the text is.
+
+        Keys: ``member``, ``rule``, ``as_of``, ``version``, ``value`` (None when
+        unknown or masked; money as a yuan string), ``masked``, ``undetermined``,
+        ``conclusion``, ``reasons``, ``missing`` (each missing input's ``field``,
+        ``label_zh``, ``label_en`` and ``member``) and, with *tree*, ``tree``: the
+        rendered tree, one line per step.
+
+        .. versionadded:: Unreleased
+        """
+        lang, reveal = self._choose(lang, reveal)
+        hidden = self.value is not None and _hidden(self.tree, reveal, root=True)
+        value = self.value
+        if hidden or value is None:
+            shown: Any = None
+        elif isinstance(value, bool | int | float):
+            shown = value
+        else:
+            shown = value.isoformat() if isinstance(value, dt.date) else str(value)
+        out: dict[str, Any] = {
+            "member": self.member,
+            "rule": self.rule,
+            "as_of": self.as_of.isoformat(),
+            "version": self.version,
+            "value": shown,
+            "masked": hidden,
+            "undetermined": self.undetermined,
+            "conclusion": self.conclusion(lang, reveal),
+            "reasons": self.reasons(lang, reveal),
+            "missing": [
+                {
+                    "field": m.field,
+                    "label_zh": m.label_zh,
+                    "label_en": m.label_en,
+                    "member": m.member,
+                }
+                for m in self.missing
+            ],
+        }
+        if tree:
+            lines: list[str] = []
+            _render(self.tree, lang, reveal, 0, out=lines, seen=set())
+            out["tree"] = lines
+        return out
+
     def _choose(self, lang: str | None, reveal: bool | None) -> tuple[str, bool]:
         lang = lang or self.lang
         if lang not in ("zh", "en"):

@@ -232,7 +232,9 @@ def batch_html(batch: BatchResult) -> str:
     """
     A batch result as an HTML summary: per rule, how many yes or the total, over everyone.
 
-    The per-member values stay in ``batch.frame``; this shows counts only.
+    The per-member values stay in ``batch.frame``; this shows counts only: per rule,
+    how many members are undetermined and, when the evaluation named them
+    (``undetermined=True``), which missing inputs hold how many members up.
 
     Args:
         batch: What ``RuleSet.evaluate`` returned.
@@ -257,9 +259,23 @@ def batch_html(batch: BatchResult) -> str:
             shown = f"合计 total: {format_fen(sum(int(v) for v in known), grouping=True)} 元"  # type: ignore[call-overload]
         else:
             shown = ""
-        rows.append((name, kind, shown, f"{n - len(known):,}"))
+        rows.append((name, kind, shown, f"{n - len(known):,}", *_missing_cell(batch, name)))
     caption = (
         f"评估结果 / results as of {batch.as_of.isoformat()}: {n:,} 人 / people, "
         f"{len(rows):,} 条规则 / rules (rule set {batch.version[:12]})"
     )
-    return html_table(caption, ["规则 rule", "类型 type", "结果 result", "未知 unknown"], rows)
+    head = ["规则 rule", "类型 type", "结果 result", "待定 undetermined"]
+    if batch.reasons is not None:
+        head.append("缺少的输入 missing inputs")
+    return html_table(caption, head, rows)
+
+
+def _missing_cell(batch: BatchResult, rule: str) -> tuple[str, ...]:
+    """The missing inputs behind a rule's undetermined members, most frequent first."""
+    if batch.reasons is None:
+        return ()
+    from unionkit.rules.unknowns import field_labels
+
+    counts = batch.reasons.inputs().get(rule, {})
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ("; ".join(f"{' / '.join(field_labels(f))}: {k:,}" for f, k in ranked),)

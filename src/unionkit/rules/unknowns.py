@@ -476,13 +476,20 @@ class Undetermined:
             out[self.rules[r]] += 1
         return out
 
-    def inputs(self) -> dict[str, dict[str, int]]:
-        """Per rule, for each missing input field, how many undetermined members it holds up."""
+    def inputs(self, among: Sequence[bool] | None = None) -> dict[str, dict[str, int]]:
+        """
+        Per rule, for each missing input field, how many undetermined members it holds up.
+
+        Args:
+            among: Count only the members at the positions that are true (union
+                members, say); everyone when None.
+        """
         out: dict[str, dict[str, int]] = {r: {} for r in self.rules}
         triples = zip(self._rule.tolist(), self._field.tolist(), self._row.tolist(), strict=True)
-        for r, f, _ in {t for t in triples if t[1] >= 0}:
-            counts = out[self.rules[r]]
-            counts[self._fields[f]] = counts.get(self._fields[f], 0) + 1
+        for r, f, row in {t for t in triples if t[1] >= 0}:
+            if among is None or among[row]:
+                counts = out[self.rules[r]]
+                counts[self._fields[f]] = counts.get(self._fields[f], 0) + 1
         return out
 
     def records(self) -> list[dict[str, Any]]:
