@@ -44,7 +44,13 @@ _TEXT = {
     "same_label": ("{label}（同名 {n}/{of}）", "{label} (same name, {n} of {of})"),
     "label": ("名称", "label"),
     "result": ("结果", "result"),
-    "unknown": ("未知", "unknown"),
+    "unknown": ("待定", "undetermined"),
+    "missing_inputs": ("缺少的输入", "missing inputs"),
+    "bad_undetermined": (
+        "--undetermined 文件须以 .csv、.xlsx 或 .json 结尾：{path}",
+        "the --undetermined file must end in .csv, .xlsx or .json: {path}",
+    ),
+    "undetermined_written": ("待定名单已写入", "undetermined answers written to"),
     "eligible": ("是：{n} 人", "yes: {n}"),
     "total": ("合计 {amount} 元", "total {amount} yuan"),
     "evaluated": ("评估人数", "people evaluated"),
@@ -245,6 +251,9 @@ def _print_summary(summary: Mapping[str, Any], lang: Lang) -> None:
     table.add_column(_t("label", lang), overflow="fold")
     table.add_column(_t("result", lang), justify="right", no_wrap=True)
     table.add_column(_t("unknown", lang), justify="right", no_wrap=True)
+    named = any("missing_inputs" in e for e in shown)
+    if named:
+        table.add_column(_t("missing_inputs", lang), overflow="fold")
     seen: dict[str, int] = {}
     for entry, plain in zip(shown, labels, strict=True):
         if entry["summary"] == "count":
@@ -260,9 +269,10 @@ def _print_summary(summary: Mapping[str, Any], lang: Lang) -> None:
                 label=plain, n=seen[plain], of=labels.count(plain)
             )
         # labels come from rule files: shown as written, never read as rich markup
-        table.add_row(
-            *(Text(c) for c in (entry["name"], label, result, format_count(entry["unknown"])))
-        )
+        cells = [entry["name"], label, result, format_count(entry["undetermined"])]
+        if named:
+            cells.append(_missing_text(entry.get("missing_inputs", {}), lang))
+        table.add_row(*(Text(c) for c in cells))
     console.print(table)
     hidden = [e["name"] for e in summary["rules"] if e["summary"] == "none"]
     if hidden:
@@ -276,11 +286,23 @@ def _print_summary(summary: Mapping[str, Any], lang: Lang) -> None:
         ("as_of", summary["as_of"]),
         ("version", summary["version"]),
         ("written", summary["out"]),
+        *(
+            (("undetermined_written", summary["undetermined_out"]),)
+            if "undetermined_out" in summary
+            else ()
+        ),
     ):
         shown_value = format_count(value) if isinstance(value, int) else value
         console.print(
             f"{_t(key, lang)}: {shown_value}", markup=False, overflow="ignore", crop=False
         )
+
+
+def _missing_text(counts: Mapping[str, int], lang: Lang) -> str:
+    from unionkit.rules.unknowns import field_labels
+
+    i = 0 if lang is Lang.zh else 1
+    return "; ".join(f"{field_labels(f)[i]} {format_count(n)}" for f, n in counts.items())
 
 
 _RosterArg = Annotated[
@@ -387,6 +409,16 @@ def evaluate(
     as_json: Annotated[
         bool, typer.Option("--json", help="摘要输出为 JSON / print the summary as JSON.")
     ] = False,
+    undetermined: Annotated[
+        Path | None,
+        typer.Option(
+            "--undetermined",
+            help="另写待定名单（.csv、.xlsx 或 .json）：结果未知的成员、规则及缺少的输入 / "
+            "also write the undetermined answers (.csv, .xlsx or .json): member, rule and "
+            "the missing inputs.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """
     按评估日期对花名册运行规则，写出每人每条规则的结果 / Evaluate the rules over a roster.
@@ -412,6 +444,12 @@ def evaluate(
     if suffix not in RESULT_FORMATS:
         raise _fail(_t("bad_out", lang).format(path=out), EXIT_USAGE)
     _require_extra(suffix, lang)
+    if undetermined is not None:
+        from unionkit.io.undetermined import UNDETERMINED_FORMATS
+
+        if undetermined.suffix.lower() not in UNDETERMINED_FORMATS:
+            raise _fail(_t("bad_undetermined", lang).format(path=undetermined), EXIT_USAGE)
+        _require_extra(undetermined.suffix.lower(), lang)
     ruleset = _chosen(
         rule_file or [],
         params or [],
@@ -428,7 +466,9 @@ def evaluate(
         raise _fail(_t("nothing", lang), EXIT_FAILED)
     data = roster_columns(result, ruleset.fields)
     try:
-        batch = ruleset.evaluate(data, as_of=when, rules=names)
+        batch = ruleset.evaluate(
+            data, as_of=when, rules=names, undetermined=undetermined is not None
+        )
     except (RuleEvaluationError, ParameterError) as exc:
         raise _fail(str(exc), EXIT_FAILED) from exc
     from unionkit.io.evaluation import result_table
@@ -449,7 +489,26 @@ def evaluate(
         raise _fail(
             _t("cannot_write", lang).format(path=out, reason=exc.strerror or exc), EXIT_FAILED
         ) from exc
+    if undetermined is not None:
+        from unionkit.io.undetermined import write_undetermined
+
+        try:
+            write_undetermined(
+                undetermined,
+                batch,
+                ruleset,
+                result.members,
+                lang=lang.value,
+                members_only=members_only,
+            )
+        except OSError as exc:
+            raise _fail(
+                _t("cannot_write", lang).format(path=undetermined, reason=exc.strerror or exc),
+                EXIT_FAILED,
+            ) from exc
     summary = evaluation_summary(ruleset, batch, columns, result, out)
+    if undetermined is not None:
+        summary["undetermined_out"] = str(undetermined)
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
@@ -486,6 +545,14 @@ def explain(
     tree: Annotated[
         bool, typer.Option("--tree", help="同时列出完整推理树 / also print the full tree of why.")
     ] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="输出为 JSON（结论、依据、缺少的输入）/ print as JSON (conclusion, reasons, "
+            "missing inputs).",
+        ),
+    ] = False,
     reveal: Annotated[
         bool,
         typer.Option(
@@ -507,14 +574,17 @@ def explain(
     """
     解释一名成员某条规则的结果及原因 / Explain one rule's value for one member, and why.
 
-    先给出一行结论，再列出决定结果的依据；--tree 另列完整推理树。家庭和小组规则会看到
-    名册中该成员的整个家庭；健康和收入信息及由其推出的中间结果被遮蔽，--reveal 显示它们
-    并在审计日志（$UNIONKIT_AUDIT_LOG 或用户数据目录下的 audit.log）中记一行。
+    先给出一行结论，再列出决定结果的依据；结果未知时结论为“待定（无法确定）”并列出缺少的
+    输入（家庭合计时注明是哪位成员的输入）；--tree 另列完整推理树，--json 输出 JSON。
+    家庭和小组规则会看到名册中该成员的整个家庭；健康和收入信息及由其推出的中间结果被遮蔽，
+    --reveal 显示它们并在审计日志（$UNIONKIT_AUDIT_LOG 或用户数据目录下的 audit.log）中记一行。
     退出码：0 已解释；1 未知成员或规则（或该成员所在行有错误、审计日志无法写入）；
     2 用法错误（日期错误、文件不存在）。
 
-    A one-line conclusion first, then the reasons that decided it; --tree adds the full
-    tree. Household and group rules see the member's whole household from the roster.
+    A one-line conclusion first, then the reasons that decided it; an unknown answer
+    concludes "undetermined" and names the missing inputs (and, for a household total,
+    whose); --tree adds the full tree, --json prints JSON. Household and group rules
+    see the member's whole household from the roster.
     Health and income facts, and what is computed from them, are masked; --reveal shows
     them and appends a line to the audit log ($UNIONKIT_AUDIT_LOG, or audit.log in the
     per-user data folder). Exit codes: 0 explained, 1 an unknown member or rule (or the
@@ -560,4 +630,8 @@ def explain(
             raise _fail(
                 _t("no_audit", lang).format(reason=exc.strerror or exc), EXIT_FAILED
             ) from exc
-    typer.echo(why.render(lang.value, reveal, tree=tree))
+    if as_json:
+        shown = why.as_dict(lang.value, reveal, tree=tree)
+        typer.echo(json.dumps(shown, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(why.render(lang.value, reveal, tree=tree))

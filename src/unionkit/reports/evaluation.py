@@ -40,11 +40,20 @@ def evaluation_summary(
 
     Returns:
         JSON-ready values: the roster, date, rule-set version, head counts and one
-        entry per rule (label, type, unknown count, eligible count or total).
+        entry per rule (label, type, unknown count, eligible count or total). Each
+        rule's ``undetermined`` counts the union members whose answer is unknown
+        (``unknown`` is the same count, kept for older readers); when the batch named
+        the missing inputs (``undetermined=True``), ``missing_inputs`` says, per input
+        field, how many of them it holds up.
+
+    .. versionchanged:: Unreleased
+       ``undetermined`` and ``missing_inputs``.
 
     .. versionadded:: 0.1.0
     """
     members = [m.is_member for m in result.members]
+    reasons = batch.reasons
+    missing_inputs = None if reasons is None else reasons.inputs(members)
     rules = []
     for name, (kind, values) in columns.items():
         rule = ruleset.rules[name]
@@ -57,7 +66,12 @@ def evaluation_summary(
             "type": kind,
             "summary": rule.summary,
             "unknown": len(own) - len(known),
+            "undetermined": len(own) - len(known),
         }
+        if missing_inputs is not None:
+            entry["missing_inputs"] = dict(
+                sorted(missing_inputs[name].items(), key=lambda kv: (-kv[1], kv[0]))
+            )
         if rule.summary == "count":
             entry["eligible"] = sum(1 for v in known if v)
         elif rule.summary == "total":

@@ -197,6 +197,8 @@ class RuleTestCaseSpec(Strict):
     description: StrictStr = ""
     members: list[dict[str, Scalar | None]] = Field(min_length=1)
     expect: dict[str, dict[str, Scalar | None]] = Field(min_length=1)
+    # member -> rule -> the missing inputs named: "field" (the member's own) or "field@member_id"
+    undetermined: dict[str, dict[str, list[StrictStr]]] = {}
 
 
 class RuleTestFileSpec(Strict):

@@ -451,6 +451,35 @@ def _show(value: object) -> str:
     return str(value)
 
 
+def _inputs_text(missing: Sequence[Any], member_id: str) -> str:
+    """Missing inputs as a case writes them: ``field``, or ``field@member`` for another's."""
+    shown = {m.field if m.member == member_id else f"{m.field}@{m.member}" for m in missing}
+    return ", ".join(sorted(shown)) or "-"
+
+
+def _check_undetermined(
+    doc: YamlDocument,
+    at: tuple[str | int, ...],
+    case: RuleTestCaseSpec,
+    ids: Sequence[str],
+    rules: Mapping[str, Any],
+) -> list[str]:
+    problems = []
+    for member_id, named in case.undetermined.items():
+        if member_id not in ids:
+            problems.append(
+                f"{doc.where((*at, 'undetermined', member_id))}: no member {member_id!r} "
+                "in this case / 本用例中没有该成员"
+            )
+        for rule in named:
+            if rule not in rules:
+                problems.append(
+                    f"{doc.where((*at, 'undetermined', member_id, rule))}: unknown rule "
+                    f"{rule!r} / 未知规则 {rule!r}"
+                )
+    return problems
+
+
 def _run_case(
     doc: YamlDocument,
     index: int,
@@ -484,11 +513,18 @@ def _run_case(
                     f"{doc.where((*at, 'expect', member_id, rule))}: unknown rule "
                     f"{rule!r} / 未知规则 {rule!r}"
                 )
+    problems += _check_undetermined(doc, at, case, ids, rules)
     if problems:
         raise RuleDefinitionError("\n".join(problems))
-    wanted = sorted({rule for expected in case.expect.values() for rule in expected})
+    wanted = sorted(
+        {rule for expected in case.expect.values() for rule in expected}
+        | {rule for named in case.undetermined.values() for rule in named}
+    )
     data = rows_to_columns(rows, fields)
-    frame = ruleset.evaluate(data, as_of=case.as_of, rules=wanted).frame
+    batch = ruleset.evaluate(
+        data, as_of=case.as_of, rules=wanted, undetermined=bool(case.undetermined)
+    )
+    frame = batch.frame
     lines: list[tuple[str, str, str, str]] = []
     explained: list[str] = []
     for member_id, expected in case.expect.items():
@@ -504,6 +540,21 @@ def _run_case(
                 lines.append(
                     (member_id, rule, f"{_show(want)} (batch)", f"{_show(single.value)} (explain)")
                 )
+    for member_id, named in case.undetermined.items():
+        j = ids.index(member_id)
+        for rule, inputs in named.items():
+            want = ", ".join(sorted(set(inputs))) or "-"
+            assert batch.reasons is not None
+            got = _inputs_text(batch.reasons.missing(rule, j), member_id)
+            single = ruleset.explain(data, rule, as_of=case.as_of, member=member_id, lang="en")
+            told = _inputs_text(single.missing, member_id) if single.undetermined else "(known)"
+            if _cell(frame[rule], j, str(rules[rule].value_type)) is not None:
+                lines.append((member_id, rule, f"undetermined: {want}", "known"))
+            elif got != want:
+                lines.append((member_id, rule, f"undetermined: {want}", f"undetermined: {got}"))
+                explained.append(f"--- why {rule} for {member_id} ---\n{single}")
+            elif told != got:
+                lines.append((member_id, rule, f"{got} (batch)", f"{told} (explain)"))
     if not lines:
         return []
     head = ("member", "rule", "expected", "actual")

@@ -68,6 +68,7 @@ def evaluate(
     rules: Sequence[str] | None = None,
     *,
     money_unit: MoneyUnit = "fen",
+    undetermined: bool = False,
 ) -> BatchResult:
     """
     Evaluate *rules* of *program* over *data*; see :meth:`RuleSet.evaluate`.
@@ -89,10 +90,16 @@ def evaluate(
             result.insert(0, "member_id", ids.to_numpy())
         else:
             result.insert_column(0, ids)
+    reasons = None
+    if undetermined:
+        from unionkit.rules.unknowns import undetermined as name_missing
+
+        reasons = name_missing(program, cols, as_of, wanted, {n: m for n, (_, m) in arrays.items()})
     return BatchResult(
         result,
         program.version,
         as_of,
         tuple(wanted),
         {n: program.rules[n].value_type for n in wanted},
+        reasons,
     )

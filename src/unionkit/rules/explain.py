@@ -39,6 +39,7 @@ from unionkit.rules.program import Program
 from unionkit.rules.schema import FIELD_LABELS, PERSONAL_FIELDS, ValueType
 from unionkit.rules.tables import DecisionTable, table_reason
 from unionkit.rules.trace import Tracer
+from unionkit.rules.unknowns import MissingInput, missing_inputs, nested, undetermined_text
 from unionkit.rules.values import common_type
 
 __all__ = ["ExplainNode", "Explanation", "deciding", "explain", "unit_text"]
@@ -178,6 +179,17 @@ class Explanation:
     member: str | None
     lang: str = "zh"
     reveal: bool = False
+    missing: tuple[MissingInput, ...] = ()
+    """When the value is unknown, the missing inputs that leave it undetermined."""
+
+    @property
+    def undetermined(self) -> bool:
+        """
+        Whether the answer is undetermined: unknown, because inputs it needs are missing.
+
+        .. versionadded:: Unreleased
+        """
+        return self.value is None
 
     def conclusion(self, lang: str | None = None, reveal: bool | None = None) -> str:
         """
@@ -197,6 +209,9 @@ class Explanation:
         .. versionadded:: Unreleased
         """
         lang, reveal = self._choose(lang, reveal)
+        if self.undetermined:
+            tree = self.tree
+            return undetermined_text(tree.label_zh, tree.label_en, self.missing, lang, self.member)
         head = _outcome(self.tree, lang, reveal)
         reasons = self.reasons(lang, reveal)
         if not reasons:
@@ -245,6 +260,9 @@ class Explanation:
         """
         lang, reveal = self._choose(lang, reveal)
         lines = [self.conclusion(lang, reveal)]
+        if self.missing:
+            lines.append("缺少的输入：" if lang == "zh" else "Missing inputs:")
+            lines.extend(f"  - {m.text(lang, self.member)}" for m in self.missing)
         reasons = self.reasons(lang, reveal)
         if reasons:
             lines.append("依据：" if lang == "zh" else "Because:")
@@ -264,6 +282,55 @@ class Explanation:
             lines.append(head)
             _render(self.tree, lang, reveal, 1, out=lines, seen=set())
         return "\n".join(lines)
+
+    def as_dict(
+        self, lang: str | None = None, reveal: bool | None = None, *, tree: bool = False
+    ) -> dict[str, Any]:
+        """
+        The explanation as JSON-ready values, masked as the text is.
+
+        Keys: ``member``, ``rule``, ``as_of``, ``version``, ``value`` (None when
+        unknown or masked; money as a yuan string), ``masked``, ``undetermined``,
+        ``conclusion``, ``reasons``, ``missing`` (each missing input's ``field``,
+        ``label_zh``, ``label_en`` and ``member``) and, with *tree*, ``tree``: the
+        rendered tree, one line per step.
+
+        .. versionadded:: Unreleased
+        """
+        lang, reveal = self._choose(lang, reveal)
+        hidden = self.value is not None and _hidden(self.tree, reveal, root=True)
+        value = self.value
+        if hidden or value is None:
+            shown: Any = None
+        elif isinstance(value, bool | int | float):
+            shown = value
+        else:
+            shown = value.isoformat() if isinstance(value, dt.date) else str(value)
+        out: dict[str, Any] = {
+            "member": self.member,
+            "rule": self.rule,
+            "as_of": self.as_of.isoformat(),
+            "version": self.version,
+            "value": shown,
+            "masked": hidden,
+            "undetermined": self.undetermined,
+            "conclusion": self.conclusion(lang, reveal),
+            "reasons": self.reasons(lang, reveal),
+            "missing": [
+                {
+                    "field": m.field,
+                    "label_zh": m.label_zh,
+                    "label_en": m.label_en,
+                    "member": m.member,
+                }
+                for m in self.missing
+            ],
+        }
+        if tree:
+            lines: list[str] = []
+            _render(self.tree, lang, reveal, 0, out=lines, seen=set())
+            out["tree"] = lines
+        return out
 
     def _choose(self, lang: str | None, reveal: bool | None) -> tuple[str, bool]:
         lang = lang or self.lang
@@ -901,44 +968,6 @@ def _prepared_rows(
     return np.array(sorted(chosen), dtype=np.int64), at
 
 
-def _nested(program: Program, rule: str) -> bool:
-    """
-    Whether *rule* aggregates, over one grouping, values aggregated over another.
-
-    Then a member's household alone is not enough to explain them: the other
-    groups of its members are needed too, and so on, until no group is cut.
-    """
-    memo = program.memo("explain.nested")
-    found = memo.get(rule)
-    if found is None:
-        found = memo[rule] = any(
-            bool(_groupings(program, c) - {g.by})
-            for n in program.needed([rule])
-            for g in walk(program.rules[n].expr)
-            if isinstance(g, GroupAgg)
-            for c in children(g)
-        )
-    return bool(found)
-
-
-def _groupings(program: Program, e: Expr) -> set[str]:
-    """The grouping columns the value of *e* depends on, through the rules it reads."""
-    out: set[str] = set()
-    seen: set[str] = set()
-    stack = [e]
-    while stack:
-        x = stack.pop()
-        if isinstance(x, GroupAgg):
-            out.add(x.by)
-        if isinstance(x, Ref):
-            if x.name not in seen:
-                seen.add(x.name)
-                stack.append(program.rules[x.name].expr)
-            continue
-        stack.extend(children(x))
-    return out
-
-
 def explain(
     program: Program,
     data_or_row: Any,
@@ -988,16 +1017,17 @@ def explain(
                     "名册由其他规则集预处理，请用本规则集重新 prepare"
                 )
             full = data_or_row
-            rows, at = _prepared_rows(full, member, groups, _nested(program, rule))
+            rows, at = _prepared_rows(full, member, groups, nested(program, rule))
         else:
             full = Columns(data_or_row, program.fields, needed, money_unit)
-            rows, at = _scanned_rows(full, member, groups, _nested(program, rule))
+            rows, at = _scanned_rows(full, member, groups, nested(program, rule))
         cols = full.take(rows, [n for n in needed if full.has(n)])
         index = int(np.searchsorted(rows, at))
     tracer = Tracer()
     open_run(program, cols, as_of, [rule], tracer=tracer, purpose=f"rule {rule!r} needs").run()
     tree = _Builder(program, tracer, index).build(rule)
     r = program.rules[rule]
+    missing = () if tree.value is not None else missing_inputs(program, tracer, cols, rule, index)
     return Explanation(
-        rule, tree.value, r.value_type, tree, program.version, as_of, member, lang, reveal
+        rule, tree.value, r.value_type, tree, program.version, as_of, member, lang, reveal, missing
     )

@@ -14,6 +14,7 @@ from attrs import frozen
 from unionkit.rules.html import table as html_table
 from unionkit.rules.program import Program
 from unionkit.rules.schema import Missing, ValueType
+from unionkit.rules.unknowns import Undetermined
 from unionkit.rules.values import Val
 
 __all__ = ["BatchResult", "batch_html", "column_values", "frame"]
@@ -36,6 +37,11 @@ class BatchResult:
         as_of: The evaluation date.
         rules: The rule names, in column order.
         value_types: Each rule's value type.
+        reasons: The missing inputs behind each undetermined answer, when the
+            evaluation was asked for them (``undetermined=True``); see :meth:`undetermined`.
+
+    .. versionchanged:: Unreleased
+       ``reasons`` and :meth:`undetermined`.
 
     .. versionadded:: 0.1.0
     """
@@ -45,6 +51,47 @@ class BatchResult:
     as_of: dt.date
     rules: tuple[str, ...]
     value_types: Mapping[str, ValueType]
+    reasons: Undetermined | None = None
+
+    def undetermined(self, kind: str | None = None) -> Any:
+        """
+        Who is undetermined for which rule, and the missing inputs that leave them so.
+
+        One row per member, rule and missing input: ``member_id``, ``row``, ``rule``,
+        ``field``, ``label_zh``, ``label_en``, ``of_member`` and ``of_row`` (whose input
+        is missing: the member or, for a household total, another member of the
+        household). Field names and member ids only, never a value.
+
+        Args:
+            kind: ``pandas``, ``polars`` or ``dict`` (default: the kind of :attr:`frame`).
+
+        Returns:
+            The frame.
+
+        Raises:
+            RuleEvaluationError: The evaluation was not asked for reasons.
+
+        .. versionadded:: Unreleased
+        """
+        if self.reasons is None:
+            from unionkit.errors import RuleEvaluationError
+
+            raise RuleEvaluationError(
+                "evaluate with undetermined=True to name the missing inputs / "
+                "评估时传入 undetermined=True 才会列出缺失的输入"
+            )
+        return self.reasons.frame(kind or _kind_of(self.frame))
+
+    def undetermined_counts(self) -> dict[str, int]:
+        """
+        How many members' answers are undetermined (unknown), per rule.
+
+        .. versionadded:: Unreleased
+        """
+        return {
+            n: sum(v is None for v in column_values(self.frame[n], str(self.value_types[n])))
+            for n in self.rules
+        }
 
     def _repr_html_(self) -> str:
         """Counts and totals per rule in Jupyter (a summary, never every member)."""
@@ -54,6 +101,13 @@ class BatchResult:
     def money_columns(self) -> tuple[str, ...]:
         """The columns holding money as ``int64`` fen."""
         return tuple(r for r in self.rules if self.value_types[r] is V.money)
+
+
+def _kind_of(frame: Any) -> str:
+    module = type(frame).__module__
+    if module.startswith("pandas"):
+        return "pandas"
+    return "polars" if module.startswith("polars") else "dict"
 
 
 def frame(
@@ -178,7 +232,9 @@ def batch_html(batch: BatchResult) -> str:
     """
     A batch result as an HTML summary: per rule, how many yes or the total, over everyone.
 
-    The per-member values stay in ``batch.frame``; this shows counts only.
+    The per-member values stay in ``batch.frame``; this shows counts only: per rule,
+    how many members are undetermined and, when the evaluation named them
+    (``undetermined=True``), which missing inputs hold how many members up.
 
     Args:
         batch: What ``RuleSet.evaluate`` returned.
@@ -203,9 +259,23 @@ def batch_html(batch: BatchResult) -> str:
             shown = f"合计 total: {format_fen(sum(int(v) for v in known), grouping=True)} 元"  # type: ignore[call-overload]
         else:
             shown = ""
-        rows.append((name, kind, shown, f"{n - len(known):,}"))
+        rows.append((name, kind, shown, f"{n - len(known):,}", *_missing_cell(batch, name)))
     caption = (
         f"评估结果 / results as of {batch.as_of.isoformat()}: {n:,} 人 / people, "
         f"{len(rows):,} 条规则 / rules (rule set {batch.version[:12]})"
     )
-    return html_table(caption, ["规则 rule", "类型 type", "结果 result", "未知 unknown"], rows)
+    head = ["规则 rule", "类型 type", "结果 result", "待定 undetermined"]
+    if batch.reasons is not None:
+        head.append("缺少的输入 missing inputs")
+    return html_table(caption, head, rows)
+
+
+def _missing_cell(batch: BatchResult, rule: str) -> tuple[str, ...]:
+    """The missing inputs behind a rule's undetermined members, most frequent first."""
+    if batch.reasons is None:
+        return ()
+    from unionkit.rules.unknowns import field_labels
+
+    counts = batch.reasons.inputs().get(rule, {})
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ("; ".join(f"{' / '.join(field_labels(f))}: {k:,}" for f, k in ranked),)

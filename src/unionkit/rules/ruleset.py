@@ -130,6 +130,7 @@ class RuleSet:
         rules: Sequence[str] | None = None,
         *,
         money_unit: MoneyUnit = "fen",
+        undetermined: bool = False,
     ) -> BatchResult:
         """
         Evaluate *rules* (all if None) for every member of *data*.
@@ -151,6 +152,9 @@ class RuleSet:
             as_of: The evaluation date.
             rules: The rules to compute (all if None), with what they need.
             money_unit: What integer money columns hold: ``"fen"`` or ``"yuan"``.
+            undetermined: Also name, for every unknown answer, the missing inputs behind
+                it (``result.undetermined()``); only the undetermined members and their
+                households are evaluated again.
 
         Returns:
             The per-rule columns, the rule set's version and the date.
@@ -160,12 +164,17 @@ class RuleSet:
                 or *money_unit* is neither ``"fen"`` nor ``"yuan"``.
             ParameterError: A parameter has no value on *as_of*.
 
+        .. versionchanged:: Unreleased
+           *undetermined*.
+
         .. versionchanged:: 0.1.0
            Integer money columns are fen unless ``money_unit="yuan"``.
         """
         from unionkit.rules.batch import evaluate
 
-        return evaluate(self._program, data, as_of, rules, money_unit=money_unit)
+        return evaluate(
+            self._program, data, as_of, rules, money_unit=money_unit, undetermined=undetermined
+        )
 
     def prepare(self, data: Any, *, money_unit: MoneyUnit = "fen") -> Columns:
         """
