@@ -8,6 +8,7 @@ from typing import Any
 
 from unionkit.rules.cells import MoneyUnit, check_money_unit
 from unionkit.rules.columns import Columns, rows_to_columns
+from unionkit.rules.frames import evaluate_lazy, is_lazy
 from unionkit.rules.interpret import open_run
 from unionkit.rules.output import BatchResult, frame
 from unionkit.rules.program import Program
@@ -78,6 +79,8 @@ def evaluate(
         RuleDefinitionError: An unknown rule.
         ParameterError: A parameter has no value on *as_of*.
     """
+    if is_lazy(data):  # a Dask DataFrame or a polars LazyFrame: a lazy result of its kind
+        return evaluate_lazy(evaluate, program, data, as_of, rules, money_unit=money_unit)
     wanted = list(program.rules) if rules is None else list(rules)
     arrays, cols = evaluate_arrays(program, data, as_of, wanted, money_unit=money_unit)
     values = {n: Val(v, m) for n, (v, m) in arrays.items()}
