@@ -70,10 +70,11 @@ def evaluate_dask(
     keep = keep_columns(program, wanted, list(data.columns))
     # A household key kept as the index (after set_index) is read from there.
     indexed = data.index.name if data.index.name in groups else None
-    # The empty pandas frame Dask keeps as the input's schema: evaluating it checks the
-    # columns now, not at compute(), and gives the result's schema (meta).
+    # A few made-up rows of the input's schema (Dask's non-empty meta): evaluating them
+    # checks the columns now, not at compute(), and gives the result's schema. An empty
+    # frame would not do: pandas infers a text column's dtype from its values.
     job = Job(evaluate, program, as_of, tuple(wanted), money_unit, indexed)
-    probe = job.run(data._meta[keep])
+    probe = job.run(data._meta_nonempty[keep])
     source = data[keep]
     check: Any = None
     if groups:
@@ -86,7 +87,7 @@ def evaluate_dask(
         _partition,
         job,
         check,
-        meta=probe.frame,
+        meta=probe.frame.iloc[:0],
         align_dataframes=False,
     )
     return evolve(probe, frame=result)

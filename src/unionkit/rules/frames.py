@@ -18,9 +18,8 @@ if TYPE_CHECKING:
 __all__ = [
     "Evaluate",
     "Job",
-    "evaluate_lazy",
+    "evaluate_polars_lazy",
     "is_dask",
-    "is_lazy",
     "is_polars_lazy",
     "keep_columns",
 ]
@@ -29,11 +28,6 @@ __all__ = [
 # The engine's eager evaluation (``unionkit.rules.batch.evaluate``), passed in so that this
 # module and the Dask one never import the batch module that dispatches to them.
 Evaluate = Callable[..., "BatchResult"]
-
-
-def is_lazy(data: Any) -> bool:
-    """Whether *data* is evaluated lazily here: a Dask DataFrame or a polars LazyFrame."""
-    return is_dask(data) or is_polars_lazy(data)
 
 
 def is_dask(data: Any) -> bool:
@@ -59,7 +53,7 @@ def keep_columns(program: Program, rules: Sequence[str], columns: Sequence[str])
     return [c for c in columns if c in fields or c == "member_id"]
 
 
-def evaluate_lazy(
+def evaluate_polars_lazy(
     evaluate: Evaluate,
     program: Program,
     data: Any,
@@ -67,40 +61,31 @@ def evaluate_lazy(
     rules: Sequence[str] | None = None,
     *,
     money_unit: MoneyUnit = "fen",
-    aligned: bool = False,
 ) -> BatchResult:
     """
-    Evaluate a lazy input: a Dask DataFrame or a polars LazyFrame, giving one of the same kind.
+    Evaluate a polars LazyFrame; the result's ``frame`` is a LazyFrame too.
 
-    A Dask DataFrame goes to :func:`unionkit.rules.dask.evaluate_dask` (*aligned* is
-    its option). For a polars LazyFrame, only the columns the rules read are taken
-    (a ``scan_parquet`` reads no other column), and the result's ``frame`` is a
-    LazyFrame: the rules run when it is collected, over the whole roster at once,
-    because a household's members may sit anywhere in it. The schema is checked at
-    once on an empty frame, so a missing column fails here and not at ``collect()``.
+    Only the columns the rules read are taken from *data* (a ``scan_parquet`` reads
+    no other column). The rules run when the result is collected, over the whole
+    roster at once, because a household's members may sit anywhere in it. The
+    schema is checked at once on an empty frame, so a missing column fails here
+    and not at ``collect()``.
 
     Args:
         evaluate: The eager evaluation (``unionkit.rules.batch.evaluate``).
         program: The compiled rules.
-        data: A Dask DataFrame or a polars LazyFrame.
+        data: A polars LazyFrame.
         as_of: The evaluation date.
         rules: The rules to compute (all if None).
         money_unit: What integer money columns hold: ``"fen"`` or ``"yuan"``.
-        aligned: For Dask: whether the partitions already hold whole households.
 
     Returns:
-        A batch result whose ``frame`` is lazy, of the input's kind.
+        A batch result whose ``frame`` is a polars LazyFrame.
 
     Raises:
         RuleEvaluationError: A needed column is absent or cannot be read.
         ParameterError: A parameter has no value on *as_of*.
     """
-    if is_dask(data):
-        from unionkit.rules.dask import evaluate_dask
-
-        return evaluate_dask(
-            evaluate, program, data, as_of, rules, money_unit=money_unit, aligned=aligned
-        )
     import polars as pl
 
     wanted = list(program.rules) if rules is None else list(rules)
@@ -108,8 +93,21 @@ def evaluate_lazy(
     keep = keep_columns(program, wanted, list(schema.names()))
     job = Job(evaluate, program, as_of, tuple(wanted), money_unit)
     probe = job.run(pl.DataFrame(schema={n: schema[n] for n in keep}))
-    result = data.select(keep).map_batches(job, schema=probe.frame.schema, streamable=False)
+    # An empty text column has no values to tell polars it is text: say so.
+    schema = {n: pl.String if t == pl.Object else t for n, t in probe.frame.schema.items()}
+    result = data.select(keep).map_batches(_Cast(job, schema), schema=schema, streamable=False)
     return evolve(probe, frame=result)
+
+
+@frozen
+class _Cast:
+    """A job whose polars result is cast to *schema* (a column of nulls has no type of its own)."""
+
+    job: Job
+    schema: dict[str, Any]
+
+    def __call__(self, part: Any) -> Any:
+        return self.job(part).cast(self.schema)
 
 
 @frozen
