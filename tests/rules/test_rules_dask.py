@@ -340,3 +340,20 @@ def test_the_arrow_kernel_gives_the_polars_answers_as_an_arrow_table(
     assert isinstance(got, pa.Table)
     want = rs.evaluate(pl.from_arrow(table), AS_OF).frame
     assert pl.from_arrow(got).equals(want)
+
+
+def refuse_to_load(piece: int) -> Any:
+    raise AssertionError(f"partition {piece} was computed")
+
+
+def test_a_lazy_result_shows_its_rules_in_jupyter_without_computing(
+    rs: RuleSet, frame: Any
+) -> None:
+    never = dd.from_map(refuse_to_load, [0, 1], meta=frame.iloc[:0])
+    lazy = pl.LazyFrame(frame.iloc[:0]).map_batches(lambda _: refuse_to_load(0))
+
+    for data in (never, lazy):
+        html = rs.evaluate(data, AS_OF)._repr_html_()
+
+        assert "lazy results" in html
+        assert "household_income" in html
