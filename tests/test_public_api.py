@@ -19,6 +19,9 @@ HEAVY = (
     "rich",
     "phonenumbers",
     "python_calamine",
+    "narwhals",
+    "dask",
+    "distributed",
 )
 
 
@@ -44,7 +47,7 @@ def test_version_comes_from_the_installed_metadata() -> None:
 
 def test_importing_unionkit_and_its_models_pulls_in_no_optional_dependency() -> None:
     code = (
-        "import sys, unionkit, unionkit.models, unionkit.errors\n"
+        "import sys, unionkit, unionkit.models, unionkit.errors, unionkit.rules\n"
         f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )

@@ -8,6 +8,8 @@ from typing import Any
 
 from unionkit.rules.cells import MoneyUnit, check_money_unit
 from unionkit.rules.columns import Columns, rows_to_columns
+from unionkit.rules.dask import evaluate_dask
+from unionkit.rules.frames import evaluate_polars_lazy, is_dask, is_polars_lazy
 from unionkit.rules.interpret import open_run
 from unionkit.rules.output import BatchResult, frame
 from unionkit.rules.program import Program
@@ -79,6 +81,10 @@ def evaluate(
         RuleDefinitionError: An unknown rule.
         ParameterError: A parameter has no value on *as_of*.
     """
+    if is_dask(data):  # a lazy result of the input's kind (rules/dask.py, rules/frames.py)
+        return evaluate_dask(evaluate, program, data, as_of, rules, money_unit=money_unit)
+    if is_polars_lazy(data):
+        return evaluate_polars_lazy(evaluate, program, data, as_of, rules, money_unit=money_unit)
     wanted = list(program.rules) if rules is None else list(rules)
     arrays, cols = evaluate_arrays(program, data, as_of, wanted, money_unit=money_unit)
     values = {n: Val(v, m) for n, (v, m) in arrays.items()}

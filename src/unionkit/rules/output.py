@@ -246,6 +246,15 @@ def batch_html(batch: BatchResult) -> str:
     """
     from unionkit.money import format_fen
 
+    if hasattr(batch.frame, "__dask_graph__") or type(batch.frame).__name__ == "LazyFrame":
+        # a lazy result (Dask, polars LazyFrame): showing it must not run the whole roster
+        caption = (
+            f"评估结果（未计算）/ lazy results as of {batch.as_of.isoformat()}: "
+            f"{len(batch.rules):,} 条规则 / rules (rule set {batch.version[:12]}); "
+            "compute() or collect() the frame to see them"
+        )
+        kinds = [(n, str(batch.value_types[n])) for n in batch.rules]
+        return html_table(caption, ["规则 rule", "类型 type"], kinds)
     rows = []
     n = 0
     for name in batch.rules:

@@ -139,7 +139,9 @@ class RuleSet:
         name to numpy array (or list), or a sequence of row mappings / objects
         with ``to_row()``. The result's ``frame`` is of the same kind (a dict
         of numpy arrays for mappings and rows), one column per rule; money
-        columns are ``int64`` fen.
+        columns are ``int64`` fen. A Dask DataFrame gives a lazy Dask DataFrame
+        (shuffled by household first) and a polars LazyFrame a LazyFrame: see
+        ``docs/dask.md``.
 
         Money in: **integers are fen** (分), as ``unionkit.io.members_to_columns``
         gives them (``850050`` is 8,500.50 yuan); pass ``money_unit="yuan"``
