@@ -53,7 +53,7 @@ from unionkit.rules.expr import Expr, function_name
 from unionkit.rules.expr import walk as walk_expr
 from unionkit.rules.events import EVENT_FUNCTIONS
 from unionkit.rules.functions import FUNCTIONS, call
-from unionkit.rules.workdays import WORKDAY_FUNCTIONS
+from unionkit.rules.workdays import DATE_FUNCTIONS, WORKDAY_FUNCTIONS
 from unionkit.rules.interpret import open_run
 from unionkit.rules.trace import Tracer
 
@@ -311,7 +311,7 @@ def test_the_property_below_covers_every_kind_of_node() -> None:
 
     # the event and working-day functions need events and a calendar: their own
     # batch-equals-explain properties are in test_events.py and test_workdays.py
-    own = set(EVENT_FUNCTIONS) | set(WORKDAY_FUNCTIONS)
+    own = set(EVENT_FUNCTIONS) | set(WORKDAY_FUNCTIONS) | set(DATE_FUNCTIONS)
 
     assert operators | (set(FUNCTIONS) - own) == node_kinds(RS)
 

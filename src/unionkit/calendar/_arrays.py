@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -28,11 +29,23 @@ class WorkdayArrays:
     .. versionadded:: Unreleased
     """
 
-    def __init__(self, calendar: WorkdayCalendar, *, estimate: bool = False) -> None:
-        self.calendar = calendar
+    def __init__(
+        self,
+        calendar: WorkdayCalendar | Callable[[], WorkdayCalendar],
+        *,
+        estimate: bool = False,
+    ) -> None:
+        self._calendar = calendar
         self.estimate = estimate
         self._first = 0  # day number of the table's first day
         self._cum: Array = np.zeros(0, dtype=np.int64)  # working days up to and including each
+
+    @property
+    def calendar(self) -> WorkdayCalendar:
+        """The calendar answering (built on first use when a function to build it was given)."""
+        if not isinstance(self._calendar, WorkdayCalendar):
+            self._calendar = self._calendar()
+        return self._calendar
 
     def _cover(self, lo: int, hi: int) -> None:
         """Tabulate whole years so that day numbers *lo* .. *hi* are in the table."""
@@ -78,19 +91,27 @@ class WorkdayArrays:
             )
         # n working days take at most about 7/5 n calendar days plus the longest holiday run
         reach = int(a.max()) + int(k.max()) * 2 + 40
-        self._cover(int(a.min()), reach)
-        want = self._cum[a - self._first] + k
-        found = np.searchsorted(self._cum, want, side="left") + self._first
+        while True:
+            self._cover(int(a.min()), reach)
+            want = self._cum[a - self._first] + k
+            at = np.searchsorted(self._cum, want, side="left")
+            if (at < len(self._cum)).all():
+                break
+            reach += 366
+        found = at + self._first
         out = np.where(k == 0, a, found)
         return out.astype(np.int64).view("datetime64[D]")
 
 
-def working_days(calendar: WorkdayCalendar, *, estimate: bool = False) -> WorkdayArrays:
+def working_days(
+    calendar: WorkdayCalendar | Callable[[], WorkdayCalendar], *, estimate: bool = False
+) -> WorkdayArrays:
     """
     The working days of *calendar* for rules (``add_working_days``, ``working_days_between``).
 
     Args:
-        calendar: The branch's calendar (official holidays and make-up days).
+        calendar: The branch's calendar (official holidays and make-up days), or a
+            function building it on first use (loading the holiday data takes a second).
         estimate: Count weekends only in years without official data, as
             ``WorkCalendar.add_workdays(..., estimate=True)`` does.
 

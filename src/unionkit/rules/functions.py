@@ -14,7 +14,14 @@ from unionkit.rules.columns import Groups
 from unionkit.rules.events import EVENT_FUNCTIONS, event_type, event_vector
 from unionkit.rules.expr import Call, Expr, GroupAgg, IsIn, Lit, ScaleLookup, lit, to_text, wrap
 from unionkit.rules.schema import ValueType
-from unionkit.rules.workdays import WORKDAY_FUNCTIONS, workday_type, workday_vector
+from unionkit.rules.workdays import (
+    DATE_FUNCTIONS,
+    WORKDAY_FUNCTIONS,
+    date_type,
+    date_vector,
+    workday_type,
+    workday_vector,
+)
 from unionkit.rules.values import (
     EXACT_LIMIT,
     NUMERIC,
@@ -766,7 +773,7 @@ _TABLE: tuple[Function, ...] = (
         "四舍五入",
         "rounded half up",
     ),
-    # dated events (rules/events.py) and working days (rules/workdays.py)
+    # dated events (rules/events.py), working days and date arithmetic (rules/workdays.py)
     *(
         Function(name, usage, lo, hi, _calls(name), event_type, event_vector, zh, en)
         for name, (usage, lo, hi, zh, en) in EVENT_FUNCTIONS.items()
@@ -774,6 +781,10 @@ _TABLE: tuple[Function, ...] = (
     *(
         Function(name, usage, 2, 2, _calls(name), workday_type, workday_vector, zh, en)
         for name, (usage, zh, en) in WORKDAY_FUNCTIONS.items()
+    ),
+    *(
+        Function(name, usage, k, k, _calls(name), date_type, date_vector, zh, en)
+        for name, (usage, k, zh, en) in DATE_FUNCTIONS.items()
     ),
 )
 

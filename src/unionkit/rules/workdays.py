@@ -1,4 +1,4 @@
-"""Working-day arithmetic in the rule language: the protocol a run is given, and the functions."""
+"""Date arithmetic in the rule language: days, months, years, and working days through a protocol."""
 
 from __future__ import annotations
 
@@ -9,9 +9,17 @@ import numpy as np
 from unionkit.errors import RuleEvaluationError
 from unionkit.rules.expr import Call
 from unionkit.rules.schema import ValueType
-from unionkit.rules.values import Val, any_missing
+from unionkit.rules.values import Val, any_missing, ndim
 
-__all__ = ["WORKDAY_FUNCTIONS", "WorkingDays", "workday_type", "workday_vector"]
+__all__ = [
+    "DATE_FUNCTIONS",
+    "WORKDAY_FUNCTIONS",
+    "WorkingDays",
+    "date_type",
+    "date_vector",
+    "workday_type",
+    "workday_vector",
+]
 
 V = ValueType
 Array = np.ndarray[Any, Any]
@@ -104,3 +112,51 @@ WORKDAY_FUNCTIONS = {
     ),
 }
 """Each working-day function's usage and labels (zh, en)."""
+
+
+def date_type(tc: Any, e: Call) -> ValueType:
+    """The type rule of the calendar-free date functions."""
+    if tc.infer(e.args[0]) is not V.date:
+        raise tc.fail(e, f"{e.fn} needs a date", f"{e.fn} 需要日期")
+    if len(e.args) > 1 and tc.infer(e.args[1]) is not V.int:
+        raise tc.fail(e, f"{e.fn} needs a whole number", f"{e.fn} 需要整数")
+    return V.date
+
+
+def date_vector(run: Any, e: Call) -> Val:
+    """The vector code of ``add_days``, ``add_months`` and ``start_of_year``."""
+    a = run.eval(e.args[0])
+    if len(e.args) > 1:
+        (a, b), by = run.align(a, run.eval(e.args[1]))
+        n = b.values
+        missing = any_missing(a.missing, b.missing)
+    else:
+        by, n, missing = a.by, 0, a.missing
+    d = np.asarray(a.values).astype("datetime64[D]")
+    if e.fn == "add_days":
+        out: Any = d + np.asarray(n).astype("timedelta64[D]")
+    elif e.fn == "start_of_year":
+        out = d.astype("datetime64[Y]").astype("datetime64[D]")
+    else:
+        months = d.astype("datetime64[M]")
+        day = d - months.astype("datetime64[D]")
+        target = months + np.asarray(n).astype("timedelta64[M]")
+        last = (target + np.timedelta64(1, "M")).astype("datetime64[D]") - np.timedelta64(1, "D")
+        # the same day of the month, or the month's last day (31 March + 1 month: 30 April)
+        out = np.minimum(target.astype("datetime64[D]") + day, last)
+    if ndim(a.values) == 0 and ndim(out):
+        out = out.reshape(())[()]
+    return Val(out, missing, by)
+
+
+DATE_FUNCTIONS = {
+    "add_days": ("add_days(date, n)", 2, "若干天之后（n 为负则之前）的日期", "the date n days later"),
+    "add_months": (
+        "add_months(date, n)",
+        2,
+        "若干个月之后的同一日（无此日取月末）",
+        "the same day n months later (or that month's last day)",
+    ),
+    "start_of_year": ("start_of_year(date)", 1, "当年1月1日", "1 January of the date's year"),
+}
+"""Each calendar-free date function's usage, number of arguments and labels (zh, en)."""
