@@ -89,15 +89,16 @@ class WorkdayArrays:
             raise ValueError(
                 f"working days must be from 0 to {MAX_WORKDAYS} / 工作日数须在 0 到 {MAX_WORKDAYS} 之间"
             )
-        # n working days take at most about 7/5 n calendar days plus the longest holiday run
-        reach = int(a.max()) + int(k.max()) * 2 + 40
+        # whole years, one more at a time, only while some count runs past the table: a
+        # year without data is asked for (and refused) only when a count reaches it
+        reach = int(a.max())
         while True:
             self._cover(int(a.min()), reach)
             want = self._cum[a - self._first] + k
             at = np.searchsorted(self._cum, want, side="left")
             if (at < len(self._cum)).all():
                 break
-            reach += 366
+            reach = self._first + len(self._cum)  # the first day of the next year
         found = at + self._first
         out = np.where(k == 0, a, found)
         return out.astype(np.int64).view("datetime64[D]")
