@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 
 from attrs import field, frozen
 
+from unionkit.calendar import WorkCalendar, working_days
 from unionkit.errors import PluginConflict, PluginError
 from unionkit.hooks import BUILTIN, Branch, HardshipCriterion, PluginHost, as_branch
 from unionkit.hooks.results import CareTrigger
@@ -20,6 +22,7 @@ __all__ = [
     "DiffEntry",
     "assemble_branch",
     "branch_bundle",
+    "branch_calendar",
     "branch_diff",
     "branch_fields",
     "branch_ruleset",
@@ -358,7 +361,26 @@ def branch_ruleset(host: PluginHost, branch: Branch | str, as_of: date | None = 
 
     .. versionadded:: 0.1.0
     """
-    return build_ruleset(branch_bundle(host, branch, as_of))
+    # Working days for add_working_days and working_days_between come from the branch's
+    # calendar, built on first use: loading the holiday data costs about a second.
+    workdays = working_days(partial(branch_calendar, host, branch))
+    return build_ruleset(branch_bundle(host, branch, as_of)).with_working_days(workdays)
+
+
+def branch_calendar(host: PluginHost, branch: Branch | str) -> WorkCalendar:
+    """
+    Return the working-day calendar for *branch*: bundled data plus plugin-supplied years.
+
+    A plugin's year is used only where the bundled data has none, so an
+    official release always wins over a branch's early copy.
+
+    .. versionadded:: 0.1.0
+    """
+    cal = WorkCalendar.default()
+    for year in host.calendar_years(branch):
+        if not cal.covers(year.year):
+            cal.add_year(year)
+    return cal
 
 
 def branch_fields(

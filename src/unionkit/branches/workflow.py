@@ -7,8 +7,7 @@ from datetime import date
 from typing import Any
 
 from unionkit.benefits import WelfareProvider
-from unionkit.branches.compose import assemble_branch, branch_ruleset
-from unionkit.calendar import WorkCalendar
+from unionkit.branches.compose import assemble_branch, branch_calendar, branch_ruleset
 from unionkit.care import CareProposal, propose_care
 from unionkit.demands import DeadlinePolicy, Workflow
 from unionkit.errors import PluginError
@@ -72,22 +71,6 @@ def branch_deadline_policy(host: PluginHost, branch: Branch | str) -> DeadlinePo
     .. versionadded:: 0.1.0
     """
     return DeadlinePolicy(by_category=host.deadline_days(branch))
-
-
-def branch_calendar(host: PluginHost, branch: Branch | str) -> WorkCalendar:
-    """
-    Return the working-day calendar for *branch*: bundled data plus plugin-supplied years.
-
-    A plugin's year is used only where the bundled data has none, so an
-    official release always wins over a branch's early copy.
-
-    .. versionadded:: 0.1.0
-    """
-    cal = WorkCalendar.default()
-    for year in host.calendar_years(branch):
-        if not cal.covers(year.year):
-            cal.add_year(year)
-    return cal
 
 
 def branch_welfare_providers(host: PluginHost, branch: Branch | str) -> list[WelfareProvider]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from unionkit.calendar._arrays import WorkdayArrays, working_days
 from unionkit.calendar._data import (
     CALENDAR_DIR_VARIABLE,
     DATA_DIR,
@@ -35,6 +36,7 @@ __all__ = [
     "CalendarYear",
     "Deadline",
     "WorkCalendar",
+    "WorkdayArrays",
     "WorkdayCalendar",
     "YearStatus",
     "calendar_status",
@@ -46,4 +48,5 @@ __all__ = [
     "read_year_file",
     "remove_year_file",
     "user_calendar_dir",
+    "working_days",
 ]

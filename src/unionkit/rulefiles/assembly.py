@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from unionkit.calendar import WorkCalendar, working_days
 from unionkit.errors import PluginError, RuleDefinitionError
 from unionkit.rulefiles.bundle import (
     RuleBundle,
@@ -58,7 +59,8 @@ def build_ruleset(bundle: RuleBundle, parameters: Parameters | None = None) -> R
         parameters: Parameters overlaid on the bundle's.
 
     Returns:
-        The validated rule set over the standard roster fields plus the bundle's.
+        The validated rule set over the standard roster fields plus the bundle's, counting
+        working days by the national calendar (official holidays and make-up days).
 
     Raises:
         RuleDefinitionError: The rules do not type-check (unknown field or
@@ -74,9 +76,12 @@ def build_ruleset(bundle: RuleBundle, parameters: Parameters | None = None) -> R
         params = params.overlay(parameters)
     fields = {**MEMBER_FIELDS, **bundle.fields}
     try:
-        return RuleSet(bundle.rules, params, fields)
+        ruleset = RuleSet(bundle.rules, params, fields)
     except RuleDefinitionError as exc:
         raise _attributed(exc, bundle) from exc
+    # Working days by the national calendar (built on first use); a branch's rule set
+    # counts them by the branch's own (branches.branch_ruleset).
+    return ruleset.with_working_days(working_days(WorkCalendar.default))
 
 
 def _attributed(exc: RuleDefinitionError, bundle: RuleBundle) -> Exception:

@@ -147,6 +147,7 @@ def read_rule_files(
     .. versionadded:: 0.1.0
     """
     from unionkit.rules import Parameters, Rule, ValueType
+    from unionkit.rules.events import event_fields
     from unionkit.rules.parse import parse_expression
 
     from unionkit.rulefiles.tables import read_table
@@ -174,6 +175,25 @@ def read_rule_files(
                 )
             fields[fname] = ValueType(fspec.type)
             origins.setdefault("field:" + fname, where)
+        for kname, kspec in spec.events.items():
+            where = doc.where(("events", kname))
+            try:
+                declared = event_fields(
+                    kname,
+                    span=kspec.shape == "span",
+                    attributes={a: ValueType(f.type) for a, f in kspec.fields.items()},
+                )
+            except RuleDefinitionError as exc:
+                raise RuleDefinitionError(f"{where}: {exc}") from exc
+            for fname, ftype in declared.items():
+                if fname in fields and fields[fname] != ftype:
+                    raise RuleDefinitionError(
+                        f"{where}: event kind {kname!r} declared again with another "
+                        f"{fname.partition('.')[2]!r} (first at {origins['field:' + fname]}) "
+                        f"/ 事件类别 {kname!r} 声明冲突"
+                    )
+                fields[fname] = ftype
+                origins.setdefault("field:" + fname, where)
         for pname, pspec in spec.parameters.items():
             where = doc.where(("parameters", pname))
             if "param:" + pname in origins:

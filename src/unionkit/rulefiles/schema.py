@@ -26,6 +26,7 @@ __all__ = [
     "BracketSpec",
     "CriteriaFileSpec",
     "CriteriaRuleSpec",
+    "EventKindSpec",
     "FieldSpec",
     "ParameterSpec",
     "RuleFileSpec",
@@ -142,6 +143,17 @@ class TableSpec(Strict):
     rows: list[TableRowSpec] = Field(min_length=1)
     default: Scalar | None = None
     priority: list[Scalar] = []
+class EventKindSpec(Strict):
+    """
+    A kind of dated event that rules in this file may read (``event_count("kind")`` ...).
+
+    ``shape`` is ``date`` (each event has one ``date``) or ``span`` (a ``start`` and an
+    ``end``); ``fields`` are its other columns (``days``, an amount, a text attribute).
+    """
+
+    label: Text
+    shape: Literal["date", "span"]
+    fields: dict[Annotated[str, Field(pattern=_IDENT_PATTERN)], FieldSpec] = {}
 
 
 class RuleSpec(Strict):
@@ -169,6 +181,7 @@ class RuleFileSpec(Strict):
     """A whole rule or parameter file."""
 
     fields: dict[Annotated[str, Field(pattern=_IDENT_PATTERN)], FieldSpec] = {}
+    events: dict[Annotated[str, Field(pattern=_IDENT_PATTERN)], EventKindSpec] = {}
     parameters: dict[Annotated[str, Field(pattern=_PARAM_PATTERN)], ParameterSpec] = {}
     rules: list[RuleSpec] = []
 
@@ -196,6 +209,7 @@ class RuleTestCaseSpec(Strict):
     as_of: date
     description: StrictStr = ""
     members: list[dict[str, Scalar | None]] = Field(min_length=1)
+    events: dict[StrictStr, list[dict[str, Scalar | None]]] = {}
     expect: dict[str, dict[str, Scalar | None]] = Field(min_length=1)
     # member -> rule -> the missing inputs named: "field" (the member's own) or "field@member_id"
     undetermined: dict[str, dict[str, list[StrictStr]]] = {}

@@ -374,6 +374,48 @@ def _check_member(
     return problems
 
 
+def _case_events(
+    doc: YamlDocument,
+    at: tuple[str | int, ...],
+    case: RuleTestCaseSpec,
+    fields: Mapping[str, ValueType],
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """A case's ``events:`` as tables for ``evaluate(events=...)``, and what is wrong with them."""
+    from unionkit.rules.events import event_kinds
+
+    if not case.events:
+        return None, []
+    kinds = event_kinds(fields)
+    problems: list[str] = []
+    tables: dict[str, Any] = {}
+    for kind, records in case.events.items():
+        spec = kinds.get(kind)
+        if spec is None:
+            known = ", ".join(sorted(kinds)) or "none / 无"
+            problems.append(
+                f"{doc.where((*at, 'events', kind))}: unknown event kind {kind!r} "
+                f"(declared: {known}) / 未声明的事件类别 {kind!r}"
+            )
+            continue
+        columns = spec.columns
+        for j, record in enumerate(records):
+            for key, value in record.items():
+                where = doc.where((*at, "events", kind, j, key))
+                vtype = columns.get(key)
+                if vtype is None:
+                    problems.append(
+                        f"{where}: event kind {kind!r} has no field {key!r} (fields: "
+                        f"{', '.join(columns)}) / 事件类别 {kind!r} 没有字段 {key!r}"
+                    )
+                elif value is not None and not _fits(value, str(vtype)):
+                    problems.append(
+                        f"{where}: field {key!r} needs a {vtype} value / "
+                        f"字段 {key!r} 应为{vtype.label_zh}"
+                    )
+        tables[kind] = rows_to_columns(records, columns)
+    return tables, problems
+
+
 def _fits(value: object, kind: str) -> bool:
     if kind == "bool":
         return isinstance(value, bool)
@@ -514,6 +556,8 @@ def _run_case(
                     f"{rule!r} / 未知规则 {rule!r}"
                 )
     problems += _check_undetermined(doc, at, case, ids, rules)
+    events, event_problems = _case_events(doc, at, case, fields)
+    problems += event_problems
     if problems:
         raise RuleDefinitionError("\n".join(problems))
     wanted = sorted(
@@ -522,7 +566,11 @@ def _run_case(
     )
     data = rows_to_columns(rows, fields)
     batch = ruleset.evaluate(
-        data, as_of=case.as_of, rules=wanted, undetermined=bool(case.undetermined)
+        data,
+        as_of=case.as_of,
+        rules=wanted,
+        undetermined=bool(case.undetermined),
+        events=events,
     )
     frame = batch.frame
     lines: list[tuple[str, str, str, str]] = []
@@ -532,7 +580,9 @@ def _run_case(
         for rule, want in expected.items():
             kind = str(rules[rule].value_type)
             got = _cell(frame[rule], j, kind)
-            single = ruleset.explain(data, rule, as_of=case.as_of, member=member_id, lang="en")
+            single = ruleset.explain(
+                data, rule, as_of=case.as_of, member=member_id, lang="en", events=events
+            )
             if not _same(want, got, kind):
                 lines.append((member_id, rule, _show(want), _show(got)))
                 explained.append(f"--- why {rule} for {member_id} ---\n{single}")

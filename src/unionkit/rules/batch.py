@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from unionkit.rules.cells import MoneyUnit, check_money_unit
 from unionkit.rules.columns import Columns, rows_to_columns
 from unionkit.rules.dask import evaluate_dask
 from unionkit.rules.frames import evaluate_polars_lazy, is_dask, is_polars_lazy
+from unionkit.rules.events import EventInput, event_kinds
 from unionkit.rules.interpret import open_run
 from unionkit.rules.output import BatchResult, frame
 from unionkit.rules.program import Program
 from unionkit.rules.values import Val
+from unionkit.rules.workdays import WorkingDays
 
 __all__ = [
     "BatchResult",
@@ -35,12 +37,16 @@ def evaluate_arrays(
     rules: Sequence[str] | None = None,
     *,
     money_unit: MoneyUnit = "fen",
+    events: Mapping[str, Any] | None = None,
+    workdays: WorkingDays | None = None,
 ) -> tuple[dict[str, tuple[Array, Array | None]], Columns]:
     """
     Evaluate *rules* and return per-member ``(values, missing)`` arrays and the input columns.
 
     *money_unit* says what integer money columns hold (see :meth:`RuleSet.evaluate`);
-    it is ignored when *data* is already a :class:`Columns`.
+    it is ignored when *data* is already a :class:`Columns`. *events* are the
+    dated events by kind and *workdays* the working-day calendar (see
+    :meth:`RuleSet.evaluate`).
 
     Raises:
         RuleEvaluationError: A needed column is absent or cannot be read, or
@@ -54,8 +60,11 @@ def evaluate_arrays(
         cols = data
     else:
         fields, _ = program.inputs(wanted)
+        if events is not None and "member_id" in program.fields:
+            fields = fields | {"member_id"}  # events name their member
         cols = Columns(data, program.fields, sorted(fields), money_unit)
-    run = open_run(program, cols, as_of, wanted).run()
+    given = None if events is None else EventInput(events, event_kinds(program.fields), money_unit)
+    run = open_run(program, cols, as_of, wanted, events=given, workdays=workdays).run()
     out = {}
     for n in wanted:
         v = run.full(run.rule(n))
@@ -71,6 +80,8 @@ def evaluate(
     *,
     money_unit: MoneyUnit = "fen",
     undetermined: bool = False,
+    events: Mapping[str, Any] | None = None,
+    workdays: WorkingDays | None = None,
 ) -> BatchResult:
     """
     Evaluate *rules* of *program* over *data*; see :meth:`RuleSet.evaluate`.
@@ -86,7 +97,9 @@ def evaluate(
     if is_polars_lazy(data):
         return evaluate_polars_lazy(evaluate, program, data, as_of, rules, money_unit=money_unit)
     wanted = list(program.rules) if rules is None else list(rules)
-    arrays, cols = evaluate_arrays(program, data, as_of, wanted, money_unit=money_unit)
+    arrays, cols = evaluate_arrays(
+        program, data, as_of, wanted, money_unit=money_unit, events=events, workdays=workdays
+    )
     values = {n: Val(v, m) for n, (v, m) in arrays.items()}
     result = frame(cols.kind, cols.index, wanted, values, program)
     if cols.kind in ("pandas", "polars") and cols.has("member_id") and "member_id" not in values:

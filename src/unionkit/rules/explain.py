@@ -16,6 +16,7 @@ from unionkit.errors import RuleEvaluationError
 from unionkit.money import fen_to_yuan
 from unionkit.rules.cells import MoneyUnit, check_money_unit
 from unionkit.rules.columns import Columns
+from unionkit.rules.events import EVENT_FUNCTIONS, EventInput, counted_events, event_kinds
 from unionkit.rules.expr import (
     BoolOp,
     Call,
@@ -41,6 +42,7 @@ from unionkit.rules.tables import DecisionTable, table_reason
 from unionkit.rules.trace import Tracer
 from unionkit.rules.unknowns import MissingInput, missing_inputs, nested, undetermined_text
 from unionkit.rules.values import common_type
+from unionkit.rules.workdays import WorkingDays
 
 __all__ = ["ExplainNode", "Explanation", "deciding", "explain", "unit_text"]
 
@@ -56,7 +58,8 @@ class ExplainNode:
     One step of an explanation.
 
     Attributes:
-        kind: ``rule``, ``field``, ``param``, ``literal``, ``group`` or ``expr``.
+        kind: ``rule``, ``field``, ``param``, ``literal``, ``group``, ``event`` (one dated
+            event that counted, under an event function) or ``expr``.
         text: The sub-expression as text (the rule name for a rule).
         label_zh: What it is, in Chinese.
         label_en: What it is, in English.
@@ -555,6 +558,8 @@ def _derived(e: Expr, rs: Program, memo: dict[str, bool]) -> bool:
     """
     if isinstance(e, Field):
         return e.name in PERSONAL_FIELDS
+    if isinstance(e, Call) and e.fn in EVENT_FUNCTIONS:
+        return True  # sick leave, hospital stays, grants: a member's own facts
     if isinstance(e, Ref):
         found = memo.get(e.name)
         if found is None:
@@ -578,6 +583,8 @@ def _reads_personal(e: Expr, rs: Program, memo: dict[str, bool]) -> bool:
     """Whether *e* reads a health or income fact, directly or through the rules it reads."""
     for n in walk(e):
         if isinstance(n, Field) and n.name in PERSONAL_FIELDS:
+            return True
+        if isinstance(n, Call) and n.fn in EVENT_FUNCTIONS:
             return True
         if isinstance(n, Ref):
             found = memo.get(n.name)
@@ -644,10 +651,13 @@ class _Static:
 class _Builder:
     """Builds the tree of why for the member at row *i* from a tracer's record of a run."""
 
-    def __init__(self, program: Program, tracer: Tracer, i: int) -> None:
+    def __init__(
+        self, program: Program, tracer: Tracer, i: int, events: EventInput | None = None
+    ) -> None:
         self.rs = program
         self.tracer = tracer
         self.i = i
+        self.events = events
         self.built: dict[str, ExplainNode] = {}
         self.details: dict[str, Mapping[str, Any]] = {}
         # Kept with the program: labels and the personal-data test do not depend on the member.
@@ -748,6 +758,12 @@ class _Builder:
         else:
             detail = _NO_DETAIL
         kids = tuple([self.node(c) for c in st.kids])
+        if self.events is not None and isinstance(e, Call) and e.fn in EVENT_FUNCTIONS:
+            # the events that counted, each a masked step of its own (they are health facts)
+            kids += tuple(
+                ExplainNode("event", text, zh, en, shown, V.text, True, "", "", "", "", {}, ())
+                for text, zh, en, shown in counted_events(self.events, e, self.i)
+            )
         reasons = self.reason(e) if isinstance(e, Compare) else _NO_REASON
         if isinstance(e, DecisionTable):
             zh, en = table_reason(self.tracer, e, self.i)
@@ -978,6 +994,8 @@ def explain(
     lang: str = "zh",
     reveal: bool = False,
     money_unit: MoneyUnit = "fen",
+    events: Mapping[str, Any] | None = None,
+    workdays: WorkingDays | None = None,
 ) -> Explanation:
     """
     Explain *rule* for one member; see :meth:`RuleSet.explain`.
@@ -1024,8 +1042,22 @@ def explain(
         cols = full.take(rows, [n for n in needed if full.has(n)])
         index = int(np.searchsorted(rows, at))
     tracer = Tracer()
-    open_run(program, cols, as_of, [rule], tracer=tracer, purpose=f"rule {rule!r} needs").run()
-    tree = _Builder(program, tracer, index).build(rule)
+    given = None
+    if events is not None:
+        # only the explained rows' events: another member's are not this member's business
+        given = EventInput(events, event_kinds(program.fields), money_unit, strict=False)
+        given.traced = True
+    open_run(
+        program,
+        cols,
+        as_of,
+        [rule],
+        tracer=tracer,
+        purpose=f"rule {rule!r} needs",
+        events=given,
+        workdays=workdays,
+    ).run()
+    tree = _Builder(program, tracer, index, given).build(rule)
     r = program.rules[rule]
     missing = () if tree.value is not None else missing_inputs(program, tracer, cols, rule, index)
     return Explanation(

@@ -11,8 +11,17 @@ from attrs import frozen
 
 from unionkit.errors import RuleDefinitionError
 from unionkit.rules.columns import Groups
+from unionkit.rules.events import EVENT_FUNCTIONS, event_type, event_vector
 from unionkit.rules.expr import Call, Expr, GroupAgg, IsIn, Lit, ScaleLookup, lit, to_text, wrap
 from unionkit.rules.schema import ValueType
+from unionkit.rules.workdays import (
+    DATE_FUNCTIONS,
+    WORKDAY_FUNCTIONS,
+    date_type,
+    date_vector,
+    workday_type,
+    workday_vector,
+)
 from unionkit.rules.values import (
     EXACT_LIMIT,
     NUMERIC,
@@ -73,6 +82,18 @@ class Context(Protocol):
     @property
     def tracer(self) -> Any:
         """The tracer observing the run, or None."""
+
+    @property
+    def events(self) -> Any:
+        """The dated events given to the run (an ``EventInput``), or None."""
+
+    @property
+    def workdays(self) -> Any:
+        """The working-day calendar given to the run (a ``WorkingDays``), or None."""
+
+    @property
+    def cols(self) -> Any:
+        """The run's input columns."""
 
 
 class TypeContext(Protocol):
@@ -751,6 +772,19 @@ _TABLE: tuple[Function, ...] = (
         _round,
         "四舍五入",
         "rounded half up",
+    ),
+    # dated events (rules/events.py), working days and date arithmetic (rules/workdays.py)
+    *(
+        Function(name, usage, lo, hi, _calls(name), event_type, event_vector, zh, en)
+        for name, (usage, lo, hi, zh, en) in EVENT_FUNCTIONS.items()
+    ),
+    *(
+        Function(name, usage, 2, 2, _calls(name), workday_type, workday_vector, zh, en)
+        for name, (usage, zh, en) in WORKDAY_FUNCTIONS.items()
+    ),
+    *(
+        Function(name, usage, k, k, _calls(name), date_type, date_vector, zh, en)
+        for name, (usage, k, zh, en) in DATE_FUNCTIONS.items()
     ),
 )
 

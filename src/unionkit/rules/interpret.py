@@ -27,11 +27,13 @@ from unionkit.rules.expr import (
     ScaleLookup,
     function_name,
 )
+from unionkit.rules.events import EventInput
 from unionkit.rules.functions import FUNCTIONS
 from unionkit.rules.program import Program
 from unionkit.rules.schema import Missing, ValueType
 from unionkit.rules.tables import DecisionTable, evaluate_table
 from unionkit.rules.trace import Tracer
+from unionkit.rules.workdays import WorkingDays
 from unionkit.rules.values import (
     COMPARE,
     Val,
@@ -74,6 +76,8 @@ def open_run(
     *,
     tracer: Tracer | None = None,
     purpose: str = "",
+    events: EventInput | None = None,
+    workdays: WorkingDays | None = None,
 ) -> Run:
     """
     The one door into the interpreter, for batch evaluation and explanations alike.
@@ -89,6 +93,8 @@ def open_run(
         rules: The rules wanted.
         tracer: Records every node's value when given (for explanations).
         purpose: Names the rule in the missing-column message (``"rule 'x'"``).
+        events: The dated events the event functions read.
+        workdays: The working-day calendar the working-day functions use.
 
     Raises:
         RuleEvaluationError: A datetime or non-date *as_of*, or an absent column.
@@ -104,7 +110,9 @@ def open_run(
             raise RuleEvaluationError(
                 f"the input has no column {f!r}, which {which} / 输入数据缺少“{f}”列"
             )
-    return Run(program, cols, when, needed, tracer)
+    run = Run(program, cols, when, needed, tracer)
+    run.events, run.workdays = events, workdays
+    return run
 
 
 class Run:
@@ -120,6 +128,7 @@ class Run:
     __slots__ = (
         "as_of",
         "cols",
+        "events",
         "groups",
         "left",
         "memo",
@@ -129,6 +138,7 @@ class Run:
         "rule_values",
         "tracer",
         "types",
+        "workdays",
     )
 
     def __init__(
@@ -150,6 +160,8 @@ class Run:
         self.rule_values: dict[str, Val] = {}
         self.tracer = tracer
         self.left: dict[Expr, int] | None = None
+        self.events: EventInput | None = None
+        self.workdays: WorkingDays | None = None
         if tracer is None:
             self.left = dict(program.uses(needed))
         else:

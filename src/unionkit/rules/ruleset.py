@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from unionkit.rules.cells import MoneyUnit
     from unionkit.rules.columns import Columns
     from unionkit.rules.explain import Explanation
+    from unionkit.rules.workdays import WorkingDays
 
 __all__ = ["SUMMARIES", "Rule", "RuleSet", "Summary", "ruleset_html"]
 
@@ -61,6 +62,7 @@ class RuleSet:
             {k: ValueType(v) for k, v in fields.items()}
         )
         self._parameters = parameters.copy()
+        self._workdays: WorkingDays | None = None
         names = frozenset(originals)
         resolved = {n: resolve_names(r, names) for n, r in originals.items()}
         self._program = compile_program(resolved, self._parameters, self._fields)
@@ -131,6 +133,7 @@ class RuleSet:
         *,
         money_unit: MoneyUnit = "fen",
         undetermined: bool = False,
+        events: Mapping[str, Any] | None = None,
     ) -> BatchResult:
         """
         Evaluate *rules* (all if None) for every member of *data*.
@@ -157,13 +160,18 @@ class RuleSet:
             undetermined: Also name, for every unknown answer, the missing inputs behind
                 it (``result.undetermined()``); only the undetermined members and their
                 households are evaluated again.
+            events: Dated events by kind (``{"sick_leave": table}``), for the event
+                functions: each table (a dict of columns, a list of records, a pandas or
+                polars frame) has ``member_id``, ``date`` (or ``start`` and ``end``) and
+                the kind's declared fields; see ``docs/rules-events.md``.
 
         Returns:
             The per-rule columns, the rule set's version and the date.
 
         Raises:
             RuleEvaluationError: A needed column is absent or cannot be read,
-                or *money_unit* is neither ``"fen"`` nor ``"yuan"``.
+                or *money_unit* is neither ``"fen"`` nor ``"yuan"``; an event is bad
+                (kind, row and field named) or of a kind not declared.
             ParameterError: A parameter has no value on *as_of*.
 
         .. versionchanged:: Unreleased
@@ -171,11 +179,21 @@ class RuleSet:
 
         .. versionchanged:: 0.1.0
            Integer money columns are fen unless ``money_unit="yuan"``.
+
+        .. versionchanged:: Unreleased
+           *events*.
         """
         from unionkit.rules.batch import evaluate
 
         return evaluate(
-            self._program, data, as_of, rules, money_unit=money_unit, undetermined=undetermined
+            self._program,
+            data,
+            as_of,
+            rules,
+            money_unit=money_unit,
+            undetermined=undetermined,
+            events=events,
+            workdays=self._workdays,
         )
 
     def prepare(self, data: Any, *, money_unit: MoneyUnit = "fen") -> Columns:
@@ -209,6 +227,7 @@ class RuleSet:
         lang: str = "zh",
         reveal: bool = False,
         money_unit: MoneyUnit = "fen",
+        events: Mapping[str, Any] | None = None,
     ) -> Explanation:
         """
         Explain *rule* for one member: its value and a tree of why.
@@ -220,7 +239,8 @@ class RuleSet:
         :meth:`prepare`, to explain many members fast). Health and
         income facts are masked when rendered unless *reveal* is True.
         Integer money inputs are fen unless *money_unit* is ``"yuan"``, as
-        for :meth:`evaluate`.
+        for :meth:`evaluate`. *events* are the dated events by kind, as for
+        :meth:`evaluate`; the explanation lists the member's events that counted.
 
         Raises:
             RuleDefinitionError: *rule* is unknown.
@@ -243,7 +263,31 @@ class RuleSet:
             lang=lang,
             reveal=reveal,
             money_unit=money_unit,
+            events=events,
+            workdays=self._workdays,
         )
+
+    @property
+    def working_days(self) -> WorkingDays | None:
+        """The working-day calendar ``add_working_days`` and ``working_days_between`` use."""
+        return self._workdays
+
+    def with_working_days(self, workdays: WorkingDays | None) -> RuleSet:
+        """
+        Return this rule set counting working days with *workdays* (a branch's calendar).
+
+        The engine knows no holidays: rules calling ``add_working_days`` or
+        ``working_days_between`` need one, see :func:`unionkit.calendar.working_days`.
+
+        .. versionadded:: Unreleased
+        """
+        out = object.__new__(RuleSet)
+        out._originals = self._originals
+        out._fields = self._fields
+        out._parameters = self._parameters
+        out._program = self._program
+        out._workdays = workdays
+        return out
 
     def with_parameters(self, overlay: Parameters, source: str | None = None) -> RuleSet:
         """
@@ -261,6 +305,7 @@ class RuleSet:
         out._fields = self._fields
         out._parameters = self._parameters.overlay(overlay, source=source)
         out._program = self._program.with_parameters(out._parameters)
+        out._workdays = self._workdays
         return out
 
     def merge(self, other_rules: Sequence[Rule] | RuleSet, overrides: bool = False) -> RuleSet:
@@ -289,7 +334,9 @@ class RuleSet:
                     f"规则 {rule.name} 已存在"
                 )
             merged[rule.name] = rule
-        return RuleSet(list(merged.values()), parameters, self._fields)
+        return RuleSet(list(merged.values()), parameters, self._fields).with_working_days(
+            self._workdays
+        )
 
 
 def ruleset_html(ruleset: RuleSet) -> str:

@@ -6,12 +6,14 @@ import secrets
 from datetime import date
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Connection, func, insert, select, update
 
-from unionkit.calendar import WorkdayCalendar
+from unionkit.calendar import WorkdayCalendar, working_days
 from unionkit.errors import InvalidMemberData, NotFound
 from unionkit.models.base import LabelledEnum, UnionModel, labelled
-from unionkit.rules.parameters import Parameter, Parameters, ParameterValue
+from unionkit.rulefiles.library import hardship_files_bundle, hardship_files_ruleset
+from unionkit.rules.parameters import Parameters
 from unionkit.store._money_schema import hardship_events, hardship_files
 from unionkit.store._store import Store
 
@@ -29,36 +31,7 @@ __all__ = [
     "start_leaving",
 ]
 
-_CHENGDU = "成都市总工会困难职工帮扶管理办法（2019）：退档公示不少于5个工作日，退档后跟踪6个月"
-
-HARDSHIP_FILE_RULES = Parameters(
-    [
-        Parameter(
-            "hardship.leave_notice_workdays",
-            "working days",
-            "退档公示工作日数",
-            "public notice before leaving the file, in working days",
-            (ParameterValue(date(2019, 1, 1), 5, _CHENGDU),),
-            source=_CHENGDU,
-        ),
-        Parameter(
-            "hardship.follow_up_months",
-            "months",
-            "退档后跟踪月数",
-            "follow-up after leaving the file, in months",
-            (ParameterValue(date(2019, 1, 1), 6, _CHENGDU),),
-            source=_CHENGDU,
-        ),
-        Parameter(
-            "hardship.reverify_months",
-            "months",
-            "档案复核间隔月数",
-            "months between verifications of a file",
-            (ParameterValue(date(2019, 1, 1), 12, _CHENGDU),),
-            source=_CHENGDU,
-        ),
-    ]
-)
+HARDSHIP_FILE_RULES = hardship_files_bundle().parameters
 """The published periods for hardship files, as dated parameters a branch may override."""
 
 
@@ -271,8 +244,14 @@ def start_leaving(
     .. versionadded:: 0.2.0
     """
     calendar = calendar or store.workflow.calendar
-    days = int(rules.value("hardship.leave_notice_workdays", on))
-    until = calendar.add_workdays(on, days).date
+    # the standard library's rule: add_working_days(hardship_notice_from, $notice workdays)
+    notice = hardship_files_ruleset(rules).with_working_days(working_days(calendar))
+    frame = notice.evaluate(
+        {"hardship_notice_from": np.array([on], dtype="datetime64[D]")},
+        on,
+        ["hardship_notice_until"],
+    ).frame
+    until: date = frame["hardship_notice_until"][0].item()
     with store._write() as conn:
         before = _get(conn, file_id)
         if before.state is not FileState.OPEN:

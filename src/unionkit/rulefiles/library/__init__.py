@@ -11,12 +11,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from unionkit.rulefiles.bundle import RuleBundle
     from unionkit.rulefiles.schema import CriteriaFileSpec
-    from unionkit.rules import Parameters, Rule
+    from unionkit.rules import Parameters, Rule, RuleSet
 
 __all__ = [
     "CRITERIA_FILE",
+    "HARDSHIP_FILES_FILE",
     "STANDARD_FILES",
     "criteria_rules",
+    "hardship_files_bundle",
+    "hardship_files_ruleset",
     "standard_bundle",
     "standard_files",
     "standard_parameters",
@@ -24,6 +27,9 @@ __all__ = [
 
 STANDARD_FILES: tuple[str, ...] = ("household.yaml", "benefits.yaml", "hardship.yaml", "tiers.yaml")
 """The library's rule files, in load order."""
+
+HARDSHIP_FILES_FILE = "hardship_files.yaml"
+"""The periods of hardship files and the rule giving a public notice's last day."""
 
 CRITERIA_FILE = "criteria.yaml"
 """The rules over a branch's hardship criteria, instantiated for the criteria it has."""
@@ -117,3 +123,29 @@ def criteria_rules(weights: Mapping[str, float]) -> list[Rule]:
         expr = reduce(join, (term(n) for n in names[1:]), term(names[0]))
         out.append(Rule(spec.name, expr, spec.label.zh, spec.label.en, ValueType(spec.type)))
     return out
+
+
+@cache
+def hardship_files_bundle() -> RuleBundle:
+    """
+    Return the hardship-file periods (notice, follow-up, re-verification) and their rules.
+
+    .. versionadded:: Unreleased
+    """
+    from unionkit.rulefiles.bundle import read_rule_files
+
+    return read_rule_files([resources.files(__name__).joinpath(HARDSHIP_FILES_FILE)], source="unionkit")
+
+
+def hardship_files_ruleset(parameters: Parameters | None = None) -> RuleSet:
+    """
+    Return the hardship-file rules (``hardship_notice_until`` ...) with *parameters* overlaid.
+
+    The rule set counts working days by the national calendar; give it a store's or a
+    branch's with :meth:`RuleSet.with_working_days`.
+
+    .. versionadded:: Unreleased
+    """
+    from unionkit.rulefiles.assembly import build_ruleset
+
+    return build_ruleset(hardship_files_bundle(), parameters)
