@@ -46,9 +46,7 @@ def test_set_change_and_list_with_history(db: str) -> None:
     changed = json.loads(out)
     assert (changed["amount"], changed["supersedes"]) == ("60000.50", 1)
     code, out, _ = run("budgets", "list", "--db", db, "--year", "2025", "--json")
-    assert [(b["category"], b["amount"]) for b in json.loads(out)] == [
-        ("hardship_aid", "60000.50")
-    ]
+    assert [(b["category"], b["amount"]) for b in json.loads(out)] == [("hardship_aid", "60000.50")]
     code, out, _ = run(
         "budgets", "list", "--db", db, "--year", "2025", "--category", "hardship_aid"
     )
@@ -59,7 +57,7 @@ def test_set_change_and_list_with_history(db: str) -> None:
 
 
 def test_a_bad_amount_is_refused_naming_the_field_and_nothing_is_stored(db: str) -> None:
-    code, out, err = _set(db, "100.555", "D1")
+    code, _out, err = _set(db, "100.555", "D1")
     assert code == 1
     assert "amount:" in err and "2025/hardship_aid" in err
     assert json.loads(run("budgets", "list", "--db", db, "--json")[1]) == []

@@ -73,7 +73,9 @@ def set_(
     if as_json:
         typer.echo(json.dumps(entry.as_json(), ensure_ascii=False, indent=2))
         return
-    line = _t("set", lang, which=entry.key, amount=entry.amount, source=entry.source, by=entry.set_by)
+    line = _t(
+        "set", lang, which=entry.key, amount=entry.amount, source=entry.source, by=entry.set_by
+    )
     if entry.supersedes is not None:
         line += _t("replaced", lang, id=entry.supersedes)
     typer.echo(line)
@@ -101,9 +103,7 @@ def list_(
             found = budget_history(store, year, category, programme)
         else:
             found = [
-                b
-                for b in list_budgets(store, year)
-                if category is None or b.category == category
+                b for b in list_budgets(store, year) if category is None or b.category == category
             ]
     if as_json:
         typer.echo(json.dumps([b.as_json() for b in found], ensure_ascii=False, indent=2))
@@ -112,6 +112,6 @@ def list_(
         typer.echo(_t("none", lang))
     for b in found:
         typer.echo(
-            f"{b.entry_id}\t{b.year}\t{BenefitKind(b.category).label(lang.value)}\t{b.programme or '-'}\t"
-            f"{b.amount}\t{b.source}\t{b.set_by}\t{b.set_at:%Y-%m-%d %H:%M}"
+            f"{b.entry_id}\t{b.year}\t{BenefitKind(b.category).label(lang.value)}\t"
+            f"{b.programme or '-'}\t{b.amount}\t{b.source}\t{b.set_by}\t{b.set_at:%Y-%m-%d %H:%M}"
         )

@@ -109,7 +109,7 @@ def _budget(row: Any) -> Budget:
     )
 
 
-def _check(
+def _check(  # noqa: PLR0917 - one private call site, every field of an entry
     year: int,
     category: str,
     programme: str | None,
