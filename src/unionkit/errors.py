@@ -13,6 +13,7 @@ __all__ = [
     "ConflictError",
     "IllegalTransition",
     "InvalidActivityData",
+    "InvalidBudgetData",
     "InvalidBranch",
     "InvalidDemandData",
     "InvalidGrantData",
@@ -235,6 +236,20 @@ class InvalidActivityData(_InvalidRecord):
     """
 
     _what = ("activity data", "活动数据")
+
+
+class InvalidBudgetData(_InvalidRecord):
+    """
+    A budget entry is invalid (unknown category, bad amount, no source …); nothing was stored.
+
+    Args:
+        record: Which budget (``year/category[/programme]``) the problems belong to.
+        problems: Human-readable problem lines naming the field and the reason.
+
+    .. versionadded:: 0.2.0
+    """
+
+    _what = ("budget data", "预算数据")
 
 
 class InvalidSurveyData(_InvalidRecord):

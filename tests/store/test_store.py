@@ -367,7 +367,7 @@ def test_migration_is_idempotent_and_reopens(store_target: StoreTarget) -> None:
     first.close()
     again = store_target.open()
     try:
-        assert version == again.migrate() == again.schema_version() == "v0005"
+        assert version == again.migrate() == again.schema_version() == "v0006"
         assert 1 == again.count_rows()["members"]
     finally:
         again.close()

@@ -51,6 +51,7 @@ def _root(
 
 # Each area's module adds its commands to `app` when imported; keep one line per area.
 from unionkit.cli import allocate as _allocate  # noqa: E402, F401
+from unionkit.cli import budgets as _budgets  # noqa: E402, F401
 from unionkit.cli import calendar as _calendar  # noqa: E402, F401
 from unionkit.cli import demands as _demands  # noqa: E402, F401
 from unionkit.cli import grants as _grants  # noqa: E402, F401

@@ -455,8 +455,15 @@ def _quantiles(
     p90: list[float | None] = [None] * groups
     keep = ~np.isnan(values)
     values, codes = values[keep], codes[keep]
-    order = np.lexsort((values, codes))
-    values, codes = values[order], codes[order]
+    whole = values.astype(np.int64)
+    if len(values) and (whole == values).all() and 0 <= whole.min() and whole.max() < 1 << 31:
+        # Day counts: one plain sort of (group, value) packed in an int64 is several
+        # times faster than a lexsort of the two arrays, with the same order.
+        packed = np.sort((codes << 32) | whole)
+        codes, values = packed >> 32, (packed & ((1 << 32) - 1)).astype(np.float64)
+    else:
+        order = np.lexsort((values, codes))
+        values, codes = values[order], codes[order]
     bounds = np.searchsorted(codes, np.arange(groups + 1))
     for g in range(groups):
         chunk = values[bounds[g] : bounds[g + 1]]

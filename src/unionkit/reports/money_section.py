@@ -12,6 +12,7 @@ from attrs import frozen
 if TYPE_CHECKING:
     from unionkit.rules import Parameters
     from unionkit.store import Store
+    from unionkit.store.budgets import CategoryBudget
 
 __all__ = [
     "GrantTotal",
@@ -29,7 +30,11 @@ class GrantTotal:
     The grants of one category (benefit) in a period, against its budget and cap if known.
 
     ``budget`` and ``cap_per_member`` are ``None`` when the source does not know them;
-    ``over_cap`` counts members whose total exceeded the cap (``None`` without a cap).
+    ``over_cap`` counts members whose total exceeded the cap (``None`` without a cap);
+    ``cap_yearly`` says whether the cap is a yearly total (else per event, compared with
+    each member's largest grant). ``amount`` is what was spent: approved grants less
+    their reversals. ``pending`` (``pending_grants`` entries) awaits approval and is kept
+    apart, as the ledger keeps it: not spent, and not taken off the budget.
 
     .. versionadded:: 0.1.0
     """
@@ -42,6 +47,29 @@ class GrantTotal:
     cap_per_member: Decimal | None = None
     over_cap: int | None = None
     cap_rule: str | None = None
+    pending: Decimal = Decimal(0)
+    pending_grants: int = 0
+    budget_sources: tuple[str, ...] = ()
+    budget_from_programmes: bool = False
+    cap_yearly: bool | None = None
+
+    @property
+    def remaining(self) -> Decimal | None:
+        """
+        The budget less what was spent (approved); grants awaiting approval are not taken off.
+
+        .. versionadded:: 0.2.0
+        """
+        return None if self.budget is None else self.budget - self.amount
+
+    @property
+    def budget_used(self) -> float | None:
+        """
+        Spent over budget as a fraction, or ``None`` without a (non-zero) budget.
+
+        .. versionadded:: 0.2.0
+        """
+        return float(self.amount / self.budget) if self.budget else None
 
 
 class MoneyQueries(Protocol):
@@ -125,7 +153,7 @@ class LedgerMoney:
     Money figures from the grants ledger: approved grants net of reversals by benefit
     category, against the spending rules' caps; care visits done; hardship files.
 
-    Budgets are not recorded in the ledger, so they show as not recorded.
+    Budgets come from the store's budgets (migration v0006) for the period's year.
 
     Args:
         store: An open store (with the ledger's tables, migration v0003).
@@ -142,9 +170,10 @@ class LedgerMoney:
     def source(self) -> tuple[str, str]:
         """The basis: the ledger (approved grants less reversals), the visits and the files."""
         return (
-            "发放台账（已批准发放扣除冲正；未记录预算）、走访记录、困难职工档案",
-            "the grants ledger (approved grants less reversals; no budgets recorded), "
-            "visit records, hardship files",
+            "发放台账（已支出 = 已批准发放扣除冲正；待审批单列、不计支出）、预算记录、"
+            "走访记录、困难职工档案",
+            "the grants ledger (spent = approved grants less reversals; awaiting approval "
+            "shown apart, not spent), budget records, visit records, hardship files",
         )
 
     def _cap(self, category: str, on: date) -> tuple[Decimal | None, str | None, bool]:
@@ -166,81 +195,146 @@ class LedgerMoney:
                     continue
         return None, None, False
 
-    def grant_totals(self, start: date, end: date) -> Sequence[GrantTotal]:
-        """Approved grants less reversals by benefit category, with caps and breaches."""
-        from sqlalchemy import func, literal_column, select
+    def _capped(self, on: date) -> dict[str, tuple[int, bool, str]]:
+        """Every category the spending rules cap on *on*: fen, whether yearly, the rule."""
+        from unionkit.benefits.spending import DEFAULT_SPENDING
 
-        from unionkit.store._money_schema import benefit_definitions
+        rules = self.rules or DEFAULT_SPENDING
+        names = {
+            n.rsplit(".", 1)[1]
+            for n in rules
+            if n.startswith(("spending.yearly_cap.", "spending.per_event_cap."))
+        }
+        if "spending.festival_total_cap" in rules:
+            names.add("festival_goods")
+        out = {}
+        for cat in sorted(names):
+            cap, rule, yearly = self._cap(cat, on)
+            if cap is not None and rule is not None:
+                out[cat] = (int(cap * 100), yearly, rule)
+        return out
+
+    def grant_totals(self, start: date, end: date) -> Sequence[GrantTotal]:
+        """
+        Approved grants less reversals by benefit category, with caps, breaches and budgets.
+
+        The database does the adding up: per member and category (the festival total
+        spans festivals), then per category with the members over its cap counted by a
+        ``CASE``, so a year's 200,000 entries never come back to Python. Grants awaiting
+        approval are not spent; they are summed apart (``pending``).
+        """
+        from sqlalchemy import and_, case, func, literal, literal_column, select, union_all
+
+        from unionkit.store._money_schema import benefit_definitions as bd
         from unionkit.store._schema import grants
 
         g = grants.c
         in_period = (g.granted_on >= start) & (g.granted_on <= end)
-        # Only columns of the ledger's covering index, and no per-row expressions: a
-        # year's 200,000 entries are grouped without visiting the table; the few entries
-        # not (yet) approved are taken out after.
-        query = (
+        reversal = g.entry_kind == "reversal"
+        signed = case((reversal, -g.amount_fen), else_=g.amount_fen)
+        counted = case((reversal, 0), else_=1)
+        # Only columns of the ledger's covering index (v0003): every entry of the period,
+        # then the few not approved taken out again, found by the partial index (v0004)
+        # through a literal (a bound parameter would keep SQLite from using it).
+        unpaid = g.status != literal_column("'approved'")
+        entries = union_all(
             select(
-                g.benefit_id,
-                g.member_id,
-                g.entry_kind,
-                func.sum(g.amount_fen),
-                func.count(),
-                func.max(g.amount_fen),
+                g.benefit_id.label("b"),
+                g.member_id.label("m"),
+                signed.label("net"),
+                counted.label("n"),
+                case((reversal, 0), else_=g.amount_fen).label("big"),
+            ).where(in_period),
+            select(
+                g.benefit_id, g.member_id, -signed, -counted, literal(0, type_=g.amount_fen.type)
+            ).where(in_period, unpaid),
+        ).subquery()
+        e = entries.c
+        per_benefit = (
+            select(
+                e.b,
+                e.m,
+                func.sum(e.net).label("net"),
+                func.sum(e.n).label("n"),
+                func.max(e.big).label("big"),
             )
-            .where(in_period)
-            .group_by(g.benefit_id, g.member_id, g.entry_kind)
+            .group_by(e.b, e.m)
+            .subquery()
         )
-        # A literal, not a bound parameter, so SQLite can use the partial index (v0004).
-        unpaid = select(g.benefit_id, g.member_id, g.entry_kind, g.amount_fen).where(
-            in_period, g.status != literal_column("'approved'")
+        pb = per_benefit.c
+        category = func.coalesce(bd.c.category, pb.b)
+        per_member = (
+            select(
+                category.label("cat"),
+                pb.m,
+                func.sum(pb.net).label("net"),
+                func.sum(pb.n).label("n"),
+                func.max(pb.big).label("big"),
+            )
+            .select_from(per_benefit.outerjoin(bd, bd.c.benefit_id == pb.b))
+            .group_by(category, pb.m)
+            .subquery()
         )
-        sums: dict[tuple[str, str], list[int]] = {}
+        pm = per_member.c
+        caps = self._capped(end)
+        breaches = [
+            (and_(pm.cat == cat, (pm.net if yearly else pm.big) > fen), 1)
+            for cat, (fen, yearly, _rule) in caps.items()
+        ]
+        over = func.sum(case(*breaches, else_=0)) if breaches else literal(0)
+        totals = (
+            select(
+                pm.cat,
+                func.sum(pm.n),
+                func.sum(case((pm.n > 0, 1), else_=0)),
+                func.sum(pm.net),
+                over,
+            )
+            .group_by(pm.cat)
+            .order_by(pm.cat)
+        )
+        waiting_cat = func.coalesce(bd.c.category, g.benefit_id)
+        waiting = (
+            select(waiting_cat, func.sum(signed), func.sum(counted))
+            .select_from(grants.outerjoin(bd, bd.c.benefit_id == g.benefit_id))
+            .where(in_period, unpaid)
+            .group_by(waiting_cat)
+        )
         with self.store.engine.connect() as conn:
-            kinds = dict(
-                conn.execute(
-                    select(benefit_definitions.c.benefit_id, benefit_definitions.c.category)
-                ).all()
-            )
-            for benefit, member, kind, total, n, largest in conn.execute(query):
-                entry = sums.setdefault((benefit, member), [0, 0, 0])
-                if kind == "reversal":
-                    entry[0] -= int(total)
-                else:
-                    entry[0] += int(total)
-                    entry[1] += int(n)
-                    entry[2] = max(entry[2], int(largest))
-            for benefit, member, kind, amount in conn.execute(unpaid):
-                entry = sums[(benefit, member)]
-                entry[0] += int(amount) if kind == "reversal" else -int(amount)
-                entry[1] -= 0 if kind == "reversal" else 1
-        # Benefits of one category add up per member (the festival total spans festivals).
-        merged: dict[str, dict[str, tuple[int, int, int]]] = {}
-        for (benefit, member), (net, n, largest) in sums.items():
-            into = merged.setdefault(str(kinds.get(benefit, benefit)), {})
-            was = into.get(member, (0, 0, 0))
-            into[member] = (was[0] + net, was[1] + n, max(was[2], largest))
-        per = {cat: list(members.values()) for cat, members in merged.items()}
+            rows = {r[0]: r for r in conn.execute(totals)}
+            pending = {r[0]: (int(r[1]), int(r[2])) for r in conn.execute(waiting)}
+        budgets = self._budgets(start, end)
         out = []
-        for cat in sorted(per):
-            rows = per[cat]
-            cap, rule, yearly = self._cap(cat, end)
-            over = None
-            if cap is not None:
-                fen = int(cap * 100)
-                over = sum(1 for net, _n, big in rows if (net if yearly else big) > fen)
+        for cat in sorted(set(rows) | set(pending) | set(budgets)):
+            row = rows.get(cat)
+            cap = caps.get(cat)
+            budget = budgets.get(cat)
             out.append(
                 GrantTotal(
                     cat,
-                    sum(n for _net, n, _big in rows),
-                    sum(1 for _net, n, _ in rows if n),
-                    Decimal(sum(net for net, _n, _big in rows)) / 100,
-                    None,
-                    cap,
-                    over,
-                    rule,
+                    int(row[1]) if row else 0,
+                    int(row[2]) if row else 0,
+                    Decimal(int(row[3]) if row else 0) / 100,
+                    None if budget is None else budget.amount,
+                    None if cap is None else Decimal(cap[0]) / 100,
+                    None if cap is None else (int(row[4]) if row else 0),
+                    None if cap is None else cap[2],
+                    pending=Decimal(pending.get(cat, (0, 0))[0]) / 100,
+                    pending_grants=pending.get(cat, (0, 0))[1],
+                    budget_sources=() if budget is None else budget.sources,
+                    budget_from_programmes=budget is not None and budget.from_programmes,
+                    cap_yearly=None if cap is None else cap[1],
                 )
             )
         return out
+
+    def _budgets(self, start: date, end: date) -> dict[str, CategoryBudget]:
+        """The year's budgets by category, when the period is (within) one calendar year."""
+        from unionkit.store.budgets import category_budgets
+
+        if start.year != end.year:
+            return {}
+        return category_budgets(self.store, start.year)
 
     def visits_done(self, start: date, end: date) -> int | None:
         """Care visits marked done in the period."""

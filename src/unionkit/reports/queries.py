@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import Engine, Integer, and_, case, func, literal, select
+from sqlalchemy import BigInteger, Engine, Integer, and_, case, cast, func, literal, select
 from sqlalchemy.exc import CompileError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
@@ -23,9 +23,6 @@ if TYPE_CHECKING:
     from unionkit.store import Store
 
 __all__ = ["read_demand_facts"]
-
-_NONE = -1
-
 
 class _EpochDay(FunctionElement[int]):
     """The calendar day of a date or (zone-less) timestamp, as days since 1970-01-01."""
@@ -53,30 +50,23 @@ def _epoch_day_other(element: _EpochDay, compiler: SQLCompiler, **kw: Any) -> st
     )
 
 
-def _code(column: ColumnElement[Any], values: Sequence[str | None]) -> ColumnElement[int]:
+def _code(
+    column: ColumnElement[Any], values: Sequence[str | None], unknown: int
+) -> ColumnElement[int]:
     """Map *column*'s text values to their index in *values* inside the database."""
     whens = [(column.is_(None) if v is None else column == v, i) for i, v in enumerate(values)]
-    return case(*whens, else_=literal(-2))
-
-
-def _day(column: ColumnElement[Any]) -> ColumnElement[int]:
-    return func.coalesce(_EpochDay(column), _NONE)
-
-
-def _days(values: Sequence[int]) -> NDArray[np.datetime64]:
-    raw = np.fromiter(values, dtype=np.int64, count=len(values))
-    return np.where(raw == _NONE, np.datetime64("NaT", "D"), raw.astype("datetime64[D]")).astype(
-        "datetime64[D]"
-    )
+    return case(*whens, else_=literal(unknown))
 
 
 def read_demand_facts(store: Store | Engine, start: date, end: date) -> DemandFacts:
     """
     Read the demands submitted from *start* to *end* (both included) as report columns.
 
-    One query: dates come back as day numbers and kinds, states and grades as
-    small codes computed by the database, so 100,000 demands take a fraction of
-    a second. Works on SQLite and PostgreSQL.
+    One row query: the database computes day numbers and small codes for kinds,
+    states, grades, categories and departments and packs each demand into three
+    integers, read from the report's covering index (migration v0006) through the
+    bare driver, so 100,000 demands take a fraction of a second. Works on SQLite
+    and PostgreSQL.
 
     Args:
         store: An open :class:`~unionkit.store.Store` (or its SQLAlchemy engine).
@@ -112,48 +102,103 @@ def read_demand_facts(store: Store | Engine, start: date, end: date) -> DemandFa
             for v in conn.execute(select(d.department).where(period).distinct()).scalars()
             if v is not None
         )
-        kinds = [k.value for k in DemandKind]
-        states = [s.value for s in DemandState]
-        grades: list[str | None] = [None, *(g.value for g in Satisfaction)]
-        query = select(
-            _code(d.kind, kinds),
-            _code(d.state, states),
-            _code(d.category, [None, *categories]),
-            _code(d.department, [None, *departments]),
-            _EpochDay(d.submitted_at),
-            _day(d.resolved_at),
-            _day(d.closed_at),
-            _day(d.deadline),
-            case((d.deadline_estimated, 1), else_=0),
-            case((d.key_supervision, 1), else_=0),
-            d.reopened_count,
-            _code(d.satisfaction, grades),
-        ).where(period)
-        rows = conn.execute(query).all()
-        columns: list[Sequence[int]] = list(zip(*rows, strict=True)) if rows else [()] * 12
-        if any(-2 in columns[i] for i in (0, 1, 11)):
+        result = conn.execute(_packed_query(period, categories, departments))
+        try:
+            # The bare driver rows: three integers each, no per-row SQLAlchemy objects.
+            rows = result.cursor.fetchall() if result.cursor is not None else []
+        finally:
+            result.close()
+        packed = np.array(rows, dtype=np.int64).reshape(-1, 3)
+        codes, first, second = packed[:, 0], packed[:, 1], packed[:, 2]
+        kind = codes & 7
+        state = (codes >> 3) & 15
+        grade = (codes >> 7) & 7
+        if len(rows) and (
+            (kind == _UNKNOWN_KIND).any()
+            or (state == _UNKNOWN_STATE).any()
+            or (grade == _UNKNOWN_GRADE).any()
+        ):
             _raise_unknown(conn, period)
 
-    def ints(i: int, dtype: type[np.integer[Any]] | type[np.bool_]) -> Any:
-        return np.fromiter(columns[i], dtype=dtype, count=len(rows))
-
     return DemandFacts(
-        kind=ints(0, np.int8),
-        state=ints(1, np.int8),
-        # CASE put "no category" first (code 0); DemandFacts uses -1 for it.
-        category=ints(2, np.int32) - 1,
-        department=ints(3, np.int32) - 1,
-        submitted=_days(columns[4]),
-        resolved=_days(columns[5]),
-        closed=_days(columns[6]),
-        deadline=_days(columns[7]),
-        deadline_estimated=ints(8, np.bool_),
-        key_supervision=ints(9, np.bool_),
-        reopened=ints(10, np.int32),
-        satisfaction=ints(11, np.int8) - 1,
+        kind=kind.astype(np.int8),
+        state=state.astype(np.int8),
+        # Packed codes put "none" at 0; DemandFacts uses -1 for it.
+        category=(((codes >> 12) & _FIELD20) - 1).astype(np.int32),
+        department=((codes >> 32) - 1).astype(np.int32),
+        submitted=_unpack_day(first & _FIELD17, required=True),
+        resolved=_unpack_day((first >> 17) & _FIELD17),
+        closed=_unpack_day(second & _FIELD17),
+        deadline=_unpack_day((second >> 17) & _FIELD17),
+        deadline_estimated=((codes >> 10) & 1).astype(np.bool_),
+        key_supervision=((codes >> 11) & 1).astype(np.bool_),
+        reopened=(first >> 34).astype(np.int32),
+        satisfaction=(grade - 1).astype(np.int8),
         categories=tuple(categories),
         departments=tuple(departments),
     )
+
+
+# The twelve report columns travel as three 64-bit integers per demand, packed by the
+# database: fetching 100,000 rows of 3 integers costs a quarter of 100,000 rows of 12.
+#   codes  = kind | state << 3 | (grade + 1) << 7 | estimated << 10 | key << 11
+#            | (category + 1) << 12 | (department + 1) << 32
+#   first  = submitted | resolved << 17 | reopened << 34
+#   second = closed | deadline << 17
+# Days count from 1900-01-01 (17 bits reach the year 2258), with 0 for "no date" in the
+# optional ones (so those are stored plus one).
+_DAY_BASE = -25_567  # 1900-01-01 as days since 1970-01-01
+_FIELD17 = (1 << 17) - 1
+_FIELD20 = (1 << 20) - 1
+_UNKNOWN_KIND, _UNKNOWN_STATE, _UNKNOWN_GRADE = 7, 15, 7
+assert len(DemandKind) < _UNKNOWN_KIND and len(DemandState) < _UNKNOWN_STATE
+assert len(Satisfaction) + 1 < _UNKNOWN_GRADE
+
+
+def _packed_query(
+    period: ColumnElement[bool], categories: Sequence[str], departments: Sequence[str]
+) -> Any:
+    """The one row query: each demand as three packed integers (see the layout above)."""
+    if len(categories) >= _FIELD20 or len(departments) >= 1 << 30:
+        raise ValueError("too many distinct categories or departments to report / 类别或部门过多")
+    d = demands.c
+
+    def big(value: ColumnElement[Any] | int) -> ColumnElement[int]:
+        # PostgreSQL: keep every product in bigint (integer would overflow at 2**31).
+        return cast(value, BigInteger)
+
+    def shifted(value: ColumnElement[Any], bits: int) -> ColumnElement[int]:
+        return big(value) * literal(1 << bits, BigInteger) if bits else big(value)
+
+    def day(column: ColumnElement[Any], optional: bool) -> ColumnElement[int]:
+        days = _EpochDay(column) - _DAY_BASE
+        return func.coalesce(days + 1, 0) if optional else days
+
+    grades: list[str | None] = [None, *(g.value for g in Satisfaction)]
+    codes = (
+        shifted(_code(d.kind, [k.value for k in DemandKind], _UNKNOWN_KIND), 0)
+        + shifted(_code(d.state, [s.value for s in DemandState], _UNKNOWN_STATE), 3)
+        + shifted(_code(d.satisfaction, grades, _UNKNOWN_GRADE), 7)
+        + shifted(case((d.deadline_estimated, 1), else_=0), 10)
+        + shifted(case((d.key_supervision, 1), else_=0), 11)
+        + shifted(_code(d.category, [None, *categories], 0), 12)
+        + shifted(_code(d.department, [None, *departments], 0), 32)
+    )
+    first = (
+        shifted(day(d.submitted_at, False), 0)
+        + shifted(day(d.resolved_at, True), 17)
+        + shifted(d.reopened_count, 34)
+    )
+    second = shifted(day(d.closed_at, True), 0) + shifted(day(d.deadline, True), 17)
+    return select(codes, first, second).where(period)
+
+
+def _unpack_day(raw: NDArray[np.int64], *, required: bool = False) -> NDArray[np.datetime64]:
+    days = raw + _DAY_BASE if required else raw - 1 + _DAY_BASE
+    out = days.astype("datetime64[D]")
+    if not required:
+        out[raw == 0] = np.datetime64("NaT", "D")
+    return out
 
 
 def _raise_unknown(conn: Any, period: ColumnElement[bool]) -> None:
