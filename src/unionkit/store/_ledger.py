@@ -34,6 +34,7 @@ from unionkit.models.benefit import (
     Period,
     Relation,
 )
+from unionkit.models.group import GroupKind
 from unionkit.models.member import MemberStatus
 from unionkit.money import fen_to_yuan, parse_yuan
 from unionkit.rules.parameters import Parameters
@@ -44,7 +45,7 @@ from unionkit.store._money_schema import (
     grant_approvals,
     hardship_files,
 )
-from unionkit.store._schema import grants, members
+from unionkit.store._schema import grants, groups, members, memberships
 from unionkit.store._store import Store
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
 
 _LEDGER_LOCK = 0x6C6564676572  # "ledger", for pg_advisory_xact_lock
 _FEW_MEMBERS = 500
+_SOLO = 1 << 24  # household codes of members in no household start here
 _CATEGORIES = {kind.value: i for i, kind in enumerate(BenefitKind)}
 
 
@@ -230,6 +232,7 @@ def _ledger_arrays(
     categories: Mapping[str, str],
     member_codes: dict[str, int],
     event_codes: dict[str, int],
+    household_codes: Mapping[int, int],
 ) -> dict[str, np.ndarray]:
     # The driver's own rows, not SQLAlchemy's typed ones: converting 200,000 dates cost
     # seconds, and only the year is needed (ISO text on SQLite, a date on PostgreSQL).
@@ -261,8 +264,10 @@ def _ledger_arrays(
     by_benefit = {b: _CATEGORIES.get(c, other) for b, c in categories.items()}
     category = np.fromiter((by_benefit.get(b, other) for b in benefit_ids), np.int64, n)
     sign = np.where(np.array(kinds, dtype=object) == EntryKind.REVERSAL.value, -1, 1)
+    member = np.fromiter((member_codes[m] for m in ids), np.int64, n)
     return {
-        "member": np.fromiter((member_codes[m] for m in ids), np.int64, n),
+        "member": member,
+        "household": _household_array(member, household_codes),
         "category": category,
         "year": np.fromiter((int(str(d)[:4]) for d in days), np.int64, n),
         "event": np.fromiter(
@@ -280,17 +285,35 @@ def _day_params(conn: Connection, *days: date) -> tuple[Any, ...]:
     return days
 
 
+def _household_array(member: np.ndarray, household_codes: Mapping[int, int]) -> np.ndarray:
+    # A member in no household is a household of one: its own code, clear of the others.
+    if not household_codes:
+        solo: np.ndarray = member + _SOLO
+        return solo
+    lookup = np.arange(int(member.max(initial=0)) + 1, dtype=np.int64) + _SOLO
+    for m, h in household_codes.items():
+        if m < len(lookup):
+            lookup[m] = h
+    found: np.ndarray = lookup[member]
+    return found
+
+
 def _batch_arrays(
-    proposals: Sequence[Proposal], member_codes: dict[str, int], event_codes: dict[str, int]
+    proposals: Sequence[Proposal],
+    member_codes: dict[str, int],
+    event_codes: dict[str, int],
+    household_codes: Mapping[int, int],
 ) -> dict[str, np.ndarray]:
     n = len(proposals)
     category = np.fromiter((_CATEGORIES[p.benefit.kind.value] for p in proposals), np.int64, n)
+    member = np.fromiter(
+        (member_codes.setdefault(p.member_id, len(member_codes)) for p in proposals),
+        np.int64,
+        n,
+    )
     return {
-        "member": np.fromiter(
-            (member_codes.setdefault(p.member_id, len(member_codes)) for p in proposals),
-            np.int64,
-            n,
-        ),
+        "member": member,
+        "household": _household_array(member, household_codes),
         "category": category,
         "year": np.fromiter((p.on.year for p in proposals), np.int64, n),
         "event": np.fromiter(
@@ -355,6 +378,7 @@ def _decision(p: Proposal, v: Verdict, version: str, reason: str) -> str:
                 "event_key": p.event_key,
                 "good_standing": p.good_standing,
                 "on_file": p.on_file,
+                "household_tiers": list(p.household_tiers),
                 "used": {k: int(v.used[k]) for k in CONSTRAINTS},
             },
             "parameters": [
@@ -386,6 +410,50 @@ def _on_file(conn: Connection, ids: Sequence[str]) -> set[str]:
             )
         ).scalars()
     )
+
+
+def _households(conn: Connection, ids: Sequence[str]) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """Each of *ids*' current household, and every current member of those households."""
+    household_of: dict[str, str] = {}
+    if not ids:
+        return household_of, {}
+    current = (memberships.c.until.is_(None), groups.c.kind == GroupKind.HOUSEHOLD.value)
+    joined = memberships.join(groups, groups.c.group_id == memberships.c.group_id)
+    for start in range(0, len(ids), 5000):
+        for r in conn.execute(
+            select(memberships.c.member_id, memberships.c.group_id)
+            .select_from(joined)
+            .where(memberships.c.member_id.in_(ids[start : start + 5000]), *current)
+        ):
+            household_of[r.member_id] = r.group_id
+    mates: dict[str, set[str]] = {}
+    wanted = sorted(set(household_of.values()))
+    for start in range(0, len(wanted), 5000):
+        for r in conn.execute(
+            select(memberships.c.member_id, memberships.c.group_id)
+            .select_from(joined)
+            .where(memberships.c.group_id.in_(wanted[start : start + 5000]), *current)
+        ):
+            mates.setdefault(r.group_id, set()).add(r.member_id)
+    return household_of, mates
+
+
+def _file_spans(conn: Connection, ids: Sequence[str]) -> dict[str, list[tuple[str, date, date]]]:
+    """Each member's hardship files as ``(tier, entered_on, left_on or date.max)``."""
+    found: dict[str, list[tuple[str, date, date]]] = {}
+    for start in range(0, len(ids), 5000):
+        for r in conn.execute(
+            select(
+                hardship_files.c.member_id,
+                hardship_files.c.tier,
+                hardship_files.c.entered_on,
+                hardship_files.c.left_on,
+            ).where(hardship_files.c.member_id.in_(ids[start : start + 5000]))
+        ):
+            found.setdefault(r.member_id, []).append(
+                (r.tier, r.entered_on, r.left_on or date.max)
+            )
+    return found
 
 
 def _lock(conn: Connection) -> None:
@@ -490,6 +558,30 @@ def propose_grants(
                 }
             ),
         )
+        # Living aid is capped per household: read the households of those it is for,
+        # their other members (whose grants count too) and the household's open files.
+        aided = sorted(
+            {prepared[i][0].member_id for i in todo if prepared[i][1].kind is BenefitKind.LIVING_AID}
+        )
+        household_of, mates = _households(conn, aided)
+        everyone = sorted(set(aided) | {m for ms in mates.values() for m in ms})
+        spans = _file_spans(conn, everyone)
+
+        def tiers_on(member_id: str, on: date) -> tuple[str, ...]:
+            # The household's files open on the grant's date, whoever of it holds them.
+            hid = household_of.get(member_id)
+            people_in = mates.get(hid, {member_id}) if hid else {member_id}
+            return tuple(
+                sorted(
+                    {
+                        tier
+                        for m in people_in
+                        for tier, entered, left in spans.get(m, ())
+                        if entered <= on < left
+                    }
+                )
+            )
+
         proposals = []
         graces: dict[date, int] = {}
         for i in todo:
@@ -513,19 +605,30 @@ def propose_grants(
                     req.event_key,
                     _good(status, record_json, req.on, int(grace_value)),
                     req.member_id in on_file,
+                    tiers_on(req.member_id, req.on)
+                    if benefit.kind is BenefitKind.LIVING_AID
+                    else (),
                 )
             )
         verdicts: list[Verdict] = []
         if proposals:
-            member_codes: dict[str, int] = {}
+            member_codes: dict[str, int] = {p.member_id: i for i, p in enumerate(proposals)}
+            member_codes = {m: i for i, m in enumerate(member_codes)}
+            for member_id in everyone:
+                member_codes.setdefault(member_id, len(member_codes))
+            household_key = {hid: i for i, hid in enumerate(sorted(mates))}
+            household_codes = {
+                member_codes[m]: household_key[hid] for hid, ms in mates.items() for m in ms
+            }
             event_codes: dict[str, int] = {}
-            batch = _batch_arrays(proposals, member_codes, event_codes)
+            batch = _batch_arrays(proposals, member_codes, event_codes, household_codes)
             ledger = _ledger_arrays(
                 conn,
                 {p.on.year for p in proposals},
                 {k: b.kind.value for k, b in benefits.items()},
                 member_codes,
                 event_codes,
+                household_codes,
             )
             verdicts, _ = check_batch(proposals, ledger, batch, rules)
         new_rows: list[dict[str, Any]] = []
@@ -910,8 +1013,10 @@ def replay_grant(store: Store, grant_id: str, rules: Parameters | None = None) -
         inputs["event_key"],
         bool(inputs["good_standing"]),
         bool(inputs.get("on_file", False)),
+        tuple(inputs.get("household_tiers", ())),
     )
-    used = {k: np.array([int(inputs["used"][k])]) for k in CONSTRAINTS}
+    # Decisions recorded before a constraint existed used nothing of it.
+    used = {k: np.array([int(inputs["used"].get(k, 0))]) for k in CONSTRAINTS}
     (now,) = evaluate(rules, [proposal], used)
     then = {p["name"]: p for p in decision["parameters"]}
     current = {r.name: r for r in now.parameters}
