@@ -98,9 +98,7 @@ def test_a_couple_shares_one_cap_naming_rule_source_cap_used_and_remaining(
 
 
 def test_the_warning_comes_at_80_percent_of_the_household_cap(households: Store) -> None:
-    out = propose_grants(
-        households, [ask("A1", "5000.00"), ask("A2", "6300.00")], proposer="clerk"
-    )
+    out = propose_grants(households, [ask("A1", "5000.00"), ask("A2", "6300.00")], proposer="clerk")
     assert out[0].verdict is not None and not out[0].verdict.warnings
     (warning,) = out[1].verdict.warnings  # type: ignore[union-attr]
     assert warning.rule == HOUSEHOLD_CAP_RULE and "80%" in warning.message_en

@@ -489,6 +489,7 @@ def evaluate(
 def _household_cap(
     p: Proposal,
     values: Mapping[str, ResolvedValue | None],
+    *,
     before: int,
     warn_share: Decimal,
     refusals: list[Finding],
@@ -629,7 +630,15 @@ def _judge(
         )
     warn_share = Decimal(str(values["warn"].value)) if values["warn"] else Decimal("0.8")
     if benefit.kind is BenefitKind.LIVING_AID:
-        _household_cap(p, values, used["household_yearly"], warn_share, refusals, warnings, read)
+        _household_cap(
+            p,
+            values,
+            before=used["household_yearly"],
+            warn_share=warn_share,
+            refusals=refusals,
+            warnings=warnings,
+            read=read,
+        )
     for name in CONSTRAINTS:
         cap_value = values.get(name)
         if cap_value is None:

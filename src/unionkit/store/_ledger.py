@@ -52,6 +52,7 @@ __all__ = [
     "GrantOutcome",
     "GrantRequest",
     "Replay",
+    "YearReplay",
     "approvals",
     "approve_grant",
     "close_year",
@@ -61,6 +62,7 @@ __all__ = [
     "list_grants",
     "propose_grants",
     "replay_grant",
+    "replay_year",
     "reverse_grant",
     "spent",
 ]
@@ -232,6 +234,7 @@ def _ledger_arrays(
     categories: Mapping[str, str],
     member_codes: dict[str, int],
     event_codes: dict[str, int],
+    *,
     household_codes: Mapping[int, int],
 ) -> dict[str, np.ndarray]:
     # The driver's own rows, not SQLAlchemy's typed ones: converting 200,000 dates cost
@@ -412,7 +415,9 @@ def _on_file(conn: Connection, ids: Sequence[str]) -> set[str]:
     )
 
 
-def _households(conn: Connection, ids: Sequence[str]) -> tuple[dict[str, str], dict[str, set[str]]]:
+def _households(
+    conn: Connection, ids: Sequence[str]
+) -> tuple[dict[str, str], dict[str, set[str]]]:
     """Each of *ids*' current household, and every current member of those households."""
     household_of: dict[str, str] = {}
     if not ids:
@@ -560,9 +565,8 @@ def propose_grants(
         )
         # Living aid is capped per household: read the households of those it is for,
         # their other members (whose grants count too) and the household's open files.
-        aided = sorted(
-            {prepared[i][0].member_id for i in todo if prepared[i][1].kind is BenefitKind.LIVING_AID}
-        )
+        living = BenefitKind.LIVING_AID
+        aided = sorted({prepared[i][0].member_id for i in todo if prepared[i][1].kind is living})
         household_of, mates = _households(conn, aided)
         everyone = sorted(set(aided) | {m for ms in mates.values() for m in ms})
         spans = _file_spans(conn, everyone)
@@ -628,7 +632,7 @@ def propose_grants(
                 {k: b.kind.value for k, b in benefits.items()},
                 member_codes,
                 event_codes,
-                household_codes,
+                household_codes=household_codes,
             )
             verdicts, _ = check_batch(proposals, ledger, batch, rules)
         new_rows: list[dict[str, Any]] = []
@@ -998,26 +1002,153 @@ def replay_grant(store: Store, grant_id: str, rules: Parameters | None = None) -
         raise NotFound(
             f"grant {grant_id!r} with a decision record not found / 找不到该发放的决策记录"
         )
-    decision = json.loads(row.decision)
-    inputs = decision["inputs"]
     benefit = Benefit.model_validate_json(benefit_row.record) if benefit_row is not None else None
     if benefit is None:
         raise NotFound(f"benefit {row.benefit_id!r} is no longer defined / 该福利项目已删除")
-    proposal = Proposal(
-        inputs["member_id"],
-        benefit,
-        int(inputs["amount_fen"]),
-        date.fromisoformat(inputs["on"]),
-        GrantForm(inputs["form"]),
-        Relation(inputs["relation"]),
-        inputs["event_key"],
-        bool(inputs["good_standing"]),
-        bool(inputs.get("on_file", False)),
-        tuple(inputs.get("household_tiers", ())),
+    (replay,) = _replay([(row.grant_id, json.loads(row.decision), benefit)], rules)
+    return replay
+
+
+@frozen
+class YearReplay:
+    """
+    Every grant of a year recomputed under today's rules.
+
+    Args:
+        year: The year.
+        grants: Grant entries in the year (reversals are not decisions and not counted).
+        same: Grants today's rules decide the same way.
+        changed: The replays of the grants today's rules decide differently.
+        without_decision: Grants with no decision record (stored outside
+            :func:`propose_grants`), which cannot be replayed.
+        then_versions: The rule-set versions that decided the year's grants.
+        now_version: Today's rule-set version.
+    """
+
+    year: int
+    grants: int
+    same: int
+    changed: tuple[Replay, ...]
+    without_decision: tuple[str, ...]
+    then_versions: tuple[str, ...]
+    now_version: str
+
+    @property
+    def complete(self) -> bool:
+        """Whether every grant of the year had a decision record to replay."""
+        return not self.without_decision
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready values."""
+        return {
+            "year": self.year,
+            "grants": self.grants,
+            "same": self.same,
+            "changed": len(self.changed),
+            "without_decision": list(self.without_decision),
+            "then_versions": list(self.then_versions),
+            "now_version": self.now_version,
+            "changes": [r.as_dict() for r in self.changed],
+        }
+
+
+def replay_year(store: Store, year: int, rules: Parameters | None = None) -> YearReplay:
+    """
+    Replay every grant of *year* from its decision record, in one vectorised pass.
+
+    Args:
+        store: The store.
+        year: The year whose grant entries (by grant date) are replayed.
+        rules: Today's spending rules; :data:`~unionkit.benefits.spending.DEFAULT_SPENDING`
+            by default.
+
+    Returns:
+        How many agree, the replays that differ, and the grants that had no decision
+        record (each named by id).
+
+    Raises:
+        NotFound: A grant's benefit is no longer defined (named).
+
+    .. versionadded:: 0.2.0
+    """
+    rules = rules or DEFAULT_SPENDING
+    query = (
+        select(grants.c.grant_id, grants.c.benefit_id, grants.c.decision)
+        .where(
+            grants.c.entry_kind == EntryKind.GRANT.value,
+            grants.c.granted_on >= date(year, 1, 1),
+            grants.c.granted_on <= date(year, 12, 31),
+        )
+        .order_by(grants.c.granted_on, grants.c.grant_id)
     )
+    with store._read() as conn:
+        rows = conn.execute(query).all()
+        benefits = _benefits(conn)
+    missing = tuple(r.grant_id for r in rows if not r.decision)
+    items: list[tuple[str, dict[str, Any], Benefit]] = []
+    for r in rows:
+        if not r.decision:
+            continue
+        benefit = benefits.get(r.benefit_id)
+        if benefit is None:
+            raise NotFound(
+                f"grant {r.grant_id!r}: benefit {r.benefit_id!r} is no longer defined / "
+                f"该福利项目已删除"
+            )
+        items.append((r.grant_id, json.loads(r.decision), benefit))
+    replays = _replay(items, rules)
+    changed = tuple(r for r in replays if not r.agrees)
+    return YearReplay(
+        year,
+        len(rows),
+        len(replays) - len(changed),
+        changed,
+        missing,
+        tuple(sorted({r.then_version for r in replays})),
+        rules_version(rules),
+    )
+
+
+def _replay(
+    items: Sequence[tuple[str, dict[str, Any], Benefit]], rules: Parameters
+) -> list[Replay]:
+    """Judge frozen decisions ``(grant_id, decision, benefit)`` again, in one batch."""
+    proposals: list[Proposal] = []
+    for _, decision, benefit in items:
+        inputs = decision["inputs"]
+        proposals.append(
+            Proposal(
+                inputs["member_id"],
+                benefit,
+                int(inputs["amount_fen"]),
+                date.fromisoformat(inputs["on"]),
+                GrantForm(inputs["form"]),
+                Relation(inputs["relation"]),
+                inputs["event_key"],
+                bool(inputs["good_standing"]),
+                bool(inputs.get("on_file", False)),
+                tuple(inputs.get("household_tiers", ())),
+            )
+        )
     # Decisions recorded before a constraint existed used nothing of it.
-    used = {k: np.array([int(inputs["used"].get(k, 0))]) for k in CONSTRAINTS}
-    (now,) = evaluate(rules, [proposal], used)
+    used = {
+        k: np.fromiter(
+            (int(d["inputs"]["used"].get(k, 0)) for _, d, _ in items), np.int64, len(items)
+        )
+        for k in CONSTRAINTS
+    }
+    verdicts = evaluate(rules, proposals, used)
+    now_version = rules_version(rules)
+    return [
+        _compare(grant_id, decision, benefit, now, now_version)
+        for (grant_id, decision, benefit), now in zip(items, verdicts, strict=True)
+    ]
+
+
+def _compare(
+    grant_id: str, decision: dict[str, Any], benefit: Benefit, now: Verdict, now_version: str
+) -> Replay:
+    inputs = decision["inputs"]
     then = {p["name"]: p for p in decision["parameters"]}
     current = {r.name: r for r in now.parameters}
     changes: list[str] = []
@@ -1051,6 +1182,4 @@ def replay_grant(store: Store, grant_id: str, rules: Parameters | None = None) -
     agrees = (
         now.ok and now.approvals_needed == decision["approvals_needed"] and not category_changed
     )
-    return Replay(
-        grant_id, agrees, decision["rule_set"], rules_version(rules), tuple(changes), now.refusals
-    )
+    return Replay(grant_id, agrees, decision["rule_set"], now_version, tuple(changes), now.refusals)
