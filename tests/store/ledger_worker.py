@@ -1,9 +1,9 @@
 """
 A separate process proposing one grant (run as a script by the ledger race test, not collected).
 
-``<target> <schema> <benefit_id>``: open the store, print READY, wait for a line on stdin,
-propose 1,500 yuan of *benefit_id* to member M0, and print one JSON line saying whether
-it was stored.
+``<target> <schema> <benefit_id> [<member_id> <amount>]``: open the store, print READY,
+wait for a line on stdin, propose *amount* (1,500 yuan by default) of *benefit_id* to
+*member_id* (M0 by default), and print one JSON line saying whether it was stored.
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ def _slow_read(*args: Any, **kwargs: Any) -> Any:
 _ledger._ledger_arrays = _slow_read
 
 
-def main(target: str, schema: str, benefit_id: str) -> None:
+def main(
+    target: str, schema: str, benefit_id: str, member_id: str = "M0", amount: str = "1500.00"
+) -> None:
     """Wait for the go line, then propose."""
     store = open_store(target, schema=schema or None)
     print("READY", flush=True)
@@ -39,9 +41,9 @@ def main(target: str, schema: str, benefit_id: str) -> None:
         store,
         [
             GrantRequest(
-                member_id="M0",
+                member_id=member_id,
                 benefit_id=benefit_id,
-                amount="1500.00",
+                amount=amount,
                 on=date(2026, 9, 20),
                 reason="节日慰问",
             )
@@ -53,4 +55,4 @@ def main(target: str, schema: str, benefit_id: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:6])

@@ -17,6 +17,8 @@ from unionkit.rules.parameters import Parameter, Parameters, ParameterValue, Res
 __all__ = [
     "CONSTRAINTS",
     "DEFAULT_SPENDING",
+    "HOUSEHOLD_CAP_RULE",
+    "LIVING_AID_PARAMETERS",
     "Finding",
     "Proposal",
     "Verdict",
@@ -188,12 +190,43 @@ DEFAULT_SPENDING = Parameters(
 )
 """Provincial defaults with their sources; overlay a branch's own with ``Parameters.overlay``."""
 
+LIVING_AID_PARAMETERS = (
+    "hardship.minimum_living_standard",
+    "hardship.deep_aid_multiple",
+    "hardship.relative_aid_multiple",
+)
+"""The standard library's parameters (``tiers.yaml``) the household living-aid cap reads.
+
+The same names as the eligibility rules use, so a branch's parameter file that sets
+its city's minimum living standard moves both the tiers and the cap.
+"""
+
+HOUSEHOLD_CAP_RULE = "spending.household_yearly_cap.living_aid"
+"""The name a refusal or warning of the household living-aid cap carries."""
+
+
+def _living_aid_defaults() -> Parameters:
+    # Read from the standard library's tiers file, not copied: one place holds the figures.
+    from importlib import resources
+
+    from unionkit.rulefiles.yamlfile import read_yaml
+
+    doc = read_yaml(resources.files("unionkit.rulefiles.library").joinpath("tiers.yaml"))
+    data = doc.data
+    assert isinstance(data, dict)
+    wanted = {k: v for k, v in data["parameters"].items() if k in LIVING_AID_PARAMETERS}
+    return Parameters.from_mapping(wanted, source="unionkit", origin=doc.name)
+
+
+DEFAULT_SPENDING = DEFAULT_SPENDING.overlay(_living_aid_defaults())
+
 CONSTRAINTS = (
     "per_event",
     "yearly",
     "festival_total",
     "times_per_year",
     "times_per_event_per_year",
+    "household_yearly",
 )
 """What the ledger is summed by for each proposal (the frozen inputs of a decision)."""
 
@@ -204,12 +237,15 @@ _PARAM = {
     "times_per_year": "spending.times_per_year.{c}",
     "times_per_event_per_year": "spending.times_per_event_per_year.{c}",
 }
+# The household cap is not one parameter: it is the tier's multiple of the living standard.
+_DERIVED = frozenset({"household_yearly"})
 _LABEL = {
     "per_event": ("每次上限", "per-event cap"),
     "yearly": ("每年上限", "yearly cap"),
     "festival_total": ("节日慰问年度合计上限", "festival total per year"),
     "times_per_year": ("每年次数", "times per year"),
     "times_per_event_per_year": ("同一事件每年次数", "times per event per year"),
+    "household_yearly": ("家庭年度上限", "household yearly cap"),
 }
 _COUNTS = frozenset({"times_per_year", "times_per_event_per_year"})
 
@@ -234,6 +270,9 @@ class Proposal:
         event_key: The event it is for (an illness, a death ...), if any.
         good_standing: Whether the member is in good standing on *on*.
         on_file: Whether the member has a hardship file on record (for hardship aid).
+        household_tiers: The tiers of the open hardship files in the member's household
+            (the member alone when the roster names no household): they set the
+            household's yearly living-aid cap.
     """
 
     member_id: str
@@ -245,6 +284,7 @@ class Proposal:
     event_key: str | None
     good_standing: bool
     on_file: bool = False
+    household_tiers: tuple[str, ...] = ()
 
 
 @frozen
@@ -342,7 +382,8 @@ def priors(
 
     Args:
         ledger: Arrays ``member`` (int codes), ``category`` (int codes), ``year``,
-            ``event`` (int codes, -1 for none), ``fen`` (signed: reversals negative) and
+            ``event`` (int codes, -1 for none), ``household`` (int codes: a member
+            without a household is a household of one), ``fen`` (signed: reversals negative) and
             ``count`` (+1 a grant, -1 a reversal), one element per ledger entry.
         batch: The same arrays for the proposals, in order (``count`` all 1); also
             ``festival`` (bool) for both.
@@ -364,6 +405,7 @@ def priors(
         "times_per_event_per_year": lambda a: (
             ((a["member"] * 64 + a["category"]) * 4096 + a["year"]) * nevent + a["event"] + 1
         ),
+        "household_yearly": lambda a: (a["household"] * 64 + a["category"]) * 4096 + a["year"],
     }
     for name in CONSTRAINTS:
         lk = keys[name](ledger).astype(np.int64)
@@ -388,6 +430,10 @@ def priors(
             used = np.where(batch["festival"], used, 0)
         out[name] = np.rint(used).astype(np.int64)
     return out
+
+
+_TIERS = ("deep", "relative", "accident")
+"""Hardship-file tiers; a tier's living-aid multiple is ``hardship.<tier>_aid_multiple``."""
 
 
 def _yuan(fen: int) -> str:
@@ -419,7 +465,10 @@ def evaluate(
         key = (category, p.on)
         values = cache.get(key)
         if values is None:
-            names = {c: _PARAM[c].format(c=category) for c in CONSTRAINTS}
+            names = {c: _PARAM[c].format(c=category) for c in CONSTRAINTS if c not in _DERIVED}
+            if p.benefit.kind is BenefitKind.LIVING_AID:
+                names["standard"] = "hardship.minimum_living_standard"
+                names.update({f"mult.{t}": f"hardship.{t}_aid_multiple" for t in _TIERS})
             names.update(
                 {
                     "forms": f"spending.forms.{category}",
@@ -437,12 +486,83 @@ def evaluate(
     return out
 
 
+def _household_cap(
+    p: Proposal,
+    values: Mapping[str, ResolvedValue | None],
+    *,
+    before: int,
+    warn_share: Decimal,
+    refusals: list[Finding],
+    warnings: list[Finding],
+    read: list[ResolvedValue],
+) -> None:
+    """The yearly living-aid cap of the member's household: the best tier's multiple."""
+    standard = values.get("standard")
+    best: ResolvedValue | None = None
+    for tier in p.household_tiers:
+        multiple = values.get(f"mult.{tier}")
+        if multiple is not None and (best is None or Decimal(multiple.value) > Decimal(best.value)):
+            best = multiple
+    if standard is None or best is None:
+        refusals.append(
+            Finding(
+                HOUSEHOLD_CAP_RULE,
+                standard.source if standard is not None else "hardship.minimum_living_standard",
+                standard.effective if standard is not None else None,
+                "生活救助按户计算，须家中有深度或相对困难职工档案（或未设定低保标准），"
+                "该会员家庭没有",
+                "yearly living aid is per household and needs an open deep or relative "
+                "hardship file in the household (and a minimum living standard in force); "
+                "this member's household has none",
+                cap="0.00",
+                used=_yuan(before),
+                remaining="0.00",
+            )
+        )
+        return
+    read.append(best)
+    cap = int(Decimal(best.value) * Decimal(standard.value) * 100)
+    after = before + p.amount_fen
+    source = f"{best.source}；{standard.source}"
+    effective = max(best.effective, standard.effective)
+    figures = {"cap": _yuan(cap), "used": _yuan(before), "remaining": _yuan(max(cap - before, 0))}
+    basis_zh = f"低保标准 {standard.value} 元的 {best.value} 倍"
+    basis_en = f"{best.value} times the minimum living standard of {standard.value} yuan"
+    if after > cap:
+        refusals.append(
+            Finding(
+                HOUSEHOLD_CAP_RULE,
+                source,
+                effective,
+                f"超过家庭年度生活救助上限（按户，{basis_zh}）：上限 {figures['cap']}，"
+                f"全家本年已用 {figures['used']}，剩余 {figures['remaining']}（依据：{source}）",
+                f"exceeds the household's yearly living aid cap (per household, {basis_en}): "
+                f"cap {figures['cap']}, used by the household this year {figures['used']}, "
+                f"remaining {figures['remaining']} (source: {source})",
+                **figures,
+            )
+        )
+    elif cap and Decimal(after) >= warn_share * cap:
+        warnings.append(
+            Finding(
+                HOUSEHOLD_CAP_RULE,
+                source,
+                effective,
+                f"已达家庭年度生活救助上限的 {after * 100 // cap}%：上限 {figures['cap']}，"
+                f"全家含本次已用 {_yuan(after)}",
+                f"reaches {after * 100 // cap}% of the household's yearly living aid cap: "
+                f"cap {figures['cap']}, used by the household with this grant {_yuan(after)}",
+                **figures,
+            )
+        )
+
+
 def _judge(
     p: Proposal, values: Mapping[str, ResolvedValue | None], used: Mapping[str, int]
 ) -> Verdict:
     refusals: list[Finding] = []
     warnings: list[Finding] = []
-    read = [v for v in values.values() if v is not None]
+    read = [v for k, v in values.items() if v is not None and not k.startswith("mult.")]
     forms = values["forms"] or values["forms_default"]
     benefit = p.benefit
     if forms is not None:
@@ -509,8 +629,18 @@ def _judge(
             )
         )
     warn_share = Decimal(str(values["warn"].value)) if values["warn"] else Decimal("0.8")
+    if benefit.kind is BenefitKind.LIVING_AID:
+        _household_cap(
+            p,
+            values,
+            before=used["household_yearly"],
+            warn_share=warn_share,
+            refusals=refusals,
+            warnings=warnings,
+            read=read,
+        )
     for name in CONSTRAINTS:
-        cap_value = values[name]
+        cap_value = values.get(name)
         if cap_value is None:
             continue
         if name == "festival_total" and benefit.kind is not BenefitKind.FESTIVAL_GOODS:

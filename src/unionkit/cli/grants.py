@@ -51,6 +51,17 @@ _TEXT = {
         "today's rules differ ({then} -> {now}):",
     ),
     "none": ("没有发放记录。", "No grants."),
+    "one_of": (
+        "请给出发放编号或 --year 之一",
+        "give either a grant id or --year, not both",
+    ),
+    "year": (
+        "{year} 年发放 {n} 笔：按现行规则结论相同 {same} 笔，不同 {changed} 笔，"
+        "无决策记录 {missing} 笔",
+        "{year}: {n} grants; today's rules agree on {same}, differ on {changed}; "
+        "{missing} without a decision record",
+    ),
+    "no_decision": ("没有决策记录，无法重算", "no decision record: cannot be replayed"),
     "bad_file": ("无法读取福利项目文件：{e}", "cannot read the benefits file: {e}"),
 }
 
@@ -239,15 +250,51 @@ def list_(
 
 @grants_app.command("replay")
 def replay(
-    grant_id: Annotated[str, typer.Argument(help="发放编号 / grant id.")],
+    grant_id: Annotated[
+        str | None, typer.Argument(help="发放编号 / grant id.", show_default=False)
+    ] = None,
+    *,
+    year: Annotated[
+        int | None,
+        typer.Option("--year", help="重算该年全部发放 / replay every grant of this year."),
+    ] = None,
     params: ParamsOption = None,
     db: DbOption = None,
     lang: LangOption = Lang.zh,
     as_json: JsonOption = False,
 ) -> None:
-    """按现行规则重算一笔发放的决策 / Recompute a grant's decision under today's rules."""
-    from unionkit.store import replay_grant
+    """按现行规则重算发放的决策 / Recompute grants' decisions under today's rules."""
+    from unionkit.store import replay_grant, replay_year
 
+    if (grant_id is None) == (year is None):
+        _fail(_t("one_of", lang), 2)
+    if year is not None:
+        with _store(db, lang) as store:
+            summary = replay_year(store, year, _rules(params))
+        if as_json:
+            typer.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+        else:
+            typer.echo(
+                _t(
+                    "year",
+                    lang,
+                    year=year,
+                    n=summary.grants,
+                    same=summary.same,
+                    changed=len(summary.changed),
+                    missing=len(summary.without_decision),
+                )
+            )
+            for r in summary.changed:
+                typer.echo(f"  {r.grant_id}")
+                for change in r.changes:
+                    typer.echo(f"    {change}")
+            for gid in summary.without_decision:
+                typer.echo(f"  {gid}: {_t('no_decision', lang)}")
+        if summary.changed or summary.without_decision:
+            raise typer.Exit(1)
+        return
+    assert grant_id is not None
     with _store(db, lang) as store:
         result = replay_grant(store, grant_id, _rules(params))
     if as_json:

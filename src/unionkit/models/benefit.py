@@ -31,6 +31,8 @@ class BenefitKind(LabelledEnum):
     CONDOLENCE = "condolence", "丧葬慰问", "bereavement condolence"
     ILLNESS_VISIT = "illness_visit", "患病慰问", "illness visit"
     HARDSHIP_AID = "hardship_aid", "困难帮扶", "hardship aid"
+    # Capped per household, not per member (a couple who are both members share one cap).
+    LIVING_AID = "living_aid", "生活救助", "yearly living aid"
     HOSPITALISATION_SUBSIDY = "hospitalisation_subsidy", "住院补助", "hospitalisation subsidy"
     MUTUAL_AID = "mutual_aid", "互助金", "mutual-aid grant"
     SCHOOL_AID = "school_aid", "金秋助学", "school aid"

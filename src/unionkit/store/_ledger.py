@@ -34,6 +34,7 @@ from unionkit.models.benefit import (
     Period,
     Relation,
 )
+from unionkit.models.group import GroupKind
 from unionkit.models.member import MemberStatus
 from unionkit.money import fen_to_yuan, parse_yuan
 from unionkit.rules.parameters import Parameters
@@ -44,13 +45,14 @@ from unionkit.store._money_schema import (
     grant_approvals,
     hardship_files,
 )
-from unionkit.store._schema import grants, members
+from unionkit.store._schema import grants, groups, members, memberships
 from unionkit.store._store import Store
 
 __all__ = [
     "GrantOutcome",
     "GrantRequest",
     "Replay",
+    "YearReplay",
     "approvals",
     "approve_grant",
     "close_year",
@@ -60,12 +62,14 @@ __all__ = [
     "list_grants",
     "propose_grants",
     "replay_grant",
+    "replay_year",
     "reverse_grant",
     "spent",
 ]
 
 _LEDGER_LOCK = 0x6C6564676572  # "ledger", for pg_advisory_xact_lock
 _FEW_MEMBERS = 500
+_SOLO = 1 << 24  # household codes of members in no household start here
 _CATEGORIES = {kind.value: i for i, kind in enumerate(BenefitKind)}
 
 
@@ -230,6 +234,8 @@ def _ledger_arrays(
     categories: Mapping[str, str],
     member_codes: dict[str, int],
     event_codes: dict[str, int],
+    *,
+    household_codes: Mapping[int, int],
 ) -> dict[str, np.ndarray]:
     # The driver's own rows, not SQLAlchemy's typed ones: converting 200,000 dates cost
     # seconds, and only the year is needed (ISO text on SQLite, a date on PostgreSQL).
@@ -261,8 +267,10 @@ def _ledger_arrays(
     by_benefit = {b: _CATEGORIES.get(c, other) for b, c in categories.items()}
     category = np.fromiter((by_benefit.get(b, other) for b in benefit_ids), np.int64, n)
     sign = np.where(np.array(kinds, dtype=object) == EntryKind.REVERSAL.value, -1, 1)
+    member = np.fromiter((member_codes[m] for m in ids), np.int64, n)
     return {
-        "member": np.fromiter((member_codes[m] for m in ids), np.int64, n),
+        "member": member,
+        "household": _household_array(member, household_codes),
         "category": category,
         "year": np.fromiter((int(str(d)[:4]) for d in days), np.int64, n),
         "event": np.fromiter(
@@ -280,17 +288,35 @@ def _day_params(conn: Connection, *days: date) -> tuple[Any, ...]:
     return days
 
 
+def _household_array(member: np.ndarray, household_codes: Mapping[int, int]) -> np.ndarray:
+    # A member in no household is a household of one: its own code, clear of the others.
+    if not household_codes:
+        solo: np.ndarray = member + _SOLO
+        return solo
+    lookup = np.arange(int(member.max(initial=0)) + 1, dtype=np.int64) + _SOLO
+    for m, h in household_codes.items():
+        if m < len(lookup):
+            lookup[m] = h
+    found: np.ndarray = lookup[member]
+    return found
+
+
 def _batch_arrays(
-    proposals: Sequence[Proposal], member_codes: dict[str, int], event_codes: dict[str, int]
+    proposals: Sequence[Proposal],
+    member_codes: dict[str, int],
+    event_codes: dict[str, int],
+    household_codes: Mapping[int, int],
 ) -> dict[str, np.ndarray]:
     n = len(proposals)
     category = np.fromiter((_CATEGORIES[p.benefit.kind.value] for p in proposals), np.int64, n)
+    member = np.fromiter(
+        (member_codes.setdefault(p.member_id, len(member_codes)) for p in proposals),
+        np.int64,
+        n,
+    )
     return {
-        "member": np.fromiter(
-            (member_codes.setdefault(p.member_id, len(member_codes)) for p in proposals),
-            np.int64,
-            n,
-        ),
+        "member": member,
+        "household": _household_array(member, household_codes),
         "category": category,
         "year": np.fromiter((p.on.year for p in proposals), np.int64, n),
         "event": np.fromiter(
@@ -355,6 +381,7 @@ def _decision(p: Proposal, v: Verdict, version: str, reason: str) -> str:
                 "event_key": p.event_key,
                 "good_standing": p.good_standing,
                 "on_file": p.on_file,
+                "household_tiers": list(p.household_tiers),
                 "used": {k: int(v.used[k]) for k in CONSTRAINTS},
             },
             "parameters": [
@@ -386,6 +413,52 @@ def _on_file(conn: Connection, ids: Sequence[str]) -> set[str]:
             )
         ).scalars()
     )
+
+
+def _households(
+    conn: Connection, ids: Sequence[str]
+) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """Each of *ids*' current household, and every current member of those households."""
+    household_of: dict[str, str] = {}
+    if not ids:
+        return household_of, {}
+    current = (memberships.c.until.is_(None), groups.c.kind == GroupKind.HOUSEHOLD.value)
+    joined = memberships.join(groups, groups.c.group_id == memberships.c.group_id)
+    for start in range(0, len(ids), 5000):
+        for r in conn.execute(
+            select(memberships.c.member_id, memberships.c.group_id)
+            .select_from(joined)
+            .where(memberships.c.member_id.in_(ids[start : start + 5000]), *current)
+        ):
+            household_of[r.member_id] = r.group_id
+    mates: dict[str, set[str]] = {}
+    wanted = sorted(set(household_of.values()))
+    for start in range(0, len(wanted), 5000):
+        for r in conn.execute(
+            select(memberships.c.member_id, memberships.c.group_id)
+            .select_from(joined)
+            .where(memberships.c.group_id.in_(wanted[start : start + 5000]), *current)
+        ):
+            mates.setdefault(r.group_id, set()).add(r.member_id)
+    return household_of, mates
+
+
+def _file_spans(conn: Connection, ids: Sequence[str]) -> dict[str, list[tuple[str, date, date]]]:
+    """Each member's hardship files as ``(tier, entered_on, left_on or date.max)``."""
+    found: dict[str, list[tuple[str, date, date]]] = {}
+    for start in range(0, len(ids), 5000):
+        for r in conn.execute(
+            select(
+                hardship_files.c.member_id,
+                hardship_files.c.tier,
+                hardship_files.c.entered_on,
+                hardship_files.c.left_on,
+            ).where(hardship_files.c.member_id.in_(ids[start : start + 5000]))
+        ):
+            found.setdefault(r.member_id, []).append(
+                (r.tier, r.entered_on, r.left_on or date.max)
+            )
+    return found
 
 
 def _lock(conn: Connection) -> None:
@@ -490,6 +563,29 @@ def propose_grants(
                 }
             ),
         )
+        # Living aid is capped per household: read the households of those it is for,
+        # their other members (whose grants count too) and the household's open files.
+        living = BenefitKind.LIVING_AID
+        aided = sorted({prepared[i][0].member_id for i in todo if prepared[i][1].kind is living})
+        household_of, mates = _households(conn, aided)
+        everyone = sorted(set(aided) | {m for ms in mates.values() for m in ms})
+        spans = _file_spans(conn, everyone)
+
+        def tiers_on(member_id: str, on: date) -> tuple[str, ...]:
+            # The household's files open on the grant's date, whoever of it holds them.
+            hid = household_of.get(member_id)
+            people_in = mates.get(hid, {member_id}) if hid else {member_id}
+            return tuple(
+                sorted(
+                    {
+                        tier
+                        for m in people_in
+                        for tier, entered, left in spans.get(m, ())
+                        if entered <= on < left
+                    }
+                )
+            )
+
         proposals = []
         graces: dict[date, int] = {}
         for i in todo:
@@ -513,19 +609,30 @@ def propose_grants(
                     req.event_key,
                     _good(status, record_json, req.on, int(grace_value)),
                     req.member_id in on_file,
+                    tiers_on(req.member_id, req.on)
+                    if benefit.kind is BenefitKind.LIVING_AID
+                    else (),
                 )
             )
         verdicts: list[Verdict] = []
         if proposals:
-            member_codes: dict[str, int] = {}
+            member_codes: dict[str, int] = {p.member_id: i for i, p in enumerate(proposals)}
+            member_codes = {m: i for i, m in enumerate(member_codes)}
+            for member_id in everyone:
+                member_codes.setdefault(member_id, len(member_codes))
+            household_key = {hid: i for i, hid in enumerate(sorted(mates))}
+            household_codes = {
+                member_codes[m]: household_key[hid] for hid, ms in mates.items() for m in ms
+            }
             event_codes: dict[str, int] = {}
-            batch = _batch_arrays(proposals, member_codes, event_codes)
+            batch = _batch_arrays(proposals, member_codes, event_codes, household_codes)
             ledger = _ledger_arrays(
                 conn,
                 {p.on.year for p in proposals},
                 {k: b.kind.value for k, b in benefits.items()},
                 member_codes,
                 event_codes,
+                household_codes=household_codes,
             )
             verdicts, _ = check_batch(proposals, ledger, batch, rules)
         new_rows: list[dict[str, Any]] = []
@@ -895,24 +1002,153 @@ def replay_grant(store: Store, grant_id: str, rules: Parameters | None = None) -
         raise NotFound(
             f"grant {grant_id!r} with a decision record not found / 找不到该发放的决策记录"
         )
-    decision = json.loads(row.decision)
-    inputs = decision["inputs"]
     benefit = Benefit.model_validate_json(benefit_row.record) if benefit_row is not None else None
     if benefit is None:
         raise NotFound(f"benefit {row.benefit_id!r} is no longer defined / 该福利项目已删除")
-    proposal = Proposal(
-        inputs["member_id"],
-        benefit,
-        int(inputs["amount_fen"]),
-        date.fromisoformat(inputs["on"]),
-        GrantForm(inputs["form"]),
-        Relation(inputs["relation"]),
-        inputs["event_key"],
-        bool(inputs["good_standing"]),
-        bool(inputs.get("on_file", False)),
+    (replay,) = _replay([(row.grant_id, json.loads(row.decision), benefit)], rules)
+    return replay
+
+
+@frozen
+class YearReplay:
+    """
+    Every grant of a year recomputed under today's rules.
+
+    Args:
+        year: The year.
+        grants: Grant entries in the year (reversals are not decisions and not counted).
+        same: Grants today's rules decide the same way.
+        changed: The replays of the grants today's rules decide differently.
+        without_decision: Grants with no decision record (stored outside
+            :func:`propose_grants`), which cannot be replayed.
+        then_versions: The rule-set versions that decided the year's grants.
+        now_version: Today's rule-set version.
+    """
+
+    year: int
+    grants: int
+    same: int
+    changed: tuple[Replay, ...]
+    without_decision: tuple[str, ...]
+    then_versions: tuple[str, ...]
+    now_version: str
+
+    @property
+    def complete(self) -> bool:
+        """Whether every grant of the year had a decision record to replay."""
+        return not self.without_decision
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready values."""
+        return {
+            "year": self.year,
+            "grants": self.grants,
+            "same": self.same,
+            "changed": len(self.changed),
+            "without_decision": list(self.without_decision),
+            "then_versions": list(self.then_versions),
+            "now_version": self.now_version,
+            "changes": [r.as_dict() for r in self.changed],
+        }
+
+
+def replay_year(store: Store, year: int, rules: Parameters | None = None) -> YearReplay:
+    """
+    Replay every grant of *year* from its decision record, in one vectorised pass.
+
+    Args:
+        store: The store.
+        year: The year whose grant entries (by grant date) are replayed.
+        rules: Today's spending rules; :data:`~unionkit.benefits.spending.DEFAULT_SPENDING`
+            by default.
+
+    Returns:
+        How many agree, the replays that differ, and the grants that had no decision
+        record (each named by id).
+
+    Raises:
+        NotFound: A grant's benefit is no longer defined (named).
+
+    .. versionadded:: 0.2.0
+    """
+    rules = rules or DEFAULT_SPENDING
+    query = (
+        select(grants.c.grant_id, grants.c.benefit_id, grants.c.decision)
+        .where(
+            grants.c.entry_kind == EntryKind.GRANT.value,
+            grants.c.granted_on >= date(year, 1, 1),
+            grants.c.granted_on <= date(year, 12, 31),
+        )
+        .order_by(grants.c.granted_on, grants.c.grant_id)
     )
-    used = {k: np.array([int(inputs["used"][k])]) for k in CONSTRAINTS}
-    (now,) = evaluate(rules, [proposal], used)
+    with store._read() as conn:
+        rows = conn.execute(query).all()
+        benefits = _benefits(conn)
+    missing = tuple(r.grant_id for r in rows if not r.decision)
+    items: list[tuple[str, dict[str, Any], Benefit]] = []
+    for r in rows:
+        if not r.decision:
+            continue
+        benefit = benefits.get(r.benefit_id)
+        if benefit is None:
+            raise NotFound(
+                f"grant {r.grant_id!r}: benefit {r.benefit_id!r} is no longer defined / "
+                f"该福利项目已删除"
+            )
+        items.append((r.grant_id, json.loads(r.decision), benefit))
+    replays = _replay(items, rules)
+    changed = tuple(r for r in replays if not r.agrees)
+    return YearReplay(
+        year,
+        len(rows),
+        len(replays) - len(changed),
+        changed,
+        missing,
+        tuple(sorted({r.then_version for r in replays})),
+        rules_version(rules),
+    )
+
+
+def _replay(
+    items: Sequence[tuple[str, dict[str, Any], Benefit]], rules: Parameters
+) -> list[Replay]:
+    """Judge frozen decisions ``(grant_id, decision, benefit)`` again, in one batch."""
+    proposals: list[Proposal] = []
+    for _, decision, benefit in items:
+        inputs = decision["inputs"]
+        proposals.append(
+            Proposal(
+                inputs["member_id"],
+                benefit,
+                int(inputs["amount_fen"]),
+                date.fromisoformat(inputs["on"]),
+                GrantForm(inputs["form"]),
+                Relation(inputs["relation"]),
+                inputs["event_key"],
+                bool(inputs["good_standing"]),
+                bool(inputs.get("on_file", False)),
+                tuple(inputs.get("household_tiers", ())),
+            )
+        )
+    # Decisions recorded before a constraint existed used nothing of it.
+    used = {
+        k: np.fromiter(
+            (int(d["inputs"]["used"].get(k, 0)) for _, d, _ in items), np.int64, len(items)
+        )
+        for k in CONSTRAINTS
+    }
+    verdicts = evaluate(rules, proposals, used)
+    now_version = rules_version(rules)
+    return [
+        _compare(grant_id, decision, benefit, now, now_version)
+        for (grant_id, decision, benefit), now in zip(items, verdicts, strict=True)
+    ]
+
+
+def _compare(
+    grant_id: str, decision: dict[str, Any], benefit: Benefit, now: Verdict, now_version: str
+) -> Replay:
+    inputs = decision["inputs"]
     then = {p["name"]: p for p in decision["parameters"]}
     current = {r.name: r for r in now.parameters}
     changes: list[str] = []
@@ -946,6 +1182,4 @@ def replay_grant(store: Store, grant_id: str, rules: Parameters | None = None) -
     agrees = (
         now.ok and now.approvals_needed == decision["approvals_needed"] and not category_changed
     )
-    return Replay(
-        grant_id, agrees, decision["rule_set"], rules_version(rules), tuple(changes), now.refusals
-    )
+    return Replay(grant_id, agrees, decision["rule_set"], now_version, tuple(changes), now.refusals)
