@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import date
@@ -10,6 +9,7 @@ from functools import cache
 from itertools import islice
 from typing import IO, Any, cast
 
+from unionkit._gc import paused_gc
 from unionkit.io._cells import Fail, cell_text, converters
 from unionkit.io._source import open_table
 from unionkit.io.columns import HeaderPlan, plan_headers
@@ -119,11 +119,7 @@ def read_roster(
         )
         for h in plan.unknown
     ]
-    # A roster makes millions of small acyclic objects; the cyclic collector would rescan
-    # all of them again and again (import time growing faster than the row count).
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         members, errors, rows_read, blank = _validate_rows(
             table.rows,
             header_row=table.header_row,
@@ -133,9 +129,6 @@ def read_roster(
             text_only=table.format == "csv",
             total_hint=table.total_hint,
         )
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     if blank:
         warnings.append(
             RosterWarning("blank_rows", f"跳过了 {blank} 个空行", f"skipped {blank} blank rows")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-import hmac
 import os
 import secrets
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,15 @@ from unionkit.errors import StoreError
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-__all__ = ["ENV_KEY", "ENV_KEY_FILE", "StoreKey", "default_key_file", "load_key", "new_key_text"]
+__all__ = [
+    "ENV_KEY",
+    "ENV_KEY_FILE",
+    "StoreKey",
+    "default_key_file",
+    "load_key",
+    "missing_key",
+    "new_key_text",
+]
 
 ENV_KEY = "UNIONKIT_KEY"
 """Environment variable holding the store key (44 characters of base64, 32 bytes)."""
@@ -27,11 +35,23 @@ ENV_KEY_FILE = "UNIONKIT_KEY_FILE"
 """Environment variable naming a file that holds the store key (mode 0600)."""
 
 _VERSION = "v1"
+_NONCE_BYTES = 12  # AES-GCM's standard nonce length
 
 
 def new_key_text() -> str:
     """A fresh random store key as text (urlsafe base64 of 32 bytes)."""
     return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
+
+
+def missing_key(doing: str) -> StoreError:
+    """The error for *doing* something that needs the store key when none is configured."""
+    error = StoreError(
+        f"{doing} needs the store key: set UNIONKIT_KEY or UNIONKIT_KEY_FILE (make a key with "
+        f"`unionkit store new-key`); ID and phone numbers are only stored encrypted / "
+        f"未配置数据库密钥，身份证号与手机号只加密保存"
+    )
+    error.reason = "no_key"
+    return error
 
 
 def _no_key(message: str) -> StoreError:
@@ -79,12 +99,38 @@ class StoreKey:
 
     def encrypt(self, value: str, *, column: str, member_id: str) -> str:
         """Encrypt *value*; the result names the key that can open it."""
-        nonce = secrets.token_bytes(12)
-        sealed = _cipher(self.master).encrypt(
-            nonce, value.encode("utf-8"), f"{column}|{member_id}".encode()
-        )
-        body = base64.b64encode(nonce + sealed).decode("ascii")
-        return f"{_VERSION}:{self.key_id}:{body}"
+        return self.encrypt_many([value], column=column, member_ids=[member_id])[0]
+
+    def encrypt_many(
+        self, values: Sequence[str], *, column: str, member_ids: Sequence[str]
+    ) -> list[str]:
+        """
+        Encrypt each of *values* (of *column*, for the member at the same index).
+
+        Each value gets its own random 96-bit nonce, drawn in one read of the operating
+        system's random source for the whole batch: a roster of 100,000 members encrypts
+        200,000 values, and one cipher object and one random read serve them all.
+
+        Args:
+            values: The plain values.
+            column: The column they are stored in (authenticated with each value).
+            member_ids: The member of each value (authenticated with it).
+
+        Returns:
+            One token per value, as :meth:`encrypt` returns it.
+        """
+        if len(values) != len(member_ids):
+            raise ValueError("encrypt_many needs one member id per value")
+        seal = _cipher(self.master).encrypt
+        nonces = os.urandom(_NONCE_BYTES * len(values))
+        prefix = f"{_VERSION}:{self.key_id}:"
+        b64 = base64.b64encode
+        out: list[str] = []
+        for i, (value, member_id) in enumerate(zip(values, member_ids, strict=True)):
+            nonce = nonces[i * _NONCE_BYTES : (i + 1) * _NONCE_BYTES]
+            sealed = seal(nonce, value.encode("utf-8"), f"{column}|{member_id}".encode())
+            out.append(prefix + b64(nonce + sealed).decode("ascii"))
+        return out
 
     def decrypt(self, token: str, *, column: str, member_id: str) -> str:
         """
@@ -104,7 +150,7 @@ class StoreKey:
         raw = base64.b64decode(body)
         try:
             plain = _cipher(self.master).decrypt(
-                raw[:12], raw[12:], f"{column}|{member_id}".encode()
+                raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], f"{column}|{member_id}".encode()
             )
         except InvalidTag:
             raise StoreError(
@@ -115,7 +161,37 @@ class StoreKey:
 
     def digest(self, value: str) -> str:
         """The keyed hash of *value* for matching and joins (64 hex digits)."""
-        return hmac.new(self._derive(b"hmac v1"), value.encode("utf-8"), hashlib.sha256).hexdigest()
+        return self.digest_many([value])[0]
+
+    def digest_many(self, values: Iterable[str]) -> list[str]:
+        """
+        The keyed hash of each of *values*, as :meth:`digest` gives it.
+
+        HMAC-SHA256 (RFC 2104) with the inner and outer hashes keyed once and copied per
+        value: keying costs as much as hashing a short number, and the :mod:`hmac`
+        module's per-object wrapper as much again. The result equals ``hmac.new``'s.
+        """
+        inner, outer = _hmac_pads(self._derive(b"hmac v1"))
+        out: list[str] = []
+        for value in values:
+            mac = inner.copy()
+            mac.update(value.encode("utf-8"))
+            final = outer.copy()
+            final.update(mac.digest())
+            out.append(final.hexdigest())
+        return out
+
+
+@functools.lru_cache(maxsize=16)
+def _hmac_pads(key: bytes) -> tuple[hashlib._Hash, hashlib._Hash]:
+    # The two keyed SHA-256 states of HMAC (a 32-byte key fits SHA-256's 64-byte block).
+    if len(key) > 64:
+        raise ValueError("an HMAC-SHA256 key longer than a block must be hashed first")
+    block = key.ljust(64, b"\0")
+    return (
+        hashlib.sha256(bytes(b ^ 0x36 for b in block)),
+        hashlib.sha256(bytes(b ^ 0x5C for b in block)),
+    )
 
 
 @functools.lru_cache(maxsize=16)

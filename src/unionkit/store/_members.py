@@ -5,19 +5,21 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 from attrs import frozen
-from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy import Connection, Date, DateTime, Table, insert, select, update
 
+from unionkit._gc import paused_gc
 from unionkit.errors import InvalidMemberData
 from unionkit.models.group import GroupKind, MembershipRole
 from unionkit.models.ids import PersonalNumber, mask_name
 from unionkit.models.member import HouseholdRole, Member, MemberStatus
-from unionkit.store._crypto import StoreKey
+from unionkit.store._member_rows import member_digests, member_rows
 from unionkit.store._money_schema import member_changes, member_imports, member_sync
 from unionkit.store._schema import groups, members, memberships
-from unionkit.store._store import _PERSONAL, Store, _member_row
+from unionkit.store._store import _PERSONAL, Store
 
 __all__ = [
     "LEFT_SHARE_LIMIT",
@@ -133,20 +135,6 @@ def _full(member: Member) -> dict[str, Any]:
     return member.model_dump(mode="json", context={"reveal_pii": True})
 
 
-def _digest(member: Member, key: StoreKey | None) -> str:
-    # Over the revealed values, not the stored row (an encrypted column differs each
-    # write); plain str() of each field, as a JSON dump per member cost seconds a roster.
-    # Keyed (HMAC) when the store has a key: a plain hash of a record holding an ID number
-    # could be matched by trying every plausible number.
-    parts = [
-        v.reveal() if isinstance(v, PersonalNumber) else str(v) for v in member.__dict__.values()
-    ]
-    text = "\x1f".join(parts)
-    if key is not None:
-        return key.digest(text)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def _bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """Insert many rows through the driver's own ``executemany``, in *conn*'s transaction.
 
@@ -163,17 +151,22 @@ def _bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]])
         f"({', '.join(preparer.quote(n) for n in names)}) "
         f"VALUES ({', '.join([marker] * len(names))})"
     )
-    sqlite = conn.dialect.name == "sqlite"
-
-    def plain(value: Any) -> Any:
-        # SQLAlchemy keeps dates as ISO text on SQLite; write them the same way.
-        return value.isoformat() if sqlite and isinstance(value, date) else value
-
+    columns = [list(map(itemgetter(n), rows)) for n in names]
+    if conn.dialect.name == "sqlite":
+        # SQLAlchemy keeps dates as ISO text on SQLite; write them the same way. Only
+        # date columns are looked at: the others hold no dates, and rows are many.
+        for i, name in enumerate(names):
+            if isinstance(table.c[name].type, Date | DateTime):
+                columns[i] = list(map(_iso_date, columns[i]))
     cursor = conn.connection.cursor()
     try:
-        cursor.executemany(sql, [tuple(plain(r[n]) for n in names) for r in rows])
+        cursor.executemany(sql, list(zip(*columns, strict=True)))
     finally:
         cursor.close()
+
+
+def _iso_date(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _shown(member: Member, field: str) -> tuple[str | None, bool]:
@@ -219,23 +212,46 @@ def _wanted_groups(
     found: dict[str, _GroupSpec] = {}
     links: set[tuple[str, str, str]] = set()
     plain = MembershipRole.MEMBER.value
+    role_of: dict[HouseholdRole | None, str] = {
+        r: _ROLE.get(r, MembershipRole.MEMBER).value for r in HouseholdRole
+    }
+    role_of[None] = plain
+    # Group ids by name: a roster names a few hundred departments for 100,000 people.
+    ids: dict[tuple[GroupKind, str], str] = {}
+
+    def group_id(kind: GroupKind, key: str) -> str:
+        gid = ids.get((kind, key))
+        if gid is None:
+            gid = ids[kind, key] = _group_id(kind, key)
+        return gid
+
+    # Enum members fetched once: each class attribute lookup runs Python code.
+    left, branch, union_group, household = (
+        MemberStatus.LEFT,
+        GroupKind.BRANCH,
+        GroupKind.UNION_GROUP,
+        GroupKind.HOUSEHOLD,
+    )
     for m in people:
-        if m.status is MemberStatus.LEFT:
+        if m.status is left:
             continue
+        member_id = m.member_id
         branch_id = None
         if m.department:
-            branch_id = _group_id(GroupKind.BRANCH, m.department)
-            found.setdefault(branch_id, (GroupKind.BRANCH, m.department, None))
-            links.add((m.member_id, branch_id, plain))
+            branch_id = group_id(branch, m.department)
+            if branch_id not in found:
+                found[branch_id] = (branch, m.department, None)
+            links.add((member_id, branch_id, plain))
         if m.union_group_id:
-            gid = _group_id(GroupKind.UNION_GROUP, m.union_group_id)
-            found.setdefault(gid, (GroupKind.UNION_GROUP, m.union_group_id, branch_id))
-            links.add((m.member_id, gid, plain))
+            gid = group_id(union_group, m.union_group_id)
+            if gid not in found:
+                found[gid] = (union_group, m.union_group_id, branch_id)
+            links.add((member_id, gid, plain))
         if m.household_id:
-            hid = _group_id(GroupKind.HOUSEHOLD, m.household_id)
-            found.setdefault(hid, (GroupKind.HOUSEHOLD, m.household_id, None))
-            role = _ROLE.get(m.household_role) if m.household_role else None
-            links.add((m.member_id, hid, (role or MembershipRole.MEMBER).value))
+            hid = group_id(household, m.household_id)
+            if hid not in found:
+                found[hid] = (household, m.household_id, None)
+            links.add((member_id, hid, role_of[m.household_role]))
     return found, links
 
 
@@ -309,6 +325,28 @@ def import_members(
 
     .. versionadded:: 0.2.0
     """
+    with paused_gc():
+        return _import_members(
+            store,
+            people,
+            on=on,
+            source=source,
+            partial=partial,
+            confirm_left=confirm_left,
+            dry_run=dry_run,
+        )
+
+
+def _import_members(
+    store: Store,
+    people: Sequence[Member],
+    *,
+    on: date,
+    source: str,
+    partial: bool,
+    confirm_left: bool,
+    dry_run: bool,
+) -> MemberImport:
     by_id: dict[str, Member] = {}
     for m in people:
         if m.member_id in by_id:
@@ -316,7 +354,7 @@ def import_members(
                 m.member_id, ["member_id: repeated in the roster / 名册中人员编号重复"]
             )
         by_id[m.member_id] = m
-    digests = {mid: _digest(m, store._key) for mid, m in by_id.items()}
+    digests = dict(zip(by_id, member_digests(list(by_id.values()), store._key), strict=True))
     with store._write() as conn:
         table = conn.dialect.identifier_preparer.format_table(members)
         stored: dict[str, str] = {
@@ -398,9 +436,9 @@ def import_members(
                 )
             ).inserted_primary_key[0]
         )
-        _bulk_insert(conn, members, [_member_row(by_id[mid], store._key) for mid in added])
-        for m in [*(m for m, _ in updated), *left_members]:
-            row = _member_row(m, store._key)
+        _bulk_insert(conn, members, member_rows([by_id[mid] for mid in added], store._key))
+        rewritten = [*(m for m, _ in updated), *left_members]
+        for m, row in zip(rewritten, member_rows(rewritten, store._key), strict=True):
             conn.execute(
                 update(members)
                 .where(members.c.member_id == m.member_id)
@@ -411,7 +449,13 @@ def import_members(
                 insert(member_changes), [{"import_id": import_id, **c.as_dict()} for c in changes]
             )
         fresh = {mid: digests[mid] for mid in [*added, *(m.member_id for m, _ in updated)]}
-        fresh.update({m.member_id: _digest(m, store._key) for m in left_members})
+        fresh.update(
+            zip(
+                [m.member_id for m in left_members],
+                member_digests(left_members, store._key),
+                strict=True,
+            )
+        )
         stale = [mid for mid in fresh if mid in known_digest]
         if stale:
             conn.execute(member_sync.delete().where(member_sync.c.member_id.in_(stale)))

@@ -51,7 +51,9 @@ from unionkit.models.ids import scrub
 from unionkit.models.member import Member
 from unionkit.money import fen_to_yuan, yuan_to_fen
 from unionkit.store._crypto import StoreKey, load_key
+from unionkit.store._crypto import missing_key as _missing_key
 from unionkit.store._errors import database_errors, store_error
+from unionkit.store._member_rows import member_rows
 from unionkit.store._schema import (
     demand_events,
     demands,
@@ -73,7 +75,6 @@ ANONYMOUS_NAME = "匿名"
 
 # Erasing a member removes every field its model declares personal (models.base.Privacy).
 _PERSONAL = fields_by_privacy(Member)
-_IDENTIFIERS = frozenset({"member_id", "name", "national_id", "phone"})
 _MIGRATION_LOCK = 0x756E696F6E6B6974 & 0x7FFFFFFFFFFFFFFF  # "unionkit", for pg_advisory_xact_lock
 _TABLES = (members, groups, memberships, demands, demand_events, grants)
 
@@ -387,7 +388,7 @@ class Store:
             InvalidMemberData: A member id is already stored (names the id); nothing
                 of the batch is stored.
         """
-        rows = [_member_row(m, self._key) for m in people]
+        rows = member_rows(list(people), self._key)
         if not rows:
             return 0
         with self._write() as conn:
@@ -1230,16 +1231,6 @@ def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day)
 
 
-def _missing_key(doing: str) -> StoreError:
-    error = StoreError(
-        f"{doing} needs the store key: set UNIONKIT_KEY or UNIONKIT_KEY_FILE (make a key with "
-        f"`unionkit store new-key`); ID and phone numbers are only stored encrypted / "
-        f"未配置数据库密钥，身份证号与手机号只加密保存"
-    )
-    error.reason = "no_key"
-    return error
-
-
 def _forget_welfare_orders(conn: Connection, member_id: str, new_id: str) -> None:
     """
     Move a member's orders and the history rows they acted in to their anonymous id.
@@ -1259,33 +1250,7 @@ def _forget_welfare_orders(conn: Connection, member_id: str, new_id: str) -> Non
 
 
 def _member_row(member: Member, key: StoreKey | None) -> dict[str, Any]:
-    record = member.model_dump(mode="json", exclude=set(_IDENTIFIERS))
-    numbers: dict[str, Any] = {}
-    for column in ("national_id", "phone"):
-        number = getattr(member, column)
-        if number is None:
-            numbers.update({column: None, f"{column}_enc": None, f"{column}_hash": None})
-            continue
-        if key is None:
-            raise _missing_key(f"storing member {member.member_id!r}'s {column}")
-        clear = number.reveal()
-        numbers.update(
-            {
-                column: number.masked,
-                f"{column}_enc": key.encrypt(clear, column=column, member_id=member.member_id),
-                f"{column}_hash": key.digest(clear),
-            }
-        )
-    return {
-        "member_id": member.member_id,
-        "name": member.name,
-        **numbers,
-        "department": member.department,
-        "status": member.status.value,
-        "record": json.dumps(record, ensure_ascii=False),
-        "anonymised": False,
-        "deleted": False,
-    }
+    return member_rows([member], key)[0]
 
 
 def _demand_row(demand: Demand) -> dict[str, Any]:

@@ -1,0 +1,134 @@
+"""Members as ``members`` table rows and change digests, a whole roster at a time."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from enum import Enum
+from functools import cache
+from operator import itemgetter
+from typing import Any, cast
+
+from pydantic import TypeAdapter
+
+from unionkit.models.ids import MobileNumber, PersonalNumber, ResidentId
+from unionkit.models.member import Member, MemberStatus
+from unionkit.store._crypto import StoreKey, missing_key
+
+__all__ = ["IDENTIFIERS", "NUMBER_COLUMNS", "member_digests", "member_rows"]
+
+IDENTIFIERS = frozenset({"member_id", "name", "national_id", "phone"})
+"""Fields kept in their own columns, never in the JSON record."""
+
+NUMBER_COLUMNS = ("national_id", "phone")
+"""Personal numbers: stored masked, encrypted, and as a keyed hash to match on."""
+
+_NUMBER_TYPES = frozenset({ResidentId, MobileNumber})
+
+# One encoder for every record: json.dumps(..., ensure_ascii=False) builds a new one per call.
+# The record is written as json.dumps writes it (", " and ": "): a query matches on that text.
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
+@cache
+def _members_adapter() -> TypeAdapter[list[Member]]:
+    return TypeAdapter(list[Member])
+
+
+def member_rows(people: Sequence[Member], key: StoreKey | None) -> list[dict[str, Any]]:
+    """
+    Return the ``members`` table row of each member, in order.
+
+    The non-identifying fields go to a JSON record (one serialiser call for the whole
+    batch); ID and phone numbers are stored masked, encrypted (a random nonce each)
+    and as a keyed hash.
+
+    Args:
+        people: The members.
+        key: The store key; needed when any member has an ID or phone number.
+
+    Returns:
+        One dict per member, keyed by column name.
+
+    Raises:
+        StoreError: A member has an ID or phone number and the store has no key (the
+            message names the member id, not the number).
+    """
+    records = _members_adapter().dump_python(
+        list(people), mode="json", exclude={"__all__": set(IDENTIFIERS)}
+    )
+    statuses = {s: s.value for s in MemberStatus}
+    rows: list[dict[str, Any]] = [
+        {
+            "member_id": m.member_id,
+            "name": m.name,
+            "department": m.department,
+            "status": statuses[m.status],
+            "record": _encode(record),
+            "anonymised": False,
+            "deleted": False,
+        }
+        for m, record in zip(people, records, strict=True)
+    ]
+    for column in NUMBER_COLUMNS:
+        numbers = [getattr(m, column) for m in people]
+        given = [i for i, number in enumerate(numbers) if number is not None]
+        for row in rows:
+            row.update({column: None, f"{column}_enc": None, f"{column}_hash": None})
+        if not given:
+            continue
+        if key is None:
+            raise missing_key(f"storing member {people[given[0]].member_id!r}'s {column}")
+        clear = [numbers[i].reveal() for i in given]
+        sealed = key.encrypt_many(
+            clear, column=column, member_ids=[people[i].member_id for i in given]
+        )
+        hashed = key.digest_many(clear)
+        for i, enc, digest in zip(given, sealed, hashed, strict=True):
+            row = rows[i]
+            row[column] = numbers[i].masked
+            row[f"{column}_enc"] = enc
+            row[f"{column}_hash"] = digest
+    return rows
+
+
+def member_digests(people: Sequence[Member], key: StoreKey | None) -> list[str]:
+    """
+    Return a digest of each member's fields, to tell an unchanged member on re-import.
+
+    Computed over the revealed values, not the stored row (an encrypted column differs on
+    each write): the plain text of each field, joined. Keyed (HMAC) when the store has a
+    key, since a plain hash of a record holding an ID number could be matched by trying
+    every plausible number.
+
+    Args:
+        people: The members.
+        key: The store key, or ``None`` for a store without one.
+    """
+    if not people:
+        return []
+    fields = tuple(Member.model_fields)
+    # Field by field rather than member by member: most columns turn into text in C.
+    columns = zip(*map(itemgetter(*fields), map(vars, people)), strict=True)
+    texts = map("\x1f".join, zip(*map(_texts, columns), strict=True))
+    if key is not None:
+        return key.digest_many(texts)
+    return [hashlib.sha256(text.encode("utf-8")).hexdigest() for text in texts]
+
+
+def _texts(column: tuple[object, ...]) -> list[str]:
+    # The plain text of each value (str(), but the whole number where it is personal).
+    kinds = set(map(type, column))
+    if kinds & _NUMBER_TYPES:
+        return [_revealed(v) for v in column]
+    if any(issubclass(k, Enum) for k in kinds):
+        # An enum's str() runs Python code; its few members are worked out once.
+        shown = {v: str(v) for v in set(column)}
+        return list(map(shown.__getitem__, column))
+    return list(map(str, column))
+
+
+def _revealed(value: object) -> str:
+    # type(), not isinstance(): PersonalNumber is an ABC, and its check is slow per value.
+    return cast(PersonalNumber, value).reveal() if type(value) in _NUMBER_TYPES else str(value)
