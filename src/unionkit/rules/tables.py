@@ -244,7 +244,8 @@ def cell(written: object) -> Cell:
                 )
             low = None if lo in _OPEN else _bound(lo)
             high = None if hi in _OPEN else _bound(hi)
-            return Cell("range", (), low, left == "[", high, right == "]")
+            # an open end's bracket means nothing: "[10, ..)" is the same cell as ">= 10"
+            return Cell("range", (), low, low is None or left == "[", high, high is None or right == "]")
     return Cell("in", (_value(written),))
 
 
@@ -610,6 +611,7 @@ def _statuses(run: Context, e: DecisionTable) -> Array:
     for j, x in enumerate(e.inputs):
         cells = [r.cells[j] for r in e.rows]
         if all(c.kind == "any" for c in cells):
+            run.eval(x)  # read all the same: an explanation shows every input
             continue
         t = run.type_of(x)
         target = common_type([t, *(v.vtype for c in cells for v in c.lits())])
@@ -659,6 +661,8 @@ def evaluate_table(run: Context, e: DecisionTable) -> Val:
         values: Any = (status == _YES).sum(axis=1).astype(np.int64)
         chosen = np.full(n, -1, dtype=np.int64)
         missing = unknown
+        for o in e.outputs:
+            run.eval(o)  # unused by a count, but an explanation shows every output
     elif e.hit.startswith("collect_"):
         outs = [run.full(run.typed(o, target)) for o in e.outputs]
         yes = status == _YES
