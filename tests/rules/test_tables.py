@@ -442,3 +442,13 @@ def test_the_tier_table_gives_the_household_cap_the_old_expression_gave(
     new, before = frame["household_living_aid_cap"], frame["old_household_living_aid_cap"]
     assert list(np.ma.getdata(new)) == list(np.ma.getdata(before))
     assert list(np.ma.getmaskarray(new)) == list(np.ma.getmaskarray(before))
+
+
+def test_the_conclusion_of_a_table_rule_gives_the_deciding_row() -> None:
+    t = decision_table("first", ["x"], [(["< 10"], 1, "低档", "low"), (["-"], 2, "其他", "other")])
+    rs = _ruleset(t)
+    data = _data(x=[5])
+
+    explained = rs.explain(data, "r", as_of=AS_OF, member="m0")
+    assert "表为1：命中第1行（低档）" == explained.conclusion()
+    assert "Table is 1: matched row 1 (low)" == explained.conclusion(lang="en")
