@@ -126,4 +126,6 @@ def test_an_unknown_condition_exercises_neither_branch(pytester: pytest.Pytester
     missed = result.stdout.str().split("Not exercised")[1]
     assert "where #1 (score > 50): if true" in missed  # b's score is unknown, a's is 5
     assert "where #1 (score > 50): if false" not in missed
-    assert "row 3 (high)" in missed  # b: row 1 undecided, so unknown (0 by the rule's missing policy)
+    assert (
+        "row 3 (high)" in missed
+    )  # b: row 1 undecided, so unknown (0 by the rule's missing policy)

@@ -7,7 +7,6 @@ import pytest
 from unionkit.errors import RuleDefinitionError
 from unionkit.rulefiles import assemble, read_rule_files
 
-
 TABLE = """\
 fields:
   score: {type: int, label: {zh: 分数, en: score}}
@@ -35,7 +34,10 @@ def test_overlapping_rows_name_both_rows_their_lines_and_an_example() -> None:
         assemble([TABLE], base=read_rule_files(""))
 
     text = str(info.value)
-    assert "row 2 (middle) and row 3 (high) overlap under the unique hit policy, e.g. for score = 20" in text
+    assert (
+        "row 2 (middle) and row 3 (high) overlap under the unique hit policy, e.g. for score = 20"
+        in text
+    )
     assert "(rule 'band' is at <string>, line 4" in text
     assert "(row 2 is at <string>, line 13" in text
     assert "(row 3 is at <string>, line 16" in text
@@ -44,16 +46,22 @@ def test_overlapping_rows_name_both_rows_their_lines_and_an_example() -> None:
 def test_a_gap_in_a_file_names_an_example() -> None:
     text = TABLE.replace('["< 10"]', '["< 5"]')
 
-    with pytest.raises(RuleDefinitionError, match=r"no row covers score = 5 \(add a row or a default\)"):
+    with pytest.raises(
+        RuleDefinitionError, match=r"no row covers score = 5 \(add a row or a default\)"
+    ):
         assemble([text.replace("[10, 20]", "[10, 20)")], base=read_rule_files(""))
 
 
 def test_a_malformed_cell_names_its_line() -> None:
     text = TABLE.replace('["[10, 20]"]', '["[10 20]", 1]')
 
-    with pytest.raises(RuleDefinitionError, match=r"<string>, line 13, rule 'band': row 2 has 2 cells"):
+    with pytest.raises(
+        RuleDefinitionError, match=r"<string>, line 13, rule 'band': row 2 has 2 cells"
+    ):
         read_rule_files(text)
-    with pytest.raises(RuleDefinitionError, match=r"<string>, line 13, rule 'band': row 2: .* not a number"):
+    with pytest.raises(
+        RuleDefinitionError, match=r"<string>, line 13, rule 'band': row 2: .* not a number"
+    ):
         read_rule_files(TABLE.replace('["[10, 20]"]', '["< 1o"]'))
 
 

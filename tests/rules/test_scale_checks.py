@@ -37,11 +37,15 @@ def _ruleset(thresholds: list[str], operand: str, *, later: list[str] | None = N
 
 
 def _scale(thresholds: list[str]) -> Scale:
-    return Scale(tuple(Bracket(Decimal(t), Decimal(100 * (k + 1))) for k, t in enumerate(thresholds)))
+    return Scale(
+        tuple(Bracket(Decimal(t), Decimal(100 * (k + 1))) for k, t in enumerate(thresholds))
+    )
 
 
 def test_brackets_not_strictly_increasing_name_both_brackets() -> None:
-    with pytest.raises(ParameterError, match=r"bracket 3 \(threshold 8\) is not above bracket 2 \(threshold 8\)"):
+    with pytest.raises(
+        ParameterError, match=r"bracket 3 \(threshold 8\) is not above bracket 2 \(threshold 8\)"
+    ):
         _scale(["3", "8", "8"])
 
 
@@ -59,15 +63,19 @@ parameters:
         - [15, 800]
         - [8, 500]
 """
-    with pytest.raises(RuleDefinitionError, match=r"(?s)<string>, line \d+.*bracket 2 \(threshold 8\) is not above bracket 1"):
+    with pytest.raises(
+        RuleDefinitionError,
+        match=r"(?s)<string>, line \d+.*bracket 2 \(threshold 8\) is not above bracket 1",
+    ):
         read_rule_files(text)
 
 
 def test_a_bracket_unreachable_for_whole_numbers_is_refused_naming_the_date_and_brackets() -> None:
     with pytest.raises(
         RuleDefinitionError,
-        match=r"rule 'money': scale 'visit.money' \(effective 2025-01-01\): bracket 1 \(threshold 10.2\) "
-        r"can never apply to a int input: bracket 2 \(threshold 10.7\) starts at the same whole number",
+        match=r"rule 'money': scale 'visit.money' \(effective 2025-01-01\): bracket 1 "
+        r"\(threshold 10.2\) can never apply to a whole-number input: bracket 2 "
+        r"\(threshold 10.7\) starts at the same whole number",
     ) as info:
         _ruleset(["3", "8"], "days", later=["10.2", "10.7"])
     assert ("visit.money",) == info.value.parameters

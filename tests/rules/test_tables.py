@@ -46,7 +46,10 @@ def _params() -> Parameters:
             "yuan",
             "基数",
             "base",
-            [ParameterValue(date(2023, 1, 1), Decimal(100)), ParameterValue(date(2025, 1, 1), Decimal(150))],
+            [
+                ParameterValue(date(2023, 1, 1), Decimal(100)),
+                ParameterValue(date(2025, 1, 1), Decimal(150)),
+            ],
         )
     )
     return ps
@@ -79,7 +82,10 @@ def _data(**columns: list[Any]) -> dict[str, Any]:
 def _values(rs: RuleSet, data: dict[str, Any], as_of: date = AS_OF) -> list[Any]:
     column = rs.evaluate(data, as_of=as_of).frame["r"]
     if isinstance(column, np.ma.MaskedArray):
-        return [None if m else int(v) for v, m in zip(column.data, np.ma.getmaskarray(column), strict=True)]
+        return [
+            None if m else int(v)
+            for v, m in zip(column.data, np.ma.getmaskarray(column), strict=True)
+        ]
     return [int(v) for v in column]
 
 
@@ -127,7 +133,9 @@ def test_a_row_that_does_not_read_the_unknown_input_still_decides() -> None:
 
 
 def test_unique_decides_on_a_match_despite_other_undecided_rows() -> None:
-    t = decision_table("unique", ["x", "y"], [(["< 0", "-"], 1), ([">= 0", "< 5"], 2), ([">= 0", ">= 5"], 3)])
+    t = decision_table(
+        "unique", ["x", "y"], [(["< 0", "-"], 1), ([">= 0", "< 5"], 2), ([">= 0", ">= 5"], 3)]
+    )
     rs = _ruleset(t)
     data = _data(x=[-1, None, 3, 3], y=[None, 1, None, 7])
 
@@ -160,7 +168,9 @@ def test_collect_policies_sum_count_min_and_max_every_matching_row() -> None:
         assert want == _values(_ruleset(decision_table(hit, ["x"], rows)), data), hit
 
 
-def test_collect_over_no_row_is_zero_for_sum_and_count_and_unknown_for_min_without_default() -> None:
+def test_collect_over_no_row_is_zero_for_sum_and_count_and_unknown_for_min_without_default() -> (
+    None
+):
     rows = [(["[1, 2]"], 10)]
     data = _data(x=[7])
     assert [0] == _values(_ruleset(decision_table("collect_sum", ["x"], rows)), data)
@@ -206,13 +216,18 @@ def test_the_explanation_names_the_matched_row_in_both_languages() -> None:
     rs = _ruleset(t)
     data = _data(x=[5, 20, 99])
 
-    assert "matched row 2 (middle)" in rs.explain(data, "r", as_of=AS_OF, member="m1", lang="en").render()
+    assert (
+        "matched row 2 (middle)"
+        in rs.explain(data, "r", as_of=AS_OF, member="m1", lang="en").render()
+    )
     assert "命中第1行（低档）" in rs.explain(data, "r", as_of=AS_OF, member="m0").render()
     assert "matched row 3" in rs.explain(data, "r", as_of=AS_OF, member="m2", lang="en").render()
 
 
 def test_a_collect_explanation_names_every_matched_row_and_an_unknown_one_the_undecided() -> None:
-    t = decision_table("collect_sum", ["x"], [([">= 1"], 10, "一", "one"), ([">= 5"], 20, "五", "five")])
+    t = decision_table(
+        "collect_sum", ["x"], [([">= 1"], 10, "一", "one"), ([">= 5"], 20, "五", "five")]
+    )
     rs = _ruleset(t)
     data = _data(x=[6, None])
 
@@ -236,15 +251,21 @@ def _reference(t: DecisionTable, xs: list[int | None]) -> int | None:
             if x is None:
                 s = "unknown" if s == "yes" else s
                 continue
-            ok = x in [v.value for v in c.values] if c.kind == "in" else (
-                (c.low is None or x > c.low.value or (c.low_closed and x == c.low.value))
-                and (c.high is None or x < c.high.value or (c.high_closed and x == c.high.value))
+            ok = (
+                x in [v.value for v in c.values]
+                if c.kind == "in"
+                else (
+                    (c.low is None or x > c.low.value or (c.low_closed and x == c.low.value))
+                    and (
+                        c.high is None or x < c.high.value or (c.high_closed and x == c.high.value)
+                    )
+                )
             )
             if not ok:
                 s = "no"
         status.append(s)
-    outs = [o.value for o in t.outputs]  # type: ignore[attr-defined]
-    default = None if t.default is None else t.default.value  # type: ignore[attr-defined]
+    outs: list[int] = [o.value for o in t.outputs]  # type: ignore[attr-defined]
+    default: int | None = None if t.default is None else t.default.value  # type: ignore[attr-defined]
     if t.hit.startswith("collect_"):
         if "unknown" in status:
             return None
@@ -282,7 +303,11 @@ _CELL = st.one_of(
 
 @st.composite
 def _tables(draw: st.DrawFn) -> DecisionTable:
-    hit = draw(st.sampled_from(["unique", "first", "collect_sum", "collect_count", "collect_min", "collect_max"]))
+    hit = draw(
+        st.sampled_from(
+            ["unique", "first", "collect_sum", "collect_count", "collect_min", "collect_max"]
+        )
+    )
     n_rows = draw(st.integers(1, 4))
     rows = [
         (draw(st.lists(_CELL, min_size=2, max_size=2)), draw(st.integers(-50, 50)))
@@ -292,7 +317,9 @@ def _tables(draw: st.DrawFn) -> DecisionTable:
     return decision_table(hit, ["x", "y"], rows, default=default)
 
 
-_MEMBER = st.tuples(st.one_of(st.none(), st.integers(-7, 7)), st.one_of(st.none(), st.integers(-7, 7)))
+_MEMBER = st.tuples(
+    st.one_of(st.none(), st.integers(-7, 7)), st.one_of(st.none(), st.integers(-7, 7))
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -314,13 +341,17 @@ def test_batch_equals_explain_equals_a_row_by_row_reference(
         assert _reference(t, [x, y]) == batch[i]
 
 
-# --- build checks ----------------------------------------------------------------------------------
+# --- build checks ------------------------------------------------------------------------------
 
 
 def test_unique_rows_that_overlap_are_refused_naming_both_rows_and_an_example() -> None:
-    t = decision_table("unique", ["x"], [(["[10, 30]"], 1, "低", "low"), ([">= 30"], 2, "高", "high")])
+    t = decision_table(
+        "unique", ["x"], [(["[10, 30]"], 1, "低", "low"), ([">= 30"], 2, "高", "high")]
+    )
 
-    with pytest.raises(TableCheckError, match=r"row 1 \(low\) and row 2 \(high\) overlap.*x = 30") as info:
+    with pytest.raises(
+        TableCheckError, match=r"row 1 \(low\) and row 2 \(high\) overlap.*x = 30"
+    ) as info:
         _ruleset(t)
     assert (1, 2) == info.value.rows
     assert "r" == info.value.rule
@@ -344,10 +375,14 @@ def test_whole_number_inputs_have_no_gap_between_adjacent_whole_numbers() -> Non
 
 def test_a_row_shadowed_by_earlier_rows_is_unreachable() -> None:
     t = decision_table(
-        "first", ["x", "flag"], [(["< 10", "-"], 1), (["[5, 8]", True], 2, "中", "mid"), (["-", "-"], 3)]
+        "first",
+        ["x", "flag"],
+        [(["< 10", "-"], 1), (["[5, 8]", True], 2, "中", "mid"), (["-", "-"], 3)],
     )
 
-    with pytest.raises(TableCheckError, match=r"row 2 \(mid\) can never apply: earlier rows") as info:
+    with pytest.raises(
+        TableCheckError, match=r"row 2 \(mid\) can never apply: earlier rows"
+    ) as info:
         _ruleset(t)
     assert (2,) == info.value.rows
 
@@ -381,7 +416,10 @@ def test_a_table_keeps_a_content_hash_and_prints_a_summary() -> None:
     b = decision_table("first", ["x"], [(["< 3"], 1), (["-"], 3)])
 
     assert _ruleset(a).version != _ruleset(b).version
-    assert _ruleset(a).version == _ruleset(decision_table("first", ["x"], [(["< 3"], 1), (["-"], 2)])).version
+    assert (
+        _ruleset(a).version
+        == _ruleset(decision_table("first", ["x"], [(["< 3"], 1), (["-"], 2)])).version
+    )
     assert "table[first](x; 2 rows)" == str(a)
 
 
@@ -408,7 +446,10 @@ _PERSON = st.fixed_dictionaries(
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.lists(_PERSON, min_size=1, max_size=8), st.sampled_from([date(2020, 6, 30), date(2025, 6, 1)]))
+@given(
+    st.lists(_PERSON, min_size=1, max_size=8),
+    st.sampled_from([date(2020, 6, 30), date(2025, 6, 1)]),
+)
 def test_the_tier_table_gives_the_household_cap_the_old_expression_gave(
     people: list[dict[str, Any]], as_of: date
 ) -> None:
@@ -426,8 +467,12 @@ def test_the_tier_table_gives_the_household_cap_the_old_expression_gave(
                 "frontline": False,
                 "serious_illness": False,
                 "status": "active",
-                "annual_income": None if p["annual_income"] is None else Decimal(p["annual_income"]),
-                "rigid_spending": None if p["rigid_spending"] is None else Decimal(p["rigid_spending"]),
+                "annual_income": None
+                if p["annual_income"] is None
+                else Decimal(p["annual_income"]),
+                "rigid_spending": None
+                if p["rigid_spending"] is None
+                else Decimal(p["rigid_spending"]),
                 "homes_owned": p["homes_owned"],
                 "child_high_fee_school": p["child_high_fee_school"],
             }

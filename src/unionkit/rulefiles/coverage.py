@@ -1,4 +1,4 @@
-"""Rule coverage: which rules, decision-table rows and ``where`` branches the YAML rule tests ran."""
+"""Rule coverage: the rules, decision-table rows and ``where`` branches the YAML tests ran."""
 
 from __future__ import annotations
 

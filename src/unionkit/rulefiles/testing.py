@@ -15,10 +15,9 @@ from unionkit.money import FEN, fen_to_yuan
 
 if TYPE_CHECKING:
     import numpy as np
-
-    from unionkit.rulefiles.coverage import RuleCoverage
     from _pytest._code.code import ExceptionInfo, TerminalRepr
 
+    from unionkit.rulefiles.coverage import RuleCoverage
     from unionkit.rulefiles.schema import RuleTestCaseSpec, RuleTestFileSpec
     from unionkit.rulefiles.yamlfile import YamlDocument
     from unionkit.rules import RuleSet, ValueType
@@ -74,7 +73,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-_COVERAGE = pytest.StashKey["RuleCoverage"]()
+_COVERAGE: pytest.StashKey[RuleCoverage] = pytest.StashKey()
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -241,8 +241,9 @@ def check_scales(
                     lo, hi = scale.brackets[k - 1].threshold, scale.brackets[k].threshold
                     raise RuleDefinitionError(
                         f"rule {rule!r}: scale {node.param!r} (effective {pv.effective}): "
-                        f"bracket {k} (threshold {lo}) can never apply to a {x_type.value} "
-                        f"input: bracket {k + 1} (threshold {hi}) starts at the same "
+                        f"bracket {k} (threshold {lo}) can never apply to "
+                        f"{'a whole-number' if unit == 1 else 'a money'} input: "
+                        f"bracket {k + 1} (threshold {hi}) starts at the same "
                         f"{'whole number' if unit == 1 else 'fen'} / 规则 {rule}：分档表 "
                         f"{node.param}（{pv.effective} 起）第{k}档（门槛 {lo}）对{x_type.label_zh}"
                         f"输入永远不会适用：第{k + 1}档（门槛 {hi}）从同一数值开始",

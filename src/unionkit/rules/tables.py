@@ -245,7 +245,9 @@ def cell(written: object) -> Cell:
             low = None if lo in _OPEN else _bound(lo)
             high = None if hi in _OPEN else _bound(hi)
             # an open end's bracket means nothing: "[10, ..)" is the same cell as ">= 10"
-            return Cell("range", (), low, low is None or left == "[", high, high is None or right == "]")
+            return Cell(
+                "range", (), low, low is None or left == "[", high, high is None or right == "]"
+            )
     return Cell("in", (_value(written),))
 
 
@@ -295,7 +297,9 @@ def decision_table(
         )
     ins = tuple(name(x) if isinstance(x, str) else wrap(x) for x in inputs)
     if not ins:
-        raise RuleDefinitionError("a decision table needs at least one input / 决策表至少需要一个输入")
+        raise RuleDefinitionError(
+            "a decision table needs at least one input / 决策表至少需要一个输入"
+        )
     if not rows:
         raise RuleDefinitionError("a decision table needs at least one row / 决策表至少需要一行")
     built: list[Row] = []
@@ -379,12 +383,15 @@ def table_type(tc: TypeContext, e: DecisionTable) -> ValueType:
             raise tc.fail(e, f"{e.hit} needs numbers or dates", f"{e.hit} 需要数值或日期输出")
     if e.hit == "priority":
         if not e.priority:
-            raise tc.fail(e, "priority needs the priority order of the outputs", "priority 需要输出的优先顺序")
+            raise tc.fail(
+                e, "priority needs the priority order of the outputs", "priority 需要输出的优先顺序"
+            )
         for k, o in enumerate(e.outputs):
             if not (isinstance(o, Lit) and o in e.priority):
                 raise tc.fail(
                     e,
-                    f"{row_name(e, k)}: under priority each output must be one of the listed values",
+                    f"{row_name(e, k)}: under priority each output must be one of the "
+                    "listed values",
                     f"{row_name(e, k, 'zh')}：priority 策略下每行输出必须是所列值之一",
                 )
     problems = table_problems(e, types)
@@ -534,7 +541,9 @@ def table_problems(
                 overlap = ((alive[0], alive[1]), list(chosen))
             return
         for x in classes[j]:
-            search(j + 1, [k for k in alive if _holds(e.rows[k].cells[j], x, types[j])], [*chosen, x])
+            search(
+                j + 1, [k for k in alive if _holds(e.rows[k].cells[j], x, types[j])], [*chosen, x]
+            )
 
     search(0, order, [])
     out: list[tuple[str, str, tuple[int, ...]]] = []
@@ -661,8 +670,8 @@ def evaluate_table(run: Context, e: DecisionTable) -> Val:
         values: Any = (status == _YES).sum(axis=1).astype(np.int64)
         chosen = np.full(n, -1, dtype=np.int64)
         missing = unknown
-        for o in e.outputs:
-            run.eval(o)  # unused by a count, but an explanation shows every output
+        for out in e.outputs:
+            run.eval(out)  # unused by a count, but an explanation shows every output
     elif e.hit.startswith("collect_"):
         outs = [run.full(run.typed(o, target)) for o in e.outputs]
         yes = status == _YES
@@ -763,10 +772,8 @@ def table_reason(tracer: Any, e: DecisionTable, row: int) -> tuple[str, str]:
     input are named too, since they are why the value is unknown.
     """
     yes, unknown, chosen = matched_rows(tracer, e, row)
-    if e.hit.startswith("collect_"):
-        picked = yes
-    else:
-        picked = [chosen] if chosen >= 0 else []
+    # a collect policy takes every matching row; the others choose one, or none
+    picked = yes if e.hit.startswith("collect_") else [chosen] if chosen >= 0 else []
     zh_parts: list[str] = []
     en_parts: list[str] = []
     if picked:
