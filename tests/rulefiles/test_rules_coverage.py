@@ -129,3 +129,27 @@ def test_an_unknown_condition_exercises_neither_branch(pytester: pytest.Pytester
     assert (
         "row 3 (high)" in missed
     )  # b: row 1 undecided, so unknown (0 by the rule's missing policy)
+
+
+def test_a_source_restricts_the_report_to_the_rules_written_there(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makefile(".yaml", rules=RULES)
+    pytester.makefile(".ruletest.yaml", bands=CASES.replace("standard: false", "standard: true"))
+
+    everything = pytester.runpytest(
+        *PLUGIN, "-p", "no:cacheprovider", "-p", "no:hypothesispytest", "--rules-coverage"
+    )
+    only = pytester.runpytest(
+        *PLUGIN,
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:hypothesispytest",
+        "--rules-coverage-source=rules.yaml",
+    )
+
+    assert "library/tiers.yaml" in everything.stdout.str()  # the standard rules count too
+    out = only.stdout.str()
+    assert "library/" not in out, out
+    assert re.search(r"TOTAL\s+2/3\s+2/3\s+2/2\s+75\.0%", out), out

@@ -144,7 +144,9 @@ class RuleCoverage:
     .. versionadded:: Unreleased
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, restricted: bool = False) -> None:
+        # restricted: only the rules :meth:`record` is given an origin for are measured
+        self.restricted = restricted
         self._known: dict[tuple[str, str, str], tuple[str, str]] = {}
         self._hit: set[tuple[str, str, str]] = set()
 
@@ -164,18 +166,22 @@ class RuleCoverage:
         Run *rules* once more, traced, over *data*, and note what the run exercised.
 
         Every rule of *ruleset* (with its rows and branches) joins the universe
-        the first time a rule set is seen, exercised or not.
+        the first time a rule set is seen, exercised or not; when the coverage is
+        *restricted*, only the rules named in *origins*.
         """
         from unionkit.rules.interpret import open_run
         from unionkit.rules.trace import Tracer
 
         program = ruleset.program
         for name, rule in program.rules.items():
-            self._universe(name, rule.expr, origins)
+            if name in origins or not self.restricted:
+                self._universe(name, rule.expr, origins)
         cols = ruleset.prepare(data)
         tracer = Tracer()
         open_run(program, cols, as_of, list(rules), tracer=tracer).run()
         for name in tracer.rules:
+            if self.restricted and name not in origins:
+                continue
             self._exercised(name, origins.get(name, ""), program.rules[name].expr, tracer)
 
     def _universe(self, name: str, expr: Expr, origins: Mapping[str, str]) -> None:
