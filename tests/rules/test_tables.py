@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from unionkit.errors import RuleDefinitionError
 from unionkit.rulefiles import standard_ruleset
 from unionkit.rules import Parameter, Parameters, ParameterValue, Rule, RuleSet, ValueType
-from unionkit.rules.expr import lit, param
+from unionkit.rules.expr import Lit, lit, param
 from unionkit.rules.parse import parse_expression
 from unionkit.rules.tables import (
     Cell,
@@ -251,14 +251,14 @@ def _reference(t: DecisionTable, xs: list[int | None]) -> int | None:
             if x is None:
                 s = "unknown" if s == "yes" else s
                 continue
+            lo = c.low.value if isinstance(c.low, Lit) else None
+            hi = c.high.value if isinstance(c.high, Lit) else None
             ok = (
                 x in [v.value for v in c.values]
                 if c.kind == "in"
                 else (
-                    (c.low is None or x > c.low.value or (c.low_closed and x == c.low.value))
-                    and (
-                        c.high is None or x < c.high.value or (c.high_closed and x == c.high.value)
-                    )
+                    (lo is None or x > lo or (c.low_closed and x == lo))
+                    and (hi is None or x < hi or (c.high_closed and x == hi))
                 )
             )
             if not ok:
@@ -497,3 +497,49 @@ def test_the_conclusion_of_a_table_rule_gives_the_deciding_row() -> None:
     explained = rs.explain(data, "r", as_of=AS_OF, member="m0")
     assert "表为1：命中第1行（低档）" == explained.conclusion()
     assert "Table is 1: matched row 1 (low)" == explained.conclusion(lang="en")
+
+
+# --- thresholds read from dated parameters -------------------------------------------------------
+
+
+def _lines(low: list[tuple[date, int]], high: list[tuple[date, int]]) -> Parameters:
+    ps = Parameters()
+    for name, values in (("line.low", low), ("line.high", high)):
+        dated = [ParameterValue(d, Decimal(v)) for d, v in values]
+        ps.add(Parameter(name, "yuan", name, name, dated))
+    return ps
+
+
+_BANDS = [
+    (["< $line.low"], 1, "低", "low"),
+    (["[$line.low, $line.high)"], 2, "中", "middle"),
+    ([">= $line.high"], 3, "高", "high"),
+]
+
+
+def test_a_threshold_read_from_a_parameter_follows_its_effective_dates() -> None:
+    ps = _lines([(date(2024, 1, 1), 1000), (date(2025, 1, 1), 1200)], [(date(2024, 1, 1), 2000)])
+    rs = RuleSet(
+        [Rule("r", decision_table("unique", ["income"], _BANDS), "表", "t", V.int)], ps, FIELDS
+    )
+    data = _data(income=["1100.00"])
+
+    assert [2] == _values(rs, data, date(2024, 6, 1))  # 1000 <= 1100 < 2000
+    assert [1] == _values(rs, data, date(2025, 6, 1))  # 1100 < 1200 from 2025
+    text = rs.explain(data, "r", as_of=date(2025, 6, 1), member="m0", lang="en").render()
+    assert "matched row 1 (low)" in text
+    assert "($line.low) = 1,200.00 yuan (parameter, effective 2025-01-01" in text
+
+
+def test_dated_thresholds_are_checked_at_each_effective_date() -> None:
+    # from 2025-06-01 the high line falls below the low line: rows 1 and 3 overlap then
+    ps = _lines([(date(2024, 1, 1), 1000)], [(date(2024, 1, 1), 2000), (date(2025, 6, 1), 900)])
+    table = decision_table("unique", ["income"], _BANDS)
+
+    with pytest.raises(
+        TableCheckError,
+        match=r"row 1 \(low\) and row 3 \(high\) overlap .*e\.g\. for income = 9\d\d.*"
+        r"from 2025-06-01 \(\$line\.high = 900\.00, \$line\.low = 1000\.00\)",
+    ) as info:
+        RuleSet([Rule("r", table, "表", "t", V.int)], ps, FIELDS)
+    assert ("line.high", "line.low") == info.value.parameters

@@ -25,10 +25,18 @@ from unionkit.rules.expr import (
 )
 from unionkit.rules.functions import FUNCTIONS
 from unionkit.rules.schema import ValueType
-from unionkit.rules.tables import DecisionTable, table_type
+from unionkit.rules.tables import DecisionTable, check_dated_tables, table_type
 from unionkit.rules.values import NUMERIC, arith_type, common_type, convertible
 
-__all__ = ["NUMERIC", "arith_type", "check_scales", "common_type", "convertible", "infer_types"]
+__all__ = [
+    "NUMERIC",
+    "arith_type",
+    "check_built",
+    "check_scales",
+    "common_type",
+    "convertible",
+    "infer_types",
+]
 
 V = ValueType
 
@@ -250,3 +258,20 @@ def check_scales(
                         rule=rule,
                         parameters=[node.param],
                     )
+
+
+def check_built(
+    rule: str, expr: Expr, types: Mapping[Expr, ValueType], parameters: Any
+) -> None:
+    """
+    The checks that need the parameters' values, run once *expr* is typed.
+
+    Scales against the type of what they are given (:func:`check_scales`), and
+    decision tables whose cells read dated parameters at each effective date
+    (:func:`~unionkit.rules.tables.check_dated_tables`).
+
+    Raises:
+        RuleDefinitionError: The first problem found, naming the rule.
+    """
+    check_scales(rule, expr, types, parameters)
+    check_dated_tables(rule, expr, types, parameters)

@@ -6,16 +6,17 @@ import datetime as dt
 import itertools
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Any, ClassVar
 
+import attrs
 import numpy as np
 from attrs import frozen
 
 from unionkit.errors import RuleDefinitionError
 from unionkit.money import FEN
-from unionkit.rules.expr import Expr, ExprLike, Lit, lit, to_text, wrap
+from unionkit.rules.expr import Expr, ExprLike, Lit, Param, lit, to_text, wrap
 from unionkit.rules.functions import Context, TypeContext
 from unionkit.rules.schema import ValueType
 from unionkit.rules.values import NUMERIC, Val, common_type, constant, to_type
@@ -61,16 +62,18 @@ class Cell:
 
     *kind* is ``any`` (``-``: whatever the input is, even unknown), ``in``
     (equal to one of *values*) or ``range`` (between *low* and *high*, each
-    end open or closed; a missing end is unbounded).
+    end open or closed; a missing end is unbounded). A range's end may be a
+    dated parameter (:class:`~unionkit.rules.expr.Param`): the threshold then
+    follows its effective dates, and the build checks run at each of them.
 
     .. versionadded:: Unreleased
     """
 
     kind: str
     values: tuple[Lit, ...] = ()
-    low: Lit | None = None
+    low: Lit | Param | None = None
     low_closed: bool = True
-    high: Lit | None = None
+    high: Lit | Param | None = None
     high_closed: bool = True
 
     def text(self) -> str:
@@ -91,7 +94,11 @@ class Cell:
 
     def lits(self) -> tuple[Lit, ...]:
         """Every constant the cell compares with."""
-        return (*self.values, *(b for b in (self.low, self.high) if b is not None))
+        return (*self.values, *(b for b in (self.low, self.high) if isinstance(b, Lit)))
+
+    def params(self) -> tuple[Param, ...]:
+        """Every dated parameter the cell compares with."""
+        return tuple(b for b in (self.low, self.high) if isinstance(b, Param))
 
 
 @frozen(cache_hash=True)
@@ -113,7 +120,9 @@ class DecisionTable(Expr):
     A decision table: the value of the row (or rows) whose cells all match the inputs.
 
     *outputs* has one expression per row (it may read parameters, so the
-    amounts follow their effective dates); *default* is the value where no row
+    amounts follow their effective dates); *bounds* lists the parameters the
+    cells compare with (so that explanations and dependency walks see them);
+    *default* is the value where no row
     matches (without one, the build checks refuse a table that leaves a gap).
     Under ``priority`` the rows' outputs are constants and *priority* lists
     them from the most to the least important. An input that is unknown makes
@@ -129,7 +138,8 @@ class DecisionTable(Expr):
     outputs: tuple[Expr, ...]
     default: Expr | None = None
     priority: tuple[Lit, ...] = ()
-    _kids: ClassVar[tuple[str, ...]] = ("inputs", "outputs", "default")
+    bounds: tuple[Param, ...] = ()
+    _kids: ClassVar[tuple[str, ...]] = ("inputs", "outputs", "default", "bounds")
 
     def rule_text(self) -> str:
         """A one-line summary for messages (a table is written in a rule file, not in rule text)."""
@@ -181,8 +191,14 @@ _RANGE = re.compile(r"^\s*([\[(])\s*(.*?)\s*,\s*(.*?)\s*([\])])\s*$")
 _OPEN = ("", "..", "…")
 
 
-def _bound(text: str) -> Lit:
-    """A range end written in a cell: an integer, a decimal (money) or a date."""
+_PARAM = re.compile(r"^\$([A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*)$")
+
+
+def _bound(text: str) -> Lit | Param:
+    """A range end written in a cell: an integer, a decimal (money), a date or ``$parameter``."""
+    m = _PARAM.match(text)
+    if m:
+        return Param(m.group(1))
     try:
         return lit(int(text))
     except ValueError:
@@ -210,7 +226,8 @@ def cell(written: object) -> Cell:
     matches that value; a list matches any of its values; ``"< 800"``,
     ``"<= 800"``, ``"> 800"``, ``">= 800"`` compare; ``"[10, 30)"`` is a range
     with a closed (``[ ]``) or open (``( )``) end, ``..`` for no end
-    (``"[10, ..)"``). A :class:`Cell` is returned as it is.
+    (``"[10, ..)"``); an end may be a dated parameter
+    (``"< $hardship.minimum_living_standard"``). A :class:`Cell` is returned as it is.
 
     Raises:
         RuleDefinitionError: A malformed range or an empty list.
@@ -231,6 +248,8 @@ def cell(written: object) -> Cell:
         if m:
             op, bound = m.group(1), _bound(m.group(2))
             if op == "=":
+                if isinstance(bound, Param):
+                    return Cell("range", (), bound, True, bound, True)
                 return Cell("in", (bound,))
             if op.startswith("<"):
                 return Cell("range", high=bound, high_closed=op == "<=")
@@ -317,6 +336,7 @@ def decision_table(
         except RuleDefinitionError as exc:
             raise RuleDefinitionError(f"row {k}: {exc} / 第{k}行", rule=exc.rule) from exc
         outs.append(wrap(out))
+    bounds = sorted({p for row in built for c in row.cells for p in c.params()}, key=str)
     return DecisionTable(
         hit,
         ins,
@@ -324,6 +344,7 @@ def decision_table(
         tuple(outs),
         None if default is None else wrap(default),
         tuple(_value(p) for p in priority),
+        tuple(bounds),
     )
 
 
@@ -339,8 +360,15 @@ def row_name(table: DecisionTable, k: int, lang: str = "en") -> str:
 # --- types and build checks -------------------------------------------------------------------
 
 
-def _input_target(t: ValueType, c: Cell) -> ValueType | None:
-    return common_type([t, *(v.vtype for v in c.lits())])
+def _input_target(
+    t: ValueType, cells: Sequence[Cell], type_of: Callable[[Expr], ValueType]
+) -> ValueType | None:
+    """The type an input and the constants and parameters of its *cells* are compared in."""
+    bounds = [
+        *(v.vtype for c in cells for v in c.lits()),
+        *(type_of(p) for c in cells for p in c.params()),
+    ]
+    return common_type([t, *bounds])
 
 
 def table_type(tc: TypeContext, e: DecisionTable) -> ValueType:
@@ -360,7 +388,7 @@ def table_type(tc: TypeContext, e: DecisionTable) -> ValueType:
                 continue
             where = f"{row_name(e, k)}, input {to_text(e.inputs[j])}"
             where_zh = f"{row_name(e, k, 'zh')}，输入 {to_text(e.inputs[j])}"
-            if _input_target(types[j], c) is None:
+            if _input_target(types[j], [c], tc.infer) is None:
                 raise tc.fail(
                     e,
                     f"{where}: {c.text()} cannot be compared with {types[j].value}",
@@ -394,7 +422,10 @@ def table_type(tc: TypeContext, e: DecisionTable) -> ValueType:
                     "listed values",
                     f"{row_name(e, k, 'zh')}：priority 策略下每行输出必须是所列值之一",
                 )
-    problems = table_problems(e, types)
+    # a table whose cells read parameters is checked at each of their effective dates, once
+    # the values are known (check_dated_tables); the others here
+    dated = any(c.params() for row in e.rows for c in row.cells)
+    problems = [] if dated else table_problems(e, types)
     if problems:
         en, zh, rows = problems[0]
         err = tc.fail(e, en, zh)
@@ -457,6 +488,8 @@ def _holds(c: Cell, x: Any, t: ValueType) -> bool:
         return False
     if c.kind == "in":
         return any(x == _py(v, t) for v in c.values)
+    # the checks see constants only: a parameter is replaced by its value first (_with_values)
+    assert not isinstance(c.low, Param) and not isinstance(c.high, Param)
     if c.low is not None:
         lo = _py(c.low, t)
         if x < lo or (x == lo and not c.low_closed):
@@ -594,8 +627,10 @@ def table_problems(
 _NO, _YES, _UNKNOWN = 0, 1, 2
 
 
-def _cell_mask(c: Cell, x: Array, t: ValueType, target: ValueType) -> Array:
-    def conv(v: Lit) -> Any:
+def _cell_mask(c: Cell, x: Array, run: Context, target: ValueType) -> Array:
+    def conv(v: Lit | Param) -> Any:
+        if isinstance(v, Param):
+            return run.typed(v, target).values
         return to_type(constant(v.value, v.vtype), v.vtype, target)
 
     if c.kind == "in":
@@ -622,15 +657,14 @@ def _statuses(run: Context, e: DecisionTable) -> Array:
         if all(c.kind == "any" for c in cells):
             run.eval(x)  # read all the same: an explanation shows every input
             continue
-        t = run.type_of(x)
-        target = common_type([t, *(v.vtype for c in cells for v in c.lits())])
+        target = _input_target(run.type_of(x), cells, run.type_of)
         assert target is not None
         v = run.full(run.typed(x, target))
         values = np.asarray(v.values)
         for k, c in enumerate(cells):
             if c.kind == "any":
                 continue
-            hit = _cell_mask(c, values, t, target)
+            hit = _cell_mask(c, values, run, target)
             col = status[:, k]
             if v.missing is not None:
                 # a known miss decides the row whatever its other cells; unknown otherwise
@@ -792,3 +826,63 @@ def table_reason(tracer: Any, e: DecisionTable, row: int) -> tuple[str, str]:
             "undecided for want of an input: " + ", ".join(row_name(e, k) for k in unknown)
         )
     return "；".join(zh_parts), "; ".join(en_parts)
+
+
+def check_dated_tables(
+    rule: str, expr: Expr, types: Mapping[Expr, ValueType], parameters: Any
+) -> None:
+    """
+    Run the build checks of every table in *expr* whose cells read dated parameters.
+
+    The parameters change only on their effective dates, so the table is
+    checked once per date on which any of them changes, with the values in
+    force from then.
+
+    Raises:
+        TableCheckError: An overlap, gap or unreachable row from some date on, naming the
+            date and the parameters' values then.
+    """
+    for table in iter_tables(expr):
+        names = sorted(
+            {p.name for p in table.bounds}
+            | {p.name for row in table.rows for c in row.cells for p in c.params()}
+        )
+        if not names:
+            continue
+        input_types = [types[x] for x in table.inputs]
+        dates = sorted({pv.effective for n in names for pv in parameters[n].values})
+        for day in dates:
+            values: dict[str, Lit] = {}
+            for n in names:
+                in_force = [pv for pv in parameters[n].values if pv.effective <= day]
+                if in_force:
+                    values[n] = Lit(in_force[-1].value, types[Param(n)])
+            if len(values) < len(names):
+                continue  # not every parameter is in force yet: no evaluation can happen then
+            problems = table_problems(_with_values(table, values), input_types)
+            if problems:
+                en, zh, rows = problems[0]
+                shown = ", ".join(f"${n} = {to_text(v)}" for n, v in values.items())
+                raise TableCheckError(
+                    f"rule {rule!r}: {en}, from {day} ({shown}) in `{to_text(table)}` / "
+                    f"规则 {rule}：{zh}（自 {day} 起：{shown}）",
+                    rule=rule,
+                    parameters=names,
+                    rows=rows,
+                )
+
+
+def _with_values(table: DecisionTable, values: Mapping[str, Lit]) -> DecisionTable:
+    """*table* with each parameter its cells read replaced by its value."""
+
+    def fixed(b: Lit | Param | None) -> Lit | Param | None:
+        return values[b.name] if isinstance(b, Param) else b
+
+    rows = tuple(
+        attrs.evolve(
+            row,
+            cells=tuple(attrs.evolve(c, low=fixed(c.low), high=fixed(c.high)) for c in row.cells),
+        )
+        for row in table.rows
+    )
+    return attrs.evolve(table, rows=rows, bounds=())
