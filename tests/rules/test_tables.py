@@ -281,7 +281,11 @@ def _reference(t: DecisionTable, xs: list[int | None]) -> int | None:
         if "yes" in status:
             return outs[status.index("yes")]
         return None if "unknown" in status else default
-    for s, out in zip(status, outs, strict=True):
+    order = list(range(len(outs)))
+    if t.hit == "priority":
+        rank = [p.value for p in t.priority]
+        order.sort(key=lambda k: rank.index(outs[k]))
+    for s, out in ((status[k], outs[k]) for k in order):
         if s == "unknown":
             return None
         if s == "yes":
@@ -305,7 +309,15 @@ _CELL = st.one_of(
 def _tables(draw: st.DrawFn) -> DecisionTable:
     hit = draw(
         st.sampled_from(
-            ["unique", "first", "collect_sum", "collect_count", "collect_min", "collect_max"]
+            [
+                "unique",
+                "first",
+                "priority",
+                "collect_sum",
+                "collect_count",
+                "collect_min",
+                "collect_max",
+            ]
         )
     )
     n_rows = draw(st.integers(1, 4))
@@ -314,7 +326,9 @@ def _tables(draw: st.DrawFn) -> DecisionTable:
         for _ in range(n_rows)
     ]
     default = draw(st.one_of(st.none(), st.integers(-50, 50)))
-    return decision_table(hit, ["x", "y"], rows, default=default)
+    # priority: the outputs in a random order of importance
+    priority = draw(st.permutations(sorted({out for _, out in rows}))) if hit == "priority" else []
+    return decision_table(hit, ["x", "y"], rows, default=default, priority=priority)
 
 
 _MEMBER = st.tuples(

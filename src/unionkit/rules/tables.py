@@ -30,11 +30,14 @@ __all__ = [
     "TableHits",
     "any_cell",
     "cell",
+    "check_dated_tables",
     "decision_table",
     "evaluate_table",
+    "iter_tables",
     "matched_rows",
     "row_name",
     "table_problems",
+    "table_reason",
     "table_type",
 ]
 
