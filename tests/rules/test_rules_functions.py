@@ -34,9 +34,9 @@ from unionkit.rules.expr import (
     to_text,
 )
 from unionkit.rules.functions import FUNCTIONS, call, describe
-from unionkit.rules.tables import DecisionTable
 from unionkit.rules.parse import parse_expression
 from unionkit.rules.program import resolve_names
+from unionkit.rules.tables import DecisionTable
 
 AS_OF = date(2025, 6, 1)
 ROOT = Path(unionkit.__file__).parent
@@ -178,7 +178,7 @@ def test_every_function_of_the_table_round_trips(function: str) -> None:
 
 
 def _shipped_rules() -> list[tuple[str, str, str]]:
-    out = []
+    out: list[tuple[str, str, str]] = []
     for path in SHIPPED:
         content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for rule in content.get("rules") or []:

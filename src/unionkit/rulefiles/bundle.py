@@ -14,6 +14,7 @@ from unionkit.rulefiles.yamlfile import RuleSource, read_yaml
 
 if TYPE_CHECKING:
     from unionkit.rules import Missing, Parameter, Parameters, Rule, ValueType
+    from unionkit.rules.expr import Expr
 
 __all__ = [
     "Owner",
@@ -146,11 +147,10 @@ def read_rule_files(
 
     .. versionadded:: 0.1.0
     """
+    from unionkit.rulefiles.tables import read_table
     from unionkit.rules import Parameters, Rule, ValueType
     from unionkit.rules.events import event_fields
     from unionkit.rules.parse import parse_expression
-
-    from unionkit.rulefiles.tables import read_table
 
     rules: list[Rule] = []
     params = Parameters()
@@ -212,6 +212,7 @@ def read_rule_files(
                     rule=rspec.name,
                 )
             origins[rspec.name] = where
+            expr: Expr
             try:
                 if rspec.table is not None:
                     expr = read_table(doc, ("rules", i, "table"), rspec.name, rspec.table, origins)

@@ -1,4 +1,4 @@
-"""Rule coverage: which rules, decision-table rows and ``where`` branches the YAML rule tests ran."""
+"""Rule coverage: the rules, decision-table rows and ``where`` branches the YAML tests ran."""
 
 from __future__ import annotations
 
@@ -144,12 +144,15 @@ class RuleCoverage:
     .. versionadded:: Unreleased
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, restricted: bool = False) -> None:
+        # restricted: only the rules :meth:`record` is given an origin for are measured
+        self.restricted = restricted
         self._known: dict[tuple[str, str, str], tuple[str, str]] = {}
         self._hit: set[tuple[str, str, str]] = set()
 
-    def _add(self, key: tuple[str, str, str], kind: str, origin: str) -> None:
-        self._known.setdefault(key, (kind, origin))
+    def _add(self, key: tuple[str, str, str], kind: str, shown: str) -> None:
+        # keyed by the rule's origin; *shown* is where the item itself is written (a row's line)
+        self._known.setdefault(key, (kind, shown))
 
     def record(
         self,
@@ -163,59 +166,65 @@ class RuleCoverage:
         Run *rules* once more, traced, over *data*, and note what the run exercised.
 
         Every rule of *ruleset* (with its rows and branches) joins the universe
-        the first time a rule set is seen, exercised or not.
+        the first time a rule set is seen, exercised or not; when the coverage is
+        *restricted*, only the rules named in *origins*.
         """
         from unionkit.rules.interpret import open_run
         from unionkit.rules.trace import Tracer
 
         program = ruleset.program
         for name, rule in program.rules.items():
-            self._universe(name, rule.expr, origins.get(name, ""))
+            if name in origins or not self.restricted:
+                self._universe(name, rule.expr, origins)
         cols = ruleset.prepare(data)
         tracer = Tracer()
         open_run(program, cols, as_of, list(rules), tracer=tracer).run()
         for name in tracer.rules:
-            self._exercised(name, program.rules[name].expr, tracer)
+            if self.restricted and name not in origins:
+                continue
+            self._exercised(name, origins.get(name, ""), program.rules[name].expr, tracer)
 
-    def _universe(self, name: str, expr: Expr, origin: str) -> None:
+    def _universe(self, name: str, expr: Expr, origins: Mapping[str, str]) -> None:
+        from unionkit.rulefiles.tables import row_key
         from unionkit.rules.tables import iter_tables, row_name
 
+        origin = origins.get(name, "")
         self._add((origin, name, ""), "rule", origin)
         for t, table in enumerate(iter_tables(expr)):
             for k in range(len(table.rows)):
-                self._add((origin, name, _row_what(t, row_name(table, k))), "row", origin)
+                # a rule holds one table when written in a file: its rows' lines are known
+                shown = origins.get(row_key(name, k + 1), origin) if t == 0 else origin
+                self._add((origin, name, _row_what(t, row_name(table, k))), "row", shown)
         for b, (_, text) in enumerate(where_branches(expr)):
             for side in ("true", "false"):
                 self._add((origin, name, _branch_what(b, text, side)), "branch", origin)
 
-    def _exercised(self, name: str, expr: Expr, tracer: Tracer) -> None:
+    def _exercised(self, name: str, origin: str, expr: Expr, tracer: Tracer) -> None:
         import numpy as np
 
         from unionkit.rules.tables import TableHits, iter_tables, row_name
 
-        origins = {o for (o, n, w) in self._known if n == name and not w}
-        for origin in origins:
-            self._hit.add((origin, name, ""))
-            for t, table in enumerate(iter_tables(expr)):
-                recorded = tracer.values.get(TableHits(table))
-                if recorded is None:
-                    continue
-                status, chosen = recorded.values
-                hits = (status == 1).any(axis=0) if table.hit.startswith("collect_") else None
-                for k in range(len(table.rows)):
-                    hit = bool(hits[k]) if hits is not None else bool((chosen == k).any())
-                    if hit:
-                        self._hit.add((origin, name, _row_what(t, row_name(table, k))))
-            for b, (cond, text) in enumerate(where_branches(expr)):
-                v = tracer.values.get(cond)
-                if v is None:
-                    continue
-                values = np.asarray(v.values, dtype=bool)
-                known = ~np.asarray(v.missing) if v.missing is not None else True
-                if np.any(values & known):
-                    self._hit.add((origin, name, _branch_what(b, text, "true")))
-                if np.any(~values & known):
-                    self._hit.add((origin, name, _branch_what(b, text, "false")))
+        self._hit.add((origin, name, ""))
+        for t, table in enumerate(iter_tables(expr)):
+            recorded = tracer.values.get(TableHits(table))
+            if recorded is None:
+                continue
+            status, chosen = recorded.values
+            hits = (status == 1).any(axis=0) if table.hit.startswith("collect_") else None
+            for k in range(len(table.rows)):
+                hit = bool(hits[k]) if hits is not None else bool((chosen == k).any())
+                if hit:
+                    self._hit.add((origin, name, _row_what(t, row_name(table, k))))
+        for b, (cond, text) in enumerate(where_branches(expr)):
+            v = tracer.values.get(cond)
+            if v is None:
+                continue
+            values = np.asarray(v.values, dtype=bool)
+            known = ~np.asarray(v.missing) if v.missing is not None else True
+            if np.any(values & known):
+                self._hit.add((origin, name, _branch_what(b, text, "true")))
+            if np.any(~values & known):
+                self._hit.add((origin, name, _branch_what(b, text, "false")))
 
     def report(self) -> CoverageReport:
         """Everything seen so far, exercised or not."""

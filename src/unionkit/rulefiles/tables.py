@@ -59,8 +59,8 @@ def read_table(
         try:
             inputs.append(parse_expression(text))
         except RuleSyntaxError as exc:
-            where = doc.where((*at, "inputs", j))
-            raise RuleDefinitionError(f"{where}, rule {rule!r}: input: {exc}", rule=rule) from exc
+            place = doc.where((*at, "inputs", j))
+            raise RuleDefinitionError(f"{place}, rule {rule!r}: input: {exc}", rule=rule) from exc
     rows = []
     for k, row in enumerate(spec.rows):
         where = (*at, "rows", k)

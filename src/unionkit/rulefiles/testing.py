@@ -15,10 +15,9 @@ from unionkit.money import FEN, fen_to_yuan
 
 if TYPE_CHECKING:
     import numpy as np
-
-    from unionkit.rulefiles.coverage import RuleCoverage
     from _pytest._code.code import ExceptionInfo, TerminalRepr
 
+    from unionkit.rulefiles.coverage import RuleCoverage
     from unionkit.rulefiles.schema import RuleTestCaseSpec, RuleTestFileSpec
     from unionkit.rulefiles.yamlfile import YamlDocument
     from unionkit.rules import RuleSet, ValueType
@@ -66,6 +65,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="write the rule coverage as JSON to PATH (implies --rules-coverage)",
     )
     group.addoption(
+        "--rules-coverage-source",
+        metavar="PATH",
+        action="append",
+        default=[],
+        help="measure only the rules written in PATH (a rules file or a folder); repeatable",
+    )
+    group.addoption(
         "--rules-coverage-fail-under",
         metavar="PERCENT",
         type=float,
@@ -74,7 +80,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-_COVERAGE = pytest.StashKey["RuleCoverage"]()
+_COVERAGE: pytest.StashKey[RuleCoverage] = pytest.StashKey()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -83,10 +89,12 @@ def pytest_configure(config: pytest.Config) -> None:
         config.getoption("rules_coverage", False)
         or config.getoption("rules_coverage_json", None)
         or config.getoption("rules_coverage_fail_under", None) is not None
+        or config.getoption("rules_coverage_source", None)
     ):
         from unionkit.rulefiles.coverage import RuleCoverage
 
-        config.stash[_COVERAGE] = RuleCoverage()
+        restricted = bool(config.getoption("rules_coverage_source", None))
+        config.stash[_COVERAGE] = RuleCoverage(restricted=restricted)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -179,7 +187,7 @@ class RuleTestFile(pytest.File):
             ruleset, fields = _build(self.path, self.doc, self.spec)
             origins = {}
             if _COVERAGE in self.config.stash:
-                origins = _origins(self.path, self.spec, self.config.rootpath)
+                origins = _origins(self.path, self.spec, self.config)
             self._loaded = _Loaded(ruleset, fields, origins)
         return self._loaded
 
@@ -322,29 +330,37 @@ def _build(
     return ruleset, ruleset.fields
 
 
-def _origins(path: Path, spec: RuleTestFileSpec, root: Path) -> dict[str, str]:
-    """Each rule's file and line, relative to *root* where it can be: the standard library's
-    rules (when the file loads it), then the file's own rule files."""
+def _origins(path: Path, spec: RuleTestFileSpec, config: pytest.Config) -> dict[str, str]:
+    """
+    Each rule's file and line: the standard library's rules (when the file loads it), then the
+    file's own rule files; only those under a ``--rules-coverage-source`` when one is given.
+
+    Paths are shown relative to the folder pytest was started in, where they can be.
+    """
     from unionkit.rulefiles.bundle import read_rule_files
     from unionkit.rulefiles.library import standard_bundle
 
+    here = config.invocation_params.dir.resolve()
+    sources = [(here / s).resolve() for s in config.getoption("rules_coverage_source", None) or []]
     out: dict[str, str] = {}
     if spec.standard:
         out.update(standard_bundle().origins)
     if spec.rule_files:
         out.update(read_rule_files([path.parent / f for f in spec.rule_files]).origins)
-    return {name: _relative(where, root) for name, where in out.items()}
-
-
-def _relative(where: str, root: Path) -> str:
-    file, sep, line = where.rpartition(", line ")
-    if not sep:
-        return where
-    try:
-        shown = Path(file).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        shown = file
-    return f"{shown}, line {line}"
+    shown: dict[str, str] = {}
+    for name, where in out.items():
+        file, sep, line = where.rpartition(", line ")
+        if not sep:
+            continue
+        full = Path(file).resolve()
+        if sources and not any(full == s or s in full.parents for s in sources):
+            continue
+        try:
+            text = full.relative_to(here).as_posix()
+        except ValueError:
+            text = full.as_posix()
+        shown[name] = f"{text}, line {line}"
+    return shown
 
 
 def _check_member(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from unionkit.errors import RuleDefinitionError
 from unionkit.rules.expr import (
@@ -24,10 +25,18 @@ from unionkit.rules.expr import (
 )
 from unionkit.rules.functions import FUNCTIONS
 from unionkit.rules.schema import ValueType
-from unionkit.rules.tables import DecisionTable, table_type
+from unionkit.rules.tables import DecisionTable, check_dated_tables, table_type
 from unionkit.rules.values import NUMERIC, arith_type, common_type, convertible
 
-__all__ = ["NUMERIC", "arith_type", "common_type", "convertible", "infer_types"]
+__all__ = [
+    "NUMERIC",
+    "arith_type",
+    "check_built",
+    "check_scales",
+    "common_type",
+    "convertible",
+    "infer_types",
+]
 
 V = ValueType
 
@@ -204,3 +213,65 @@ def infer_types(
             or rule; the message names *rule* and the sub-expression.
     """
     return _Checker(rule, fields, param_types, scale_types, rule_types, types=types).infer(expr)
+
+
+def check_scales(
+    rule: str, expr: Expr, types: Mapping[Expr, ValueType], parameters: Any
+) -> None:
+    """
+    Check each scale *expr* looks up against the type of what it is given, at every date.
+
+    An integer (or money) input only takes whole numbers (whole fen), so two
+    thresholds that round up to the same one leave the lower bracket
+    unreachable: ``[10.2, ...]`` then ``[10.7, ...]`` for a number of days.
+
+    Raises:
+        RuleDefinitionError: Naming the rule, the scale, its effective date and both brackets.
+    """
+    import math
+
+    from unionkit.rules.parameters import Scale
+
+    for node in walk(expr):
+        if not isinstance(node, ScaleLookup):
+            continue
+        x_type = types.get(node.operand)
+        if x_type not in (V.int, V.money):
+            continue
+        unit = 1 if x_type is V.int else 100
+        for pv in parameters[node.param].values:
+            scale = pv.value
+            if not isinstance(scale, Scale) or scale.kind != "amount":
+                continue
+            starts = [math.ceil(b.threshold * unit) for b in scale.brackets]
+            for k in range(1, len(starts)):
+                if starts[k] == starts[k - 1]:
+                    lo, hi = scale.brackets[k - 1].threshold, scale.brackets[k].threshold
+                    raise RuleDefinitionError(
+                        f"rule {rule!r}: scale {node.param!r} (effective {pv.effective}): "
+                        f"bracket {k} (threshold {lo}) can never apply to "
+                        f"{'a whole-number' if unit == 1 else 'a money'} input: "
+                        f"bracket {k + 1} (threshold {hi}) starts at the same "
+                        f"{'whole number' if unit == 1 else 'fen'} / 规则 {rule}：分档表 "
+                        f"{node.param}（{pv.effective} 起）第{k}档（门槛 {lo}）对{x_type.label_zh}"
+                        f"输入永远不会适用：第{k + 1}档（门槛 {hi}）从同一数值开始",
+                        rule=rule,
+                        parameters=[node.param],
+                    )
+
+
+def check_built(
+    rule: str, expr: Expr, types: Mapping[Expr, ValueType], parameters: Any
+) -> None:
+    """
+    The checks that need the parameters' values, run once *expr* is typed.
+
+    Scales against the type of what they are given (:func:`check_scales`), and
+    decision tables whose cells read dated parameters at each effective date
+    (:func:`~unionkit.rules.tables.check_dated_tables`).
+
+    Raises:
+        RuleDefinitionError: The first problem found, naming the rule.
+    """
+    check_scales(rule, expr, types, parameters)
+    check_dated_tables(rule, expr, types, parameters)

@@ -417,7 +417,9 @@ def deciding(root: ExplainNode) -> list[ExplainNode]:
         e = n.expr
         if n.kind == "rule" and n.children and (n is root or n.value_type is V.bool):
             body = n.children[0]
-            if n.value_type is not V.bool and not _is_where(body.expr):
+            if n.value_type is not V.bool and not (
+                _is_where(body.expr) or isinstance(body.expr, DecisionTable)
+            ):
                 continue
             stack.append(body)
         elif isinstance(e, BoolOp):

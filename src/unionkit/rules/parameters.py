@@ -88,8 +88,14 @@ def _brackets(value: Sequence[Bracket]) -> tuple[Bracket, ...]:
             f"a scale has {len(out)} brackets, more than {MAX_BRACKETS} / "
             f"分档表有{len(out)}档，超过上限{MAX_BRACKETS}档"
         )
-    if thresholds != sorted(set(thresholds)):
-        raise ParameterError("scale thresholds must be strictly increasing / 分档门槛必须严格递增")
+    for k in range(1, len(thresholds)):
+        if thresholds[k] <= thresholds[k - 1]:
+            raise ParameterError(
+                f"scale thresholds must be strictly increasing: bracket {k + 1} (threshold "
+                f"{thresholds[k]}) is not above bracket {k} (threshold {thresholds[k - 1]}) / "
+                f"分档门槛必须严格递增：第{k + 1}档（门槛 {thresholds[k]}）不高于第{k}档"
+                f"（门槛 {thresholds[k - 1]}）"
+            )
     return out
 
 

@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import Any
 
 from unionkit.errors import ParameterError, RuleDefinitionError
-from unionkit.rules.check import convertible, infer_types
+from unionkit.rules.check import check_built, convertible, infer_types
 from unionkit.rules.expr import Expr, Field, GroupAgg, Name, Ref, children, rebuild, walk
 from unionkit.rules.parameters import (
     MONEY_UNITS,
@@ -322,6 +322,7 @@ def compile_program(
                 rule=n,
             )
         inferred[n] = t
+        check_built(n, rule.expr, types, parameters)
     return Program(
         MappingProxyType(dict(rules)),
         order=order,

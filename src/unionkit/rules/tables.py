@@ -6,16 +6,17 @@ import datetime as dt
 import itertools
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Any, ClassVar
 
+import attrs
 import numpy as np
 from attrs import frozen
 
 from unionkit.errors import RuleDefinitionError
 from unionkit.money import FEN
-from unionkit.rules.expr import Expr, ExprLike, Lit, lit, to_text, wrap
+from unionkit.rules.expr import Expr, ExprLike, Lit, Param, lit, to_text, wrap
 from unionkit.rules.functions import Context, TypeContext
 from unionkit.rules.schema import ValueType
 from unionkit.rules.values import NUMERIC, Val, common_type, constant, to_type
@@ -29,11 +30,14 @@ __all__ = [
     "TableHits",
     "any_cell",
     "cell",
+    "check_dated_tables",
     "decision_table",
     "evaluate_table",
+    "iter_tables",
     "matched_rows",
     "row_name",
     "table_problems",
+    "table_reason",
     "table_type",
 ]
 
@@ -61,16 +65,18 @@ class Cell:
 
     *kind* is ``any`` (``-``: whatever the input is, even unknown), ``in``
     (equal to one of *values*) or ``range`` (between *low* and *high*, each
-    end open or closed; a missing end is unbounded).
+    end open or closed; a missing end is unbounded). A range's end may be a
+    dated parameter (:class:`~unionkit.rules.expr.Param`): the threshold then
+    follows its effective dates, and the build checks run at each of them.
 
     .. versionadded:: Unreleased
     """
 
     kind: str
     values: tuple[Lit, ...] = ()
-    low: Lit | None = None
+    low: Lit | Param | None = None
     low_closed: bool = True
-    high: Lit | None = None
+    high: Lit | Param | None = None
     high_closed: bool = True
 
     def text(self) -> str:
@@ -91,7 +97,11 @@ class Cell:
 
     def lits(self) -> tuple[Lit, ...]:
         """Every constant the cell compares with."""
-        return (*self.values, *(b for b in (self.low, self.high) if b is not None))
+        return (*self.values, *(b for b in (self.low, self.high) if isinstance(b, Lit)))
+
+    def params(self) -> tuple[Param, ...]:
+        """Every dated parameter the cell compares with."""
+        return tuple(b for b in (self.low, self.high) if isinstance(b, Param))
 
 
 @frozen(cache_hash=True)
@@ -113,7 +123,9 @@ class DecisionTable(Expr):
     A decision table: the value of the row (or rows) whose cells all match the inputs.
 
     *outputs* has one expression per row (it may read parameters, so the
-    amounts follow their effective dates); *default* is the value where no row
+    amounts follow their effective dates); *bounds* lists the parameters the
+    cells compare with (so that explanations and dependency walks see them);
+    *default* is the value where no row
     matches (without one, the build checks refuse a table that leaves a gap).
     Under ``priority`` the rows' outputs are constants and *priority* lists
     them from the most to the least important. An input that is unknown makes
@@ -129,7 +141,8 @@ class DecisionTable(Expr):
     outputs: tuple[Expr, ...]
     default: Expr | None = None
     priority: tuple[Lit, ...] = ()
-    _kids: ClassVar[tuple[str, ...]] = ("inputs", "outputs", "default")
+    bounds: tuple[Param, ...] = ()
+    _kids: ClassVar[tuple[str, ...]] = ("inputs", "outputs", "default", "bounds")
 
     def rule_text(self) -> str:
         """A one-line summary for messages (a table is written in a rule file, not in rule text)."""
@@ -181,8 +194,14 @@ _RANGE = re.compile(r"^\s*([\[(])\s*(.*?)\s*,\s*(.*?)\s*([\])])\s*$")
 _OPEN = ("", "..", "…")
 
 
-def _bound(text: str) -> Lit:
-    """A range end written in a cell: an integer, a decimal (money) or a date."""
+_PARAM = re.compile(r"^\$([A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*)$")
+
+
+def _bound(text: str) -> Lit | Param:
+    """A range end written in a cell: an integer, a decimal (money), a date or ``$parameter``."""
+    m = _PARAM.match(text)
+    if m:
+        return Param(m.group(1))
     try:
         return lit(int(text))
     except ValueError:
@@ -210,7 +229,8 @@ def cell(written: object) -> Cell:
     matches that value; a list matches any of its values; ``"< 800"``,
     ``"<= 800"``, ``"> 800"``, ``">= 800"`` compare; ``"[10, 30)"`` is a range
     with a closed (``[ ]``) or open (``( )``) end, ``..`` for no end
-    (``"[10, ..)"``). A :class:`Cell` is returned as it is.
+    (``"[10, ..)"``); an end may be a dated parameter
+    (``"< $hardship.minimum_living_standard"``). A :class:`Cell` is returned as it is.
 
     Raises:
         RuleDefinitionError: A malformed range or an empty list.
@@ -231,6 +251,8 @@ def cell(written: object) -> Cell:
         if m:
             op, bound = m.group(1), _bound(m.group(2))
             if op == "=":
+                if isinstance(bound, Param):
+                    return Cell("range", (), bound, True, bound, True)
                 return Cell("in", (bound,))
             if op.startswith("<"):
                 return Cell("range", high=bound, high_closed=op == "<=")
@@ -244,7 +266,10 @@ def cell(written: object) -> Cell:
                 )
             low = None if lo in _OPEN else _bound(lo)
             high = None if hi in _OPEN else _bound(hi)
-            return Cell("range", (), low, left == "[", high, right == "]")
+            # an open end's bracket means nothing: "[10, ..)" is the same cell as ">= 10"
+            return Cell(
+                "range", (), low, low is None or left == "[", high, high is None or right == "]"
+            )
     return Cell("in", (_value(written),))
 
 
@@ -294,7 +319,9 @@ def decision_table(
         )
     ins = tuple(name(x) if isinstance(x, str) else wrap(x) for x in inputs)
     if not ins:
-        raise RuleDefinitionError("a decision table needs at least one input / 决策表至少需要一个输入")
+        raise RuleDefinitionError(
+            "a decision table needs at least one input / 决策表至少需要一个输入"
+        )
     if not rows:
         raise RuleDefinitionError("a decision table needs at least one row / 决策表至少需要一行")
     built: list[Row] = []
@@ -312,6 +339,7 @@ def decision_table(
         except RuleDefinitionError as exc:
             raise RuleDefinitionError(f"row {k}: {exc} / 第{k}行", rule=exc.rule) from exc
         outs.append(wrap(out))
+    bounds = sorted({p for row in built for c in row.cells for p in c.params()}, key=str)
     return DecisionTable(
         hit,
         ins,
@@ -319,6 +347,7 @@ def decision_table(
         tuple(outs),
         None if default is None else wrap(default),
         tuple(_value(p) for p in priority),
+        tuple(bounds),
     )
 
 
@@ -334,8 +363,15 @@ def row_name(table: DecisionTable, k: int, lang: str = "en") -> str:
 # --- types and build checks -------------------------------------------------------------------
 
 
-def _input_target(t: ValueType, c: Cell) -> ValueType | None:
-    return common_type([t, *(v.vtype for v in c.lits())])
+def _input_target(
+    t: ValueType, cells: Sequence[Cell], type_of: Callable[[Expr], ValueType]
+) -> ValueType | None:
+    """The type an input and the constants and parameters of its *cells* are compared in."""
+    bounds = [
+        *(v.vtype for c in cells for v in c.lits()),
+        *(type_of(p) for c in cells for p in c.params()),
+    ]
+    return common_type([t, *bounds])
 
 
 def table_type(tc: TypeContext, e: DecisionTable) -> ValueType:
@@ -355,7 +391,7 @@ def table_type(tc: TypeContext, e: DecisionTable) -> ValueType:
                 continue
             where = f"{row_name(e, k)}, input {to_text(e.inputs[j])}"
             where_zh = f"{row_name(e, k, 'zh')}，输入 {to_text(e.inputs[j])}"
-            if _input_target(types[j], c) is None:
+            if _input_target(types[j], [c], tc.infer) is None:
                 raise tc.fail(
                     e,
                     f"{where}: {c.text()} cannot be compared with {types[j].value}",
@@ -378,15 +414,21 @@ def table_type(tc: TypeContext, e: DecisionTable) -> ValueType:
             raise tc.fail(e, f"{e.hit} needs numbers or dates", f"{e.hit} 需要数值或日期输出")
     if e.hit == "priority":
         if not e.priority:
-            raise tc.fail(e, "priority needs the priority order of the outputs", "priority 需要输出的优先顺序")
+            raise tc.fail(
+                e, "priority needs the priority order of the outputs", "priority 需要输出的优先顺序"
+            )
         for k, o in enumerate(e.outputs):
             if not (isinstance(o, Lit) and o in e.priority):
                 raise tc.fail(
                     e,
-                    f"{row_name(e, k)}: under priority each output must be one of the listed values",
+                    f"{row_name(e, k)}: under priority each output must be one of the "
+                    "listed values",
                     f"{row_name(e, k, 'zh')}：priority 策略下每行输出必须是所列值之一",
                 )
-    problems = table_problems(e, types)
+    # a table whose cells read parameters is checked at each of their effective dates, once
+    # the values are known (check_dated_tables); the others here
+    dated = any(c.params() for row in e.rows for c in row.cells)
+    problems = [] if dated else table_problems(e, types)
     if problems:
         en, zh, rows = problems[0]
         err = tc.fail(e, en, zh)
@@ -449,6 +491,8 @@ def _holds(c: Cell, x: Any, t: ValueType) -> bool:
         return False
     if c.kind == "in":
         return any(x == _py(v, t) for v in c.values)
+    # the checks see constants only: a parameter is replaced by its value first (_with_values)
+    assert not isinstance(c.low, Param) and not isinstance(c.high, Param)
     if c.low is not None:
         lo = _py(c.low, t)
         if x < lo or (x == lo and not c.low_closed):
@@ -533,7 +577,9 @@ def table_problems(
                 overlap = ((alive[0], alive[1]), list(chosen))
             return
         for x in classes[j]:
-            search(j + 1, [k for k in alive if _holds(e.rows[k].cells[j], x, types[j])], [*chosen, x])
+            search(
+                j + 1, [k for k in alive if _holds(e.rows[k].cells[j], x, types[j])], [*chosen, x]
+            )
 
     search(0, order, [])
     out: list[tuple[str, str, tuple[int, ...]]] = []
@@ -584,8 +630,10 @@ def table_problems(
 _NO, _YES, _UNKNOWN = 0, 1, 2
 
 
-def _cell_mask(c: Cell, x: Array, t: ValueType, target: ValueType) -> Array:
-    def conv(v: Lit) -> Any:
+def _cell_mask(c: Cell, x: Array, run: Context, target: ValueType) -> Array:
+    def conv(v: Lit | Param) -> Any:
+        if isinstance(v, Param):
+            return run.typed(v, target).values
         return to_type(constant(v.value, v.vtype), v.vtype, target)
 
     if c.kind == "in":
@@ -610,16 +658,16 @@ def _statuses(run: Context, e: DecisionTable) -> Array:
     for j, x in enumerate(e.inputs):
         cells = [r.cells[j] for r in e.rows]
         if all(c.kind == "any" for c in cells):
+            run.eval(x)  # read all the same: an explanation shows every input
             continue
-        t = run.type_of(x)
-        target = common_type([t, *(v.vtype for c in cells for v in c.lits())])
+        target = _input_target(run.type_of(x), cells, run.type_of)
         assert target is not None
         v = run.full(run.typed(x, target))
         values = np.asarray(v.values)
         for k, c in enumerate(cells):
             if c.kind == "any":
                 continue
-            hit = _cell_mask(c, values, t, target)
+            hit = _cell_mask(c, values, run, target)
             col = status[:, k]
             if v.missing is not None:
                 # a known miss decides the row whatever its other cells; unknown otherwise
@@ -659,6 +707,8 @@ def evaluate_table(run: Context, e: DecisionTable) -> Val:
         values: Any = (status == _YES).sum(axis=1).astype(np.int64)
         chosen = np.full(n, -1, dtype=np.int64)
         missing = unknown
+        for out in e.outputs:
+            run.eval(out)  # unused by a count, but an explanation shows every output
     elif e.hit.startswith("collect_"):
         outs = [run.full(run.typed(o, target)) for o in e.outputs]
         yes = status == _YES
@@ -759,10 +809,8 @@ def table_reason(tracer: Any, e: DecisionTable, row: int) -> tuple[str, str]:
     input are named too, since they are why the value is unknown.
     """
     yes, unknown, chosen = matched_rows(tracer, e, row)
-    if e.hit.startswith("collect_"):
-        picked = yes
-    else:
-        picked = [chosen] if chosen >= 0 else []
+    # a collect policy takes every matching row; the others choose one, or none
+    picked = yes if e.hit.startswith("collect_") else [chosen] if chosen >= 0 else []
     zh_parts: list[str] = []
     en_parts: list[str] = []
     if picked:
@@ -781,3 +829,63 @@ def table_reason(tracer: Any, e: DecisionTable, row: int) -> tuple[str, str]:
             "undecided for want of an input: " + ", ".join(row_name(e, k) for k in unknown)
         )
     return "；".join(zh_parts), "; ".join(en_parts)
+
+
+def check_dated_tables(
+    rule: str, expr: Expr, types: Mapping[Expr, ValueType], parameters: Any
+) -> None:
+    """
+    Run the build checks of every table in *expr* whose cells read dated parameters.
+
+    The parameters change only on their effective dates, so the table is
+    checked once per date on which any of them changes, with the values in
+    force from then.
+
+    Raises:
+        TableCheckError: An overlap, gap or unreachable row from some date on, naming the
+            date and the parameters' values then.
+    """
+    for table in iter_tables(expr):
+        names = sorted(
+            {p.name for p in table.bounds}
+            | {p.name for row in table.rows for c in row.cells for p in c.params()}
+        )
+        if not names:
+            continue
+        input_types = [types[x] for x in table.inputs]
+        dates = sorted({pv.effective for n in names for pv in parameters[n].values})
+        for day in dates:
+            values: dict[str, Lit] = {}
+            for n in names:
+                in_force = [pv for pv in parameters[n].values if pv.effective <= day]
+                if in_force:
+                    values[n] = Lit(in_force[-1].value, types[Param(n)])
+            if len(values) < len(names):
+                continue  # not every parameter is in force yet: no evaluation can happen then
+            problems = table_problems(_with_values(table, values), input_types)
+            if problems:
+                en, zh, rows = problems[0]
+                shown = ", ".join(f"${n} = {to_text(v)}" for n, v in values.items())
+                raise TableCheckError(
+                    f"rule {rule!r}: {en}, from {day} ({shown}) in `{to_text(table)}` / "
+                    f"规则 {rule}：{zh}（自 {day} 起：{shown}）",
+                    rule=rule,
+                    parameters=names,
+                    rows=rows,
+                )
+
+
+def _with_values(table: DecisionTable, values: Mapping[str, Lit]) -> DecisionTable:
+    """*table* with each parameter its cells read replaced by its value."""
+
+    def fixed(b: Lit | Param | None) -> Lit | Param | None:
+        return values[b.name] if isinstance(b, Param) else b
+
+    rows = tuple(
+        attrs.evolve(
+            row,
+            cells=tuple(attrs.evolve(c, low=fixed(c.low), high=fixed(c.high)) for c in row.cells),
+        )
+        for row in table.rows
+    )
+    return attrs.evolve(table, rows=rows, bounds=())
