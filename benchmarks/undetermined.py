@@ -11,10 +11,7 @@ without reasons, and their ratios: with nothing missing, and with the share aske
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
-import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +21,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from _timing import best
 
-from rules import AS_OF, RULES, roster, ruleset
+from rules import AS_OF, RULES, peak_bytes, roster, ruleset
 from unionkit.rules import RuleSet
 
 
@@ -49,16 +46,6 @@ def with_blanks(data: dict[str, Any], share: float, seed: int = 11) -> dict[str,
     return out
 
 
-def peak(fn: Callable[[], object]) -> int:
-    """Peak bytes allocated while *fn* runs."""
-    gc.collect()
-    tracemalloc.start()
-    fn()
-    _, top = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return top
-
-
 def measure(rs: RuleSet, data: dict[str, Any], repeat: int) -> dict[str, float]:
     """Times and peaks with and without reasons over *data*."""
 
@@ -69,7 +56,7 @@ def measure(rs: RuleSet, data: dict[str, Any], repeat: int) -> dict[str, float]:
         return rs.evaluate(data, as_of=AS_OF, undetermined=True)
 
     t0, t1 = best(plain, repeat), best(named, repeat)
-    m0, m1 = peak(plain), peak(named)
+    m0, m1 = peak_bytes(plain), peak_bytes(named)
     batch = rs.evaluate(data, as_of=AS_OF, undetermined=True)
     assert batch.reasons is not None
     undetermined = sum(batch.reasons.counts().values())

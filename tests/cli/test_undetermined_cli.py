@@ -7,7 +7,7 @@ import json
 import stat
 from pathlib import Path
 
-from tests.cli.test_rules_cli import write_roster
+from test_rules_cli import write_roster
 from typer.testing import CliRunner
 
 from unionkit.cli.app import app

@@ -515,24 +515,25 @@ def _inputs_text(missing: Sequence[Any], member_id: str) -> str:
     return ", ".join(sorted(shown)) or "-"
 
 
-def _check_undetermined(
+def _check_named(
     doc: YamlDocument,
     at: tuple[str | int, ...],
-    case: RuleTestCaseSpec,
+    section: Mapping[str, Mapping[str, object]],
     ids: Sequence[str],
     rules: Mapping[str, Any],
 ) -> list[str]:
+    """Every member and rule a case's ``expect`` or ``undetermined`` (at *at*) names must exist."""
     problems = []
-    for member_id, named in case.undetermined.items():
+    for member_id, named in section.items():
         if member_id not in ids:
             problems.append(
-                f"{doc.where((*at, 'undetermined', member_id))}: no member {member_id!r} "
+                f"{doc.where((*at, member_id))}: no member {member_id!r} "
                 "in this case / 本用例中没有该成员"
             )
         for rule in named:
             if rule not in rules:
                 problems.append(
-                    f"{doc.where((*at, 'undetermined', member_id, rule))}: unknown rule "
+                    f"{doc.where((*at, member_id, rule))}: unknown rule "
                     f"{rule!r} / 未知规则 {rule!r}"
                 )
     return problems
@@ -559,19 +560,8 @@ def _run_case(
             f"{doc.where((*at, 'members'))}: member_id values must be unique / member_id 不能重复"
         )
     rules = ruleset.rules
-    for member_id, expected in case.expect.items():
-        if member_id not in ids:
-            problems.append(
-                f"{doc.where((*at, 'expect', member_id))}: no member {member_id!r} "
-                "in this case / 本用例中没有该成员"
-            )
-        for rule in expected:
-            if rule not in rules:
-                problems.append(
-                    f"{doc.where((*at, 'expect', member_id, rule))}: unknown rule "
-                    f"{rule!r} / 未知规则 {rule!r}"
-                )
-    problems += _check_undetermined(doc, at, case, ids, rules)
+    problems += _check_named(doc, (*at, "expect"), case.expect, ids, rules)
+    problems += _check_named(doc, (*at, "undetermined"), case.undetermined, ids, rules)
     events, event_problems = _case_events(doc, at, case, fields)
     problems += event_problems
     if problems:

@@ -44,6 +44,7 @@ from unionkit.rules.parameters import (
 )
 from unionkit.rules.ruleset import Rule, RuleSet
 from unionkit.rules.schema import MEMBER_FIELDS, FieldType, Missing, ValueType
+from unionkit.rules.unknowns import MissingInput, Undetermined
 from unionkit.rules.whatif import WhatIfReport, what_if
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "Expr",
     "FieldType",
     "Missing",
+    "MissingInput",
     "Parameter",
     "ParameterValue",
     "Parameters",
@@ -62,6 +64,7 @@ __all__ = [
     "Rule",
     "RuleSet",
     "Scale",
+    "Undetermined",
     "ValueType",
     "WhatIfReport",
     "as_of",
