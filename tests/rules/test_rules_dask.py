@@ -392,3 +392,19 @@ def test_integer_money_with_blanks_is_fen_in_every_frame_library(kind: str) -> N
             None,
             7,
         ]
+
+
+def test_plain_values_of_a_result_are_the_same_from_pandas_and_polars(
+    rs: RuleSet, frame: Any, expected: Any
+) -> None:
+    from unionkit.rules.output import column_values
+
+    polars_result = rs.evaluate(pl.from_pandas(frame), AS_OF).frame
+
+    for rule in ("household_income", "household_youngest", "department_copy", "sole_earner"):
+        kind = str(rs.rules[rule].value_type)
+        from_pandas = column_values(expected[rule], kind)
+        assert from_pandas == column_values(polars_result[rule], kind)
+        assert (None in from_pandas) == (rule == "household_income")
+    youngest = column_values(expected["household_youngest"], "date")
+    assert all(isinstance(d, date) for d in youngest if d is not None)
