@@ -86,8 +86,12 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=10_000_000)
     parser.add_argument("--partition-rows", type=int, default=500_000)
     parser.add_argument("--worker-memory", default="5GiB")
+    parser.add_argument(
+        "--shuffle", choices=["p2p", "tasks"], default="p2p", help="Dask's shuffle method"
+    )
     args = parser.parse_args()
 
+    import dask
     import dask.dataframe as dd
     import numpy as np
     import pandas as pd
@@ -111,7 +115,8 @@ def main() -> None:
         print(
             f"rules on Dask: {n:,} members, {input_bytes / GIB:.2f} GiB of input columns, "
             f"parquet {source.stat().st_size / GIB:.2f} GiB in row groups of "
-            f"{args.partition_rows:,}; rule set {rs.version[:12]}, as of {bench.AS_OF}"
+            f"{args.partition_rows:,}; {args.shuffle} shuffle; rule set {rs.version[:12]}, "
+            f"as of {bench.AS_OF}"
         )
 
         t_numpy, _ = timed(lambda: rs.evaluate(data, bench.AS_OF))
@@ -146,7 +151,7 @@ def main() -> None:
                 result = rs.evaluate(roster, bench.AS_OF).frame
                 result.to_parquet(work / "dask_out")
 
-            with peak.watch():
+            with peak.watch(), dask.config.set({"dataframe.shuffle.method": args.shuffle}):
                 t_dask, _ = timed(on_dask)
             client_peak, workers_peak = peak.client, peak.children
         out = pd.read_parquet(work / "dask_out")

@@ -357,3 +357,54 @@ def test_a_lazy_result_shows_its_rules_in_jupyter_without_computing(
 
         assert "lazy results" in html
         assert "household_income" in html
+
+
+@pytest.mark.parametrize("kind", ["pandas", "polars", "arrow"])
+def test_integer_money_with_blanks_is_fen_in_every_frame_library(kind: str) -> None:
+    from unionkit.rules.partitions import evaluate_arrow
+
+    rules = RuleSet(
+        [
+            Rule(
+                "income",
+                field("annual_income"),
+                "收入",
+                "income",
+                "money",
+                missing=Missing.propagate,
+            )
+        ],
+        standard_parameters(),
+    )
+    values = [850050, None, 7]
+    if kind == "pandas":
+        got = rules.evaluate(
+            pd.DataFrame({"annual_income": pd.array(values, dtype="Int64")}), AS_OF
+        ).frame["income"]
+        assert got.tolist() == [850050, pd.NA, 7]
+    elif kind == "polars":
+        got = rules.evaluate(pl.DataFrame({"annual_income": values}), AS_OF).frame["income"]
+        assert got.to_list() == [850050, None, 7]
+    else:
+        table = pa.table({"annual_income": pa.array(values, pa.int64())})
+        assert evaluate_arrow(rules.program, table, AS_OF).column("income").to_pylist() == [
+            850050,
+            None,
+            7,
+        ]
+
+
+def test_plain_values_of_a_result_are_the_same_from_pandas_and_polars(
+    rs: RuleSet, frame: Any, expected: Any
+) -> None:
+    from unionkit.rules.output import column_values
+
+    polars_result = rs.evaluate(pl.from_pandas(frame), AS_OF).frame
+
+    for rule in ("household_income", "household_youngest", "department_copy", "sole_earner"):
+        kind = str(rs.rules[rule].value_type)
+        from_pandas = column_values(expected[rule], kind)
+        assert from_pandas == column_values(polars_result[rule], kind)
+        assert (None in from_pandas) == (rule == "household_income")
+    youngest = column_values(expected["household_youngest"], "date")
+    assert all(isinstance(d, date) for d in youngest if d is not None)

@@ -10,6 +10,7 @@ import numpy as np
 
 from unionkit.errors import RuleEvaluationError
 from unionkit.rules.cells import MoneyUnit, check_money_unit, convert
+from unionkit.rules.frame_io import frame_column
 from unionkit.rules.schema import MEMBER_FIELDS, ValueType
 
 __all__ = ["Columns", "Groups", "rows_to_columns"]
@@ -84,10 +85,8 @@ class Columns:
                 f"the input has no column {name!r}, which the rules need / 输入数据缺少“{name}”列"
             )
         col = self._data[name]
-        if self.kind == "pandas":
-            return _pandas_column(col, self.fields[name])
-        if self.kind == "polars":
-            return _polars_column(col)
+        if self.kind in ("pandas", "polars"):
+            return frame_column(col)
         return col
 
     def rows_with(self, column: str, value: str) -> list[int]:
@@ -178,33 +177,6 @@ def _kind(data: Any) -> str:
         f"cannot evaluate rules over a {type(data).__name__}: give a pandas or polars "
         "DataFrame, a dict of arrays or a list of rows / 不支持该输入类型"
     )
-
-
-def _pandas_column(s: Any, vtype: ValueType) -> Any:
-    if isinstance(s.dtype, np.dtype):
-        return s.to_numpy()
-    mask = s.isna().to_numpy()
-    if vtype is V.bool:
-        values = s.to_numpy(dtype=bool, na_value=False)
-    elif vtype in (V.int, V.money, V.number) and s.dtype.kind in "iufb":
-        values = s.to_numpy(dtype=np.float64, na_value=np.nan)
-        if vtype is V.int or (vtype is V.money and s.dtype.kind in "iu"):
-            return np.ma.MaskedArray(np.where(mask, 0, values).astype(np.int64), mask)
-    elif s.dtype.kind == "M":
-        values = s.to_numpy(dtype="datetime64[ns]", na_value=np.datetime64("NaT"))
-    else:
-        values = s.to_numpy(dtype=object, na_value=None)
-    return np.ma.MaskedArray(values, mask) if mask.any() else values
-
-
-def _polars_column(s: Any) -> Any:
-    if s.null_count() == 0:
-        return s.to_numpy()
-    mask = s.is_null().to_numpy()
-    values = s.to_numpy()
-    if values.dtype.kind == "f":
-        values = np.where(mask, np.nan, values)
-    return np.ma.MaskedArray(values, mask)
 
 
 class Groups:

@@ -202,15 +202,14 @@ def column_values(column: Any, kind: str) -> list[object]:
 
 
 def _to_masked(column: Any) -> Any:
-    """A pandas Series or polars Series as a masked array of plain values."""
+    """A pandas, polars (or any narwhals-readable) Series as a masked array of plain values."""
+    import narwhals as nw
     import numpy as np
 
-    if hasattr(column, "isna"):  # pandas
-        mask = column.isna().to_numpy()
-        values = column.astype(object).where(~column.isna(), None).tolist()
-    else:  # polars
-        mask = column.is_null().to_numpy()
-        values = column.to_list()
+    series = nw.from_native(column, series_only=True)
+    mask = series.is_null().to_numpy()
+    # NaN, NaT and pd.NA are not values: the mask says these cells are unknown
+    values = [None if gone else v for v, gone in zip(series.to_list(), mask.tolist(), strict=True)]
     if values and any(isinstance(v, date) for v in values):
         days = [
             np.datetime64("NaT") if v is None else np.datetime64(_as_date(v), "D") for v in values
