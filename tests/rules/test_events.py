@@ -278,15 +278,22 @@ def test_a_bad_event_is_named_by_kind_row_and_field_without_its_value(
     assert "'Z'" not in message and "-3" not in message and "2025-01-09" not in message
 
 
-def test_an_unknown_kind_and_a_kind_not_given_are_refused() -> None:
+def test_an_unknown_kind_is_refused_and_a_kind_not_given_is_unknown() -> None:
     rs = ruleset("", 7, 0)
 
     with pytest.raises(RuleEvaluationError, match="declares no such event kind.*grant, leave"):
         rs.evaluate({"member_id": ["A"]}, AS_OF, events={"visits": [], "leave": []})
-    with pytest.raises(RuleEvaluationError, match="the rules read events 'grant', but none"):
-        rs.evaluate({"member_id": ["A"]}, AS_OF, events={"leave": []}, rules=["granted"])
-    with pytest.raises(RuleEvaluationError, match="none were given"):
-        rs.evaluate({"member_id": ["A"]}, AS_OF, rules=["count"])
+    # as an absent optional column: nothing is known, which is not zero
+    unknown = RuleSet(
+        [Rule("n", parse_expression('event_count("grant")'), "n", "n", V.int, missing="propagate")],
+        Parameters([]),
+        FIELDS,
+    )
+    frame = unknown.evaluate({"member_id": ["A", "B"]}, AS_OF, events={"leave": []}).frame
+    assert np.ma.getmaskarray(frame["n"]).tolist() == [True, True]
+    frame = rs.evaluate({"member_id": ["A"]}, AS_OF, rules=["first"]).frame
+    assert np.ma.getmaskarray(frame["first"]).tolist() == [True]
+    assert unknown.explain({"member_id": ["A"]}, "n", AS_OF, member="A").value is None
 
 
 def test_rules_reading_events_are_checked_when_built() -> None:

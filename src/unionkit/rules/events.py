@@ -407,11 +407,7 @@ def _selected(run: Any, e: Call) -> tuple[EventTable, Array, Array | None]:
     """The table of the call's kind and which of its events start in the period."""
     kind = str(e.args[0].value)  # type: ignore[attr-defined]
     events = run.events
-    if events is None:
-        raise RuleEvaluationError(
-            f"{e.fn}: the rules read events {kind!r}, but none were given: pass "
-            f"events={{{kind!r}: ...}} / 规则需要事件“{kind}”，但未提供"
-        )
+    assert events is not None and events.given(kind)
     table = events.table(kind, run.cols)
     lo, hi, missing = _bounds(run, e)
     rows = table.rows
@@ -500,6 +496,17 @@ def _peak(rows: Array, start: Array, end: Array, window: int, n: int) -> Array:
 
 def event_vector(run: Any, e: Call) -> Val:
     """The vector code shared by every event function."""
+    kind = str(e.args[0].value)  # type: ignore[attr-defined]
+    if run.events is None or not run.events.given(kind):
+        # No table of this kind: unknown, as an absent optional column is (not zero: a
+        # roster without the HR export says nothing about anyone's sick leave).
+        for arg in e.args[1:]:
+            run.eval(arg)  # an explanation shows the period even so
+        vtype = run.type_of(e)
+        zeros = np.zeros(run.n, dtype=np.float64 if vtype is V.number else np.int64)
+        if vtype is V.date:
+            zeros = zeros.view("datetime64[D]")
+        return Val(zeros, np.ones(run.n, dtype=bool))
     table, sel, missing = _selected(run, e)
     n = run.n
     rows = table.rows[sel]
