@@ -49,13 +49,13 @@ from unionkit.rules import (
     years_since,
 )
 from unionkit.rules.columns import Columns
+from unionkit.rules.events import EVENT_FUNCTIONS
 from unionkit.rules.expr import Expr, function_name
 from unionkit.rules.expr import walk as walk_expr
-from unionkit.rules.events import EVENT_FUNCTIONS
 from unionkit.rules.functions import FUNCTIONS, call
-from unionkit.rules.workdays import DATE_FUNCTIONS, WORKDAY_FUNCTIONS
 from unionkit.rules.interpret import open_run
 from unionkit.rules.trace import Tracer
+from unionkit.rules.workdays import DATE_FUNCTIONS, WORKDAY_FUNCTIONS
 
 AS_OF = date(2025, 6, 1)
 HH = "household_id"

@@ -1,4 +1,4 @@
-"""The dual link's sick-leave visits as a rule over events give the proposals the Python sum gave."""
+"""The dual link's sick-leave visits, a rule over events, propose what the Python sum did."""
 
 from __future__ import annotations
 
@@ -48,7 +48,9 @@ records = st.builds(
 )
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     st.lists(records, max_size=14),
     st.lists(st.sampled_from(["active", "suspended", "left"]), min_size=4, max_size=4),

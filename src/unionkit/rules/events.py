@@ -118,6 +118,7 @@ class EventTable:
         self,
         kind: EventKind,
         members: int,
+        *,
         rows: Array,
         start: Array,
         end: Array,
@@ -141,7 +142,8 @@ class EventTable:
 def _bad(kind: str, row: int, field: str, en: str, zh: str) -> RuleEvaluationError:
     # Row and field only: the value may be a health fact or an ID number.
     return RuleEvaluationError(
-        f"events {kind!r}, row {row}, field {field!r}: {en} / 事件“{kind}”第 {row} 行“{field}”：{zh}"
+        f"events {kind!r}, row {row}, field {field!r}: {en} / "
+        f"事件“{kind}”第 {row} 行“{field}”：{zh}"
     )
 
 
@@ -269,12 +271,12 @@ class EventInput:
         return EventTable(
             spec,
             cols.n,
-            member_rows[order].astype(np.int64),
-            first[pick],
-            last[pick],
-            counted[pick],
-            attrs,
-            pick,
+            rows=member_rows[order].astype(np.int64),
+            start=first[pick],
+            end=last[pick],
+            days=counted[pick],
+            attributes=attrs,
+            row=pick,
         )
 
     def _rows(self, kind: str, ids: Array, cols: Columns) -> Array:
@@ -353,7 +355,7 @@ def event_type(tc: Any, e: Call) -> ValueType:
         return V.date
     if e.fn == "event_sum":
         arg = e.args[1]
-        t = None
+        t: ValueType | None = None
         if isinstance(arg, Lit) and arg.vtype is V.text:
             t = tc.field_type(f"{kind}{SEP}{arg.value}")
         if t not in NUMERIC:

@@ -134,7 +134,8 @@ def hardship_files_bundle() -> RuleBundle:
     """
     from unionkit.rulefiles.bundle import read_rule_files
 
-    return read_rule_files([resources.files(__name__).joinpath(HARDSHIP_FILES_FILE)], source="unionkit")
+    path = resources.files(__name__).joinpath(HARDSHIP_FILES_FILE)
+    return read_rule_files([path], source="unionkit")
 
 
 def hardship_files_ruleset(parameters: Parameters | None = None) -> RuleSet:
