@@ -310,7 +310,7 @@ def test_the_property_below_covers_every_kind_of_node() -> None:
     operators = {"Field", "Param", "Lit", "Ref", "Arith", "Neg", "Compare", "BoolOp", "Not"}
 
     # the event and working-day functions need events and a calendar: their own
-    # batch-equals-explain properties are in test_events.py and test_workdays.py
+    # batch-equals-explain properties are in test_rules_events.py and test_rules_workdays.py
     own = set(EVENT_FUNCTIONS) | set(WORKDAY_FUNCTIONS) | set(DATE_FUNCTIONS)
 
     assert operators | (set(FUNCTIONS) - own) == node_kinds(RS)
