@@ -261,7 +261,7 @@ class EventInput:
         if not keep.all():
             source = source[keep]
             member_rows = member_rows[keep]
-        order = np.lexsort((first[source], member_rows))
+        order = _by_member_and_day(member_rows, first[source])
         pick = source[order]
         attrs = {
             name: (vals[pick], None if miss is None else miss[pick])
@@ -304,6 +304,18 @@ class EventInput:
             raise _bad(kind, row, "member_id", "no such member in the input", "输入中没有该会员")
         rows = np.where(hit, order[at] if len(ranked) else 0, -1)
         return np.asarray(rows, dtype=np.int64)
+
+
+def _by_member_and_day(rows: Array, days: Array) -> Array:
+    """The stable order by member row, then first day (one integer key sorts faster)."""
+    if len(rows) == 0:
+        return np.zeros(0, dtype=np.intp)
+    lo = int(days.min())
+    width = int(days.max()) - lo + 1
+    if width * (int(rows.max()) + 1) >= 2**62:
+        return np.lexsort((days, rows))
+    key = rows.astype(np.int64) * width + (days - lo)
+    return np.argsort(key, kind="stable")
 
 
 # --- the event functions: typing and vector code (entries in rules.functions) -------------
