@@ -344,3 +344,13 @@ def test_a_rule_file_declares_event_kinds_and_its_mistakes_name_file_and_line() 
             "events:\n  visit:\n    label: {zh: 走访, en: visit}\n    shape: span\n"
             "    fields:\n      start: {type: date, label: {zh: 起, en: from}}\n"
         )
+
+
+def test_a_window_or_gap_out_of_range_is_refused() -> None:
+    members = {"member_id": ["A"]}
+    events: dict[str, Any] = {"leave": [], "grant": []}
+
+    with pytest.raises(RuleEvaluationError, match="window must be from 0 to 36600 days"):
+        ruleset("", 10**9, 0).evaluate(members, AS_OF, events=events, rules=["peak"])
+    with pytest.raises(RuleEvaluationError, match="gap must be from 0 to 36600 days"):
+        ruleset("", 7, 40000).evaluate(members, AS_OF, events=events, rules=["spells"])

@@ -31,8 +31,8 @@ SEP = "."
 """An event kind's fields are declared beside the member fields as ``kind.field``."""
 
 _DATES = frozenset({"date", "start", "end"})
+_LONGEST = 36600  # a century of days: a window or gap beyond it is a typo, not a rule
 _NEVER = np.iinfo(np.int64).min // 4
-_FOREVER = np.iinfo(np.int64).max // 4
 
 
 @frozen
@@ -412,8 +412,11 @@ def _whole(run: Any, e: Call, index: int, what: str) -> int:
             f"{e.fn} 的{what}必须对所有成员相同"
         )
     n = int(v.values)
-    if n < 0:
-        raise RuleEvaluationError(f"{e.fn}: the {what} must not be negative / {what}不能为负数")
+    if not 0 <= n <= _LONGEST:
+        raise RuleEvaluationError(
+            f"{e.fn}: the {what} must be from 0 to {_LONGEST} days / "
+            f"{e.fn} 的{what}须在 0 到 {_LONGEST} 天之间"
+        )
     return n
 
 
