@@ -284,3 +284,59 @@ def test_cases_can_be_selected_by_name(pytester: pytest.Pytester) -> None:
     result = run(pytester, "-k", "right")
 
     result.assert_outcomes(passed=1, deselected=1)
+
+
+def test_a_cases_events_are_checked_with_their_lines(pytester: pytest.Pytester) -> None:
+    pytester.makefile(
+        ".yaml",
+        leave="""\
+events:
+  sick_leave:
+    label: {zh: 病假, en: sick leave}
+    shape: span
+    fields:
+      days: {type: int, label: {zh: 天数, en: days}}
+rules:
+  - name: leave_days
+    label: {zh: 病假天数, en: sick-leave days}
+    type: int
+    expr: event_days("sick_leave", start_of_year(as_of()))
+""",
+    )
+    pytester.makefile(
+        ".ruletest.yaml",
+        events="""\
+standard: false
+rule_files: [leave.yaml]
+cases:
+  - name: right
+    as_of: 2025-06-01
+    members:
+      - {member_id: a}
+    events:
+      sick_leave:
+        - {member_id: a, start: 2025-02-03, end: 2025-02-07, days: 5}
+    expect:
+      a: {leave_days: 5}
+  - name: wrong field and kind
+    as_of: 2025-06-01
+    members:
+      - {member_id: a}
+    events:
+      sick_leave:
+        - {member_id: a, start: 2025-02-03, stop: 2025-02-07}
+      visit: []
+    expect:
+      a: {leave_days: 0}
+""",
+    )
+
+    result = run(pytester)
+
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*events.ruletest.yaml, line 19: event kind 'sick_leave' has no field 'stop'*",
+            "*events.ruletest.yaml, line 20: unknown event kind 'visit'*",
+        ]
+    )

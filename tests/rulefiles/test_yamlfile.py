@@ -168,7 +168,10 @@ def test_expression_calling_import_is_refused() -> None:
 def test_unknown_function_in_a_file_lists_known_ones() -> None:
     message = error(RULES.replace("years_since(birth_date)", "eval('1')"))
 
-    assert "unknown function 'eval'; known functions: abs, add_days, add_months, add_working_days, as_of, between" in message
+    assert (
+        "unknown function 'eval'; known functions: abs, add_days, add_months, "
+        "add_working_days, as_of, between" in message
+    )
 
 
 @pytest.mark.parametrize(

@@ -200,7 +200,10 @@ def test_unknown_function_lists_the_known_ones() -> None:
     message = str(error_of("__import__('os')"))
 
     assert "unknown function '__import__'" in message
-    assert "known functions: abs, add_days, add_months, add_working_days, as_of, between, clip, coalesce, date" in message
+    assert (
+        "known functions: abs, add_days, add_months, add_working_days, as_of, between, clip, "
+        "coalesce, date" in message
+    )
     assert "未知函数" in message
 
 

@@ -49,13 +49,13 @@ from unionkit.rules import (
     years_since,
 )
 from unionkit.rules.columns import Columns
+from unionkit.rules.events import EVENT_FUNCTIONS
 from unionkit.rules.expr import Expr, function_name
 from unionkit.rules.expr import walk as walk_expr
-from unionkit.rules.events import EVENT_FUNCTIONS
 from unionkit.rules.functions import FUNCTIONS, call
-from unionkit.rules.workdays import DATE_FUNCTIONS, WORKDAY_FUNCTIONS
 from unionkit.rules.interpret import open_run
 from unionkit.rules.trace import Tracer
+from unionkit.rules.workdays import DATE_FUNCTIONS, WORKDAY_FUNCTIONS
 
 AS_OF = date(2025, 6, 1)
 HH = "household_id"
@@ -310,7 +310,7 @@ def test_the_property_below_covers_every_kind_of_node() -> None:
     operators = {"Field", "Param", "Lit", "Ref", "Arith", "Neg", "Compare", "BoolOp", "Not"}
 
     # the event and working-day functions need events and a calendar: their own
-    # batch-equals-explain properties are in test_events.py and test_workdays.py
+    # batch-equals-explain properties are in test_rules_events.py and test_rules_workdays.py
     own = set(EVENT_FUNCTIONS) | set(WORKDAY_FUNCTIONS) | set(DATE_FUNCTIONS)
 
     assert operators | (set(FUNCTIONS) - own) == node_kinds(RS)

@@ -9,7 +9,7 @@ import pytest
 
 from unionkit.calendar import WorkCalendar, working_days
 from unionkit.models import Member
-from unionkit.rulefiles.library import hardship_files_ruleset
+from unionkit.rulefiles.assembly import hardship_files_ruleset
 from unionkit.rules import Parameter, Parameters, ParameterValue
 from unionkit.store import Store, enter_file, import_members, start_leaving
 

@@ -1,4 +1,4 @@
-"""A working-day calendar over whole arrays of dates, for the rule language's working-day functions."""
+"""A working-day calendar over whole arrays of dates, for the rule language's functions."""
 
 from __future__ import annotations
 
@@ -87,7 +87,8 @@ class WorkdayArrays:
             return np.zeros(0, dtype="datetime64[D]")
         if (k < 0).any() or (k > MAX_WORKDAYS).any():
             raise ValueError(
-                f"working days must be from 0 to {MAX_WORKDAYS} / 工作日数须在 0 到 {MAX_WORKDAYS} 之间"
+                f"working days must be from 0 to {MAX_WORKDAYS} / "
+                f"工作日数须在 0 到 {MAX_WORKDAYS} 之间"
             )
         # whole years, one more at a time, only while some count runs past the table: a
         # year without data is asked for (and refused) only when a count reaches it

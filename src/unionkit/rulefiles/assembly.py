@@ -16,14 +16,21 @@ from unionkit.rulefiles.bundle import (
     empty_bundle,
     read_rule_files,
 )
-from unionkit.rulefiles.library import standard_bundle
+from unionkit.rulefiles.library import hardship_files_bundle, standard_bundle
 from unionkit.rulefiles.tables import row_key
 from unionkit.rulefiles.yamlfile import RuleSource
 
 if TYPE_CHECKING:
     from unionkit.rules import Parameters, RuleSet
 
-__all__ = ["assemble", "build_ruleset", "load_ruleset", "source_name", "standard_ruleset"]
+__all__ = [
+    "assemble",
+    "build_ruleset",
+    "hardship_files_ruleset",
+    "load_ruleset",
+    "source_name",
+    "standard_ruleset",
+]
 
 
 def source_name(source: RuleSource) -> str:
@@ -82,6 +89,18 @@ def build_ruleset(bundle: RuleBundle, parameters: Parameters | None = None) -> R
     # Working days by the national calendar (built on first use); a branch's rule set
     # counts them by the branch's own (branches.branch_ruleset).
     return ruleset.with_working_days(working_days(WorkCalendar.default))
+
+
+def hardship_files_ruleset(parameters: Parameters | None = None) -> RuleSet:
+    """
+    Return the hardship-file rules (``hardship_notice_until`` ...) with *parameters* overlaid.
+
+    The rule set counts working days by the national calendar; give it a store's or a
+    branch's with :meth:`RuleSet.with_working_days`.
+
+    .. versionadded:: Unreleased
+    """
+    return build_ruleset(hardship_files_bundle(), parameters)
 
 
 def _attributed(exc: RuleDefinitionError, bundle: RuleBundle) -> Exception:

@@ -551,8 +551,10 @@ def _run_case(
     at: tuple[str | int, ...] = ("cases", index)
     problems: list[str] = []
     rows = []
+    # an event kind's fields (kind.start ...) belong in the case's events, not on a member
+    member_fields = {k: v for k, v in fields.items() if "." not in k}
     for j, member in enumerate(case.members):
-        problems += _check_member(doc, (*at, "members", j), member, fields)
+        problems += _check_member(doc, (*at, "members", j), member, member_fields)
         rows.append({**MEMBER_DEFAULTS, **member})
     ids = [str(row.get("member_id")) for row in rows]
     if len(set(ids)) != len(ids):

@@ -31,8 +31,8 @@ SEP = "."
 """An event kind's fields are declared beside the member fields as ``kind.field``."""
 
 _DATES = frozenset({"date", "start", "end"})
+_LONGEST = 36600  # a century of days: a window or gap beyond it is a typo, not a rule
 _NEVER = np.iinfo(np.int64).min // 4
-_FOREVER = np.iinfo(np.int64).max // 4
 
 
 @frozen
@@ -118,6 +118,7 @@ class EventTable:
         self,
         kind: EventKind,
         members: int,
+        *,
         rows: Array,
         start: Array,
         end: Array,
@@ -141,7 +142,8 @@ class EventTable:
 def _bad(kind: str, row: int, field: str, en: str, zh: str) -> RuleEvaluationError:
     # Row and field only: the value may be a health fact or an ID number.
     return RuleEvaluationError(
-        f"events {kind!r}, row {row}, field {field!r}: {en} / 事件“{kind}”第 {row} 行“{field}”：{zh}"
+        f"events {kind!r}, row {row}, field {field!r}: {en} / "
+        f"事件“{kind}”第 {row} 行“{field}”：{zh}"
     )
 
 
@@ -259,7 +261,7 @@ class EventInput:
         if not keep.all():
             source = source[keep]
             member_rows = member_rows[keep]
-        order = np.lexsort((first[source], member_rows))
+        order = _by_member_and_day(member_rows, first[source])
         pick = source[order]
         attrs = {
             name: (vals[pick], None if miss is None else miss[pick])
@@ -269,12 +271,12 @@ class EventInput:
         return EventTable(
             spec,
             cols.n,
-            member_rows[order].astype(np.int64),
-            first[pick],
-            last[pick],
-            counted[pick],
-            attrs,
-            pick,
+            rows=member_rows[order].astype(np.int64),
+            start=first[pick],
+            end=last[pick],
+            days=counted[pick],
+            attributes=attrs,
+            row=pick,
         )
 
     def _rows(self, kind: str, ids: Array, cols: Columns) -> Array:
@@ -302,6 +304,18 @@ class EventInput:
             raise _bad(kind, row, "member_id", "no such member in the input", "输入中没有该会员")
         rows = np.where(hit, order[at] if len(ranked) else 0, -1)
         return np.asarray(rows, dtype=np.int64)
+
+
+def _by_member_and_day(rows: Array, days: Array) -> Array:
+    """The stable order by member row, then first day (one integer key sorts faster)."""
+    if len(rows) == 0:
+        return np.zeros(0, dtype=np.intp)
+    lo = int(days.min())
+    width = int(days.max()) - lo + 1
+    if width * (int(rows.max()) + 1) >= 2**62:
+        return np.lexsort((days, rows))
+    key = rows.astype(np.int64) * width + (days - lo)
+    return np.argsort(key, kind="stable")
 
 
 # --- the event functions: typing and vector code (entries in rules.functions) -------------
@@ -353,7 +367,7 @@ def event_type(tc: Any, e: Call) -> ValueType:
         return V.date
     if e.fn == "event_sum":
         arg = e.args[1]
-        t = None
+        t: ValueType | None = None
         if isinstance(arg, Lit) and arg.vtype is V.text:
             t = tc.field_type(f"{kind}{SEP}{arg.value}")
         if t not in NUMERIC:
@@ -398,8 +412,11 @@ def _whole(run: Any, e: Call, index: int, what: str) -> int:
             f"{e.fn} 的{what}必须对所有成员相同"
         )
     n = int(v.values)
-    if n < 0:
-        raise RuleEvaluationError(f"{e.fn}: the {what} must not be negative / {what}不能为负数")
+    if not 0 <= n <= _LONGEST:
+        raise RuleEvaluationError(
+            f"{e.fn}: the {what} must be from 0 to {_LONGEST} days / "
+            f"{e.fn} 的{what}须在 0 到 {_LONGEST} 天之间"
+        )
     return n
 
 
@@ -407,11 +424,7 @@ def _selected(run: Any, e: Call) -> tuple[EventTable, Array, Array | None]:
     """The table of the call's kind and which of its events start in the period."""
     kind = str(e.args[0].value)  # type: ignore[attr-defined]
     events = run.events
-    if events is None:
-        raise RuleEvaluationError(
-            f"{e.fn}: the rules read events {kind!r}, but none were given: pass "
-            f"events={{{kind!r}: ...}} / 规则需要事件“{kind}”，但未提供"
-        )
+    assert events is not None and events.given(kind)
     table = events.table(kind, run.cols)
     lo, hi, missing = _bounds(run, e)
     rows = table.rows
@@ -500,6 +513,17 @@ def _peak(rows: Array, start: Array, end: Array, window: int, n: int) -> Array:
 
 def event_vector(run: Any, e: Call) -> Val:
     """The vector code shared by every event function."""
+    kind = str(e.args[0].value)  # type: ignore[attr-defined]
+    if run.events is None or not run.events.given(kind):
+        # No table of this kind: unknown, as an absent optional column is (not zero: a
+        # roster without the HR export says nothing about anyone's sick leave).
+        for arg in e.args[1:]:
+            run.eval(arg)  # an explanation shows the period even so
+        vtype = run.type_of(e)
+        zeros = np.zeros(run.n, dtype=np.float64 if vtype is V.number else np.int64)
+        if vtype is V.date:
+            zeros = zeros.view("datetime64[D]")
+        return Val(zeros, np.ones(run.n, dtype=bool))
     table, sel, missing = _selected(run, e)
     n = run.n
     rows = table.rows[sel]

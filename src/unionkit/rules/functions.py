@@ -14,14 +14,6 @@ from unionkit.rules.columns import Groups
 from unionkit.rules.events import EVENT_FUNCTIONS, event_type, event_vector
 from unionkit.rules.expr import Call, Expr, GroupAgg, IsIn, Lit, ScaleLookup, lit, to_text, wrap
 from unionkit.rules.schema import ValueType
-from unionkit.rules.workdays import (
-    DATE_FUNCTIONS,
-    WORKDAY_FUNCTIONS,
-    date_type,
-    date_vector,
-    workday_type,
-    workday_vector,
-)
 from unionkit.rules.values import (
     EXACT_LIMIT,
     NUMERIC,
@@ -36,6 +28,14 @@ from unionkit.rules.values import (
     to_type,
     too_large,
     ymd,
+)
+from unionkit.rules.workdays import (
+    DATE_FUNCTIONS,
+    WORKDAY_FUNCTIONS,
+    date_type,
+    date_vector,
+    workday_type,
+    workday_vector,
 )
 
 __all__ = ["FUNCTIONS", "Context", "Function", "TypeContext", "call", "describe"]

@@ -10,6 +10,7 @@ import numpy as np
 
 from unionkit.errors import RuleEvaluationError
 from unionkit.rules.columns import Columns, Groups
+from unionkit.rules.events import EventInput
 from unionkit.rules.expr import (
     Arith,
     BoolOp,
@@ -27,13 +28,11 @@ from unionkit.rules.expr import (
     ScaleLookup,
     function_name,
 )
-from unionkit.rules.events import EventInput
 from unionkit.rules.functions import FUNCTIONS
 from unionkit.rules.program import Program
 from unionkit.rules.schema import Missing, ValueType
 from unionkit.rules.tables import DecisionTable, evaluate_table
 from unionkit.rules.trace import Tracer
-from unionkit.rules.workdays import WorkingDays
 from unionkit.rules.values import (
     COMPARE,
     Val,
@@ -45,6 +44,7 @@ from unionkit.rules.values import (
     ndim,
     to_type,
 )
+from unionkit.rules.workdays import WorkingDays
 
 __all__ = ["Run", "check_as_of", "open_run"]
 

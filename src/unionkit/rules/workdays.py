@@ -1,4 +1,4 @@
-"""Date arithmetic in the rule language: days, months, years, and working days through a protocol."""
+"""Date arithmetic in the rule language: days, months, years; working days through a protocol."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ class WorkingDays(Protocol):
         ...
 
     def between(self, start: Array, end: Array) -> Array:
-        """Working days after each *start* up to and including *end* (negative if *end* is before)."""
+        """Working days after each *start* up to and including *end* (negative when before)."""
         ...
 
 
@@ -58,7 +58,9 @@ def workday_type(tc: Any, e: Call) -> ValueType:
             )
         return V.date
     if first is not V.date or second is not V.date:
-        raise tc.fail(e, "working_days_between needs two dates", "working_days_between 需要两个日期")
+        raise tc.fail(
+            e, "working_days_between needs two dates", "working_days_between 需要两个日期"
+        )
     return V.int
 
 
@@ -150,7 +152,12 @@ def date_vector(run: Any, e: Call) -> Val:
 
 
 DATE_FUNCTIONS = {
-    "add_days": ("add_days(date, n)", 2, "若干天之后（n 为负则之前）的日期", "the date n days later"),
+    "add_days": (
+        "add_days(date, n)",
+        2,
+        "若干天之后（n 为负则之前）的日期",
+        "the date n days later",
+    ),
     "add_months": (
         "add_months(date, n)",
         2,

@@ -12,7 +12,8 @@ from sqlalchemy import Connection, func, insert, select, update
 from unionkit.calendar import WorkdayCalendar, working_days
 from unionkit.errors import InvalidMemberData, NotFound
 from unionkit.models.base import LabelledEnum, UnionModel, labelled
-from unionkit.rulefiles.library import hardship_files_bundle, hardship_files_ruleset
+from unionkit.rulefiles.assembly import hardship_files_ruleset
+from unionkit.rulefiles.library import hardship_files_bundle
 from unionkit.rules.parameters import Parameters
 from unionkit.store._money_schema import hardship_events, hardship_files
 from unionkit.store._store import Store

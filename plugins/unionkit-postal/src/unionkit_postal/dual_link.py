@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import os
-from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -15,13 +15,15 @@ from attrs import frozen
 from unionkit.branches import branch_ruleset
 from unionkit.errors import UnionkitError
 from unionkit.money import fen_to_yuan, yuan_to_fen
-from unionkit_postal.exports import read_hospital_stays, read_sick_leave
+from unionkit_postal.exports import SickLeave, read_hospital_stays, read_sick_leave
 from unionkit_postal.state import StoredProposal, open_state
 
 if TYPE_CHECKING:
     from unionkit.hooks import PluginHost
+    from unionkit.models import Member
+    from unionkit.rules import RuleSet
 
-__all__ = ["DualLinkResult", "Proposal", "month_end", "run_dual_link"]
+__all__ = ["DualLinkResult", "Proposal", "month_end", "run_dual_link", "sick_leave_events"]
 
 KIND_LABELS = {
     "sick_leave_visit": ("长病假走访", "long sick-leave visit"),
@@ -108,6 +110,50 @@ def month_end(month: str) -> date:
         ) from None
 
 
+def sick_leave_events(leave: Sequence[SickLeave]) -> dict[str, Any]:
+    """HR's sick-leave records as the ``sick_leave`` events the dual-link rules read."""
+    return {
+        "member_id": np.array([r.member_id for r in leave], dtype=object),
+        "start": np.array([r.start for r in leave], dtype="datetime64[D]"),
+        "end": np.array([r.end for r in leave], dtype="datetime64[D]"),
+        "days": np.array([r.days for r in leave], dtype=np.int64),
+    }
+
+
+def _sick_leave_visits(
+    ruleset: RuleSet, members: Mapping[str, Member], leave: Sequence[SickLeave], as_of: date
+) -> list[Proposal]:
+    """The long sick-leave visits: one rule evaluation over the members with sick leave."""
+    ids = sorted({r.member_id for r in leave})
+    if not ids:
+        return []
+    columns = {
+        "member_id": np.array(ids, dtype=object),
+        "is_member": np.array([members[m].is_member for m in ids]),
+        "status": np.array([members[m].status.value for m in ids], dtype=object),
+    }
+    frame = ruleset.evaluate(
+        columns,
+        as_of=as_of,
+        rules=["postal_sick_leave_visit", "postal_year_sick_leave_days"],
+        events={"sick_leave": sick_leave_events(leave)},
+    ).frame
+    visit = np.asarray(frame["postal_sick_leave_visit"]).astype(bool)
+    days = np.ma.filled(frame["postal_year_sick_leave_days"], 0)
+    return [
+        Proposal(
+            f"sick_leave_visit|{m}|{as_of.year}",
+            m,
+            "sick_leave_visit",
+            None,
+            f"{as_of.year}年累计病假{int(days[i])}天",
+            f"{int(days[i])} sick-leave days in {as_of.year}",
+        )
+        for i, m in enumerate(ids)
+        if visit[i]
+    ]
+
+
 def run_dual_link(
     host: PluginHost,
     *,
@@ -151,24 +197,11 @@ def run_dual_link(
         m.national_id.reveal(): m.member_id for m in imported.members if m.national_id is not None
     }
 
-    sick_days: dict[str, int] = defaultdict(int)
-    for leave in read_sick_leave(sick_leave):
-        if leave.start.year == as_of.year and leave.start <= as_of and leave.member_id in members:
-            sick_days[leave.member_id] += leave.days
-
+    # The sick-leave visit is a rule over the HR records as dated events: the days of the
+    # leave starting this year up to the month's end (postal_year_sick_leave_days).
+    leave = [r for r in read_sick_leave(sick_leave) if r.member_id in members]
     rows: list[dict[str, Any]] = []
     unmatched: list[int] = []
-    for member_id, days in sorted(sick_days.items()):
-        rows.append(
-            {
-                "member_id": member_id,
-                "year_sick_leave_days": days,
-                "hospitalised": False,
-                "hospital_self_paid": Decimal("0"),
-                "key": f"sick_leave_visit|{member_id}|{as_of.year}",
-                "what": None,
-            }
-        )
     stays: dict[str, dict[str, Any]] = {}
     seen: set[tuple[object, ...]] = set()
     duplicates: list[int] = []
@@ -192,7 +225,6 @@ def run_dual_link(
             continue
         stays[key] = {
             "member_id": matched,
-            "year_sick_leave_days": 0,
             "hospitalised": True,
             "hospital_self_paid": stay.self_paid,
             "key": key,
@@ -201,39 +233,23 @@ def run_dual_link(
     rows.extend(stays.values())
 
     ruleset = branch_ruleset(host, branch, as_of)
-    proposals: list[Proposal] = []
+    proposals = _sick_leave_visits(ruleset, members, leave, as_of)
     if rows:
         columns = {
             "member_id": np.array([r["member_id"] for r in rows]),
             "is_member": np.array([members[r["member_id"]].is_member for r in rows]),
             "status": np.array([members[r["member_id"]].status.value for r in rows]),
-            "year_sick_leave_days": np.array([r["year_sick_leave_days"] for r in rows]),
             "hospitalised": np.array([r["hospitalised"] for r in rows]),
             "hospital_self_paid": np.array([r["hospital_self_paid"] for r in rows], dtype=object),
         }
         frame = ruleset.evaluate(
-            columns,
-            as_of=as_of,
-            rules=["postal_sick_leave_visit", "postal_hospital_visit", "postal_hospital_subsidy"],
+            columns, as_of=as_of, rules=["postal_hospital_visit", "postal_hospital_subsidy"]
         ).frame
-        sick_visit = np.asarray(frame["postal_sick_leave_visit"]).astype(bool)
         hosp_visit = np.asarray(frame["postal_hospital_visit"]).astype(bool)
         subsidy = np.asarray(frame["postal_hospital_subsidy"])
         for i, row in enumerate(rows):
             mid = row["member_id"]
-            if row["what"] is None and sick_visit[i]:
-                days = row["year_sick_leave_days"]
-                proposals.append(
-                    Proposal(
-                        row["key"],
-                        mid,
-                        "sick_leave_visit",
-                        None,
-                        f"{as_of.year}年累计病假{days}天",
-                        f"{days} sick-leave days in {as_of.year}",
-                    )
-                )
-            elif row["what"] is not None and hosp_visit[i]:
+            if hosp_visit[i]:
                 stay = row["what"]
                 when = f"{stay.admitted.isoformat()}—{stay.discharged.isoformat()}"
                 proposals.append(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from unionkit.rulefiles.bundle import RuleBundle
     from unionkit.rulefiles.schema import CriteriaFileSpec
-    from unionkit.rules import Parameters, Rule, RuleSet
+    from unionkit.rules import Parameters, Rule
 
 __all__ = [
     "CRITERIA_FILE",
@@ -19,7 +19,6 @@ __all__ = [
     "STANDARD_FILES",
     "criteria_rules",
     "hardship_files_bundle",
-    "hardship_files_ruleset",
     "standard_bundle",
     "standard_files",
     "standard_parameters",
@@ -134,18 +133,5 @@ def hardship_files_bundle() -> RuleBundle:
     """
     from unionkit.rulefiles.bundle import read_rule_files
 
-    return read_rule_files([resources.files(__name__).joinpath(HARDSHIP_FILES_FILE)], source="unionkit")
-
-
-def hardship_files_ruleset(parameters: Parameters | None = None) -> RuleSet:
-    """
-    Return the hardship-file rules (``hardship_notice_until`` ...) with *parameters* overlaid.
-
-    The rule set counts working days by the national calendar; give it a store's or a
-    branch's with :meth:`RuleSet.with_working_days`.
-
-    .. versionadded:: Unreleased
-    """
-    from unionkit.rulefiles.assembly import build_ruleset
-
-    return build_ruleset(hardship_files_bundle(), parameters)
+    path = resources.files(__name__).joinpath(HARDSHIP_FILES_FILE)
+    return read_rule_files([path], source="unionkit")

@@ -1,4 +1,4 @@
-"""Dated events as rule inputs: the event functions against a plain Python reading, batch = explain."""
+"""Dated events as rule inputs: event functions against a plain Python reading; batch = explain."""
 
 from __future__ import annotations
 
@@ -66,6 +66,7 @@ def spells(events: list[tuple[dt.date, dt.date]], gap: int) -> list[tuple[dt.dat
 def reference(
     leaves: list[dict[str, Any]],
     grants: list[dict[str, Any]],
+    *,
     lo: dt.date | None,
     hi: dt.date,
     window: int,
@@ -135,8 +136,11 @@ def cases(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any], str, int, in
             ["", "start_of_year(as_of())", "add_days(as_of(), -90)", "add_months(as_of(), -6)"]
         )
     )
-    return {"member_id": ids}, {"leave": leaves, "grant": grants}, period, *draw(
-        st.tuples(st.integers(1, 120), st.integers(0, 10))
+    return (
+        {"member_id": ids},
+        {"leave": leaves, "grant": grants},
+        period,
+        *draw(st.tuples(st.integers(1, 120), st.integers(0, 10))),
     )
 
 
@@ -169,7 +173,7 @@ def test_event_functions_mean_what_the_docs_say_and_explain_agrees(
     for i, member in enumerate(members["member_id"]):
         own = [e for e in events["leave"] if e["member_id"] == member]
         grants = [g for g in events["grant"] if g["member_id"] == member]
-        want = reference(own, grants, lower(period), AS_OF, window, gap)
+        want = reference(own, grants, lo=lower(period), hi=AS_OF, window=window, gap=gap)
         got = {name: value(frame[name], i) for name in want}
         assert got == want
         for name in ("days", "peak", "longest", "granted"):
@@ -221,7 +225,12 @@ def test_the_explanation_lists_the_events_that_counted_and_masks_them() -> None:
     rs = ruleset("start_of_year(as_of())", 30, 0)
     events = {
         "leave": [
-            {"member_id": "A", "start": dt.date(2024, 12, 1), "end": dt.date(2024, 12, 3), "days": 3},
+            {
+                "member_id": "A",
+                "start": dt.date(2024, 12, 1),
+                "end": dt.date(2024, 12, 3),
+                "days": 3,
+            },
             {"member_id": "A", "start": dt.date(2025, 3, 3), "end": dt.date(2025, 3, 7), "days": 5},
             {"member_id": "B", "start": dt.date(2025, 4, 1), "end": dt.date(2025, 4, 2), "days": 2},
         ],
@@ -256,7 +265,12 @@ def test_the_explanation_lists_the_events_that_counted_and_masks_them() -> None:
         ({"member_id": "A", "start": None, "end": dt.date(2025, 1, 2)}, 1, "start", "missing"),
         ({"member_id": "A", "start": dt.date(2025, 1, 1), "end": None}, 1, "end", "missing"),
         (
-            {"member_id": "A", "start": dt.date(2025, 1, 1), "end": dt.date(2025, 1, 1), "days": -3},
+            {
+                "member_id": "A",
+                "start": dt.date(2025, 1, 1),
+                "end": dt.date(2025, 1, 1),
+                "days": -3,
+            },
             1,
             "days",
             "negative",
@@ -278,15 +292,22 @@ def test_a_bad_event_is_named_by_kind_row_and_field_without_its_value(
     assert "'Z'" not in message and "-3" not in message and "2025-01-09" not in message
 
 
-def test_an_unknown_kind_and_a_kind_not_given_are_refused() -> None:
+def test_an_unknown_kind_is_refused_and_a_kind_not_given_is_unknown() -> None:
     rs = ruleset("", 7, 0)
 
-    with pytest.raises(RuleEvaluationError, match="declares no such event kind.*grant, leave"):
+    with pytest.raises(RuleEvaluationError, match=r"declares no such event kind.*grant, leave"):
         rs.evaluate({"member_id": ["A"]}, AS_OF, events={"visits": [], "leave": []})
-    with pytest.raises(RuleEvaluationError, match="the rules read events 'grant', but none"):
-        rs.evaluate({"member_id": ["A"]}, AS_OF, events={"leave": []}, rules=["granted"])
-    with pytest.raises(RuleEvaluationError, match="none were given"):
-        rs.evaluate({"member_id": ["A"]}, AS_OF, rules=["count"])
+    # as an absent optional column: nothing is known, which is not zero
+    unknown = RuleSet(
+        [Rule("n", parse_expression('event_count("grant")'), "n", "n", V.int, missing="propagate")],
+        Parameters([]),
+        FIELDS,
+    )
+    frame = unknown.evaluate({"member_id": ["A", "B"]}, AS_OF, events={"leave": []}).frame
+    assert np.ma.getmaskarray(frame["n"]).tolist() == [True, True]
+    frame = rs.evaluate({"member_id": ["A"]}, AS_OF, rules=["first"]).frame
+    assert np.ma.getmaskarray(frame["first"]).tolist() == [True]
+    assert unknown.explain({"member_id": ["A"]}, "n", AS_OF, member="A").value is None
 
 
 def test_rules_reading_events_are_checked_when_built() -> None:
@@ -323,3 +344,13 @@ def test_a_rule_file_declares_event_kinds_and_its_mistakes_name_file_and_line() 
             "events:\n  visit:\n    label: {zh: 走访, en: visit}\n    shape: span\n"
             "    fields:\n      start: {type: date, label: {zh: 起, en: from}}\n"
         )
+
+
+def test_a_window_or_gap_out_of_range_is_refused() -> None:
+    members = {"member_id": ["A"]}
+    events: dict[str, Any] = {"leave": [], "grant": []}
+
+    with pytest.raises(RuleEvaluationError, match="window must be from 0 to 36600 days"):
+        ruleset("", 10**9, 0).evaluate(members, AS_OF, events=events, rules=["peak"])
+    with pytest.raises(RuleEvaluationError, match="gap must be from 0 to 36600 days"):
+        ruleset("", 7, 40000).evaluate(members, AS_OF, events=events, rules=["spells"])
