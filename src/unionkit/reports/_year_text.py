@@ -65,10 +65,11 @@ _TEXT: dict[str, tuple[str, str]] = {
     "budget_line": ("预算执行", "Spending against budget"),
     "budget_value": ("已支出 {spent} 元 / 预算 {budget} 元", "spent {spent} of {budget} yuan"),
     "budget_basis": (
-        "已支出 = 已批准发放扣除冲正；结余 = 预算 − 已支出；预算依据：{sources}；"
-        "类别未设总预算时为其各项目预算之和",
-        "spent = approved grants less reversals; remaining = budget − spent; budgets set by: "
-        "{sources}; a category without a budget of its own adds up its programmes' budgets",
+        "只计设有预算的类别；已支出 = 已批准发放扣除冲正；结余 = 预算 − 已支出；"
+        "预算依据：{sources}；类别未设总预算时为其各项目预算之和",
+        "budgeted categories only; spent = approved grants less reversals; remaining = "
+        "budget − spent; budgets set by: {sources}; a category without a budget of its own "
+        "adds up its programmes' budgets",
     ),
     "budget_none": (
         "本年度未录入预算（unionkit budgets set）",
