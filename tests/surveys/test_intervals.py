@@ -64,7 +64,7 @@ def test_a_satisfaction_rate_carries_its_wilson_interval() -> None:
         (10, 10, 0, 10, 0.6075, 1.0000),
     ],
 )
-def test_newcombe_hybrid_score_matches_his_worked_examples(
+def test_newcombe_hybrid_score_matches_his_worked_examples(  # noqa: PLR0917
     a: int, m: int, b: int, n: int, low: float, high: float
 ) -> None:
     # The report's change is after - before: "after" is Newcombe's first sample.
