@@ -113,8 +113,8 @@ def test_t_cdf_inverts_the_quantile_at_fractional_df(df: float, t: float) -> Non
 
 def test_welch_interval_uses_satterthwaite_df_and_the_t_quantile() -> None:
     # Before: n 10, mean 5, sd 2; after: n 20, mean 7, sd 3.
-    before = {None: MeanScore(10, 5.0, 2.0)}
-    after = {None: MeanScore(20, 7.0, 3.0)}
+    before: dict[str | None, MeanScore] = {None: MeanScore(10, 5.0, 2.0)}
+    after: dict[str | None, MeanScore] = {None: MeanScore(20, 7.0, 3.0)}
     # se² = 4/10 + 9/20 = 0.85; df = 0.85² / (0.4²/9 + 0.45²/19) = 25.41 (by hand).
     df = welch_df(4.0, 10, 9.0, 20)
     assert df == pytest.approx(25.408, abs=1e-3)
@@ -129,8 +129,8 @@ def test_welch_interval_uses_satterthwaite_df_and_the_t_quantile() -> None:
 
 def test_a_small_department_is_not_called_a_change_the_normal_curve_would_call() -> None:
     # n = 4 each: z would give ±1.96·se and exclude zero; t with ~6 df does not.
-    before = {"药剂科": MeanScore(4, 70.0, 5.0)}
-    after = {"药剂科": MeanScore(4, 77.5, 5.0)}
+    before: dict[str | None, MeanScore] = {"药剂科": MeanScore(4, 70.0, 5.0)}
+    after: dict[str | None, MeanScore] = {"药剂科": MeanScore(4, 77.5, 5.0)}
     change = compare_means(before, after)[0]
     se = math.sqrt(25 / 4 + 25 / 4)
     assert 7.5 - 1.96 * se > 0  # the normal approximation would call it a change
