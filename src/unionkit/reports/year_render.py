@@ -350,7 +350,7 @@ def _money(f: YearFigures, lg: Lang, labels: Mapping[str, tuple[str, str]]) -> S
                 str(t.grants),
                 str(t.members),
                 _yuan(t.amount, lg),
-                _yuan(t.pending, lg) if t.pending_grants else "0",
+                _yuan(t.pending, lg),
                 missing if t.budget is None else _yuan(t.budget, lg),
                 missing if t.remaining is None else _yuan(t.remaining, lg),
                 missing

@@ -493,13 +493,14 @@ _BENEFITS = (  # id, kind, zh, en, form, festival
 )
 
 
-_BUDGETS = (  # category, programme, yuan: the order of a 5,400-member hospital union's year
-    (BenefitKind.FESTIVAL_GOODS, None, "5600000"),
-    (BenefitKind.BIRTHDAY, None, "1100000"),
-    (BenefitKind.HOSPITALISATION_SUBSIDY, None, "150000"),
-    (BenefitKind.HARDSHIP_AID, "春送温暖", "120000"),
-    (BenefitKind.HARDSHIP_AID, "金秋助学", "80000"),
-    (BenefitKind.OTHER, None, "20000"),
+_BUDGETS = (  # category, programme, yuan, whether it grows with the members
+    (BenefitKind.FESTIVAL_GOODS, None, "5600000", True),
+    (BenefitKind.BIRTHDAY, None, "1100000", True),
+    # The year's 120 hospital stays, 12 hardship files and 20 contest awards do not scale.
+    (BenefitKind.HOSPITALISATION_SUBSIDY, None, "100000", False),
+    (BenefitKind.HARDSHIP_AID, "春送温暖", "120000", False),
+    (BenefitKind.HARDSHIP_AID, "金秋助学", "80000", False),
+    (BenefitKind.OTHER, None, "12000", False),
 )
 
 
@@ -507,7 +508,8 @@ def _budgets(store: Store, year: int, members: int) -> int:
     """
     The year's budgets as the members' congress passed them (and one mid-year change).
 
-    Amounts are for 5,400 members, scaled to *members* and rounded to a thousand yuan.
+    Per-member amounts are for 5,400 members, scaled to *members* and rounded to a
+    thousand yuan.
     """
     from decimal import ROUND_HALF_UP
 
@@ -520,12 +522,12 @@ def _budgets(store: Store, year: int, members: int) -> int:
         return thousands * 1000
 
     passed = f"{year}年工会经费预算（第{year - 2020}届职代会审议通过）"
-    for category, programme, amount in _BUDGETS:
+    for category, programme, amount, per_member in _BUDGETS:
         set_budget(
             store,
             year,
             category,
-            scaled(amount),
+            scaled(amount) if per_member else Decimal(amount),
             source=passed,
             set_by=_PROPOSER,
             programme=programme,
@@ -536,7 +538,7 @@ def _budgets(store: Store, year: int, members: int) -> int:
         store,
         year,
         BenefitKind.HOSPITALISATION_SUBSIDY,
-        scaled("180000"),
+        "120000",
         source=f"工会委员会{year}年第6次会议纪要（预算调整）",
         set_by=_PROPOSER,
         at=datetime(year, 6, 20, 9, 0),
