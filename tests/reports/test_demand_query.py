@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import update
 
 from unionkit.demands.synthetic import generate_year, hospital_members, member_ids
@@ -85,3 +87,50 @@ def test_a_state_unionkit_does_not_know_is_named_with_its_demand(store: Store) -
 
     with pytest.raises(ValueError, match=r"demand 'X1': field 'state': unknown value 'archived'"):
         read_demand_facts(store, date(2025, 1, 1), date(2025, 12, 31))
+
+
+def _rows(facts: DemandFacts) -> list[tuple[object, ...]]:
+    """Every demand's twelve report columns, as names, sorted: comparable across orders."""
+    cats, deps = (None, *facts.categories), (None, *facts.departments)
+    return sorted(
+        (
+            int(facts.kind[i]),
+            int(facts.state[i]),
+            cats[int(facts.category[i]) + 1],
+            deps[int(facts.department[i]) + 1],
+            *(str(getattr(facts, c)[i]) for c in ("submitted", "resolved", "closed", "deadline")),
+            bool(facts.deadline_estimated[i]),
+            bool(facts.key_supervision[i]),
+            int(facts.reopened[i]),
+            int(facts.satisfaction[i]),
+        )
+        for i in range(len(facts))
+    )
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.integers(min_value=0, max_value=10_000), st.integers(min_value=1, max_value=40))
+def test_the_packed_query_returns_every_column_as_stored(seed: int, n: int) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from unionkit.store import open_store
+
+    with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "d.db") as store:
+        store.add_members(hospital_members(30))
+        generate_year(store, 2025, seed=seed, n_demands=n, members=member_ids(30))
+        # A long-reopened demand and one without a deadline stress the packed fields.
+        with store.engine.begin() as conn:
+            first = conn.execute(demands.select().limit(1)).first()
+            assert first is not None
+            conn.execute(
+                update(demands)
+                .where(demands.c.demand_id == first.demand_id)
+                .values(reopened_count=70_000, deadline=None)
+            )
+        stored = store.list_demands()
+        read = read_demand_facts(store, date(2025, 1, 1), date(2025, 12, 31))
+    expected = DemandFacts.from_demands(
+        [d for d in stored if date(2025, 1, 1) <= d.submitted_at.date() <= date(2025, 12, 31)]
+    )
+    assert _rows(read) == _rows(expected)

@@ -52,7 +52,13 @@ def test_a_generated_year_has_figures_in_every_area(store: Store) -> None:
     assert childcare.registered <= 60
     assert 60 == f.demands.total.received
     money = {t.category: t for t in f.money.by_category}
-    assert {"birthday", "festival_goods", "hospitalisation_subsidy", "other"} == set(money)
+    assert {
+        "birthday",
+        "festival_goods",
+        "hardship_aid",
+        "hospitalisation_subsidy",
+        "other",
+    } == set(money)
     assert (800, 400, Decimal("400000")) == (
         money["festival_goods"].grants,
         money["festival_goods"].members,
@@ -63,7 +69,18 @@ def test_a_generated_year_has_figures_in_every_area(store: Store) -> None:
         money["festival_goods"].cap_rule,
         money["festival_goods"].over_cap,
     )
-    assert money["festival_goods"].budget is None
+    # Per-member budgets of a 5,400-member year scaled to 400 members, to the thousand yuan.
+    assert (Decimal("415000"), Decimal("15000")) == (
+        money["festival_goods"].budget,
+        money["festival_goods"].remaining,
+    )
+    hardship = money["hardship_aid"]  # two programmes' budgets, no grant booked yet
+    assert (0, Decimal("200000"), True) == (
+        hardship.grants,
+        hardship.budget,
+        hardship.budget_from_programmes,
+    )
+    assert Decimal("120000") == money["hospitalisation_subsidy"].budget  # the mid-year change
     assert (120, 12, 2) == (f.money.visits_done, f.money.hardship_entered, f.money.hardship_left)
     assert 2 == len(f.surveys.surveys)
     assert ["overall", "canteen", "mood"] == [c.question_id for c in f.surveys.changes]

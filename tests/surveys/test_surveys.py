@@ -219,7 +219,8 @@ def test_mean_changes_carry_a_welch_interval() -> None:
     change = compare_means(before, after)[0]
 
     assert pytest.approx(7.0) == change.difference
-    assert pytest.approx(7.0 - 1.96 * (2 * 100 / 100) ** 0.5, abs=1e-2) == change.low
+    # Welch: se = sqrt(10²/100 + 10²/100), 198 df, t(0.975, 198) = 1.9720 (tables).
+    assert pytest.approx(7.0 - 1.9720 * (2 * 100 / 100) ** 0.5, abs=1e-3) == change.low
     assert change.beyond_noise
 
 

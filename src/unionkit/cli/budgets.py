@@ -10,6 +10,7 @@ import typer
 from unionkit.cli.app import app
 from unionkit.cli.demands import DbOption, JsonOption, LangOption, _store
 from unionkit.cli.lang import Lang
+from unionkit.labels import Texts
 
 __all__ = ["budgets_app"]
 
@@ -29,10 +30,7 @@ _TEXT = {
     "none": ("没有预算记录。", "No budgets."),
 }
 
-
-def _t(key: str, lang: Lang, **values: object) -> str:
-    zh, en = _TEXT[key]
-    return (zh if lang is Lang.zh else en).format(**values)
+_t = Texts(_TEXT)
 
 
 @budgets_app.command("set")

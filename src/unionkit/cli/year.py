@@ -33,11 +33,12 @@ _TEXT = {
     "generated": (
         "已生成 {year} 年模拟数据：会员 {members} 人、诉求 {demands} 件、活动 {activities} "
         "场（报名 {registrations} 人次）、竞赛选手 {entrants} 人（奖励 {awards} 人）、"
-        "发放 {grants} 笔、走访 {visits} 次、困难档案 {files} 份、问卷 {responses} 份，写入 {db}",
+        "预算 {budgets} 项、发放 {grants} 笔、走访 {visits} 次、困难档案 {files} 份、"
+        "问卷 {responses} 份，写入 {db}",
         "generated {year}: {members} members, {demands} demands, {activities} "
         "activities ({registrations} registrations), {entrants} contest entrants "
-        "({awards} awards), {grants} grants, {visits} visits, {files} hardship files, "
-        "{responses} survey responses into {db}",
+        "({awards} awards), {budgets} budgets, {grants} grants, {visits} visits, "
+        "{files} hardship files, {responses} survey responses into {db}",
     ),
     "step": ("正在生成：{step}", "generating: {step}"),
 }
@@ -180,6 +181,7 @@ def generate_year(
             registrations=made.registrations,
             entrants=made.contest_entrants,
             awards=made.awards,
+            budgets=made.budgets,
             grants=made.grants,
             responses=made.survey_responses,
             visits=made.visits_done,

@@ -56,6 +56,29 @@ _TEXT: dict[str, tuple[str, str]] = {
     "dropped_no": ("取全部评委平均分", "mean of all judges' scores"),
     "grants": ("发放", "Grants"),
     "grants_value": ("{n} 笔，共 {amount} 元", "{n}, totalling {amount} yuan"),
+    "pending": ("待审批发放", "Grants awaiting approval"),
+    "pending_value": ("{n} 笔，共 {amount} 元", "{n}, totalling {amount} yuan"),
+    "pending_basis": (
+        "未经审批的发放单列，不计入支出、不抵减预算",
+        "kept apart: not counted as spent and not taken off the budget",
+    ),
+    "budget_line": ("预算执行", "Spending against budget"),
+    "budget_value": ("已支出 {spent} 元 / 预算 {budget} 元", "spent {spent} of {budget} yuan"),
+    "budget_basis": (
+        "只计设有预算的类别；已支出 = 已批准发放扣除冲正；结余 = 预算 − 已支出；"
+        "预算依据：{sources}；类别未设总预算时为其各项目预算之和",
+        "budgeted categories only; spent = approved grants less reversals; remaining = "
+        "budget − spent; budgets set by: {sources}; a category without a budget of its own "
+        "adds up its programmes' budgets",
+    ),
+    "budget_none": (
+        "本年度未录入预算（unionkit budgets set）",
+        "no budgets recorded for the year (unionkit budgets set)",
+    ),
+    "caps_line": ("限额依据", "Caps applied"),
+    "caps_value": ("{rules}", "{rules}"),
+    "cap_yearly": ("每人每年 {amount}", "{amount} per member per year"),
+    "cap_event": ("每次 {amount}", "{amount} per event"),
     "visits": ("走访慰问", "Care visits done"),
     "hardship": ("困难职工档案（新建 / 退出）", "Hardship files (entered / left)"),
     "not_recorded": ("未记录", "not recorded"),
@@ -63,14 +86,22 @@ _TEXT: dict[str, tuple[str, str]] = {
     "survey_rate": ("{survey}：{question}", "{survey}: {question}"),
     "survey_mean": ("{survey}：{question}（平均分）", "{survey}: {question} (mean)"),
     "mean_basis": (
-        "{n} 份有效回答的平均值，95%置信区间 ±{half}",
-        "mean of {n} answers, 95 % CI ±{half}",
+        "{n} 份有效回答的平均值，95%置信区间 ±{half}（t 分布）",
+        "mean of {n} answers, 95 % CI ±{half} (Student's t)",
     ),
+    "wilson_basis": (
+        "；95%置信区间 {low}% 至 {high}%（Wilson 法）",
+        "; 95 % CI {low} % to {high} % (Wilson score)",
+    ),
+    "method_newcombe": ("Newcombe 混合得分法", "Newcombe's hybrid score"),
+    "method_welch": ("Welch t 检验区间", "Welch's t"),
     "change": ("变化：{question}", "Change: {question}"),
     "change_value": ("{before} → {after}（{diff}）", "{before} → {after} ({diff})"),
     "change_basis": (
-        "{earlier} 对比 {later}；样本 {nb} / {na}；95%置信区间 {low} 至 {high}；{verdict}",
-        "{earlier} against {later}; samples {nb} / {na}; 95 % CI {low} to {high}; {verdict}",
+        "{earlier} 对比 {later}；样本 {nb} / {na}；95%置信区间 {low} 至 {high}（{method}）；"
+        "{verdict}",
+        "{earlier} against {later}; samples {nb} / {na}; 95 % CI {low} to {high} ({method}); "
+        "{verdict}",
     ),
     "beyond_noise": ("变化超出抽样误差", "more than sampling noise"),
     "within_noise": (
@@ -105,7 +136,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "h_people": ("人数", "People"),
     "h_amount": ("金额（元）", "Amount (yuan)"),
     "h_budget": ("预算（元）", "Budget (yuan)"),
-    "h_cap": ("每人限额（元）", "Cap per member (yuan)"),
+    "h_pending": ("待审批（元）", "Awaiting approval (yuan)"),
+    "h_remaining": ("结余（元）", "Remaining (yuan)"),
+    "h_used": ("执行率", "Spent of budget"),
+    "h_cap": ("限额（元）", "Cap (yuan)"),
     "h_over_cap": ("超限人数", "Over the cap"),
     "h_department": ("部门", "Department"),
     "h_before": ("之前", "Before"),

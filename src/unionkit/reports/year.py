@@ -269,7 +269,7 @@ def _activities(
 
     from unionkit.store._activity_schema import activities, contest_entries, registrations
     from unionkit.store._schema import grants
-    from unionkit.store.activities import ActivityBook, Participation, _active_members
+    from unionkit.store.activities import ActivityBook, Participation, _active_member_count
 
     book = ActivityBook(store)
     listed = book.list_activities(period.start, period.end)
@@ -298,7 +298,7 @@ def _activities(
                 .where(in_year, r.attended.is_(True))
             ).scalar_one()
         )
-        members = len(_active_members(conn)) if basis is ParticipationBasis.ALL else 0
+        members = _active_member_count(conn) if basis is ParticipationBasis.ALL else 0
         entrants = {
             row[0]: int(row[1])
             for row in conn.execute(

@@ -7,7 +7,7 @@ import io
 import os
 import re
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from attrs import frozen
@@ -17,6 +17,7 @@ from unionkit.reports._text import CATEGORY_NAMES, Lang, check_lang, name_of
 from unionkit.reports._year_text import ytext
 from unionkit.reports.charts import Chart
 from unionkit.reports.demands import ANSWER_BASIS, format_rate
+from unionkit.reports.money_section import GrantTotal, MoneyFigures
 from unionkit.reports.render import Table, breakdown_tables
 from unionkit.reports.year import YearFigures
 from unionkit.surveys import Change
@@ -284,16 +285,44 @@ def _activities(f: YearFigures, lg: Lang) -> Section:
     return Section("activities", ytext("s_activities", lg), tuple(lines), tuple(tables))
 
 
+def _share(part: Decimal, whole: Decimal, lg: Lang) -> str:
+    """Spent over budget as a percentage, one decimal, half up (``无`` for a zero budget)."""
+    if not whole:
+        return "无" if lg == "zh" else "—"
+    pct = (part * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{pct}%"
+
+
+def _cap_cell(t: GrantTotal, lg: Lang) -> str:
+    kind = "cap_yearly" if t.cap_yearly else "cap_event"
+    return ytext(kind, lg, amount=_yuan(t.cap_per_member or Decimal(0), lg))
+
+
+def _cap_rules(m: MoneyFigures, lg: Lang) -> str:
+    rules = sorted({t.cap_rule for t in m.by_category if t.cap_rule})
+    return ", ".join(rules) if rules else ytext("not_recorded", lg)
+
+
 def _money(f: YearFigures, lg: Lang, labels: Mapping[str, tuple[str, str]]) -> Section:
     m = f.money
     source = ytext("source_basis", lg, source=m.source[0 if lg == "zh" else 1])
     missing = ytext("not_recorded", lg)
     files = missing if m.hardship_entered is None else f"{m.hardship_entered} / {m.hardship_left}"
-    lines = (
+    lines: tuple[Line, ...] = (
         Line(
             ytext("grants", lg),
             ytext("grants_value", lg, n=m.grants, amount=_yuan(m.total, lg)),
             source,
+        ),
+        Line(
+            ytext("pending", lg),
+            ytext(
+                "pending_value",
+                lg,
+                n=sum(t.pending_grants for t in m.by_category),
+                amount=_yuan(sum((t.pending for t in m.by_category), Decimal(0)), lg),
+            ),
+            ytext("pending_basis", lg),
         ),
         Line(ytext("visits", lg), missing if m.visits_done is None else str(m.visits_done), source),
         Line(ytext("hardship", lg), files, source),
@@ -307,7 +336,10 @@ def _money(f: YearFigures, lg: Lang, labels: Mapping[str, tuple[str, str]]) -> S
                 "h_grants",
                 "h_people",
                 "h_amount",
+                "h_pending",
                 "h_budget",
+                "h_remaining",
+                "h_used",
                 "h_cap",
                 "h_over_cap",
             )
@@ -318,14 +350,51 @@ def _money(f: YearFigures, lg: Lang, labels: Mapping[str, tuple[str, str]]) -> S
                 str(t.grants),
                 str(t.members),
                 _yuan(t.amount, lg),
-                _yuan(t.budget, lg),
-                _yuan(t.cap_per_member, lg),
+                _yuan(t.pending, lg),
+                missing if t.budget is None else _yuan(t.budget, lg),
+                missing if t.remaining is None else _yuan(t.remaining, lg),
+                missing
+                if t.budget is None
+                else _share(t.amount, t.budget, lg),
+                missing if t.cap_per_member is None else _cap_cell(t, lg),
                 missing if t.over_cap is None else str(t.over_cap),
             )
             for t in m.by_category
         ),
     )
+    budgeted = [t for t in m.by_category if t.budget is not None]
+    sources = sorted({src for t in budgeted for src in t.budget_sources})
+    lines += (
+        Line(
+            ytext("budget_line", lg),
+            ytext(
+                "budget_value",
+                lg,
+                spent=_yuan(sum((t.amount for t in budgeted), Decimal(0)), lg),
+                budget=_yuan(sum((t.budget or Decimal(0) for t in budgeted), Decimal(0)), lg),
+            )
+            if budgeted
+            else missing,
+            ytext(
+                "budget_basis",
+                lg,
+                sources="；".join(sources) if lg == "zh" else "; ".join(sources),
+            )
+            if budgeted
+            else ytext("budget_none", lg),
+        ),
+        Line(ytext("caps_line", lg), ytext("caps_value", lg, rules=_cap_rules(m, lg)), source),
+    )
     return Section("money", ytext("s_money", lg), lines, (table,))
+
+
+def _method(method: str, lg: Lang) -> str:
+    """The interval's method, named in the report's language."""
+    if method.startswith("Newcombe"):
+        return ytext("method_newcombe", lg)
+    if method.startswith("Welch"):
+        return ytext("method_welch", lg)
+    return method
 
 
 def _surveys(f: YearFigures, lg: Lang, labels: Mapping[str, tuple[str, str]]) -> Section:
@@ -336,11 +405,19 @@ def _surveys(f: YearFigures, lg: Lang, labels: Mapping[str, tuple[str, str]]) ->
             text = q.text_zh if lg == "zh" else q.text_en
             if q.satisfaction is not None:
                 r = q.satisfaction
+                ci = r.interval
+                wilson = (
+                    ""
+                    if ci is None
+                    else ytext(
+                        "wilson_basis", lg, low=f"{ci[0] * 100:.1f}", high=f"{ci[1] * 100:.1f}"
+                    )
+                )
                 lines.append(
                     Line(
                         ytext("survey_rate", lg, survey=row.title, question=text),
                         format_rate(r.satisfied, r.answered, lg),
-                        r.basis(lg),
+                        r.basis(lg) + wilson,
                     )
                 )
             elif q.mean.mean is not None:
@@ -376,6 +453,7 @@ def _surveys(f: YearFigures, lg: Lang, labels: Mapping[str, tuple[str, str]]) ->
                     low="—" if c.overall.low is None else f"{c.overall.low:+.1f}",
                     high="—" if c.overall.high is None else f"{c.overall.high:+.1f}",
                     verdict=verdict,
+                    method=_method(c.overall.method, lg),
                 ),
             )
         )

@@ -956,14 +956,20 @@ def _people(conn: Connection) -> list[Member]:
     return out
 
 
-def _active_members(conn: Connection) -> set[str]:
-    return set(
-        conn.execute(
-            select(members.c.member_id).where(
-                ~members.c.deleted, members.c.status == "active", ~members.c.record.like(_RELATIVE)
-            )
-        ).scalars()
+def _active(column: Any) -> Any:
+    """Active union members (not relatives): the "all members" participation basis."""
+    return select(column).where(
+        ~members.c.deleted, members.c.status == "active", ~members.c.record.like(_RELATIVE)
     )
+
+
+def _active_members(conn: Connection) -> set[str]:
+    return set(conn.execute(_active(members.c.member_id)).scalars())
+
+
+def _active_member_count(conn: Connection) -> int:
+    """How many :func:`_active_members` there are, counted by the database."""
+    return int(conn.execute(_active(func.count())).scalar_one())
 
 
 def _group_members(conn: Connection, group_id: str, on: date) -> set[str]:

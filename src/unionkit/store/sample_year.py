@@ -142,6 +142,7 @@ class SampleYear:
     survey_responses: int
     visits_done: int = 0
     hardship_files: int = 0
+    budgets: int = 0
 
 
 def _grades(rng: random.Random, n: int, unsatisfied_share: float) -> list[int]:
@@ -207,6 +208,8 @@ def generate_sample_year(
     say("activities")
     book = ActivityBook(store)
     registered, entrants, awards = _activities(book, rng, year, people, groups_made)
+    say("budgets")
+    budgets = _budgets(store, year, members)
     say("grants")
     grants = _grants(store, rng, year, ids) + awards
     say("visits and hardship files")
@@ -225,6 +228,7 @@ def generate_sample_year(
         responses,
         visits,
         files,
+        budgets,
     )
 
 
@@ -487,6 +491,59 @@ _BENEFITS = (  # id, kind, zh, en, form, festival
         None,
     ),
 )
+
+
+_BUDGETS = (  # category, programme, yuan, whether it grows with the members
+    (BenefitKind.FESTIVAL_GOODS, None, "5600000", True),
+    (BenefitKind.BIRTHDAY, None, "1100000", True),
+    # The year's 120 hospital stays, 12 hardship files and 20 contest awards do not scale.
+    (BenefitKind.HOSPITALISATION_SUBSIDY, None, "100000", False),
+    (BenefitKind.HARDSHIP_AID, "春送温暖", "120000", False),
+    (BenefitKind.HARDSHIP_AID, "金秋助学", "80000", False),
+    (BenefitKind.OTHER, None, "12000", False),
+)
+
+
+def _budgets(store: Store, year: int, members: int) -> int:
+    """
+    The year's budgets as the members' congress passed them (and one mid-year change).
+
+    Per-member amounts are for 5,400 members, scaled to *members* and rounded to a
+    thousand yuan.
+    """
+    from decimal import ROUND_HALF_UP
+
+    from unionkit.store.budgets import set_budget
+
+    def scaled(yuan: str) -> Decimal:
+        thousands = (Decimal(yuan) * members / HOSPITAL_MEMBERS / 1000).quantize(
+            Decimal(1), rounding=ROUND_HALF_UP
+        )
+        return thousands * 1000
+
+    passed = f"{year}年工会经费预算（第{year - 2020}届职代会审议通过）"
+    for category, programme, amount, per_member in _BUDGETS:
+        set_budget(
+            store,
+            year,
+            category,
+            scaled(amount) if per_member else Decimal(amount),
+            source=passed,
+            set_by=_PROPOSER,
+            programme=programme,
+            at=datetime(year, 1, 15, 9, 0),
+        )
+    # Mid-year the committee moved money into hospital visits: the history keeps both.
+    set_budget(
+        store,
+        year,
+        BenefitKind.HOSPITALISATION_SUBSIDY,
+        "120000",
+        source=f"工会委员会{year}年第6次会议纪要（预算调整）",
+        set_by=_PROPOSER,
+        at=datetime(year, 6, 20, 9, 0),
+    )
+    return len(_BUDGETS)
 
 
 def _benefits() -> list[Benefit]:

@@ -20,6 +20,9 @@ from unionkit.surveys._stats import (
     compare_rates,
     satisfaction_rate,
     summarise,
+    t_cdf,
+    t_quantile,
+    welch_df,
     wilson_interval,
 )
 
@@ -41,5 +44,8 @@ __all__ = [
     "read_responses",
     "satisfaction_rate",
     "summarise",
+    "t_cdf",
+    "t_quantile",
+    "welch_df",
     "wilson_interval",
 ]
