@@ -241,3 +241,32 @@ def test_the_commands_keep_the_state_in_the_store_by_default(
     assert main(["migrate-state", "roster.csv", "--db", "u.db"]) == 1
     assert "not a postal dual-link state file" in capsys.readouterr().err
     assert main(["dual-link", *run]) == 2
+
+
+def test_confirming_in_the_store_makes_grants_and_visit_tasks_through_the_store(
+    host: PluginHost, files: Path, store_url: str
+) -> None:
+    with open_store(store_url):  # a new, empty store: no member imported yet
+        pass
+    proposed = run_dual_link(
+        host,
+        roster=files / "roster.csv",
+        sick_leave=files / "hr_sick_leave_2026-04.csv",
+        insurance=files / "medical_insurance_2026-04.csv",
+        state=store_url,
+        month="2026-04",
+    )
+    visits = [p for p in proposed.proposals if p.kind != "hospitalisation_subsidy"]
+    with open_store(store_url) as store:
+        assert list_visits(store) == []  # their members were not in the store yet
+    result = confirm_proposals(
+        host, state=store_url, db=store_url, on=ON, roster=files / "roster.csv"
+    )
+    assert {g.member_id: g.amount for g in result.stored} == APRIL_SUBSIDIES
+    assert result.visit_tasks == len(visits) > 0
+    with open_store(store_url) as store:
+        tasks = list_visits(store)
+        assert sorted(t.member_id for t in tasks) == sorted(p.member_id for p in visits)
+        assert all(replay_grant(store, g.grant_id).agrees for g in list_grants(store))
+    again = confirm_proposals(host, state=store_url, db=store_url, on=ON)
+    assert again.stored == () and again.visit_tasks == 0

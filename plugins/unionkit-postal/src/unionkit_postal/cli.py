@@ -366,6 +366,7 @@ def _confirm(
                     "already_stored": [row(g) for g in result.already],
                     "total_stored": str(result.total_stored),
                     "visits_not_grants": list(result.visits),
+                    "visit_tasks": result.visit_tasks,
                     "members_added": list(result.added_members),
                 },
                 ensure_ascii=False,
@@ -390,7 +391,13 @@ def _confirm(
             if zh
             else f"{len(result.added_members):,} members added from the roster"
         )
-    if result.visits:
+    if result.visit_tasks:
+        typer.echo(
+            f"新建走访任务 {result.visit_tasks:,} 项（unionkit visits list）"
+            if zh
+            else f"{result.visit_tasks:,} visit tasks made (unionkit visits list)"
+        )
+    elif result.visits:
         typer.echo(
             f"走访提议 {len(result.visits):,} 项不是发放，请按走访登记"
             if zh

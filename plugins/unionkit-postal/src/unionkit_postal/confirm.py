@@ -15,7 +15,14 @@ from unionkit.errors import InvalidMemberData, NotFound, Rejected
 from unionkit.models import Benefit, BenefitKind, Grant, GrantForm, Period
 from unionkit.money import fen_to_yuan
 from unionkit_postal.dual_link import DualLinkError
-from unionkit_postal.state import DualLinkState, ProposalStatus, StoreDualLinkState, is_store
+from unionkit_postal.state import (
+    DualLinkState,
+    ProposalStatus,
+    StoredProposal,
+    StoreDualLinkState,
+    add_visit_tasks,
+    is_store,
+)
 
 if TYPE_CHECKING:
     from unionkit.hooks import PluginHost
@@ -99,12 +106,15 @@ class ConfirmResult:
         visits: References of selected visit proposals, which are not grants and were
             left as they are.
         added_members: Members added to the store from the roster first.
+        visit_tasks: Visit tasks made for the selected visit proposals (state in the
+            store only; a task already made is not made again).
     """
 
     stored: tuple[ConfirmedGrant, ...]
     already: tuple[ConfirmedGrant, ...]
     visits: tuple[str, ...]
     added_members: tuple[str, ...]
+    visit_tasks: int = 0
 
     @property
     def total_stored(self) -> Decimal:
@@ -395,7 +405,11 @@ def _confirm_in_store(
     requests = [subsidy_request(s, on) for s in subsidies]
     with open_store(db, schema=schema, grant_validator=host.grant_validator(branch)) as store:
         ensure_subsidy_benefit(store)
-        missing = _missing_members(store, {r.member_id for r in requests})
+        wanted = {r.member_id for r in requests}
+        if roster is not None:
+            # With a roster, the visits' members are added too, so they get their tasks.
+            wanted |= {s.member_id for s in selected if s.kind != SUBSIDY}
+        missing = _missing_members(store, wanted)
         checked = (
             propose_grants(store, requests, proposer=branch, dry_run=True) if not missing else []
         )
@@ -412,6 +426,17 @@ def _confirm_in_store(
             )
         added = _add_from_roster(store, missing, roster, on)
         outcomes = propose_grants(store, requests, proposer=branch)
+        tasks = 0
+        for month in sorted({s.month for s in selected if s.kind != SUBSIDY}):
+            tasks += add_visit_tasks(
+                store,
+                [
+                    StoredProposal(s.key, s.member_id, s.kind, s.amount_fen, s.reason)
+                    for s in selected
+                    if s.kind != SUBSIDY and s.month == month
+                ],
+                month,
+            )
     refused = [o for o in outcomes if o.refused]
     if refused:
         raise Rejected(
@@ -445,5 +470,6 @@ def _confirm_in_store(
             if o.grant is not None and o.existing
         ),
         visits=visits,
+        visit_tasks=tasks,
         added_members=added,
     )
