@@ -236,7 +236,7 @@ def _print(summary: dict[str, Any], lang: Lang) -> None:
     if summary["what_if"]:
         lines.append(_t("what_if", lang))
         lines.extend(_t("scenario", lang, **s) for s in summary["what_if"])
-    if "waitlist_total" in summary:
+    if summary.get("waitlist_total"):
         lines.append(
             _t(
                 "waitlist",
