@@ -93,11 +93,7 @@ def db(store_target: StoreTarget) -> Iterator[str]:
         ],
     )
     store.close()
-    if store_target.schema is None:
-        yield store_target.target
-        return
-    sep = "&" if "?" in store_target.target else "?"
-    yield f"{store_target.target}{sep}options=-csearch_path%3D{store_target.schema}"
+    yield store_target.url
 
 
 @pytest.fixture

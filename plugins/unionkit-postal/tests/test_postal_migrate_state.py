@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from unionkit_postal.cli import main
 from unionkit_postal.confirm import confirm_proposals
-from unionkit_postal.dual_link import DualLinkError, run_dual_link
+from unionkit_postal.dual_link import DualLinkError, DualLinkResult, run_dual_link
 from unionkit_postal.migrate import migrate_state
 from unionkit_postal.state import DualLinkState, StoreDualLinkState
 
@@ -32,10 +32,8 @@ ON = date(2026, 5, 6)
 APRIL_SUBSIDIES = {"P00005": Decimal("800.00"), "P00002": Decimal("500.00")}
 
 
-def _old_state(host: PluginHost, files: Path) -> Path:
-    """An old-style state file: the April run, written before the state moved."""
-    state = files / "state.sqlite"
-    run_dual_link(
+def _april(host: PluginHost, files: Path, state: str | Path) -> DualLinkResult:
+    return run_dual_link(
         host,
         roster=files / "roster.csv",
         sick_leave=files / "hr_sick_leave_2026-04.csv",
@@ -43,7 +41,12 @@ def _old_state(host: PluginHost, files: Path) -> Path:
         state=state,
         month="2026-04",
     )
-    return state
+
+
+def _old_state(host: PluginHost, files: Path) -> Path:
+    """An old-style state file: the April run, written before the state moved."""
+    _april(host, files, files / "state.sqlite")
+    return files / "state.sqlite"
 
 
 def _members(files: Path, store_url: str) -> None:
@@ -113,14 +116,7 @@ def test_a_confirmed_file_moves_in_through_the_ledger_once(
     with open_store(store_url) as store:
         assert len(list_grants(store)) == 2 and len(list_visits(store)) == len(visits)
     # The dual link now runs on the store and knows what the file had proposed.
-    rerun = run_dual_link(
-        host,
-        roster=files / "roster.csv",
-        sick_leave=files / "hr_sick_leave_2026-04.csv",
-        insurance=files / "medical_insurance_2026-04.csv",
-        state=store_url,
-        month="2026-04",
-    )
+    rerun = _april(host, files, store_url)
     assert rerun.proposals == () and rerun.already_proposed == len(old_rows)
 
 
@@ -248,14 +244,7 @@ def test_confirming_in_the_store_makes_grants_and_visit_tasks_through_the_store(
 ) -> None:
     with open_store(store_url):  # a new, empty store: no member imported yet
         pass
-    proposed = run_dual_link(
-        host,
-        roster=files / "roster.csv",
-        sick_leave=files / "hr_sick_leave_2026-04.csv",
-        insurance=files / "medical_insurance_2026-04.csv",
-        state=store_url,
-        month="2026-04",
-    )
+    proposed = _april(host, files, store_url)
     visits = [p for p in proposed.proposals if p.kind != "hospitalisation_subsidy"]
     with open_store(store_url) as store:
         assert list_visits(store) == []  # their members were not in the store yet

@@ -111,28 +111,39 @@ def record_proposals(
             if keys
             else set()
         )
-        rows: list[dict[str, Any]] = []
-        for key, member_id, kind, amount_fen, reason in items:
-            if key in taken:
-                continue
-            taken.add(key)
-            rows.append(
-                {
-                    "key": key,
-                    "source": source,
-                    "run_id": run_id,
-                    "member_id": member_id,
-                    "kind": kind,
-                    "amount_fen": amount_fen,
-                    "reason": reason,
-                }
-            )
+        rows = _new_rows(source, run_id, items, taken)
         if rows:
             conn.execute(insert(proposals), rows)
         conn.execute(
             update(proposal_runs).where(proposal_runs.c.run_id == run_id).values(proposed=len(rows))
         )
     return run_id, {r["key"] for r in rows}
+
+
+def _new_rows(
+    source: str,
+    run_id: int,
+    items: Sequence[tuple[str, str, str, int | None, str]],
+    taken: set[str],
+) -> list[dict[str, Any]]:
+    """Rows for the proposals whose key is not *taken*; their keys are added to it."""
+    rows: list[dict[str, Any]] = []
+    for key, member_id, kind, amount_fen, reason in items:
+        if key in taken:
+            continue
+        taken.add(key)
+        rows.append(
+            {
+                "key": key,
+                "source": source,
+                "run_id": run_id,
+                "member_id": member_id,
+                "kind": kind,
+                "amount_fen": amount_fen,
+                "reason": reason,
+            }
+        )
+    return rows
 
 
 def proposal_rows(store: Store, source: str) -> list[ProposalRow]:
@@ -282,22 +293,9 @@ def import_proposal_history(
                 )
                 there[(month, version, finished_at)] = run_id
                 runs_added += 1
-            for key, member_id, kind, amount_fen, reason in items:
-                if key in taken:
-                    proposals_already += 1
-                    continue
-                taken.add(key)
-                rows.append(
-                    {
-                        "key": key,
-                        "source": source,
-                        "run_id": run_id,
-                        "member_id": member_id,
-                        "kind": kind,
-                        "amount_fen": amount_fen,
-                        "reason": reason,
-                    }
-                )
+            fresh_rows = _new_rows(source, run_id, items, taken)
+            proposals_already += len(items) - len(fresh_rows)
+            rows += fresh_rows
         if rows:
             conn.execute(insert(proposals), rows)
         proposals_added = len(rows)

@@ -42,15 +42,12 @@ _State = Annotated[
         show_default=False,
     ),
 ]
-_Db = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="unionkit 数据库（SQLite 文件或 URL、PostgreSQL URL） / unionkit store "
-        "(SQLite file or URL, PostgreSQL URL).",
-        show_default=False,
-    ),
-]
+_DB_HELP = (
+    "unionkit 数据库（SQLite 文件或 URL、PostgreSQL URL） / unionkit store "
+    "(SQLite file or URL, PostgreSQL URL)."
+)
+_Db = Annotated[str | None, typer.Option("--db", help=_DB_HELP, show_default=False)]
+_DbRequired = Annotated[str, typer.Option("--db", help=_DB_HELP, show_default=False)]
 
 
 def _where(state: str | None, db: str | None, *, create: bool) -> str:
@@ -258,15 +255,7 @@ def _dual_link(
 @postal_app.command("confirm")
 def confirm(
     *,
-    db: Annotated[
-        str,
-        typer.Option(
-            "--db",
-            help="unionkit 数据库（SQLite 文件或 URL、PostgreSQL URL） / unionkit store "
-            "(SQLite file or URL, PostgreSQL URL).",
-            show_default=False,
-        ),
-    ],
+    db: _DbRequired,
     state: _State = None,
     on: Annotated[
         str,
@@ -496,15 +485,7 @@ def migrate_state_command(
         str, typer.Argument(help="旧的双联通状态文件 / the old dual-link state file.")
     ],
     *,
-    db: Annotated[
-        str,
-        typer.Option(
-            "--db",
-            help="unionkit 数据库（SQLite 文件或 URL、PostgreSQL URL） / unionkit store "
-            "(SQLite file or URL, PostgreSQL URL).",
-            show_default=False,
-        ),
-    ],
+    db: _DbRequired,
     branch: _Branch = "postal",
     schema: Annotated[
         str | None, typer.Option("--schema", help="PostgreSQL 模式名 / PostgreSQL schema.")
