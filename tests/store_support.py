@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 from attrs import frozen
@@ -42,6 +48,46 @@ class StoreTarget:
     def open(self, workflow: Workflow | None = None) -> Store:
         """Open (and migrate) this store."""
         return open_store(self.target, workflow=workflow or make_workflow(), schema=self.schema)
+
+    @property
+    def url(self) -> str:
+        """One ``--db`` value naming the store: the file, or the URL with the schema in it."""
+        if self.schema is None:
+            return self.target
+        sep = "&" if "?" in self.target else "?"
+        return f"{self.target}{sep}options=-csearch_path%3D{self.schema}"
+
+
+def race(worker: Path, runs: Sequence[Sequence[str]]) -> list[dict[str, Any]]:
+    """
+    Start one process of *worker* per argument list, let them all go at once, collect them.
+
+    Each process prints READY once its store is open, waits for a line on stdin, then
+    prints one JSON line last; every process is killed if the test fails on the way.
+    """
+    workers = [
+        subprocess.Popen(
+            [sys.executable, str(worker), *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for args in runs
+    ]
+    try:
+        for w in workers:
+            assert w.stdout is not None and w.stdout.readline().strip() == "READY"
+        for w in workers:
+            assert w.stdin is not None
+            w.stdin.write("go\n")
+            w.stdin.flush()
+        return [
+            json.loads(w.communicate(timeout=120)[0].strip().splitlines()[-1]) for w in workers
+        ]
+    finally:
+        for w in workers:
+            if w.poll() is None:
+                w.kill()
 
 
 def make_workflow() -> Workflow:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from store_support import StoreTarget
+from store_support import StoreTarget, race
 from unionkit.benefits.spending import DEFAULT_SPENDING, HOUSEHOLD_CAP_RULE
 from unionkit.models import Benefit, BenefitKind, GrantForm, Member
 from unionkit.models.member import HouseholdRole
@@ -178,37 +175,13 @@ def test_concurrent_proposals_for_a_couple_cannot_both_pass_the_household_cap(
 ) -> None:
     store = store_target.open()
     _setup(store)
-    workers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                str(WORKER),
-                store_target.target,
-                store_target.schema or "",
-                "living",
-                member,
-                "8000.00",
-            ],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for member in ("A1", "A2")
-    ]
-    try:
-        for w in workers:
-            assert w.stdout is not None and w.stdout.readline().strip() == "READY"
-        for w in workers:
-            assert w.stdin is not None
-            w.stdin.write("go\n")
-            w.stdin.flush()
-        results = [
-            json.loads(w.communicate(timeout=120)[0].strip().splitlines()[-1]) for w in workers
-        ]
-    finally:
-        for w in workers:
-            if w.poll() is None:
-                w.kill()
+    results = race(
+        WORKER,
+        [
+            [store_target.target, store_target.schema or "", "living", member, "8000.00"]
+            for member in ("A1", "A2")
+        ],
+    )
     # Two members, one household: 8,000 + 8,000 is over 14,040, so exactly one is stored.
     assert sorted(r["stored"] for r in results) == [False, True]
     assert len([g for g in list_grants(store) if g.benefit_id == "living"]) == 1

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
-from store_support import StoreTarget
+from store_support import StoreTarget, race
 from unionkit.models import Benefit, BenefitKind, GrantForm, Member
 from unionkit.models.benefit import Festival
 from unionkit.store import define_benefits, import_members, list_grants
@@ -34,29 +31,9 @@ def test_concurrent_proposals_cannot_both_pass_the_festival_cap(
         festival=Festival.SPRING,
     )
     define_benefits(store, [goods, goods.model_copy(update={"benefit_id": "autumn"})])
-    workers = [
-        subprocess.Popen(
-            [sys.executable, str(WORKER), store_target.target, store_target.schema or "", b],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for b in ("spring", "autumn")
-    ]
-    try:
-        for w in workers:
-            assert w.stdout is not None and w.stdout.readline().strip() == "READY"
-        for w in workers:
-            assert w.stdin is not None
-            w.stdin.write("go\n")
-            w.stdin.flush()
-        results = [
-            json.loads(w.communicate(timeout=120)[0].strip().splitlines()[-1]) for w in workers
-        ]
-    finally:
-        for w in workers:
-            if w.poll() is None:
-                w.kill()
+    results = race(
+        WORKER, [[store_target.target, store_target.schema or "", b] for b in ("spring", "autumn")]
+    )
     # 1,500 + 1,500 is over the 2,200 festival total: exactly one may be stored.
     assert sorted(r["stored"] for r in results) == [False, True]
     assert len(list_grants(store, member_id="M0")) == 1

@@ -26,11 +26,7 @@ YEAR = 2025
 @pytest.fixture
 def db(store_target: StoreTarget) -> Iterator[str]:
     """A ``--db`` value for the generated year: a SQLite file or a PostgreSQL URL."""
-    if store_target.schema is None:
-        yield store_target.target
-        return
-    sep = "&" if "?" in store_target.target else "?"
-    yield f"{store_target.target}{sep}options=-csearch_path%3D{store_target.schema}"
+    yield store_target.url
 
 
 @pytest.fixture

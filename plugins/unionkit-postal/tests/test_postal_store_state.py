@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from unionkit_postal.confirm import confirm_proposals
 from unionkit_postal.dual_link import run_dual_link
 from unionkit_postal.state import StoreDualLinkState, is_store
@@ -20,31 +16,6 @@ from unionkit.store import import_members, list_grants, list_visits, open_store
 
 ON = date(2026, 5, 6)
 APRIL_SUBSIDIES = {"P00005": Decimal("800.00"), "P00002": Decimal("500.00")}
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """One string naming the store, as both --state and --db take it."""
-    if request.param == "sqlite":
-        yield str(tmp_path / "unionkit.db")
-        return
-    url = os.environ.get("UNIONKIT_TEST_PG_URL", "")
-    if not url or url == "unavailable":
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail("CI=true: PostgreSQL tests need UNIONKIT_TEST_PG_URL")
-        pytest.skip("PostgreSQL tests need UNIONKIT_TEST_PG_URL (source tools/postgres.sh)")
-    import sqlalchemy as sa
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{url}?options=-csearch_path%3D{schema}"
-    finally:
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
 
 
 def _run(host: PluginHost, files: Path, state: str) -> int:

@@ -25,10 +25,16 @@ EXIT_USAGE = 2
 EXIT_FAILED = 1
 
 _RosterArg = Annotated[
-    Path, typer.Argument(help="花名册文件（CSV、xlsx、xls） / roster file.", show_default=False)
+    Path | None,
+    typer.Argument(
+        help="花名册文件（CSV、xlsx、xls）；省略时用 --db 中的会员 / roster file; without it, "
+        "the members in --db.",
+        show_default=False,
+    ),
 ]
 _AsOf = Annotated[
-    str, typer.Option("--as-of", help="评估日期 YYYY-MM-DD / evaluation date.", show_default=False)
+    str | None,
+    typer.Option("--as-of", help="评估日期 YYYY-MM-DD / evaluation date.", show_default=False),
 ]
 _LangOpt = Annotated[Lang, typer.Option("--lang", help="输出语言 / output language.")]
 _Params = Annotated[
@@ -89,6 +95,10 @@ _TEXT = {
     ),
     "refused": ("  {member}：{why}", "  {member}: {why}"),
     "need_db": ("--propose 需要 --db 和 --proposer", "--propose needs --db and --proposer"),
+    "waitlist": (
+        "候补名单（列出 {shown} 人，共 {total} 人）：{ids}",
+        "waitlist ({shown} listed of {total}): {ids}",
+    ),
 }
 
 
@@ -226,6 +236,18 @@ def _print(summary: dict[str, Any], lang: Lang) -> None:
     if summary["what_if"]:
         lines.append(_t("what_if", lang))
         lines.extend(_t("scenario", lang, **s) for s in summary["what_if"])
+    if summary.get("waitlist_total"):
+        lines.append(
+            _t(
+                "waitlist",
+                lang,
+                shown=len(summary["waitlist"]),
+                total=summary["waitlist_total"],
+                ids="、".join(summary["waitlist"]) if lang is Lang.zh else ", ".join(
+                    summary["waitlist"]
+                ),
+            )
+        )
     if "member" in summary:
         m = summary["member"]
         lines.append(
@@ -298,23 +320,59 @@ def _write(out: Path, result: Allocation) -> None:
     _write_atomically(out, write)
 
 
+def _stored_columns(store: Any, extra_fields: Any) -> dict[str, Any] | None:
+    """The rules engine's input from the store's members (those who left are not counted)."""
+    import numpy as np
+
+    from unionkit.io import members_to_columns
+    from unionkit.models.member import MemberStatus
+    from unionkit.store import list_members
+
+    people = [m for m in list_members(store) if m.status is not MemberStatus.LEFT]
+    if not people:
+        return None
+    columns: dict[str, Any] = members_to_columns(people)
+    for field_name in extra_fields:
+        if field_name not in columns:
+            columns[field_name] = np.full(len(people), None, dtype=object)
+    return columns
+
+
 @app.command("allocate")
 def allocate_command(
-    roster: _RosterArg,
+    roster: _RosterArg = None,
     *,
-    as_of: _AsOf,
+    programme_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--programme",
+            help="项目文件（YAML：名称、预算、资格、评分、限额、排序、候补） / programme file "
+            "(YAML: name, budget, eligibility, score, caps, tie-break, waitlist).",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: _AsOf = None,
     budget: Annotated[
-        str, typer.Option("--budget", help="预算（元） / budget in yuan.", show_default=False)
-    ],
+        str | None,
+        typer.Option("--budget", help="预算（元） / budget in yuan.", show_default=False),
+    ] = None,
     benefit: Annotated[
-        str, typer.Option("--benefit", help="福利项目编号 / benefit id.", show_default=False)
-    ],
+        str | None,
+        typer.Option("--benefit", help="福利项目编号 / benefit id.", show_default=False),
+    ] = None,
     eligible: Annotated[
-        str, typer.Option("--eligible", help="资格规则（是/否） / eligibility rule (yes/no).")
-    ] = "hardship_eligible",
+        str | None,
+        typer.Option(
+            "--eligible",
+            help="资格规则（是/否），默认 hardship_eligible / eligibility rule (yes/no).",
+        ),
+    ] = None,
     score: Annotated[
-        str, typer.Option("--score", help="评分规则，高者优先 / score rule, highest first.")
-    ] = "hardship_score",
+        str | None,
+        typer.Option(
+            "--score", help="评分规则，高者优先，默认 hardship_score / score rule, highest first."
+        ),
+    ] = None,
     amount: Annotated[
         str | None, typer.Option("--amount", help="应发金额规则 / amount rule (money).")
     ] = None,
@@ -344,15 +402,16 @@ def allocate_command(
         ),
     ] = None,
     fill: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--fill", help="strict：预算不足即停；partial：下一位获剩余 / strict or partial."
         ),
-    ] = "strict",
+    ] = None,
     programme_id: Annotated[
         str | None,
         typer.Option(
-            "--programme", help="项目编号（默认同福利编号） / programme id (default: the benefit)."
+            "--programme-id",
+            help="项目编号（默认同福利编号） / programme id (default: the benefit).",
         ),
     ] = None,
     name: Annotated[str | None, typer.Option("--name", help="项目名称 / programme name.")] = None,
@@ -365,6 +424,12 @@ def allocate_command(
     what_if: Annotated[
         str | None,
         typer.Option("--what-if", help="测算预算，逗号分隔 / budgets to try, comma-separated."),
+    ] = None,
+    what_if_budget: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--what-if-budget", help="测算预算（可多次） / a budget to try (repeatable)."
+        ),
     ] = None,
     member: Annotated[
         str | None, typer.Option("--member", help="解释该成员的位置 / explain this member's place.")
@@ -433,33 +498,87 @@ def allocate_command(
     )
     from unionkit.store import propose_allocation, received
 
-    when = _parse_date(as_of, lang)
     budgets = [b.strip() for b in (what_if or "").split(",") if b.strip()]
+    budgets += [b.strip() for b in what_if_budget or () if b.strip()]
     for b in budgets:
         _money(b, "--what-if", lang)
-    if (amount is None) == (fixed_amount is None):
-        raise _fail("--amount / --fixed-amount: 二者选一 / give exactly one", EXIT_USAGE)
-    try:
-        programme: Programme = Programme(
-            programme_id=programme_id or benefit,
-            benefit_id=benefit,
-            name_zh=name or benefit,
-            name_en=name or benefit,
-            budget=_money(budget, "--budget", lang),
-            eligible=eligible,
-            score=score,
-            amount=amount,
-            fixed_amount=_money(fixed_amount, "--fixed-amount", lang),
-            cap_per_member=_money(cap, "--cap", lang),
-            cap_shared_with=cap_shared_with or (),
-            period=period or str(when.year),
-            tie_break=tie_break or (),
-            fill=fill,
+    extra_rules = list(rule_file or [])
+    listed: int | None = None
+    if programme_file is not None:
+        given = {
+            "--budget": budget,
+            "--benefit": benefit,
+            "--eligible": eligible,
+            "--score": score,
+            "--amount": amount,
+            "--fixed-amount": fixed_amount,
+            "--cap": cap,
+            "--cap-shared-with": cap_shared_with,
+            "--tie-break": tie_break,
+            "--fill": fill,
+            "--programme-id": programme_id,
+            "--name": name,
+            "--period": period,
+        }
+        clash = [k for k, v in given.items() if v]
+        if clash:
+            raise _fail(
+                f"{', '.join(clash)}: 已由项目文件给出 / set by the programme file", EXIT_USAGE
+            )
+        from unionkit.benefits.programme_file import read_programme
+
+        try:
+            read = read_programme(programme_file)
+        except RuleDefinitionError as exc:
+            raise _fail(str(exc), EXIT_FAILED) from exc
+        programme: Programme = read.programme
+        benefit = programme.benefit_id
+        extra_rules += list(read.rule_files)
+        listed = read.waitlist_limit
+        if as_of is None and read.as_of is None:
+            raise _fail(
+                "--as-of: 项目文件未给出评估日期 as_of / the programme file gives no as_of",
+                EXIT_USAGE,
+            )
+        when = _parse_date(as_of, lang) if as_of is not None else read.as_of
+        assert when is not None
+    else:
+        if as_of is None or budget is None or benefit is None:
+            raise _fail(
+                "--as-of, --budget, --benefit: 未用 --programme 时必须给出 / needed without "
+                "--programme",
+                EXIT_USAGE,
+            )
+        when = _parse_date(as_of, lang)
+        if (amount is None) == (fixed_amount is None):
+            raise _fail("--amount / --fixed-amount: 二者选一 / give exactly one", EXIT_USAGE)
+        try:
+            programme = Programme(
+                programme_id=programme_id or benefit,
+                benefit_id=benefit,
+                name_zh=name or benefit,
+                name_en=name or benefit,
+                budget=_money(budget, "--budget", lang),
+                eligible=eligible or "hardship_eligible",
+                score=score or "hardship_score",
+                amount=amount,
+                fixed_amount=_money(fixed_amount, "--fixed-amount", lang),
+                cap_per_member=_money(cap, "--cap", lang),
+                cap_shared_with=cap_shared_with or (),
+                period=period or str(when.year),
+                tie_break=tie_break or (),
+                fill=fill or "strict",
+            )
+        except (Rejected, ValueError) as exc:
+            raise _fail(str(exc), EXIT_USAGE) from exc
+    if roster is None and db is None:
+        raise _fail(
+            "ROSTER / --db: 给出名册文件，或用 --db 中的会员 / give a roster, or --db to use "
+            "the members it holds",
+            EXIT_USAGE,
         )
-    except (Rejected, ValueError) as exc:
-        raise _fail(str(exc), EXIT_USAGE) from exc
     ruleset = _chosen(
-        rule_file or [],
+        extra_rules,
         params or [],
         lang,
         branch=branch,
@@ -467,15 +586,26 @@ def allocate_command(
         no_plugin=no_plugin,
         when=when,
     )
-    result_import = _read(roster, lang)
-    _report_row_errors(result_import, lang)
-    if not result_import.members:
-        raise _fail("名册中没有有效成员 / the roster has no valid member", EXIT_FAILED)
     if propose and (db is None or not proposer):
         raise _fail(_t("need_db", lang), EXIT_USAGE)
-    data = roster_columns(result_import, ruleset.fields)
+    data: dict[str, Any] | None = None
+    if roster is not None:
+        result_import = _read(roster, lang)
+        _report_row_errors(result_import, lang)
+        if not result_import.members:
+            raise _fail("名册中没有有效成员 / the roster has no valid member", EXIT_FAILED)
+        data = roster_columns(result_import, ruleset.fields)
     with ExitStack() as stack:
         store = None if db is None else stack.enter_context(_store(db, lang))
+        if data is None:
+            assert store is not None
+            data = _stored_columns(store, ruleset.fields)
+            if data is None:
+                raise _fail(
+                    "数据库中没有在册会员（unionkit members import） / the store holds no "
+                    "member who has not left (unionkit members import)",
+                    EXIT_FAILED,
+                )
         try:
             already = elsewhere = None
             if store is not None:
@@ -484,6 +614,9 @@ def allocate_command(
                     elsewhere = received(store, programme.cap_shared_with, when.year)
             result = allocate(ruleset, data, programme, when, already=already, elsewhere=elsewhere)
             summary = _summary(result, budgets, member)
+            if listed is not None:
+                summary["waitlist_total"] = len(summary["waitlist"])
+                summary["waitlist"] = summary["waitlist"][:listed]
             if store is not None and propose:
                 _ledger(summary, propose_allocation(store, result, on=when, proposer=str(proposer)))
         except (

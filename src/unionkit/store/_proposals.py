@@ -13,8 +13,10 @@ from unionkit.store._money_schema import proposal_confirmations, proposal_runs, 
 from unionkit.store._store import Store
 
 __all__ = [
+    "ProposalHistory",
     "ProposalRow",
     "confirm_stored_proposals",
+    "import_proposal_history",
     "known_proposals",
     "proposal_rows",
     "proposal_run_rows",
@@ -109,28 +111,39 @@ def record_proposals(
             if keys
             else set()
         )
-        rows: list[dict[str, Any]] = []
-        for key, member_id, kind, amount_fen, reason in items:
-            if key in taken:
-                continue
-            taken.add(key)
-            rows.append(
-                {
-                    "key": key,
-                    "source": source,
-                    "run_id": run_id,
-                    "member_id": member_id,
-                    "kind": kind,
-                    "amount_fen": amount_fen,
-                    "reason": reason,
-                }
-            )
+        rows = _new_rows(source, run_id, items, taken)
         if rows:
             conn.execute(insert(proposals), rows)
         conn.execute(
             update(proposal_runs).where(proposal_runs.c.run_id == run_id).values(proposed=len(rows))
         )
     return run_id, {r["key"] for r in rows}
+
+
+def _new_rows(
+    source: str,
+    run_id: int,
+    items: Sequence[tuple[str, str, str, int | None, str]],
+    taken: set[str],
+) -> list[dict[str, Any]]:
+    """Rows for the proposals whose key is not *taken*; their keys are added to it."""
+    rows: list[dict[str, Any]] = []
+    for key, member_id, kind, amount_fen, reason in items:
+        if key in taken:
+            continue
+        taken.add(key)
+        rows.append(
+            {
+                "key": key,
+                "source": source,
+                "run_id": run_id,
+                "member_id": member_id,
+                "kind": kind,
+                "amount_fen": amount_fen,
+                "reason": reason,
+            }
+        )
+    return rows
 
 
 def proposal_rows(store: Store, source: str) -> list[ProposalRow]:
@@ -196,3 +209,118 @@ def confirm_stored_proposals(
         if rows:
             conn.execute(insert(proposal_confirmations), rows)
     return {r["key"] for r in rows}  # type: ignore[misc]
+
+
+@frozen
+class ProposalHistory:
+    """
+    What :func:`import_proposal_history` added and found already there.
+
+    .. versionadded:: 0.2.0
+    """
+
+    runs_added: int
+    runs_already: int
+    proposals_added: int
+    proposals_already: int
+    confirmations_added: int
+    confirmations_already: int
+
+
+def import_proposal_history(
+    store: Store,
+    source: str,
+    runs: Sequence[tuple[str, str, datetime, int, Sequence[tuple[str, str, str, int | None, str]]]],
+    confirmations: Sequence[tuple[str, str, date, datetime]],
+) -> ProposalHistory:
+    """
+    Bring earlier runs, their proposals and confirmations into the store, in one transaction.
+
+    A run already there (same source, month, rule-set version and finish time) is not
+    added again, nor is a proposal or a confirmation whose key is stored: importing the
+    same history twice adds nothing.
+
+    Args:
+        store: The store.
+        source: Whose runs they are (e.g. ``postal-dual-link``).
+        runs: ``(month, ruleset_version, finished_at, proposed, proposals)`` per run, the
+            proposals as ``(key, member_id, kind, amount_fen, reason)``.
+        confirmations: ``(key, grant_id, granted_on, confirmed_at)``.
+
+    Returns:
+        The counts added and already present.
+
+    .. versionadded:: 0.2.0
+    """
+    from unionkit.store._ledger import _lock
+
+    runs_added = proposals_added = proposals_already = confirmed = confirmed_already = 0
+    with store._write() as conn:
+        _lock(conn)
+        there = {
+            (r.month, r.ruleset_version, r.finished_at): int(r.run_id)
+            for r in conn.execute(select(proposal_runs).where(proposal_runs.c.source == source))
+        }
+        keys = sorted({p[0] for *_, items in runs for p in items} | {c[0] for c in confirmations})
+        taken: set[str] = set()
+        done: set[str] = set()
+        for start in range(0, len(keys), 5000):
+            chunk = keys[start : start + 5000]
+            taken.update(
+                conn.execute(select(proposals.c.key).where(proposals.c.key.in_(chunk))).scalars()
+            )
+            done.update(
+                conn.execute(
+                    select(proposal_confirmations.c.key).where(
+                        proposal_confirmations.c.key.in_(chunk)
+                    )
+                ).scalars()
+            )
+        rows: list[dict[str, Any]] = []
+        for month, version, finished_at, proposed, items in runs:
+            run_id = there.get((month, version, finished_at))
+            if run_id is None:
+                run_id = int(
+                    conn.execute(  # type: ignore[index]
+                        insert(proposal_runs).values(
+                            source=source,
+                            month=month,
+                            ruleset_version=version,
+                            finished_at=finished_at,
+                            proposed=proposed,
+                        )
+                    ).inserted_primary_key[0]
+                )
+                there[(month, version, finished_at)] = run_id
+                runs_added += 1
+            fresh_rows = _new_rows(source, run_id, items, taken)
+            proposals_already += len(items) - len(fresh_rows)
+            rows += fresh_rows
+        if rows:
+            conn.execute(insert(proposals), rows)
+        proposals_added = len(rows)
+        fresh = []
+        for key, grant_id, granted_on, confirmed_at in confirmations:
+            if key in done or key not in taken:
+                confirmed_already += key in done
+                continue
+            done.add(key)
+            fresh.append(
+                {
+                    "key": key,
+                    "grant_id": grant_id,
+                    "granted_on": granted_on,
+                    "confirmed_at": confirmed_at,
+                }
+            )
+        if fresh:
+            conn.execute(insert(proposal_confirmations), fresh)
+        confirmed = len(fresh)
+    return ProposalHistory(
+        runs_added,
+        len(runs) - runs_added,
+        proposals_added,
+        proposals_already,
+        confirmed,
+        confirmed_already,
+    )

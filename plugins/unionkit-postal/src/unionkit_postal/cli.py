@@ -33,8 +33,39 @@ postal_app = typer.Typer(
 )
 
 _State = Annotated[
-    str, typer.Option("--state", help="状态文件（SQLite） / SQLite state file.", show_default=False)
+    str | None,
+    typer.Option(
+        "--state",
+        help="旧的状态文件（SQLite；默认状态存于 --db 数据库，旧文件可用 migrate-state 迁入） / "
+        "an old SQLite state file (by default the state lives in the --db store; move an "
+        "old file in with migrate-state).",
+        show_default=False,
+    ),
 ]
+_DB_HELP = (
+    "unionkit 数据库（SQLite 文件或 URL、PostgreSQL URL） / unionkit store "
+    "(SQLite file or URL, PostgreSQL URL)."
+)
+_Db = Annotated[str | None, typer.Option("--db", help=_DB_HELP, show_default=False)]
+_DbRequired = Annotated[str, typer.Option("--db", help=_DB_HELP, show_default=False)]
+
+
+def _where(state: str | None, db: str | None, *, create: bool) -> str:
+    """Where the dual-link state is: the store (the default), or an old state file."""
+    if state is None and db is None:
+        raise typer.BadParameter(
+            "请给出 --db（或旧状态文件 --state） / give --db (or an old --state file).",
+            param_hint="--db",
+        )
+    if state is not None:
+        return state
+    assert db is not None
+    if create:
+        from unionkit.store import open_store
+
+        with open_store(db):  # creates and migrates the store, so it is recognised as one
+            pass
+    return db
 _Branch = Annotated[str, typer.Option("--branch", help="分工会代号 / branch slug.")]
 _Json = Annotated[bool, typer.Option("--json", help="输出 JSON / print JSON.")]
 _LangOpt = Annotated[Lang, typer.Option("--lang", help="输出语言 / output language.")]
@@ -88,11 +119,12 @@ def dual_link(
             show_default=False,
         ),
     ],
-    state: _State,
     month: Annotated[
         str,
         typer.Option("--month", help="月份，如 2026-04 / month, e.g. 2026-04.", show_default=False),
     ],
+    db: _Db = None,
+    state: _State = None,
     branch: _Branch = "postal",
     as_json: _Json = False,
     lang: _LangOpt = Lang.zh,
@@ -112,7 +144,7 @@ def dual_link(
             roster=roster,
             sick_leave=sick_leave,
             insurance=insurance,
-            state=state,
+            state=_where(state, db, create=True),
             month=month,
             branch=branch,
             as_json=as_json,
@@ -223,16 +255,8 @@ def _dual_link(
 @postal_app.command("confirm")
 def confirm(
     *,
-    state: _State,
-    db: Annotated[
-        str,
-        typer.Option(
-            "--db",
-            help="unionkit 数据库（SQLite 文件或 URL、PostgreSQL URL） / unionkit store "
-            "(SQLite file or URL, PostgreSQL URL).",
-            show_default=False,
-        ),
-    ],
+    db: _DbRequired,
+    state: _State = None,
     on: Annotated[
         str,
         typer.Option(
@@ -275,7 +299,7 @@ def confirm(
     when = _day(on)
     _guarded(
         lambda: _confirm(
-            state=state,
+            state=state if state is not None else db,
             db=db,
             on=when,
             keys=None if all_pending else key,
@@ -331,6 +355,7 @@ def _confirm(
                     "already_stored": [row(g) for g in result.already],
                     "total_stored": str(result.total_stored),
                     "visits_not_grants": list(result.visits),
+                    "visit_tasks": result.visit_tasks,
                     "members_added": list(result.added_members),
                 },
                 ensure_ascii=False,
@@ -355,7 +380,13 @@ def _confirm(
             if zh
             else f"{len(result.added_members):,} members added from the roster"
         )
-    if result.visits:
+    if result.visit_tasks:
+        typer.echo(
+            f"新建走访任务 {result.visit_tasks:,} 项（unionkit visits list）"
+            if zh
+            else f"{result.visit_tasks:,} visit tasks made (unionkit visits list)"
+        )
+    elif result.visits:
         typer.echo(
             f"走访提议 {len(result.visits):,} 项不是发放，请按走访登记"
             if zh
@@ -376,7 +407,8 @@ def _confirm(
 @postal_app.command("list")
 def list_proposals(
     *,
-    state: _State,
+    db: _Db = None,
+    state: _State = None,
     pending: Annotated[
         bool, typer.Option("--pending", help="只列未确认的补助 / only subsidies not yet confirmed.")
     ] = False,
@@ -390,7 +422,7 @@ def list_proposals(
     ] = False,
 ) -> None:
     """列出提议及确认状态 / List proposals and their status."""
-    _guarded(lambda: _list(state, pending, as_json, lang.value, reveal))
+    _guarded(lambda: _list(_where(state, db, create=False), pending, as_json, lang.value, reveal))
 
 
 def _list(state: str, pending: bool, as_json: bool, lang: str, reveal: bool) -> None:
@@ -445,6 +477,76 @@ def _list(state: str, pending: bool, as_json: bool, lang: str, reveal: bool) -> 
             f"  {proposal_ref(s.key)}  {s.month}  {s.member_id}  {label}  {amount}  "
             f"{status}  {reason}".rstrip()
         )
+
+
+@postal_app.command("migrate-state")
+def migrate_state_command(
+    state_file: Annotated[
+        str, typer.Argument(help="旧的双联通状态文件 / the old dual-link state file.")
+    ],
+    *,
+    db: _DbRequired,
+    branch: _Branch = "postal",
+    schema: Annotated[
+        str | None, typer.Option("--schema", help="PostgreSQL 模式名 / PostgreSQL schema.")
+    ] = None,
+    as_json: _Json = False,
+    lang: _LangOpt = Lang.zh,
+) -> None:
+    """把旧的状态文件迁入数据库（旧文件不变，可重复运行） / Move an old state file in."""
+    _guarded(
+        lambda: _migrate(
+            state_file, db, branch=branch, schema=schema, as_json=as_json, lang=lang.value
+        )
+    )
+
+
+_MIGRATED = (
+    ("runs", "运行记录", "runs"),
+    ("proposals", "提议", "proposals"),
+    ("confirmations", "确认记录", "confirmations"),
+)
+
+
+def _migrate(
+    state_file: str, db: str, *, branch: str, schema: str | None, as_json: bool, lang: str
+) -> None:
+    from unionkit.hooks import PluginHost
+    from unionkit_postal.migrate import migrate_state
+
+    result = migrate_state(PluginHost(), state_file=state_file, db=db, schema=schema, branch=branch)
+    counts = result.as_dict()
+    if as_json:
+        typer.echo(json.dumps(counts, ensure_ascii=False, indent=2))
+        return
+    zh = lang == "zh"
+    for name, label_zh, label_en in _MIGRATED:
+        added, already = counts[f"{name}_added"], counts[f"{name}_already"]
+        typer.echo(
+            f"{label_zh}：新迁入 {added:,}，已在数据库中 {already:,}"
+            if zh
+            else f"{label_en}: {added:,} moved in, {already:,} already in the store"
+        )
+    typer.echo(
+        f"经发放台账登记的补助 {result.grants_stored:,} 笔，"
+        f"数据库中已有 {result.grants_found:,} 笔；新建走访任务 {result.visit_tasks:,} 项"
+        if zh
+        else f"subsidies granted through the ledger: {result.grants_stored:,}, already in the "
+        f"store: {result.grants_found:,}; visit tasks made: {result.visit_tasks:,}"
+    )
+    if result.visits_without_member:
+        typer.echo(
+            f"{result.visits_without_member:,} 项走访提议的会员不在数据库中"
+            f"（导入名册后再运行一次）"
+            if zh
+            else f"{result.visits_without_member:,} visit proposals name members not in the "
+            f"store (import the roster and run this again)"
+        )
+    typer.echo(
+        "旧状态文件未改动，以后请用 --db。"
+        if zh
+        else "The old state file was left as it was; use --db from now on."
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

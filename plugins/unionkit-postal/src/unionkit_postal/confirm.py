@@ -15,11 +15,18 @@ from unionkit.errors import InvalidMemberData, NotFound, Rejected
 from unionkit.models import Benefit, BenefitKind, Grant, GrantForm, Period
 from unionkit.money import fen_to_yuan
 from unionkit_postal.dual_link import DualLinkError
-from unionkit_postal.state import DualLinkState, ProposalStatus, StoreDualLinkState, is_store
+from unionkit_postal.state import (
+    DualLinkState,
+    ProposalStatus,
+    StoredProposal,
+    StoreDualLinkState,
+    add_visit_tasks,
+    is_store,
+)
 
 if TYPE_CHECKING:
     from unionkit.hooks import PluginHost
-    from unionkit.store import Store
+    from unionkit.store import GrantRequest, Store
 
 __all__ = [
     "SUBSIDY",
@@ -27,7 +34,9 @@ __all__ = [
     "ConfirmResult",
     "ConfirmedGrant",
     "confirm_proposals",
+    "ensure_subsidy_benefit",
     "proposal_ref",
+    "subsidy_request",
 ]
 
 SUBSIDY = "hospitalisation_subsidy"
@@ -97,12 +106,15 @@ class ConfirmResult:
         visits: References of selected visit proposals, which are not grants and were
             left as they are.
         added_members: Members added to the store from the roster first.
+        visit_tasks: Visit tasks made for the selected visit proposals (state in the
+            store only; a task already made is not made again).
     """
 
     stored: tuple[ConfirmedGrant, ...]
     already: tuple[ConfirmedGrant, ...]
     visits: tuple[str, ...]
     added_members: tuple[str, ...]
+    visit_tasks: int = 0
 
     @property
     def total_stored(self) -> Decimal:
@@ -318,6 +330,44 @@ def confirm_proposals(
     )
 
 
+def subsidy_request(status: ProposalStatus, on: date) -> GrantRequest:
+    """
+    The ledger request a subsidy proposal becomes: its idempotency key is the proposal's.
+
+    Args:
+        status: The subsidy proposal.
+        on: The grant date.
+
+    Returns:
+        The request (the spending rules and the branch's plugins still judge it).
+    """
+    from unionkit.store import GrantRequest
+
+    ref = proposal_ref(status.key)
+    return GrantRequest(
+        member_id=status.member_id,
+        benefit_id=SUBSIDY_BENEFIT.benefit_id,
+        amount=(Decimal(status.amount_fen or 0) / 100).quantize(Decimal("0.01")),
+        on=on,
+        reason=f"双联通住院补助（{status.month}）/ dual-link hospitalisation subsidy "
+        f"({status.month})",
+        form=GrantForm.CASH,
+        event_key=ref,
+        idempotency_key=f"postal|{ref}",
+    )
+
+
+def ensure_subsidy_benefit(store: Store) -> None:
+    """Define :data:`SUBSIDY_BENEFIT` in the store unless it is defined already."""
+    from unionkit.store import define_benefits, list_benefits
+
+    if SUBSIDY_BENEFIT.benefit_id not in {b.benefit_id for b in list_benefits(store)}:
+        # Paid with the insurance data, not as collective welfare: no dues gate.
+        define_benefits(
+            store, [SUBSIDY_BENEFIT.model_copy(update={"requires_good_standing": False})]
+        )
+
+
 def _confirm_in_store(
     host: PluginHost,
     *,
@@ -336,13 +386,7 @@ def _confirm_in_store(
     rules, the branch's plugins, an idempotency key per proposal), so confirming again
     finds the grant already stored. A refusal by a rule or a plugin stores nothing.
     """
-    from unionkit.store import (
-        GrantRequest,
-        define_benefits,
-        list_benefits,
-        open_store,
-        propose_grants,
-    )
+    from unionkit.store import open_store, propose_grants
 
     if os.fspath(state) != os.fspath(db):
         raise DualLinkError(
@@ -358,26 +402,14 @@ def _confirm_in_store(
     visits = tuple(proposal_ref(s.key) for s in selected if s.kind != SUBSIDY)
     for s in subsidies:
         _grant(s, on)  # refuses a subsidy without an amount, naming it
-    requests = [
-        GrantRequest(
-            member_id=s.member_id,
-            benefit_id=SUBSIDY_BENEFIT.benefit_id,
-            amount=(Decimal(s.amount_fen or 0) / 100).quantize(Decimal("0.01")),
-            on=on,
-            reason=f"双联通住院补助（{s.month}）/ dual-link hospitalisation subsidy ({s.month})",
-            form=GrantForm.CASH,
-            event_key=proposal_ref(s.key),
-            idempotency_key=f"postal|{proposal_ref(s.key)}",
-        )
-        for s in subsidies
-    ]
+    requests = [subsidy_request(s, on) for s in subsidies]
     with open_store(db, schema=schema, grant_validator=host.grant_validator(branch)) as store:
-        if SUBSIDY_BENEFIT.benefit_id not in {b.benefit_id for b in list_benefits(store)}:
-            # Paid with the insurance data, not as collective welfare: no dues gate.
-            define_benefits(
-                store, [SUBSIDY_BENEFIT.model_copy(update={"requires_good_standing": False})]
-            )
-        missing = _missing_members(store, {r.member_id for r in requests})
+        ensure_subsidy_benefit(store)
+        wanted = {r.member_id for r in requests}
+        if roster is not None:
+            # With a roster, the visits' members are added too, so they get their tasks.
+            wanted |= {s.member_id for s in selected if s.kind != SUBSIDY}
+        missing = _missing_members(store, wanted)
         checked = (
             propose_grants(store, requests, proposer=branch, dry_run=True) if not missing else []
         )
@@ -394,6 +426,17 @@ def _confirm_in_store(
             )
         added = _add_from_roster(store, missing, roster, on)
         outcomes = propose_grants(store, requests, proposer=branch)
+        tasks = 0
+        for month in sorted({s.month for s in selected if s.kind != SUBSIDY}):
+            tasks += add_visit_tasks(
+                store,
+                [
+                    StoredProposal(s.key, s.member_id, s.kind, s.amount_fen, s.reason)
+                    for s in selected
+                    if s.kind != SUBSIDY and s.month == month
+                ],
+                month,
+            )
     refused = [o for o in outcomes if o.refused]
     if refused:
         raise Rejected(
@@ -427,5 +470,6 @@ def _confirm_in_store(
             if o.grant is not None and o.existing
         ),
         visits=visits,
+        visit_tasks=tasks,
         added_members=added,
     )

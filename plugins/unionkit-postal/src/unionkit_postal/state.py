@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from attrs import frozen
+
+if TYPE_CHECKING:
+    from unionkit.store import Store
 
 __all__ = [
     "DualLinkState",
     "ProposalStatus",
     "StoreDualLinkState",
     "StoredProposal",
+    "add_visit_tasks",
     "is_store",
     "open_state",
 ]
@@ -284,38 +289,7 @@ class StoreDualLinkState:
         return run_id, new
 
     def _visit_tasks(self, fresh: list[StoredProposal], month: str) -> None:
-        import hashlib
-
-        from unionkit.care.visits import VisitKind, VisitTask
-        from unionkit.store import add_visits, list_members
-
-        visits = [p for p in fresh if p.kind in ("sick_leave_visit", "hospital_visit")]
-        if not visits:
-            return
-        stored = {m.member_id for m in list_members(self._store)}
-        year, mon = (int(x) for x in month.split("-"))
-        due = date(year + mon // 12, mon % 12 + 1, 1)
-        tasks = []
-        for p in visits:
-            if p.member_id not in stored:
-                continue
-            # The key names the hospital and dates (health facts): keep only its hash.
-            ref = hashlib.sha256(p.key.encode("utf-8")).hexdigest()[:20]
-            tasks.append(
-                VisitTask(
-                    visit_id=f"PV-{ref}"[:64],
-                    member_id=p.member_id,
-                    kind=VisitKind.HOSPITAL if p.kind == "hospital_visit" else VisitKind.ILLNESS,
-                    due_on=due,
-                    reason=(
-                        "双联通住院探望 / dual-link hospital visit"
-                        if p.kind == "hospital_visit"
-                        else "双联通病假探望 / dual-link sick-leave visit"
-                    ),
-                    source_key=f"postal|{ref}",
-                )
-            )
-        add_visits(self._store, tasks)
+        add_visit_tasks(self._store, fresh, month)
 
     def proposals(self) -> list[StoredProposal]:
         """Return every proposal ever made, oldest first."""
@@ -356,6 +330,46 @@ class StoreDualLinkState:
         from unionkit.store._proposals import confirm_stored_proposals
 
         return confirm_stored_proposals(self._store, grants)
+
+
+def add_visit_tasks(store: Store, fresh: Sequence[StoredProposal], month: str) -> int:
+    """
+    Make a visit task for each visit proposal of a member the store holds; return how many.
+
+    A task's source key is the proposal's hash, so making them again adds nothing.
+    """
+    import hashlib
+
+    from unionkit.care.visits import VisitKind, VisitTask
+    from unionkit.store import add_visits, list_members
+
+    visits = [p for p in fresh if p.kind in ("sick_leave_visit", "hospital_visit")]
+    if not visits:
+        return 0
+    stored = {m.member_id for m in list_members(store)}
+    year, mon = (int(x) for x in month.split("-"))
+    due = date(year + mon // 12, mon % 12 + 1, 1)
+    tasks = []
+    for p in visits:
+        if p.member_id not in stored:
+            continue
+        # The key names the hospital and dates (health facts): keep only its hash.
+        ref = hashlib.sha256(p.key.encode("utf-8")).hexdigest()[:20]
+        tasks.append(
+            VisitTask(
+                visit_id=f"PV-{ref}"[:64],
+                member_id=p.member_id,
+                kind=VisitKind.HOSPITAL if p.kind == "hospital_visit" else VisitKind.ILLNESS,
+                due_on=due,
+                reason=(
+                    "双联通住院探望 / dual-link hospital visit"
+                    if p.kind == "hospital_visit"
+                    else "双联通病假探望 / dual-link sick-leave visit"
+                ),
+                source_key=f"postal|{ref}",
+            )
+        )
+    return len(add_visits(store, tasks))
 
 
 def is_store(target: str | os.PathLike[str]) -> bool:
