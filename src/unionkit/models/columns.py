@@ -398,12 +398,19 @@ def _outcomes(rules: _ColumnRules, cells: Sequence[object]) -> list[object]:
         kept = [k for k, v in enumerate(inputs) if v is not MISSING]
         given, inputs = [given[k] for k in kept], [inputs[k] for k in kept]
     if prepare is not None:
-        inputs = list(map(prepare, inputs))
+        # A prepare function may also read a whole column at once (numpy over ID numbers).
+        many = getattr(prepare, "many", None)
+        inputs = list(many(inputs)) if many is not None else list(map(prepare, inputs))
         if reject is not None and any(map(isinstance, inputs, repeat(reject))):
             refused = {given[k]: v for k, v in enumerate(inputs) if isinstance(v, reject)}
             kept = [k for k, v in enumerate(inputs) if not isinstance(v, reject)]
             given, inputs = [given[k] for k in kept], [inputs[k] for k in kept]
-    checked, failed = rules.checker.validate(inputs, rules.context)
+    if getattr(prepare, "final", False):
+        # The prepared values are the field's own type, which validation returns unchanged.
+        checked: list[object] = list(inputs)
+        failed: dict[int, list[ErrorDetails]] = {}
+    else:
+        checked, failed = rules.checker.validate(inputs, rules.context)
     for k, errs in failed.items():
         checked[k] = _Mark(errors=errs)
     if len(given) == len(cells):
