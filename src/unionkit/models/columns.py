@@ -405,12 +405,8 @@ def _outcomes(rules: _ColumnRules, cells: Sequence[object]) -> list[object]:
             refused = {given[k]: v for k, v in enumerate(inputs) if isinstance(v, reject)}
             kept = [k for k, v in enumerate(inputs) if not isinstance(v, reject)]
             given, inputs = [given[k] for k in kept], [inputs[k] for k in kept]
-    if getattr(prepare, "final", False):
-        # The prepared values are the field's own type, which validation returns unchanged.
-        checked: list[object] = list(inputs)
-        failed: dict[int, list[ErrorDetails]] = {}
-    else:
-        checked, failed = rules.checker.validate(inputs, rules.context)
+    settled: tuple[type, ...] = getattr(prepare, "final", ())
+    checked, failed = _check(rules, inputs, settled)
     for k, errs in failed.items():
         checked[k] = _Mark(errors=errs)
     if len(given) == len(cells):
@@ -421,6 +417,23 @@ def _outcomes(rules: _ColumnRules, cells: Sequence[object]) -> list[object]:
     for i, value in refused.items():
         out[i] = _Mark(refused=value)
     return out
+
+
+def _check(
+    rules: _ColumnRules, inputs: list[object], settled: tuple[type, ...]
+) -> tuple[list[object], dict[int, list[ErrorDetails]]]:
+    # A prepare function may say (its ``final`` types) that values of those exact types are
+    # already what the field's validation returns for them: only the others are validated.
+    if not settled:
+        return rules.checker.validate(inputs, rules.context)
+    todo = [k for k, v in enumerate(inputs) if type(v) not in settled]
+    if not todo:
+        return list(inputs), {}
+    checked, failed = rules.checker.validate([inputs[k] for k in todo], rules.context)
+    out = list(inputs)
+    for k, value in zip(todo, checked, strict=True):
+        out[k] = value
+    return out, {todo[k]: errs for k, errs in failed.items()}
 
 
 def _validate_column(

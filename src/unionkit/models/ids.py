@@ -304,11 +304,10 @@ class ResidentId(PersonalNumber):
         """
         ref = today or date.today()
         out: list[Self | InvalidIdNumber | None] = [None] * len(raws)
-        fast = _fixed_width_ascii(raws, 18)
+        fast, texts = _fixed_width_ascii(raws, 18)
         if fast:
             import numpy as np
 
-            texts = [cast(str, raws[i]) for i in fast]
             digits = _digit_matrix(texts, 18)
             ok = (digits[:, :17] <= 9).all(axis=1)
             last = digits[:, 17]
@@ -423,11 +422,10 @@ class MobileNumber(PersonalNumber):
             For each value, the number or the :class:`InvalidIdNumber` :meth:`parse` raised.
         """
         out: list[Self | InvalidIdNumber | None] = [None] * len(raws)
-        fast = _fixed_width_ascii(raws, 11)
+        fast, texts = _fixed_width_ascii(raws, 11)
         if fast:
             import numpy as np
 
-            texts = [cast(str, raws[i]) for i in fast]
             digits = _digit_matrix(texts, 11)
             ok = (digits <= 9).all(axis=1) & (digits[:, 0] == 1)
             ranges = np.where(ok, digits[:, :4].astype(np.int64) @ np.array([1000, 100, 10, 1]), 0)
@@ -491,11 +489,26 @@ def _instances(cls: type[_N], texts: list[str]) -> list[_N]:
     return numbers
 
 
-def _fixed_width_ascii(raws: Sequence[object], width: int) -> list[int]:
-    """The positions of the text values of exactly *width* ASCII characters."""
-    return [
-        i for i, raw in enumerate(raws) if type(raw) is str and len(raw) == width and raw.isascii()
-    ]
+def _fixed_width_ascii(raws: Sequence[object], width: int) -> tuple[list[int], list[str]]:
+    """The positions and texts of the values that are text of *width* ASCII characters."""
+    if not set(map(type, raws)) <= {str}:
+        picked = [
+            (i, raw)
+            for i, raw in enumerate(raws)
+            if type(raw) is str and len(raw) == width and raw.isascii()
+        ]
+        return [i for i, _ in picked], [raw for _, raw in picked]
+    import numpy as np
+
+    texts = cast(Sequence[str], raws)
+    # All text (a CSV column): lengths and ASCII checked in C, cell by cell only if needed.
+    lengths = np.fromiter(map(len, texts), np.intp, len(texts))
+    where: list[int] = np.flatnonzero(lengths == width).tolist()
+    chosen = [texts[i] for i in where]
+    if "".join(chosen).isascii():
+        return where, chosen
+    kept = [k for k, text in enumerate(chosen) if text.isascii()]
+    return [where[k] for k in kept], [chosen[k] for k in kept]
 
 
 def _digit_matrix(texts: list[str], width: int) -> Any:
