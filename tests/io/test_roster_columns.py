@@ -36,7 +36,15 @@ CELLS: dict[str, list[str]] = {
         "2019-02-30",
         "昨天",
     ],
-    "phone": ["13800138000", "１３８ ００１３ ８０００", "10012345678", "12345", "+8613900139000"],
+    "phone": [
+        "13800138000",
+        "１３８ ００１３ ８０００",
+        "10012345678",
+        "12345",
+        "+8613900139000",
+        "17401234567",  # a range split between mobile and satellite: checked number by number
+        "23800138000",
+    ],
     "department": ["内科", "外科", "x" * 70],
     "union_group_id": ["内科1组", ""],
     "household_id": ["F000001", "F000002"],
@@ -60,6 +68,14 @@ GOOD = {field: cells[:2] for field, cells in CELLS.items()}
 IDS = [
     make_id(born=b, seq=s) for b in ("19900307", "19880512", "19750101") for s in ("123", "124")
 ] + [make_id()[:-1] + "0", "110105199002301234", "123"]
+# The shapes the numpy path of ResidentId.parse_many sees: accepted there, or handed to parse.
+IDS += [
+    "11010519491231002x",  # lower-case check character
+    make_id(region="000000"),  # no such region
+    make_id(born="20300101"),  # born in the future
+    make_id(born="18990101"),  # more than 120 years ago
+    make_id(born="19901301"),  # month 13
+]
 
 
 @st.composite

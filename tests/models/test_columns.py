@@ -25,6 +25,7 @@ from unionkit.models.member import (
     Inconsistency,
     blank_cells,
     consistency_by_row,
+    consistency_problems,
     control_character_problem,
 )
 
@@ -356,3 +357,41 @@ def test_instances_of_a_model_that_can_change_get_their_own_fields_set() -> None
     assert first.model_fields_set == {"a", "b"}
     assert second.model_fields_set == {"a"}
     assert second == Open(a=2)
+
+
+@st.composite
+def fact_rows(draw: st.DrawFn) -> tuple[Any, Any, Any, Any]:
+    # Birth dates, sexes and hire dates around the rules' edges: the same day as the ID's,
+    # a day off, hired a day before or after the 16th birthday (29 February included).
+    born = draw(st.dates(date(1950, 1, 1), date(2008, 12, 31)))
+    nid = draw(
+        st.sampled_from(
+            [None, ResidentId.parse(an_id(born, draw(st.integers(0, 999))), today=TODAY)]
+        )
+    )
+    stated = draw(st.sampled_from([None, born, born + timedelta(days=1)]))
+    sex = draw(st.sampled_from([None, Sex.MALE, Sex.FEMALE]))
+    sixteen = date(born.year + 16, 3, 1) if (born.month, born.day) == (2, 29) else None
+    sixteen = sixteen or born.replace(year=born.year + 16)
+    hire = draw(
+        st.sampled_from([None, sixteen, sixteen - timedelta(days=1), sixteen + timedelta(days=400)])
+    )
+    return nid, stated, sex, hire
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(fact_rows(), max_size=40))
+def test_consistency_by_row_is_consistency_problems_row_by_row(
+    rows: list[tuple[Any, Any, Any, Any]],
+) -> None:
+    names = ("national_id", "birth_date", "sex", "hire_date")
+    columns = {name: [row[i] for row in rows] for i, name in enumerate(names)}
+
+    expected = {}
+    for j, row in enumerate(rows):
+        found = consistency_problems(**dict(zip(names, row, strict=True)))
+        if found:
+            expected[j] = found
+
+    assert consistency_by_row(columns) == expected
+    assert consistency_by_row({"sex": columns["sex"]}) == {}

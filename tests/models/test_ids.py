@@ -218,3 +218,107 @@ def test_scrub_keeps_the_ends_and_the_surrounding_text() -> None:
     assert "金额 1,234.50，电话：+86 138-****-8000。" == scrub(
         "金额 1,234.50，电话：+86 138-0013-8000。"
     )
+
+
+# parse_many must say exactly what parse says, value for value: the numpy path only
+# accepts, and whatever it does not accept goes through parse itself.
+_TODAY = date(2026, 6, 30)
+_ID_PIECES = st.one_of(
+    st.builds(
+        make_id,
+        region=st.sampled_from(["110105", "440305", "990000", "000000", "710000", "200000"]),
+        born=st.sampled_from(
+            [
+                *("19900307", "19840229", "19850229", "19001231", "19060701", "19060630"),
+                *("20260630", "20260701", "20301231", "19901301", "19900000", "19900431"),
+                "00000000",
+            ]
+        ),
+        seq=st.from_regex(r"[0-9]{3}", fullmatch=True),
+    ),
+    st.from_regex(r"[0-9]{17}[0-9Xx]", fullmatch=True),
+    st.from_regex(r"[0-9]{15,19}", fullmatch=True),
+    st.text(alphabet="0123456789Xx +-E.\u3000０１２", max_size=20),
+)
+
+
+def _id_outcome(value: object) -> object:
+    try:
+        number = ResidentId.parse(value, today=_TODAY)
+    except InvalidIdNumber as exc:
+        return ("error", exc.code, exc.message_en)
+    return ("ok", number.reveal(), number.birth_date)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            _ID_PIECES,
+            _ID_PIECES.map(lambda t: t[:-1] + ("X" if t[-1:] != "X" else "0")),
+            _ID_PIECES.map(
+                lambda t: t[:5] + str((int(t[5]) + 1) % 10) + t[6:] if t[5:6].isdigit() else t
+            ),
+            st.sampled_from([None, 1101051990, 1.1e17, True, "", STANDARD_EXAMPLE]),
+        ),
+        max_size=30,
+    )
+)
+def test_parse_many_says_what_parse_says_for_each_id(values: list[object]) -> None:
+    results = ResidentId.parse_many(values, today=_TODAY)
+
+    assert len(results) == len(values)
+    for value, result in zip(values, results, strict=True):
+        if isinstance(result, InvalidIdNumber):
+            assert ("error", result.code, result.message_en) == _id_outcome(value)
+        else:
+            assert type(result) is ResidentId
+            assert ("ok", result.reveal(), result.birth_date) == _id_outcome(value)
+            assert result.sex == ResidentId.parse(value, today=_TODAY).sex
+
+
+def _phone_outcome(value: object) -> object:
+    try:
+        return ("ok", MobileNumber.parse(value).reveal())
+    except InvalidIdNumber as exc:
+        return ("error", exc.code, exc.message_en)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.from_regex(r"1[0-9]{10}", fullmatch=True),
+            st.sampled_from(["13800138000", "17400000000", "17401234567", "19912345678"]),
+            st.from_regex(r"[0-9]{10,12}", fullmatch=True),
+            st.text(alphabet="0123456789 +-８", max_size=14),
+            st.sampled_from([None, 13800138000, "+8613900139000", ""]),
+        ),
+        max_size=30,
+    )
+)
+def test_parse_many_says_what_parse_says_for_each_phone(values: list[object]) -> None:
+    results = MobileNumber.parse_many(values)
+
+    assert len(results) == len(values)
+    for value, result in zip(values, results, strict=True):
+        if isinstance(result, InvalidIdNumber):
+            assert ("error", result.code, result.message_en) == _phone_outcome(value)
+        else:
+            assert type(result) is MobileNumber
+            assert ("ok", result.reveal()) == _phone_outcome(value)
+            assert result.masked == MobileNumber.parse(value).masked
+
+
+def test_parse_many_accepts_a_large_column_through_the_fast_path() -> None:
+    # Many valid numbers at once, with one bad one in the middle: each keeps its place.
+    good = [
+        make_id(born=f"19{70 + i % 30:02d}0{1 + i % 9}1{i % 9}", seq=f"{i % 1000:03d}")
+        for i in range(500)
+    ]
+    values: list[object] = [*good[:250], make_id()[:-1] + "0", *good[250:]]
+
+    results = ResidentId.parse_many(values, today=_TODAY)
+
+    assert [r.reveal() for r in results if isinstance(r, ResidentId)] == good
+    assert isinstance(results[250], InvalidIdNumber) and results[250].code == "checksum"
+    born = [r.birth_date for r in results[:250] if isinstance(r, ResidentId)]
+    assert born == [ResidentId.parse(v, today=_TODAY).birth_date for v in good[:250]]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
+from itertools import repeat
 
 from attrs import frozen
 
@@ -14,8 +16,9 @@ from unionkit.errors import InvalidIdNumber
 from unionkit.models import EmploymentType, HouseholdRole, MemberStatus, Sex
 from unionkit.models.base import LabelledEnum, parse_bool
 from unionkit.models.ids import MobileNumber, ResidentId
+from unionkit.money import FEN
 
-__all__ = ["Fail", "cell_text", "converters"]
+__all__ = ["Fail", "MoneyColumn", "NumberColumn", "cell_text", "converters"]
 
 
 @frozen
@@ -91,44 +94,107 @@ def _parse_date(raw: object) -> object:
         return Fail("invalid_date", "日期不存在（如2月30日）", "no such date (e.g. 30 February)")
 
 
-def _parse_id(today: date) -> Converter:
-    def convert(raw: object) -> object:
+class NumberColumn:
+    """
+    A personal-number converter that also converts a whole column at once.
+
+    Calling it converts one cell (the number type's ``parse``); :meth:`many` converts a
+    column's cells together (:meth:`ResidentId.parse_many`, :meth:`MobileNumber.parse_many`),
+    with the same outcome cell for cell: the number, or a :class:`Fail` with the reason.
+
+    Args:
+        parse_many: The number type's batch parser.
+        code: How an :class:`InvalidIdNumber` code becomes the cell's error code.
+    """
+
+    def __init__(
+        self,
+        parse: Callable[[object], object],
+        parse_many: Callable[[Sequence[object]], Sequence[object]],
+        code: Callable[[str], str],
+        kind: type,
+    ) -> None:
+        # The numbers it makes need no further validation: the field's type returns them as
+        # they are (see unionkit.models.columns.validate_rows, prepare).
+        self.final = (kind,)
+        self._parse = parse
+        self._parse_many = parse_many
+        self._code = code
+
+    def __call__(self, raw: object) -> object:
         try:
-            return ResidentId.parse(raw, today=today)
+            return self._parse(raw)
         except InvalidIdNumber as exc:
-            code = exc.code if exc.code == "excel_number" else f"id_{exc.code}"
-            return Fail(code, exc.message_zh, exc.message_en)
+            return self._fail(exc)
 
-    return convert
+    def _fail(self, exc: InvalidIdNumber) -> Fail:
+        return Fail(self._code(exc.code), exc.message_zh, exc.message_en)
+
+    def many(self, raws: Sequence[object]) -> list[object]:
+        """Convert each of *raws*: the number, or a :class:`Fail`."""
+        return [
+            self._fail(r) if isinstance(r, InvalidIdNumber) else r for r in self._parse_many(raws)
+        ]
 
 
-def _parse_phone() -> Converter:
-    # phonenumbers costs ~30 µs a number, most of an import's time. Whether a plain
-    # 11-digit number is a valid mobile depends only on its 7-digit block (号段),
-    # which is how the ranges are allocated, so one check per block is enough.
-    blocks: dict[str, bool] = {}
+def _parse_id(today: date) -> NumberColumn:
+    return NumberColumn(
+        partial(ResidentId.parse, today=today),
+        partial(ResidentId.parse_many, today=today),
+        lambda code: code if code == "excel_number" else f"id_{code}",
+        ResidentId,
+    )
 
-    def convert(raw: object) -> object:
-        if isinstance(raw, float) and raw.is_integer():
-            raw = str(int(raw))
-        if isinstance(raw, str) and len(raw) == 11 and raw.isascii() and raw.isdigit():
-            known = blocks.get(raw[:7])
-            if known is True:
-                return MobileNumber(raw)
-            if known is None:
-                try:
-                    number = MobileNumber.parse(raw)
-                except InvalidIdNumber as exc:
-                    blocks[raw[:7]] = False
-                    return Fail(f"phone_{exc.code}", exc.message_zh, exc.message_en)
-                blocks[raw[:7]] = True
-                return number
-        try:
-            return MobileNumber.parse(raw)
-        except InvalidIdNumber as exc:
-            return Fail(f"phone_{exc.code}", exc.message_zh, exc.message_en)
 
-    return convert
+def _all_text(raws: Sequence[object]) -> bool:
+    return set(map(type, raws)) <= {str}
+
+
+def _spreadsheet_phones(raws: Sequence[object]) -> Sequence[object]:
+    # A spreadsheet may keep a phone number as a number: read it as the digits shown.
+    if _all_text(raws):
+        return raws
+    return [str(int(r)) if isinstance(r, float) and r.is_integer() else r for r in raws]
+
+
+def _parse_phone() -> NumberColumn:
+    return NumberColumn(
+        lambda raw: MobileNumber.parse(_spreadsheet_phones([raw])[0]),
+        lambda raws: MobileNumber.parse_many(_spreadsheet_phones(raws)),
+        lambda code: f"phone_{code}",
+        MobileNumber,
+    )
+
+
+class MoneyColumn:
+    """
+    Money cells read as the field's validation reads them, plain amounts a column at once.
+
+    A cell of plain digits with at most two decimals and no sign (nearly every salary and
+    income on a roster) becomes its exact ``Decimal`` in fen, as
+    :func:`~unionkit.money.parse_nonnegative_yuan` makes it, by C-level passes over the
+    column; every other cell is passed on as its text for the field's validation, which
+    explains what is wrong with it.
+    """
+
+    final = (Decimal,)
+    """Types of values that need no further validation (see ``validate_rows``' prepare)."""
+
+    def __call__(self, raw: object) -> object:
+        return self.many([raw])[0]
+
+    def many(self, raws: Sequence[object]) -> list[object]:
+        """Read each of *raws*: a ``Decimal`` for a plain amount, else the cell's text."""
+        texts = list(map(str.strip if _all_text(raws) else cell_text, raws))  # type: ignore[arg-type]
+        plain = list(map(_PLAIN_AMOUNT.fullmatch, texts))
+        if None in plain:
+            return [Decimal(t).quantize(FEN) if m else t for t, m in zip(texts, plain, strict=True)]
+        return list(map(Decimal.quantize, map(Decimal, texts), repeat(FEN)))
+
+
+# parse_yuan's own fast shape, without a sign: a negative amount goes to the field's
+# validation, which refuses it with its reason.
+_PLAIN_AMOUNT = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,2})?")
 
 
 def _cached(convert: Converter) -> Converter:
@@ -193,4 +259,7 @@ def converters(today: date) -> dict[str, Converter]:
         "employment_type": _cached(_parse_choice(EmploymentType)),
         "status": _cached(_parse_choice(MemberStatus)),
         "sick_leave_days": _as_text,
+        "monthly_salary": MoneyColumn(),
+        "annual_income": MoneyColumn(),
+        "rigid_spending": MoneyColumn(),
     }

@@ -167,7 +167,7 @@ def _column(
 def _transpose(rows: list[Sequence[object]], width: int) -> list[tuple[object, ...]] | None:
     # The common case, a CSV whose rows all match the header, is cut into columns in C;
     # ragged rows (and spreadsheet cells, which are not all text) take the per-cell path.
-    if not rows or any(len(r) != width for r in rows):
+    if not rows or set(map(len, rows)) != {width}:
         return None
     return list(zip(*rows, strict=True))
 
@@ -294,6 +294,9 @@ def _validate_chunk(
     national_ids = cast(list[ResidentId | None], result.values["national_id"])
     seen_ids, seen_national = state.seen_ids, state.seen_national
     members = state.members
+    if not special and _add_all_new(state, result.models, member_ids, national_ids, first_row):
+        state.rows_read += n
+        return
     for j, member in enumerate(result.models):
         rowno = first_row + j
         if j not in special:
@@ -332,6 +335,36 @@ def _validate_chunk(
             bits=bits,
         )
     state.rows_read += n - state.blank + blank_before
+
+
+def _add_all_new(
+    state: _Collector,
+    models: list[Member | None],
+    member_ids: list[object],
+    national_ids: list[ResidentId | None],
+    first_row: int,
+) -> bool:
+    """
+    Add a chunk of valid rows in one go when none repeats a member id or ID number.
+
+    Returns:
+        Whether it did; when not (some key repeats), nothing was changed and the rows
+        take the row-by-row path, which says which row repeats which.
+    """
+    given = [k for k, nid in enumerate(national_ids) if nid is not None]
+    numbers = list(map(ResidentId.reveal, [national_ids[k] for k in given]))  # type: ignore[arg-type]
+    if (
+        len(set(member_ids)) < len(member_ids)
+        or len(set(numbers)) < len(numbers)
+        or not state.seen_ids.keys().isdisjoint(member_ids)
+        or not state.seen_national.keys().isdisjoint(numbers)
+    ):
+        return False
+    ids = cast(list[str], member_ids)
+    state.seen_ids.update(zip(ids, range(first_row, first_row + len(models)), strict=True))
+    state.seen_national.update(zip(numbers, [(first_row + k, ids[k]) for k in given], strict=True))
+    state.members.extend(cast(list[Member], models))
+    return True
 
 
 def _report_row(

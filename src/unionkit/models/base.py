@@ -163,8 +163,11 @@ def first_control_character(
     """
     found: dict[int, tuple[str, str]] = {}
     for key, cells in columns.items():
-        texts = [c for c in cells if isinstance(c, str)]
-        if not _FORBIDDEN.search("\n".join(texts)):
+        try:
+            joined = "\n".join(cells)  # type: ignore[arg-type]  # a CSV column: all text
+        except TypeError:
+            joined = "\n".join([c for c in cells if isinstance(c, str)])
+        if not _FORBIDDEN.search(joined):
             continue
         skipped = blank(cells) if blank is not None else [False] * len(cells)
         for j, cell in enumerate(cells[:n_rows]):

@@ -398,12 +398,15 @@ def _outcomes(rules: _ColumnRules, cells: Sequence[object]) -> list[object]:
         kept = [k for k, v in enumerate(inputs) if v is not MISSING]
         given, inputs = [given[k] for k in kept], [inputs[k] for k in kept]
     if prepare is not None:
-        inputs = list(map(prepare, inputs))
+        # A prepare function may also read a whole column at once (numpy over ID numbers).
+        many = getattr(prepare, "many", None)
+        inputs = list(many(inputs)) if many is not None else list(map(prepare, inputs))
         if reject is not None and any(map(isinstance, inputs, repeat(reject))):
             refused = {given[k]: v for k, v in enumerate(inputs) if isinstance(v, reject)}
             kept = [k for k, v in enumerate(inputs) if not isinstance(v, reject)]
             given, inputs = [given[k] for k in kept], [inputs[k] for k in kept]
-    checked, failed = rules.checker.validate(inputs, rules.context)
+    settled: tuple[type, ...] = getattr(prepare, "final", ())
+    checked, failed = _check(rules, inputs, settled)
     for k, errs in failed.items():
         checked[k] = _Mark(errors=errs)
     if len(given) == len(cells):
@@ -414,6 +417,23 @@ def _outcomes(rules: _ColumnRules, cells: Sequence[object]) -> list[object]:
     for i, value in refused.items():
         out[i] = _Mark(refused=value)
     return out
+
+
+def _check(
+    rules: _ColumnRules, inputs: list[object], settled: tuple[type, ...]
+) -> tuple[list[object], dict[int, list[ErrorDetails]]]:
+    # A prepare function may say (its ``final`` types) that values of those exact types are
+    # already what the field's validation returns for them: only the others are validated.
+    if not settled:
+        return rules.checker.validate(inputs, rules.context)
+    todo = [k for k, v in enumerate(inputs) if type(v) not in settled]
+    if not todo:
+        return list(inputs), {}
+    checked, failed = rules.checker.validate([inputs[k] for k in todo], rules.context)
+    out = list(inputs)
+    for k, value in zip(todo, checked, strict=True):
+        out[k] = value
+    return out, {todo[k]: errs for k, errs in failed.items()}
 
 
 def _validate_column(

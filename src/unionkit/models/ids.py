@@ -7,8 +7,11 @@ import functools
 import logging
 import operator
 import unicodedata
+from collections import deque
+from collections.abc import Sequence
 from datetime import date
-from typing import Any, ClassVar, Literal, Self
+from itertools import repeat
+from typing import Any, ClassVar, Literal, Self, TypeVar, cast
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
@@ -50,6 +53,7 @@ _PROVINCES = frozenset(
     | set(range(91, 100))
 )
 _MAX_AGE_YEARS = 120
+_N = TypeVar("_N", bound="PersonalNumber")
 
 
 def _normalise(raw: str) -> str:
@@ -279,6 +283,58 @@ class ResidentId(PersonalNumber):
         number._born = born
         return number
 
+    @classmethod
+    def parse_many(
+        cls, raws: Sequence[object], *, today: date | None = None
+    ) -> list[Self | InvalidIdNumber]:
+        """
+        Validate many numbers at once: what :meth:`parse` returns or raises, for each.
+
+        The common shape (18 ASCII characters: 17 digits and a digit or ``X``) is checked
+        for region, birth date, age and check digit with numpy over the whole batch;
+        every other value, and every value that fails there, goes through :meth:`parse`
+        itself, so the outcome and the error are always :meth:`parse`'s.
+
+        Args:
+            raws: The values as read.
+            today: The date against which a future birth date is judged.
+
+        Returns:
+            For each value, the number or the :class:`InvalidIdNumber` :meth:`parse` raised.
+        """
+        ref = today or date.today()
+        out: list[Self | InvalidIdNumber | None] = [None] * len(raws)
+        fast, texts = _fixed_width_ascii(raws, 18)
+        if fast:
+            import numpy as np
+
+            digits = _digit_matrix(texts, 18)
+            ok = (digits[:, :17] <= 9).all(axis=1)
+            last = digits[:, 17]
+            ok &= (last <= 9) | (last == ord("X") - ord("0"))
+            body = np.where(digits[:, :17] <= 9, digits[:, :17], 0).astype(np.int64)
+            ok &= np.isin(body[:, 0] * 10 + body[:, 1], np.array(sorted(_PROVINCES)))
+            check = np.frombuffer(_CHECK_CHARS.encode("ascii"), np.uint8)[
+                (body @ np.array(_WEIGHTS, np.int64)) % 11
+            ]
+            ok &= check == last + ord("0")
+            born, real = _dates_from_digits(body[:, 6:14])
+            ok &= real & (born <= np.datetime64(ref, "D"))
+            ok &= ref.year - (body[:, 6:10] @ np.array([1000, 100, 10, 1])) <= _MAX_AGE_YEARS
+            good = np.flatnonzero(ok)
+            numbers = _instances(cls, [texts[k] for k in good])
+            days: list[date] = born[good].astype(object).tolist()
+            deque(map(_BORN_SLOT.__set__, numbers, days), maxlen=0)
+            for k, number in zip(good.tolist(), numbers, strict=True):
+                out[fast[k]] = number
+        for i, value in enumerate(out):
+            if value is None:
+                try:
+                    out[i] = cls.parse(raws[i], today=ref)
+                except InvalidIdNumber as exc:
+                    out[i] = exc
+        return cast(list[Self | InvalidIdNumber], out)
+
     @property
     def region_code(self) -> str:
         """The six-digit administrative division code of the issuing place."""
@@ -353,6 +409,39 @@ class MobileNumber(PersonalNumber):
             )
         return cls(text)
 
+    @classmethod
+    def parse_many(cls, raws: Sequence[object]) -> list[Self | InvalidIdNumber]:
+        """
+        Validate many numbers at once: what :meth:`parse` returns or raises, for each.
+
+        Plain 11-digit numbers starting with 1 are checked with numpy, each four-digit
+        range judged once (as :meth:`parse` judges it); every other value, and every
+        number whose range is not plainly mobile, goes through :meth:`parse` itself.
+
+        Returns:
+            For each value, the number or the :class:`InvalidIdNumber` :meth:`parse` raised.
+        """
+        out: list[Self | InvalidIdNumber | None] = [None] * len(raws)
+        fast, texts = _fixed_width_ascii(raws, 11)
+        if fast:
+            import numpy as np
+
+            digits = _digit_matrix(texts, 11)
+            ok = (digits <= 9).all(axis=1) & (digits[:, 0] == 1)
+            ranges = np.where(ok, digits[:, :4].astype(np.int64) @ np.array([1000, 100, 10, 1]), 0)
+            verdict = {r: _range_verdict(str(r)) is True for r in np.unique(ranges[ok]).tolist()}
+            ok &= np.array([verdict.get(r, False) for r in ranges.tolist()], dtype=bool)
+            good = np.flatnonzero(ok).tolist()
+            for k, number in zip(good, _instances(cls, [texts[k] for k in good]), strict=True):
+                out[fast[k]] = number
+        for i, value in enumerate(out):
+            if value is None:
+                try:
+                    out[i] = cls.parse(raws[i])
+                except InvalidIdNumber as exc:
+                    out[i] = exc
+        return cast(list[Self | InvalidIdNumber], out)
+
     @property
     def e164(self) -> str:
         """The number in E.164 form, ``+86`` and 11 digits."""
@@ -374,16 +463,76 @@ def _phonenumbers_says_mobile(number: str) -> bool:
     )
 
 
-def _is_assigned_mobile(number: str) -> bool:
+def _range_verdict(prefix: str) -> bool | None:
     # A full libphonenumber check costs ~30 us; a roster repeats a few hundred 4-digit ranges,
-    # so judge each range once from sample numbers and fall back to the full check only for
-    # ranges whose samples disagree (e.g. 1740, split between satellite and mobile).
-    prefix = number[:4]
+    # so judge each range once from sample numbers: None for ranges whose samples disagree
+    # (e.g. 1740, split between satellite and mobile), whose numbers are checked one by one.
     if prefix not in _range_verdicts:
         votes = {_phonenumbers_says_mobile(prefix + tail) for tail in _RANGE_SAMPLES}
         _range_verdicts[prefix] = votes.pop() if len(votes) == 1 else None
-    verdict = _range_verdicts[prefix]
+    return _range_verdicts[prefix]
+
+
+def _is_assigned_mobile(number: str) -> bool:
+    verdict = _range_verdict(number[:4])
     return _phonenumbers_says_mobile(number) if verdict is None else verdict
+
+
+_BORN_SLOT: Any = ResidentId.__dict__["_born"]
+_VALUE_SLOT: Any = PersonalNumber.__dict__["_value"]
+
+
+def _instances(cls: type[_N], texts: list[str]) -> list[_N]:
+    # Numbers already validated: made without running __init__ per value (C-level passes).
+    numbers = list(map(cls.__new__, repeat(cls, len(texts))))
+    deque(map(_VALUE_SLOT.__set__, numbers, texts), maxlen=0)
+    return numbers
+
+
+def _fixed_width_ascii(raws: Sequence[object], width: int) -> tuple[list[int], list[str]]:
+    """The positions and texts of the values that are text of *width* ASCII characters."""
+    if not set(map(type, raws)) <= {str}:
+        picked = [
+            (i, raw)
+            for i, raw in enumerate(raws)
+            if type(raw) is str and len(raw) == width and raw.isascii()
+        ]
+        return [i for i, _ in picked], [raw for _, raw in picked]
+    import numpy as np
+
+    texts = cast(Sequence[str], raws)
+    # All text (a CSV column): lengths and ASCII checked in C, cell by cell only if needed.
+    lengths = np.fromiter(map(len, texts), np.intp, len(texts))
+    where: list[int] = np.flatnonzero(lengths == width).tolist()
+    chosen = [texts[i] for i in where]
+    if "".join(chosen).isascii():
+        return where, chosen
+    kept = [k for k, text in enumerate(chosen) if text.isascii()]
+    return [where[k] for k in kept], [chosen[k] for k in kept]
+
+
+def _digit_matrix(texts: list[str], width: int) -> Any:
+    """An array of each text's characters minus ``"0"`` (digits 0-9; anything else above 9)."""
+    import numpy as np
+
+    data = np.frombuffer("".join(texts).encode("ascii"), np.uint8).reshape(len(texts), width)
+    return data - np.uint8(ord("0"))  # wraps: characters below "0" come out above 9 too
+
+
+def _dates_from_digits(digits: Any) -> tuple[Any, Any]:
+    """Dates from rows of eight digits (``YYYYMMDD``), and whether each is a real date."""
+    import numpy as np
+
+    year = digits[:, 0:4] @ np.array([1000, 100, 10, 1])
+    month = digits[:, 4] * 10 + digits[:, 5]
+    day = digits[:, 6] * 10 + digits[:, 7]
+    first = (year - 1970).astype("datetime64[Y]").astype("datetime64[M]") + np.clip(
+        month - 1, 0, 11
+    ).astype("timedelta64[M]")
+    dates = first.astype("datetime64[D]") + (day - 1).astype("timedelta64[D]")
+    # A day past the month's end rolls into the next month: not a real date.
+    real = (month >= 1) & (month <= 12) & (day >= 1) & (dates.astype("datetime64[M]") == first)
+    return dates, real
 
 
 def _serialise_pii(value: PersonalNumber, info: Any) -> str:

@@ -244,17 +244,43 @@ def consistency_by_row(columns: Mapping[str, Sequence[Any]]) -> dict[int, list[I
     """
     n = max((len(c) for c in columns.values()), default=0)
     none = [None] * n
+    nids, births, sexes, hires = (
+        columns.get(f, none) for f in ("national_id", "birth_date", "sex", "hire_date")
+    )
     found: dict[int, list[Inconsistency]] = {}
-    check = _problems
-    for j, problems in enumerate(
-        map(
-            check,
-            *(columns.get(f, none) for f in ("national_id", "birth_date", "sex", "hire_date")),
-        )
-    ):
+    # The rule is _problems; numpy only narrows down the rows it has to look at.
+    for j in _rows_to_check(nids, births, sexes, hires):
+        problems = _problems(nids[j], births[j], sexes[j], hires[j])
         if problems:
             found[j] = problems
     return found
+
+
+def _rows_to_check(
+    nids: Sequence[Any], births: Sequence[Any], sexes: Sequence[Any], hires: Sequence[Any]
+) -> list[int]:
+    """The rows that may break :func:`_problems`' rules (more, never fewer), found by numpy."""
+    import numpy as np
+
+    given = [k for k, nid in enumerate(nids) if nid is not None]
+    id_born = np.full(len(nids), np.datetime64("NaT"), "datetime64[D]")
+    id_sex = np.full(len(nids), -1, np.int8)
+    if given:
+        numbers = [nids[k] for k in given]
+        id_born[given] = np.array([nid.birth_date for nid in numbers], "datetime64[D]")
+        id_sex[given] = [0 if nid.sex == "female" else 1 for nid in numbers]
+    stated = np.array(births, "datetime64[D]")
+    code = {Sex.FEMALE: 0, Sex.MALE: 1}
+    sex = np.array([code.get(s, -1) for s in sexes], np.int8)
+    hired = np.array(hires, "datetime64[D]")
+    suspect = ~np.isnat(stated) & ~np.isnat(id_born) & (stated != id_born)
+    suspect |= (sex >= 0) & (id_sex >= 0) & (sex != id_sex)
+    born = np.where(np.isnat(stated), id_born, stated)
+    # Sixteen years are at most 16 * 366 days: rows hired later than that are surely fine.
+    young = (hired - born) < np.timedelta64(MIN_WORKING_AGE * 366, "D")
+    suspect |= ~np.isnat(hired) & ~np.isnat(born) & young
+    rows: list[int] = np.flatnonzero(suspect).tolist()
+    return rows
 
 
 class Member(UnionModel):
