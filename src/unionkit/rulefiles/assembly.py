@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from unionkit.calendar import WorkCalendar, working_days
 from unionkit.errors import PluginError, RuleDefinitionError
 from unionkit.rulefiles.bundle import (
     RuleBundle,
@@ -76,6 +75,7 @@ def build_ruleset(bundle: RuleBundle, parameters: Parameters | None = None) -> R
 
     .. versionadded:: 0.1.0
     """
+    from unionkit.calendar import WorkCalendar, working_days
     from unionkit.rules import MEMBER_FIELDS, RuleSet
 
     params = bundle.parameters
