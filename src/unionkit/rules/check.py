@@ -215,9 +215,7 @@ def infer_types(
     return _Checker(rule, fields, param_types, scale_types, rule_types, types=types).infer(expr)
 
 
-def check_scales(
-    rule: str, expr: Expr, types: Mapping[Expr, ValueType], parameters: Any
-) -> None:
+def check_scales(rule: str, expr: Expr, types: Mapping[Expr, ValueType], parameters: Any) -> None:
     """
     Check each scale *expr* looks up against the type of what it is given, at every date.
 
@@ -260,9 +258,7 @@ def check_scales(
                     )
 
 
-def check_built(
-    rule: str, expr: Expr, types: Mapping[Expr, ValueType], parameters: Any
-) -> None:
+def check_built(rule: str, expr: Expr, types: Mapping[Expr, ValueType], parameters: Any) -> None:
     """
     The checks that need the parameters' values, run once *expr* is typed.
 
