@@ -139,6 +139,7 @@ def main() -> None:
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
+                scheduler_kwargs={"dashboard_address": ":0"},
                 memory_limit=args.worker_memory,
                 local_directory=str(work / "dask"),
                 silence_logs=logging.ERROR,

@@ -85,6 +85,8 @@ def dask_client() -> Iterator[Any]:
         processes=True,
         dashboard_address=None,
         silence_logs=logging.CRITICAL,
+        # the scheduler's HTTP endpoint on a free port: other checkouts may hold 8787
+        scheduler_kwargs={"dashboard_address": ":0"},
     )
     client = distributed.Client(cluster)
     try:

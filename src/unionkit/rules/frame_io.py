@@ -22,10 +22,12 @@ def frame_column(native: Any) -> Any:
     import narwhals as nw
 
     s = nw.from_native(native, series_only=True)
+    dtype = s.dtype
+    if dtype.is_float() or dtype.is_temporal():
+        return s.to_numpy()  # NaN and NaT mark the blanks: no mask, no pass to find them
     if not s.null_count():
         return s.to_numpy()
     mask = s.is_null().to_numpy()
-    dtype = s.dtype
     if dtype.is_integer():
         return np.ma.MaskedArray(s.fill_null(0).to_numpy().astype(np.int64), mask)
     if dtype == nw.Boolean:
@@ -35,7 +37,5 @@ def frame_column(native: Any) -> Any:
         # pandas text columns mark a blank with NaN or pd.NA, which are not text
         values = values.copy() if values.base is not None else values
         values[mask] = None
-        return values
-    if values.dtype.kind in "fM":
         return values
     return np.ma.MaskedArray(values, mask)
