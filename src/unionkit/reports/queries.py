@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = ["read_demand_facts"]
 
+
 class _EpochDay(FunctionElement[int]):
     """The calendar day of a date or (zone-less) timestamp, as days since 1970-01-01."""
 
