@@ -91,7 +91,8 @@ def test_a_state_unionkit_does_not_know_is_named_with_its_demand(store: Store) -
 
 def _rows(facts: DemandFacts) -> list[tuple[object, ...]]:
     """Every demand's twelve report columns, as names, sorted: comparable across orders."""
-    cats, deps = (None, *facts.categories), (None, *facts.departments)
+    # "-" for none: sorting needs names of one type (stored names are never "-" here).
+    cats, deps = ("-", *facts.categories), ("-", *facts.departments)
     return sorted(
         (
             int(facts.kind[i]),

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = ["read_demand_facts"]
 
+
 class _EpochDay(FunctionElement[int]):
     """The calendar day of a date or (zone-less) timestamp, as days since 1970-01-01."""
 
@@ -92,17 +93,19 @@ def read_demand_facts(store: Store | Engine, start: date, end: date) -> DemandFa
         if engine.dialect.name == "postgresql":
             # The code lists and the rows must come from one snapshot.
             conn.execution_options(isolation_level="REPEATABLE READ")
+        # Every name ever stored, not only the period's: the DISTINCT then reads each
+        # column's own small index instead of scanning the period, and a name with no
+        # demand in the period gets a code no row carries (its breakdown row is dropped).
         categories = sorted(
-            v
-            for v in conn.execute(select(d.category).where(period).distinct()).scalars()
-            if v is not None
+            v for v in conn.execute(select(d.category).distinct()).scalars() if v is not None
         )
         departments = sorted(
-            v
-            for v in conn.execute(select(d.department).where(period).distinct()).scalars()
-            if v is not None
+            v for v in conn.execute(select(d.department).distinct()).scalars() if v is not None
         )
-        result = conn.execute(_packed_query(period, categories, departments))
+        query = _packed_query(
+            period, categories, departments, bigint=engine.dialect.name == "postgresql"
+        )
+        result = conn.execute(query)
         try:
             # The bare driver rows: three integers each, no per-row SQLAlchemy objects.
             rows = result.cursor.fetchall() if result.cursor is not None else []
@@ -156,19 +159,25 @@ assert len(Satisfaction) + 1 < _UNKNOWN_GRADE
 
 
 def _packed_query(
-    period: ColumnElement[bool], categories: Sequence[str], departments: Sequence[str]
+    period: ColumnElement[bool],
+    categories: Sequence[str],
+    departments: Sequence[str],
+    *,
+    bigint: bool,
 ) -> Any:
-    """The one row query: each demand as three packed integers (see the layout above)."""
+    """
+    The one row query: each demand as three packed integers (see the layout above).
+
+    With *bigint* (PostgreSQL) every term is cast to bigint so no product overflows a
+    32-bit integer; SQLite's integers are 64-bit already and the casts would only cost.
+    """
     if len(categories) >= _FIELD20 or len(departments) >= 1 << 30:
         raise ValueError("too many distinct categories or departments to report / 类别或部门过多")
     d = demands.c
 
-    def big(value: ColumnElement[Any] | int) -> ColumnElement[int]:
-        # PostgreSQL: keep every product in bigint (integer would overflow at 2**31).
-        return cast(value, BigInteger)
-
     def shifted(value: ColumnElement[Any], bits: int) -> ColumnElement[int]:
-        return big(value) * literal(1 << bits, BigInteger) if bits else big(value)
+        term = cast(value, BigInteger) if bigint else value
+        return term * literal(1 << bits, BigInteger) if bits else term
 
     def day(column: ColumnElement[Any], optional: bool) -> ColumnElement[int]:
         days = _EpochDay(column) - _DAY_BASE

@@ -353,9 +353,7 @@ def _money(f: YearFigures, lg: Lang, labels: Mapping[str, tuple[str, str]]) -> S
                 _yuan(t.pending, lg),
                 missing if t.budget is None else _yuan(t.budget, lg),
                 missing if t.remaining is None else _yuan(t.remaining, lg),
-                missing
-                if t.budget is None
-                else _share(t.amount, t.budget, lg),
+                missing if t.budget is None else _share(t.amount, t.budget, lg),
                 missing if t.cap_per_member is None else _cap_cell(t, lg),
                 missing if t.over_cap is None else str(t.over_cap),
             )
