@@ -17,7 +17,7 @@ from unionkit.io.result import RosterImport, RosterWarning, RowError
 from unionkit.models import Member
 from unionkit.models.base import Privacy, field_labels, fields_by_privacy
 from unionkit.models.columns import FieldColumn, RowsValidation, TrustedBuilder, validate_rows
-from unionkit.models.ids import ResidentId, mask_name, mask_raw, mask_text
+from unionkit.models.ids import ResidentId, mask_name, mask_raw, mask_text, reveal_all
 from unionkit.models.member import (
     Inconsistency,
     blank_cells,
@@ -352,7 +352,7 @@ def _add_all_new(
         take the row-by-row path, which says which row repeats which.
     """
     given = [k for k, nid in enumerate(national_ids) if nid is not None]
-    numbers = list(map(ResidentId.reveal, [national_ids[k] for k in given]))  # type: ignore[arg-type]
+    numbers = reveal_all(filter(None, national_ids))
     if (
         len(set(member_ids)) < len(member_ids)
         or len(set(numbers)) < len(numbers)

@@ -8,7 +8,7 @@ import logging
 import operator
 import unicodedata
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from itertools import repeat
 from typing import Any, ClassVar, Literal, Self, TypeVar, cast
@@ -33,10 +33,12 @@ __all__ = [
     "PersonalNumber",
     "ResidentId",
     "SexCode",
+    "birth_dates",
     "id_check_digit",
     "mask_name",
     "mask_raw",
     "mask_text",
+    "reveal_all",
     "scrub",
 ]
 
@@ -480,6 +482,23 @@ def _is_assigned_mobile(number: str) -> bool:
 
 _BORN_SLOT: Any = ResidentId.__dict__["_born"]
 _VALUE_SLOT: Any = PersonalNumber.__dict__["_value"]
+
+
+def reveal_all(numbers: Iterable[PersonalNumber]) -> list[str]:
+    """
+    The full numbers of many personal numbers, as :meth:`PersonalNumber.reveal` gives each.
+
+    Read by one C-level pass: a roster's columns hold a hundred thousand of them.
+    """
+    return list(map(_VALUE_SLOT.__get__, numbers))
+
+
+def birth_dates(numbers: Sequence[ResidentId]) -> list[date]:
+    """The birth date of each resident ID number, as :attr:`ResidentId.birth_date` gives it."""
+    try:
+        return list(map(_BORN_SLOT.__get__, numbers))
+    except AttributeError:  # a number made without parse(): worked out from its digits
+        return [number.birth_date for number in numbers]
 
 
 def _instances(cls: type[_N], texts: list[str]) -> list[_N]:
