@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from unionkit.rules.cells import MoneyUnit, check_money_unit
+from unionkit.rules.chunks import chunk_rows_for, evaluate_in_chunks, run_arrays
 from unionkit.rules.columns import Columns, rows_to_columns
-from unionkit.rules.interpret import open_run
 from unionkit.rules.output import BatchResult, frame
 from unionkit.rules.program import Program
 from unionkit.rules.values import Val
@@ -33,12 +33,14 @@ def evaluate_arrays(
     rules: Sequence[str] | None = None,
     *,
     money_unit: MoneyUnit = "fen",
+    chunk_rows: int | None = None,
 ) -> tuple[dict[str, tuple[Array, Array | None]], Columns]:
     """
     Evaluate *rules* and return per-member ``(values, missing)`` arrays and the input columns.
 
     *money_unit* says what integer money columns hold (see :meth:`RuleSet.evaluate`);
-    it is ignored when *data* is already a :class:`Columns`.
+    it is ignored when *data* is already a :class:`Columns`. *chunk_rows* evaluates
+    whole households a chunk at a time (see :meth:`RuleSet.evaluate`).
 
     Raises:
         RuleEvaluationError: A needed column is absent or cannot be read, or
@@ -48,17 +50,17 @@ def evaluate_arrays(
     """
     wanted = list(program.rules) if rules is None else list(rules)
     check_money_unit(money_unit)
+    prepared = isinstance(data, Columns)
     if isinstance(data, Columns):
         cols = data
     else:
         fields, _ = program.inputs(wanted)
         cols = Columns(data, program.fields, sorted(fields), money_unit)
-    run = open_run(program, cols, as_of, wanted).run()
-    out = {}
-    for n in wanted:
-        v = run.full(run.rule(n))
-        out[n] = (v.values, v.missing)
-    return out, cols
+    size = chunk_rows_for(cols.n, chunk_rows)
+    if size is not None:
+        chunked = evaluate_in_chunks(program, cols, as_of, wanted, size, prepared=prepared)
+        return chunked, cols
+    return run_arrays(program, cols, as_of, wanted, release_inputs=not prepared), cols
 
 
 def evaluate(
@@ -68,6 +70,7 @@ def evaluate(
     rules: Sequence[str] | None = None,
     *,
     money_unit: MoneyUnit = "fen",
+    chunk_rows: int | None = None,
 ) -> BatchResult:
     """
     Evaluate *rules* of *program* over *data*; see :meth:`RuleSet.evaluate`.
@@ -79,7 +82,9 @@ def evaluate(
         ParameterError: A parameter has no value on *as_of*.
     """
     wanted = list(program.rules) if rules is None else list(rules)
-    arrays, cols = evaluate_arrays(program, data, as_of, wanted, money_unit=money_unit)
+    arrays, cols = evaluate_arrays(
+        program, data, as_of, wanted, money_unit=money_unit, chunk_rows=chunk_rows
+    )
     values = {n: Val(v, m) for n, (v, m) in arrays.items()}
     result = frame(cols.kind, cols.index, wanted, values, program)
     if cols.kind in ("pandas", "polars") and cols.has("member_id") and "member_id" not in values:

@@ -130,6 +130,7 @@ class RuleSet:
         rules: Sequence[str] | None = None,
         *,
         money_unit: MoneyUnit = "fen",
+        chunk_rows: int | None = None,
     ) -> BatchResult:
         """
         Evaluate *rules* (all if None) for every member of *data*.
@@ -151,21 +152,30 @@ class RuleSet:
             as_of: The evaluation date.
             rules: The rules to compute (all if None), with what they need.
             money_unit: What integer money columns hold: ``"fen"`` or ``"yuan"``.
+            chunk_rows: Evaluate about this many rows at a time, cut at household
+                (grouping) boundaries, so that memory is bounded by the chunk;
+                the answers are the same. None (the default) chunks inputs of
+                more than two million rows by a million; 0 never chunks.
 
         Returns:
             The per-rule columns, the rule set's version and the date.
 
         Raises:
             RuleEvaluationError: A needed column is absent or cannot be read,
-                or *money_unit* is neither ``"fen"`` nor ``"yuan"``.
+                *money_unit* is neither ``"fen"`` nor ``"yuan"``, or *chunk_rows*
+                is negative.
             ParameterError: A parameter has no value on *as_of*.
 
         .. versionchanged:: 0.1.0
            Integer money columns are fen unless ``money_unit="yuan"``.
+        .. versionchanged:: 0.2.0
+           Large inputs are evaluated in household-aligned chunks (*chunk_rows*).
         """
         from unionkit.rules.batch import evaluate
 
-        return evaluate(self._program, data, as_of, rules, money_unit=money_unit)
+        return evaluate(
+            self._program, data, as_of, rules, money_unit=money_unit, chunk_rows=chunk_rows
+        )
 
     def prepare(self, data: Any, *, money_unit: MoneyUnit = "fen") -> Columns:
         """
