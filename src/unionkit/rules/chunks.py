@@ -173,12 +173,14 @@ def household_chunks(labels: Array, chunk_rows: int) -> list[Rows]:
     member_chunk = np.empty(n, dtype=small)
     for a in range(0, n, _BLOCK):
         member_chunk[a : a + _BLOCK] = table[labels[a : a + _BLOCK] - lo]
-    chunks: list[Rows] = []
-    for k in range(count):
-        rows = np.flatnonzero(member_chunk == k)
-        if len(rows):
-            chunks.append(rows)
-    return chunks
+    # small unsigned keys: numpy's stable sort is a radix sort, one pass over the rows,
+    # and it keeps each chunk's rows in input order
+    order = np.argsort(member_chunk, kind="stable")
+    if n < 2**31:
+        order = order.astype(np.int32)  # half the memory, as good an index
+    bounds = np.cumsum(np.bincount(member_chunk, minlength=count)).tolist()
+    del member_chunk
+    return [order[a:b] for a, b in pairwise([0, *bounds]) if b > a]
 
 
 def run_arrays(
