@@ -3,6 +3,13 @@
 Run ``.venv/bin/python benchmarks/rules.py`` (add ``--sizes 5400,100000`` to skip the
 million-member roster). Every figure is the best of several runs, because the machine
 is shared; ratios are against baselines measured in the same process.
+
+The memory-and-speed section runs each variant (the engine, hand-written numpy with and
+without the engine's per-day age table, hand-written polars) in a fresh child process
+over the same roster and prints its peak RSS over the input columns' size and the wall
+and CPU time ratios. ``--members 10000000 --only-scale`` is the real measurement (it
+needs about 1.5 GiB per process: run it under ``flock /tmp/bench.lock``); the default is
+a million members.
 """
 
 from __future__ import annotations
