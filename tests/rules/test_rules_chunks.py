@@ -127,6 +127,30 @@ def test_chunks_keep_households_and_union_groups_whole_at_once(
     same_frames(whole, chunked)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(-3, 12), min_size=1, max_size=60),
+    st.booleans(),
+    st.integers(1, 20),
+)
+def test_chunks_cover_every_row_once_and_never_split_a_household(
+    keys: list[int], grouped: bool, chunk_rows: int
+) -> None:
+    labels = np.array(sorted(keys) if grouped else keys, dtype=np.int64)
+
+    chunks = household_chunks(labels, chunk_rows)
+
+    rows = [np.arange(len(labels))[c].tolist() for c in chunks]
+    assert sorted(r for chunk in rows for r in chunk) == list(range(len(labels)))
+    assert all(chunk == sorted(chunk) for chunk in rows)  # input order within a chunk
+    owner = {int(labels[r]): i for i, chunk in enumerate(rows) for r in chunk}
+    assert all(owner[int(labels[r])] == i for i, chunk in enumerate(rows) for r in chunk)
+    largest = int(np.bincount(labels - labels.min()).max())
+    assert all(0 < len(chunk) <= chunk_rows + largest - 1 for chunk in rows)
+    if grouped:
+        assert all(isinstance(c, slice) for c in chunks)
+
+
 def test_a_household_larger_than_a_chunk_makes_its_chunk_grow() -> None:
     labels = np.array([5, 5, 7, 7, 7, 7, 7, 7, 2, 2, 9])
 
