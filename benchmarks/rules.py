@@ -3,6 +3,13 @@
 Run ``.venv/bin/python benchmarks/rules.py`` (add ``--sizes 5400,100000`` to skip the
 million-member roster). Every figure is the best of several runs, because the machine
 is shared; ratios are against baselines measured in the same process.
+
+The memory-and-speed section runs each variant (the engine, hand-written numpy with and
+without the engine's per-day age table, hand-written polars) in a fresh child process
+over the same roster and prints its peak RSS over the input columns' size and the wall
+and CPU time ratios. ``--members 10000000 --only-scale`` is the real measurement (it
+needs about 1.5 GiB per process: run it under ``flock /tmp/bench.lock``); the default is
+a million members.
 """
 
 from __future__ import annotations
@@ -10,9 +17,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import hashlib
 import json
+import os
+import resource
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -209,8 +220,25 @@ def _years(d: np.ndarray[Any, Any], as_of: dt.date) -> np.ndarray[Any, Any]:
     return out
 
 
-def numpy_rules(d: dict[str, np.ndarray[Any, Any]], as_of: dt.date) -> dict[str, Any]:
-    """The eight rules by hand in numpy, with the same money rounding as the engine."""
+def _years_by_day(d: np.ndarray[Any, Any], as_of: dt.date) -> np.ndarray[Any, Any]:
+    """Whole years as the engine computes them: once per calendar day in the column, gathered."""
+    days = d.astype("datetime64[D]").view(np.int64)
+    lo, hi = int(days.min()), int(days.max())
+    span = np.arange(lo, hi + 1, dtype=np.int64).view("datetime64[D]")
+    out: np.ndarray[Any, Any] = _years(span, as_of)[days - lo]
+    return out
+
+
+def numpy_rules(
+    d: dict[str, np.ndarray[Any, Any]], as_of: dt.date, *, age_table: bool = False
+) -> dict[str, Any]:
+    """
+    The eight rules by hand in numpy, with the same money rounding as the engine.
+
+    With *age_table*, ages are worked out once per calendar day and gathered, as the
+    engine does, instead of once per member: the fair baseline for the engine's speed.
+    """
+    years = _years_by_day if age_table else _years
     income, rigid = _fen(d["annual_income"]), _fen(d["rigid_spending"])
     keys = d[HH]
     lo = keys.min()
@@ -241,10 +269,10 @@ def numpy_rules(d: dict[str, np.ndarray[Any, Any]], as_of: dt.date) -> dict[str,
     table = np.array([0] + [a * 100 for _, a in BRACKETS], dtype=np.int64)
     amount = np.where(eligible, table[np.searchsorted(thresholds, score, side="right")], 0)
     return {
-        "screening_eligible": _years(d["birth_date"], as_of) >= 40,
+        "screening_eligible": years(d["birth_date"], as_of) >= 40,
         "low_income_hardship": low,
         "hospital_subsidy": hospital,
-        "long_tenure": _years(d["hire_date"], as_of) >= 30,
+        "long_tenure": years(d["hire_date"], as_of) >= 30,
         "sole_earner": sole,
         "hardship_eligible": eligible,
         "hardship_score": score,
@@ -465,7 +493,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="5400,100000,1000000")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--members",
+        type=int,
+        default=1_000_000,
+        help="roster size of the memory-and-speed section (10000000 for the real one)",
+    )
+    parser.add_argument(
+        "--only-scale", action="store_true", help="run only the memory-and-speed section"
+    )
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--data", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        print(json.dumps(scale_child(args.child, Path(args.data), args.repeat)))
+        return
+    if not args.only_scale:
+        small_sections(args)
+    scale_section(args.members, max(1, min(args.repeat, 3)))
+
+
+def small_sections(args: argparse.Namespace) -> None:
+    """The tables over 5,400 to a million members, cold start, input building and explain."""
     import polars as pl
 
     rs = ruleset()
@@ -474,8 +523,8 @@ def main() -> None:
         f"{args.repeat} runs"
     )
     print(
-        f"{'members':>9} {'engine':>9} {'numpy':>9} {'polars':>9} {'eng/np':>7} "
-        f"{'eng/pl':>7} {'eng(pl in)':>10} {'peak/input':>10}"
+        f"{'members':>9} {'engine':>9} {'numpy':>9} {'np+table':>9} {'polars':>9} "
+        f"{'eng/np':>7} {'eng/npt':>7} {'eng/pl':>7} {'eng(pl in)':>10} {'peak/input':>10}"
     )
     for n in (int(s) for s in args.sizes.split(",")):
         data = roster(n)
@@ -483,18 +532,21 @@ def main() -> None:
         repeat = args.repeat if n >= 100_000 else args.repeat * 4
         t_ours, ours = best(partial(engine, rs, data), repeat)
         t_np, hand = best(partial(numpy_rules, data, AS_OF), repeat)
+        t_npt, hand_table = best(partial(numpy_rules, data, AS_OF, age_table=True), repeat)
         t_pl, pol = best(partial(polars_rules, frame, AS_OF), repeat)
         t_ours_pl, ours_pl = best(partial(engine, rs, frame), repeat)
         check_agree(ours, hand, "hand-written numpy")
+        check_agree(ours, hand_table, "hand-written numpy with the age table")
         check_agree(ours, {r: pol[r].to_numpy() for r in RULES}, "hand-written polars")
         check_agree(ours, {r: ours_pl[r].to_numpy() for r in RULES}, "engine on polars input")
         input_bytes = sum(a.nbytes for a in data.values())
         peak = peak_bytes(partial(engine, rs, data))
         print(
-            f"{n:>9,} {t_ours:>8.4f}s {t_np:>8.4f}s {t_pl:>8.4f}s {t_ours / t_np:>7.2f} "
-            f"{t_ours / t_pl:>7.2f} {t_ours_pl:>9.4f}s {peak / input_bytes:>10.2f}"
+            f"{n:>9,} {t_ours:>8.4f}s {t_np:>8.4f}s {t_npt:>8.4f}s {t_pl:>8.4f}s "
+            f"{t_ours / t_np:>7.2f} {t_ours / t_npt:>7.2f} {t_ours / t_pl:>7.2f} "
+            f"{t_ours_pl:>9.4f}s {peak / input_bytes:>10.2f}"
         )
-    print("all three agree on every rule and member")
+    print("all four agree on every rule and member")
 
     colds = []
     for _ in range(3):
@@ -533,12 +585,185 @@ def main() -> None:
     )
 
 
+SCALE_VARIANTS = {
+    "engine": "engine (dict of numpy arrays in)",
+    "engine_whole": "engine, one chunk (chunk_rows=0)",
+    "engine_polars": "engine (polars DataFrame in)",
+    "numpy_age_table": "hand-written numpy, per-day age table",
+    "numpy": "hand-written numpy, age per member",
+    "polars": "hand-written polars (lazy)",
+}
+"""The variants of the memory-and-speed section, each measured in a fresh child process."""
+
+
+def _rss_now() -> int:
+    """The process's resident set size now, in bytes (Linux)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _peak_rss() -> int:
+    """
+    The process's peak resident set size, in bytes.
+
+    ``VmHWM`` of ``/proc/self/status`` where there is one: ``ru_maxrss`` also counts
+    the parent's size when this process was started, a floor that hides a small peak.
+    """
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _reset_peak() -> bool:
+    """Reset the kernel's high-water mark of resident memory (Linux ``clear_refs``)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        return False
+    return True
+
+
+def _digest(columns: Any) -> dict[str, str]:
+    """A hash of each rule's column, to check that every variant gives the same answers."""
+    out = {}
+    for rule in RULES:
+        col = columns[rule]
+        a = col.to_numpy() if hasattr(col, "to_numpy") else np.asarray(col)
+        if a.dtype.kind == "f":
+            a = a.astype(np.float64)
+        elif a.dtype.kind in "iu":
+            a = a.astype(np.int64)
+        out[rule] = hashlib.sha256(a.tobytes()).hexdigest()[:16]
+    return out
+
+
+def scale_child(variant: str, folder: Path, repeat: int) -> dict[str, Any]:
+    """
+    Measure one variant in this (fresh) process: peak RSS of its first run, best wall and CPU.
+
+    The roster is read from ``.npy`` files (no temporaries), then the kernel's peak RSS is
+    reset, so the peak is that of the variant over the input it is given.
+    """
+    data = {p.stem: np.load(p) for p in sorted(folder.glob("*.npy"))}
+    input_bytes = sum(a.nbytes for a in data.values())
+    rs = ruleset()
+    fn: Callable[[], Any]
+    if variant in ("polars", "engine_polars"):
+        import polars as pl
+
+        frame = pl.DataFrame(data)
+        del data
+        fn = (
+            partial(polars_rules, frame, AS_OF)
+            if variant == "polars"
+            else partial(engine, rs, frame)
+        )
+    elif variant == "engine":
+        fn = partial(engine, rs, data)
+    elif variant == "engine_whole":
+        fn = lambda: rs.evaluate(data, AS_OF, chunk_rows=0).frame  # noqa: E731
+    else:
+        fn = partial(numpy_rules, data, AS_OF, age_table=variant == "numpy_age_table")
+    gc.collect()
+    reset = _reset_peak()
+    before = _peak_rss() if reset else _rss_now()
+    walls, cpus = [], []
+    digest: dict[str, str] = {}
+    peak = 0
+    for i in range(repeat):
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = fn()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+        if i == 0:
+            peak = _peak_rss()
+            digest = _digest(result)
+        del result
+        gc.collect()
+    return {
+        "input": input_bytes,
+        "before": before,
+        "peak": peak,
+        "wall": min(walls),
+        "cpu": min(cpus),
+        "digest": digest,
+        "reset": reset,
+    }
+
+
+def scale_section(members: int, repeat: int) -> None:
+    """
+    Memory and speed at *members* members: each variant in its own fresh process.
+
+    Prints peak RSS over the input columns' size (the whole process, and what the
+    variant adds to it), and the engine's wall and CPU time against the numpy
+    version with the per-day age table and against hand-written polars.
+    """
+    with tempfile.TemporaryDirectory(prefix="unionkit-bench-") as tmp:
+        folder = Path(tmp)
+        data = roster(members)
+        for name, array in data.items():
+            np.save(folder / f"{name}.npy", array)
+        input_bytes = sum(a.nbytes for a in data.values())
+        del data
+        print(
+            f"\nmemory and speed at {members:,} members (input columns {input_bytes / 2**20:,.0f} "
+            f"MiB), each variant in a fresh process, best of {repeat}; load average "
+            f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+        )
+        got: dict[str, dict[str, Any]] = {}
+        for variant in SCALE_VARIANTS:
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    variant,
+                    "--data",
+                    tmp,
+                    "--repeat",
+                    str(repeat),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            got[variant] = json.loads(out.stdout)
+    print(f"{'variant':<40} {'wall':>8} {'cpu':>8} {'peak RSS':>9} {'peak/in':>8} {'added/in':>8}")
+    for variant, label in SCALE_VARIANTS.items():
+        g = got[variant]
+        print(
+            f"{label:<40} {g['wall']:>7.3f}s {g['cpu']:>7.3f}s "
+            f"{g['peak'] / 2**20:>6,.0f}MiB {g['peak'] / g['input']:>8.2f} "
+            f"{(g['peak'] - g['before']) / g['input']:>8.2f}"
+        )
+    reference = got["engine"]["digest"]
+    for variant, g in got.items():
+        if g["digest"] != reference:
+            bad = sorted(r for r in RULES if g["digest"][r] != reference[r])
+            raise SystemExit(f"{SCALE_VARIANTS[variant]} disagrees with the engine on {bad}")
+    e, npt, pl_ = got["engine"], got["numpy_age_table"], got["polars"]
+    print(
+        f"engine: peak RSS / input {e['peak'] / e['input']:.2f} (target <= 2.5; added by the "
+        f"evaluation {(e['peak'] - e['before']) / e['input']:.2f}); wall / numpy with age table "
+        f"{e['wall'] / npt['wall']:.2f} (target <= 1.5), CPU {e['cpu'] / npt['cpu']:.2f}; "
+        f"wall / polars {e['wall'] / pl_['wall']:.2f} (target < 1), CPU "
+        f"{e['cpu'] / pl_['cpu']:.2f}; all variants agree on every rule and member; load "
+        f"average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
+
+
 def example_roster_explain(repeat: int) -> dict[str, float]:
     """Explain every standard rule for members of examples/roster.csv after ``prepare``."""
-    from unionkit.rules.library import standard_bundle, standard_ruleset
-
     from unionkit.cli.rules import roster_columns
     from unionkit.io import read_roster
+    from unionkit.rulefiles import standard_bundle, standard_ruleset
 
     path = Path(__file__).parent.parent / "examples" / "roster.csv"
     result = read_roster(path)

@@ -7,11 +7,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from unionkit.rules.cells import MoneyUnit, check_money_unit
+from unionkit.rules.chunks import chunk_rows_for, evaluate_in_chunks, run_arrays
 from unionkit.rules.columns import Columns, rows_to_columns
 from unionkit.rules.dask import evaluate_dask
-from unionkit.rules.frames import evaluate_polars_lazy, is_dask, is_polars_lazy
 from unionkit.rules.events import EventInput, event_kinds
-from unionkit.rules.interpret import open_run
+from unionkit.rules.frames import evaluate_polars_lazy, is_dask, is_polars_lazy
 from unionkit.rules.output import BatchResult, frame
 from unionkit.rules.program import Program
 from unionkit.rules.values import Val
@@ -37,6 +37,7 @@ def evaluate_arrays(
     rules: Sequence[str] | None = None,
     *,
     money_unit: MoneyUnit = "fen",
+    chunk_rows: int | None = None,
     events: Mapping[str, Any] | None = None,
     workdays: WorkingDays | None = None,
 ) -> tuple[dict[str, tuple[Array, Array | None]], Columns]:
@@ -44,9 +45,9 @@ def evaluate_arrays(
     Evaluate *rules* and return per-member ``(values, missing)`` arrays and the input columns.
 
     *money_unit* says what integer money columns hold (see :meth:`RuleSet.evaluate`);
-    it is ignored when *data* is already a :class:`Columns`. *events* are the
-    dated events by kind and *workdays* the working-day calendar (see
-    :meth:`RuleSet.evaluate`).
+    it is ignored when *data* is already a :class:`Columns`. *chunk_rows* evaluates
+    whole households a chunk at a time; *events* are the dated events by kind and
+    *workdays* the working-day calendar (see :meth:`RuleSet.evaluate`).
 
     Raises:
         RuleEvaluationError: A needed column is absent or cannot be read, or
@@ -56,6 +57,7 @@ def evaluate_arrays(
     """
     wanted = list(program.rules) if rules is None else list(rules)
     check_money_unit(money_unit)
+    prepared = isinstance(data, Columns)
     if isinstance(data, Columns):
         cols = data
     else:
@@ -64,12 +66,16 @@ def evaluate_arrays(
             fields = fields | {"member_id"}  # events name their member
         cols = Columns(data, program.fields, sorted(fields), money_unit)
     given = None if events is None else EventInput(events, event_kinds(program.fields), money_unit)
-    run = open_run(program, cols, as_of, wanted, events=given, workdays=workdays).run()
-    out = {}
-    for n in wanted:
-        v = run.full(run.rule(n))
-        out[n] = (v.values, v.missing)
-    return out, cols
+    size = chunk_rows_for(cols.n, chunk_rows)
+    if size is not None:
+        chunked = evaluate_in_chunks(
+            program, cols, as_of, wanted, size, prepared=prepared, events=given, workdays=workdays
+        )
+        return chunked, cols
+    arrays = run_arrays(
+        program, cols, as_of, wanted, release_inputs=not prepared, events=given, workdays=workdays
+    )
+    return arrays, cols
 
 
 def evaluate(
@@ -79,6 +85,7 @@ def evaluate(
     rules: Sequence[str] | None = None,
     *,
     money_unit: MoneyUnit = "fen",
+    chunk_rows: int | None = None,
     undetermined: bool = False,
     events: Mapping[str, Any] | None = None,
     workdays: WorkingDays | None = None,
@@ -98,7 +105,14 @@ def evaluate(
         return evaluate_polars_lazy(evaluate, program, data, as_of, rules, money_unit=money_unit)
     wanted = list(program.rules) if rules is None else list(rules)
     arrays, cols = evaluate_arrays(
-        program, data, as_of, wanted, money_unit=money_unit, events=events, workdays=workdays
+        program,
+        data,
+        as_of,
+        wanted,
+        money_unit=money_unit,
+        chunk_rows=chunk_rows,
+        events=events,
+        workdays=workdays,
     )
     values = {n: Val(v, m) for n, (v, m) in arrays.items()}
     result = frame(cols.kind, cols.index, wanted, values, program)

@@ -123,6 +123,10 @@ class Columns:
             self._cache[name] = got
         return got
 
+    def release(self, name: str) -> None:
+        """Forget the converted copy of the column *name* (a run owning this input is done)."""
+        self._cache.pop(name, None)
+
     def group_key(self, name: str) -> tuple[Array, Array | None]:
         """Integer keys for grouping by the column *name* (text is factorized by the frame)."""
         if self.kind == "pandas":
@@ -144,8 +148,8 @@ class Columns:
                 return codes, (missing if missing.any() else None)
         return self.get(name)
 
-    def take(self, rows: Array, names: Sequence[str]) -> Columns:
-        """A new input holding only *rows* (positions) of the columns *names*."""
+    def take(self, rows: Array | slice, names: Sequence[str]) -> Columns:
+        """A new input holding only *rows* (positions, or a slice) of the columns *names*."""
         data = {}
         cache = {}
         for n in names:

@@ -207,6 +207,16 @@ class EventInput:
             found = self.tables[key] = self._bind(kind, cols)
         return found
 
+    def for_chunk(self, whole: Columns, rows: slice | Array) -> EventInput:
+        """
+        These events as a chunk of *whole*'s rows sees them (see ``rules.chunks``).
+
+        Each kind is bound and checked once against *whole* (an unknown member is
+        still an error), then cut to the events of the members at *rows* (in input
+        order), renumbered to the chunk's rows.
+        """
+        return _ChunkEvents(self, whole, rows)
+
     def _bind(self, kind: str, cols: Columns) -> EventTable:
         if kind not in self.raw:
             raise RuleEvaluationError(
@@ -668,3 +678,34 @@ def counted_events(events: EventInput, e: Expr, row: int) -> list[tuple[str, str
             )
         )
     return out
+
+
+class _ChunkEvents(EventInput):
+    """A chunk's view of its parent's events: the parent's checked tables, cut to the chunk."""
+
+    def __init__(self, parent: EventInput, whole: Columns, rows: slice | Array) -> None:
+        super().__init__(parent.raw, parent.kinds, parent.money_unit, strict=parent.strict)
+        self._parent = parent
+        self._whole = whole
+        self._chunk_of = np.full(whole.n, -1, dtype=np.int64)
+        picked = np.arange(whole.n, dtype=np.int64)[rows]
+        self._chunk_of[picked] = np.arange(len(picked), dtype=np.int64)
+
+    def _bind(self, kind: str, cols: Columns) -> EventTable:
+        full = self._parent.table(kind, self._whole)
+        mine = self._chunk_of[full.rows]
+        keep = mine >= 0
+        # the chunk's rows keep the input's order, so the member-then-day sort holds
+        return EventTable(
+            full.kind,
+            cols.n,
+            rows=mine[keep],
+            start=full.start[keep],
+            end=full.end[keep],
+            days=full.days[keep],
+            attributes={
+                name: (vals[keep], None if miss is None else miss[keep])
+                for name, (vals, miss) in full.attributes.items()
+            },
+            row=full.row[keep],
+        )

@@ -110,7 +110,7 @@ def open_run(
             raise RuleEvaluationError(
                 f"the input has no column {f!r}, which {which} / 输入数据缺少“{f}”列"
             )
-    run = Run(program, cols, when, needed, tracer)
+    run = Run(program, cols, when, needed, tracer, keep=frozenset(wanted))
     run.events, run.workdays = events, workdays
     return run
 
@@ -122,7 +122,9 @@ class Run:
     Evaluators are plain functions looked up by node type (not bound methods
     kept on the run), so a run holds no reference cycle and its arrays are
     freed as soon as it is dropped; an untraced run also drops each node's
-    value from its memo after the last node that reads it.
+    value from its memo after the last node that reads it, the value of a
+    rule not in *keep* after the last rule that refers to it, and (when
+    *release_inputs*) an input column's converted copy after its last read.
     """
 
     __slots__ = (
@@ -130,11 +132,13 @@ class Run:
         "cols",
         "events",
         "groups",
+        "keep",
         "left",
         "memo",
         "n",
         "needed",
         "program",
+        "release_inputs",
         "rule_values",
         "tracer",
         "types",
@@ -148,6 +152,8 @@ class Run:
         as_of: dt.date,
         needed: tuple[str, ...],
         tracer: Tracer | None = None,
+        *,
+        keep: frozenset[str] | None = None,
     ) -> None:
         self.program = program
         self.types = program.types
@@ -159,6 +165,8 @@ class Run:
         self.groups: dict[str, Groups] = {}
         self.rule_values: dict[str, Val] = {}
         self.tracer = tracer
+        self.keep = frozenset(needed) if keep is None else keep
+        self.release_inputs = False
         self.left: dict[Expr, int] | None = None
         self.events: EventInput | None = None
         self.workdays: WorkingDays | None = None
@@ -205,6 +213,10 @@ class Run:
             if k <= 0:
                 # the last reader has it: let the array go when the reader is done
                 del self.memo[e]
+                if type(e) is Ref and e.name not in self.keep:
+                    del self.rule_values[e.name]
+                elif type(e) is Field and self.release_inputs:
+                    self.cols.release(e.name)
             else:
                 left[e] = k
         return v

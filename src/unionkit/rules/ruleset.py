@@ -134,6 +134,7 @@ class RuleSet:
         money_unit: MoneyUnit = "fen",
         undetermined: bool = False,
         events: Mapping[str, Any] | None = None,
+        chunk_rows: int | None = None,
     ) -> BatchResult:
         """
         Evaluate *rules* (all if None) for every member of *data*.
@@ -164,14 +165,19 @@ class RuleSet:
                 functions: each table (a dict of columns, a list of records, a pandas or
                 polars frame) has ``member_id``, ``date`` (or ``start`` and ``end``) and
                 the kind's declared fields; see ``docs/rules-events.md``.
+            chunk_rows: Evaluate about this many rows at a time, cut at household
+                (grouping) boundaries, so that memory is bounded by the chunk;
+                the answers are the same. None (the default) chunks inputs of
+                more than two million rows by a million; 0 never chunks.
 
         Returns:
             The per-rule columns, the rule set's version and the date.
 
         Raises:
             RuleEvaluationError: A needed column is absent or cannot be read,
-                or *money_unit* is neither ``"fen"`` nor ``"yuan"``; an event is bad
-                (kind, row and field named) or of a kind not declared.
+                or *money_unit* is neither ``"fen"`` nor ``"yuan"``, or *chunk_rows*
+                is negative; an event is bad (kind, row and field named) or of a kind
+                not declared.
             ParameterError: A parameter has no value on *as_of*.
 
         .. versionchanged:: Unreleased
@@ -182,6 +188,8 @@ class RuleSet:
 
         .. versionchanged:: Unreleased
            *events*.
+        .. versionchanged:: 0.2.0
+           Large inputs are evaluated in household-aligned chunks (*chunk_rows*).
         """
         from unionkit.rules.batch import evaluate
 
@@ -191,6 +199,7 @@ class RuleSet:
             as_of,
             rules,
             money_unit=money_unit,
+            chunk_rows=chunk_rows,
             undetermined=undetermined,
             events=events,
             workdays=self._workdays,
