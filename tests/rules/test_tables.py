@@ -557,3 +557,13 @@ def test_dated_thresholds_are_checked_at_each_effective_date() -> None:
     ) as info:
         RuleSet([Rule("r", table, "表", "t", V.int)], ps, FIELDS)
     assert ("line.high", "line.low") == info.value.parameters
+
+
+def test_text_outputs_stay_in_object_arrays_like_every_text_value() -> None:
+    t = decision_table("first", ["x"], [(["< 3"], "short"), (["-"], "a much longer label")])
+    rs = RuleSet([Rule("r", t, "表", "t", V.text)], Parameters(), FIELDS)
+
+    column = rs.evaluate(_data(x=[1, 5]), as_of=AS_OF).frame["r"]
+
+    assert object == column.dtype
+    assert ["short", "a much longer label"] == list(column)

@@ -405,6 +405,8 @@ def table_type(tc: TypeContext, e: DecisionTable) -> ValueType:
                 )
     outputs = [*e.outputs, *([e.default] if e.default is not None else [])]
     if e.hit == "collect_count":
+        for o in outputs:
+            tc.infer(o)  # unused by a count, but typed: an explanation shows them
         out = V.int
     else:
         out = tc.common(e, outputs, "the outputs of a decision table")
@@ -651,10 +653,16 @@ def _cell_mask(c: Cell, x: Array, run: Context, target: ValueType) -> Array:
     return out
 
 
-def _statuses(run: Context, e: DecisionTable) -> Array:
-    """Each member's status for each row: matches, does not, or unknown (members x rows)."""
+def _statuses(run: Context, e: DecisionTable) -> tuple[list[Array], list[Array]]:
+    """
+    For each row, where it surely does not match and where it is undecided (members).
+
+    A row matches where it is neither. Kept as one boolean array per row rather than a
+    matrix: each cell is then a few contiguous whole-array operations.
+    """
     n = run.n
-    status = np.full((n, len(e.rows)), _YES, dtype=np.int8)
+    no = [np.zeros(n, dtype=bool) for _ in e.rows]
+    undecided = [np.zeros(n, dtype=bool) for _ in e.rows]
     for j, x in enumerate(e.inputs):
         cells = [r.cells[j] for r in e.rows]
         if all(c.kind == "any" for c in cells):
@@ -667,29 +675,22 @@ def _statuses(run: Context, e: DecisionTable) -> Array:
         for k, c in enumerate(cells):
             if c.kind == "any":
                 continue
-            hit = _cell_mask(c, values, run, target)
-            col = status[:, k]
+            miss = _cell_mask(c, values, run, target)
+            np.logical_not(miss, out=miss)
             if v.missing is not None:
                 # a known miss decides the row whatever its other cells; unknown otherwise
-                col[v.missing & (col == _YES)] = _UNKNOWN
-                hit = hit | v.missing
-            col[~hit] = _NO
-    return status
+                miss &= ~v.missing
+                undecided[k] |= v.missing
+            no[k] |= miss
+    for k in range(len(e.rows)):
+        undecided[k] &= ~no[k]
+    return no, undecided
 
 
-def _first(status: Array, order: Sequence[int]) -> tuple[Array, Array]:
-    """The first matching row in *order* (-1: none), and where an earlier unknown row hides it."""
-    n = status.shape[0]
-    chosen = np.full(n, -1, dtype=np.int64)
-    looking = np.ones(n, dtype=bool)
-    unknown = np.zeros(n, dtype=bool)
-    for k in order:
-        s = status[:, k]
-        take = looking & (s == _YES)
-        chosen[take] = k
-        unknown |= looking & (s == _UNKNOWN)
-        looking &= s == _NO
-    return chosen, unknown
+def _output(run: Context, o: Expr, target: ValueType) -> Val:
+    """An output's value: per member, or a scalar shared by all (no array of copies)."""
+    v = run.typed(o, target)
+    return run.full(v) if v.by is not None else v
 
 
 def evaluate_table(run: Context, e: DecisionTable) -> Val:
@@ -700,77 +701,93 @@ def evaluate_table(run: Context, e: DecisionTable) -> Val:
     each member's row statuses and chosen row (:class:`TableHits`).
     """
     n = run.n
-    status = _statuses(run, e)
+    no, undecided = _statuses(run, e)
+    yes = [~(a | b) for a, b in zip(no, undecided, strict=True)]
     target = run.type_of(e)
-    if e.hit == "collect_count":
-        unknown = (status == _UNKNOWN).any(axis=1)
-        values: Any = (status == _YES).sum(axis=1).astype(np.int64)
-        chosen = np.full(n, -1, dtype=np.int64)
-        missing = unknown
-        for out in e.outputs:
-            run.eval(out)  # unused by a count, but an explanation shows every output
-    elif e.hit.startswith("collect_"):
-        outs = [run.full(run.typed(o, target)) for o in e.outputs]
-        yes = status == _YES
-        unknown = (status == _UNKNOWN).any(axis=1)
-        for k, o in enumerate(outs):
-            if o.missing is not None:
-                unknown |= yes[:, k] & o.missing
-        stack = np.stack([np.asarray(o.values) for o in outs], axis=1)
-        if e.hit == "collect_sum":
-            values = np.where(yes, stack, 0).sum(axis=1).astype(stack.dtype)
+    chosen = np.full(n, -1, dtype=np.int64)
+    if e.hit.startswith("collect_"):
+        unknown = np.zeros(n, dtype=bool)
+        for u in undecided:
+            unknown |= u
+        none = np.ones(n, dtype=bool)
+        for y in yes:
+            none &= ~y
+        if e.hit == "collect_count":
+            values: Any = np.zeros(n, dtype=np.int64)
+            for y in yes:
+                values += y
+            for out in e.outputs:
+                run.eval(out)  # unused by a count, but an explanation shows every output
             none = np.zeros(n, dtype=bool)
         else:
-            work = stack.view(np.int64) if target is V.date else stack
-            pick: Callable[..., Array] = np.min if e.hit == "collect_min" else np.max
-            fill: Any
-            if work.dtype.kind == "f":
-                fill = np.inf if e.hit == "collect_min" else -np.inf
+            outs = [run.full(_output(run, o, target)) for o in e.outputs]
+            for y, o in zip(yes, outs, strict=True):
+                if o.missing is not None:
+                    unknown |= y & o.missing
+            if e.hit == "collect_sum":
+                values = np.zeros(n, dtype=np.asarray(outs[0].values).dtype)
+                for y, o in zip(yes, outs, strict=True):
+                    values = values + np.where(y, o.values, 0)
+                none = np.zeros(n, dtype=bool)
             else:
-                info = np.iinfo(np.int64)
-                fill = info.max if e.hit == "collect_min" else info.min
-            values = pick(np.where(yes, work, fill), axis=1)
-            none = ~yes.any(axis=1)
-            values = np.where(none, 0, values)
-            if target is V.date:
-                values = values.astype(np.int64).view("datetime64[D]")
-        if e.default is not None:
-            d = run.full(run.typed(e.default, target))
-            values = np.where(none, d.values, values)
-            if d.missing is not None:
-                unknown |= none & d.missing
-            none = np.zeros(n, dtype=bool)
-        missing = unknown | none
-        chosen = np.full(n, -1, dtype=np.int64)
+                pick = np.minimum if e.hit == "collect_min" else np.maximum
+                is_date = target is V.date
+                work = [np.asarray(o.values).view(np.int64) if is_date else o.values for o in outs]
+                fill: Any
+                if np.asarray(work[0]).dtype.kind == "f":
+                    fill = np.inf if e.hit == "collect_min" else -np.inf
+                else:
+                    info = np.iinfo(np.int64)
+                    fill = info.max if e.hit == "collect_min" else info.min
+                values = np.full(n, fill)
+                for y, w in zip(yes, work, strict=True):
+                    values = pick(values, np.where(y, w, fill))
+                values = np.where(none, 0, values)
+                if is_date:
+                    values = values.astype(np.int64).view("datetime64[D]")
+        missing = unknown
     else:
+        order = list(range(len(e.rows))) if e.hit == "unique" else _order(e)
+        outs = [_output(run, o, target) for o in e.outputs]
+        # text stays in object arrays, as everywhere in the engine (a scalar would make it <U)
+        dtype = object if target is V.text else np.asarray(outs[0].values).dtype
+        values = np.zeros(n, dtype=dtype)
+        missing = np.zeros(n, dtype=bool)
+        looking = np.ones(n, dtype=bool)
+        unknown = np.zeros(n, dtype=bool)
+        for k in order:
+            take = looking & yes[k]
+            val = outs[k]
+            values = np.where(take, val.values, values)
+            chosen = np.where(take, k, chosen)
+            if val.missing is not None:
+                missing |= take & val.missing
+            if e.hit == "unique":
+                # no two rows can both match (checked), so a match decides despite the others
+                looking &= ~yes[k]
+                unknown |= undecided[k]
+            else:
+                # an undecided row before the first match might have matched: unknown
+                unknown |= looking & undecided[k]
+                looking &= no[k]
         if e.hit == "unique":
-            yes = status == _YES
-            found = yes.any(axis=1)
-            chosen = np.where(found, yes.argmax(axis=1), -1)
-            # under unique no two rows can both match, so a match decides despite unknown rows
-            unknown = ~found & (status == _UNKNOWN).any(axis=1)
-        else:
-            chosen, unknown = _first(status, _order(e))
-        outs = [run.full(run.typed(o, target)) for o in e.outputs]
-        sample = np.asarray(outs[0].values) if outs else np.zeros(0)
-        values = np.zeros(n, dtype=sample.dtype)
-        missing = unknown.copy()
-        for k, o in enumerate(outs):
-            at = chosen == k
-            values = np.where(at, o.values, values)
-            if o.missing is not None:
-                missing |= at & o.missing
-        none = (chosen < 0) & ~unknown
-        if e.default is not None:
-            d = run.full(run.typed(e.default, target))
-            values = np.where(none, d.values, values)
-            if d.missing is not None:
-                missing |= none & d.missing
-        else:
-            missing |= none
+            unknown &= looking
+        none = looking & ~unknown
         chosen = np.where(unknown, -1, chosen)
+        missing |= unknown
+    if e.default is not None:
+        d = _output(run, e.default, target)
+        values = np.where(none, d.values, values)
+        if d.missing is not None:
+            missing = missing | (none & d.missing)
+    else:
+        missing = missing | none
     if run.tracer is not None:
         # kept beside the node values: which rows each member matched, for explain and coverage
+        status = np.full((n, len(e.rows)), _NO, dtype=np.int8)
+        for k in range(len(e.rows)):
+            status[yes[k], k] = _YES
+            status[undecided[k], k] = _UNKNOWN
         run.tracer.values[TableHits(e)] = Val((status, chosen))
     return Val(values, missing if missing.any() else None)
 
