@@ -23,17 +23,20 @@ def frame_column(native: Any) -> Any:
 
     s = nw.from_native(native, series_only=True)
     dtype = s.dtype
-    if dtype.is_float() or dtype.is_temporal():
-        return s.to_numpy()  # NaN and NaT mark the blanks: no mask, no pass to find them
-    if not s.null_count():
-        return s.to_numpy()
+    values = s.to_numpy()
+    kind = values.dtype.kind
+    # Integers and yes/no that come out as such have no blanks (a blank makes them float
+    # or object); NaN and NaT mark the blanks of floats and dates themselves.
+    if kind in "iub" or (kind in "fMm" and (dtype.is_float() or dtype.is_temporal())):
+        return values
     mask = s.is_null().to_numpy()
+    if not mask.any():
+        return values
     if dtype.is_integer():
         return np.ma.MaskedArray(s.fill_null(0).to_numpy().astype(np.int64), mask)
     if dtype == nw.Boolean:
         return np.ma.MaskedArray(s.fill_null(False).to_numpy().astype(bool), mask)
-    values = s.to_numpy()
-    if values.dtype.kind == "O":
+    if kind == "O":
         # pandas text columns mark a blank with NaN or pd.NA, which are not text
         values = values.copy() if values.base is not None else values
         values[mask] = None
