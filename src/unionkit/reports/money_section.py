@@ -223,7 +223,7 @@ class LedgerMoney:
         ``CASE``, so a year's 200,000 entries never come back to Python. Grants awaiting
         approval are not spent; they are summed apart (``pending``).
         """
-        from sqlalchemy import and_, case, func, literal, literal_column, select, union_all
+        from sqlalchemy import and_, case, func, literal, literal_column, select
 
         from unionkit.store._money_schema import benefit_definitions as bd
         from unionkit.store._schema import grants
@@ -237,28 +237,39 @@ class LedgerMoney:
         # then the few not approved taken out again, found by the partial index (v0004)
         # through a literal (a bound parameter would keep SQLite from using it).
         unpaid = g.status != literal_column("'approved'")
-        entries = union_all(
+        every = (
             select(
                 g.benefit_id.label("b"),
                 g.member_id.label("m"),
-                signed.label("net"),
-                counted.label("n"),
-                case((reversal, 0), else_=g.amount_fen).label("big"),
-            ).where(in_period),
+                func.sum(signed).label("net"),
+                func.sum(counted).label("n"),
+                func.max(case((reversal, 0), else_=g.amount_fen)).label("big"),
+            )
+            .where(in_period)
+            .group_by(g.benefit_id, g.member_id)
+            .subquery()
+        )
+        waiting_bm = (
             select(
-                g.benefit_id, g.member_id, -signed, -counted, literal(0, type_=g.amount_fen.type)
-            ).where(in_period, unpaid),
-        ).subquery()
-        e = entries.c
+                g.benefit_id.label("b"),
+                g.member_id.label("m"),
+                func.sum(signed).label("net"),
+                func.sum(counted).label("n"),
+            )
+            .where(in_period, unpaid)
+            .group_by(g.benefit_id, g.member_id)
+            .subquery()
+        )
+        ev, wb = every.c, waiting_bm.c
         per_benefit = (
             select(
-                e.b,
-                e.m,
-                func.sum(e.net).label("net"),
-                func.sum(e.n).label("n"),
-                func.max(e.big).label("big"),
+                ev.b,
+                ev.m,
+                (ev.net - func.coalesce(wb.net, 0)).label("net"),
+                (ev.n - func.coalesce(wb.n, 0)).label("n"),
+                ev.big,
             )
-            .group_by(e.b, e.m)
+            .select_from(every.outerjoin(waiting_bm, and_(wb.b == ev.b, wb.m == ev.m)))
             .subquery()
         )
         pb = per_benefit.c
