@@ -66,6 +66,8 @@ def _where(state: str | None, db: str | None, *, create: bool) -> str:
         with open_store(db):  # creates and migrates the store, so it is recognised as one
             pass
     return db
+
+
 _Branch = Annotated[str, typer.Option("--branch", help="分工会代号 / branch slug.")]
 _Json = Annotated[bool, typer.Option("--json", help="输出 JSON / print JSON.")]
 _LangOpt = Annotated[Lang, typer.Option("--lang", help="输出语言 / output language.")]
@@ -536,8 +538,7 @@ def _migrate(
     )
     if result.visits_without_member:
         typer.echo(
-            f"{result.visits_without_member:,} 项走访提议的会员不在数据库中"
-            f"（导入名册后再运行一次）"
+            f"{result.visits_without_member:,} 项走访提议的会员不在数据库中（导入名册后再运行一次）"
             if zh
             else f"{result.visits_without_member:,} visit proposals name members not in the "
             f"store (import the roster and run this again)"
