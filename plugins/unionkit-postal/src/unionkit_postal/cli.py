@@ -48,6 +48,9 @@ _DB_HELP = (
 )
 _Db = Annotated[str | None, typer.Option("--db", help=_DB_HELP, show_default=False)]
 _DbRequired = Annotated[str, typer.Option("--db", help=_DB_HELP, show_default=False)]
+_Schema = Annotated[
+    str | None, typer.Option("--schema", help="PostgreSQL 模式名 / PostgreSQL schema.")
+]
 
 
 def _where(state: str | None, db: str | None, *, create: bool) -> str:
@@ -287,9 +290,7 @@ def confirm(
             "from this roster.",
         ),
     ] = None,
-    schema: Annotated[
-        str | None, typer.Option("--schema", help="PostgreSQL 模式名 / PostgreSQL schema.")
-    ] = None,
+    schema: _Schema = None,
     as_json: _Json = False,
     lang: _LangOpt = Lang.zh,
 ) -> None:
@@ -489,9 +490,7 @@ def migrate_state_command(
     *,
     db: _DbRequired,
     branch: _Branch = "postal",
-    schema: Annotated[
-        str | None, typer.Option("--schema", help="PostgreSQL 模式名 / PostgreSQL schema.")
-    ] = None,
+    schema: _Schema = None,
     as_json: _Json = False,
     lang: _LangOpt = Lang.zh,
 ) -> None:
