@@ -7,6 +7,11 @@ one transaction (standing, forms, relations, every cap and frequency, decision r
 timed as a check only (``dry_run``, best of 3) and once checking and storing;
 and the baseline is a raw ``sqlite3`` fetch of the same year's ledger rows in the same
 process: the least any check that reads the ledger can cost.
+
+``--living-aid``: the members live two to a household, half hold a hardship file, a
+quarter of the ledger is living aid, and every proposal is living aid: the household
+cap's path (households from the memberships, the household's files, the ledger of
+every member of the household).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from unionkit.models.benefit import Festival
 from unionkit.store import GrantRequest, define_benefits, import_members, open_store
 from unionkit.store import propose_grants as propose
 from unionkit.store._members import _bulk_insert
+from unionkit.store._money_schema import hardship_files
 from unionkit.store._schema import grants
 
 BENEFITS = [
@@ -58,6 +64,13 @@ BENEFITS = [
         form=GrantForm.CASH,
         cap_period=Period.PER_EVENT,
     ),
+    Benefit(
+        benefit_id="living",
+        kind=BenefitKind.LIVING_AID,
+        name_zh="生活救助",
+        name_en="l",
+        form=GrantForm.CASH,
+    ),
 ]
 
 
@@ -67,16 +80,43 @@ def main() -> None:
     parser.add_argument("--ledger", type=int, default=200_000)
     parser.add_argument("--proposals", type=int, default=10_000)
     parser.add_argument("--members", type=int, default=20_000)
+    parser.add_argument("--living-aid", action="store_true")
     args = parser.parse_args()
+    living = bool(args.living_aid)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "store.db"
         store = open_store(path)
         people = [
-            Member(member_id=f"M{i:06d}", name="张三", dues_paid_through="2026-12")
+            Member(
+                member_id=f"M{i:06d}",
+                name="张三",
+                dues_paid_through="2026-12",
+                household_id=f"H{i // 2:06d}" if living else None,
+            )
             for i in range(args.members)
         ]
         import_members(store, people, on=date(2026, 1, 1))
         define_benefits(store, BENEFITS)
+        if living:
+            files = [
+                {
+                    "file_id": f"F{i:06d}",
+                    "member_id": f"M{i:06d}",
+                    "tier": "deep",
+                    "entered_on": date(2025, 6, 1),
+                    "evidence": "bench",
+                    "state": "open",
+                    "verified_on": date(2025, 6, 1),
+                    "notice_from": None,
+                    "notice_until": None,
+                    "left_on": None,
+                    "follow_up_until": None,
+                    "version": 1,
+                }
+                for i in range(0, args.members, 2)
+            ]
+            with store._write() as conn:
+                _bulk_insert(conn, hardship_files, files)
         start_day = date(2026, 1, 1)
         rows = []
         for i in range(args.ledger):
@@ -84,7 +124,11 @@ def main() -> None:
             rows.append(
                 {
                     "grant_id": "S" + hashlib.sha256(key.encode()).hexdigest()[:20],
-                    "benefit_id": ("spring", "birthday", "hospital")[i % 3],
+                    "benefit_id": (
+                        "living"
+                        if living and i % 4 == 0
+                        else ("spring", "birthday", "hospital")[i % 3]
+                    ),
                     "member_id": f"M{i % args.members:06d}",
                     "amount_fen": 100 + i % 50,
                     "granted_on": start_day + timedelta(days=i % 300),
@@ -107,11 +151,11 @@ def main() -> None:
         batch = [
             GrantRequest(
                 member_id=f"M{i % args.members:06d}",
-                benefit_id=("autumn", "birthday", "hospital")[i % 3],
-                amount=("300.00", "100.00", "800.00")[i % 3],
+                benefit_id="living" if living else ("autumn", "birthday", "hospital")[i % 3],
+                amount="8000.00" if living else ("300.00", "100.00", "800.00")[i % 3],
                 on=date(2026, 11, 1),
                 reason="bench",
-                event_key=f"new-{i}" if i % 3 == 2 else None,
+                event_key=f"new-{i}" if i % 3 == 2 and not living else None,
             )
             for i in range(args.proposals)
         ]

@@ -81,9 +81,7 @@ def race(worker: Path, runs: Sequence[Sequence[str]]) -> list[dict[str, Any]]:
             assert w.stdin is not None
             w.stdin.write("go\n")
             w.stdin.flush()
-        return [
-            json.loads(w.communicate(timeout=120)[0].strip().splitlines()[-1]) for w in workers
-        ]
+        return [json.loads(w.communicate(timeout=120)[0].strip().splitlines()[-1]) for w in workers]
     finally:
         for w in workers:
             if w.poll() is None:

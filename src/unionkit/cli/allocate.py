@@ -243,9 +243,9 @@ def _print(summary: dict[str, Any], lang: Lang) -> None:
                 lang,
                 shown=len(summary["waitlist"]),
                 total=summary["waitlist_total"],
-                ids="、".join(summary["waitlist"]) if lang is Lang.zh else ", ".join(
-                    summary["waitlist"]
-                ),
+                ids="、".join(summary["waitlist"])
+                if lang is Lang.zh
+                else ", ".join(summary["waitlist"]),
             )
         )
     if "member" in summary:
@@ -427,9 +427,7 @@ def allocate_command(
     ] = None,
     what_if_budget: Annotated[
         list[str] | None,
-        typer.Option(
-            "--what-if-budget", help="测算预算（可多次） / a budget to try (repeatable)."
-        ),
+        typer.Option("--what-if-budget", help="测算预算（可多次） / a budget to try (repeatable)."),
     ] = None,
     member: Annotated[
         str | None, typer.Option("--member", help="解释该成员的位置 / explain this member's place.")

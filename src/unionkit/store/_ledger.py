@@ -415,9 +415,7 @@ def _on_file(conn: Connection, ids: Sequence[str]) -> set[str]:
     )
 
 
-def _households(
-    conn: Connection, ids: Sequence[str]
-) -> tuple[dict[str, str], dict[str, set[str]]]:
+def _households(conn: Connection, ids: Sequence[str]) -> tuple[dict[str, str], dict[str, set[str]]]:
     """Each of *ids*' current household, and every current member of those households."""
     household_of: dict[str, str] = {}
     if not ids:
@@ -455,9 +453,7 @@ def _file_spans(conn: Connection, ids: Sequence[str]) -> dict[str, list[tuple[st
                 hardship_files.c.left_on,
             ).where(hardship_files.c.member_id.in_(ids[start : start + 5000]))
         ):
-            found.setdefault(r.member_id, []).append(
-                (r.tier, r.entered_on, r.left_on or date.max)
-            )
+            found.setdefault(r.member_id, []).append((r.tier, r.entered_on, r.left_on or date.max))
     return found
 
 

@@ -48,6 +48,9 @@ _DB_HELP = (
 )
 _Db = Annotated[str | None, typer.Option("--db", help=_DB_HELP, show_default=False)]
 _DbRequired = Annotated[str, typer.Option("--db", help=_DB_HELP, show_default=False)]
+_Schema = Annotated[
+    str | None, typer.Option("--schema", help="PostgreSQL 模式名 / PostgreSQL schema.")
+]
 
 
 def _where(state: str | None, db: str | None, *, create: bool) -> str:
@@ -66,6 +69,8 @@ def _where(state: str | None, db: str | None, *, create: bool) -> str:
         with open_store(db):  # creates and migrates the store, so it is recognised as one
             pass
     return db
+
+
 _Branch = Annotated[str, typer.Option("--branch", help="分工会代号 / branch slug.")]
 _Json = Annotated[bool, typer.Option("--json", help="输出 JSON / print JSON.")]
 _LangOpt = Annotated[Lang, typer.Option("--lang", help="输出语言 / output language.")]
@@ -285,9 +290,7 @@ def confirm(
             "from this roster.",
         ),
     ] = None,
-    schema: Annotated[
-        str | None, typer.Option("--schema", help="PostgreSQL 模式名 / PostgreSQL schema.")
-    ] = None,
+    schema: _Schema = None,
     as_json: _Json = False,
     lang: _LangOpt = Lang.zh,
 ) -> None:
@@ -487,9 +490,7 @@ def migrate_state_command(
     *,
     db: _DbRequired,
     branch: _Branch = "postal",
-    schema: Annotated[
-        str | None, typer.Option("--schema", help="PostgreSQL 模式名 / PostgreSQL schema.")
-    ] = None,
+    schema: _Schema = None,
     as_json: _Json = False,
     lang: _LangOpt = Lang.zh,
 ) -> None:
@@ -536,8 +537,7 @@ def _migrate(
     )
     if result.visits_without_member:
         typer.echo(
-            f"{result.visits_without_member:,} 项走访提议的会员不在数据库中"
-            f"（导入名册后再运行一次）"
+            f"{result.visits_without_member:,} 项走访提议的会员不在数据库中（导入名册后再运行一次）"
             if zh
             else f"{result.visits_without_member:,} visit proposals name members not in the "
             f"store (import the roster and run this again)"

@@ -10,9 +10,10 @@ from contextlib import closing
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from attrs import frozen
+from attrs import asdict, frozen
 
 from unionkit.errors import NotFound, Rejected
+from unionkit.store._proposals import ProposalHistory
 from unionkit_postal.confirm import (
     SUBSIDY,
     ensure_subsidy_benefit,
@@ -42,17 +43,14 @@ _MONTH = re.compile(r"\d{4}-\d{2}")
 
 
 @frozen
-class MigrationResult:
+class MigrationResult(ProposalHistory):
     """
     What moving a state file into the store did (counts; a second run adds nothing).
 
+    The runs, proposals and confirmations added and already there, as
+    :class:`~unionkit.store._proposals.ProposalHistory` counts them, and:
+
     Args:
-        runs_added: Runs added to the store.
-        runs_already: Runs the store held already.
-        proposals_added: Proposals added.
-        proposals_already: Proposals the store held already (same key).
-        confirmations_added: Confirmations added.
-        confirmations_already: Confirmations the store held already.
         grants_stored: Confirmed subsidies whose grant was not in the store and was
             stored now, through the grants ledger and its checks.
         grants_found: Confirmed subsidies whose grant the store already held.
@@ -61,12 +59,6 @@ class MigrationResult:
             (no task made; import the roster and run the migration again).
     """
 
-    runs_added: int
-    runs_already: int
-    proposals_added: int
-    proposals_already: int
-    confirmations_added: int
-    confirmations_already: int
     grants_stored: int
     grants_found: int
     visit_tasks: int
@@ -74,18 +66,7 @@ class MigrationResult:
 
     def as_dict(self) -> dict[str, int]:
         """Plain JSON-ready counts."""
-        return {
-            "runs_added": self.runs_added,
-            "runs_already": self.runs_already,
-            "proposals_added": self.proposals_added,
-            "proposals_already": self.proposals_already,
-            "confirmations_added": self.confirmations_added,
-            "confirmations_already": self.confirmations_already,
-            "grants_stored": self.grants_stored,
-            "grants_found": self.grants_found,
-            "visit_tasks": self.visit_tasks,
-            "visits_without_member": self.visits_without_member,
-        }
+        return {k: int(v) for k, v in asdict(self).items()}
 
 
 @frozen
@@ -323,16 +304,11 @@ def migrate_state(
         held = {m.member_id for m in _members(store)}
     visit_proposals = [p for _, p in old.proposals if p.kind != SUBSIDY]
     return MigrationResult(
-        history.runs_added,
-        history.runs_already,
-        history.proposals_added,
-        history.proposals_already,
-        history.confirmations_added,
-        history.confirmations_already,
-        stored,
-        len(subsidies) - len(todo),
-        visits,
-        sum(1 for p in visit_proposals if p.member_id not in held),
+        **asdict(history),
+        grants_stored=stored,
+        grants_found=len(subsidies) - len(todo),
+        visit_tasks=visits,
+        visits_without_member=sum(1 for p in visit_proposals if p.member_id not in held),
     )
 
 
