@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
 from enum import Enum
 from functools import cache
 from operator import itemgetter
@@ -12,7 +14,7 @@ from typing import Any, cast
 
 from pydantic import TypeAdapter
 
-from unionkit.models.ids import MobileNumber, PersonalNumber, ResidentId
+from unionkit.models.ids import MobileNumber, PersonalNumber, ResidentId, reveal_all
 from unionkit.models.member import Member, MemberStatus
 from unionkit.store._crypto import StoreKey, missing_key
 
@@ -29,6 +31,7 @@ _NUMBER_TYPES = frozenset({ResidentId, MobileNumber})
 # One encoder for every record: json.dumps(..., ensure_ascii=False) builds a new one per call.
 # The record is written as json.dumps writes it (", " and ": "): a query matches on that text.
 _encode = json.JSONEncoder(ensure_ascii=False).encode
+_quoted = json.encoder.encode_basestring  # a text as that encoder writes it (in C)
 
 
 @cache
@@ -55,9 +58,7 @@ def member_rows(people: Sequence[Member], key: StoreKey | None) -> list[dict[str
         StoreError: A member has an ID or phone number and the store has no key (the
             message names the member id, not the number).
     """
-    records = _members_adapter().dump_python(
-        list(people), mode="json", exclude={"__all__": set(IDENTIFIERS)}
-    )
+    records = _records(people)
     statuses = {s: s.value for s in MemberStatus}
     rows: list[dict[str, Any]] = [
         {
@@ -65,7 +66,7 @@ def member_rows(people: Sequence[Member], key: StoreKey | None) -> list[dict[str
             "name": m.name,
             "department": m.department,
             "status": statuses[m.status],
-            "record": _encode(record),
+            "record": record,
             "anonymised": False,
             "deleted": False,
         }
@@ -91,6 +92,51 @@ def member_rows(people: Sequence[Member], key: StoreKey | None) -> list[dict[str
             row[f"{column}_enc"] = enc
             row[f"{column}_hash"] = digest
     return rows
+
+
+def _records(people: Sequence[Member]) -> list[str]:
+    """
+    Each member's JSON record, exactly as ``json.dumps(member.model_dump(mode="json",
+    exclude=IDENTIFIERS), ensure_ascii=False)`` writes it.
+
+    Built field by field: each distinct value of a field is written as JSON once and the
+    record is joined from the pieces in C; a field holding a type this does not know
+    falls back to pydantic and json for the whole batch.
+    """
+    fields = [f for f in Member.model_fields if f not in IDENTIFIERS]
+    if not people:
+        return []
+    columns = zip(*map(itemgetter(*fields), map(vars, people)), strict=True)
+    pieces = []
+    for field, column in zip(fields, columns, strict=True):
+        written = _json_values(column)
+        if written is None:
+            records = _members_adapter().dump_python(
+                list(people), mode="json", exclude={"__all__": set(IDENTIFIERS)}
+            )
+            return list(map(_encode, records))
+        pieces.append(list(map((_encode(field) + ": ").__add__, written)))
+    return list(map("{%s}".__mod__, map(", ".join, zip(*pieces, strict=True))))
+
+
+def _json_values(column: tuple[object, ...]) -> list[str] | None:
+    # Each distinct value once: its JSON text as pydantic's JSON mode and json.dumps give it.
+    if len(set(map(type, column)) - {type(None)}) > 1:
+        return None  # 1 == True == Decimal(1): one type a column, or no shared table
+    text: dict[object, str] = {}
+    for value in dict.fromkeys(column):
+        kind = type(value)
+        if isinstance(value, str) and kind is str:
+            text[value] = _quoted(value)
+        elif value is None or kind in (bool, int):
+            text[value] = _encode(value)
+        elif kind in (Decimal, date):
+            text[value] = _quoted(str(value))
+        elif isinstance(value, Enum) and type(value.value) is str:
+            text[value] = _quoted(value.value)
+        else:
+            return None
+    return list(map(text.__getitem__, column))
 
 
 def member_digests(people: Sequence[Member], key: StoreKey | None) -> list[str]:
@@ -121,14 +167,14 @@ def _texts(column: tuple[object, ...]) -> list[str]:
     # The plain text of each value (str(), but the whole number where it is personal).
     kinds = set(map(type, column))
     if kinds & _NUMBER_TYPES:
-        return [_revealed(v) for v in column]
+        texts = list(map(str, column))
+        given = [k for k, v in enumerate(column) if v is not None]
+        numbers = cast(tuple[PersonalNumber | None, ...], column)
+        for k, number in zip(given, reveal_all(filter(None, numbers)), strict=True):
+            texts[k] = number
+        return texts
     if any(issubclass(k, Enum) for k in kinds):
         # An enum's str() runs Python code; its few members are worked out once.
         shown = {v: str(v) for v in set(column)}
         return list(map(shown.__getitem__, column))
     return list(map(str, column))
-
-
-def _revealed(value: object) -> str:
-    # type(), not isinstance(): PersonalNumber is an ABC, and its check is slow per value.
-    return cast(PersonalNumber, value).reveal() if type(value) in _NUMBER_TYPES else str(value)
