@@ -107,35 +107,39 @@ def _records(people: Sequence[Member]) -> list[str]:
     if not people:
         return []
     columns = zip(*map(itemgetter(*fields), map(vars, people)), strict=True)
-    pieces = []
-    for field, column in zip(fields, columns, strict=True):
-        written = _json_values(column)
-        if written is None:
+    written: list[list[str]] = []
+    for column in columns:
+        texts = _json_values(column)
+        if texts is None:
             records = _members_adapter().dump_python(
                 list(people), mode="json", exclude={"__all__": set(IDENTIFIERS)}
             )
             return list(map(_encode, records))
-        pieces.append(list(map((_encode(field) + ": ").__add__, written)))
-    return list(map("{%s}".__mod__, map(", ".join, zip(*pieces, strict=True))))
+        written.append(texts)
+    # One format per record, filled in C: {"is_member": %s, "sex": %s, ...}
+    template = "{" + ", ".join(_encode(f).replace("%", "%%") + ": %s" for f in fields) + "}"
+    return list(map(template.__mod__, zip(*written, strict=True)))
 
 
 def _json_values(column: tuple[object, ...]) -> list[str] | None:
     # Each distinct value once: its JSON text as pydantic's JSON mode and json.dumps give it.
-    if len(set(map(type, column)) - {type(None)}) > 1:
+    kinds = set(map(type, column)) - {type(None)}
+    if len(kinds) > 1:
         return None  # 1 == True == Decimal(1): one type a column, or no shared table
-    text: dict[object, str] = {}
-    for value in dict.fromkeys(column):
-        kind = type(value)
-        if isinstance(value, str) and kind is str:
-            text[value] = _quoted(value)
-        elif value is None or kind in (bool, int):
-            text[value] = _encode(value)
-        elif kind in (Decimal, date):
-            text[value] = _quoted(str(value))
-        elif isinstance(value, Enum) and type(value.value) is str:
-            text[value] = _quoted(value.value)
-        else:
-            return None
+    distinct = [v for v in dict.fromkeys(column) if v is not None]
+    kind = next(iter(kinds), str)
+    if kind is str:
+        texts = list(map(_quoted, cast(list[str], distinct)))
+    elif kind in (Decimal, date):
+        texts = list(map(_quoted, map(str, distinct)))
+    elif kind in (bool, int):
+        texts = list(map(_encode, distinct))
+    elif issubclass(kind, Enum) and all(type(v.value) is str for v in distinct):  # type: ignore[attr-defined]
+        texts = [_quoted(v.value) for v in distinct]  # type: ignore[attr-defined]
+    else:
+        return None
+    text: dict[object, str] = dict(zip(distinct, texts, strict=True))
+    text[None] = "null"
     return list(map(text.__getitem__, column))
 
 
@@ -166,13 +170,18 @@ def member_digests(people: Sequence[Member], key: StoreKey | None) -> list[str]:
 def _texts(column: tuple[object, ...]) -> list[str]:
     # The plain text of each value (str(), but the whole number where it is personal).
     kinds = set(map(type, column))
-    if kinds & _NUMBER_TYPES:
-        texts = list(map(str, column))
+    if kinds & _NUMBER_TYPES and kinds <= _NUMBER_TYPES | {type(None)}:
+        # str() would mask each number first: "None" where there is none, else revealed.
+        texts = ["None"] * len(column)
         given = [k for k, v in enumerate(column) if v is not None]
         numbers = cast(tuple[PersonalNumber | None, ...], column)
         for k, number in zip(given, reveal_all(filter(None, numbers)), strict=True):
             texts[k] = number
         return texts
+    if kinds & _NUMBER_TYPES:  # numbers mixed with other values: one by one
+        return [
+            cast(PersonalNumber, v).reveal() if type(v) in _NUMBER_TYPES else str(v) for v in column
+        ]
     if any(issubclass(k, Enum) for k in kinds):
         # An enum's str() runs Python code; its few members are worked out once.
         shown = {v: str(v) for v in set(column)}
