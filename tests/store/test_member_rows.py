@@ -8,6 +8,7 @@ import hmac
 import itertools
 import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -113,6 +114,29 @@ def test_rows_hold_the_record_masked_and_encrypted_numbers_and_hashes() -> None:
             assert row[f"{column}_hash"] == KEY.digest(clear)
             opened = KEY.decrypt(row[f"{column}_enc"], column=column, member_id=member.member_id)
             assert opened == clear
+
+
+def test_records_are_written_as_json_dumps_writes_the_model_dump() -> None:
+    odd = [
+        Member(
+            member_id="Q1",
+            name="钱八",
+            department='a"b\\c\t内科',
+            position="😀 护士\n夜班",
+            monthly_salary=Decimal("1234.50"),
+            sick_leave_days=0,
+            frontline=True,
+            dues_paid_through=date(2026, 2, 1),
+            joined_on=date(2020, 1, 31),
+            status="left",
+        ),
+        Member(member_id="Q2", name="孙九", is_member=False, sick_leave_days=1),
+    ]
+
+    for member, row in zip(odd, member_rows(odd, None), strict=True):
+        record = member.model_dump(mode="json", exclude=set(IDENTIFIERS))
+        assert row["record"] == json.dumps(record, ensure_ascii=False)
+        assert json.loads(row["record"]) == record
 
 
 def test_rows_without_a_key_name_the_member_not_the_number() -> None:

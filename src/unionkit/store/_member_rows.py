@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
 from enum import Enum
 from functools import cache
 from operator import itemgetter
@@ -12,7 +14,7 @@ from typing import Any, cast
 
 from pydantic import TypeAdapter
 
-from unionkit.models.ids import MobileNumber, PersonalNumber, ResidentId
+from unionkit.models.ids import MobileNumber, PersonalNumber, ResidentId, reveal_all
 from unionkit.models.member import Member, MemberStatus
 from unionkit.store._crypto import StoreKey, missing_key
 
@@ -29,6 +31,7 @@ _NUMBER_TYPES = frozenset({ResidentId, MobileNumber})
 # One encoder for every record: json.dumps(..., ensure_ascii=False) builds a new one per call.
 # The record is written as json.dumps writes it (", " and ": "): a query matches on that text.
 _encode = json.JSONEncoder(ensure_ascii=False).encode
+_quoted = json.encoder.encode_basestring  # a text as that encoder writes it (in C)
 
 
 @cache
@@ -55,9 +58,7 @@ def member_rows(people: Sequence[Member], key: StoreKey | None) -> list[dict[str
         StoreError: A member has an ID or phone number and the store has no key (the
             message names the member id, not the number).
     """
-    records = _members_adapter().dump_python(
-        list(people), mode="json", exclude={"__all__": set(IDENTIFIERS)}
-    )
+    records = _records(people)
     statuses = {s: s.value for s in MemberStatus}
     rows: list[dict[str, Any]] = [
         {
@@ -65,7 +66,7 @@ def member_rows(people: Sequence[Member], key: StoreKey | None) -> list[dict[str
             "name": m.name,
             "department": m.department,
             "status": statuses[m.status],
-            "record": _encode(record),
+            "record": record,
             "anonymised": False,
             "deleted": False,
         }
@@ -91,6 +92,55 @@ def member_rows(people: Sequence[Member], key: StoreKey | None) -> list[dict[str
             row[f"{column}_enc"] = enc
             row[f"{column}_hash"] = digest
     return rows
+
+
+def _records(people: Sequence[Member]) -> list[str]:
+    """
+    Each member's JSON record, exactly as ``json.dumps(member.model_dump(mode="json",
+    exclude=IDENTIFIERS), ensure_ascii=False)`` writes it.
+
+    Built field by field: each distinct value of a field is written as JSON once and the
+    record is joined from the pieces in C; a field holding a type this does not know
+    falls back to pydantic and json for the whole batch.
+    """
+    fields = [f for f in Member.model_fields if f not in IDENTIFIERS]
+    if not people:
+        return []
+    columns = zip(*map(itemgetter(*fields), map(vars, people)), strict=True)
+    written: list[list[str]] = []
+    for column in columns:
+        texts = _json_values(column)
+        if texts is None:
+            records = _members_adapter().dump_python(
+                list(people), mode="json", exclude={"__all__": set(IDENTIFIERS)}
+            )
+            return list(map(_encode, records))
+        written.append(texts)
+    # One format per record, filled in C: {"is_member": %s, "sex": %s, ...}
+    template = "{" + ", ".join(_encode(f).replace("%", "%%") + ": %s" for f in fields) + "}"
+    return list(map(template.__mod__, zip(*written, strict=True)))
+
+
+def _json_values(column: tuple[object, ...]) -> list[str] | None:
+    # Each distinct value once: its JSON text as pydantic's JSON mode and json.dumps give it.
+    kinds = set(map(type, column)) - {type(None)}
+    if len(kinds) > 1:
+        return None  # 1 == True == Decimal(1): one type a column, or no shared table
+    distinct = [v for v in dict.fromkeys(column) if v is not None]
+    kind = next(iter(kinds), str)
+    if kind is str:
+        texts = list(map(_quoted, cast(list[str], distinct)))
+    elif kind in (Decimal, date):
+        texts = list(map(_quoted, map(str, distinct)))
+    elif kind in (bool, int):
+        texts = list(map(_encode, distinct))
+    elif issubclass(kind, Enum) and all(type(v.value) is str for v in distinct):  # type: ignore[attr-defined]
+        texts = [_quoted(v.value) for v in distinct]  # type: ignore[attr-defined]
+    else:
+        return None
+    text: dict[object, str] = dict(zip(distinct, texts, strict=True))
+    text[None] = "null"
+    return list(map(text.__getitem__, column))
 
 
 def member_digests(people: Sequence[Member], key: StoreKey | None) -> list[str]:
@@ -120,15 +170,20 @@ def member_digests(people: Sequence[Member], key: StoreKey | None) -> list[str]:
 def _texts(column: tuple[object, ...]) -> list[str]:
     # The plain text of each value (str(), but the whole number where it is personal).
     kinds = set(map(type, column))
-    if kinds & _NUMBER_TYPES:
-        return [_revealed(v) for v in column]
+    if kinds & _NUMBER_TYPES and kinds <= _NUMBER_TYPES | {type(None)}:
+        # str() would mask each number first: "None" where there is none, else revealed.
+        texts = ["None"] * len(column)
+        given = [k for k, v in enumerate(column) if v is not None]
+        numbers = cast(tuple[PersonalNumber | None, ...], column)
+        for k, number in zip(given, reveal_all(filter(None, numbers)), strict=True):
+            texts[k] = number
+        return texts
+    if kinds & _NUMBER_TYPES:  # numbers mixed with other values: one by one
+        return [
+            cast(PersonalNumber, v).reveal() if type(v) in _NUMBER_TYPES else str(v) for v in column
+        ]
     if any(issubclass(k, Enum) for k in kinds):
         # An enum's str() runs Python code; its few members are worked out once.
         shown = {v: str(v) for v in set(column)}
         return list(map(shown.__getitem__, column))
     return list(map(str, column))
-
-
-def _revealed(value: object) -> str:
-    # type(), not isinstance(): PersonalNumber is an ABC, and its check is slow per value.
-    return cast(PersonalNumber, value).reveal() if type(value) in _NUMBER_TYPES else str(value)

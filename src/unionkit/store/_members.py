@@ -157,7 +157,9 @@ def _bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]])
         # date columns are looked at: the others hold no dates, and rows are many.
         for i, name in enumerate(names):
             if isinstance(table.c[name].type, Date | DateTime):
-                columns[i] = list(map(_iso_date, columns[i]))
+                # Each distinct value once: an import's memberships all start on one day.
+                iso = {v: _iso_date(v) for v in set(columns[i])}
+                columns[i] = list(map(iso.__getitem__, columns[i]))
     cursor = conn.connection.cursor()
     try:
         cursor.executemany(sql, list(zip(*columns, strict=True)))
@@ -220,9 +222,7 @@ def _wanted_groups(
     ids: dict[tuple[GroupKind, str], str] = {}
 
     def group_id(kind: GroupKind, key: str) -> str:
-        gid = ids.get((kind, key))
-        if gid is None:
-            gid = ids[kind, key] = _group_id(kind, key)
+        gid = ids[kind, key] = _group_id(kind, key)
         return gid
 
     # Enum members fetched once: each class attribute lookup runs Python code.
@@ -238,17 +238,18 @@ def _wanted_groups(
         member_id = m.member_id
         branch_id = None
         if m.department:
-            branch_id = group_id(branch, m.department)
+            branch_id = ids.get((branch, m.department)) or group_id(branch, m.department)
             if branch_id not in found:
                 found[branch_id] = (branch, m.department, None)
             links.add((member_id, branch_id, plain))
         if m.union_group_id:
-            gid = group_id(union_group, m.union_group_id)
+            group = m.union_group_id
+            gid = ids.get((union_group, group)) or group_id(union_group, group)
             if gid not in found:
                 found[gid] = (union_group, m.union_group_id, branch_id)
             links.add((member_id, gid, plain))
         if m.household_id:
-            hid = group_id(household, m.household_id)
+            hid = ids.get((household, m.household_id)) or group_id(household, m.household_id)
             if hid not in found:
                 found[hid] = (household, m.household_id, None)
             links.add((member_id, hid, role_of[m.household_role]))
