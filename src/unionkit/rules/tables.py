@@ -633,23 +633,27 @@ _NO, _YES, _UNKNOWN = 0, 1, 2
 
 
 def _cell_mask(c: Cell, x: Array, run: Context, target: ValueType) -> Array:
+    """Where the input *x* satisfies the cell *c* (a fresh array: the caller may change it)."""
+
     def conv(v: Lit | Param) -> Any:
         if isinstance(v, Param):
             return run.typed(v, target).values
         return to_type(constant(v.value, v.vtype), v.vtype, target)
 
+    out: Array | None = None
     if c.kind == "in":
-        out = np.zeros(len(x), dtype=bool)
         for v in c.values:
-            out |= np.asarray(x == conv(v), dtype=bool)
-        return out
-    out = np.ones(len(x), dtype=bool)
-    if c.low is not None:
-        lo = conv(c.low)
-        out &= (x >= lo) if c.low_closed else (x > lo)
-    if c.high is not None:
-        hi = conv(c.high)
-        out &= (x <= hi) if c.high_closed else (x < hi)
+            hit = np.asarray(x == conv(v), dtype=bool)
+            out = hit if out is None else (out | hit)
+    else:
+        if c.low is not None:
+            lo = conv(c.low)
+            out = (x >= lo) if c.low_closed else (x > lo)
+        if c.high is not None:
+            hi = conv(c.high)
+            hit = (x <= hi) if c.high_closed else (x < hi)
+            out = hit if out is None else (out & hit)
+    assert out is not None
     return out
 
 
@@ -672,14 +676,21 @@ def _statuses(run: Context, e: DecisionTable) -> tuple[list[Array], list[Array]]
         assert target is not None
         v = run.full(run.typed(x, target))
         values = np.asarray(v.values)
+        known = None if v.missing is None else ~v.missing
+        # rows often repeat a cell (true, true, ...): each distinct cell is computed once
+        misses: dict[Cell, Array] = {}
         for k, c in enumerate(cells):
             if c.kind == "any":
                 continue
-            miss = _cell_mask(c, values, run, target)
-            np.logical_not(miss, out=miss)
+            miss = misses.get(c)
+            if miss is None:
+                miss = _cell_mask(c, values, run, target)
+                np.logical_not(miss, out=miss)
+                if known is not None:
+                    # a known miss decides the row whatever its other cells; unknown otherwise
+                    miss &= known
+                misses[c] = miss
             if v.missing is not None:
-                # a known miss decides the row whatever its other cells; unknown otherwise
-                miss &= ~v.missing
                 undecided[k] |= v.missing
             no[k] |= miss
     for k in range(len(e.rows)):
