@@ -1,4 +1,4 @@
-"""Dated events through household-aligned chunks: the same answers as one run."""
+"""Dated events through household-aligned chunks (the same answers as one run) and lazy rosters."""
 
 from __future__ import annotations
 
@@ -84,3 +84,13 @@ def test_an_event_of_an_unknown_member_is_refused_when_chunked_too() -> None:
     leave = {"member_id": "Z", "start": AS_OF, "end": AS_OF, "days": 1}
     with pytest.raises(RuleEvaluationError, match="leave"):
         RULES.evaluate(members, AS_OF, events={"leave": [leave]}, chunk_rows=1)
+
+
+def test_events_with_a_lazy_roster_are_refused_not_ignored() -> None:
+    pl = pytest.importorskip("polars")
+    members = pl.LazyFrame({"member_id": ["A"], "household_id": ["H1"]})
+    leave = {"member_id": "A", "start": AS_OF, "end": AS_OF, "days": 1}
+    with pytest.raises(RuleEvaluationError, match="eager roster"):
+        RULES.evaluate(members, AS_OF, events={"leave": [leave]})
+    with pytest.raises(RuleEvaluationError, match="eager roster"):
+        RULES.evaluate(members, AS_OF, undetermined=True)

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from unionkit.errors import RuleEvaluationError
 from unionkit.rules.cells import MoneyUnit, check_money_unit
 from unionkit.rules.chunks import chunk_rows_for, evaluate_in_chunks, run_arrays
 from unionkit.rules.columns import Columns, rows_to_columns
@@ -99,10 +100,16 @@ def evaluate(
         RuleDefinitionError: An unknown rule.
         ParameterError: A parameter has no value on *as_of*.
     """
-    if is_dask(data):  # a lazy result of the input's kind (rules/dask.py, rules/frames.py)
-        return evaluate_dask(evaluate, program, data, as_of, rules, money_unit=money_unit)
-    if is_polars_lazy(data):
-        return evaluate_polars_lazy(evaluate, program, data, as_of, rules, money_unit=money_unit)
+    if is_dask(data) or is_polars_lazy(data):
+        # a lazy result of the input's kind (rules/dask.py, rules/frames.py)
+        lazy = evaluate_dask if is_dask(data) else evaluate_polars_lazy
+        if events is not None or undetermined:
+            raise RuleEvaluationError(
+                "dated events and undetermined reasons need an eager roster (pandas, polars, "
+                "columns), not a Dask DataFrame or polars LazyFrame: compute it first / "
+                "事件与“待定”原因需要已载入内存的名册"
+            )
+        return lazy(evaluate, program, data, as_of, rules, money_unit=money_unit, workdays=workdays)
     wanted = list(program.rules) if rules is None else list(rules)
     arrays, cols = evaluate_arrays(
         program,

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from unionkit.rules.cells import MoneyUnit
     from unionkit.rules.output import BatchResult
     from unionkit.rules.program import Program
+    from unionkit.rules.workdays import WorkingDays
 
 __all__ = ["evaluate_dask"]
 
@@ -28,6 +29,7 @@ def evaluate_dask(
     *,
     money_unit: MoneyUnit = "fen",
     aligned: bool = False,
+    workdays: WorkingDays | None = None,
 ) -> BatchResult:
     """
     Evaluate *rules* over a Dask DataFrame; the result's ``frame`` is a lazy Dask DataFrame.
@@ -53,6 +55,7 @@ def evaluate_dask(
         rules: The rules to compute (all if None).
         money_unit: What integer money columns hold: ``"fen"`` or ``"yuan"``.
         aligned: Whether the partitions already hold whole households.
+        workdays: The working-day calendar the working-day functions read.
 
     Returns:
         A batch result whose ``frame`` is a Dask DataFrame with the same columns and
@@ -73,7 +76,7 @@ def evaluate_dask(
     # A few made-up rows of the input's schema (Dask's non-empty meta): evaluating them
     # checks the columns now, not at compute(), and gives the result's schema. An empty
     # frame would not do: pandas infers a text column's dtype from its values.
-    job = Job(evaluate, program, as_of, tuple(wanted), money_unit, indexed)
+    job = Job(evaluate, program, as_of, tuple(wanted), money_unit, indexed, workdays)
     probe = job.run(data._meta_nonempty[keep])
     source = data[keep]
     check: Any = None

@@ -11,6 +11,7 @@ from attrs import evolve, frozen
 from unionkit.errors import RuleEvaluationError
 from unionkit.rules.cells import MoneyUnit
 from unionkit.rules.program import Program
+from unionkit.rules.workdays import WorkingDays
 
 if TYPE_CHECKING:
     from unionkit.rules.output import BatchResult
@@ -61,6 +62,7 @@ def evaluate_polars_lazy(
     rules: Sequence[str] | None = None,
     *,
     money_unit: MoneyUnit = "fen",
+    workdays: WorkingDays | None = None,
 ) -> BatchResult:
     """
     Evaluate a polars LazyFrame; the result's ``frame`` is a LazyFrame too.
@@ -91,7 +93,7 @@ def evaluate_polars_lazy(
     wanted = list(program.rules) if rules is None else list(rules)
     schema = data.collect_schema()
     keep = keep_columns(program, wanted, list(schema.names()))
-    job = Job(evaluate, program, as_of, tuple(wanted), money_unit)
+    job = Job(evaluate, program, as_of, tuple(wanted), money_unit, workdays=workdays)
     probe = job.run(pl.DataFrame(schema={n: schema[n] for n in keep}))
     # An empty text column has no values to tell polars it is text: say so.
     schema = {n: pl.String if t == pl.Object else t for n, t in probe.frame.schema.items()}
@@ -125,6 +127,7 @@ class Job:
         money_unit: What integer money columns hold.
         index_column: A grouping column the input keeps as its index (after
             ``set_index``), copied into a column before evaluating.
+        workdays: The working-day calendar the working-day functions read.
     """
 
     evaluate: Evaluate
@@ -133,13 +136,19 @@ class Job:
     rules: tuple[str, ...]
     money_unit: MoneyUnit
     index_column: str | None = None
+    workdays: WorkingDays | None = None
 
     def run(self, part: Any) -> BatchResult:
         """Evaluate the pandas or polars frame *part*."""
         if self.index_column is not None:
             part = part.assign(**{self.index_column: part.index.to_numpy()})
         return self.evaluate(
-            self.program, part, self.as_of, list(self.rules), money_unit=self.money_unit
+            self.program,
+            part,
+            self.as_of,
+            list(self.rules),
+            money_unit=self.money_unit,
+            workdays=self.workdays,
         )
 
     def __call__(self, part: Any) -> Any:
