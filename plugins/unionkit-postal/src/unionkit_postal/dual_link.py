@@ -10,12 +10,17 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from attrs import frozen
+from attrs import evolve, frozen
 
 from unionkit.branches import branch_ruleset
 from unionkit.errors import UnionkitError
 from unionkit.money import fen_to_yuan, yuan_to_fen
-from unionkit_postal.exports import SickLeave, read_hospital_stays, read_sick_leave
+from unionkit_postal.exports import (
+    HospitalStay,
+    SickLeave,
+    read_hospital_stays,
+    read_sick_leave,
+)
 from unionkit_postal.state import StoredProposal, open_state
 
 if TYPE_CHECKING:
@@ -23,7 +28,16 @@ if TYPE_CHECKING:
     from unionkit.models import Member
     from unionkit.rules import RuleSet
 
-__all__ = ["DualLinkResult", "Proposal", "month_end", "run_dual_link", "sick_leave_events"]
+__all__ = [
+    "DualLinkResult",
+    "Proposal",
+    "Stay",
+    "merge_stays",
+    "month_end",
+    "run_dual_link",
+    "sick_leave_events",
+    "stay_columns",
+]
 
 KIND_LABELS = {
     "sick_leave_visit": ("长病假走访", "long sick-leave visit"),
@@ -154,6 +168,136 @@ def _sick_leave_visits(
     ]
 
 
+@frozen
+class Stay:
+    """
+    One hospital stay of a member: its settlements in the insurance export added up.
+
+    Args:
+        key: The stay's identity (member, admission date, hospital), stable across runs.
+        member_id: The member's staff number (工号).
+        hospital: The hospital's name.
+        admitted: The admission date.
+        discharged: The discharge date.
+        self_paid: The member's own share of the costs, exact yuan, over all settlements.
+    """
+
+    key: str
+    member_id: str
+    hospital: str
+    admitted: date
+    discharged: date
+    self_paid: Decimal
+
+
+def merge_stays(
+    records: Sequence[HospitalStay], by_id: Mapping[str, str], as_of: date
+) -> tuple[list[Stay], tuple[int, ...], tuple[int, ...]]:
+    """
+    Join the insurance export to the roster and add each stay's settlements up.
+
+    Which stays lead to a visit or a subsidy is not decided here but by the
+    stay rules (``postal_hospital_visit``, ``postal_hospital_subsidy``); stays
+    admitted after *as_of* are kept for them to refuse.
+
+    Args:
+        records: The export's rows, as :func:`read_hospital_stays` reads them.
+        by_id: The roster's resident ID numbers to staff numbers.
+        as_of: The month's last day: rows admitted later are not reported as unmatched or repeated.
+
+    Returns:
+        The stays, then the rows (admitted by *as_of*) whose ID number is not on the roster,
+        then the rows repeating an earlier row exactly.
+    """
+    unmatched: list[int] = []
+    duplicates: list[int] = []
+    stays: dict[str, Stay] = {}
+    seen: set[tuple[object, ...]] = set()
+    for stay in records:
+        matched = by_id.get(stay.national_id.reveal())
+        if matched is None:
+            if stay.admitted <= as_of:
+                unmatched.append(stay.row)
+            continue
+        # The insurance export repeats a settlement row now and then: counted once, it
+        # is one stay. Distinct settlements of one stay add up to its self-paid total.
+        same = (matched, stay.hospital, stay.admitted, stay.discharged, stay.self_paid)
+        if same in seen:
+            if stay.admitted <= as_of:
+                duplicates.append(stay.row)
+            continue
+        seen.add(same)
+        key = f"{matched}|{stay.admitted.isoformat()}|{stay.hospital}"
+        if key in stays:
+            first = stays[key]
+            stays[key] = evolve(first, self_paid=first.self_paid + stay.self_paid)
+            continue
+        stays[key] = Stay(
+            key, matched, stay.hospital, stay.admitted, stay.discharged, stay.self_paid
+        )
+    return list(stays.values()), tuple(unmatched), tuple(duplicates)
+
+
+def stay_columns(members: Mapping[str, Member], stays: Sequence[Stay]) -> dict[str, Any]:
+    """
+    One row per stay, as the stay rules read it: the stay's fields and its member's.
+
+    The member fields (``is_member``, ``status``) are joined in by ``member_id``, so a
+    member with two stays has two rows; ``hospitalised`` is true on every row.
+    """
+    ids = [s.member_id for s in stays]
+    return {
+        "member_id": np.array(ids, dtype=object),
+        "is_member": np.array([members[m].is_member for m in ids], dtype=bool),
+        "status": np.array([members[m].status.value for m in ids], dtype=object),
+        "hospitalised": np.ones(len(stays), dtype=bool),
+        "hospital_self_paid": np.array([s.self_paid for s in stays], dtype=object),
+        "hospital_admitted": np.array([s.admitted for s in stays], dtype="datetime64[D]"),
+    }
+
+
+def _hospital_proposals(
+    ruleset: RuleSet, members: Mapping[str, Member], stays: Sequence[Stay], as_of: date
+) -> list[Proposal]:
+    """The hospital visits and subsidies: one rule evaluation whose rows are the stays."""
+    if not stays:
+        return []
+    frame = ruleset.evaluate(
+        stay_columns(members, stays),
+        as_of=as_of,
+        rules=["postal_hospital_visit", "postal_hospital_subsidy"],
+    ).frame
+    visit = np.asarray(frame["postal_hospital_visit"]).astype(bool)
+    subsidy = np.asarray(frame["postal_hospital_subsidy"])
+    proposals: list[Proposal] = []
+    for i in np.flatnonzero(visit).tolist():
+        stay = stays[i]
+        when = f"{stay.admitted.isoformat()}—{stay.discharged.isoformat()}"
+        proposals.append(
+            Proposal(
+                f"hospital_visit|{stay.key}",
+                stay.member_id,
+                "hospital_visit",
+                None,
+                f"{stay.hospital}住院 {when}",
+                f"in hospital ({stay.hospital}) {when}",
+            )
+        )
+        amount = fen_to_yuan(int(subsidy[i]))
+        if amount > 0:
+            proposals.append(
+                Proposal(
+                    f"hospitalisation_subsidy|{stay.key}",
+                    stay.member_id,
+                    "hospitalisation_subsidy",
+                    amount,
+                    f"住院个人自付{stay.self_paid}元",
+                    f"paid {stay.self_paid} yuan of the hospital costs",
+                )
+            )
+    return proposals
+
+
 def run_dual_link(
     host: PluginHost,
     *,
@@ -200,81 +344,11 @@ def run_dual_link(
     # The sick-leave visit is a rule over the HR records as dated events: the days of the
     # leave starting this year up to the month's end (postal_year_sick_leave_days).
     leave = [r for r in read_sick_leave(sick_leave) if r.member_id in members]
-    rows: list[dict[str, Any]] = []
-    unmatched: list[int] = []
-    stays: dict[str, dict[str, Any]] = {}
-    seen: set[tuple[object, ...]] = set()
-    duplicates: list[int] = []
-    for stay in read_hospital_stays(insurance):
-        if stay.admitted > as_of:
-            continue
-        matched = by_id.get(stay.national_id.reveal())
-        if matched is None:
-            unmatched.append(stay.row)
-            continue
-        # The insurance export repeats a settlement row now and then: counted once, it
-        # is one stay. Distinct settlements of one stay add up to its self-paid total.
-        same = (matched, stay.hospital, stay.admitted, stay.discharged, stay.self_paid)
-        if same in seen:
-            duplicates.append(stay.row)
-            continue
-        seen.add(same)
-        key = f"{matched}|{stay.admitted.isoformat()}|{stay.hospital}"
-        if key in stays:
-            stays[key]["hospital_self_paid"] += stay.self_paid
-            continue
-        stays[key] = {
-            "member_id": matched,
-            "hospitalised": True,
-            "hospital_self_paid": stay.self_paid,
-            "key": key,
-            "what": stay,
-        }
-    rows.extend(stays.values())
+    stays, unmatched, duplicates = merge_stays(read_hospital_stays(insurance), by_id, as_of)
 
     ruleset = branch_ruleset(host, branch, as_of)
     proposals = _sick_leave_visits(ruleset, members, leave, as_of)
-    if rows:
-        columns = {
-            "member_id": np.array([r["member_id"] for r in rows]),
-            "is_member": np.array([members[r["member_id"]].is_member for r in rows]),
-            "status": np.array([members[r["member_id"]].status.value for r in rows]),
-            "hospitalised": np.array([r["hospitalised"] for r in rows]),
-            "hospital_self_paid": np.array([r["hospital_self_paid"] for r in rows], dtype=object),
-        }
-        frame = ruleset.evaluate(
-            columns, as_of=as_of, rules=["postal_hospital_visit", "postal_hospital_subsidy"]
-        ).frame
-        hosp_visit = np.asarray(frame["postal_hospital_visit"]).astype(bool)
-        subsidy = np.asarray(frame["postal_hospital_subsidy"])
-        for i, row in enumerate(rows):
-            mid = row["member_id"]
-            if hosp_visit[i]:
-                stay = row["what"]
-                when = f"{stay.admitted.isoformat()}—{stay.discharged.isoformat()}"
-                proposals.append(
-                    Proposal(
-                        f"hospital_visit|{row['key']}",
-                        mid,
-                        "hospital_visit",
-                        None,
-                        f"{stay.hospital}住院 {when}",
-                        f"in hospital ({stay.hospital}) {when}",
-                    )
-                )
-                amount = fen_to_yuan(int(subsidy[i]))
-                paid = row["hospital_self_paid"]
-                if amount > 0:
-                    proposals.append(
-                        Proposal(
-                            f"hospitalisation_subsidy|{row['key']}",
-                            mid,
-                            "hospitalisation_subsidy",
-                            amount,
-                            f"住院个人自付{paid}元",
-                            f"paid {paid} yuan of the hospital costs",
-                        )
-                    )
+    proposals += _hospital_proposals(ruleset, members, stays, as_of)
 
     ledger = open_state(state)  # a state file, or the unionkit store itself
     try:
@@ -300,8 +374,8 @@ def run_dual_link(
         run_id=run_id,
         proposals=tuple(fresh),
         already_proposed=len(proposals) - len(fresh),
-        unmatched_rows=tuple(unmatched),
+        unmatched_rows=unmatched,
         roster_errors=len({e.row for e in imported.errors}),
         ruleset_version=ruleset.version,
-        duplicate_rows=tuple(duplicates),
+        duplicate_rows=duplicates,
     )
