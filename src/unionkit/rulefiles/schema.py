@@ -143,6 +143,8 @@ class TableSpec(Strict):
     rows: list[TableRowSpec] = Field(min_length=1)
     default: Scalar | None = None
     priority: list[Scalar] = []
+
+
 class EventKindSpec(Strict):
     """
     A kind of dated event that rules in this file may read (``event_count("kind")`` ...).
