@@ -342,24 +342,25 @@ def _mostly_distinct(cells: Sequence[object]) -> bool:
 
 def _distinct(
     cells: Sequence[object],
-) -> tuple[Sequence[Hashable], Sequence[Hashable], Sequence[object], bool]:
+) -> tuple[Sequence[Hashable], Collection[Hashable], list[object], bool]:
     """Return a key per cell, the distinct keys and their cells, and whether all are text."""
     # Values of different types can be equal (1 == 1.0 == True, a str enum member and its
     # text) and yet validate differently: key cells by type unless the column holds at
     # most one numeric and one text type. Unhashable cells are each their own key.
+    # The distinct keys come as a dict (or a range), so that membership is one lookup.
     kinds = set(map(type, cells))
     kinds.discard(_Missing)
     numeric = sum(issubclass(k, (int, float, complex, Decimal, Fraction)) for k in kinds)
     texts = sum(issubclass(k, str) for k in kinds)
     try:
         if numeric <= 1 and texts <= 1:
-            distinct: list[Hashable] = list(dict.fromkeys(cells))
-            return cells, distinct, distinct, kinds <= {str}
+            distinct: dict[Hashable, None] = dict.fromkeys(cells)
+            return cells, distinct, list(distinct), kinds <= {str}
         pairs = list(zip(map(type, cells), cells, strict=True))
-        keys = list(dict.fromkeys(pairs))
-        return pairs, list(keys), [c for _, c in keys], False
+        keys = dict.fromkeys(pairs)
+        return pairs, keys, [c for _, c in keys], False
     except TypeError:
-        return range(len(cells)), range(len(cells)), cells, False
+        return range(len(cells)), range(len(cells)), list(cells), False
 
 
 class _Mark:
@@ -373,6 +374,9 @@ class _Mark:
 
 
 _NOT_GIVEN = _Mark()
+
+# The key, in a column's memo, of {cell key: _Mark} for the cells that have no value.
+_MARKS: Any = _Missing()
 
 _MEMO_LIMIT = 1 << 17
 
@@ -444,37 +448,65 @@ def _validate_column(
     unique: bool | None,
 ) -> tuple[list[object], list[int], dict[int, list[ErrorDetails]], dict[int, object]]:
     """Return the column's values (defaults where not given), rows not given, errors, refusals."""
+    default = rules.checker.default
     if unique if unique is not None else _mostly_distinct(cells):
         # ID numbers, names: looking for repeats would cost more than it saves.
         column = _outcomes(rules, cells)
-    else:
-        keys, distinct_keys, distinct, texts = _distinct(cells)
-        # Text cells keep their outcome across calls (dates, money and choices repeat down a
-        # roster); other kinds could collide with equal values of another type in a later call.
-        outcome = memo if memo is not None and texts else {}
-        if len(outcome) > _MEMO_LIMIT:
-            outcome.clear()
-        new = (
-            list(compress(count(), map(not_, map(outcome.__contains__, distinct_keys))))
-            if outcome
-            else range(len(distinct_keys))
+        where = list(compress(count(), map(isinstance, column, repeat(_Mark))))
+        # Blank cells are most of the marks (a relative's row leaves half its fields
+        # empty): when they are all there is, no mark needs a look of its own.
+        blank = list(compress(count(), map(is_, column, repeat(_NOT_GIVEN))))
+        marks: dict[int, _Mark] = (
+            {}
+            if len(blank) == len(where)
+            else dict(zip(where, map(column.__getitem__, where), strict=True))  # type: ignore[arg-type]
         )
-        found = _outcomes(rules, [distinct[i] for i in new])
-        outcome.update(zip([distinct_keys[i] for i in new], found, strict=True))
-        column = list(map(outcome.__getitem__, keys))
-    # Blank cells are most of the marks (a relative's row leaves half its fields empty):
-    # found and filled with the default by C-level passes; only errors need a look each.
-    marks = list(compress(count(), map(isinstance, column, repeat(_Mark))))
-    not_given = list(compress(count(), map(is_, column, repeat(_NOT_GIVEN))))
+        deque(map(column.__setitem__, where, repeat(default)), maxlen=0)
+        return (column, blank, {}, {}) if not marks else (column, *_sort_marks(marks, where))
+    keys, present, distinct, texts = _distinct(cells)
+    # Text cells keep their outcome across calls (dates, money and choices repeat down a
+    # roster); other kinds could collide with equal values of another type in a later call.
+    # The memo holds each cell's final value (the default for a cell without one); the
+    # cells without one are also kept, with why, under _MARKS: a chunk's column is then
+    # one lookup per cell, and only chunks holding such cells look for where they are.
+    outcome = memo if memo is not None and texts else {}
+    if len(outcome) > _MEMO_LIMIT:
+        outcome.clear()
+    marked = cast(dict[Hashable, _Mark], outcome.setdefault(_MARKS, {}))
+    fresh = list(map(not_, map(outcome.__contains__, present)))
+    new_keys, new_cells = list(compress(present, fresh)), list(compress(distinct, fresh))
+    if new_keys:
+        found = _outcomes(rules, new_cells)
+        outcome.update(zip(new_keys, found, strict=True))
+        for key in compress(new_keys, map(isinstance, found, repeat(_Mark))):
+            marked[key] = cast(_Mark, outcome[key])
+            outcome[key] = default
+    column = list(map(outcome.__getitem__, keys))
+    if not marked:
+        return column, [], {}, {}
+    hits = {key: mark for key, mark in marked.items() if key in present}
+    if not hits:
+        return column, [], {}, {}
+    where = list(compress(count(), map(hits.__contains__, keys)))
+    if all(mark is _NOT_GIVEN for mark in hits.values()):
+        return column, where, {}, {}
+    row_marks = dict(zip(where, map(hits.__getitem__, map(keys.__getitem__, where)), strict=True))
+    return (column, *_sort_marks(row_marks, where))
+
+
+def _sort_marks(
+    marks: Mapping[int, _Mark], where: list[int]
+) -> tuple[list[int], dict[int, list[ErrorDetails]], dict[int, object]]:
+    """Split the marked rows into rows not given (refused ones too), errors and refusals."""
+    not_given: list[int] = []
     bad: dict[int, list[ErrorDetails]] = {}
     refusals: dict[int, object] = {}
-    if len(marks) > len(not_given):
-        for j in marks:
-            mark: _Mark = column[j]  # type: ignore[assignment]
-            if mark.errors is not None:
-                bad[j] = mark.errors
-            elif mark.refused is not None:
-                not_given.append(j)
+    for j in where:
+        mark = marks[j]
+        if mark.errors is not None:
+            bad[j] = mark.errors
+        else:
+            not_given.append(j)
+            if mark.refused is not None:
                 refusals[j] = mark.refused
-    deque(map(column.__setitem__, marks, repeat(rules.checker.default)), maxlen=0)
-    return column, not_given, bad, refusals
+    return not_given, bad, refusals
