@@ -413,7 +413,7 @@ def _outcomes(rules: _ColumnRules, cells: Sequence[object]) -> list[object]:
     """Each cell's validated value, or a :class:`_Mark` saying why it has none."""
     prepare, reject = rules.prepare, rules.reject
     given = list(compress(count(), map(not_, rules.blank(cells))))
-    inputs = [cells[i] for i in given] if len(given) < len(cells) else list(cells)
+    inputs = list(map(cells.__getitem__, given)) if len(given) < len(cells) else list(cells)
     refused: dict[int, object] = {}
     if any(map(is_, inputs, repeat(MISSING))):
         kept = [k for k, v in enumerate(inputs) if v is not MISSING]
@@ -433,8 +433,7 @@ def _outcomes(rules: _ColumnRules, cells: Sequence[object]) -> list[object]:
     if len(given) == len(cells):
         return checked
     out: list[object] = [_NOT_GIVEN] * len(cells)
-    for i, value in zip(given, checked, strict=True):
-        out[i] = value
+    deque(map(out.__setitem__, given, checked), maxlen=0)
     for i, value in refused.items():
         out[i] = _Mark(refused=value)
     return out
@@ -447,13 +446,13 @@ def _check(
     # already what the field's validation returns for them: only the others are validated.
     if not settled:
         return rules.checker.validate(inputs, rules.context)
-    todo = [k for k, v in enumerate(inputs) if type(v) not in settled]
+    done = frozenset(settled).__contains__
+    todo = list(compress(count(), map(not_, map(done, map(type, inputs)))))
     if not todo:
         return list(inputs), {}
-    checked, failed = rules.checker.validate([inputs[k] for k in todo], rules.context)
+    checked, failed = rules.checker.validate(list(map(inputs.__getitem__, todo)), rules.context)
     out = list(inputs)
-    for k, value in zip(todo, checked, strict=True):
-        out[k] = value
+    deque(map(out.__setitem__, todo, checked), maxlen=0)
     return out, {todo[k]: errs for k, errs in failed.items()}
 
 
