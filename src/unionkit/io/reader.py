@@ -6,7 +6,8 @@ import os
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import cache
-from itertools import islice
+from itertools import compress, count, islice, repeat
+from operator import is_not, sub
 from typing import IO, Any, cast
 
 from unionkit._gc import paused_gc
@@ -351,7 +352,7 @@ def _add_all_new(
         Whether it did; when not (some key repeats), nothing was changed and the rows
         take the row-by-row path, which says which row repeats which.
     """
-    given = [k for k, nid in enumerate(national_ids) if nid is not None]
+    given = list(compress(count(first_row), map(is_not, national_ids, repeat(None))))
     numbers = reveal_all(filter(None, national_ids))
     if (
         len(set(member_ids)) < len(member_ids)
@@ -362,7 +363,8 @@ def _add_all_new(
         return False
     ids = cast(list[str], member_ids)
     state.seen_ids.update(zip(ids, range(first_row, first_row + len(models)), strict=True))
-    state.seen_national.update(zip(numbers, [(first_row + k, ids[k]) for k in given], strict=True))
+    their_ids = map(ids.__getitem__, map(sub, given, repeat(first_row)))
+    state.seen_national.update(zip(numbers, zip(given, their_ids, strict=True), strict=True))
     state.members.extend(cast(list[Member], models))
     return True
 
