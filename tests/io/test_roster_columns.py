@@ -212,3 +212,19 @@ def test_chunks_do_not_change_row_numbers_duplicates_or_progress(tmp_path: Any) 
     assert calls[-1] == (n + 1, n + 1)
     assert len(calls) > 2
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+def test_a_control_character_in_a_csv_cell_names_its_row_and_field_only() -> None:
+    # The file is scanned once as text; only a file holding a control character has its
+    # cells checked one column at a time, and only the row holding it is refused.
+    rows = [["H1", "张伟"], ["H2", "李\x07娜"], ["H3", "王芳"], ["H4", "赵\t强"]]
+    text = io.StringIO()
+    csv.writer(text).writerows([["工号", "姓名"], *rows])
+
+    result = read_roster(io.BytesIO(text.getvalue().encode()), today=TODAY)
+
+    assert [m.member_id for m in result.members] == ["H1", "H3", "H4"]
+    [error] = result.errors
+    assert (error.row, error.field, error.code) == (3, "name", "control_character")
+    assert "U+0007" in error.message_en
+    assert "娜" not in error.value

@@ -129,6 +129,7 @@ def read_roster(
             progress=progress,
             text_only=table.format == "csv",
             total_hint=table.total_hint,
+            clean=table.clean,
         )
     if blank:
         warnings.append(
@@ -219,6 +220,7 @@ def _validate_rows(
     progress: Callable[[int, int], None] | None,
     text_only: bool,
     total_hint: int,
+    clean: bool,
 ) -> tuple[list[Member], list[RowError], int, int]:
     # A chunk of rows at a time, each field a whole column at a time: every distinct cell
     # is converted and validated once (by Member's own field rules), and the raw cells of
@@ -229,7 +231,15 @@ def _validate_rows(
     rows_iter = iter(raw_rows)
     done = 0
     while rows := list(islice(rows_iter, _CHUNK_ROWS)):
-        _validate_chunk(rows, state, prepare=prepare, memo=memo, today=today, text_only=text_only)
+        _validate_chunk(
+            rows,
+            state,
+            prepare=prepare,
+            memo=memo,
+            today=today,
+            text_only=text_only,
+            clean=clean,
+        )
         done += len(rows)
         if progress is not None:
             progress(done, max(total_hint, done))
@@ -246,6 +256,7 @@ def _validate_chunk(
     memo: dict[str, dict[Hashable, object]],
     today: date,
     text_only: bool,
+    clean: bool,
 ) -> None:
     plan = state.plan
     width = len(plan.fields)
@@ -271,7 +282,7 @@ def _validate_chunk(
         prepare=prepare,
         reject=Fail,
         field_columns=checkers,
-        text_problem=control_character_problem,
+        text_problem=None if clean else control_character_problem,
         builder=builder,
         memo=memo,
         distinct_fields=_MOSTLY_DISTINCT,
