@@ -446,3 +446,15 @@ def test_consistency_by_row_is_consistency_problems_row_by_row(
 
     assert consistency_by_row(columns) == expected
     assert consistency_by_row({"sex": columns["sex"]}) == {}
+
+
+_WHITESPACE = "".join(c for c in map(chr, range(0x3100)) if c.isspace())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(_WHITESPACE + "a张\x00\x1f"), max_size=4)))
+def test_blank_cells_are_empty_or_all_whitespace(cells: list[str]) -> None:
+    assert blank_cells(cells) == [not c or c.isspace() for c in cells]
+    mixed: list[object] = [*cells, 0, None]
+    assert blank_cells(mixed)[: len(cells)] == [not c or c.isspace() for c in cells]
+    assert blank_cells(mixed)[len(cells) :] == [False, False]
