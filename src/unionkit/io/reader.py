@@ -286,6 +286,7 @@ def _validate_chunk(
         builder=builder,
         memo=memo,
         distinct_fields=_MOSTLY_DISTINCT,
+        all_text=text_only,
     )
     fails: dict[str, dict[int, Fail]] = result.rejected  # type: ignore[assignment]
     blank_before = state.blank

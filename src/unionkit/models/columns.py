@@ -236,6 +236,7 @@ def validate_rows(
     builder: TrustedBuilder[M] | None = None,
     memo: dict[str, dict[Hashable, object]] | None = None,
     distinct_fields: Collection[str] | None = None,
+    all_text: bool = False,
     text_problem: Callable[[str, str], P] | None = None,
 ) -> RowsValidation[M, P]:
     """
@@ -269,6 +270,8 @@ def validate_rows(
             calls with the same *context*, *prepare* and *reject* (the chunks of one file).
         distinct_fields: Fields whose cells seldom repeat (identifiers), validated cell by
             cell without looking for repeats; by default judged from a sample of each column.
+        all_text: Whether every cell of every column is ``str`` (a CSV's), which spares
+            looking at each cell's type.
         text_problem: Builds the problem for a row whose cell holds a control character
             (field, ``"U+XXXX"``), which the model refuses before any field (the
             ``UnionModel`` rule); such a row gets that one problem and no field errors.
@@ -298,6 +301,7 @@ def validate_rows(
             cells,
             memo=None if memo is None else memo.setdefault(name, {}),
             unique=None if distinct_fields is None else name in distinct_fields,
+            all_text=all_text,
         )
         values[name] = column
         if refused:
@@ -462,6 +466,7 @@ def _validate_column(
     *,
     memo: dict[Hashable, object] | None,
     unique: bool | None,
+    all_text: bool,
 ) -> tuple[list[object], list[int], dict[int, list[ErrorDetails]], dict[int, object]]:
     """Return the column's values (defaults where not given), rows not given, errors, refusals."""
     default = rules.checker.default
@@ -479,7 +484,15 @@ def _validate_column(
         )
         deque(map(column.__setitem__, where, repeat(default)), maxlen=0)
         return (column, blank, {}, {}) if not marks else (column, *_sort_marks(marks, where))
-    keys, present, distinct, texts = _distinct(cells)
+    keys: Sequence[Hashable]
+    present: Collection[Hashable]
+    distinct: list[object]
+    if all_text:
+        # The caller vouches that every cell is text: no need to look at their types.
+        keys, present, texts = cells, dict.fromkeys(cells), True
+        distinct = list(present)
+    else:
+        keys, present, distinct, texts = _distinct(cells)
     # Text cells keep their outcome across calls (dates, money and choices repeat down a
     # roster); other kinds could collide with equal values of another type in a later call.
     # The memo holds each cell's final value (the default for a cell without one); the
