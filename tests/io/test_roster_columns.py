@@ -6,13 +6,14 @@ import csv
 import io
 from datetime import date
 from typing import Any
+from unittest.mock import patch
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 from roster_helpers import TODAY, make_id
 
-from unionkit.io import read_roster
+from unionkit.io import read_roster, reader
 from unionkit.io._cells import Fail, converters
 from unionkit.io.columns import COLUMNS
 from unionkit.io.reader import _describe, mask_value
@@ -162,9 +163,8 @@ def per_row(rows: list[list[str]]) -> tuple[list[Member], list[tuple[Any, ...]]]
     return members, errors
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rosters())
-def test_reading_by_columns_matches_reading_row_by_row(rows: list[list[str]]) -> None:
+def assert_matches_row_by_row(rows: list[list[str]]) -> None:
+    """read_roster on *rows* as a CSV gives what :func:`per_row` gives."""
     text = io.StringIO()
     csv.writer(text).writerows([HEADER, *rows])
 
@@ -175,6 +175,23 @@ def test_reading_by_columns_matches_reading_row_by_row(rows: list[list[str]]) ->
     assert result.members == members
     assert [m.model_fields_set for m in result.members] == [m.model_fields_set for m in members]
     assert result.rows_read == sum(1 for r in rows if any(c.strip() for c in r))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rosters())
+def test_reading_by_columns_matches_reading_row_by_row(rows: list[list[str]]) -> None:
+    assert_matches_row_by_row(rows)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rosters(), st.integers(1, 4))
+def test_reading_in_small_chunks_matches_reading_row_by_row(
+    rows: list[list[str]], chunk: int
+) -> None:
+    # Each column remembers every cell's outcome (a value, blank, or bad and why) from one
+    # chunk to the next: small chunks make cells seen before meet cells not seen yet.
+    with patch.object(reader, "_CHUNK_ROWS", chunk):
+        assert_matches_row_by_row(rows)
 
 
 def test_chunks_do_not_change_row_numbers_duplicates_or_progress(tmp_path: Any) -> None:
@@ -195,3 +212,19 @@ def test_chunks_do_not_change_row_numbers_duplicates_or_progress(tmp_path: Any) 
     assert calls[-1] == (n + 1, n + 1)
     assert len(calls) > 2
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+def test_a_control_character_in_a_csv_cell_names_its_row_and_field_only() -> None:
+    # The file is scanned once as text; only a file holding a control character has its
+    # cells checked one column at a time, and only the row holding it is refused.
+    rows = [["H1", "张伟"], ["H2", "李\x07娜"], ["H3", "王芳"], ["H4", "赵\t强"]]
+    text = io.StringIO()
+    csv.writer(text).writerows([["工号", "姓名"], *rows])
+
+    result = read_roster(io.BytesIO(text.getvalue().encode()), today=TODAY)
+
+    assert [m.member_id for m in result.members] == ["H1", "H3", "H4"]
+    [error] = result.errors
+    assert (error.row, error.field, error.code) == (3, "name", "control_character")
+    assert "U+0007" in error.message_en
+    assert "娜" not in error.value

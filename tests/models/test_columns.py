@@ -359,6 +359,57 @@ def test_instances_of_a_model_that_can_change_get_their_own_fields_set() -> None
     assert second == Open(a=2)
 
 
+def test_a_model_of_more_than_62_fields_keeps_each_rows_fields_given() -> None:
+    from pydantic import create_model
+
+    # Each row's fields not given are a bit mask: past 62 fields it outgrows a machine word.
+    names = [f"f{i}" for i in range(70)]
+    fields: dict[str, Any] = dict.fromkeys(names, (str | None, None))
+    wide: Any = create_model("Wide", **fields)
+    rows = [{n: ("x" if (i + k) % 3 else "") for k, n in enumerate(names)} for i in range(5)]
+    columns = {n: [r[n] for r in rows] for n in names}
+
+    result: RowsValidation[Any, Any] = validate_rows(wide, columns, 5, blank=blank_cells)
+
+    for row, model in zip(rows, result.models, strict=True):
+        assert model is not None
+        assert model == wide.model_validate({n: v for n, v in row.items() if v})
+        assert model.model_fields_set == {n for n, v in row.items() if v}
+
+
+def test_the_memo_keeps_blank_and_bad_cells_apart_across_calls() -> None:
+    memo: dict[str, dict[Any, object]] = {}
+    chunks = [
+        ["1990-03-07", "", "1990-03-07"],
+        ["", "not a date", "1990-03-07"],
+        ["1990-03-07", "1990-03-07", "not a date"],
+        ["", "", ""],
+    ]
+    for chunk in chunks:
+        n = len(chunk)
+        result: Checked = validate_rows(
+            Member,
+            {"member_id": [str(i) for i in range(n)], "name": ["x"] * n, "birth_date": chunk},
+            n,
+            context=CTX,
+            blank=blank_cells,
+            memo=memo,
+        )
+        fresh: Checked = validate_rows(
+            Member,
+            {"member_id": [str(i) for i in range(n)], "name": ["x"] * n, "birth_date": chunk},
+            n,
+            context=CTX,
+            blank=blank_cells,
+        )
+        assert result.values == fresh.values
+        assert result.absent == fresh.absent
+        assert result.errors == fresh.errors
+        assert sorted(result.errors) == [j for j, c in enumerate(chunk) if c == "not a date"]
+        bit = 1 << list(Member.model_fields).index("birth_date")
+        assert [bool(a & bit) for a in result.absent] == [c == "" for c in chunk]
+
+
 @st.composite
 def fact_rows(draw: st.DrawFn) -> tuple[Any, Any, Any, Any]:
     # Birth dates, sexes and hire dates around the rules' edges: the same day as the ID's,
@@ -395,3 +446,15 @@ def test_consistency_by_row_is_consistency_problems_row_by_row(
 
     assert consistency_by_row(columns) == expected
     assert consistency_by_row({"sex": columns["sex"]}) == {}
+
+
+_WHITESPACE = "".join(c for c in map(chr, range(0x3100)) if c.isspace())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(_WHITESPACE + "a张\x00\x1f"), max_size=4)))
+def test_blank_cells_are_empty_or_all_whitespace(cells: list[str]) -> None:
+    assert blank_cells(cells) == [not c or c.isspace() for c in cells]
+    mixed: list[object] = [*cells, 0, None]
+    assert blank_cells(mixed)[: len(cells)] == [not c or c.isspace() for c in cells]
+    assert blank_cells(mixed)[len(cells) :] == [False, False]

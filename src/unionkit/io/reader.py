@@ -6,7 +6,8 @@ import os
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import cache
-from itertools import islice
+from itertools import compress, count, islice, repeat
+from operator import is_not, sub
 from typing import IO, Any, cast
 
 from unionkit._gc import paused_gc
@@ -128,6 +129,7 @@ def read_roster(
             progress=progress,
             text_only=table.format == "csv",
             total_hint=table.total_hint,
+            clean=table.clean,
         )
     if blank:
         warnings.append(
@@ -218,6 +220,7 @@ def _validate_rows(
     progress: Callable[[int, int], None] | None,
     text_only: bool,
     total_hint: int,
+    clean: bool,
 ) -> tuple[list[Member], list[RowError], int, int]:
     # A chunk of rows at a time, each field a whole column at a time: every distinct cell
     # is converted and validated once (by Member's own field rules), and the raw cells of
@@ -228,7 +231,15 @@ def _validate_rows(
     rows_iter = iter(raw_rows)
     done = 0
     while rows := list(islice(rows_iter, _CHUNK_ROWS)):
-        _validate_chunk(rows, state, prepare=prepare, memo=memo, today=today, text_only=text_only)
+        _validate_chunk(
+            rows,
+            state,
+            prepare=prepare,
+            memo=memo,
+            today=today,
+            text_only=text_only,
+            clean=clean,
+        )
         done += len(rows)
         if progress is not None:
             progress(done, max(total_hint, done))
@@ -245,6 +256,7 @@ def _validate_chunk(
     memo: dict[str, dict[Hashable, object]],
     today: date,
     text_only: bool,
+    clean: bool,
 ) -> None:
     plan = state.plan
     width = len(plan.fields)
@@ -270,10 +282,11 @@ def _validate_chunk(
         prepare=prepare,
         reject=Fail,
         field_columns=checkers,
-        text_problem=control_character_problem,
+        text_problem=None if clean else control_character_problem,
         builder=builder,
         memo=memo,
         distinct_fields=_MOSTLY_DISTINCT,
+        all_text=text_only,
     )
     fails: dict[str, dict[int, Fail]] = result.rejected  # type: ignore[assignment]
     blank_before = state.blank
@@ -351,7 +364,7 @@ def _add_all_new(
         Whether it did; when not (some key repeats), nothing was changed and the rows
         take the row-by-row path, which says which row repeats which.
     """
-    given = [k for k, nid in enumerate(national_ids) if nid is not None]
+    given = list(compress(count(first_row), map(is_not, national_ids, repeat(None))))
     numbers = reveal_all(filter(None, national_ids))
     if (
         len(set(member_ids)) < len(member_ids)
@@ -362,7 +375,8 @@ def _add_all_new(
         return False
     ids = cast(list[str], member_ids)
     state.seen_ids.update(zip(ids, range(first_row, first_row + len(models)), strict=True))
-    state.seen_national.update(zip(numbers, [(first_row + k, ids[k]) for k in given], strict=True))
+    their_ids = map(ids.__getitem__, map(sub, given, repeat(first_row)))
+    state.seen_national.update(zip(numbers, zip(given, their_ids, strict=True), strict=True))
     state.members.extend(cast(list[Member], models))
     return True
 

@@ -236,6 +236,7 @@ def validate_rows(
     builder: TrustedBuilder[M] | None = None,
     memo: dict[str, dict[Hashable, object]] | None = None,
     distinct_fields: Collection[str] | None = None,
+    all_text: bool = False,
     text_problem: Callable[[str, str], P] | None = None,
 ) -> RowsValidation[M, P]:
     """
@@ -269,6 +270,8 @@ def validate_rows(
             calls with the same *context*, *prepare* and *reject* (the chunks of one file).
         distinct_fields: Fields whose cells seldom repeat (identifiers), validated cell by
             cell without looking for repeats; by default judged from a sample of each column.
+        all_text: Whether every cell of every column is ``str`` (a CSV's), which spares
+            looking at each cell's type.
         text_problem: Builds the problem for a row whose cell holds a control character
             (field, ``"U+XXXX"``), which the model refuses before any field (the
             ``UnionModel`` rule); such a row gets that one problem and no field errors.
@@ -279,16 +282,16 @@ def validate_rows(
     builder = builder or TrustedBuilder(model)
     fields = builder.fields
     values: dict[str, list[object]] = {}
-    absent = [0] * n_rows
+    # The rows not given of each field, as (bit, rows): the masks are made at the end.
+    not_given_by_bit: list[tuple[int, Sequence[int]]] = []
     errors: dict[int, list[ErrorDetails]] = {}
     rejected: dict[str, dict[int, object]] = {}
     for bit, name in enumerate(fields):
         checker = (field_columns or {}).get(name) or FieldColumn(model, name)
         cells = columns.get(name)
-        mask = 1 << bit
         if cells is None:
             values[name] = [checker.default] * n_rows
-            absent = [a | mask for a in absent]
+            not_given_by_bit.append((bit, range(n_rows)))
             if checker.required:
                 for j in range(n_rows):
                     errors.setdefault(j, []).append(_missing(name))
@@ -298,17 +301,18 @@ def validate_rows(
             cells,
             memo=None if memo is None else memo.setdefault(name, {}),
             unique=None if distinct_fields is None else name in distinct_fields,
+            all_text=all_text,
         )
         values[name] = column
         if refused:
             rejected[name] = refused
-        for j in not_given:
-            absent[j] |= mask
+        not_given_by_bit.append((bit, not_given))
         if checker.required:
             for j in not_given:
                 errors.setdefault(j, []).append(_missing(name))
         for j, errs in bad.items():
             errors.setdefault(j, []).extend(errs)
+    absent = _absent_masks(n_rows, not_given_by_bit, len(fields))
     problems = row_check(values) if row_check is not None else {}
     if text_problem is not None:
         for j, (name, where) in first_control_character(columns, n_rows, blank).items():
@@ -327,6 +331,23 @@ def validate_rows(
     )
 
 
+def _absent_masks(
+    n_rows: int, not_given: Sequence[tuple[int, Sequence[int]]], n_fields: int
+) -> list[int]:
+    """Each row's bit mask of the fields not given, from each field's rows not given."""
+    import numpy as np
+
+    # Blank cells run to most of a roster's cells (a relative's row leaves half its
+    # fields empty): one array operation per field instead of one step per blank cell.
+    # Python integers (an object array) hold the masks of a model of more than 62 fields.
+    masks = np.zeros(n_rows, dtype=np.int64 if n_fields <= 62 else object)
+    for bit, rows in not_given:
+        if len(rows):
+            masks[np.asarray(rows, dtype=np.intp)] |= 1 << bit
+    absent: list[int] = masks.tolist()
+    return absent
+
+
 def _missing(name: str) -> ErrorDetails:
     # As pydantic reports a missing field with include_input=False.
     return cast(ErrorDetails, {"type": "missing", "loc": (name,), "msg": "Field required"})
@@ -342,24 +363,25 @@ def _mostly_distinct(cells: Sequence[object]) -> bool:
 
 def _distinct(
     cells: Sequence[object],
-) -> tuple[Sequence[Hashable], Sequence[Hashable], Sequence[object], bool]:
+) -> tuple[Sequence[Hashable], Collection[Hashable], list[object], bool]:
     """Return a key per cell, the distinct keys and their cells, and whether all are text."""
     # Values of different types can be equal (1 == 1.0 == True, a str enum member and its
     # text) and yet validate differently: key cells by type unless the column holds at
     # most one numeric and one text type. Unhashable cells are each their own key.
+    # The distinct keys come as a dict (or a range), so that membership is one lookup.
     kinds = set(map(type, cells))
     kinds.discard(_Missing)
     numeric = sum(issubclass(k, (int, float, complex, Decimal, Fraction)) for k in kinds)
     texts = sum(issubclass(k, str) for k in kinds)
     try:
         if numeric <= 1 and texts <= 1:
-            distinct: list[Hashable] = list(dict.fromkeys(cells))
-            return cells, distinct, distinct, kinds <= {str}
+            distinct: dict[Hashable, None] = dict.fromkeys(cells)
+            return cells, distinct, list(distinct), kinds <= {str}
         pairs = list(zip(map(type, cells), cells, strict=True))
-        keys = list(dict.fromkeys(pairs))
-        return pairs, list(keys), [c for _, c in keys], False
+        keys = dict.fromkeys(pairs)
+        return pairs, keys, [c for _, c in keys], False
     except TypeError:
-        return range(len(cells)), range(len(cells)), cells, False
+        return range(len(cells)), range(len(cells)), list(cells), False
 
 
 class _Mark:
@@ -373,6 +395,9 @@ class _Mark:
 
 
 _NOT_GIVEN = _Mark()
+
+# The key, in a column's memo, of {cell key: _Mark} for the cells that have no value.
+_MARKS: Any = _Missing()
 
 _MEMO_LIMIT = 1 << 17
 
@@ -392,7 +417,7 @@ def _outcomes(rules: _ColumnRules, cells: Sequence[object]) -> list[object]:
     """Each cell's validated value, or a :class:`_Mark` saying why it has none."""
     prepare, reject = rules.prepare, rules.reject
     given = list(compress(count(), map(not_, rules.blank(cells))))
-    inputs = [cells[i] for i in given] if len(given) < len(cells) else list(cells)
+    inputs = list(map(cells.__getitem__, given)) if len(given) < len(cells) else list(cells)
     refused: dict[int, object] = {}
     if any(map(is_, inputs, repeat(MISSING))):
         kept = [k for k, v in enumerate(inputs) if v is not MISSING]
@@ -412,8 +437,7 @@ def _outcomes(rules: _ColumnRules, cells: Sequence[object]) -> list[object]:
     if len(given) == len(cells):
         return checked
     out: list[object] = [_NOT_GIVEN] * len(cells)
-    for i, value in zip(given, checked, strict=True):
-        out[i] = value
+    deque(map(out.__setitem__, given, checked), maxlen=0)
     for i, value in refused.items():
         out[i] = _Mark(refused=value)
     return out
@@ -426,13 +450,13 @@ def _check(
     # already what the field's validation returns for them: only the others are validated.
     if not settled:
         return rules.checker.validate(inputs, rules.context)
-    todo = [k for k, v in enumerate(inputs) if type(v) not in settled]
+    done = frozenset(settled).__contains__
+    todo = list(compress(count(), map(not_, map(done, map(type, inputs)))))
     if not todo:
         return list(inputs), {}
-    checked, failed = rules.checker.validate([inputs[k] for k in todo], rules.context)
+    checked, failed = rules.checker.validate(list(map(inputs.__getitem__, todo)), rules.context)
     out = list(inputs)
-    for k, value in zip(todo, checked, strict=True):
-        out[k] = value
+    deque(map(out.__setitem__, todo, checked), maxlen=0)
     return out, {todo[k]: errs for k, errs in failed.items()}
 
 
@@ -442,39 +466,76 @@ def _validate_column(
     *,
     memo: dict[Hashable, object] | None,
     unique: bool | None,
+    all_text: bool,
 ) -> tuple[list[object], list[int], dict[int, list[ErrorDetails]], dict[int, object]]:
     """Return the column's values (defaults where not given), rows not given, errors, refusals."""
+    default = rules.checker.default
     if unique if unique is not None else _mostly_distinct(cells):
         # ID numbers, names: looking for repeats would cost more than it saves.
         column = _outcomes(rules, cells)
-    else:
-        keys, distinct_keys, distinct, texts = _distinct(cells)
-        # Text cells keep their outcome across calls (dates, money and choices repeat down a
-        # roster); other kinds could collide with equal values of another type in a later call.
-        outcome = memo if memo is not None and texts else {}
-        if len(outcome) > _MEMO_LIMIT:
-            outcome.clear()
-        new = (
-            list(compress(count(), map(not_, map(outcome.__contains__, distinct_keys))))
-            if outcome
-            else range(len(distinct_keys))
+        where = list(compress(count(), map(isinstance, column, repeat(_Mark))))
+        # Blank cells are most of the marks (a relative's row leaves half its fields
+        # empty): when they are all there is, no mark needs a look of its own.
+        blank = list(compress(count(), map(is_, column, repeat(_NOT_GIVEN))))
+        marks: dict[int, _Mark] = (
+            {}
+            if len(blank) == len(where)
+            else dict(zip(where, map(column.__getitem__, where), strict=True))  # type: ignore[arg-type]
         )
-        found = _outcomes(rules, [distinct[i] for i in new])
-        outcome.update(zip([distinct_keys[i] for i in new], found, strict=True))
-        column = list(map(outcome.__getitem__, keys))
-    # Blank cells are most of the marks (a relative's row leaves half its fields empty):
-    # found and filled with the default by C-level passes; only errors need a look each.
-    marks = list(compress(count(), map(isinstance, column, repeat(_Mark))))
-    not_given = list(compress(count(), map(is_, column, repeat(_NOT_GIVEN))))
+        deque(map(column.__setitem__, where, repeat(default)), maxlen=0)
+        return (column, blank, {}, {}) if not marks else (column, *_sort_marks(marks, where))
+    keys: Sequence[Hashable]
+    present: Collection[Hashable]
+    distinct: list[object]
+    if all_text:
+        # The caller vouches that every cell is text: no need to look at their types.
+        keys, present, texts = cells, dict.fromkeys(cells), True
+        distinct = list(present)
+    else:
+        keys, present, distinct, texts = _distinct(cells)
+    # Text cells keep their outcome across calls (dates, money and choices repeat down a
+    # roster); other kinds could collide with equal values of another type in a later call.
+    # The memo holds each cell's final value (the default for a cell without one); the
+    # cells without one are also kept, with why, under _MARKS: a chunk's column is then
+    # one lookup per cell, and only chunks holding such cells look for where they are.
+    outcome = memo if memo is not None and texts else {}
+    if len(outcome) > _MEMO_LIMIT:
+        outcome.clear()
+    marked = cast(dict[Hashable, _Mark], outcome.setdefault(_MARKS, {}))
+    fresh = list(map(not_, map(outcome.__contains__, present)))
+    new_keys, new_cells = list(compress(present, fresh)), list(compress(distinct, fresh))
+    if new_keys:
+        found = _outcomes(rules, new_cells)
+        outcome.update(zip(new_keys, found, strict=True))
+        for key in compress(new_keys, map(isinstance, found, repeat(_Mark))):
+            marked[key] = cast(_Mark, outcome[key])
+            outcome[key] = default
+    column = list(map(outcome.__getitem__, keys))
+    if not marked:
+        return column, [], {}, {}
+    hits = {key: mark for key, mark in marked.items() if key in present}
+    if not hits:
+        return column, [], {}, {}
+    where = list(compress(count(), map(hits.__contains__, keys)))
+    if all(mark is _NOT_GIVEN for mark in hits.values()):
+        return column, where, {}, {}
+    row_marks = dict(zip(where, map(hits.__getitem__, map(keys.__getitem__, where)), strict=True))
+    return (column, *_sort_marks(row_marks, where))
+
+
+def _sort_marks(
+    marks: Mapping[int, _Mark], where: list[int]
+) -> tuple[list[int], dict[int, list[ErrorDetails]], dict[int, object]]:
+    """Split the marked rows into rows not given (refused ones too), errors and refusals."""
+    not_given: list[int] = []
     bad: dict[int, list[ErrorDetails]] = {}
     refusals: dict[int, object] = {}
-    if len(marks) > len(not_given):
-        for j in marks:
-            mark: _Mark = column[j]  # type: ignore[assignment]
-            if mark.errors is not None:
-                bad[j] = mark.errors
-            elif mark.refused is not None:
-                not_given.append(j)
+    for j in where:
+        mark = marks[j]
+        if mark.errors is not None:
+            bad[j] = mark.errors
+        else:
+            not_given.append(j)
+            if mark.refused is not None:
                 refusals[j] = mark.refused
-    deque(map(column.__setitem__, marks, repeat(rules.checker.default)), maxlen=0)
-    return column, not_given, bad, refusals
+    return not_given, bad, refusals

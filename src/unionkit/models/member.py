@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from itertools import compress, repeat
-from operator import is_not, itemgetter, not_, or_
+from operator import is_not, itemgetter, not_
 from typing import Annotated, Any, Self
 
 from attrs import frozen
@@ -70,8 +70,10 @@ def blank_cells(values: Iterable[object]) -> list[bool]:
     """
     cells = values if isinstance(values, (list, tuple)) else list(values)
     try:
-        # All text (a CSV column): the same test in C, empty or all whitespace.
-        return list(map(or_, map(not_, cells), map(str.isspace, cells)))
+        # All text (a CSV column): the same test in C, nothing left once stripped (strip
+        # removes exactly the characters isspace() calls whitespace; a cell without
+        # surrounding whitespace comes back as itself, uncopied).
+        return list(map(not_, map(str.strip, cells)))
     except TypeError:
         return [isinstance(v, str) and (not v or v.isspace()) for v in cells]
 
