@@ -52,7 +52,9 @@ def test_objects_the_program_froze_stay_frozen() -> None:
         assert frozen > 0
         with paused_gc():
             made = [_Node() for _ in range(10)]
-        assert gc.get_freeze_count() == frozen
+        # Unfreezing would empty the permanent generation; it still holds the program's
+        # objects (fewer if reference counting freed some of them meanwhile), not ours.
+        assert 0 < gc.get_freeze_count() <= frozen
         assert len(made) == 10
     finally:
         gc.unfreeze()
