@@ -13,6 +13,7 @@ import typer
 
 from unionkit.cli.app import app
 from unionkit.cli.lang import Lang
+from unionkit.cli.options import LangOption, ParamsOption, RuleFilesOption
 from unionkit.cli.plugins import BranchOpt, NoPluginOpt, PluginOpt
 
 if TYPE_CHECKING:
@@ -35,17 +36,6 @@ _RosterArg = Annotated[
 _AsOf = Annotated[
     str | None,
     typer.Option("--as-of", help="评估日期 YYYY-MM-DD / evaluation date.", show_default=False),
-]
-_LangOpt = Annotated[Lang, typer.Option("--lang", help="输出语言 / output language.")]
-_Params = Annotated[
-    list[Path] | None,
-    typer.Option("--params", help="参数覆盖 YAML（可多次） / parameter overlay YAML (repeatable)."),
-]
-_RuleFiles = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--rule-file", help="附加规则 YAML（可多次） / extra rule file YAML (repeatable)."
-    ),
 ]
 
 
@@ -455,12 +445,12 @@ def allocate_command(
     proposer: Annotated[
         str | None, typer.Option("--proposer", help="经办人 / who proposes the grants.")
     ] = None,
-    params: _Params = None,
-    rule_file: _RuleFiles = None,
+    params: ParamsOption = None,
+    rule_file: RuleFilesOption = None,
     branch: BranchOpt = None,
     plugin: PluginOpt = None,
     no_plugin: NoPluginOpt = None,
-    lang: _LangOpt = Lang.zh,
+    lang: LangOption = Lang.zh,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON / print JSON.")] = False,
 ) -> None:
     """

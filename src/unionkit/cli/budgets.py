@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 
 from unionkit.cli.app import app
-from unionkit.cli.demands import DbOption, JsonOption, LangOption, _store
+from unionkit.cli.demands import DbOption, JsonOption, _store
 from unionkit.cli.lang import Lang
+from unionkit.cli.options import LangOption
 from unionkit.labels import Texts
 
 __all__ = ["budgets_app"]

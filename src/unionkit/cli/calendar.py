@@ -25,6 +25,7 @@ from unionkit.calendar import (
 )
 from unionkit.cli.app import app
 from unionkit.cli.lang import Lang
+from unionkit.cli.options import LangOption
 from unionkit.cli.plugins import branch_host
 from unionkit.errors import CalendarDataError, CalendarFileError
 
@@ -88,7 +89,6 @@ _MONTHS_EN = (
     "December",
 )
 
-LangOption = Annotated[Lang, typer.Option("--lang", help="输出语言 / output language.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON / print JSON.")]
 
 

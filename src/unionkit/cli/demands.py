@@ -22,6 +22,7 @@ from unionkit._files import apply_policy
 from unionkit.cli.app import app
 from unionkit.cli.i18n import UnionkitGroup, cli_date, did_you_mean
 from unionkit.cli.lang import Lang
+from unionkit.cli.options import LangOption
 from unionkit.cli.plugins import NoPluginOpt, PluginOpt, branch_host
 from unionkit.errors import NotFound, UnionkitError
 from unionkit.io.evaluation import format_count
@@ -92,7 +93,6 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
-LangOption = Annotated[Lang, typer.Option("--lang", help="输出语言 / output language.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON / print JSON.")]
 BranchOption = Annotated[
     str | None,

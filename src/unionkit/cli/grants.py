@@ -9,9 +9,10 @@ from typing import Annotated, Any
 import typer
 
 from unionkit.cli.app import app
-from unionkit.cli.demands import DbOption, JsonOption, LangOption, _fail, _store
+from unionkit.cli.demands import DbOption, JsonOption, _fail, _store
 from unionkit.cli.lang import Lang
 from unionkit.cli.members import parse_day
+from unionkit.cli.options import LangOption
 from unionkit.models.benefit import Benefit, Grant
 from unionkit.models.ids import scrub
 

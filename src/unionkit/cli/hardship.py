@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from unionkit.cli.app import app
-from unionkit.cli.demands import DbOption, JsonOption, LangOption, _store
+from unionkit.cli.demands import DbOption, JsonOption, _store
 from unionkit.cli.lang import Lang
 from unionkit.cli.members import parse_day
+from unionkit.cli.options import LangOption
 
 if TYPE_CHECKING:
     from unionkit.store import HardshipFile

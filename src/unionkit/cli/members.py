@@ -13,8 +13,9 @@ from rich.table import Table
 from rich.text import Text
 
 from unionkit.cli.app import app
-from unionkit.cli.demands import DbOption, JsonOption, LangOption, _fail, _store
+from unionkit.cli.demands import DbOption, JsonOption, _fail, _store
 from unionkit.cli.lang import Lang
+from unionkit.cli.options import LangOption
 from unionkit.errors import RosterFormatError
 from unionkit.labels import LabelledEnum
 from unionkit.models.member import Member

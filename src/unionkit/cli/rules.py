@@ -13,6 +13,7 @@ import typer
 from unionkit.cli.app import app
 from unionkit.cli.i18n import cli_date, did_you_mean
 from unionkit.cli.lang import Lang
+from unionkit.cli.options import LangOption, ParamsOption, RuleFilesOption
 from unionkit.cli.plugins import BranchOpt, NoPluginOpt, PluginOpt, branch_definitions
 from unionkit.io.evaluation import RESULT_FORMATS, format_count, write_results
 from unionkit.labels import Texts
@@ -317,17 +318,6 @@ _AsOf = Annotated[
         show_default=False,
     ),
 ]
-_LangOpt = Annotated[Lang, typer.Option("--lang", help="输出语言 / output language.")]
-_Params = Annotated[
-    list[Path] | None,
-    typer.Option("--params", help="参数覆盖 YAML（可多次） / parameter overlay YAML (repeatable)."),
-]
-_RuleFiles = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--rule-file", help="附加规则 YAML（可多次） / extra rule file YAML (repeatable)."
-    ),
-]
 
 
 def _chosen(
@@ -400,12 +390,12 @@ def evaluate(
             "results file (masked by default).",
         ),
     ] = False,
-    params: _Params = None,
-    rule_file: _RuleFiles = None,
+    params: ParamsOption = None,
+    rule_file: RuleFilesOption = None,
     branch: BranchOpt = None,
     plugin: PluginOpt = None,
     no_plugin: NoPluginOpt = None,
-    lang: _LangOpt = Lang.zh,
+    lang: LangOption = Lang.zh,
     as_json: Annotated[
         bool, typer.Option("--json", help="摘要输出为 JSON / print the summary as JSON.")
     ] = False,
@@ -536,12 +526,12 @@ def explain(
     member: Annotated[str, typer.Option("--member", help="工号 / member id.", show_default=False)],
     rule: Annotated[str, typer.Option("--rule", help="规则名 / rule name.", show_default=False)],
     as_of: _AsOf,
-    params: _Params = None,
-    rule_file: _RuleFiles = None,
+    params: ParamsOption = None,
+    rule_file: RuleFilesOption = None,
     branch: BranchOpt = None,
     plugin: PluginOpt = None,
     no_plugin: NoPluginOpt = None,
-    lang: _LangOpt = Lang.zh,
+    lang: LangOption = Lang.zh,
     tree: Annotated[
         bool, typer.Option("--tree", help="同时列出完整推理树 / also print the full tree of why.")
     ] = False,

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from unionkit.cli.app import app
-from unionkit.cli.demands import DbOption, JsonOption, LangOption, _store
+from unionkit.cli.demands import DbOption, JsonOption, _store
 from unionkit.cli.grants import ParamsOption, _rules
 from unionkit.cli.lang import Lang
 from unionkit.cli.members import parse_day
+from unionkit.cli.options import LangOption
 from unionkit.models.ids import scrub
 
 if TYPE_CHECKING:

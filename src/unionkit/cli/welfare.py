@@ -12,6 +12,7 @@ import typer
 
 from unionkit.cli.app import app
 from unionkit.cli.lang import Lang
+from unionkit.cli.options import LangOption
 from unionkit.cli.plugins import NoPluginOpt, PluginOpt
 
 if TYPE_CHECKING:
@@ -37,7 +38,6 @@ _Db = Annotated[
         show_default=False,
     ),
 ]
-_LangOpt = Annotated[Lang, typer.Option("--lang", help="输出语言 / output language.")]
 _Json = Annotated[bool, typer.Option("--json", help="输出 JSON / print JSON.")]
 _Branch = Annotated[
     str | None,
@@ -200,7 +200,7 @@ def sync(
     plugin: PluginOpt = None,
     no_plugin: NoPluginOpt = None,
     db: _Db = None,
-    lang: _LangOpt = Lang.zh,
+    lang: LangOption = Lang.zh,
 ) -> None:
     """读取供应商目录并存入数据库 / Read a provider's catalogue into the store."""
     day = _day(on, lang)
@@ -215,7 +215,7 @@ def catalogue(
     provider: Annotated[str, typer.Argument(help="供应商编号 / provider id.")],
     *,
     db: _Db = None,
-    lang: _LangOpt = Lang.zh,
+    lang: LangOption = Lang.zh,
     as_json: _Json = False,
 ) -> None:
     """列出数据库中的供应商目录 / List a provider's stored catalogue."""
@@ -252,7 +252,7 @@ def choose(
     plugin: PluginOpt = None,
     no_plugin: NoPluginOpt = None,
     db: _Db = None,
-    lang: _LangOpt = Lang.zh,
+    lang: LangOption = Lang.zh,
     as_json: _Json = False,
 ) -> None:
     """
@@ -303,7 +303,7 @@ def place(
     plugin: PluginOpt = None,
     no_plugin: NoPluginOpt = None,
     db: _Db = None,
-    lang: _LangOpt = Lang.zh,
+    lang: LangOption = Lang.zh,
     as_json: _Json = False,
 ) -> None:
     """向供应商下单（不会重复下单） / Place an order with its provider, once."""
@@ -324,7 +324,7 @@ def status(
     at: _At = None,
     actor: _Actor = "cli",
     db: _Db = None,
-    lang: _LangOpt = Lang.zh,
+    lang: LangOption = Lang.zh,
     as_json: _Json = False,
 ) -> None:
     """记录配送状态（只能向前） / Record a delivery status (forward only)."""
@@ -343,7 +343,7 @@ def track(
     plugin: PluginOpt = None,
     no_plugin: NoPluginOpt = None,
     db: _Db = None,
-    lang: _LangOpt = Lang.zh,
+    lang: LangOption = Lang.zh,
     as_json: _Json = False,
 ) -> None:
     """向供应商查询并记录配送状态 / Ask the provider where an order is, and record it."""
@@ -358,7 +358,7 @@ def show(
     order: Annotated[str, typer.Argument(help="订单编号 / order id.")],
     *,
     db: _Db = None,
-    lang: _LangOpt = Lang.zh,
+    lang: LangOption = Lang.zh,
     as_json: _Json = False,
 ) -> None:
     """显示订单及其状态历史 / Show an order and its status history."""

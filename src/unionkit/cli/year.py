@@ -16,8 +16,9 @@ from rich.table import Table
 from rich.text import Text
 
 from unionkit.cli.app import app
-from unionkit.cli.demands import DbOption, LangOption, _fail, _safe, _store, _target, report_app
+from unionkit.cli.demands import DbOption, _fail, _safe, _store, _target, report_app
 from unionkit.cli.lang import Lang
+from unionkit.cli.options import LangOption
 
 __all__ = ["generate_app"]
 
