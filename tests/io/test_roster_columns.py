@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 from unittest.mock import patch
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 from roster_helpers import TODAY, make_id
@@ -228,3 +228,39 @@ def test_a_control_character_in_a_csv_cell_names_its_row_and_field_only() -> Non
     assert (error.row, error.field, error.code) == (3, "name", "control_character")
     assert "U+0007" in error.message_en
     assert "娜" not in error.value
+
+
+_DATE_CELLS = st.one_of(
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)).map(date.isoformat),
+    st.sampled_from(["2019-02-30", "2024-W01-1", "20240301", "2024/3/1", "2024-13-01", ""]),
+    st.sampled_from([" 2024-03-01 ", "2024-03-01\n2024-03-02", "2024-3-01", "昨天"]),
+)
+_MONEY_CELLS = st.one_of(
+    st.decimals(min_value=0, max_value=10**12 - 1, places=2, allow_nan=False).map(str),
+    st.integers(0, 10**12 - 1).map(str),
+    st.sampled_from(["1.5", "007.50", "0.00", "-1", "1.234", "1e3", "12\n34", " 12.00 ", "x"]),
+)
+
+
+@given(st.lists(_DATE_CELLS, max_size=30))
+@example(["2024-W01-1"])
+@example(["2024-03-01", "2019-02-30"])
+def test_a_date_column_read_at_once_says_what_each_cell_says(cells: list[str]) -> None:
+    # The column's fast path (one pattern over the joined column) may only ever agree
+    # with reading each cell on its own, whatever mix of shapes the column holds.
+    dates = converters(TODAY)["birth_date"]
+    one_by_one = [converters(TODAY)["birth_date"](c) for c in cells]
+
+    assert dates.many(cells) == one_by_one  # type: ignore[attr-defined]
+
+
+@given(st.lists(_MONEY_CELLS, max_size=30))
+@example(["1.5", "2"])
+@example(["12\n34", "1.00"])
+def test_a_money_column_read_at_once_says_what_each_cell_says(cells: list[str]) -> None:
+    money = converters(TODAY)["annual_income"]
+    read = money.many(cells)  # type: ignore[attr-defined]
+
+    assert read == [money(c) for c in cells]
+    # Equal and also the same exponent: a plain amount is exact yuan in fen.
+    assert [str(v) for v in read] == [str(money(c)) for c in cells]

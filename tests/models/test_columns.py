@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -458,3 +458,47 @@ def test_blank_cells_are_empty_or_all_whitespace(cells: list[str]) -> None:
     mixed: list[object] = [*cells, 0, None]
     assert blank_cells(mixed)[: len(cells)] == [not c or c.isspace() for c in cells]
     assert blank_cells(mixed)[len(cells) :] == [False, False]
+
+
+_TEXT_CHARS = st.sampled_from(
+    [*_WHITESPACE, "\x1c", "\x1f", "\ud800", "a", "张", "\u200b", "\u3000"]
+)
+
+
+@given(
+    st.sampled_from(["member_id", "name", "department", "household_id"]),
+    st.lists(
+        st.one_of(
+            st.text(alphabet=_TEXT_CHARS, max_size=4),
+            st.text(alphabet="ab", min_size=30, max_size=70),
+            st.none(),
+        ),
+        max_size=8,
+    ),
+)
+@example("member_id", ["H1", "\ud800a"])
+@example("member_id", ["H1", "\x1cH2"])
+@example("name", ["", "张伟"])
+def test_plain_texts_checked_by_length_are_what_pydantic_makes_of_them(
+    field: str, values: list[str | None]
+) -> None:
+    # A text field checked by its lengths in C (no surrounding whitespace, valid UTF-8)
+    # must give exactly what the field's pydantic validation gives, value and error alike.
+    fast = FieldColumn(Member, field)
+    slow = FieldColumn(Member, field)
+    slow._text = None
+
+    got, got_errors = fast.validate(values, CTX)
+    want, want_errors = slow.validate(values, CTX)
+
+    assert got == want
+    assert {i: [e["type"] for e in errs] for i, errs in got_errors.items()} == {
+        i: [e["type"] for e in errs] for i, errs in want_errors.items()
+    }
+
+
+def test_only_plain_length_bounded_text_fields_skip_pydantic() -> None:
+    assert FieldColumn(Member, "member_id")._text == (1, 32)
+    assert FieldColumn(Member, "department")._text == (0, 64)
+    assert FieldColumn(Member, "sick_leave_days")._text is None
+    assert FieldColumn(Member, "national_id")._text is None

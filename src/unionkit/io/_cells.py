@@ -132,9 +132,10 @@ class NumberColumn:
 
     def many(self, raws: Sequence[object]) -> list[object]:
         """Convert each of *raws*: the number, or a :class:`Fail`."""
-        return [
-            self._fail(r) if isinstance(r, InvalidIdNumber) else r for r in self._parse_many(raws)
-        ]
+        parsed = self._parse_many(raws)
+        if not any(map(isinstance, parsed, repeat(InvalidIdNumber))):
+            return list(parsed)
+        return [self._fail(r) if isinstance(r, InvalidIdNumber) else r for r in parsed]
 
 
 def _parse_id(today: date) -> NumberColumn:
@@ -186,15 +187,61 @@ class MoneyColumn:
     def many(self, raws: Sequence[object]) -> list[object]:
         """Read each of *raws*: a ``Decimal`` for a plain amount, else the cell's text."""
         texts = list(map(str.strip if _all_text(raws) else cell_text, raws))  # type: ignore[arg-type]
+        # One pattern over the joined column vouches for every cell at once; a column of
+        # amounts all written with two decimals is already in fen as Decimal reads it.
+        joined = _joined_lines(texts)
+        if _IN_FEN.fullmatch(joined):
+            return list(map(Decimal, texts))
+        if _PLAIN_AMOUNTS.fullmatch(joined):
+            return list(map(Decimal.quantize, map(Decimal, texts), repeat(FEN)))
         plain = list(map(_PLAIN_AMOUNT.fullmatch, texts))
-        if None in plain:
-            return [Decimal(t).quantize(FEN) if m else t for t, m in zip(texts, plain, strict=True)]
-        return list(map(Decimal.quantize, map(Decimal, texts), repeat(FEN)))
+        return [Decimal(t).quantize(FEN) if m else t for t, m in zip(texts, plain, strict=True)]
 
 
 # parse_yuan's own fast shape, without a sign: a negative amount goes to the field's
 # validation, which refuses it with its reason.
-_PLAIN_AMOUNT = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,2})?")
+_AMOUNT = r"[0-9]{1,12}(?:\.[0-9]{1,2})?"
+_PLAIN_AMOUNT = re.compile(_AMOUNT)
+_PLAIN_AMOUNTS = re.compile(rf"{_AMOUNT}(?:\n{_AMOUNT})*")
+_IN_FEN = re.compile(r"[0-9]{1,12}\.[0-9]{2}(?:\n[0-9]{1,12}\.[0-9]{2})*")
+
+
+def _joined_lines(texts: list[str]) -> str:
+    """The texts one to a line, for one pattern to vouch for them all; "" if any has a newline."""
+    joined = "\n".join(texts)
+    return joined if joined.count("\n") == len(texts) - 1 else ""
+
+
+class DateColumn:
+    """
+    The date converter, which also reads a whole column of ISO dates at once.
+
+    Calling it reads one cell (each distinct cell once); :meth:`many` reads a column's
+    cells with the same outcome cell for cell: the date, or a :class:`Fail`.
+    """
+
+    def __init__(self) -> None:
+        self._one = _cached(_parse_date)
+
+    def __call__(self, raw: object) -> object:
+        return self._one(raw)
+
+    def many(self, raws: Sequence[object]) -> list[object]:
+        """Read each of *raws*: a ``date``, or a :class:`Fail` saying why not."""
+        # Nearly every cell of a CSV's date column is plain ISO text: when all are, one
+        # pattern over the joined column vouches for them and the C parser reads them
+        # (date.fromisoformat alone would also take week dates such as 2024-W01-1).
+        if raws and _all_text(raws):
+            texts = list(map(str.strip, raws))  # type: ignore[arg-type]
+            if _ISO_DATES.fullmatch(_joined_lines(texts)):
+                try:
+                    return list(map(date.fromisoformat, texts))
+                except ValueError:
+                    pass  # a day that does not exist: each cell says which
+        return list(map(self._one, raws))
+
+
+_ISO_DATES = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:\n[0-9]{4}-[0-9]{2}-[0-9]{2})*")
 
 
 def _cached(convert: Converter) -> Converter:
@@ -245,7 +292,7 @@ def converters(today: date) -> dict[str, Converter]:
 
     Each converter returns the field's value, or a :class:`Fail`.
     """
-    dates = _cached(_parse_date)
+    dates = DateColumn()
     return {
         "national_id": _parse_id(today),
         "phone": _parse_phone(),

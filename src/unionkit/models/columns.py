@@ -7,10 +7,11 @@ from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, S
 from decimal import Decimal
 from fractions import Fraction
 from functools import partial
-from itertools import compress, count, repeat
+from itertools import compress, count, filterfalse, repeat
 from operator import is_, not_
 from typing import Annotated, Any, Generic, TypeVar, cast
 
+import annotated_types
 from attrs import frozen
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
@@ -83,6 +84,7 @@ class FieldColumn:
             list[kind],
             config=ConfigDict(**config),  # type: ignore[typeddict-item]
         )
+        self._text = _text_bounds(info.annotation, info.metadata, config)
 
     def validate(
         self, values: Sequence[object], context: Mapping[str, object] | None = None
@@ -99,6 +101,9 @@ class FieldColumn:
             the errors by index, each with ``loc`` starting with the field's name as a
             model's errors have it.
         """
+        if self._text is not None and _plain_texts(values, *self._text):
+            # What the validation would return: the same texts (see _text_bounds).
+            return list(values), {}
         try:
             return self._many.validate_python(values, context=context), {}
         except ValidationError as exc:
@@ -111,6 +116,56 @@ class FieldColumn:
         good = [v for i, v in enumerate(values) if i not in errors]
         validated = iter(self._many.validate_python(good, context=context))
         return [MISSING if i in errors else next(validated) for i in range(len(values))], errors
+
+
+# Config options under which a plain ``str`` field may still change or refuse a text
+# that is within its length bounds: such fields always go through pydantic.
+_TEXT_CONFIG_EFFECTS = frozenset(
+    {"str_to_lower", "str_to_upper", "str_min_length", "str_max_length", "strict"}
+)
+
+
+def _text_bounds(
+    annotation: object, metadata: Sequence[object], config: Mapping[str, object]
+) -> tuple[int, int | None] | None:
+    """
+    A text field's length bounds, when they are all its validation can refuse.
+
+    For a field typed ``str`` (or ``str | None``) whose only constraints are
+    ``min_length``/``max_length``, validating a text that has no surrounding whitespace
+    and encodes as UTF-8 returns that same text or refuses it for its length: nothing
+    else. Such texts are checked by their lengths in C; any other field, or a column
+    with any other text, is validated by pydantic as usual.
+    """
+    if annotation not in (str, str | None) or any(config.get(k) for k in _TEXT_CONFIG_EFFECTS):
+        return None
+    low, high = 0, None
+    for constraint in metadata:
+        if isinstance(constraint, annotated_types.MinLen):
+            low = constraint.min_length
+        elif isinstance(constraint, annotated_types.MaxLen):
+            high = constraint.max_length
+        else:
+            return None
+    return low, high
+
+
+def _plain_texts(values: Sequence[object], low: int, high: int | None) -> bool:
+    """Whether every value is a ``str`` that :func:`_text_bounds`' field keeps as it is."""
+    if not values or not set(map(type, values)) <= {str}:
+        return False
+    texts = cast(Sequence[str], values)
+    # str.strip returns the very text it was given when there is nothing to strip (and
+    # pydantic strips no more than Python's isspace() does); encoding refuses lone
+    # surrogates, which pydantic refuses too.
+    if not all(map(is_, map(str.strip, texts), texts)):
+        return False
+    try:
+        "".join(texts).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    lengths = list(map(len, texts))
+    return min(lengths) >= low and (high is None or max(lengths) <= high)
 
 
 class _FieldSets(dict[int, set[str]]):
@@ -484,42 +539,70 @@ def _validate_column(
         )
         deque(map(column.__setitem__, where, repeat(default)), maxlen=0)
         return (column, blank, {}, {}) if not marks else (column, *_sort_marks(marks, where))
-    keys: Sequence[Hashable]
-    present: Collection[Hashable]
-    distinct: list[object]
     if all_text:
         # The caller vouches that every cell is text: no need to look at their types.
-        keys, present, texts = cells, dict.fromkeys(cells), True
-        distinct = list(present)
-    else:
-        keys, present, distinct, texts = _distinct(cells)
+        return _text_column(rules, cells, {} if memo is None else memo)
+    keys, present, distinct, texts = _distinct(cells)
     # Text cells keep their outcome across calls (dates, money and choices repeat down a
     # roster); other kinds could collide with equal values of another type in a later call.
+    if texts and memo is not None:
+        return _text_column(rules, cells, memo)
+    found = _outcomes(rules, distinct)
+    outcome = dict(zip(present, found, strict=True))
+    key_marks = {key: mark for key, mark in outcome.items() if isinstance(mark, _Mark)}
+    for key in key_marks:
+        outcome[key] = default
+    column = list(map(outcome.__getitem__, keys))
+    if not key_marks:
+        return column, [], {}, {}
+    where = list(compress(count(), map(key_marks.__contains__, keys)))
+    return _column_marks(column, where, key_marks, keys)
+
+
+def _text_column(
+    rules: _ColumnRules, cells: Sequence[object], outcome: dict[Hashable, object]
+) -> tuple[list[object], list[int], dict[int, list[ErrorDetails]], dict[int, object]]:
+    """:func:`_validate_column` for text cells, each distinct text's outcome kept in *outcome*."""
     # The memo holds each cell's final value (the default for a cell without one); the
     # cells without one are also kept, with why, under _MARKS: a chunk's column is then
-    # one lookup per cell, and only chunks holding such cells look for where they are.
-    outcome = memo if memo is not None and texts else {}
+    # one lookup per cell. Only the texts not yet seen are gathered (one membership test
+    # per cell) rather than every distinct text of the chunk.
     if len(outcome) > _MEMO_LIMIT:
         outcome.clear()
     marked = cast(dict[Hashable, _Mark], outcome.setdefault(_MARKS, {}))
-    fresh = list(map(not_, map(outcome.__contains__, present)))
-    new_keys, new_cells = list(compress(present, fresh)), list(compress(distinct, fresh))
-    if new_keys:
+    new_cells = list(dict.fromkeys(filterfalse(outcome.__contains__, cells)))
+    if new_cells:
         found = _outcomes(rules, new_cells)
-        outcome.update(zip(new_keys, found, strict=True))
-        for key in compress(new_keys, map(isinstance, found, repeat(_Mark))):
+        outcome.update(zip(new_cells, found, strict=True))
+        default = rules.checker.default
+        for key in compress(new_cells, map(isinstance, found, repeat(_Mark))):
             marked[key] = cast(_Mark, outcome[key])
             outcome[key] = default
-    column = list(map(outcome.__getitem__, keys))
+    column = list(map(outcome.__getitem__, cells))
     if not marked:
         return column, [], {}, {}
-    hits = {key: mark for key, mark in marked.items() if key in present}
-    if not hits:
+    where = list(compress(count(), map(marked.__contains__, cells)))
+    return _column_marks(column, where, marked, cells)
+
+
+def _column_marks(
+    column: list[object],
+    where: list[int],
+    marks: Mapping[Any, _Mark],
+    keys: Sequence[Any],
+) -> tuple[list[object], list[int], dict[int, list[ErrorDetails]], dict[int, object]]:
+    """The column with its marked rows (*where*) sorted as :func:`_sort_marks` does."""
+    if not where:
         return column, [], {}, {}
-    where = list(compress(count(), map(hits.__contains__, keys)))
-    if all(mark is _NOT_GIVEN for mark in hits.values()):
+    # A memo's marks may outnumber the chunk's marked rows: look at the fewer of the two.
+    seen = (
+        marks.values()
+        if len(marks) <= len(where)
+        else map(marks.__getitem__, map(keys.__getitem__, where))
+    )
+    if all(map(is_, seen, repeat(_NOT_GIVEN))):
         return column, where, {}, {}
-    row_marks = dict(zip(where, map(hits.__getitem__, map(keys.__getitem__, where)), strict=True))
+    row_marks = dict(zip(where, map(marks.__getitem__, map(keys.__getitem__, where)), strict=True))
     return (column, *_sort_marks(row_marks, where))
 
 

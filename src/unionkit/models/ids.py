@@ -10,7 +10,7 @@ import unicodedata
 from collections import deque
 from collections.abc import Iterable, Sequence
 from datetime import date
-from itertools import repeat
+from itertools import compress, count, repeat
 from typing import Any, ClassVar, Literal, Self, TypeVar, cast
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -324,18 +324,11 @@ class ResidentId(PersonalNumber):
             ok &= real & (born <= np.datetime64(ref, "D"))
             ok &= ref.year - (body[:, 6:10] @ np.array([1000, 100, 10, 1])) <= _MAX_AGE_YEARS
             good = np.flatnonzero(ok)
-            numbers = _instances(cls, [texts[k] for k in good])
-            days: list[date] = born[good].astype(object).tolist()
+            numbers = _place(out, fast, good.tolist(), texts, cls)
+            # Day numbers to dates by C-level passes (astype(object) makes them one by one).
+            days = map(date.fromordinal, (born[good].astype(np.int64) + _EPOCH_ORDINAL).tolist())
             deque(map(_BORN_SLOT.__set__, numbers, days), maxlen=0)
-            for k, number in zip(good.tolist(), numbers, strict=True):
-                out[fast[k]] = number
-        for i, value in enumerate(out):
-            if value is None:
-                try:
-                    out[i] = cls.parse(raws[i], today=ref)
-                except InvalidIdNumber as exc:
-                    out[i] = exc
-        return cast(list[Self | InvalidIdNumber], out)
+        return _parse_rest(out, raws, functools.partial(cls.parse, today=ref))
 
     @property
     def region_code(self) -> str:
@@ -432,17 +425,9 @@ class MobileNumber(PersonalNumber):
             ok = (digits <= 9).all(axis=1) & (digits[:, 0] == 1)
             ranges = np.where(ok, digits[:, :4].astype(np.int64) @ np.array([1000, 100, 10, 1]), 0)
             verdict = {r: _range_verdict(str(r)) is True for r in np.unique(ranges[ok]).tolist()}
-            ok &= np.array([verdict.get(r, False) for r in ranges.tolist()], dtype=bool)
-            good = np.flatnonzero(ok).tolist()
-            for k, number in zip(good, _instances(cls, [texts[k] for k in good]), strict=True):
-                out[fast[k]] = number
-        for i, value in enumerate(out):
-            if value is None:
-                try:
-                    out[i] = cls.parse(raws[i])
-                except InvalidIdNumber as exc:
-                    out[i] = exc
-        return cast(list[Self | InvalidIdNumber], out)
+            ok &= np.isin(ranges, [r for r, mobile in verdict.items() if mobile])
+            _place(out, fast, np.flatnonzero(ok).tolist(), texts, cls)
+        return _parse_rest(out, raws, cls.parse)
 
     @property
     def e164(self) -> str:
@@ -506,6 +491,28 @@ def _instances(cls: type[_N], texts: list[str]) -> list[_N]:
     numbers = list(map(cls.__new__, repeat(cls, len(texts))))
     deque(map(_VALUE_SLOT.__set__, numbers, texts), maxlen=0)
     return numbers
+
+
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def _place(
+    out: list[Any], fast: list[int], good: list[int], texts: list[str], cls: type[_N]
+) -> list[_N]:
+    """Put a number made from ``texts[k]`` at ``out[fast[k]]`` for each *good* k; return them."""
+    numbers = _instances(cls, list(map(texts.__getitem__, good)))
+    deque(map(out.__setitem__, map(fast.__getitem__, good), numbers), maxlen=0)
+    return numbers
+
+
+def _parse_rest(out: list[Any], raws: Sequence[object], parse: Any) -> list[Any]:
+    """Fill each ``None`` left in *out* with ``parse(raw)``, or the error it raised."""
+    for i in compress(count(), map(operator.is_, out, repeat(None))):
+        try:
+            out[i] = parse(raws[i])
+        except InvalidIdNumber as exc:
+            out[i] = exc
+    return out
 
 
 def _fixed_width_ascii(raws: Sequence[object], width: int) -> tuple[list[int], list[str]]:
