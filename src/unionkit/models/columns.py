@@ -164,8 +164,9 @@ def _plain_texts(values: Sequence[object], low: int, high: int | None) -> bool:
         "".join(texts).encode("utf-8")
     except UnicodeEncodeError:
         return False
-    lengths = list(map(len, texts))
-    return min(lengths) >= low and (high is None or max(lengths) <= high)
+    return (low == 0 or min(map(len, texts)) >= low) and (
+        high is None or max(map(len, texts)) <= high
+    )
 
 
 class _FieldSets(dict[int, set[str]]):
@@ -468,34 +469,101 @@ class _ColumnRules:
     reject: type | None
 
 
-def _outcomes(rules: _ColumnRules, cells: Sequence[object]) -> list[object]:
-    """Each cell's validated value, or a :class:`_Mark` saying why it has none."""
+@frozen
+class _Read:
+    """A column's cells read and validated: where the values are, and why others are not."""
+
+    given: list[int] | None
+    """The rows given, in order (``None``: every row), the rows :attr:`values` are for."""
+    values: list[object]
+    """The validated value of each row given (anything, where :attr:`failed` says so)."""
+    failed: dict[int, list[ErrorDetails]]
+    """Errors, by position in :attr:`values`."""
+    absent: list[int]
+    """The rows not given, in order: blank, left out, or refused by *prepare*."""
+    refused: dict[int, object]
+    """By row: what *prepare* returned for a cell it refused."""
+
+
+def _read(rules: _ColumnRules, cells: Sequence[object], all_text: bool) -> _Read:
+    """Read and validate each cell that is given (see :func:`validate_rows`)."""
     prepare, reject = rules.prepare, rules.reject
-    given = list(compress(count(), map(not_, rules.blank(cells))))
-    inputs = list(map(cells.__getitem__, given)) if len(given) < len(cells) else list(cells)
+    flags = rules.blank(cells)
+    given: list[int] | None = None
+    absent: list[int] = []
+    inputs: list[object] = list(cells)
+    if any(flags):
+        given = list(compress(count(), map(not_, flags)))
+        absent = list(compress(count(), flags))
+        inputs = list(map(cells.__getitem__, given))
     refused: dict[int, object] = {}
-    if any(map(is_, inputs, repeat(MISSING))):
-        kept = [k for k, v in enumerate(inputs) if v is not MISSING]
-        given, inputs = [given[k] for k in kept], [inputs[k] for k in kept]
+    # A text cell cannot be MISSING: all-text columns (a CSV's) skip the look.
+    if not all_text and any(map(is_, inputs, repeat(MISSING))):
+        given, inputs, left_out = _split(given, inputs, partial(is_, MISSING))
+        absent = sorted([*absent, *left_out])
     if prepare is not None:
         # A prepare function may also read a whole column at once (numpy over ID numbers).
         many = getattr(prepare, "many", None)
         inputs = list(many(inputs)) if many is not None else list(map(prepare, inputs))
         if reject is not None and any(map(isinstance, inputs, repeat(reject))):
-            refused = {given[k]: v for k, v in enumerate(inputs) if isinstance(v, reject)}
-            kept = [k for k, v in enumerate(inputs) if not isinstance(v, reject)]
-            given, inputs = [given[k] for k in kept], [inputs[k] for k in kept]
+            refused = {
+                (k if given is None else given[k]): v
+                for k, v in enumerate(inputs)
+                if isinstance(v, reject)
+            }
+            given, inputs, _ = _split(given, inputs, refused.__contains__, by_row=True)
+            absent = sorted([*absent, *refused])
     settled: tuple[type, ...] = getattr(prepare, "final", ())
     checked, failed = _check(rules, inputs, settled)
-    for k, errs in failed.items():
+    return _Read(given, checked, failed, absent, refused)
+
+
+def _split(
+    given: list[int] | None,
+    inputs: list[object],
+    drop: Callable[[Any], bool],
+    *,
+    by_row: bool = False,
+) -> tuple[list[int], list[object], list[int]]:
+    """Leave out the inputs *drop* says (of the value, or of the row with ``by_row``)."""
+    rows = list(range(len(inputs))) if given is None else given
+    keep = [not drop(r if by_row else v) for r, v in zip(rows, inputs, strict=True)]
+    dropped = [r for r, k in zip(rows, keep, strict=True) if not k]
+    return list(compress(rows, keep)), list(compress(inputs, keep)), dropped
+
+
+def _outcomes(rules: _ColumnRules, cells: Sequence[object], all_text: bool = False) -> list[object]:
+    """Each cell's validated value, or a :class:`_Mark` saying why it has none."""
+    read = _read(rules, cells, all_text)
+    checked = read.values
+    for k, errs in read.failed.items():
         checked[k] = _Mark(errors=errs)
-    if len(given) == len(cells):
+    if read.given is None:
         return checked
     out: list[object] = [_NOT_GIVEN] * len(cells)
-    deque(map(out.__setitem__, given, checked), maxlen=0)
-    for i, value in refused.items():
+    deque(map(out.__setitem__, read.given, checked), maxlen=0)
+    for i, value in read.refused.items():
         out[i] = _Mark(refused=value)
     return out
+
+
+def _distinct_column(
+    rules: _ColumnRules, cells: Sequence[object], all_text: bool
+) -> tuple[list[object], list[int], dict[int, list[ErrorDetails]], dict[int, object]]:
+    """:func:`_validate_column` for cells that seldom repeat: each read once, in order."""
+    read = _read(rules, cells, all_text)
+    default = rules.checker.default
+    column = read.values
+    if read.given is not None:
+        column = [default] * len(cells)
+        deque(map(column.__setitem__, read.given, read.values), maxlen=0)
+    if not read.failed:
+        return column, read.absent, {}, read.refused
+    rows = range(len(cells)) if read.given is None else read.given
+    errors = {rows[k]: errs for k, errs in read.failed.items()}
+    for row in errors:
+        column[row] = default
+    return column, read.absent, errors, read.refused
 
 
 def _check(
@@ -527,18 +595,7 @@ def _validate_column(
     default = rules.checker.default
     if unique if unique is not None else _mostly_distinct(cells):
         # ID numbers, names: looking for repeats would cost more than it saves.
-        column = _outcomes(rules, cells)
-        where = list(compress(count(), map(isinstance, column, repeat(_Mark))))
-        # Blank cells are most of the marks (a relative's row leaves half its fields
-        # empty): when they are all there is, no mark needs a look of its own.
-        blank = list(compress(count(), map(is_, column, repeat(_NOT_GIVEN))))
-        marks: dict[int, _Mark] = (
-            {}
-            if len(blank) == len(where)
-            else dict(zip(where, map(column.__getitem__, where), strict=True))  # type: ignore[arg-type]
-        )
-        deque(map(column.__setitem__, where, repeat(default)), maxlen=0)
-        return (column, blank, {}, {}) if not marks else (column, *_sort_marks(marks, where))
+        return _distinct_column(rules, cells, all_text)
     if all_text:
         # The caller vouches that every cell is text: no need to look at their types.
         return _text_column(rules, cells, {} if memo is None else memo)
@@ -572,7 +629,7 @@ def _text_column(
     marked = cast(dict[Hashable, _Mark], outcome.setdefault(_MARKS, {}))
     new_cells = list(dict.fromkeys(filterfalse(outcome.__contains__, cells)))
     if new_cells:
-        found = _outcomes(rules, new_cells)
+        found = _outcomes(rules, new_cells, all_text=True)
         outcome.update(zip(new_cells, found, strict=True))
         default = rules.checker.default
         for key in compress(new_cells, map(isinstance, found, repeat(_Mark))):
