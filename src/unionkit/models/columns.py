@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, S
 from decimal import Decimal
 from fractions import Fraction
 from functools import partial
-from itertools import compress, count, filterfalse, repeat
+from itertools import compress, count, repeat
 from operator import is_, not_
 from typing import Annotated, Any, Generic, TypeVar, cast
 
@@ -457,6 +457,9 @@ _MARKS: Any = _Missing()
 
 _MEMO_LIMIT = 1 << 17
 
+# A cell whose text the memo has not seen yet (no value of any field is this object).
+_UNSEEN: Any = _Missing()
+
 
 @frozen
 class _ColumnRules:
@@ -622,20 +625,22 @@ def _text_column(
     """:func:`_validate_column` for text cells, each distinct text's outcome kept in *outcome*."""
     # The memo holds each cell's final value (the default for a cell without one); the
     # cells without one are also kept, with why, under _MARKS: a chunk's column is then
-    # one lookup per cell. Only the texts not yet seen are gathered (one membership test
-    # per cell) rather than every distinct text of the chunk.
+    # one lookup per cell, and only the texts not seen before are read, once each.
     if len(outcome) > _MEMO_LIMIT:
         outcome.clear()
     marked = cast(dict[Hashable, _Mark], outcome.setdefault(_MARKS, {}))
-    new_cells = list(dict.fromkeys(filterfalse(outcome.__contains__, cells)))
-    if new_cells:
+    column = list(map(outcome.get, cells, repeat(_UNSEEN)))
+    unseen = list(compress(count(), map(is_, column, repeat(_UNSEEN))))
+    if unseen:
+        new_cells = list(dict.fromkeys(map(cells.__getitem__, unseen)))
         found = _outcomes(rules, new_cells, all_text=True)
         outcome.update(zip(new_cells, found, strict=True))
         default = rules.checker.default
         for key in compress(new_cells, map(isinstance, found, repeat(_Mark))):
             marked[key] = cast(_Mark, outcome[key])
             outcome[key] = default
-    column = list(map(outcome.__getitem__, cells))
+        values = map(outcome.__getitem__, map(cells.__getitem__, unseen))
+        deque(map(column.__setitem__, unseen, values), maxlen=0)
     if not marked:
         return column, [], {}, {}
     where = list(compress(count(), map(marked.__contains__, cells)))
