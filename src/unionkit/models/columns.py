@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, S
 from decimal import Decimal
 from fractions import Fraction
 from functools import partial
-from itertools import compress, count, repeat
+from itertools import compress, count, repeat, starmap
 from operator import is_, not_
 from typing import Annotated, Any, Generic, TypeVar, cast
 
@@ -169,6 +169,22 @@ def _plain_texts(values: Sequence[object], low: int, high: int | None) -> bool:
     )
 
 
+def _dict_maker(fields: tuple[str, ...]) -> Callable[..., dict[str, object]]:
+    """
+    A function of one value per field that returns the ``{field: value}`` dict.
+
+    Written out as a dict display (as attrs and dataclasses write their ``__init__``):
+    the interpreter builds it in one step from its constant keys, a fifth faster than
+    ``dict(zip(fields, row))`` and without a row tuple when mapped over columns.
+    """
+    params = ", ".join(f"_{i}" for i in range(len(fields)))
+    items = ", ".join(f"{name!r}: _{i}" for i, name in enumerate(fields))
+    namespace: dict[str, Any] = {}
+    exec(f"def dict_of({params}):\n    return {{{items}}}\n", namespace)  # noqa: S102
+    maker: Callable[..., dict[str, object]] = namespace["dict_of"]
+    return maker
+
+
 class _FieldSets(dict[int, set[str]]):
     # Looked up from C (map(d.__getitem__, masks)); a new mask is worked out once.
     def __init__(self, fields: tuple[str, ...]) -> None:
@@ -207,6 +223,7 @@ class TrustedBuilder(Generic[M]):
         self.model = model
         self.fields: tuple[str, ...] = tuple(model.model_fields)
         self._sets = _FieldSets(self.fields)
+        self._dict_of = _dict_maker(self.fields)
 
     def fields_set(self, absent: int) -> set[str]:
         """The shared set of fields given, for a bit mask of fields *not* given (bit i: field i)."""
@@ -220,11 +237,22 @@ class TrustedBuilder(Generic[M]):
             rows: Each row's validated values, defaults filled in, in field order.
             absent: Each row's bit mask of the fields not given.
         """
-        rows = list(rows)
-        n = len(rows)
-        # Every step a C-level pass over all rows: no bytecode runs per instance.
-        objs: list[M] = list(map(self.model.__new__, repeat(self.model, n)))
-        dicts = map(dict, map(partial(zip, self.fields), rows))
+        return self._build(list(starmap(self._dict_of, rows)), absent)
+
+    def build_columns(self, columns: Sequence[Sequence[object]], absent: Sequence[int]) -> list[M]:
+        """
+        Return an instance per row, as :meth:`build_all` does, from the values by column.
+
+        Args:
+            columns: Each field's column of validated values, defaults filled in, in
+                field order, all of one length.
+            absent: Each row's bit mask of the fields not given.
+        """
+        return self._build(list(map(self._dict_of, *columns)), absent)
+
+    def _build(self, dicts: list[dict[str, object]], absent: Sequence[int]) -> list[M]:
+        # Every step a C-level pass over all rows.
+        objs: list[M] = list(map(self.model.__new__, repeat(self.model, len(dicts))))
         deque(map(object.__setattr__, objs, repeat("__dict__"), dicts), maxlen=0)
         slots = BaseModel.__dict__
         given = map(self._sets.__getitem__, absent)
@@ -374,7 +402,7 @@ def validate_rows(
         for j, (name, where) in first_control_character(columns, n_rows, blank).items():
             errors.pop(j, None)
             problems[j] = [text_problem(name, where)]
-    models: list[M | None] = list(builder.build_all(zip(*values.values(), strict=True), absent))
+    models: list[M | None] = list(builder.build_columns(list(values.values()), absent))
     for j in (*errors, *problems):
         models[j] = None
     return RowsValidation(
