@@ -180,7 +180,7 @@ def _dict_maker(fields: tuple[str, ...]) -> Callable[..., dict[str, object]]:
     params = ", ".join(f"_{i}" for i in range(len(fields)))
     items = ", ".join(f"{name!r}: _{i}" for i, name in enumerate(fields))
     namespace: dict[str, Any] = {}
-    exec(f"def dict_of({params}):\n    return {{{items}}}\n", namespace)  # noqa: S102
+    exec(f"def dict_of({params}):\n    return {{{items}}}\n", namespace)
     maker: Callable[..., dict[str, object]] = namespace["dict_of"]
     return maker
 
