@@ -266,16 +266,16 @@ def _rows_to_check(
     import numpy as np
 
     n = len(nids)
-    given = [k for k, nid in enumerate(nids) if nid is not None]
+    has_id = list(map(is_not, nids, repeat(None)))
     id_born = np.full(n, -1, np.int64)
     id_sex = np.full(n, -1, np.int8)
-    if given:
-        numbers = [nids[k] for k in given]
+    if any(has_id):
+        given = np.array(has_id, bool)
+        numbers = list(compress(nids, has_id))
         # The numbers' own fields, read by C-level passes (the properties run Python code):
         # the birth date parse() kept, and the 17th digit, odd for a man.
-        id_born[given] = _day_numbers(birth_dates(numbers))
-        digits = map(itemgetter(16), reveal_all(numbers))
-        id_sex[given] = np.fromiter(map(_ODD.__getitem__, digits), np.int8, len(given))
+        id_born[given] = np.fromiter(map(date.toordinal, birth_dates(numbers)), np.int64)
+        id_sex[given] = _sex_digits(reveal_all(numbers))
     stated = _day_numbers(births)
     code = {Sex.FEMALE: 0, Sex.MALE: 1}
     sex = np.fromiter(map(code.get, sexes, repeat(-1)), np.int8, n)
@@ -292,13 +292,27 @@ def _rows_to_check(
 _ODD = {str(d): d % 2 for d in range(10)}
 
 
+def _sex_digits(numbers: list[str]) -> Any:
+    """The parity of each 18-character number's 17th digit (1 for a man), as an array."""
+    import numpy as np
+
+    joined = "".join(numbers)
+    if len(joined) == 18 * len(numbers) and joined.isascii():
+        table = np.frombuffer(joined.encode("ascii"), np.uint8).reshape(len(numbers), 18)
+        return (table[:, 16] & 1).astype(np.int8)  # "0" is 48: ASCII digits keep their parity
+    digits = map(itemgetter(16), numbers)
+    return np.fromiter(map(_ODD.__getitem__, digits), np.int8, len(numbers))
+
+
 def _day_numbers(days: Sequence[date | None]) -> Any:
     """Each date's day number (``date.toordinal``), or -1 for ``None``."""
     import numpy as np
 
     given = list(map(is_not, days, repeat(None)))
     out = np.full(len(days), -1, np.int64)
-    out[np.array(given, bool)] = list(map(date.toordinal, compress(days, given)))  # type: ignore[arg-type]
+    if any(given):
+        values = map(date.toordinal, compress(days, given))  # type: ignore[arg-type]
+        out[np.array(given, bool)] = np.fromiter(values, np.int64)
     return out
 
 
