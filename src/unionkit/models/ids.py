@@ -424,8 +424,7 @@ class MobileNumber(PersonalNumber):
             digits = _digit_matrix(texts, 11)
             ok = (digits <= 9).all(axis=1) & (digits[:, 0] == 1)
             ranges = np.where(ok, digits[:, :4].astype(np.int64) @ np.array([1000, 100, 10, 1]), 0)
-            verdict = {r: _range_verdict(str(r)) is True for r in np.unique(ranges[ok]).tolist()}
-            ok &= np.isin(ranges, [r for r, mobile in verdict.items() if mobile])
+            ok &= _plainly_mobile(ranges)
             _place(out, fast, np.flatnonzero(ok).tolist(), texts, cls)
         return _parse_rest(out, raws, cls.parse)
 
@@ -458,6 +457,24 @@ def _range_verdict(prefix: str) -> bool | None:
         votes = {_phonenumbers_says_mobile(prefix + tail) for tail in _RANGE_SAMPLES}
         _range_verdicts[prefix] = votes.pop() if len(votes) == 1 else None
     return _range_verdicts[prefix]
+
+
+_range_table: list[Any] = []
+
+
+def _plainly_mobile(ranges: Any) -> Any:
+    """Whether each four-digit range (an array) is plainly mobile (see :func:`_range_verdict`)."""
+    import numpy as np
+
+    if not _range_table:
+        # 0: not judged yet, 1: mobile, 2: anything else; no mobile number starts 0 or 2-9.
+        table = np.full(10_000, 2, np.int8)
+        table[1000:2000] = 0
+        _range_table.append(table)
+    table = _range_table[0]
+    for r in np.unique(ranges[table[ranges] == 0]).tolist():
+        table[r] = 1 if _range_verdict(str(r)) is True else 2
+    return table[ranges] == 1
 
 
 def _is_assigned_mobile(number: str) -> bool:
@@ -529,8 +546,12 @@ def _fixed_width_ascii(raws: Sequence[object], width: int) -> tuple[list[int], l
     texts = cast(Sequence[str], raws)
     # All text (a CSV column): lengths and ASCII checked in C, cell by cell only if needed.
     lengths = np.fromiter(map(len, texts), np.intp, len(texts))
-    where: list[int] = np.flatnonzero(lengths == width).tolist()
-    chosen = [texts[i] for i in where]
+    fits = lengths == width
+    if fits.all():
+        where, chosen = list(range(len(texts))), list(texts)
+    else:
+        where = np.flatnonzero(fits).tolist()
+        chosen = list(map(texts.__getitem__, where))
     if "".join(chosen).isascii():
         return where, chosen
     kept = [k for k, text in enumerate(chosen) if text.isascii()]
