@@ -16,6 +16,7 @@ from unionkit.errors import InvalidMemberData
 from unionkit.models.group import GroupKind, MembershipRole
 from unionkit.models.ids import PersonalNumber, mask_name
 from unionkit.models.member import HouseholdRole, Member, MemberStatus
+from unionkit.store._member_reads import member_batches, member_query
 from unionkit.store._member_rows import member_digests, member_rows
 from unionkit.store._money_schema import member_changes, member_imports, member_sync
 from unionkit.store._schema import groups, members, memberships
@@ -506,6 +507,9 @@ def list_members(
     """
     Return stored members (not deleted) by member id, optionally filtered.
 
+    Each is what :meth:`Store.get_member` returns for it; they are read in one query,
+    a few thousand at a time (see :func:`get_members`).
+
     Args:
         store: The store.
         status: Only members with this status (``active``, ``left`` ...).
@@ -514,7 +518,7 @@ def list_members(
 
     .. versionadded:: 0.2.0
     """
-    query = select(members.c.member_id).where(~members.c.deleted)
+    query = member_query()
     if status is not None:
         query = query.where(members.c.status == MemberStatus(status).value)
     if department is not None:
@@ -522,9 +526,11 @@ def list_members(
     query = query.order_by(members.c.member_id)
     if limit is not None:
         query = query.limit(limit)
+    found: list[Member] = []
     with store._read() as conn:
-        ids = list(conn.execute(query).scalars())
-    return [store.get_member(mid) for mid in ids]
+        for batch in member_batches(conn, query, store._key):
+            found.extend(batch)
+    return found
 
 
 def member_history(store: Store, member_id: str) -> list[MemberChange]:
