@@ -12,11 +12,11 @@ from attrs import frozen
 from sqlalchemy import Connection, Date, DateTime, Table, insert, select, update
 
 from unionkit._gc import paused_gc
-from unionkit.errors import InvalidMemberData
+from unionkit.errors import InvalidMemberData, NotFound
 from unionkit.models.group import GroupKind, MembershipRole
 from unionkit.models.ids import PersonalNumber, mask_name
 from unionkit.models.member import HouseholdRole, Member, MemberStatus
-from unionkit.store._member_reads import member_batches, member_query
+from unionkit.store._member_reads import get_members, member_batches, member_query
 from unionkit.store._member_rows import member_digests, member_rows
 from unionkit.store._money_schema import member_changes, member_imports, member_sync
 from unionkit.store._schema import groups, members, memberships
@@ -389,15 +389,18 @@ def _import_members(
             )
         changes: list[MemberChange] = []
         updated: list[tuple[Member, list[MemberChange]]] = []
+        # One bulk read of the stored members compared: a roster changing the dues month of
+        # everyone rewrites every member, and a read each cost more than the rest.
+        before = get_members(store, [*maybe, *leaving])
         for mid in maybe:
-            old = store.get_member(mid)
+            old = _stored(before, mid)
             diff = _field_changes(old, by_id[mid])
             if diff:
                 updated.append((by_id[mid], diff))
                 changes.extend(diff)
         left_members: list[Member] = []
         for mid in leaving:
-            old = store.get_member(mid)
+            old = _stored(before, mid)
             gone = old.model_copy(update={"status": MemberStatus.LEFT})
             left_members.append(gone)
             changes.append(
@@ -490,6 +493,14 @@ def _import_members(
         dry_run=False,
         import_id=import_id,
     )
+
+
+def _stored(found: dict[str, Member], member_id: str) -> Member:
+    # As get_member says it: the member was deleted since the import looked.
+    member = found.get(member_id)
+    if member is None:
+        raise NotFound(f"member {member_id!r} not found / 找不到该会员")
+    return member
 
 
 def _chunks(ids: Sequence[int], size: int = 5000) -> Iterable[Sequence[int]]:
