@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, select
 
+from unionkit._gc import paused_gc
 from unionkit.models.columns import MISSING, FieldColumn, TrustedBuilder, validate_rows
 from unionkit.models.member import (
     Member,
@@ -104,7 +105,7 @@ def get_members(store: Store, member_ids: Iterable[str]) -> dict[str, Member]:
     """
     wanted = list(dict.fromkeys(member_ids))
     found: dict[str, Member] = {}
-    with store._read() as conn:
+    with paused_gc(), store._read() as conn:
         for start in range(0, len(wanted), BATCH):
             chunk = wanted[start : start + BATCH]
             query = member_query().where(members.c.member_id.in_(chunk))

@@ -538,7 +538,8 @@ def list_members(
     if limit is not None:
         query = query.limit(limit)
     found: list[Member] = []
-    with store._read() as conn:
+    # Without the collector: it rescanned the members already read again and again.
+    with paused_gc(), store._read() as conn:
         for batch in member_batches(conn, query, store._key):
             found.extend(batch)
     return found
