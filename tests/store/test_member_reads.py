@@ -239,6 +239,40 @@ def test_a_record_get_member_refuses_is_refused_alike(store: Store) -> None:
     assert {e["loc"][0] for e in bulk.value.errors()} == {"sick_leave_days", "nickname"}
 
 
+@pytest.mark.parametrize(
+    "column",
+    [
+        {"record": "[1, 2]"},
+        {"record": '{"sick_leave_days": 3'},
+        {"national_id_enc": ("national_id", "110105198001010000")},
+        {"phone_enc": ("phone", "12345")},
+    ],
+    ids=["not-an-object", "broken-json", "bad-id-number", "bad-phone"],
+)
+def test_a_row_get_member_cannot_read_fails_alike(store: Store, column: dict[str, Any]) -> None:
+    """Records and numbers no valid member has: the bulk read raises get_member's error."""
+    good = [
+        _valid({"member_id": f"G{i}", "name": "张三", "phone": "13900001111"}) for i in range(5)
+    ]
+    store.add_members(good)
+    ((name, value),) = column.items()
+    if isinstance(value, tuple):  # a number that decrypts, but to an invalid one
+        assert store._key is not None
+        value = store._key.encrypt(value[1], column=value[0], member_id="G3")
+    with store.engine.begin() as conn:
+        conn.execute(update(members).where(members.c.member_id == "G3").values({name: value}))
+    with pytest.raises(Exception) as one:
+        store.get_member("G3")
+    expected = {"record": (AttributeError, ValueError)}.get(name, ValidationError)
+    assert isinstance(one.value, expected)
+    for read in (lambda: list_members(store), lambda: get_members(store, ["G1", "G3"])):
+        with pytest.raises(type(one.value)) as bulk:
+            read()
+        assert str(bulk.value) == str(one.value)
+        assert "110105198001010000" not in str(bulk.value)
+    assert get_members(store, ["G1", "G4"]) == {"G1": good[1], "G4": good[4]}
+
+
 def test_blank_text_in_a_stored_record_counts_as_not_given(store: Store) -> None:
     store.add_members([_valid({"member_id": "E1", "name": "张三", "position": "护士"})])
     with store.engine.begin() as conn:

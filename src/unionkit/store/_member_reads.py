@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from functools import cache
-from operator import methodcaller
+from operator import itemgetter, methodcaller
 from typing import Any
 
 from sqlalchemy import Connection, Select, select
 
 from unionkit._gc import paused_gc
+from unionkit.errors import InvalidIdNumber
 from unionkit.models.columns import MISSING, FieldColumn, TrustedBuilder, validate_rows
+from unionkit.models.ids import MobileNumber, ResidentId
 from unionkit.models.member import (
     Member,
     blank_cells,
@@ -134,27 +136,33 @@ def members_from_rows(
     if not rows:
         return []
     ids: list[str] = [r[0] for r in rows]
-    records: list[dict[str, Any]] = list(map(json.loads, (r[2] for r in rows)))
+    records = _records([r[2] for r in rows])
     numbers = _numbers(rows, ids, key)
+    names = [r[1] or ANONYMOUS_NAME for r in rows]
+    if not all(type(r) is dict for r in records):
+        # A record that is not a JSON object: get_member's own steps say what is wrong.
+        return [_one_by_one(r, ids[j], names[j], numbers, j) for j, r in enumerate(records)]
     builder, checkers = _member_columns()
     fields = builder.fields
-    columns: dict[str, Sequence[object]] = {
-        "member_id": ids,
-        "name": [r[1] or ANONYMOUS_NAME for r in rows],
-        **numbers,
-    }
-    for field in fields:
-        if field not in columns:
-            columns[field] = list(map(methodcaller("get", field, MISSING), records))
+    columns: dict[str, Sequence[object]] = {"member_id": ids, "name": names, **numbers}
+    in_record = [f for f in fields if f not in columns]
     # A field the model does not know is refused by get_member (extra="forbid").
     unknown = set().union(*map(dict.keys, records)) - set(fields)
     odd = [j for j, r in enumerate(records) if not unknown.isdisjoint(r)] if unknown else []
+    if not unknown and all(len(r) == len(in_record) for r in records):
+        # Every record holds every field (as member_rows writes them): one C-level transpose.
+        transposed = zip(*map(itemgetter(*in_record), records), strict=True)
+        columns.update(zip(in_record, map(list, transposed), strict=True))
+    else:
+        for field in in_record:
+            columns[field] = list(map(methodcaller("get", field, MISSING), records))
     checked = validate_rows(
         Member,
         columns,
         len(rows),
         blank=blank_cells,
         row_check=consistency_by_row,
+        prepare=_PREPARE,
         field_columns=checkers,
         builder=builder,
         memo=memo,
@@ -162,16 +170,55 @@ def members_from_rows(
     )
     out = checked.models
     for j in {*checked.errors, *checked.problems, *odd}:
-        # Raises what get_member raises for this row.
-        out[j] = Member.model_validate(
-            {
-                **records[j],
-                "member_id": ids[j],
-                "name": columns["name"][j],
-                **{c: numbers[c][j] for c in NUMBER_COLUMNS},
-            }
-        )
+        out[j] = _one_by_one(records[j], ids[j], names[j], numbers, j)
     return out  # type: ignore[return-value]  # every None was replaced above
+
+
+def _one_by_one(
+    record: Any, member_id: str, name: str, numbers: dict[str, list[object]], j: int
+) -> Member:
+    """One row's member as :meth:`Store.get_member` makes it (and raises what it raises)."""
+    record.update(member_id=member_id, name=name, **{c: numbers[c][j] for c in NUMBER_COLUMNS})
+    return Member.model_validate(record)
+
+
+def _records(texts: list[str]) -> list[Any]:
+    """Each JSON record decoded, in one call for the batch when they all decode cleanly."""
+    try:
+        joined = json.loads("[" + ",".join(texts) + "]")
+    except ValueError:
+        joined = None
+    if type(joined) is list and len(joined) == len(texts):
+        return joined
+    # A bad record: decoded one by one, it raises the error get_member would.
+    return list(map(json.loads, texts))
+
+
+class _Numbers:
+    """
+    ID or phone numbers parsed a whole column at a time (``validate_rows``' *prepare*).
+
+    ``parse_many`` gives for each value what the field's validation (``parse``) gives;
+    a number it makes needs no further validation (:attr:`final`), and a value it refuses
+    is passed on as it was, for the field's validation to refuse with its own error.
+    """
+
+    def __init__(self, kind: type[ResidentId] | type[MobileNumber]) -> None:
+        self.final = (kind,)
+        self._parse_many = kind.parse_many
+
+    def __call__(self, raw: object) -> object:
+        return self.many([raw])[0]
+
+    def many(self, raws: Sequence[object]) -> list[object]:
+        """Each of *raws* as a number, or as it was when it is not a valid one."""
+        parsed = self._parse_many(raws)
+        return [
+            r if isinstance(p, InvalidIdNumber) else p for r, p in zip(raws, parsed, strict=True)
+        ]
+
+
+_PREPARE = {"national_id": _Numbers(ResidentId), "phone": _Numbers(MobileNumber)}
 
 
 def _numbers(rows: Sequence[_Row], ids: list[str], key: StoreKey | None) -> dict[str, list[object]]:
