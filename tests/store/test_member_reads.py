@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 from collections.abc import Iterator
@@ -304,3 +305,25 @@ def test_numbers_without_the_key_fail_as_get_member_does(
         assert bulk.value.reason == "no_key"
     finally:
         keyless.close()
+
+
+def test_a_read_leaves_no_rows_to_the_cyclic_collector(store: Store) -> None:
+    """The collector is paused while reading: nothing of a batch may wait for it."""
+    store.add_members(
+        [
+            _valid(
+                {"member_id": f"C{i}", "name": "张三", "phone": "13900001111" if i % 2 else None}
+            )
+            for i in range(20)
+        ]
+    )
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        assert len(list_members(store)) == len(get_members(store, ["C1", "C2"])) * 10
+        gc.collect()
+        left = [type(o).__name__ for o in gc.garbage]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert "Row" not in left and "Member" not in left and "InvalidIdNumber" not in left

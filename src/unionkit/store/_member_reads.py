@@ -212,10 +212,14 @@ class _Numbers:
 
     def many(self, raws: Sequence[object]) -> list[object]:
         """Each of *raws* as a number, or as it was when it is not a valid one."""
-        parsed = self._parse_many(raws)
-        return [
-            r if isinstance(p, InvalidIdNumber) else p for r, p in zip(raws, parsed, strict=True)
-        ]
+        # None (no number) is the field's own business: parsing it would raise, and each
+        # exception's traceback would keep the batch's rows alive until a full collection.
+        given = [k for k, r in enumerate(raws) if r is not None]
+        out = list(raws)
+        for k, p in zip(given, self._parse_many([raws[k] for k in given]), strict=True):
+            if not isinstance(p, InvalidIdNumber):
+                out[k] = p
+        return out
 
 
 _PREPARE = {"national_id": _Numbers(ResidentId), "phone": _Numbers(MobileNumber)}
