@@ -288,6 +288,21 @@ def test_blank_text_in_a_stored_record_counts_as_not_given(store: Store) -> None
     assert found.frontline is True and found.position is None
 
 
+def test_an_identifier_inside_a_record_gives_way_to_its_column(store: Store) -> None:
+    """A record holding ``name`` (the column wins, as in get_member) but lacking a field."""
+    store.add_members([_valid({"member_id": "N1", "name": "张三", "position": "护士"})])
+    with store.engine.begin() as conn:
+        row = conn.execute(members.select().where(members.c.member_id == "N1")).one()
+        record = {k: v for k, v in json.loads(row.record).items() if k != "sex"}
+        record["name"] = "别名"
+        conn.execute(
+            update(members).where(members.c.member_id == "N1").values(record=json.dumps(record))
+        )
+    (found,) = list_members(store)
+    _same(found, store.get_member("N1"))
+    assert found.name == "张三" and "sex" not in found.model_fields_set
+
+
 def test_numbers_without_the_key_fail_as_get_member_does(
     store_target: StoreTarget, monkeypatch: pytest.MonkeyPatch
 ) -> None:

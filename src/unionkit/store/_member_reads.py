@@ -136,7 +136,7 @@ def members_from_rows(
     if not rows:
         return []
     ids: list[str] = [r[0] for r in rows]
-    records = _records([r[2] for r in rows])
+    records: list[Any] = [json.loads(r[2]) for r in rows]
     numbers = _numbers(rows, ids, key)
     names = [r[1] or ANONYMOUS_NAME for r in rows]
     if not all(type(r) is dict for r in records):
@@ -146,10 +146,11 @@ def members_from_rows(
     fields = builder.fields
     columns: dict[str, Sequence[object]] = {"member_id": ids, "name": names, **numbers}
     in_record = [f for f in fields if f not in columns]
+    present: set[str] = set().union(*map(dict.keys, records))
     # A field the model does not know is refused by get_member (extra="forbid").
-    unknown = set().union(*map(dict.keys, records)) - set(fields)
+    unknown = present - set(fields)
     odd = [j for j, r in enumerate(records) if not unknown.isdisjoint(r)] if unknown else []
-    if not unknown and all(len(r) == len(in_record) for r in records):
+    if present <= set(in_record) and all(len(r) == len(in_record) for r in records):
         # Every record holds every field (as member_rows writes them): one C-level transpose.
         transposed = zip(*map(itemgetter(*in_record), records), strict=True)
         columns.update(zip(in_record, map(list, transposed), strict=True))
@@ -180,18 +181,6 @@ def _one_by_one(
     """One row's member as :meth:`Store.get_member` makes it (and raises what it raises)."""
     record.update(member_id=member_id, name=name, **{c: numbers[c][j] for c in NUMBER_COLUMNS})
     return Member.model_validate(record)
-
-
-def _records(texts: list[str]) -> list[Any]:
-    """Each JSON record decoded, in one call for the batch when they all decode cleanly."""
-    try:
-        joined = json.loads("[" + ",".join(texts) + "]")
-    except ValueError:
-        joined = None
-    if type(joined) is list and len(joined) == len(texts):
-        return joined
-    # A bad record: decoded one by one, it raises the error get_member would.
-    return list(map(json.loads, texts))
 
 
 class _Numbers:
