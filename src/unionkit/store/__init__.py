@@ -34,6 +34,7 @@ from unionkit.store._ledger import (
     reverse_grant,
     spent,
 )
+from unionkit.store._member_reads import get_members
 from unionkit.store._members import (
     LEFT_SHARE_LIMIT,
     MemberChange,
@@ -93,6 +94,7 @@ __all__ = [
     "enter_file",
     "file_history",
     "get_benefit",
+    "get_members",
     "import_members",
     "in_good_standing",
     "list_benefits",

@@ -139,25 +139,56 @@ class StoreKey:
         Raises:
             StoreError: The value was made with another key, or was altered or moved.
         """
+        return self.decrypt_many([token], column=column, member_ids=[member_id])[0]
+
+    def decrypt_many(
+        self, tokens: Sequence[str], *, column: str, member_ids: Sequence[str]
+    ) -> list[str]:
+        """
+        Open each of *tokens* (of *column*, for the member at the same index).
+
+        One cipher object and one key id serve the whole batch (reading 100,000 members
+        opens up to 200,000 values); each value is checked as :meth:`decrypt` checks it.
+
+        Args:
+            tokens: Values :meth:`encrypt` or :meth:`encrypt_many` made.
+            column: The column they are stored in.
+            member_ids: The member of each value.
+
+        Returns:
+            The plain values, in order.
+
+        Raises:
+            StoreError: A value was made with another key, or was altered or moved (the
+                message names the first such member, never the value).
+        """
         from cryptography.exceptions import InvalidTag
 
-        version, key_id, body = ([*token.split(":", 2), "", ""])[:3]
-        if version != _VERSION or key_id != self.key_id:
-            raise _no_key(
-                f"member {member_id!r}: {column} was encrypted with key {key_id!r}, "
-                f"not the configured key {self.key_id!r} / 密钥不匹配"
-            )
-        raw = base64.b64decode(body)
-        try:
-            plain = _cipher(self.master).decrypt(
-                raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], f"{column}|{member_id}".encode()
-            )
-        except InvalidTag:
-            raise StoreError(
-                f"member {member_id!r}: the stored {column} fails its integrity check "
-                f"(altered, or moved from another row) / 加密数据校验失败"
-            ) from None
-        return plain.decode("utf-8")
+        if len(tokens) != len(member_ids):
+            raise ValueError("decrypt_many needs one member id per value")
+        open_sealed = _cipher(self.master).decrypt
+        own_id = self.key_id
+        b64decode = base64.b64decode
+        out: list[str] = []
+        for token, member_id in zip(tokens, member_ids, strict=True):
+            version, key_id, body = ([*token.split(":", 2), "", ""])[:3]
+            if version != _VERSION or key_id != own_id:
+                raise _no_key(
+                    f"member {member_id!r}: {column} was encrypted with key {key_id!r}, "
+                    f"not the configured key {own_id!r} / 密钥不匹配"
+                )
+            raw = b64decode(body)
+            try:
+                plain = open_sealed(
+                    raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], f"{column}|{member_id}".encode()
+                )
+            except InvalidTag:
+                raise StoreError(
+                    f"member {member_id!r}: the stored {column} fails its integrity check "
+                    f"(altered, or moved from another row) / 加密数据校验失败"
+                ) from None
+            out.append(plain.decode("utf-8"))
+        return out
 
     def digest(self, value: str) -> str:
         """The keyed hash of *value* for matching and joins (64 hex digits)."""

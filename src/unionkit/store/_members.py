@@ -12,10 +12,11 @@ from attrs import frozen
 from sqlalchemy import Connection, Date, DateTime, Table, insert, select, update
 
 from unionkit._gc import paused_gc
-from unionkit.errors import InvalidMemberData
+from unionkit.errors import InvalidMemberData, NotFound
 from unionkit.models.group import GroupKind, MembershipRole
 from unionkit.models.ids import PersonalNumber, mask_name
 from unionkit.models.member import HouseholdRole, Member, MemberStatus
+from unionkit.store._member_reads import get_members, member_batches, member_query
 from unionkit.store._member_rows import member_digests, member_rows
 from unionkit.store._money_schema import member_changes, member_imports, member_sync
 from unionkit.store._schema import groups, members, memberships
@@ -388,15 +389,18 @@ def _import_members(
             )
         changes: list[MemberChange] = []
         updated: list[tuple[Member, list[MemberChange]]] = []
+        # One bulk read of the stored members compared: a roster changing the dues month of
+        # everyone rewrites every member, and a read each cost more than the rest.
+        before = get_members(store, [*maybe, *leaving])
         for mid in maybe:
-            old = store.get_member(mid)
+            old = _stored(before, mid)
             diff = _field_changes(old, by_id[mid])
             if diff:
                 updated.append((by_id[mid], diff))
                 changes.extend(diff)
         left_members: list[Member] = []
         for mid in leaving:
-            old = store.get_member(mid)
+            old = _stored(before, mid)
             gone = old.model_copy(update={"status": MemberStatus.LEFT})
             left_members.append(gone)
             changes.append(
@@ -491,6 +495,14 @@ def _import_members(
     )
 
 
+def _stored(found: dict[str, Member], member_id: str) -> Member:
+    # As get_member says it: the member was deleted since the import looked.
+    member = found.get(member_id)
+    if member is None:
+        raise NotFound(f"member {member_id!r} not found / 找不到该会员")
+    return member
+
+
 def _chunks(ids: Sequence[int], size: int = 5000) -> Iterable[Sequence[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
@@ -506,6 +518,9 @@ def list_members(
     """
     Return stored members (not deleted) by member id, optionally filtered.
 
+    Each is what :meth:`Store.get_member` returns for it; they are read in one query,
+    a few thousand at a time (see :func:`get_members`).
+
     Args:
         store: The store.
         status: Only members with this status (``active``, ``left`` ...).
@@ -514,7 +529,7 @@ def list_members(
 
     .. versionadded:: 0.2.0
     """
-    query = select(members.c.member_id).where(~members.c.deleted)
+    query = member_query()
     if status is not None:
         query = query.where(members.c.status == MemberStatus(status).value)
     if department is not None:
@@ -522,9 +537,12 @@ def list_members(
     query = query.order_by(members.c.member_id)
     if limit is not None:
         query = query.limit(limit)
-    with store._read() as conn:
-        ids = list(conn.execute(query).scalars())
-    return [store.get_member(mid) for mid in ids]
+    found: list[Member] = []
+    # Without the collector: it rescanned the members already read again and again.
+    with paused_gc(), store._read() as conn:
+        for batch in member_batches(conn, query, store._key):
+            found.extend(batch)
+    return found
 
 
 def member_history(store: Store, member_id: str) -> list[MemberChange]:

@@ -183,13 +183,10 @@ def _stored(store: Store, wanted: Sequence[Grant]) -> dict[str, Grant]:
 
 
 def _missing_members(store: Store, ids: set[str]) -> list[str]:
-    missing = []
-    for member_id in sorted(ids):
-        try:
-            store.get_member(member_id)
-        except NotFound:
-            missing.append(member_id)
-    return missing
+    from unionkit.store import get_members
+
+    found = get_members(store, ids)
+    return sorted(ids - found.keys())
 
 
 def _add_from_roster(

@@ -233,7 +233,7 @@ def migrate_state(
 
     .. versionadded:: 0.2.0
     """
-    from unionkit.store import open_store, propose_grants
+    from unionkit.store import get_members, open_store, propose_grants
     from unionkit.store._proposals import import_proposal_history
 
     old = _read_old(os.fspath(state_file))
@@ -264,16 +264,15 @@ def migrate_state(
         if todo:
             ensure_subsidy_benefit(store)
             requests = [subsidy_request(_status(p, month_of[run_of[p.key]]), c[2]) for c, p in todo]
+            stored_members = get_members(store, [r.member_id for r in requests])
             for r in requests:
-                try:
-                    store.get_member(r.member_id)
-                except NotFound:
+                if r.member_id not in stored_members:
                     raise NotFound(
                         f"member {r.member_id!r} (confirmed subsidy {r.event_key}) is not in "
                         f"the unionkit store; import the roster first (unionkit members import "
                         f"ROSTER --db DB); nothing was stored / 会员不在数据库中，请先导入名册，"
                         f"未保存任何内容"
-                    ) from None
+                    )
             checked = propose_grants(store, requests, proposer=branch, dry_run=True)
             for outcome in checked:
                 if outcome.refused and outcome.verdict is not None:
