@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -68,7 +68,6 @@ __all__ = [
 ]
 
 _LEDGER_LOCK = 0x6C6564676572  # "ledger", for pg_advisory_xact_lock
-_FEW_MEMBERS = 500
 _SOLO = 1 << 24  # household codes of members in no household start here
 _CATEGORIES = {kind.value: i for i, kind in enumerate(BenefitKind)}
 
@@ -228,6 +227,39 @@ def _good(status: str, record: Mapping[str, Any], on: date, grace: int) -> bool:
     return _month_index(date.fromisoformat(paid)) >= _month_index(on) - grace
 
 
+_SIGN = f"CASE WHEN entry_kind = '{EntryKind.REVERSAL.value}' THEN -1 ELSE 1 END"
+_NO_EVENT = "event_key IS NULL OR event_key = ''"
+_SUMS = ", ".join(
+    f"CAST(SUM({term}) AS BIGINT)"
+    for term in (
+        f"({_SIGN}) * amount_fen",
+        _SIGN,
+        f"CASE WHEN {_NO_EVENT} THEN ({_SIGN}) * amount_fen ELSE 0 END",
+        f"CASE WHEN {_NO_EVENT} THEN {_SIGN} ELSE 0 END",
+    )
+)
+
+
+def _driver_rows(conn: Connection, sql: str, params: Sequence[Any]) -> list[Any]:
+    # The driver's own rows, not SQLAlchemy's typed ones: no conversion per row.
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql, tuple(params))
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def _one_of(conn: Connection, column: str, values: Sequence[str]) -> Iterator[tuple[str, list[Any]]]:
+    """``column IN (...)`` over *values* with its parameters, 5,000 at a time on SQLite."""
+    if conn.dialect.name == "postgresql":
+        yield f"{column} = ANY(%s)", [list(values)]
+        return
+    for start in range(0, len(values), 5000):
+        chunk = list(values[start : start + 5000])
+        yield f"{column} IN ({', '.join('?' * len(chunk))})", chunk
+
+
 def _ledger_arrays(
     conn: Connection,
     years: set[int],
@@ -237,47 +269,71 @@ def _ledger_arrays(
     *,
     household_codes: Mapping[int, int],
 ) -> dict[str, np.ndarray]:
-    # The driver's own rows, not SQLAlchemy's typed ones: converting 200,000 dates cost
-    # seconds, and only the year is needed (ISO text on SQLite, a date on PostgreSQL).
-    # *member_codes* holds the batch's members: only their entries matter.
+    """
+    What the ledger holds for the batch's members, as sums (see :func:`priors`).
+
+    Every cap and count is a sum over ledger entries, so the database adds them up per
+    member, benefit and year (entries without an event apart from those with one) and
+    only the sums reach Python; the entries of an event the batch names (*event_codes*)
+    come one by one. Entries of other events count only towards what ignores the
+    event, so they are summed under one code no proposal has. *member_codes* holds the
+    batch's members and their households' members: only their entries matter.
+    """
     table = conn.dialect.identifier_preparer.format_table(grants)
     marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = (
-        f"SELECT member_id, benefit_id, amount_fen, granted_on, entry_kind, event_key "
-        f"FROM {table} WHERE granted_on >= {marker} AND granted_on <= {marker}"
-    )
-    params: tuple[Any, ...] = _day_params(conn, date(min(years), 1, 1), date(max(years), 12, 31))
+    other_event = len(event_codes)
     wanted = list(member_codes)
-    if len(wanted) <= _FEW_MEMBERS:
-        # A few members: their rows through the member index, not the whole year.
-        sql += f" AND member_id IN ({', '.join([marker] * len(wanted))})"
-        params += tuple(wanted)
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(sql, params)
-        rows = [r for r in cursor.fetchall() if r[0] in member_codes]
-    finally:
-        cursor.close()
-    n = len(rows)
-    if n:
-        ids, benefit_ids, fens, days, kinds, events = zip(*rows, strict=True)
-    else:
-        ids = benefit_ids = fens = days = kinds = events = ()
+    groups: list[tuple[int, str, int, int, int, int]] = []
+    # One query per year: the year is then a constant, not an expression to group by.
+    for year in range(min(years), max(years) + 1):
+        days = _day_params(conn, date(year, 1, 1), date(year, 12, 31))
+        for among, values in _one_of(conn, "member_id", wanted):
+            for member_id, benefit_id, fen, count, bare_fen, bare_count in _driver_rows(
+                conn,
+                f"SELECT member_id, benefit_id, {_SUMS} FROM {table} "
+                f"WHERE granted_on >= {marker} AND granted_on <= {marker} AND {among} "
+                f"GROUP BY member_id, benefit_id",
+                [*days, *values],
+            ):
+                code = member_codes[member_id]
+                if bare_fen or bare_count:
+                    groups.append((code, benefit_id, year, -1, bare_fen, bare_count))
+                if fen != bare_fen or count != bare_count:
+                    groups.append(
+                        (code, benefit_id, year, other_event, fen - bare_fen, count - bare_count)
+                    )
+    # A batch's event moves from the other events' sum to its own (the per-event caps
+    # look back over every year the batch spans, as each sum above does per year).
+    days = _day_params(conn, date(min(years), 1, 1), date(max(years), 12, 31))
+    for among, values in _one_of(conn, "event_key", list(event_codes)):
+        for member_id, benefit_id, day, event_key, fen, kind in _driver_rows(
+            conn,
+            f"SELECT member_id, benefit_id, granted_on, event_key, amount_fen, entry_kind "
+            f"FROM {table} WHERE granted_on >= {marker} AND granted_on <= {marker} AND {among}",
+            [*days, *values],
+        ):
+            code = member_codes.get(member_id)
+            if code is None:
+                continue
+            sign = -1 if kind == EntryKind.REVERSAL.value else 1
+            year = int(str(day)[:4])
+            groups.append((code, benefit_id, year, event_codes[event_key], sign * fen, sign))
+            groups.append((code, benefit_id, year, other_event, -sign * fen, -sign))
+    n = len(groups)
+    columns: Sequence[Sequence[Any]] = tuple(zip(*groups, strict=True)) if n else ((),) * 6
+    member, benefit_ids, year_of, event, fens, counts = columns
     other = _CATEGORIES[BenefitKind.OTHER.value]
     by_benefit = {b: _CATEGORIES.get(c, other) for b, c in categories.items()}
     category = np.fromiter((by_benefit.get(b, other) for b in benefit_ids), np.int64, n)
-    sign = np.where(np.array(kinds, dtype=object) == EntryKind.REVERSAL.value, -1, 1)
-    member = np.fromiter((member_codes[m] for m in ids), np.int64, n)
+    members_array = np.fromiter(member, np.int64, n)
     return {
-        "member": member,
-        "household": _household_array(member, household_codes),
+        "member": members_array,
+        "household": _household_array(members_array, household_codes),
         "category": category,
-        "year": np.fromiter((int(str(d)[:4]) for d in days), np.int64, n),
-        "event": np.fromiter(
-            (event_codes.setdefault(e, len(event_codes)) if e else -1 for e in events), np.int64, n
-        ),
-        "fen": np.array(fens, dtype=np.int64).reshape(n) * sign,
-        "count": sign.astype(np.int64),
+        "year": np.fromiter(year_of, np.int64, n),
+        "event": np.fromiter(event, np.int64, n),
+        "fen": np.fromiter(fens, np.int64, n),
+        "count": np.fromiter(counts, np.int64, n),
         "festival": category == _CATEGORIES[BenefitKind.FESTIVAL_GOODS.value],
     }
 
