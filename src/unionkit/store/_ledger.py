@@ -20,7 +20,7 @@ from unionkit.benefits.spending import (
     Proposal,
     Verdict,
     evaluate,
-    priors,
+    prior_sums,
     rules_version,
 )
 from unionkit.errors import InvalidGrantData, NotFound
@@ -401,14 +401,15 @@ def check_batch(
     After the first pass only the proposals whose prior use changed are judged again.
     """
     counted = np.ones(len(proposals), dtype=bool)
-    used = priors(ledger, batch, counted)
+    used_before = prior_sums(ledger, batch)
+    used = used_before(counted)
     verdicts = evaluate(rules, proposals, used)
     for _ in range(4):
         ok = np.fromiter((v.ok for v in verdicts), bool, len(verdicts))
         if np.array_equal(ok, counted):
             break
         counted = ok
-        fresh = priors(ledger, batch, counted)
+        fresh = used_before(counted)
         moved = np.zeros(len(proposals), dtype=bool)
         for name in CONSTRAINTS:
             moved |= fresh[name] != used[name]
