@@ -11,8 +11,9 @@ from typing import Any
 
 import numpy as np
 from attrs import frozen
-from sqlalchemy import Connection, insert, select, text, update
+from sqlalchemy import Connection, Table, insert, select, text, update
 
+from unionkit._gc import paused_gc
 from unionkit.benefits.spending import (
     CONSTRAINTS,
     DEFAULT_SPENDING,
@@ -209,14 +210,14 @@ def _amount_fen(req: GrantRequest, record: str) -> int:
 
 def _standing(conn: Connection, ids: Sequence[str]) -> dict[str, tuple[str, dict[str, Any]]]:
     found: dict[str, tuple[str, dict[str, Any]]] = {}
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
-        for r in conn.execute(
-            select(members.c.member_id, members.c.status, members.c.record).where(
-                members.c.member_id.in_(chunk), ~members.c.deleted
-            )
+    for among, values in _one_of(conn, "member_id", ids):
+        for member_id, status, record in _driver_rows(
+            conn,
+            f"SELECT member_id, status, record FROM {_table(conn, members)} "
+            f"WHERE {among} AND NOT deleted",
+            values,
         ):
-            found[r.member_id] = (r.status, json.loads(r.record))
+            found[member_id] = (status, json.loads(record))
     return found
 
 
@@ -250,8 +251,14 @@ def _driver_rows(conn: Connection, sql: str, params: Sequence[Any]) -> list[Any]
         cursor.close()
 
 
+def _table(conn: Connection, table: Table) -> str:
+    return conn.dialect.identifier_preparer.format_table(table)
+
+
 def _one_of(conn: Connection, column: str, values: Sequence[str]) -> Iterator[tuple[str, list[Any]]]:
     """``column IN (...)`` over *values* with its parameters, 5,000 at a time on SQLite."""
+    if not values:
+        return
     if conn.dialect.name == "postgresql":
         yield f"{column} = ANY(%s)", [list(values)]
         return
@@ -279,7 +286,7 @@ def _ledger_arrays(
     event, so they are summed under one code no proposal has. *member_codes* holds the
     batch's members and their households' members: only their entries matter.
     """
-    table = conn.dialect.identifier_preparer.format_table(grants)
+    table = _table(conn, grants)
     marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     other_event = len(event_codes)
     wanted = list(member_codes)
@@ -525,6 +532,9 @@ def _closed(conn: Connection) -> set[int]:
     return set(conn.execute(select(closed_years.c.year)).scalars())
 
 
+# A batch makes tens of thousands of small objects (verdicts, grants, sums): the cyclic
+# collector would rescan them over and over, and took a third of the check.
+@paused_gc()
 def propose_grants(
     store: Store,
     requests: Sequence[GrantRequest],
@@ -762,14 +772,12 @@ def _grant_row(g: Grant, decision: str | None) -> dict[str, Any]:
 
 def _existing(conn: Connection, keys: Sequence[str]) -> set[str]:
     found: set[str] = set()
-    unique = sorted(set(keys))
-    for start in range(0, len(unique), 5000):
+    for among, values in _one_of(conn, "idempotency_key", sorted(set(keys))):
         found.update(
-            conn.execute(
-                select(grants.c.idempotency_key).where(
-                    grants.c.idempotency_key.in_(unique[start : start + 5000])
-                )
-            ).scalars()
+            key
+            for (key,) in _driver_rows(
+                conn, f"SELECT idempotency_key FROM {_table(conn, grants)} WHERE {among}", values
+            )
         )
     return found
 
