@@ -69,6 +69,7 @@ __all__ = [
 ]
 
 _LEDGER_LOCK = 0x6C6564676572  # "ledger", for pg_advisory_xact_lock
+_CHUNK = 5000  # bound values per SQLite statement (older SQLite allows only 999 in all)
 _SOLO = 1 << 24  # household codes of members in no household start here
 _CATEGORIES = {kind.value: i for i, kind in enumerate(BenefitKind)}
 
@@ -262,8 +263,8 @@ def _one_of(conn: Connection, column: str, values: Sequence[str]) -> Iterator[tu
     if conn.dialect.name == "postgresql":
         yield f"{column} = ANY(%s)", [list(values)]
         return
-    for start in range(0, len(values), 5000):
-        chunk = list(values[start : start + 5000])
+    for start in range(0, len(values), _CHUNK):
+        chunk = list(values[start : start + _CHUNK])
         yield f"{column} IN ({', '.join('?' * len(chunk))})", chunk
 
 
@@ -291,8 +292,9 @@ def _ledger_arrays(
     other_event = len(event_codes)
     wanted = list(member_codes)
     groups: list[tuple[int, str, int, int, int, int]] = []
-    # One query per year: the year is then a constant, not an expression to group by.
-    for year in range(min(years), max(years) + 1):
+    # One query per year of the batch: the year is then a constant, not an expression to
+    # group by. Other years matter only to the per-event sums, read below.
+    for year in sorted(years):
         days = _day_params(conn, date(year, 1, 1), date(year, 12, 31))
         for among, values in _one_of(conn, "member_id", wanted):
             for member_id, benefit_id, fen, count, bare_fen, bare_count in _driver_rows(
@@ -309,8 +311,9 @@ def _ledger_arrays(
                     groups.append(
                         (code, benefit_id, year, other_event, fen - bare_fen, count - bare_count)
                     )
-    # A batch's event moves from the other events' sum to its own (the per-event caps
-    # look back over every year the batch spans, as each sum above does per year).
+    # A batch's event moves from the other events' sum to its own. The per-event caps look
+    # back over every year the batch spans; a year between its years has no sums above,
+    # and no proposal looks up its other events' (negative) sum.
     days = _day_params(conn, date(min(years), 1, 1), date(max(years), 12, 31))
     for among, values in _one_of(conn, "event_key", list(event_codes)):
         for member_id, benefit_id, day, event_key, fen, kind in _driver_rows(
@@ -394,6 +397,42 @@ def _batch_arrays(
         "count": np.ones(n, np.int64),
         "festival": category == _CATEGORIES[BenefitKind.FESTIVAL_GOODS.value],
     }
+
+
+def _arrays(
+    conn: Connection,
+    proposals: Sequence[Proposal],
+    benefits: Mapping[str, Benefit],
+    everyone: Iterable[str],
+    mates: Mapping[str, set[str]],
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """
+    The ledger's and the batch's arrays for :func:`check_batch` (see ``priors``).
+
+    Args:
+        conn: The connection, inside the ledger's lock.
+        proposals: The batch, in order (not empty).
+        benefits: Every benefit defined, by id.
+        everyone: Members besides the proposals' whose entries count (households' members).
+        mates: Each household of the batch with its current members.
+    """
+    member_codes: dict[str, int] = {p.member_id: i for i, p in enumerate(proposals)}
+    member_codes = {m: i for i, m in enumerate(member_codes)}
+    for member_id in everyone:
+        member_codes.setdefault(member_id, len(member_codes))
+    household_key = {hid: i for i, hid in enumerate(sorted(mates))}
+    household_codes = {member_codes[m]: household_key[hid] for hid, ms in mates.items() for m in ms}
+    event_codes: dict[str, int] = {}
+    batch = _batch_arrays(proposals, member_codes, event_codes, household_codes)
+    ledger = _ledger_arrays(
+        conn,
+        {p.on.year for p in proposals},
+        {k: b.kind.value for k, b in benefits.items()},
+        member_codes,
+        event_codes,
+        household_codes=household_codes,
+    )
+    return ledger, batch
 
 
 def check_batch(
@@ -679,24 +718,7 @@ def propose_grants(
             )
         verdicts: list[Verdict] = []
         if proposals:
-            member_codes: dict[str, int] = {p.member_id: i for i, p in enumerate(proposals)}
-            member_codes = {m: i for i, m in enumerate(member_codes)}
-            for member_id in everyone:
-                member_codes.setdefault(member_id, len(member_codes))
-            household_key = {hid: i for i, hid in enumerate(sorted(mates))}
-            household_codes = {
-                member_codes[m]: household_key[hid] for hid, ms in mates.items() for m in ms
-            }
-            event_codes: dict[str, int] = {}
-            batch = _batch_arrays(proposals, member_codes, event_codes, household_codes)
-            ledger = _ledger_arrays(
-                conn,
-                {p.on.year for p in proposals},
-                {k: b.kind.value for k, b in benefits.items()},
-                member_codes,
-                event_codes,
-                household_codes=household_codes,
-            )
+            ledger, batch = _arrays(conn, proposals, benefits, everyone, mates)
             verdicts, _ = check_batch(proposals, ledger, batch, rules)
         new_rows: list[dict[str, Any]] = []
         made: dict[int, tuple[Grant | None, Verdict]] = {}
