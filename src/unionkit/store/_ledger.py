@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import numpy as np
 from attrs import frozen
 from sqlalchemy import Connection, Table, insert, select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from unionkit._gc import paused_gc
 from unionkit.benefits.spending import (
@@ -39,7 +41,7 @@ from unionkit.models.group import GroupKind
 from unionkit.models.member import MemberStatus
 from unionkit.money import fen_to_yuan, parse_yuan
 from unionkit.rules.parameters import Parameters
-from unionkit.store._members import _month_index
+from unionkit.store._members import _bulk_insert, _month_index
 from unionkit.store._money_schema import (
     benefit_definitions,
     closed_years,
@@ -244,12 +246,26 @@ _SUMS = ", ".join(
 
 def _driver_rows(conn: Connection, sql: str, params: Sequence[Any]) -> list[Any]:
     # The driver's own rows, not SQLAlchemy's typed ones: no conversion per row.
-    cursor = conn.connection.cursor()
+    with _driver_errors(conn, sql):
+        cursor = conn.connection.cursor()
+        try:
+            cursor.execute(sql, tuple(params))
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+
+
+@contextmanager
+def _driver_errors(conn: Connection, sql: str) -> Iterator[None]:
+    # A driver's own error raised as SQLAlchemy's, as if run through SQLAlchemy: the
+    # store turns those (and only those) into its masked StoreError.
+    error = conn.dialect.loaded_dbapi.Error
     try:
-        cursor.execute(sql, tuple(params))
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
+        yield
+    except error as exc:
+        raise DBAPIError.instance(
+            sql, None, exc, error, hide_parameters=True, dialect=conn.dialect
+        ) from None
 
 
 def _table(conn: Connection, table: Table) -> str:
@@ -469,25 +485,17 @@ def check_batch(
     return verdicts, used
 
 
-def _decision(p: Proposal, v: Verdict, version: str, reason: str) -> str:
-    return json.dumps(
-        {
-            "rule_set": version,
-            "inputs": {
-                "member_id": p.member_id,
-                "benefit_id": p.benefit.benefit_id,
-                "category": p.benefit.kind.value,
-                "amount_fen": p.amount_fen,
-                "on": p.on.isoformat(),
-                "form": p.form.value,
-                "relation": p.relation.value,
-                "event_key": p.event_key,
-                "good_standing": p.good_standing,
-                "on_file": p.on_file,
-                "household_tiers": list(p.household_tiers),
-                "used": {k: int(v.used[k]) for k in CONSTRAINTS},
-            },
-            "parameters": [
+def _decision(
+    p: Proposal, v: Verdict, version: str, reason: str, shared: dict[tuple[int, ...], str]
+) -> str:
+    """The frozen decision record: JSON with its keys sorted, as ``json.dumps`` sorts them."""
+    # The parameters read are the same objects for every proposal of a category and date:
+    # written once per batch (*shared*), not once per grant.
+    key = tuple(map(id, v.parameters))
+    parameters = shared.get(key)
+    if parameters is None:
+        parameters = shared[key] = _json(
+            [
                 {
                     "name": r.name,
                     "value": str(r.value),
@@ -496,68 +504,87 @@ def _decision(p: Proposal, v: Verdict, version: str, reason: str) -> str:
                     "unit": r.unit,
                 }
                 for r in v.parameters
-            ],
-            "warnings": [w.as_dict() for w in v.warnings],
-            "approvals_needed": v.approvals_needed,
-            "reason": reason,
-        },
-        ensure_ascii=False,
-        sort_keys=True,
+            ]
+        )
+    inputs = {
+        "member_id": p.member_id,
+        "benefit_id": p.benefit.benefit_id,
+        "category": p.benefit.kind.value,
+        "amount_fen": p.amount_fen,
+        "on": p.on.isoformat(),
+        "form": p.form.value,
+        "relation": p.relation.value,
+        "event_key": p.event_key,
+        "good_standing": p.good_standing,
+        "on_file": p.on_file,
+        "household_tiers": list(p.household_tiers),
+        "used": {k: int(v.used[k]) for k in CONSTRAINTS},
+    }
+    return (
+        f'{{"approvals_needed": {_json(v.approvals_needed)}, "inputs": {_json(inputs)}, '
+        f'"parameters": {parameters}, "reason": {_json(reason)}, "rule_set": {_json(version)}, '
+        f'"warnings": {_json([w.as_dict() for w in v.warnings])}}}'
     )
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def _on_file(conn: Connection, ids: Sequence[str]) -> set[str]:
-    if not ids:
-        return set()
-    return set(
-        conn.execute(
-            select(hardship_files.c.member_id).where(
-                hardship_files.c.member_id.in_(ids), hardship_files.c.state != "left"
+    found: set[str] = set()
+    for among, values in _one_of(conn, "member_id", ids):
+        found.update(
+            member_id
+            for (member_id,) in _driver_rows(
+                conn,
+                f"SELECT member_id FROM {_table(conn, hardship_files)} "
+                f"WHERE {among} AND state <> 'left'",
+                values,
             )
-        ).scalars()
-    )
+        )
+    return found
 
 
 def _households(conn: Connection, ids: Sequence[str]) -> tuple[dict[str, str], dict[str, set[str]]]:
     """Each of *ids*' current household, and every current member of those households."""
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    current = (
+        f"SELECT m.member_id, m.group_id FROM {_table(conn, memberships)} m "
+        f"JOIN {_table(conn, groups)} g ON g.group_id = m.group_id "
+        f"WHERE m.until IS NULL AND g.kind = {marker} AND "
+    )
+    kind = GroupKind.HOUSEHOLD.value
     household_of: dict[str, str] = {}
-    if not ids:
-        return household_of, {}
-    current = (memberships.c.until.is_(None), groups.c.kind == GroupKind.HOUSEHOLD.value)
-    joined = memberships.join(groups, groups.c.group_id == memberships.c.group_id)
-    for start in range(0, len(ids), 5000):
-        for r in conn.execute(
-            select(memberships.c.member_id, memberships.c.group_id)
-            .select_from(joined)
-            .where(memberships.c.member_id.in_(ids[start : start + 5000]), *current)
-        ):
-            household_of[r.member_id] = r.group_id
+    for among, values in _one_of(conn, "m.member_id", ids):
+        for member_id, group_id in _driver_rows(conn, current + among, [kind, *values]):
+            household_of[member_id] = group_id
     mates: dict[str, set[str]] = {}
-    wanted = sorted(set(household_of.values()))
-    for start in range(0, len(wanted), 5000):
-        for r in conn.execute(
-            select(memberships.c.member_id, memberships.c.group_id)
-            .select_from(joined)
-            .where(memberships.c.group_id.in_(wanted[start : start + 5000]), *current)
-        ):
-            mates.setdefault(r.group_id, set()).add(r.member_id)
+    for among, values in _one_of(conn, "m.group_id", sorted(set(household_of.values()))):
+        for member_id, group_id in _driver_rows(conn, current + among, [kind, *values]):
+            mates.setdefault(group_id, set()).add(member_id)
     return household_of, mates
 
 
 def _file_spans(conn: Connection, ids: Sequence[str]) -> dict[str, list[tuple[str, date, date]]]:
     """Each member's hardship files as ``(tier, entered_on, left_on or date.max)``."""
     found: dict[str, list[tuple[str, date, date]]] = {}
-    for start in range(0, len(ids), 5000):
-        for r in conn.execute(
-            select(
-                hardship_files.c.member_id,
-                hardship_files.c.tier,
-                hardship_files.c.entered_on,
-                hardship_files.c.left_on,
-            ).where(hardship_files.c.member_id.in_(ids[start : start + 5000]))
+    for among, values in _one_of(conn, "member_id", ids):
+        for member_id, tier, entered_on, left_on in _driver_rows(
+            conn,
+            f"SELECT member_id, tier, entered_on, left_on FROM {_table(conn, hardship_files)} "
+            f"WHERE {among}",
+            values,
         ):
-            found.setdefault(r.member_id, []).append((r.tier, r.entered_on, r.left_on or date.max))
+            found.setdefault(member_id, []).append(
+                (tier, _day(entered_on), _day(left_on) if left_on is not None else date.max)
+            )
     return found
+
+
+def _day(value: date | str) -> date:
+    # The driver's own value: a date on PostgreSQL, ISO text on SQLite.
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def _lock(conn: Connection) -> None:
@@ -722,6 +749,7 @@ def propose_grants(
             verdicts, _ = check_batch(proposals, ledger, batch, rules)
         new_rows: list[dict[str, Any]] = []
         made: dict[int, tuple[Grant | None, Verdict]] = {}
+        shared: dict[tuple[int, ...], str] = {}
         for i, p, v in zip(todo, proposals, verdicts, strict=True):
             if not v.ok:
                 made[i] = (None, v)
@@ -745,7 +773,9 @@ def propose_grants(
             )
             made[i] = (grant, v)
             if not dry_run:
-                new_rows.append(_grant_row(grant, _decision(p, v, version, req.reason)))
+                new_rows.append(
+                    _grant_row(grant, _decision(p, v, version, req.reason, shared))
+                )
         if store.grant_validator is not None:
             # The branch's plugins may veto any grant; a veto stores none of the batch.
             Store._validate_grants(
@@ -754,7 +784,8 @@ def propose_grants(
                 benefits.values(),
             )
         if new_rows and not dry_run:
-            conn.execute(insert(grants), new_rows)
+            with _driver_errors(conn, "INSERT INTO grants"):
+                _bulk_insert(conn, grants, new_rows)
         existing = _grants_by_key(conn, [k for k in keys if k in stored_keys])
     out: list[GrantOutcome] = []
     for i, req in enumerate(requests):
