@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
 
 import numpy as np
 import pytest
@@ -109,8 +108,11 @@ def expected(
     aided = {HOUSEHOLD[m] for m, b, *_ in batch if b == "living"} - {None}
 
     def household(member: str) -> str:
-        return h if (h := HOUSEHOLD[member]) in aided else f"alone:{member}"
+        found = HOUSEHOLD[member]
+        return found if found is not None and found in aided else f"alone:{member}"
 
+    festival = BenefitKind.FESTIVAL_GOODS.value
+    # (member, category, year, signed fen, signed count, event or None)
     entries = [
         (m, _category(b), on.year, fen * (-1 if rev else 1), -1 if rev else 1, event or None)
         for m, b, on, fen, event, rev in rows
@@ -120,41 +122,30 @@ def expected(
     for i, (member, benefit_id, year, _, event_key, _) in enumerate(batch):
         category = _category(benefit_id)
         event = event_key or None
-        earlier = [
+        seen = entries + [
             (m, _category(b), y, fen, 1, e or None)
             for m, b, y, fen, e, counted in batch[:i]
             if counted
         ]
-        seen = entries + earlier
-
-        def fen_of(match: Any, seen: list[Any] = seen) -> int:
-            return sum(s[3] for s in seen if match(*s))
-
-        def times(match: Any, seen: list[Any] = seen) -> int:
-            return sum(s[4] for s in seen if match(*s))
-
-        same = (member, category)
-        festival = category == BenefitKind.FESTIVAL_GOODS.value
+        same = [s for s in seen if s[:3] == (member, category, year)]
         out["per_event"].append(
-            0 if event is None else fen_of(lambda m, c, y, f, n, e: (m, c, e) == (*same, event))
+            0
+            if event is None
+            else sum(f for m, c, _, f, _, e in seen if (m, c, e) == (member, category, event))
         )
-        out["yearly"].append(fen_of(lambda m, c, y, f, n, e: (m, c, y) == (*same, year)))
+        out["yearly"].append(sum(s[3] for s in same))
         out["festival_total"].append(
-            fen_of(
-                lambda m, c, y, f, n, e: (m, y) == (member, year)
-                and c == BenefitKind.FESTIVAL_GOODS.value
-            )
-            if festival
+            sum(f for m, c, y, f, _, _ in seen if (m, c, y) == (member, festival, year))
+            if category == festival
             else 0
         )
-        out["times_per_year"].append(times(lambda m, c, y, f, n, e: (m, c, y) == (*same, year)))
-        out["times_per_event_per_year"].append(
-            times(lambda m, c, y, f, n, e: (m, c, y, e) == (*same, year, event))
-        )
+        out["times_per_year"].append(sum(s[4] for s in same))
+        out["times_per_event_per_year"].append(sum(s[4] for s in same if s[5] == event))
         out["household_yearly"].append(
-            fen_of(
-                lambda m, c, y, f, n, e: (household(m), c, y)
-                == (household(member), category, year)
+            sum(
+                f
+                for m, c, y, f, _, _ in seen
+                if (household(m), c, y) == (household(member), category, year)
             )
         )
     return out
@@ -216,9 +207,7 @@ def test_sums_read_in_sql_equal_a_plain_count_of_the_rows(
         aided = sorted({p.member_id for p in proposals if p.benefit.kind is BenefitKind.LIVING_AID})
         _, mates = _ledger._households(conn, aided)
         everyone = sorted(set(aided) | {m for ms in mates.values() for m in ms})
-        ledger, arrays = _ledger._arrays(
-            conn, proposals, _ledger._benefits(conn), everyone, mates
-        )
+        ledger, arrays = _ledger._arrays(conn, proposals, _ledger._benefits(conn), everyone, mates)
     found = priors(ledger, arrays, counted)
     want = expected(rows, batch)
     for name in CONSTRAINTS:

@@ -518,16 +518,13 @@ class _Values:
         self.values = values
         self.read = [v for k, v in values.items() if v is not None and not k.startswith("mult.")]
         self.forms = values["forms"] or values["forms_default"]
-        self.allowed = (
-            {f.strip() for f in str(self.forms.value).split(",")} if self.forms is not None else set()
-        )
+        forms = self.forms
+        self.allowed = {f.strip() for f in str(forms.value).split(",")} if forms else set()
         relatives = values["relatives"]
         self.covered = (
             {r.strip() for r in str(relatives.value).split(",")} if relatives is not None else set()
         )
-        self.warn_share = (
-            Decimal(str(values["warn"].value)) if values["warn"] else Decimal("0.8")
-        )
+        self.warn_share = Decimal(str(values["warn"].value)) if values["warn"] else Decimal("0.8")
         self.approvals = [
             (int(Decimal(threshold.value) * 100), count)
             for threshold, count in ((values["approval"], 1), (values["approval2"], 2))

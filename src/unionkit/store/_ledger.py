@@ -238,7 +238,6 @@ _SUMS = ", ".join(
     for term in (
         f"({_SIGN}) * amount_fen",
         _SIGN,
-        f"CASE WHEN {_NO_EVENT} THEN ({_SIGN}) * amount_fen ELSE 0 END",
         f"CASE WHEN {_NO_EVENT} THEN {_SIGN} ELSE 0 END",
     )
 )
@@ -272,7 +271,9 @@ def _table(conn: Connection, table: Table) -> str:
     return conn.dialect.identifier_preparer.format_table(table)
 
 
-def _one_of(conn: Connection, column: str, values: Sequence[str]) -> Iterator[tuple[str, list[Any]]]:
+def _one_of(
+    conn: Connection, column: str, values: Sequence[str]
+) -> Iterator[tuple[str, list[Any]]]:
     """``column IN (...)`` over *values* with its parameters, 5,000 at a time on SQLite."""
     if not values:
         return
@@ -297,7 +298,7 @@ def _ledger_arrays(
     What the ledger holds for the batch's members, as sums (see :func:`priors`).
 
     Every cap and count is a sum over ledger entries, so the database adds them up per
-    member, benefit and year (entries without an event apart from those with one) and
+    member, benefit and year (counting the entries without an event apart) and
     only the sums reach Python; the entries of an event the batch names (*event_codes*)
     come one by one. Entries of other events count only towards what ignores the
     event, so they are summed under one code no proposal has. *member_codes* holds the
@@ -313,20 +314,21 @@ def _ledger_arrays(
     for year in sorted(years):
         days = _day_params(conn, date(year, 1, 1), date(year, 12, 31))
         for among, values in _one_of(conn, "member_id", wanted):
-            for member_id, benefit_id, fen, count, bare_fen, bare_count in _driver_rows(
+            for member_id, benefit_id, fen, count, bare_count in _driver_rows(
                 conn,
                 f"SELECT member_id, benefit_id, {_SUMS} FROM {table} "
                 f"WHERE granted_on >= {marker} AND granted_on <= {marker} AND {among} "
                 f"GROUP BY member_id, benefit_id",
                 [*days, *values],
             ):
+                # Only the counts are split by event: a count per event per year counts
+                # the entries without one too, while money is summed per event only for
+                # the batch's events (below), so all of it can sit under "no event".
                 code = member_codes[member_id]
-                if bare_fen or bare_count:
-                    groups.append((code, benefit_id, year, -1, bare_fen, bare_count))
-                if fen != bare_fen or count != bare_count:
-                    groups.append(
-                        (code, benefit_id, year, other_event, fen - bare_fen, count - bare_count)
-                    )
+                if fen or bare_count:
+                    groups.append((code, benefit_id, year, -1, fen, bare_count))
+                if count != bare_count:
+                    groups.append((code, benefit_id, year, other_event, 0, count - bare_count))
     # A batch's event moves from the other events' sum to its own. The per-event caps look
     # back over every year the batch spans; a year between its years has no sums above,
     # and no proposal looks up its other events' (negative) sum.
@@ -338,13 +340,13 @@ def _ledger_arrays(
             f"FROM {table} WHERE granted_on >= {marker} AND granted_on <= {marker} AND {among}",
             [*days, *values],
         ):
-            code = member_codes.get(member_id)
-            if code is None:
+            whose = member_codes.get(member_id)
+            if whose is None:
                 continue
             sign = -1 if kind == EntryKind.REVERSAL.value else 1
             year = int(str(day)[:4])
-            groups.append((code, benefit_id, year, event_codes[event_key], sign * fen, sign))
-            groups.append((code, benefit_id, year, other_event, -sign * fen, -sign))
+            groups.append((whose, benefit_id, year, event_codes[event_key], sign * fen, sign))
+            groups.append((whose, benefit_id, year, other_event, -sign * fen, -sign))
     n = len(groups)
     columns: Sequence[Sequence[Any]] = tuple(zip(*groups, strict=True)) if n else ((),) * 6
     member, benefit_ids, year_of, event, fens, counts = columns
@@ -773,9 +775,7 @@ def propose_grants(
             )
             made[i] = (grant, v)
             if not dry_run:
-                new_rows.append(
-                    _grant_row(grant, _decision(p, v, version, req.reason, shared))
-                )
+                new_rows.append(_grant_row(grant, _decision(p, v, version, req.reason, shared)))
         if store.grant_validator is not None:
             # The branch's plugins may veto any grant; a veto stores none of the batch.
             Store._validate_grants(
