@@ -71,7 +71,7 @@ __all__ = [
 ]
 
 _LEDGER_LOCK = 0x6C6564676572  # "ledger", for pg_advisory_xact_lock
-_CHUNK = 5000  # bound values per SQLite statement (older SQLite allows only 999 in all)
+_CHUNK = 5000  # bound values per SQLite statement (SQLite 3.32 and later allow 32,766)
 _SOLO = 1 << 24  # household codes of members in no household start here
 _CATEGORIES = {kind.value: i for i, kind in enumerate(BenefitKind)}
 
