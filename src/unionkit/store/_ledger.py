@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -13,7 +12,6 @@ from typing import Any
 import numpy as np
 from attrs import frozen
 from sqlalchemy import Connection, Table, insert, select, text, update
-from sqlalchemy.exc import DBAPIError
 
 from unionkit._gc import paused_gc
 from unionkit.benefits.spending import (
@@ -41,7 +39,8 @@ from unionkit.models.group import GroupKind
 from unionkit.models.member import MemberStatus
 from unionkit.money import fen_to_yuan, parse_yuan
 from unionkit.rules.parameters import Parameters
-from unionkit.store._members import _bulk_insert, _month_index
+from unionkit.store._driver import bulk_insert, driver_rows
+from unionkit.store._members import _month_index
 from unionkit.store._money_schema import (
     benefit_definitions,
     closed_years,
@@ -214,7 +213,7 @@ def _amount_fen(req: GrantRequest, record: str) -> int:
 def _standing(conn: Connection, ids: Sequence[str]) -> dict[str, tuple[str, dict[str, Any]]]:
     found: dict[str, tuple[str, dict[str, Any]]] = {}
     for among, values in _one_of(conn, "member_id", ids):
-        for member_id, status, record in _driver_rows(
+        for member_id, status, record in driver_rows(
             conn,
             f"SELECT member_id, status, record FROM {_table(conn, members)} "
             f"WHERE {among} AND NOT deleted",
@@ -241,30 +240,6 @@ _SUMS = ", ".join(
         f"CASE WHEN {_NO_EVENT} THEN {_SIGN} ELSE 0 END",
     )
 )
-
-
-def _driver_rows(conn: Connection, sql: str, params: Sequence[Any]) -> list[Any]:
-    # The driver's own rows, not SQLAlchemy's typed ones: no conversion per row.
-    with _driver_errors(conn, sql):
-        cursor = conn.connection.cursor()
-        try:
-            cursor.execute(sql, tuple(params))
-            return list(cursor.fetchall())
-        finally:
-            cursor.close()
-
-
-@contextmanager
-def _driver_errors(conn: Connection, sql: str) -> Iterator[None]:
-    # A driver's own error raised as SQLAlchemy's, as if run through SQLAlchemy: the
-    # store turns those (and only those) into its masked StoreError.
-    error = conn.dialect.loaded_dbapi.Error
-    try:
-        yield
-    except error as exc:
-        raise DBAPIError.instance(
-            sql, None, exc, error, hide_parameters=True, dialect=conn.dialect
-        ) from None
 
 
 def _table(conn: Connection, table: Table) -> str:
@@ -314,7 +289,7 @@ def _ledger_arrays(
     for year in sorted(years):
         days = _day_params(conn, date(year, 1, 1), date(year, 12, 31))
         for among, values in _one_of(conn, "member_id", wanted):
-            for member_id, benefit_id, fen, count, bare_count in _driver_rows(
+            for member_id, benefit_id, fen, count, bare_count in driver_rows(
                 conn,
                 f"SELECT member_id, benefit_id, {_SUMS} FROM {table} "
                 f"WHERE granted_on >= {marker} AND granted_on <= {marker} AND {among} "
@@ -334,7 +309,7 @@ def _ledger_arrays(
     # and no proposal looks up its other events' (negative) sum.
     days = _day_params(conn, date(min(years), 1, 1), date(max(years), 12, 31))
     for among, values in _one_of(conn, "event_key", list(event_codes)):
-        for member_id, benefit_id, day, event_key, fen, kind in _driver_rows(
+        for member_id, benefit_id, day, event_key, fen, kind in driver_rows(
             conn,
             f"SELECT member_id, benefit_id, granted_on, event_key, amount_fen, entry_kind "
             f"FROM {table} WHERE granted_on >= {marker} AND granted_on <= {marker} AND {among}",
@@ -538,7 +513,7 @@ def _on_file(conn: Connection, ids: Sequence[str]) -> set[str]:
     for among, values in _one_of(conn, "member_id", ids):
         found.update(
             member_id
-            for (member_id,) in _driver_rows(
+            for (member_id,) in driver_rows(
                 conn,
                 f"SELECT member_id FROM {_table(conn, hardship_files)} "
                 f"WHERE {among} AND state <> 'left'",
@@ -559,11 +534,11 @@ def _households(conn: Connection, ids: Sequence[str]) -> tuple[dict[str, str], d
     kind = GroupKind.HOUSEHOLD.value
     household_of: dict[str, str] = {}
     for among, values in _one_of(conn, "m.member_id", ids):
-        for member_id, group_id in _driver_rows(conn, current + among, [kind, *values]):
+        for member_id, group_id in driver_rows(conn, current + among, [kind, *values]):
             household_of[member_id] = group_id
     mates: dict[str, set[str]] = {}
     for among, values in _one_of(conn, "m.group_id", sorted(set(household_of.values()))):
-        for member_id, group_id in _driver_rows(conn, current + among, [kind, *values]):
+        for member_id, group_id in driver_rows(conn, current + among, [kind, *values]):
             mates.setdefault(group_id, set()).add(member_id)
     return household_of, mates
 
@@ -572,7 +547,7 @@ def _file_spans(conn: Connection, ids: Sequence[str]) -> dict[str, list[tuple[st
     """Each member's hardship files as ``(tier, entered_on, left_on or date.max)``."""
     found: dict[str, list[tuple[str, date, date]]] = {}
     for among, values in _one_of(conn, "member_id", ids):
-        for member_id, tier, entered_on, left_on in _driver_rows(
+        for member_id, tier, entered_on, left_on in driver_rows(
             conn,
             f"SELECT member_id, tier, entered_on, left_on FROM {_table(conn, hardship_files)} "
             f"WHERE {among}",
@@ -784,8 +759,7 @@ def propose_grants(
                 benefits.values(),
             )
         if new_rows and not dry_run:
-            with _driver_errors(conn, "INSERT INTO grants"):
-                _bulk_insert(conn, grants, new_rows)
+            bulk_insert(conn, grants, new_rows)
         existing = _grants_by_key(conn, [k for k in keys if k in stored_keys])
     out: list[GrantOutcome] = []
     for i, req in enumerate(requests):
@@ -828,7 +802,7 @@ def _existing(conn: Connection, keys: Sequence[str]) -> set[str]:
     for among, values in _one_of(conn, "idempotency_key", sorted(set(keys))):
         found.update(
             key
-            for (key,) in _driver_rows(
+            for (key,) in driver_rows(
                 conn, f"SELECT idempotency_key FROM {_table(conn, grants)} WHERE {among}", values
             )
         )
