@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from itertools import chain, compress, repeat
-from operator import eq, is_, is_not, itemgetter, not_
+from operator import eq, is_, is_not, itemgetter
 from typing import TYPE_CHECKING, Any, Literal
 
 from unionkit.models import Member
@@ -109,13 +109,13 @@ def members_to_columns(members: Sequence[Member]) -> dict[str, np.ndarray[Any, A
         out[field] = _dates_column(days)
     for field in (*MONEY_FIELDS, *_INT):
         raw = column(field)
-        missing = list(map(is_, raw, repeat(None)))
+        missing = np.fromiter(map(is_, raw, repeat(None)), dtype=bool, count=n)
         data = np.zeros(n, dtype=np.int64)
-        if not all(missing):
-            given = list(compress(raw, map(not_, missing)))
+        given = list(compress(raw, map(is_not, raw, repeat(None))))
+        if given:
             numbers = _fen(given) if field in MONEY_FIELDS else given
-            data[~np.array(missing, dtype=bool)] = np.fromiter(numbers, np.int64, len(given))
-        out[field] = np.ma.MaskedArray(data, mask=np.array(missing, dtype=bool))
+            data[~missing] = np.fromiter(numbers, np.int64, len(given))
+        out[field] = np.ma.MaskedArray(data, mask=missing)
     return out
 
 
@@ -156,7 +156,7 @@ def _fen(amounts: list[Decimal]) -> list[int]:
         fen = list(map(int, scaled))
         if all(map(eq, scaled, fen)):
             return fen
-    except (TypeError, ValueError, OverflowError):
+    except (TypeError, ValueError, ArithmeticError):
         pass
     return list(map(yuan_to_fen, amounts))
 
