@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -13,6 +14,8 @@ from members_columns_reference import assert_same_columns, reference_members_to_
 from roster_helpers import TODAY, make_id
 
 from unionkit.io import MONEY_FIELDS, members_to_columns
+from unionkit.io.arrays import _CHUNK
+from unionkit.io.synthetic import REFERENCE_DATE, iter_roster
 from unionkit.models import Member
 from unionkit.models.ids import ResidentId
 from unionkit.models.member import (
@@ -135,3 +138,13 @@ def test_a_fraction_of_a_fen_is_refused_as_yuan_to_fen_refuses_it() -> None:
     )
     with pytest.raises(ValueError, match="more than two decimal places"):
         members_to_columns([member])
+
+
+def test_a_roster_larger_than_a_chunk_gives_the_same_columns() -> None:
+    # The members are read a few hundred at a time: 1,300 people cross two chunk
+    # boundaries and end in a partial chunk.
+    rows = itertools.islice(iter_roster(500, seed=7), 1300)
+    people = [Member.model_validate(row, context={"today": REFERENCE_DATE}) for row in rows]
+    assert len(people) == 1300
+    assert len(people) % _CHUNK and len(people) > 2 * _CHUNK
+    assert_same_columns(members_to_columns(people), reference_members_to_columns(people))
