@@ -23,6 +23,7 @@ __all__ = [
     "Proposal",
     "Verdict",
     "evaluate",
+    "prior_sums",
     "priors",
     "rules_version",
 ]
@@ -376,15 +377,16 @@ def priors(
     """
     For each proposal, what the ledger and earlier proposals of the batch already used.
 
-    Everything is whole-array work: the keys of each constraint are factorised once
-    over ledger and batch together, the ledger summed per key with ``bincount``, and
-    the batch's earlier proposals added by a cumulative sum within each key.
+    Everything is whole-array work: the batch's keys of each constraint are factorised,
+    the ledger summed under them with ``bincount`` (a ledger key no proposal has is
+    dropped), and the batch's earlier proposals added by a cumulative sum within each key.
 
     Args:
         ledger: Arrays ``member`` (int codes), ``category`` (int codes), ``year``,
             ``event`` (int codes, -1 for none), ``household`` (int codes: a member
             without a household is a household of one), ``fen`` (signed: reversals negative) and
-            ``count`` (+1 a grant, -1 a reversal), one element per ledger entry.
+            ``count`` (+1 a grant, -1 a reversal), one element per ledger entry (or per
+            sum of entries that share member, category, year and event).
         batch: The same arrays for the proposals, in order (``count`` all 1); also
             ``festival`` (bool) for both.
         counted: Which proposals count for later ones (refused ones do not); all by default.
@@ -394,8 +396,18 @@ def priors(
         constraints.
     """
     n = len(batch["fen"])
-    counted = np.ones(n, dtype=bool) if counted is None else counted
-    out: dict[str, np.ndarray] = {}
+    return prior_sums(ledger, batch)(np.ones(n, dtype=bool) if counted is None else counted)
+
+
+def prior_sums(
+    ledger: Mapping[str, np.ndarray], batch: Mapping[str, np.ndarray]
+) -> Callable[[np.ndarray], dict[str, np.ndarray]]:
+    """
+    :func:`priors` in two steps: the ledger's part once, then the batch's for a *counted*.
+
+    A check that drops refused proposals and sums again reads the ledger's sums once.
+    """
+    n = len(batch["fen"])
     nevent = int(max(ledger["event"].max(initial=-1), batch["event"].max(initial=-1))) + 2
     keys: dict[str, Callable[[Mapping[str, np.ndarray]], np.ndarray]] = {
         "per_event": lambda a: (a["member"] * 64 + a["category"]) * nevent + a["event"] + 1,
@@ -407,29 +419,40 @@ def priors(
         ),
         "household_yearly": lambda a: (a["household"] * 64 + a["category"]) * 4096 + a["year"],
     }
+    parts: list[tuple[str, str, np.ndarray, np.ndarray, np.ndarray]] = []
     for name in CONSTRAINTS:
         lk = keys[name](ledger).astype(np.int64)
         bk = keys[name](batch).astype(np.int64)
         field = "count" if name in _COUNTS else "fen"
-        uniq, inv = np.unique(np.concatenate([lk, bk]), return_inverse=True)
-        linv, binv = inv[: len(lk)], inv[len(lk) :]
-        totals = np.bincount(linv, weights=ledger[field], minlength=len(uniq))
-        weights = np.where(counted, batch[field], 0).astype(np.float64)
+        uniq, binv = np.unique(bk, return_inverse=True)
+        binv = binv.reshape(n)
+        at = np.minimum(np.searchsorted(uniq, lk), max(len(uniq) - 1, 0))
+        hit = uniq[at] == lk if len(uniq) else np.zeros(len(lk), dtype=bool)
+        totals = np.bincount(
+            at[hit], weights=ledger[field][hit].astype(np.float64), minlength=len(uniq)
+        )
         order = np.argsort(binv, kind="stable")
-        sorted_groups, sorted_w = binv[order], weights[order]
-        running = np.cumsum(sorted_w) - sorted_w
-        starts = np.r_[0, np.flatnonzero(np.diff(sorted_groups)) + 1]
+        starts = np.r_[0, np.flatnonzero(np.diff(binv[order])) + 1]
         first = np.repeat(starts, np.diff(np.r_[starts, n]))
-        within = np.empty(n, dtype=np.float64)
-        within[order] = running - running[first] if n else running
-        used = totals[binv] + within
-        if name == "per_event":
-            # Without an event each grant is its own event: nothing before it counts.
-            used = np.where(batch["event"] < 0, 0, used)
-        if name == "festival_total":
-            used = np.where(batch["festival"], used, 0)
-        out[name] = np.rint(used).astype(np.int64)
-    return out
+        parts.append((name, field, totals[binv], order, first))
+
+    def used_before(counted: np.ndarray) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        for name, field, before, order, first in parts:
+            sorted_w = np.where(counted, batch[field], 0).astype(np.float64)[order]
+            running = np.cumsum(sorted_w) - sorted_w
+            within = np.empty(n, dtype=np.float64)
+            within[order] = running - running[first] if n else running
+            used = before + within
+            if name == "per_event":
+                # Without an event each grant is its own event: nothing before it counts.
+                used = np.where(batch["event"] < 0, 0, used)
+            if name == "festival_total":
+                used = np.where(batch["festival"], used, 0)
+            out[name] = np.rint(used).astype(np.int64)
+        return out
+
+    return used_before
 
 
 _TIERS = ("deep", "relative", "accident")
@@ -448,7 +471,8 @@ def evaluate(
     """
     Judge each proposal against the rules, given what was used before it.
 
-    Parameter values are resolved once per (category, date), not per proposal.
+    Parameter values, and what follows from them alone (forms allowed, caps in fen,
+    thresholds), are resolved once per (category, date), not per proposal.
 
     Args:
         rules: The spending rules (e.g. :data:`DEFAULT_SPENDING`, overlaid by a branch).
@@ -458,9 +482,10 @@ def evaluate(
     Returns:
         One verdict per proposal, in order.
     """
-    cache: dict[tuple[str, date], dict[str, ResolvedValue | None]] = {}
+    cache: dict[tuple[str, date], _Values] = {}
     out: list[Verdict] = []
-    for i, p in enumerate(proposals):
+    columns = [np.asarray(used[c]).tolist() for c in CONSTRAINTS]
+    for p, row in zip(proposals, zip(*columns, strict=True) if columns else (), strict=True):
         category = p.benefit.kind.value
         key = (category, p.on)
         values = cache.get(key)
@@ -480,30 +505,101 @@ def evaluate(
                     "approval2": "spending.second_approval_threshold",
                 }
             )
-            values = {k: _resolve(rules, n, p.on) for k, n in names.items()}
+            values = _Values({k: _resolve(rules, n, p.on) for k, n in names.items()})
             cache[key] = values
-        out.append(_judge(p, values, {c: int(used[c][i]) for c in CONSTRAINTS}))
+        out.append(_judge(p, values, dict(zip(CONSTRAINTS, row, strict=True))))
     return out
+
+
+class _Values:
+    """The parameter values of one category on one date, and what follows from them alone."""
+
+    def __init__(self, values: Mapping[str, ResolvedValue | None]) -> None:
+        self.values = values
+        self.read = [v for k, v in values.items() if v is not None and not k.startswith("mult.")]
+        self.forms = values["forms"] or values["forms_default"]
+        forms = self.forms
+        self.allowed = {f.strip() for f in str(forms.value).split(",")} if forms else set()
+        relatives = values["relatives"]
+        self.covered = (
+            {r.strip() for r in str(relatives.value).split(",")} if relatives is not None else set()
+        )
+        self.warn_share = Decimal(str(values["warn"].value)) if values["warn"] else Decimal("0.8")
+        self.approvals = [
+            (int(Decimal(threshold.value) * 100), count)
+            for threshold, count in ((values["approval"], 1), (values["approval2"], 2))
+            if threshold is not None
+        ]
+        # Filled on first use: a cap no proposal reaches is never read (nor its value parsed).
+        self._caps: dict[str, tuple[int, Decimal]] = {}
+        self._households: dict[tuple[str, ...], _HouseholdCap | None] = {}
+
+    def cap(self, name: str, value: ResolvedValue) -> tuple[int, Decimal]:
+        """A cap in fen (or a count) and the use at which it warns."""
+        found = self._caps.get(name)
+        if found is None:
+            cap = int(value.value) if name in _COUNTS else int(Decimal(value.value) * 100)
+            found = self._caps[name] = (cap, self.warn_share * cap)
+        return found
+
+    def household(self, tiers: tuple[str, ...]) -> _HouseholdCap | None:
+        """The household cap for the open files' *tiers*, or ``None`` when none applies."""
+        if tiers not in self._households:
+            self._households[tiers] = _HouseholdCap.of(self.values, tiers, self.warn_share)
+        return self._households[tiers]
+
+
+@frozen
+class _HouseholdCap:
+    """A household's yearly living-aid cap: the best tier's multiple of the living standard."""
+
+    best: ResolvedValue
+    cap: int
+    warn_at: Decimal
+    source: str
+    effective: date
+    basis_zh: str
+    basis_en: str
+
+    @classmethod
+    def of(
+        cls, values: Mapping[str, ResolvedValue | None], tiers: tuple[str, ...], warn: Decimal
+    ) -> _HouseholdCap | None:
+        standard = values.get("standard")
+        best: ResolvedValue | None = None
+        for tier in tiers:
+            multiple = values.get(f"mult.{tier}")
+            if multiple is not None and (
+                best is None or Decimal(multiple.value) > Decimal(best.value)
+            ):
+                best = multiple
+        if standard is None or best is None:
+            return None
+        cap = int(Decimal(best.value) * Decimal(standard.value) * 100)
+        return cls(
+            best,
+            cap,
+            warn * cap,
+            f"{best.source}；{standard.source}",
+            max(best.effective, standard.effective),
+            f"低保标准 {standard.value} 元的 {best.value} 倍",
+            f"{best.value} times the minimum living standard of {standard.value} yuan",
+        )
 
 
 def _household_cap(
     p: Proposal,
-    values: Mapping[str, ResolvedValue | None],
+    values: _Values,
     *,
     before: int,
-    warn_share: Decimal,
     refusals: list[Finding],
     warnings: list[Finding],
     read: list[ResolvedValue],
 ) -> None:
     """The yearly living-aid cap of the member's household: the best tier's multiple."""
-    standard = values.get("standard")
-    best: ResolvedValue | None = None
-    for tier in p.household_tiers:
-        multiple = values.get(f"mult.{tier}")
-        if multiple is not None and (best is None or Decimal(multiple.value) > Decimal(best.value)):
-            best = multiple
-    if standard is None or best is None:
+    household = values.household(p.household_tiers)
+    if household is None:
+        standard = values.values.get("standard")
         refusals.append(
             Finding(
                 HOUSEHOLD_CAP_RULE,
@@ -520,34 +616,31 @@ def _household_cap(
             )
         )
         return
-    read.append(best)
-    cap = int(Decimal(best.value) * Decimal(standard.value) * 100)
+    read.append(household.best)
+    cap = household.cap
     after = before + p.amount_fen
-    source = f"{best.source}；{standard.source}"
-    effective = max(best.effective, standard.effective)
+    source = household.source
     figures = {"cap": _yuan(cap), "used": _yuan(before), "remaining": _yuan(max(cap - before, 0))}
-    basis_zh = f"低保标准 {standard.value} 元的 {best.value} 倍"
-    basis_en = f"{best.value} times the minimum living standard of {standard.value} yuan"
     if after > cap:
         refusals.append(
             Finding(
                 HOUSEHOLD_CAP_RULE,
                 source,
-                effective,
-                f"超过家庭年度生活救助上限（按户，{basis_zh}）：上限 {figures['cap']}，"
+                household.effective,
+                f"超过家庭年度生活救助上限（按户，{household.basis_zh}）：上限 {figures['cap']}，"
                 f"全家本年已用 {figures['used']}，剩余 {figures['remaining']}（依据：{source}）",
-                f"exceeds the household's yearly living aid cap (per household, {basis_en}): "
-                f"cap {figures['cap']}, used by the household this year {figures['used']}, "
-                f"remaining {figures['remaining']} (source: {source})",
+                f"exceeds the household's yearly living aid cap (per household, "
+                f"{household.basis_en}): cap {figures['cap']}, used by the household this year "
+                f"{figures['used']}, remaining {figures['remaining']} (source: {source})",
                 **figures,
             )
         )
-    elif cap and Decimal(after) >= warn_share * cap:
+    elif cap and after >= household.warn_at:
         warnings.append(
             Finding(
                 HOUSEHOLD_CAP_RULE,
                 source,
-                effective,
+                household.effective,
                 f"已达家庭年度生活救助上限的 {after * 100 // cap}%：上限 {figures['cap']}，"
                 f"全家含本次已用 {_yuan(after)}",
                 f"reaches {after * 100 // cap}% of the household's yearly living aid cap: "
@@ -557,26 +650,24 @@ def _household_cap(
         )
 
 
-def _judge(
-    p: Proposal, values: Mapping[str, ResolvedValue | None], used: Mapping[str, int]
-) -> Verdict:
+def _judge(p: Proposal, values: _Values, used: dict[str, int]) -> Verdict:
     refusals: list[Finding] = []
     warnings: list[Finding] = []
-    read = [v for k, v in values.items() if v is not None and not k.startswith("mult.")]
-    forms = values["forms"] or values["forms_default"]
+    read = list(values.read)
+    forms = values.forms
     benefit = p.benefit
-    if forms is not None:
-        allowed = {f.strip() for f in str(forms.value).split(",")}
-        if p.form.value not in allowed or p.form not in benefit.allowed_forms:
-            refusals.append(
-                Finding(
-                    forms.name,
-                    forms.source,
-                    forms.effective,
-                    f"{benefit.kind.label_zh}不得以“{p.form.label_zh}”形式发放",
-                    f"{benefit.kind.label_en} may not be given as {p.form.label_en}",
-                )
+    if forms is not None and (
+        p.form.value not in values.allowed or p.form not in benefit.allowed_forms
+    ):
+        refusals.append(
+            Finding(
+                forms.name,
+                forms.source,
+                forms.effective,
+                f"{benefit.kind.label_zh}不得以“{p.form.label_zh}”形式发放",
+                f"{benefit.kind.label_en} may not be given as {p.form.label_en}",
             )
+        )
     if (
         benefit.kind is BenefitKind.FESTIVAL_GOODS
         and benefit.festival is None
@@ -602,23 +693,21 @@ def _judge(
                 "a hardship payment needs a hardship file, and the member has none on record",
             )
         )
-    if p.relation is not Relation.SELF:
-        relatives = values["relatives"]
-        covered = (
-            {r.strip() for r in str(relatives.value).split(",")} if relatives is not None else set()
-        )
-        if p.relation.value not in covered or p.relation not in benefit.covers:
-            refusals.append(
-                Finding(
-                    relatives.name if relatives else "benefit.covers",
-                    relatives.source if relatives else (benefit.source or "benefit definition"),
-                    relatives.effective if relatives else None,
-                    f"{benefit.name_zh}不包括会员的{p.relation.label_zh}",
-                    f"{benefit.name_en} does not cover a member's {p.relation.label_en}",
-                )
+    if p.relation is not Relation.SELF and (
+        p.relation.value not in values.covered or p.relation not in benefit.covers
+    ):
+        relatives = values.values["relatives"]
+        refusals.append(
+            Finding(
+                relatives.name if relatives else "benefit.covers",
+                relatives.source if relatives else (benefit.source or "benefit definition"),
+                relatives.effective if relatives else None,
+                f"{benefit.name_zh}不包括会员的{p.relation.label_zh}",
+                f"{benefit.name_en} does not cover a member's {p.relation.label_en}",
             )
+        )
     if benefit.requires_good_standing and not p.good_standing:
-        grace = values["grace"]
+        grace = values.values["grace"]
         refusals.append(
             Finding(
                 grace.name if grace else "standing",
@@ -628,19 +717,17 @@ def _judge(
                 "the member is not in good standing (not active, or dues unpaid)",
             )
         )
-    warn_share = Decimal(str(values["warn"].value)) if values["warn"] else Decimal("0.8")
     if benefit.kind is BenefitKind.LIVING_AID:
         _household_cap(
             p,
             values,
             before=used["household_yearly"],
-            warn_share=warn_share,
             refusals=refusals,
             warnings=warnings,
             read=read,
         )
     for name in CONSTRAINTS:
-        cap_value = values.get(name)
+        cap_value = values.values.get(name)
         if cap_value is None:
             continue
         if name == "festival_total" and benefit.kind is not BenefitKind.FESTIVAL_GOODS:
@@ -648,9 +735,11 @@ def _judge(
         is_count = name in _COUNTS
         if is_count and name == "times_per_event_per_year" and p.event_key is None:
             continue
-        cap = int(cap_value.value) if is_count else int(Decimal(cap_value.value) * 100)
+        cap, warn_at = values.cap(name, cap_value)
         before = used[name]
         after = before + (1 if is_count else p.amount_fen)
+        if after <= cap and (is_count or not cap or after < warn_at):
+            continue
         show = str if is_count else _yuan
         zh, en = _LABEL[name]
         figures = {
@@ -672,7 +761,7 @@ def _judge(
                     **figures,
                 )
             )
-        elif not is_count and cap and Decimal(after) >= warn_share * cap:
+        else:
             warnings.append(
                 Finding(
                     cap_value.name,
@@ -686,7 +775,7 @@ def _judge(
                 )
             )
     needed = 0
-    for threshold, count in ((values["approval"], 1), (values["approval2"], 2)):
-        if threshold is not None and p.amount_fen > int(Decimal(threshold.value) * 100):
+    for threshold, count in values.approvals:
+        if p.amount_fen > threshold:
             needed = count
-    return Verdict(tuple(refusals), tuple(warnings), dict(used), tuple(read), needed)
+    return Verdict(tuple(refusals), tuple(warnings), used, tuple(read), needed)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import date
-from functools import cache
 from itertools import compress, count, islice, repeat
 from operator import is_not, sub
 from typing import IO, Any, cast
@@ -17,13 +16,14 @@ from unionkit.io.columns import HeaderPlan, plan_headers
 from unionkit.io.result import RosterImport, RosterWarning, RowError
 from unionkit.models import Member
 from unionkit.models.base import Privacy, field_labels, fields_by_privacy
-from unionkit.models.columns import FieldColumn, RowsValidation, TrustedBuilder, validate_rows
+from unionkit.models.columns import RowsValidation, validate_rows
 from unionkit.models.ids import ResidentId, mask_name, mask_raw, mask_text, reveal_all
 from unionkit.models.member import (
     Inconsistency,
     blank_cells,
     consistency_by_row,
     control_character_problem,
+    member_columns,
 )
 
 __all__ = ["PERSONAL_FIELDS", "mask_value", "read_roster"]
@@ -191,12 +191,6 @@ def _preparers(
     return {f: convert.get(f, strip) for f in plan.fields if f is not None}
 
 
-@cache
-def _member_columns() -> tuple[TrustedBuilder[Member], dict[str, FieldColumn]]:
-    # Built once: each field's validator is compiled from Member's own field definition.
-    return TrustedBuilder(Member), {f: FieldColumn(Member, f) for f in Member.model_fields}
-
-
 class _Collector:
     """The import's running state across chunks: results and duplicate tracking."""
 
@@ -271,7 +265,7 @@ def _validate_chunk(
         if not text_only and field not in prepare:
             cells = [c if type(c) is str else cell_text(c) for c in cells]
         columns[field] = cells
-    builder, checkers = _member_columns()
+    builder, checkers = member_columns()
     result = validate_rows(
         Member,
         columns,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+from functools import cache
 from itertools import compress, repeat
 from operator import and_, is_, is_not, itemgetter, not_
 from typing import Annotated, Any, Self, TypeVar
@@ -22,6 +23,7 @@ from unionkit.models.base import (
     parse_bool,
     today_from,
 )
+from unionkit.models.columns import FieldColumn, TrustedBuilder
 from unionkit.models.ids import MobileNumber, ResidentId, birth_dates, mask_name, reveal_all
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "consistency_problems",
     "derived_birth_dates",
     "derived_sexes",
+    "member_columns",
 ]
 
 MIN_WORKING_AGE = 16
@@ -520,3 +523,16 @@ def _years_between(start: date, end: date) -> int:
     if (end.month, end.day) < (start.month, start.day):
         years -= 1
     return years
+
+
+@cache
+def member_columns() -> tuple[TrustedBuilder[Member], dict[str, FieldColumn]]:
+    """
+    The builder and per-field validators for reading many members as columns, made once.
+
+    Each field's validator is compiled from :class:`Member`'s own field definition; the
+    roster reader and the store's bulk reads share them.
+
+    .. versionadded:: 0.2.0
+    """
+    return TrustedBuilder(Member), {f: FieldColumn(Member, f) for f in Member.model_fields}

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
 from attrs import frozen
-from sqlalchemy import Connection, insert, select, text, update
+from sqlalchemy import Connection, Table, insert, select, text, update
 
+from unionkit._gc import paused_gc
 from unionkit.benefits.spending import (
     CONSTRAINTS,
     DEFAULT_SPENDING,
@@ -20,7 +21,7 @@ from unionkit.benefits.spending import (
     Proposal,
     Verdict,
     evaluate,
-    priors,
+    prior_sums,
     rules_version,
 )
 from unionkit.errors import InvalidGrantData, NotFound
@@ -38,6 +39,7 @@ from unionkit.models.group import GroupKind
 from unionkit.models.member import MemberStatus
 from unionkit.money import fen_to_yuan, parse_yuan
 from unionkit.rules.parameters import Parameters
+from unionkit.store._driver import bulk_insert, driver_rows
 from unionkit.store._members import _month_index
 from unionkit.store._money_schema import (
     benefit_definitions,
@@ -68,7 +70,7 @@ __all__ = [
 ]
 
 _LEDGER_LOCK = 0x6C6564676572  # "ledger", for pg_advisory_xact_lock
-_FEW_MEMBERS = 500
+_CHUNK = 5000  # bound values per SQLite statement (SQLite 3.32 and later allow 32,766)
 _SOLO = 1 << 24  # household codes of members in no household start here
 _CATEGORIES = {kind.value: i for i, kind in enumerate(BenefitKind)}
 
@@ -210,14 +212,14 @@ def _amount_fen(req: GrantRequest, record: str) -> int:
 
 def _standing(conn: Connection, ids: Sequence[str]) -> dict[str, tuple[str, dict[str, Any]]]:
     found: dict[str, tuple[str, dict[str, Any]]] = {}
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
-        for r in conn.execute(
-            select(members.c.member_id, members.c.status, members.c.record).where(
-                members.c.member_id.in_(chunk), ~members.c.deleted
-            )
+    for among, values in _one_of(conn, "member_id", ids):
+        for member_id, status, record in driver_rows(
+            conn,
+            f"SELECT member_id, status, record FROM {_table(conn, members)} "
+            f"WHERE {among} AND NOT deleted",
+            values,
         ):
-            found[r.member_id] = (r.status, json.loads(r.record))
+            found[member_id] = (status, json.loads(record))
     return found
 
 
@@ -226,6 +228,36 @@ def _good(status: str, record: Mapping[str, Any], on: date, grace: int) -> bool:
     if status != MemberStatus.ACTIVE.value or not record.get("is_member", True) or not paid:
         return False
     return _month_index(date.fromisoformat(paid)) >= _month_index(on) - grace
+
+
+_SIGN = f"CASE WHEN entry_kind = '{EntryKind.REVERSAL.value}' THEN -1 ELSE 1 END"
+_NO_EVENT = "event_key IS NULL OR event_key = ''"
+_SUMS = ", ".join(
+    f"CAST(SUM({term}) AS BIGINT)"
+    for term in (
+        f"({_SIGN}) * amount_fen",
+        _SIGN,
+        f"CASE WHEN {_NO_EVENT} THEN {_SIGN} ELSE 0 END",
+    )
+)
+
+
+def _table(conn: Connection, table: Table) -> str:
+    return conn.dialect.identifier_preparer.format_table(table)
+
+
+def _one_of(
+    conn: Connection, column: str, values: Sequence[str]
+) -> Iterator[tuple[str, list[Any]]]:
+    """``column IN (...)`` over *values* with its parameters, 5,000 at a time on SQLite."""
+    if not values:
+        return
+    if conn.dialect.name == "postgresql":
+        yield f"{column} = ANY(%s)", [list(values)]
+        return
+    for start in range(0, len(values), _CHUNK):
+        chunk = list(values[start : start + _CHUNK])
+        yield f"{column} IN ({', '.join('?' * len(chunk))})", chunk
 
 
 def _ledger_arrays(
@@ -237,47 +269,74 @@ def _ledger_arrays(
     *,
     household_codes: Mapping[int, int],
 ) -> dict[str, np.ndarray]:
-    # The driver's own rows, not SQLAlchemy's typed ones: converting 200,000 dates cost
-    # seconds, and only the year is needed (ISO text on SQLite, a date on PostgreSQL).
-    # *member_codes* holds the batch's members: only their entries matter.
-    table = conn.dialect.identifier_preparer.format_table(grants)
+    """
+    What the ledger holds for the batch's members, as sums (see :func:`priors`).
+
+    Every cap and count is a sum over ledger entries, so the database adds them up per
+    member, benefit and year (counting the entries without an event apart) and
+    only the sums reach Python; the entries of an event the batch names (*event_codes*)
+    come one by one. Entries of other events count only towards what ignores the
+    event, so they are summed under one code no proposal has. *member_codes* holds the
+    batch's members and their households' members: only their entries matter.
+    """
+    table = _table(conn, grants)
     marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = (
-        f"SELECT member_id, benefit_id, amount_fen, granted_on, entry_kind, event_key "
-        f"FROM {table} WHERE granted_on >= {marker} AND granted_on <= {marker}"
-    )
-    params: tuple[Any, ...] = _day_params(conn, date(min(years), 1, 1), date(max(years), 12, 31))
+    other_event = len(event_codes)
     wanted = list(member_codes)
-    if len(wanted) <= _FEW_MEMBERS:
-        # A few members: their rows through the member index, not the whole year.
-        sql += f" AND member_id IN ({', '.join([marker] * len(wanted))})"
-        params += tuple(wanted)
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(sql, params)
-        rows = [r for r in cursor.fetchall() if r[0] in member_codes]
-    finally:
-        cursor.close()
-    n = len(rows)
-    if n:
-        ids, benefit_ids, fens, days, kinds, events = zip(*rows, strict=True)
-    else:
-        ids = benefit_ids = fens = days = kinds = events = ()
+    groups: list[tuple[int, str, int, int, int, int]] = []
+    # One query per year of the batch: the year is then a constant, not an expression to
+    # group by. Other years matter only to the per-event sums, read below.
+    for year in sorted(years):
+        days = _day_params(conn, date(year, 1, 1), date(year, 12, 31))
+        for among, values in _one_of(conn, "member_id", wanted):
+            for member_id, benefit_id, fen, count, bare_count in driver_rows(
+                conn,
+                f"SELECT member_id, benefit_id, {_SUMS} FROM {table} "
+                f"WHERE granted_on >= {marker} AND granted_on <= {marker} AND {among} "
+                f"GROUP BY member_id, benefit_id",
+                [*days, *values],
+            ):
+                # Only the counts are split by event: a count per event per year counts
+                # the entries without one too, while money is summed per event only for
+                # the batch's events (below), so all of it can sit under "no event".
+                code = member_codes[member_id]
+                if fen or bare_count:
+                    groups.append((code, benefit_id, year, -1, fen, bare_count))
+                if count != bare_count:
+                    groups.append((code, benefit_id, year, other_event, 0, count - bare_count))
+    # A batch's event moves from the other events' sum to its own. The per-event caps look
+    # back over every year the batch spans; a year between its years has no sums above,
+    # and no proposal looks up its other events' (negative) sum.
+    days = _day_params(conn, date(min(years), 1, 1), date(max(years), 12, 31))
+    for among, values in _one_of(conn, "event_key", list(event_codes)):
+        for member_id, benefit_id, day, event_key, fen, kind in driver_rows(
+            conn,
+            f"SELECT member_id, benefit_id, granted_on, event_key, amount_fen, entry_kind "
+            f"FROM {table} WHERE granted_on >= {marker} AND granted_on <= {marker} AND {among}",
+            [*days, *values],
+        ):
+            whose = member_codes.get(member_id)
+            if whose is None:
+                continue
+            sign = -1 if kind == EntryKind.REVERSAL.value else 1
+            year = int(str(day)[:4])
+            groups.append((whose, benefit_id, year, event_codes[event_key], sign * fen, sign))
+            groups.append((whose, benefit_id, year, other_event, -sign * fen, -sign))
+    n = len(groups)
+    columns: Sequence[Sequence[Any]] = tuple(zip(*groups, strict=True)) if n else ((),) * 6
+    member, benefit_ids, year_of, event, fens, counts = columns
     other = _CATEGORIES[BenefitKind.OTHER.value]
     by_benefit = {b: _CATEGORIES.get(c, other) for b, c in categories.items()}
     category = np.fromiter((by_benefit.get(b, other) for b in benefit_ids), np.int64, n)
-    sign = np.where(np.array(kinds, dtype=object) == EntryKind.REVERSAL.value, -1, 1)
-    member = np.fromiter((member_codes[m] for m in ids), np.int64, n)
+    members_array = np.fromiter(member, np.int64, n)
     return {
-        "member": member,
-        "household": _household_array(member, household_codes),
+        "member": members_array,
+        "household": _household_array(members_array, household_codes),
         "category": category,
-        "year": np.fromiter((int(str(d)[:4]) for d in days), np.int64, n),
-        "event": np.fromiter(
-            (event_codes.setdefault(e, len(event_codes)) if e else -1 for e in events), np.int64, n
-        ),
-        "fen": np.array(fens, dtype=np.int64).reshape(n) * sign,
-        "count": sign.astype(np.int64),
+        "year": np.fromiter(year_of, np.int64, n),
+        "event": np.fromiter(event, np.int64, n),
+        "fen": np.fromiter(fens, np.int64, n),
+        "count": np.fromiter(counts, np.int64, n),
         "festival": category == _CATEGORIES[BenefitKind.FESTIVAL_GOODS.value],
     }
 
@@ -333,6 +392,42 @@ def _batch_arrays(
     }
 
 
+def _arrays(
+    conn: Connection,
+    proposals: Sequence[Proposal],
+    benefits: Mapping[str, Benefit],
+    everyone: Iterable[str],
+    mates: Mapping[str, set[str]],
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """
+    The ledger's and the batch's arrays for :func:`check_batch` (see ``priors``).
+
+    Args:
+        conn: The connection, inside the ledger's lock.
+        proposals: The batch, in order (not empty).
+        benefits: Every benefit defined, by id.
+        everyone: Members besides the proposals' whose entries count (households' members).
+        mates: Each household of the batch with its current members.
+    """
+    member_codes: dict[str, int] = {p.member_id: i for i, p in enumerate(proposals)}
+    member_codes = {m: i for i, m in enumerate(member_codes)}
+    for member_id in everyone:
+        member_codes.setdefault(member_id, len(member_codes))
+    household_key = {hid: i for i, hid in enumerate(sorted(mates))}
+    household_codes = {member_codes[m]: household_key[hid] for hid, ms in mates.items() for m in ms}
+    event_codes: dict[str, int] = {}
+    batch = _batch_arrays(proposals, member_codes, event_codes, household_codes)
+    ledger = _ledger_arrays(
+        conn,
+        {p.on.year for p in proposals},
+        {k: b.kind.value for k, b in benefits.items()},
+        member_codes,
+        event_codes,
+        household_codes=household_codes,
+    )
+    return ledger, batch
+
+
 def check_batch(
     proposals: Sequence[Proposal],
     ledger: Mapping[str, np.ndarray],
@@ -345,14 +440,15 @@ def check_batch(
     After the first pass only the proposals whose prior use changed are judged again.
     """
     counted = np.ones(len(proposals), dtype=bool)
-    used = priors(ledger, batch, counted)
+    used_before = prior_sums(ledger, batch)
+    used = used_before(counted)
     verdicts = evaluate(rules, proposals, used)
     for _ in range(4):
         ok = np.fromiter((v.ok for v in verdicts), bool, len(verdicts))
         if np.array_equal(ok, counted):
             break
         counted = ok
-        fresh = priors(ledger, batch, counted)
+        fresh = used_before(counted)
         moved = np.zeros(len(proposals), dtype=bool)
         for name in CONSTRAINTS:
             moved |= fresh[name] != used[name]
@@ -366,25 +462,17 @@ def check_batch(
     return verdicts, used
 
 
-def _decision(p: Proposal, v: Verdict, version: str, reason: str) -> str:
-    return json.dumps(
-        {
-            "rule_set": version,
-            "inputs": {
-                "member_id": p.member_id,
-                "benefit_id": p.benefit.benefit_id,
-                "category": p.benefit.kind.value,
-                "amount_fen": p.amount_fen,
-                "on": p.on.isoformat(),
-                "form": p.form.value,
-                "relation": p.relation.value,
-                "event_key": p.event_key,
-                "good_standing": p.good_standing,
-                "on_file": p.on_file,
-                "household_tiers": list(p.household_tiers),
-                "used": {k: int(v.used[k]) for k in CONSTRAINTS},
-            },
-            "parameters": [
+def _decision(
+    p: Proposal, v: Verdict, version: str, reason: str, shared: dict[tuple[int, ...], str]
+) -> str:
+    """The frozen decision record: JSON with its keys sorted, as ``json.dumps`` sorts them."""
+    # The parameters read are the same objects for every proposal of a category and date:
+    # written once per batch (*shared*), not once per grant.
+    key = tuple(map(id, v.parameters))
+    parameters = shared.get(key)
+    if parameters is None:
+        parameters = shared[key] = _json(
+            [
                 {
                     "name": r.name,
                     "value": str(r.value),
@@ -393,68 +481,87 @@ def _decision(p: Proposal, v: Verdict, version: str, reason: str) -> str:
                     "unit": r.unit,
                 }
                 for r in v.parameters
-            ],
-            "warnings": [w.as_dict() for w in v.warnings],
-            "approvals_needed": v.approvals_needed,
-            "reason": reason,
-        },
-        ensure_ascii=False,
-        sort_keys=True,
+            ]
+        )
+    inputs = {
+        "member_id": p.member_id,
+        "benefit_id": p.benefit.benefit_id,
+        "category": p.benefit.kind.value,
+        "amount_fen": p.amount_fen,
+        "on": p.on.isoformat(),
+        "form": p.form.value,
+        "relation": p.relation.value,
+        "event_key": p.event_key,
+        "good_standing": p.good_standing,
+        "on_file": p.on_file,
+        "household_tiers": list(p.household_tiers),
+        "used": {k: int(v.used[k]) for k in CONSTRAINTS},
+    }
+    return (
+        f'{{"approvals_needed": {_json(v.approvals_needed)}, "inputs": {_json(inputs)}, '
+        f'"parameters": {parameters}, "reason": {_json(reason)}, "rule_set": {_json(version)}, '
+        f'"warnings": {_json([w.as_dict() for w in v.warnings])}}}'
     )
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def _on_file(conn: Connection, ids: Sequence[str]) -> set[str]:
-    if not ids:
-        return set()
-    return set(
-        conn.execute(
-            select(hardship_files.c.member_id).where(
-                hardship_files.c.member_id.in_(ids), hardship_files.c.state != "left"
+    found: set[str] = set()
+    for among, values in _one_of(conn, "member_id", ids):
+        found.update(
+            member_id
+            for (member_id,) in driver_rows(
+                conn,
+                f"SELECT member_id FROM {_table(conn, hardship_files)} "
+                f"WHERE {among} AND state <> 'left'",
+                values,
             )
-        ).scalars()
-    )
+        )
+    return found
 
 
 def _households(conn: Connection, ids: Sequence[str]) -> tuple[dict[str, str], dict[str, set[str]]]:
     """Each of *ids*' current household, and every current member of those households."""
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    current = (
+        f"SELECT m.member_id, m.group_id FROM {_table(conn, memberships)} m "
+        f"JOIN {_table(conn, groups)} g ON g.group_id = m.group_id "
+        f"WHERE m.until IS NULL AND g.kind = {marker} AND "
+    )
+    kind = GroupKind.HOUSEHOLD.value
     household_of: dict[str, str] = {}
-    if not ids:
-        return household_of, {}
-    current = (memberships.c.until.is_(None), groups.c.kind == GroupKind.HOUSEHOLD.value)
-    joined = memberships.join(groups, groups.c.group_id == memberships.c.group_id)
-    for start in range(0, len(ids), 5000):
-        for r in conn.execute(
-            select(memberships.c.member_id, memberships.c.group_id)
-            .select_from(joined)
-            .where(memberships.c.member_id.in_(ids[start : start + 5000]), *current)
-        ):
-            household_of[r.member_id] = r.group_id
+    for among, values in _one_of(conn, "m.member_id", ids):
+        for member_id, group_id in driver_rows(conn, current + among, [kind, *values]):
+            household_of[member_id] = group_id
     mates: dict[str, set[str]] = {}
-    wanted = sorted(set(household_of.values()))
-    for start in range(0, len(wanted), 5000):
-        for r in conn.execute(
-            select(memberships.c.member_id, memberships.c.group_id)
-            .select_from(joined)
-            .where(memberships.c.group_id.in_(wanted[start : start + 5000]), *current)
-        ):
-            mates.setdefault(r.group_id, set()).add(r.member_id)
+    for among, values in _one_of(conn, "m.group_id", sorted(set(household_of.values()))):
+        for member_id, group_id in driver_rows(conn, current + among, [kind, *values]):
+            mates.setdefault(group_id, set()).add(member_id)
     return household_of, mates
 
 
 def _file_spans(conn: Connection, ids: Sequence[str]) -> dict[str, list[tuple[str, date, date]]]:
     """Each member's hardship files as ``(tier, entered_on, left_on or date.max)``."""
     found: dict[str, list[tuple[str, date, date]]] = {}
-    for start in range(0, len(ids), 5000):
-        for r in conn.execute(
-            select(
-                hardship_files.c.member_id,
-                hardship_files.c.tier,
-                hardship_files.c.entered_on,
-                hardship_files.c.left_on,
-            ).where(hardship_files.c.member_id.in_(ids[start : start + 5000]))
+    for among, values in _one_of(conn, "member_id", ids):
+        for member_id, tier, entered_on, left_on in driver_rows(
+            conn,
+            f"SELECT member_id, tier, entered_on, left_on FROM {_table(conn, hardship_files)} "
+            f"WHERE {among}",
+            values,
         ):
-            found.setdefault(r.member_id, []).append((r.tier, r.entered_on, r.left_on or date.max))
+            found.setdefault(member_id, []).append(
+                (tier, _day(entered_on), _day(left_on) if left_on is not None else date.max)
+            )
     return found
+
+
+def _day(value: date | str) -> date:
+    # The driver's own value: a date on PostgreSQL, ISO text on SQLite.
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def _lock(conn: Connection) -> None:
@@ -468,6 +575,9 @@ def _closed(conn: Connection) -> set[int]:
     return set(conn.execute(select(closed_years.c.year)).scalars())
 
 
+# A batch makes tens of thousands of small objects (verdicts, grants, sums): the cyclic
+# collector would rescan them over and over, and took a third of the check.
+@paused_gc()
 def propose_grants(
     store: Store,
     requests: Sequence[GrantRequest],
@@ -612,27 +722,11 @@ def propose_grants(
             )
         verdicts: list[Verdict] = []
         if proposals:
-            member_codes: dict[str, int] = {p.member_id: i for i, p in enumerate(proposals)}
-            member_codes = {m: i for i, m in enumerate(member_codes)}
-            for member_id in everyone:
-                member_codes.setdefault(member_id, len(member_codes))
-            household_key = {hid: i for i, hid in enumerate(sorted(mates))}
-            household_codes = {
-                member_codes[m]: household_key[hid] for hid, ms in mates.items() for m in ms
-            }
-            event_codes: dict[str, int] = {}
-            batch = _batch_arrays(proposals, member_codes, event_codes, household_codes)
-            ledger = _ledger_arrays(
-                conn,
-                {p.on.year for p in proposals},
-                {k: b.kind.value for k, b in benefits.items()},
-                member_codes,
-                event_codes,
-                household_codes=household_codes,
-            )
+            ledger, batch = _arrays(conn, proposals, benefits, everyone, mates)
             verdicts, _ = check_batch(proposals, ledger, batch, rules)
         new_rows: list[dict[str, Any]] = []
         made: dict[int, tuple[Grant | None, Verdict]] = {}
+        shared: dict[tuple[int, ...], str] = {}
         for i, p, v in zip(todo, proposals, verdicts, strict=True):
             if not v.ok:
                 made[i] = (None, v)
@@ -656,7 +750,7 @@ def propose_grants(
             )
             made[i] = (grant, v)
             if not dry_run:
-                new_rows.append(_grant_row(grant, _decision(p, v, version, req.reason)))
+                new_rows.append(_grant_row(grant, _decision(p, v, version, req.reason, shared)))
         if store.grant_validator is not None:
             # The branch's plugins may veto any grant; a veto stores none of the batch.
             Store._validate_grants(
@@ -665,7 +759,7 @@ def propose_grants(
                 benefits.values(),
             )
         if new_rows and not dry_run:
-            conn.execute(insert(grants), new_rows)
+            bulk_insert(conn, grants, new_rows)
         existing = _grants_by_key(conn, [k for k in keys if k in stored_keys])
     out: list[GrantOutcome] = []
     for i, req in enumerate(requests):
@@ -705,14 +799,12 @@ def _grant_row(g: Grant, decision: str | None) -> dict[str, Any]:
 
 def _existing(conn: Connection, keys: Sequence[str]) -> set[str]:
     found: set[str] = set()
-    unique = sorted(set(keys))
-    for start in range(0, len(unique), 5000):
+    for among, values in _one_of(conn, "idempotency_key", sorted(set(keys))):
         found.update(
-            conn.execute(
-                select(grants.c.idempotency_key).where(
-                    grants.c.idempotency_key.in_(unique[start : start + 5000])
-                )
-            ).scalars()
+            key
+            for (key,) in driver_rows(
+                conn, f"SELECT idempotency_key FROM {_table(conn, grants)} WHERE {among}", values
+            )
         )
     return found
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Hashable, Iterable, Iterator, Sequence
-from functools import cache
 from operator import itemgetter, methodcaller
 from typing import Any
 
@@ -12,13 +11,14 @@ from sqlalchemy import Connection, Select, select
 
 from unionkit._gc import paused_gc
 from unionkit.errors import InvalidIdNumber
-from unionkit.models.columns import MISSING, FieldColumn, TrustedBuilder, validate_rows
+from unionkit.models.columns import MISSING, validate_rows
 from unionkit.models.ids import MobileNumber, ResidentId
 from unionkit.models.member import (
     Member,
     blank_cells,
     consistency_by_row,
     control_character_problem,
+    member_columns,
 )
 from unionkit.store._crypto import StoreKey, missing_key
 from unionkit.store._member_rows import NUMBER_COLUMNS
@@ -40,12 +40,6 @@ _SOURCE = (
 
 _Row = Sequence[Any]
 """``(member_id, name, record, national_id_enc, phone_enc)``, as :data:`_SOURCE` selects."""
-
-
-@cache
-def _member_columns() -> tuple[TrustedBuilder[Member], dict[str, FieldColumn]]:
-    # Built once: each field's validator is compiled from Member's own field definition.
-    return TrustedBuilder(Member), {f: FieldColumn(Member, f) for f in Member.model_fields}
 
 
 def member_query() -> Select[Any]:
@@ -142,7 +136,7 @@ def members_from_rows(
     if not all(type(r) is dict for r in records):
         # A record that is not a JSON object: get_member's own steps say what is wrong.
         return [_one_by_one(r, ids[j], names[j], numbers, j) for j, r in enumerate(records)]
-    builder, checkers = _member_columns()
+    builder, checkers = member_columns()
     fields = builder.fields
     columns: dict[str, Sequence[object]] = {"member_id": ids, "name": names, **numbers}
     in_record = [f for f in fields if f not in columns]

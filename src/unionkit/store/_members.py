@@ -5,17 +5,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from operator import itemgetter
 from typing import Any
 
 from attrs import frozen
-from sqlalchemy import Connection, Date, DateTime, Table, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from unionkit._gc import paused_gc
 from unionkit.errors import InvalidMemberData, NotFound
 from unionkit.models.group import GroupKind, MembershipRole
 from unionkit.models.ids import PersonalNumber, mask_name
 from unionkit.models.member import HouseholdRole, Member, MemberStatus
+from unionkit.store._driver import bulk_insert, driver_rows
 from unionkit.store._member_reads import get_members, member_batches, member_query
 from unionkit.store._member_rows import member_digests, member_rows
 from unionkit.store._money_schema import member_changes, member_imports, member_sync
@@ -136,42 +136,6 @@ def _full(member: Member) -> dict[str, Any]:
     return member.model_dump(mode="json", context={"reveal_pii": True})
 
 
-def _bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert many rows through the driver's own ``executemany``, in *conn*'s transaction.
-
-    SQLAlchemy's per-row parameter processing cost seconds per 100,000 rows, more than
-    the database itself; every value here is already a plain str, int, bool, date or None.
-    """
-    if not rows:
-        return
-    names = list(rows[0])
-    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    preparer = conn.dialect.identifier_preparer
-    sql = (
-        f"INSERT INTO {preparer.format_table(table)} "
-        f"({', '.join(preparer.quote(n) for n in names)}) "
-        f"VALUES ({', '.join([marker] * len(names))})"
-    )
-    columns = [list(map(itemgetter(n), rows)) for n in names]
-    if conn.dialect.name == "sqlite":
-        # SQLAlchemy keeps dates as ISO text on SQLite; write them the same way. Only
-        # date columns are looked at: the others hold no dates, and rows are many.
-        for i, name in enumerate(names):
-            if isinstance(table.c[name].type, Date | DateTime):
-                # Each distinct value once: an import's memberships all start on one day.
-                iso = {v: _iso_date(v) for v in set(columns[i])}
-                columns[i] = list(map(iso.__getitem__, columns[i]))
-    cursor = conn.connection.cursor()
-    try:
-        cursor.executemany(sql, list(zip(*columns, strict=True)))
-    finally:
-        cursor.close()
-
-
-def _iso_date(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
-
-
 def _shown(member: Member, field: str) -> tuple[str | None, bool]:
     value = getattr(member, field)
     if value is None:
@@ -273,19 +237,10 @@ def _group_row(group_id: str, spec: _GroupSpec) -> dict[str, Any]:
     }
 
 
-def _raw_rows(conn: Connection, sql: str) -> list[tuple[Any, ...]]:
-    # The driver's own rows: SQLAlchemy's Row objects cost about a second per 200,000.
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(sql)
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
-
-
 def _imported_links(conn: Connection) -> dict[tuple[str, str, str], int]:
     table = conn.dialect.identifier_preparer.format_table(memberships)
-    rows = _raw_rows(conn, f"SELECT id, member_id, group_id, role FROM {table} WHERE until IS NULL")
+    sql = f"SELECT id, member_id, group_id, role FROM {table} WHERE until IS NULL"
+    rows = driver_rows(conn, sql)
     prefixes = tuple(_GROUP_PREFIX.values())
     return {(m, g, r): i for i, m, g, r in rows if g.startswith(prefixes)}
 
@@ -363,14 +318,14 @@ def _import_members(
         table = conn.dialect.identifier_preparer.format_table(members)
         stored: dict[str, str] = {
             m: st
-            for m, st, deleted, anonymised in _raw_rows(
+            for m, st, deleted, anonymised in driver_rows(
                 conn, f"SELECT member_id, status, deleted, anonymised FROM {table}"
             )
             if not deleted and not anonymised
         }
         sync = conn.dialect.identifier_preparer.format_table(member_sync)
         known_digest: dict[str, str] = dict(
-            _raw_rows(conn, f"SELECT member_id, digest FROM {sync}")
+            driver_rows(conn, f"SELECT member_id, digest FROM {sync}")
         )
         added = [mid for mid in by_id if mid not in stored]
         maybe = [mid for mid in by_id if mid in stored and known_digest.get(mid) != digests[mid]]
@@ -443,7 +398,7 @@ def _import_members(
                 )
             ).inserted_primary_key[0]
         )
-        _bulk_insert(conn, members, member_rows([by_id[mid] for mid in added], store._key))
+        bulk_insert(conn, members, member_rows([by_id[mid] for mid in added], store._key))
         rewritten = [*(m for m, _ in updated), *left_members]
         for m, row in zip(rewritten, member_rows(rewritten, store._key), strict=True):
             conn.execute(
@@ -466,14 +421,14 @@ def _import_members(
         stale = [mid for mid in fresh if mid in known_digest]
         if stale:
             conn.execute(member_sync.delete().where(member_sync.c.member_id.in_(stale)))
-        _bulk_insert(conn, member_sync, [{"member_id": k, "digest": v} for k, v in fresh.items()])
-        _bulk_insert(conn, groups, new_groups)
+        bulk_insert(conn, member_sync, [{"member_id": k, "digest": v} for k, v in fresh.items()])
+        bulk_insert(conn, groups, new_groups)
         if to_close:
             for chunk in _chunks(to_close):
                 conn.execute(
                     update(memberships).where(memberships.c.id.in_(chunk)).values(until=on)
                 )
-        _bulk_insert(
+        bulk_insert(
             conn,
             memberships,
             [
