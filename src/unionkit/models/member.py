@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import cache
 from itertools import compress, repeat
-from operator import is_not, itemgetter, not_
-from typing import Annotated, Any, Self
+from operator import and_, is_, is_not, itemgetter, not_
+from typing import Annotated, Any, Self, TypeVar
 
 from attrs import frozen
 from pydantic import AfterValidator, BeforeValidator, ValidationInfo, model_validator
@@ -35,6 +36,8 @@ __all__ = [
     "blank_cells",
     "consistency_by_row",
     "consistency_problems",
+    "derived_birth_dates",
+    "derived_sexes",
     "member_columns",
 ]
 
@@ -316,6 +319,66 @@ def _day_numbers(days: Sequence[date | None]) -> Any:
     if any(given):
         values = map(date.toordinal, compress(days, given))  # type: ignore[arg-type]
         out[np.array(given, bool)] = np.fromiter(values, np.int64)
+    return out
+
+
+def derived_birth_dates(
+    stated: Sequence[date | None], national_ids: Sequence[ResidentId | None]
+) -> list[date | None]:
+    """
+    :attr:`Member.derived_birth_date` of many members at once, from two of their columns.
+
+    Args:
+        stated: Each member's ``birth_date``.
+        national_ids: Each member's ``national_id``, in the same order.
+
+    Returns:
+        The stated birth date, else the one in the ID number, else ``None``.
+
+    .. versionadded:: 0.2.0
+    """
+    return _stated_else_from_id(stated, national_ids, birth_dates)
+
+
+_SEX_OF_PARITY = (Sex.FEMALE, Sex.MALE)
+_T = TypeVar("_T")
+
+
+def derived_sexes(
+    stated: Sequence[Sex | None], national_ids: Sequence[ResidentId | None]
+) -> list[Sex | None]:
+    """
+    :attr:`Member.derived_sex` of many members at once, from two of their columns.
+
+    Args:
+        stated: Each member's ``sex``.
+        national_ids: Each member's ``national_id``, in the same order.
+
+    Returns:
+        The stated sex, else the one in the ID number, else ``None``.
+
+    .. versionadded:: 0.2.0
+    """
+
+    def from_ids(numbers: list[ResidentId]) -> Iterable[Sex]:
+        return map(_SEX_OF_PARITY.__getitem__, _sex_digits(reveal_all(numbers)).tolist())
+
+    return _stated_else_from_id(stated, national_ids, from_ids)
+
+
+def _stated_else_from_id(
+    stated: Sequence[_T | None],
+    national_ids: Sequence[ResidentId | None],
+    from_ids: Callable[[list[ResidentId]], Iterable[_T]],
+) -> list[_T | None]:
+    """Each stated value, or where it is ``None`` and there is an ID number, ``from_ids``'s."""
+    out = list(stated)
+    # C-level passes: the rows with nothing stated but an ID number, filled in one go.
+    wanted = list(map(and_, map(is_, out, repeat(None)), map(is_not, national_ids, repeat(None))))
+    if any(wanted):
+        numbers: list[ResidentId] = list(compress(national_ids, wanted))  # type: ignore[arg-type]
+        rows = compress(range(len(out)), wanted)
+        deque(map(out.__setitem__, rows, from_ids(numbers)), maxlen=0)
     return out
 
 
