@@ -7,7 +7,7 @@ from sqlalchemy import Connection, Table
 
 from unionkit.errors import StoreError
 from unionkit.store import Store
-from unionkit.store._driver import bulk_insert, driver_rows
+from unionkit.store._driver import bulk_insert, bulk_update, driver_rows
 from unionkit.store._money_schema import member_sync
 from unionkit.store._schema import members
 
@@ -41,3 +41,30 @@ def test_a_driver_read_of_a_bad_statement_is_a_masked_store_error(store: Store) 
 def _name(conn: Connection, table: Table) -> str:
     name: str = conn.dialect.identifier_preparer.format_table(table)
     return name
+
+
+def test_a_bulk_update_sets_each_row_found_by_its_key(store: Store) -> None:
+    rows = [{"member_id": f"H{i}", "digest": f"old{i}"} for i in range(3)]
+    with store._write() as conn:
+        bulk_insert(conn, member_sync, rows)
+        bulk_update(
+            conn,
+            member_sync,
+            "member_id",
+            [{"digest": "new2", "member_id": "H2"}, {"member_id": "H0", "digest": "new0"}],
+        )
+
+    with store._read() as conn:
+        stored = driver_rows(conn, f"SELECT member_id, digest FROM {_name(conn, member_sync)}")
+    assert sorted(map(tuple, stored)) == [("H0", "new0"), ("H1", "old1"), ("H2", "new2")]
+
+
+def test_a_bulk_update_refused_by_the_database_is_a_masked_store_error(store: Store) -> None:
+    with store._write() as conn:
+        bulk_insert(conn, member_sync, [{"member_id": "H1", "digest": "a"}])
+    with pytest.raises(StoreError) as caught, store._write() as conn:
+        bulk_update(conn, member_sync, "member_id", [{"member_id": "H1", "digest": None}])
+
+    assert "cannot write to the store" in str(caught.value)
+    with store._read() as conn:
+        assert driver_rows(conn, f"SELECT digest FROM {_name(conn, member_sync)}") == [("a",)]

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Date, DateTime, Table
 from sqlalchemy.exc import DBAPIError
 
-__all__ = ["bulk_insert", "driver_errors", "driver_rows"]
+__all__ = ["bulk_insert", "bulk_update", "driver_errors", "driver_rows"]
 
 
 @contextmanager
@@ -60,13 +60,45 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
     if not rows:
         return
     names = list(rows[0])
-    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     preparer = conn.dialect.identifier_preparer
+    marker = _marker(conn)
     sql = (
         f"INSERT INTO {preparer.format_table(table)} "
         f"({', '.join(preparer.quote(n) for n in names)}) "
         f"VALUES ({', '.join([marker] * len(names))})"
     )
+    _execute_many(conn, sql, _columns(conn, table, rows, names))
+
+
+def bulk_update(conn: Connection, table: Table, key: str, rows: Sequence[dict[str, Any]]) -> None:
+    """
+    Update many rows, each found by its *key* column, through the driver's ``executemany``.
+
+    Every row gives the same columns; each is set to the row's value where the table's
+    *key* equals ``row[key]``. One statement for all the rows, where a statement each
+    through SQLAlchemy cost about 0.2 ms a row (20 s for 100,000 members).
+    """
+    if not rows:
+        return
+    names = [n for n in rows[0] if n != key]
+    preparer = conn.dialect.identifier_preparer
+    marker = _marker(conn)
+    sql = (
+        f"UPDATE {preparer.format_table(table)} "
+        f"SET {', '.join(f'{preparer.quote(n)} = {marker}' for n in names)} "
+        f"WHERE {preparer.quote(key)} = {marker}"
+    )
+    _execute_many(conn, sql, _columns(conn, table, rows, [*names, key]))
+
+
+def _marker(conn: Connection) -> str:
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+def _columns(
+    conn: Connection, table: Table, rows: Sequence[dict[str, Any]], names: Sequence[str]
+) -> list[list[Any]]:
+    """The rows' values column by column, as the driver is to receive them."""
     columns = [list(map(itemgetter(n), rows)) for n in names]
     if conn.dialect.name == "sqlite":
         # SQLAlchemy keeps dates as ISO text on SQLite; write them the same way. Only
@@ -76,6 +108,10 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
                 # Each distinct value once: an import's memberships all start on one day.
                 iso = {v: _iso_date(v) for v in set(columns[i])}
                 columns[i] = list(map(iso.__getitem__, columns[i]))
+    return columns
+
+
+def _execute_many(conn: Connection, sql: str, columns: list[list[Any]]) -> None:
     with driver_errors(conn, sql):
         cursor = conn.connection.cursor()
         try:

@@ -15,7 +15,7 @@ from unionkit.errors import InvalidMemberData, NotFound
 from unionkit.models.group import GroupKind, MembershipRole
 from unionkit.models.ids import PersonalNumber, mask_name
 from unionkit.models.member import HouseholdRole, Member, MemberStatus
-from unionkit.store._driver import bulk_insert, driver_rows
+from unionkit.store._driver import bulk_insert, bulk_update, driver_rows
 from unionkit.store._member_reads import get_members, member_batches, member_query
 from unionkit.store._member_rows import member_digests, member_rows
 from unionkit.store._money_schema import member_changes, member_imports, member_sync
@@ -400,12 +400,7 @@ def _import_members(
         )
         bulk_insert(conn, members, member_rows([by_id[mid] for mid in added], store._key))
         rewritten = [*(m for m, _ in updated), *left_members]
-        for m, row in zip(rewritten, member_rows(rewritten, store._key), strict=True):
-            conn.execute(
-                update(members)
-                .where(members.c.member_id == m.member_id)
-                .values({k: v for k, v in row.items() if k != "member_id"})
-            )
+        bulk_update(conn, members, "member_id", member_rows(rewritten, store._key))
         if changes:
             conn.execute(
                 insert(member_changes), [{"import_id": import_id, **c.as_dict()} for c in changes]
