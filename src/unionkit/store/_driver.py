@@ -67,7 +67,7 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
         f"({', '.join(preparer.quote(n) for n in names)}) "
         f"VALUES ({', '.join([marker] * len(names))})"
     )
-    _execute_many(conn, sql, _columns(conn, table, rows, names))
+    _execute_many(conn, sql, _parameters(conn, table, rows, names))
 
 
 def bulk_update(conn: Connection, table: Table, key: str, rows: Sequence[dict[str, Any]]) -> None:
@@ -88,34 +88,39 @@ def bulk_update(conn: Connection, table: Table, key: str, rows: Sequence[dict[st
         f"SET {', '.join(f'{preparer.quote(n)} = {marker}' for n in names)} "
         f"WHERE {preparer.quote(key)} = {marker}"
     )
-    _execute_many(conn, sql, _columns(conn, table, rows, [*names, key]))
+    _execute_many(conn, sql, _parameters(conn, table, rows, [*names, key]))
 
 
 def _marker(conn: Connection) -> str:
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
-def _columns(
+def _parameters(
     conn: Connection, table: Table, rows: Sequence[dict[str, Any]], names: Sequence[str]
-) -> list[list[Any]]:
-    """The rows' values column by column, as the driver is to receive them."""
+) -> list[tuple[Any, ...]]:
+    """Each row's values of *names*, in order, as the driver is to receive them."""
+    pick = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+    dated = [
+        i
+        for i, name in enumerate(names)
+        if conn.dialect.name == "sqlite" and isinstance(table.c[name].type, Date | DateTime)
+    ]
+    if not dated:
+        return list(map(pick, rows))
+    # SQLAlchemy keeps dates as ISO text on SQLite; write them the same way, column by
+    # column (each distinct value once: an import's memberships all start on one day).
     columns = [list(map(itemgetter(n), rows)) for n in names]
-    if conn.dialect.name == "sqlite":
-        # SQLAlchemy keeps dates as ISO text on SQLite; write them the same way. Only
-        # date columns are looked at: the others hold no dates, and rows are many.
-        for i, name in enumerate(names):
-            if isinstance(table.c[name].type, Date | DateTime):
-                # Each distinct value once: an import's memberships all start on one day.
-                iso = {v: _iso_date(v) for v in set(columns[i])}
-                columns[i] = list(map(iso.__getitem__, columns[i]))
-    return columns
+    for i in dated:
+        iso = {v: _iso_date(v) for v in set(columns[i])}
+        columns[i] = list(map(iso.__getitem__, columns[i]))
+    return list(zip(*columns, strict=True))
 
 
-def _execute_many(conn: Connection, sql: str, columns: list[list[Any]]) -> None:
+def _execute_many(conn: Connection, sql: str, parameters: list[tuple[Any, ...]]) -> None:
     with driver_errors(conn, sql):
         cursor = conn.connection.cursor()
         try:
-            cursor.executemany(sql, list(zip(*columns, strict=True)))
+            cursor.executemany(sql, parameters)
         finally:
             cursor.close()
 

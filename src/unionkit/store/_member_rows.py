@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import deque
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from enum import Enum
 from functools import cache
-from operator import itemgetter
+from itertools import compress, count, repeat
+from operator import attrgetter, is_, is_not, itemgetter
 from typing import Any, cast
 
 from pydantic import TypeAdapter
 
+from unionkit.masking import mask_text
 from unionkit.models.ids import MobileNumber, PersonalNumber, ResidentId, reveal_all
 from unionkit.models.member import Member, MemberStatus
 from unionkit.store._crypto import StoreKey, missing_key
@@ -60,38 +63,78 @@ def member_rows(people: Sequence[Member], key: StoreKey | None) -> list[dict[str
     """
     records = _records(people)
     statuses = {s: s.value for s in MemberStatus}
-    rows: list[dict[str, Any]] = [
-        {
-            "member_id": m.member_id,
-            "name": m.name,
-            "department": m.department,
-            "status": statuses[m.status],
-            "record": record,
-            "anonymised": False,
-            "deleted": False,
-        }
-        for m, record in zip(people, records, strict=True)
-    ]
-    for column in NUMBER_COLUMNS:
-        numbers = [getattr(m, column) for m in people]
-        given = [i for i, number in enumerate(numbers) if number is not None]
-        for row in rows:
-            row.update({column: None, f"{column}_enc": None, f"{column}_hash": None})
-        if not given:
-            continue
-        if key is None:
-            raise missing_key(f"storing member {people[given[0]].member_id!r}'s {column}")
-        clear = [numbers[i].reveal() for i in given]
-        sealed = key.encrypt_many(
-            clear, column=column, member_ids=[people[i].member_id for i in given]
+    ids = list(map(attrgetter("member_id"), people))
+    numbers = [_number_columns(people, ids, column, key) for column in NUMBER_COLUMNS]
+    return list(
+        map(
+            _row,
+            ids,
+            map(attrgetter("name"), people),
+            map(attrgetter("department"), people),
+            map(statuses.__getitem__, map(attrgetter("status"), people)),
+            records,
+            *numbers[0],
+            *numbers[1],
         )
-        hashed = key.digest_many(clear)
-        for i, enc, digest in zip(given, sealed, hashed, strict=True):
-            row = rows[i]
-            row[column] = numbers[i].masked
-            row[f"{column}_enc"] = enc
-            row[f"{column}_hash"] = digest
-    return rows
+    )
+
+
+def _row(  # noqa: PLR0917 (mapped over the columns, one positional argument each)
+    member_id: str,
+    name: str,
+    department: str | None,
+    status: str,
+    record: str,
+    national_id: str | None,
+    national_id_enc: str | None,
+    national_id_hash: str | None,
+    phone: str | None,
+    phone_enc: str | None,
+    phone_hash: str | None,
+) -> dict[str, Any]:
+    # One dict display a member: built in one step, its keys the table's column names.
+    return {
+        "member_id": member_id,
+        "name": name,
+        "department": department,
+        "status": status,
+        "record": record,
+        "anonymised": False,
+        "deleted": False,
+        "national_id": national_id,
+        "national_id_enc": national_id_enc,
+        "national_id_hash": national_id_hash,
+        "phone": phone,
+        "phone_enc": phone_enc,
+        "phone_hash": phone_hash,
+    }
+
+
+def _number_columns(
+    people: Sequence[Member], ids: list[str], column: str, key: StoreKey | None
+) -> tuple[list[str | None], list[str | None], list[str | None]]:
+    """A personal number's three columns (masked, encrypted, keyed hash), None where none."""
+    numbers: list[PersonalNumber | None] = list(map(attrgetter(column), people))
+    masked: list[str | None] = [None] * len(people)
+    sealed: list[str | None] = [None] * len(people)
+    hashed: list[str | None] = [None] * len(people)
+    given = list(compress(count(), map(is_not, numbers, repeat(None))))
+    if not given:
+        return masked, sealed, hashed
+    if key is None:
+        raise missing_key(f"storing member {ids[given[0]]!r}'s {column}")
+    present = cast(list[PersonalNumber], list(map(numbers.__getitem__, given)))
+    clear = reveal_all(present)
+    keep = present[0]._keep
+    if all(map(is_, map(attrgetter("_keep"), present), repeat(keep))):
+        shown: list[str] = list(map(mask_text, clear, repeat(keep[0]), repeat(keep[1])))
+    else:
+        shown = [number.masked for number in present]
+    encrypted = key.encrypt_many(clear, column=column, member_ids=[ids[i] for i in given])
+    deque(map(masked.__setitem__, given, shown), maxlen=0)
+    deque(map(sealed.__setitem__, given, encrypted), maxlen=0)
+    deque(map(hashed.__setitem__, given, key.digest_many(clear)), maxlen=0)
+    return masked, sealed, hashed
 
 
 def _records(people: Sequence[Member]) -> list[str]:
