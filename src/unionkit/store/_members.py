@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from attrs import frozen
@@ -132,10 +133,6 @@ class MemberImport:
         }
 
 
-def _full(member: Member) -> dict[str, Any]:
-    return member.model_dump(mode="json", context={"reveal_pii": True})
-
-
 def _shown(member: Member, field: str) -> tuple[str | None, bool]:
     value = getattr(member, field)
     if value is None:
@@ -152,13 +149,28 @@ def _shown(member: Member, field: str) -> tuple[str | None, bool]:
 
 def _field_changes(old: Member, new: Member) -> list[MemberChange]:
     out: list[MemberChange] = []
-    before, after = _full(old), _full(new)
+    before, after = vars(old), vars(new)
     for field in type(new).model_fields:
-        if before.get(field) != after.get(field):
+        if _differs(before.get(field), after.get(field)):
             was, masked = _shown(old, field)
             now, masked_now = _shown(new, field)
             out.append(MemberChange(new.member_id, field, was, now, masked or masked_now))
     return out
+
+
+def _differs(was: object, now: object) -> bool:
+    """
+    Whether a field's stored JSON would differ between two validated values of it.
+
+    Compared as values, without serialising each member twice: values of one type that
+    are equal serialise alike, except amounts written with different decimals
+    (``1.0`` and ``1.00``), which the JSON record keeps apart.
+    """
+    if was is now:
+        return False
+    if type(was) is not type(now) or was != now:
+        return True
+    return type(was) is Decimal and str(was) != str(now)
 
 
 def _group_id(kind: GroupKind, key: str) -> str:
@@ -401,10 +413,9 @@ def _import_members(
         bulk_insert(conn, members, member_rows([by_id[mid] for mid in added], store._key))
         rewritten = [*(m for m, _ in updated), *left_members]
         bulk_update(conn, members, "member_id", member_rows(rewritten, store._key))
-        if changes:
-            conn.execute(
-                insert(member_changes), [{"import_id": import_id, **c.as_dict()} for c in changes]
-            )
+        bulk_insert(
+            conn, member_changes, [{"import_id": import_id, **c.as_dict()} for c in changes]
+        )
         fresh = {mid: digests[mid] for mid in [*added, *(m.member_id for m, _ in updated)]}
         fresh.update(
             zip(
