@@ -17,6 +17,7 @@ from unionkit.models.ids import (
     id_check_digit,
     mask_name,
     mask_text,
+    masked_all,
     scrub,
 )
 
@@ -322,3 +323,14 @@ def test_parse_many_accepts_a_large_column_through_the_fast_path() -> None:
     assert isinstance(results[250], InvalidIdNumber) and results[250].code == "checksum"
     born = [r.birth_date for r in results[:250] if isinstance(r, ResidentId)]
     assert born == [ResidentId.parse(v, today=_TODAY).birth_date for v in good[:250]]
+
+
+def test_many_numbers_are_masked_as_each_masks_itself() -> None:
+    ids = [ResidentId.parse(STANDARD_EXAMPLE), ResidentId.parse(make_id(seq="121"))]
+    phones = [MobileNumber.parse("13812345678"), MobileNumber.parse("15900001111")]
+
+    for numbers in (ids, phones, [ids[0], phones[0], ids[1]]):
+        assert masked_all(numbers) == [n.masked for n in numbers]
+    assert masked_all(ids)[0] == "1101**********002X"
+    assert masked_all(phones)[0] == "138****5678"
+    assert masked_all([]) == []

@@ -8,7 +8,7 @@ import logging
 import operator
 import unicodedata
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from itertools import compress, count, repeat
 from typing import Any, ClassVar, Literal, Self, TypeVar, cast
@@ -38,6 +38,7 @@ __all__ = [
     "mask_name",
     "mask_raw",
     "mask_text",
+    "masked_all",
     "reveal_all",
     "scrub",
 ]
@@ -459,19 +460,22 @@ def _range_verdict(prefix: str) -> bool | None:
     return _range_verdicts[prefix]
 
 
-_range_table: list[Any] = []
+@functools.cache
+def _range_table() -> Any:
+    """Each four-digit range's verdict so far: 0 not judged yet, 1 mobile, 2 anything else."""
+    import numpy as np
+
+    # No mobile number starts with 0 or 2-9: only 1000-1999 are ever judged.
+    table = np.full(10_000, 2, np.int8)
+    table[1000:2000] = 0
+    return table
 
 
 def _plainly_mobile(ranges: Any) -> Any:
     """Whether each four-digit range (an array) is plainly mobile (see :func:`_range_verdict`)."""
     import numpy as np
 
-    if not _range_table:
-        # 0: not judged yet, 1: mobile, 2: anything else; no mobile number starts 0 or 2-9.
-        table = np.full(10_000, 2, np.int8)
-        table[1000:2000] = 0
-        _range_table.append(table)
-    table = _range_table[0]
+    table = _range_table()
     for r in np.unique(ranges[table[ranges] == 0]).tolist():
         table[r] = 1 if _range_verdict(str(r)) is True else 2
     return table[ranges] == 1
@@ -493,6 +497,20 @@ def reveal_all(numbers: Iterable[PersonalNumber]) -> list[str]:
     Read by one C-level pass: a roster's columns hold a hundred thousand of them.
     """
     return list(map(_VALUE_SLOT.__get__, numbers))
+
+
+def masked_all(numbers: Sequence[PersonalNumber]) -> list[str]:
+    """
+    The masked form of many personal numbers, as :attr:`PersonalNumber.masked` gives each.
+
+    A column holds numbers of one type: their shared ``_keep`` is read once.
+    """
+    if not numbers:
+        return []
+    keep = numbers[0]._keep
+    if all(map(operator.is_, map(operator.attrgetter("_keep"), numbers), repeat(keep))):
+        return list(map(mask_text, reveal_all(numbers), repeat(keep[0]), repeat(keep[1])))
+    return [number.masked for number in numbers]
 
 
 def birth_dates(numbers: Sequence[ResidentId]) -> list[date]:
@@ -522,7 +540,9 @@ def _place(
     return numbers
 
 
-def _parse_rest(out: list[Any], raws: Sequence[object], parse: Any) -> list[Any]:
+def _parse_rest(
+    out: list[Any], raws: Sequence[object], parse: Callable[[object], PersonalNumber]
+) -> list[Any]:
     """Fill each ``None`` left in *out* with ``parse(raw)``, or the error it raised."""
     for i in compress(count(), map(operator.is_, out, repeat(None))):
         try:

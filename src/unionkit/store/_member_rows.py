@@ -11,13 +11,18 @@ from decimal import Decimal
 from enum import Enum
 from functools import cache
 from itertools import compress, count, repeat
-from operator import attrgetter, is_, is_not, itemgetter
+from operator import attrgetter, is_not, itemgetter
 from typing import Any, cast
 
 from pydantic import TypeAdapter
 
-from unionkit.masking import mask_text
-from unionkit.models.ids import MobileNumber, PersonalNumber, ResidentId, reveal_all
+from unionkit.models.ids import (
+    MobileNumber,
+    PersonalNumber,
+    ResidentId,
+    masked_all,
+    reveal_all,
+)
 from unionkit.models.member import Member, MemberStatus
 from unionkit.store._crypto import StoreKey, missing_key
 
@@ -125,11 +130,7 @@ def _number_columns(
         raise missing_key(f"storing member {ids[given[0]]!r}'s {column}")
     present = cast(list[PersonalNumber], list(map(numbers.__getitem__, given)))
     clear = reveal_all(present)
-    keep = present[0]._keep
-    if all(map(is_, map(attrgetter("_keep"), present), repeat(keep))):
-        shown: list[str] = list(map(mask_text, clear, repeat(keep[0]), repeat(keep[1])))
-    else:
-        shown = [number.masked for number in present]
+    shown = masked_all(present)
     encrypted = key.encrypt_many(clear, column=column, member_ids=[ids[i] for i in given])
     deque(map(masked.__setitem__, given, shown), maxlen=0)
     deque(map(sealed.__setitem__, given, encrypted), maxlen=0)
